@@ -1,0 +1,13 @@
+"""fastsmote: fast, reproducible resampling for imbalanced classification.
+
+Importing this package compiles nothing; kernels compile (or load from the on-disk
+cache) on first use, or ahead of time with :func:`warmup`.
+"""
+
+from ._config import config_context, get_config, set_config
+from ._warmup import warmup
+from .over_sampling import SMOTE
+
+__version__ = "0.1.0"
+
+__all__ = ["SMOTE", "config_context", "get_config", "set_config", "warmup", "__version__"]

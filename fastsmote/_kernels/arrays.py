@@ -1,0 +1,41 @@
+"""Whole-array helpers that NumPy would do with an input-sized temporary."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from .._numba import jit
+
+
+@jit(parallel=True)
+def first_nonfinite_row(X, row_block):
+    """Smallest row index holding NaN or +-inf, or -1 (no boolean temporary)."""
+    n = X.shape[0]
+    n_blocks = (n + row_block - 1) // row_block
+    found = np.full(n_blocks, -1, dtype=np.int64)
+    for b in prange(n_blocks):
+        for i in range(b * row_block, min(n, (b + 1) * row_block)):
+            bad = False
+            for f in range(X.shape[1]):
+                if not np.isfinite(X[i, f]):
+                    bad = True
+                    break
+            if bad:
+                found[b] = i
+                break
+    for b in range(n_blocks):
+        if found[b] >= 0:
+            return found[b]
+    return -1
+
+
+@jit(parallel=True)
+def copy_rows(src, dst, row_block):
+    """``dst[:len(src)] = src`` in parallel blocks (also spreads first-touch page faults)."""
+    n = src.shape[0]
+    n_blocks = (n + row_block - 1) // row_block
+    for b in prange(n_blocks):
+        for i in range(b * row_block, min(n, (b + 1) * row_block)):
+            for f in range(src.shape[1]):
+                dst[i, f] = src[i, f]

@@ -1,0 +1,451 @@
+"""Input checks, container handling and ``sampling_strategy`` resolution.
+
+Every message names the problem in the user's terms (which class, which column, which
+parameter), so no bad input reaches a Numba kernel.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
+
+from ._kernels.arrays import copy_rows, first_nonfinite_row
+
+SAMPLING_TYPES = ("over-sampling", "under-sampling", "clean-sampling")
+_STRATEGY_STRINGS = ("minority", "majority", "not minority", "not majority", "all", "auto")
+_ROW_BLOCK = 4096
+
+
+# --------------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class Constraint:
+    """One accepted form of a parameter: a predicate and how to describe it."""
+
+    accepts: Callable[[Any], bool]
+    description: str
+
+
+def int_in_range(low: int, high: int | None = None) -> Constraint:
+    def accepts(v):
+        return (
+            isinstance(v, numbers.Integral)
+            and not isinstance(v, bool)
+            and v >= low
+            and (high is None or v <= high)
+        )
+
+    upper = "inf)" if high is None else f"{high}]"
+    return Constraint(accepts, f"an int in the range [{low}, {upper}")
+
+
+def has_methods(*names: str) -> Constraint:
+    return Constraint(
+        lambda v: all(callable(getattr(v, n, None)) for n in names),
+        "an object implementing " + ", ".join(repr(n) for n in names),
+    )
+
+
+def one_of(*options: Any) -> Constraint:
+    return Constraint(
+        lambda v: isinstance(v, str) and v in options, f"a str among {set(options)}"
+    )
+
+
+FLOAT_RATIO = Constraint(
+    lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < v <= 1,
+    "a float in the range (0, 1]",
+)
+DICT = Constraint(lambda v: isinstance(v, dict), "a dict")
+CALLABLE = Constraint(callable, "a callable")
+NONE = Constraint(lambda v: v is None, "None")
+RANDOM_STATE = Constraint(
+    lambda v: v is None
+    or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0)
+    or isinstance(v, (np.random.RandomState, np.random.Generator)),
+    "None, a non-negative int, a numpy RandomState or Generator",
+)
+OVER_SAMPLING_STRATEGY = [
+    FLOAT_RATIO,
+    one_of(*_STRATEGY_STRINGS),
+    DICT,
+    CALLABLE,
+]
+
+
+def check_params(estimator: Any, constraints: dict[str, list[Constraint]]) -> None:
+    """Raise a ``ValueError`` naming the first parameter that fits none of its forms."""
+    for name, allowed in constraints.items():
+        value = getattr(estimator, name)
+        if not any(c.accepts(value) for c in allowed):
+            forms = [c.description for c in allowed]
+            text = forms[0] if len(forms) == 1 else ", ".join(forms[:-1]) + " or " + forms[-1]
+            raise ValueError(
+                f"The {name!r} parameter of {type(estimator).__name__} must be {text}. "
+                f"Got {value!r} instead."
+            )
+
+
+# --------------------------------------------------------------------------- target
+@dataclass
+class Target:
+    """A validated target: labels as a 1-D array plus how to give it back."""
+
+    labels: np.ndarray
+    classes: np.ndarray
+    encoded: np.ndarray  # position of each row's label in ``classes``
+    counts: np.ndarray
+    one_vs_all: bool = False
+    container: Any = None  # pandas info: (kind, name, dtype, index_name)
+
+    def class_counts(self) -> dict:
+        return {c: int(n) for c, n in zip(self.classes.tolist(), self.counts.tolist())}
+
+    def class_index(self, label: Any) -> int:
+        return int(np.searchsorted(self.classes, label))
+
+    def rows_of(self, class_index: int) -> np.ndarray:
+        """Row numbers of one class, increasing."""
+        return np.flatnonzero(self.encoded == class_index)
+
+    def extended(self, added: list[tuple[int, int]]) -> np.ndarray:
+        """Labels of the input rows followed by ``n`` rows of each ``(class_index, n)``.
+
+        Holds class codes instead of labels for one-hot targets (re-encoded on return).
+        """
+        source = self.encoded if self.one_vs_all else self.labels
+        values = np.arange(self.classes.size) if self.one_vs_all else self.classes
+        out = np.empty(source.size + sum(n for _, n in added), dtype=source.dtype)
+        out[: source.size] = source
+        start = source.size
+        for class_index, n in added:
+            out[start : start + n] = values[class_index]
+            start += n
+        return out
+
+
+def check_target(y: Any) -> Target:
+    """Validate a classification target (binary, multiclass or one-hot multiclass)."""
+    container = None
+    if hasattr(y, "dtype") and hasattr(y, "name") and hasattr(y, "to_numpy"):
+        container = ("series", y.name, y.dtype)
+        y_arr = y.to_numpy()
+    elif hasattr(y, "columns") and hasattr(y, "to_numpy"):
+        container = ("dataframe", list(y.columns), y.dtypes)
+        y_arr = y.to_numpy()
+    else:
+        if hasattr(y, "toarray"):
+            raise TypeError("y must be dense; sparse targets are not supported.")
+        y_arr = np.asarray(y)
+    if y_arr.ndim == 0 or y_arr.size == 0:
+        raise ValueError(f"y must be a non-empty 1-D array of class labels, got {y!r:.80}")
+    y_type = type_of_target(y_arr, input_name="y")
+    one_vs_all = False
+    if y_type == "multilabel-indicator":
+        if not np.all(y_arr.sum(axis=1) == 1):
+            raise ValueError(
+                "fastsmote supports binary and multiclass targets (also one-hot encoded); "
+                "multilabel and multioutput targets are not supported."
+            )
+        y_arr = np.argmax(y_arr, axis=1)
+        one_vs_all = True
+    elif y_arr.ndim == 2 and y_arr.shape[1] == 1:
+        y_arr = y_arr.ravel()
+        y_type = type_of_target(y_arr, input_name="y")
+    if y_type not in ("binary", "multiclass") and not one_vs_all:
+        raise ValueError(
+            f"Unknown label type: y is {y_type!r}; fastsmote samplers need class labels "
+            "(binary or multiclass). Continuous targets must be discretised first."
+        )
+    classes, encoded, counts = np.unique(y_arr, return_inverse=True, return_counts=True)
+    if classes.size < 2:
+        raise ValueError(
+            f"y needs at least 2 classes to resample; got only class {classes[0]!r}."
+        )
+    return Target(y_arr, classes, encoded.astype(np.int64), counts, one_vs_all, container)
+
+
+def restore_target(target: Target, y_out: np.ndarray) -> Any:
+    """Give ``y_out`` back in the container the user passed."""
+    if target.one_vs_all:
+        onehot = np.zeros((y_out.size, target.classes.size), dtype=int)
+        onehot[np.arange(y_out.size), y_out] = 1
+        y_out = onehot
+    if target.container is None:
+        return y_out
+    import pandas as pd
+
+    kind, name, dtype = target.container
+    if kind == "series":
+        return pd.Series(y_out, name=name).astype(dtype)
+    return pd.DataFrame(y_out, columns=name).astype(dtype)
+
+
+# --------------------------------------------------------------------------- features
+@dataclass
+class Features:
+    """A validated feature matrix and what is needed to return the same container."""
+
+    data: Any  # the original object (never modified)
+    n_samples: int
+    n_features: int
+    dtype: np.dtype  # float dtype used for computation and output
+    columns: Any = None  # pandas columns, if a DataFrame
+    column_dtypes: Any = None
+    extras: dict = field(default_factory=dict)
+
+    def write_into(self, out: np.ndarray) -> None:
+        """Copy the input rows into ``out[:n_samples]`` (casting as needed)."""
+        if self.columns is not None:
+            for j in range(self.n_features):
+                out[: self.n_samples, j] = self.data.iloc[:, j].to_numpy(dtype=self.dtype)
+            return
+        X = self.data
+        if X.dtype == out.dtype and X.flags.c_contiguous:
+            copy_rows(X, out, _ROW_BLOCK)
+        else:
+            out[: self.n_samples] = X
+
+    def as_float_array(self) -> np.ndarray:
+        """The input as a C-contiguous float array (a view when it already is one)."""
+        if self.columns is None and self.data.dtype == self.dtype:
+            return np.ascontiguousarray(self.data)
+        out = np.empty((self.n_samples, self.n_features), dtype=self.dtype)
+        self.write_into(out)
+        return out
+
+    def restore(self, out: np.ndarray) -> Any:
+        """Give ``out`` back in the container the user passed."""
+        if self.columns is None:
+            return out
+        import pandas as pd
+
+        frame = pd.DataFrame(out, columns=self.columns, copy=False)
+        keep = {c: t for c, t in self.column_dtypes.items() if t.kind == "f" and t != out.dtype}
+        return frame.astype(keep) if keep else frame
+
+
+def _float_dtype(dtype: np.dtype) -> np.dtype:
+    """float32 stays float32; float64 stays; ints, bools and float16 become float64/32."""
+    if dtype == np.float32 or dtype == np.float16:
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def check_features(X: Any, n_samples: int) -> Features:
+    """Validate a dense numeric 2-D feature matrix with ``n_samples`` rows.
+
+    Integer and boolean features are computed in float64 (synthetic values are
+    interpolations, so truncating them back to integers would be wrong).
+    """
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        raise TypeError(
+            "X is a sparse matrix; fastsmote's kernels need dense numeric data. "
+            "Convert it with X.toarray() if it fits in memory."
+        )
+    if hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc"):
+        dtypes = X.dtypes
+        bad = [str(c) for c, t in dtypes.items() if not _is_numeric_dtype(t)]
+        if bad:
+            raise ValueError(
+                f"X has non-numeric columns {bad}; SMOTE interpolates features, so every "
+                "column must be numeric (encode categorical columns first)."
+            )
+        shape = X.shape
+        kinds = [np.dtype(t) for t in dtypes] or [np.dtype(np.float64)]
+        dtype = _float_dtype(np.result_type(*kinds))
+        features = Features(X, shape[0], shape[1], dtype, X.columns, dtypes)
+    else:
+        arr = X if isinstance(X, np.ndarray) else np.asarray(X)
+        if arr.dtype.kind in "OUSV":
+            try:
+                arr = arr.astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    "X contains non-numeric values; SMOTE needs numeric features "
+                    "(encode categorical columns first)."
+                ) from None
+        if arr.dtype.kind not in "biuf":
+            raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")
+        if arr.ndim != 2:
+            raise ValueError(
+                f"X must be a 2-D array (n_samples, n_features); got {arr.ndim}-D input "
+                f"with shape {arr.shape}."
+            )
+        features = Features(arr, arr.shape[0], arr.shape[1], _float_dtype(arr.dtype))
+    if features.n_samples == 0 or features.n_features == 0:
+        raise ValueError(
+            f"X is empty: shape ({features.n_samples}, {features.n_features}); "
+            "it needs at least one row and one feature."
+        )
+    if features.n_samples != n_samples:
+        raise ValueError(
+            f"X and y have different lengths: X has {features.n_samples} rows, "
+            f"y has {n_samples}."
+        )
+    return features
+
+
+def _is_numeric_dtype(dtype: Any) -> bool:
+    try:
+        return np.dtype(dtype).kind in "biuf"
+    except TypeError:  # pandas extension dtypes (category, string, nullable ints)
+        return False
+
+
+def check_finite(X: np.ndarray, what: str = "X") -> None:
+    """Raise if a float array holds NaN or infinity, naming the first bad row."""
+    row = first_nonfinite_row(X, _ROW_BLOCK)
+    if row >= 0:
+        kind = "NaN" if np.isnan(X[row]).any() else "infinity"
+        raise ValueError(
+            f"{what} contains {kind} (first at row {row}); SMOTE cannot interpolate "
+            "missing or infinite values. Impute or drop them first."
+        )
+
+
+# --------------------------------------------------------------------------- strategy
+def check_sampling_strategy(
+    sampling_strategy: Any, target: Target, sampling_type: str
+) -> OrderedDict:
+    """Resolve ``sampling_strategy`` into ``{class: n_samples}`` like imbalanced-learn.
+
+    For over-sampling the values are the numbers of rows to *generate*; for
+    under-sampling the numbers of rows to *keep*. Keys are sorted.
+    """
+    if sampling_type not in SAMPLING_TYPES:
+        raise ValueError(f"sampling_type must be one of {SAMPLING_TYPES}, got {sampling_type!r}")
+    stats = target.class_counts()
+    if isinstance(sampling_strategy, str):
+        if sampling_strategy not in _STRATEGY_STRINGS:
+            raise ValueError(
+                f"When 'sampling_strategy' is a string, it needs to be one of "
+                f"{_STRATEGY_STRINGS}. Got '{sampling_strategy}' instead."
+            )
+        result = _strategy_from_string(sampling_strategy, stats, sampling_type)
+    elif isinstance(sampling_strategy, dict):
+        result = _strategy_from_dict(sampling_strategy, stats, sampling_type)
+    elif isinstance(sampling_strategy, list):
+        if sampling_type != "clean-sampling":
+            raise ValueError(
+                "'sampling_strategy' cannot be a list for samplers which are not "
+                "cleaning methods."
+            )
+        _check_known_classes(sampling_strategy, stats)
+        result = {c: min(stats.values()) for c in sampling_strategy}
+    elif isinstance(sampling_strategy, numbers.Real) and not isinstance(sampling_strategy, bool):
+        result = _strategy_from_float(float(sampling_strategy), stats, sampling_type)
+    elif callable(sampling_strategy):
+        result = _strategy_from_dict(sampling_strategy(target.labels), stats, sampling_type)
+    else:
+        raise ValueError(
+            "'sampling_strategy' must be a float, a str, a dict or a callable; "
+            f"got {sampling_strategy!r}."
+        )
+    return OrderedDict(sorted(result.items()))
+
+
+def _strategy_from_string(name: str, stats: dict, sampling_type: str) -> dict:
+    n_max, n_min = max(stats.values()), min(stats.values())
+    # max()/min() over the sorted labels: the first class wins ties, like imbalanced-learn.
+    majority = max(stats, key=stats.get)
+    minority = min(stats, key=stats.get)
+    if name == "auto":
+        name = "not majority" if sampling_type == "over-sampling" else "not minority"
+    over = sampling_type == "over-sampling"
+    if name == "majority" and over:
+        raise ValueError("'sampling_strategy'='majority' cannot be used with over-sampler.")
+    if name == "minority" and not over:
+        raise ValueError(
+            "'sampling_strategy'='minority' cannot be used with under-sampler and "
+            "clean-sampler."
+        )
+    targeted = {
+        "minority": [minority],
+        "majority": [majority],
+        "not minority": [c for c in stats if c != minority],
+        "not majority": [c for c in stats if c != majority],
+        "all": list(stats),
+    }[name]
+    if over:
+        return {c: n_max - stats[c] for c in targeted}
+    return {c: n_min for c in targeted}
+
+
+def _check_known_classes(classes: Any, stats: dict) -> None:
+    unknown = set(classes) - set(stats)
+    if unknown:
+        raise ValueError(f"The {unknown} target class is/are not present in the data.")
+
+
+def _strategy_from_dict(wanted: Any, stats: dict, sampling_type: str) -> dict:
+    if not isinstance(wanted, dict):
+        raise ValueError(
+            f"A callable 'sampling_strategy' must return a dict; it returned {wanted!r}."
+        )
+    _check_known_classes(wanted, stats)
+    if any(n < 0 for n in wanted.values()):
+        raise ValueError(
+            "The number of samples in a class cannot be negative."
+            f"'sampling_strategy' contains some negative value: {wanted}"
+        )
+    if sampling_type == "clean-sampling":
+        raise ValueError(
+            "'sampling_strategy' as a dict for cleaning methods is not supported. "
+            "Please give a list of the classes to be targeted by the sampling."
+        )
+    result = {}
+    for c, n in wanted.items():
+        if sampling_type == "over-sampling" and n < stats[c]:
+            raise ValueError(
+                "With over-sampling methods, the number of samples in a class should be "
+                f"greater or equal to the original number of samples. Originally, there "
+                f"is {stats[c]} samples and {n} samples are asked."
+            )
+        if sampling_type == "under-sampling" and n > stats[c]:
+            raise ValueError(
+                "With under-sampling methods, the number of samples in a class should be "
+                f"less or equal to the original number of samples. Originally, there is "
+                f"{stats[c]} samples and {n} samples are asked."
+            )
+        result[c] = int(n - stats[c]) if sampling_type == "over-sampling" else int(n)
+    return result
+
+
+def _strategy_from_float(ratio: float, stats: dict, sampling_type: str) -> dict:
+    if ratio <= 0 or ratio > 1:
+        raise ValueError(
+            "When 'sampling_strategy' is a float, it should be in the range (0, 1]. "
+            f"Got {ratio} instead."
+        )
+    if len(stats) != 2:
+        raise ValueError(
+            '"sampling_strategy" can be a float only when the type of target is binary. '
+            "For multi-class, use a dict."
+        )
+    if sampling_type == "clean-sampling":
+        raise ValueError("'clean-sampling' methods do let the user specify the sampling ratio.")
+    if sampling_type == "over-sampling":
+        n_max = max(stats.values())
+        majority = max(stats, key=stats.get)
+        result = {c: int(n_max * ratio - n) for c, n in stats.items() if c != majority}
+        if any(n <= 0 for n in result.values()):
+            raise ValueError(
+                "The specified ratio required to remove samples from the minority class "
+                "while trying to generate new samples. Please increase the ratio."
+            )
+        return result
+    n_min = min(stats.values())
+    minority = min(stats, key=stats.get)
+    result = {c: int(n_min / ratio) for c in stats if c != minority}
+    if any(n > stats[c] for c, n in result.items()):
+        raise ValueError(
+            "The specified ratio required to generate new sample in the majority class "
+            "while trying to remove samples. Please increase the ratio."
+        )
+    return result

@@ -1,0 +1,98 @@
+"""Base class of every fastsmote sampler.
+
+The base owns the public ``fit`` / ``fit_resample``: parameter checks, input checks,
+``sampling_strategy`` resolution and giving results back in the caller's container.
+Subclasses implement ``_fit_resample(features, target)`` on validated inputs.
+
+Samplers follow scikit-learn's estimator conventions (``__init__`` stores parameters,
+fitted attributes end in ``_``) and imbalanced-learn's sampler API (``fit_resample``),
+so they work in ``imblearn.pipeline.Pipeline`` without importing imbalanced-learn.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ._validation import (
+    Constraint,
+    Features,
+    Target,
+    check_features,
+    check_finite,
+    check_params,
+    check_sampling_strategy,
+    check_target,
+    restore_target,
+)
+
+
+class BaseSampler(BaseEstimator):
+    """Shared ``fit`` / ``fit_resample`` logic; not meant to be used directly."""
+
+    _sampling_type: ClassVar[str] = "over-sampling"
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {}
+
+    def _validate(self, X: Any, y: Any) -> tuple[Features, Target]:
+        check_params(self, self._parameter_constraints)
+        target = check_target(y)
+        features = check_features(X, target.labels.shape[0])
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, target, self._sampling_type
+        )
+        self.n_features_in_ = features.n_features
+        if features.columns is not None and all(isinstance(c, str) for c in features.columns):
+            self.feature_names_in_ = np.asarray(features.columns, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.classes_ = target.classes
+        return features, target
+
+    def fit(self, X: Any, y: Any) -> BaseSampler:
+        """Check the inputs and resolve ``sampling_strategy_`` without resampling.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : object
+        """
+        features, _ = self._validate(X, y)
+        check_finite(features.as_float_array())
+        return self
+
+    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+        """Resample the dataset.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Numeric features. Not modified.
+        y : array-like or Series of shape (n_samples,)
+            Class labels (binary, multiclass, or one-hot encoded multiclass).
+
+        Returns
+        -------
+        X_resampled : {ndarray, DataFrame} of shape (n_samples_new, n_features)
+            Same container as ``X``.
+        y_resampled : {ndarray, Series} of shape (n_samples_new,)
+            Same container as ``y``.
+        """
+        features, target = self._validate(X, y)
+        X_out, y_codes = self._fit_resample(features, target)
+        return features.restore(X_out), restore_target(target, y_codes)
+
+    def _fit_resample(self, features: Features, target: Target) -> tuple[np.ndarray, np.ndarray]:
+        """Return the resampled float array and labels (class codes if one-hot)."""
+        raise NotImplementedError
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.input_tags.allow_nan = False
+        return tags

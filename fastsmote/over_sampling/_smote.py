@@ -1,0 +1,236 @@
+"""SMOTE: Synthetic Minority Over-sampling TEchnique on fastsmote's kernels."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from sklearn.base import clone
+
+from .._config import get_config
+from .._kernels.smote import smote_draws_range, smote_generate
+from .._numba import numba_threads
+from .._random import RNG_VERSION, key_from_random_state, stream_key
+from .._validation import (
+    OVER_SAMPLING_STRATEGY,
+    RANDOM_STATE,
+    Features,
+    Target,
+    check_finite,
+    has_methods,
+    int_in_range,
+)
+from ..base import BaseSampler
+from ..neighbors import exact_kneighbors
+
+#: Synthetic rows per parallel task; fixed so that scheduling never depends on threads.
+GENERATION_CHUNK = 2048
+
+
+class SyntheticProvenance(NamedTuple):
+    """Where each synthetic row of a ``fit_resample`` output came from.
+
+    All arrays have one entry per synthetic row, in output order.
+
+    Attributes
+    ----------
+    row : ndarray of int64
+        Row number of the synthetic row in ``X_resampled``.
+    label : ndarray
+        Its class label.
+    base : ndarray of int64
+        Input row number of the base row.
+    neighbor : ndarray of int64
+        Input row number of the neighbour it was interpolated towards.
+    gap : ndarray of float64
+        ``u`` in ``base + u * (neighbor - base)`` before rounding to the data dtype.
+    """
+
+    row: np.ndarray
+    label: np.ndarray
+    base: np.ndarray
+    neighbor: np.ndarray
+    gap: np.ndarray
+
+
+class SMOTE(BaseSampler):
+    """Over-sample minority classes by interpolating between same-class neighbours.
+
+    A drop-in for ``imblearn.over_sampling.SMOTE`` with exact, reproducible Numba
+    kernels. For every class to over-sample, its ``k_neighbors`` nearest same-class
+    neighbours are found by exact Euclidean search (each row excluded from its own
+    neighbours by position, so duplicate rows count as neighbours; ties go to the
+    lower row). Each synthetic row takes a base row of the class uniformly at random,
+    one of its neighbours uniformly at random and a gap ``u ~ U(0, 1)`` shared by all
+    features: ``base + u * (neighbor - base)``.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        How many rows each class should have after resampling, with
+        imbalanced-learn's semantics:
+
+        - float (binary only): desired ratio minority / majority after resampling;
+        - 'minority', 'not minority', 'not majority', 'all', 'auto' (= 'not majority');
+        - dict ``{class: n_rows_after}``;
+        - callable ``f(y) -> dict``.
+    random_state : None, int, RandomState or Generator, default=None
+        Source of the 64-bit key from which every draw derives. With the same key the
+        output is bit-identical for any number of threads and any chunk size.
+    k_neighbors : int or estimator with ``kneighbors``, default=5
+        Neighbours used to build synthetic rows. An estimator (e.g.
+        ``NearestNeighbors(n_neighbors=6)``) is fitted on each class; as in
+        imbalanced-learn its ``n_neighbors`` counts the row itself, which is dropped
+        by position.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{class: number of synthetic rows}`` for the classes that were resampled.
+    random_key_ : int
+        The 64-bit key the draws came from (see :meth:`provenance`).
+    rng_version_ : int
+        Version of the draw scheme (:data:`fastsmote._random.RNG_VERSION`).
+    nn_k_ : int or estimator
+        The neighbour count or the fitted neighbours estimator of the last class.
+    classes_ : ndarray
+        Sorted class labels.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, present when X was a DataFrame with string columns
+
+    Notes
+    -----
+    Output layout: a copy of X in the original order, then the synthetic rows grouped
+    by class in sorted label order, like imbalanced-learn. float32 data is computed and
+    returned as float32; integer and boolean data as float64 (synthetic values are not
+    integers). X is never modified. A class that must be over-sampled needs more than
+    ``k_neighbors`` rows; otherwise a ``ValueError`` names the class and the largest
+    ``k_neighbors`` that works.
+    """
+
+    _sampling_type = "over-sampling"
+    _parameter_constraints = {
+        "sampling_strategy": OVER_SAMPLING_STRATEGY,
+        "random_state": [RANDOM_STATE],
+        "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+    }
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+
+    # ------------------------------------------------------------------ neighbours
+    def _class_neighbors(self, X: np.ndarray, rows: np.ndarray, label: Any) -> np.ndarray:
+        """(n_class, k) positions into ``rows`` of each row's same-class neighbours."""
+        if isinstance(self.k_neighbors, int):
+            k = self.k_neighbors
+            if rows.size < 2 or k > rows.size - 1:
+                raise ValueError(
+                    f"Class {label!r} has {rows.size} row(s) but k_neighbors={k} needs at "
+                    f"least {k + 1}: "
+                    + (
+                        f"use k_neighbors <= {rows.size - 1}"
+                        if rows.size >= 2
+                        else "SMOTE needs 2 or more rows of a class to interpolate; "
+                        "remove the class from sampling_strategy or gather more rows"
+                    )
+                    + "."
+                )
+            self.nn_k_ = k
+            return exact_kneighbors(X, k, rows)
+        estimator = clone(self.k_neighbors)
+        X_class = X[rows]
+        estimator.fit(X_class)
+        found = np.asarray(estimator.kneighbors(X_class, return_distance=False))
+        self.nn_k_ = estimator
+        return _drop_self(found)
+
+    # ------------------------------------------------------------------ plan
+    def _plan(self, target: Target) -> list[tuple[int, Any, int, int]]:
+        """(class index, label, rows to generate, first output row) per class."""
+        plan, start = [], target.labels.shape[0]
+        for label, n_new in self.sampling_strategy_.items():
+            if n_new > 0:
+                plan.append((target.class_index(label), label, int(n_new), start))
+                start += n_new
+        return plan
+
+    def _fit_resample(self, features: Features, target: Target):
+        key = key_from_random_state(self.random_state)
+        self.random_key_ = int(key)
+        self.rng_version_ = RNG_VERSION
+        plan = self._plan(target)
+        n = features.n_samples
+        n_total = n + sum(p[2] for p in plan)
+        out = np.empty((n_total, features.n_features), dtype=features.dtype)
+        features.write_into(out)
+        X = out[:n]
+        check_finite(X)
+        with numba_threads(get_config()["n_threads"]):
+            for class_index, label, n_new, start in plan:
+                rows = target.rows_of(class_index)
+                neighbors = self._class_neighbors(X, rows, label)
+                class_key = stream_key(key, class_index)
+                smote_generate(
+                    X, rows, neighbors, class_key, 0, out, start, n_new, GENERATION_CHUNK
+                )
+        y_out = target.extended([(p[0], p[2]) for p in plan])
+        return out, y_out
+
+    # ------------------------------------------------------------------ provenance
+    def provenance(self, X: Any, y: Any) -> SyntheticProvenance:
+        """Recompute where every synthetic row of the last ``fit_resample`` came from.
+
+        Nothing is stored during resampling: the draws are recomputed from
+        ``random_key_`` and the neighbours from ``X`` and ``y``, which must be the data
+        passed to ``fit_resample``.
+
+        Parameters
+        ----------
+        X, y : the inputs given to ``fit_resample``.
+
+        Returns
+        -------
+        SyntheticProvenance
+        """
+        if not hasattr(self, "random_key_"):
+            raise AttributeError(
+                "provenance() needs a fitted sampler: call fit_resample(X, y) first."
+            )
+        key = np.uint64(self.random_key_)
+        features, target = self._validate(X, y)
+        X = features.as_float_array()
+        parts = []
+        for class_index, label, n_new, start in self._plan(target):
+            rows = target.rows_of(class_index)
+            neighbors = self._class_neighbors(X, rows, label)
+            base, slot, gap = smote_draws_range(
+                stream_key(key, class_index), 0, n_new, rows.size, neighbors.shape[1]
+            )
+            parts.append(
+                (
+                    np.arange(start, start + n_new, dtype=np.int64),
+                    np.full(n_new, label),
+                    rows[base],
+                    rows[neighbors[base, slot]],
+                    gap,
+                )
+            )
+        if not parts:
+            empty = np.empty(0, dtype=np.int64)
+            return SyntheticProvenance(empty, target.classes[:0], empty, empty, np.empty(0))
+        return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts)))
+
+
+def _drop_self(indices: np.ndarray) -> np.ndarray:
+    """Remove each row's own index from its neighbour list (or its last column).
+
+    A neighbours estimator returns the row itself among its neighbours, but not always
+    first when duplicates exist; a stable sort moves it to the end, where it is cut.
+    """
+    is_self = indices == np.arange(indices.shape[0])[:, None]
+    order = np.argsort(is_self, axis=1, kind="stable")
+    return np.ascontiguousarray(
+        np.take_along_axis(indices, order, axis=1)[:, :-1], dtype=np.int64
+    )
