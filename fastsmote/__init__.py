@@ -8,6 +8,6 @@ from ._config import config_context, get_config, set_config
 from ._warmup import warmup
 from .over_sampling import SMOTE
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = ["SMOTE", "config_context", "get_config", "set_config", "warmup", "__version__"]

@@ -1,0 +1,53 @@
+"""The ``fastsmote`` command line: ``demo``, ``warmup`` and ``info``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .._version import __version__
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fastsmote", description="Fast, reproducible resampling for imbalanced data."
+    )
+    parser.add_argument("--version", action="version", version=f"fastsmote {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="resample a generated imbalanced dataset")
+    demo.add_argument("--rows", type=int, default=1_000_000, help="rows (default 1,000,000)")
+    demo.add_argument("--features", type=int, default=20, help="features (default 20)")
+    demo.add_argument(
+        "--minority", type=float, default=0.01, help="minority share (default 0.01)"
+    )
+    demo.add_argument("--k", type=int, default=5, help="k_neighbors (default 5)")
+    demo.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    demo.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    demo.add_argument("--threads", type=int, default=None, help="Numba threads")
+
+    sub.add_parser("warmup", help="compile and cache every kernel")
+    sub.add_parser("info", help="versions, threads and the Numba cache location")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``fastsmote`` command."""
+    args = _build_parser().parse_args(argv)
+    if args.command == "demo":
+        from ._demo import run_demo
+
+        return run_demo(args)
+    if args.command == "warmup":
+        from .. import warmup
+
+        print(f"kernels ready in {warmup():.1f} s")
+        return 0
+    from ._demo import print_info
+
+    print_info()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""``fastsmote demo`` and ``fastsmote info``."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def make_imbalanced(
+    n_rows: int, n_features: int, minority: float, dtype, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs, the minority shifted by one unit in every feature."""
+    rng = np.random.default_rng(seed)
+    n_min = max(2, int(round(n_rows * minority)))
+    X = rng.standard_normal((n_rows, n_features), dtype=np.float32).astype(dtype, copy=False)
+    y = np.zeros(n_rows, dtype=np.int64)
+    y[rng.choice(n_rows, n_min, replace=False)] = 1
+    X[y == 1] += 1.0
+    return X, y
+
+
+def _peak_rss_mib() -> float:
+    scale = 1024 if sys.platform != "darwin" else 1024 * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from .. import SMOTE, config_context, warmup
+
+    X, y = make_imbalanced(args.rows, args.features, args.minority, args.dtype, args.seed)
+    print(f"data: {X.shape[0]:,} rows x {X.shape[1]} features, {X.dtype}")
+    print("class counts before:", dict(zip(*map(np.ndarray.tolist, np.unique(y, return_counts=True)))))
+    t0 = time.perf_counter()
+    warmup(dtypes=(X.dtype,))
+    compile_s = time.perf_counter() - t0
+    with config_context(n_threads=args.threads):
+        t0 = time.perf_counter()
+        X_res, y_res = SMOTE(k_neighbors=args.k, random_state=args.seed).fit_resample(X, y)
+        elapsed = time.perf_counter() - t0
+    counts = dict(zip(*map(np.ndarray.tolist, np.unique(y_res, return_counts=True))))
+    print("class counts after: ", counts)
+    print(f"output: {X_res.shape[0]:,} rows, {X_res.nbytes / 2**20:,.0f} MiB, {X_res.dtype}")
+    print(f"kernels compiled/loaded in {compile_s:.2f} s")
+    print(f"fit_resample: {elapsed:.2f} s")
+    print(f"peak RSS of the process: {_peak_rss_mib():,.0f} MiB")
+    return 0
+
+
+def print_info() -> None:
+    import numba
+    import sklearn
+
+    from .. import __version__, get_config
+    from .._numba import CACHE
+    from .._random import RNG_VERSION
+
+    print(f"fastsmote {__version__} (RNG version {RNG_VERSION})")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
+          f"scikit-learn {sklearn.__version__}")
+    print(f"numba threads: {numba.get_num_threads()} (max {numba.config.NUMBA_NUM_THREADS}), "
+          f"threading layer: {numba.config.THREADING_LAYER}")
+    print(f"numba cache: {'on' if CACHE else 'off'}, dir: {numba.config.CACHE_DIR or '__pycache__ next to the sources'}")
+    print(f"config: {get_config()}")

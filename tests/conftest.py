@@ -1,0 +1,23 @@
+import numpy as np
+import pytest
+
+
+def blobs(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
+    """Gaussian blobs, one per class; returns X (dtype) and int labels 0..C-1."""
+    rng = np.random.default_rng(seed)
+    X = np.concatenate(
+        [rng.standard_normal((n, n_features)) + shift * c for c, n in enumerate(n_per_class)]
+    ).astype(dtype)
+    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
+    perm = rng.permutation(y.size)
+    return X[perm], y[perm]
+
+
+@pytest.fixture
+def binary_data():
+    return blobs([60, 15])
+
+
+@pytest.fixture
+def three_class_data():
+    return blobs([80, 25, 12])

@@ -1,0 +1,79 @@
+"""Plain-NumPy / plain-Python references for every kernel.
+
+Written independently of the kernels (Python integers for the hash, NumPy for the
+arithmetic) and slow on purpose: tests compare the fast path with these on small inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MASK64 = (1 << 64) - 1
+GOLDEN_GAMMA = 0x9E3779B97F4A7C15
+STREAM_GAMMA = 0xD1B54A32D192ED03
+
+
+def mix64(z: int) -> int:
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def stream_key(key: int, stream: int) -> int:
+    return mix64(key ^ mix64(((stream + 1) * STREAM_GAMMA) & MASK64))
+
+
+def draw(key: int, counter: int) -> int:
+    return mix64((key + (counter + 1) * GOLDEN_GAMMA) & MASK64)
+
+
+def below(z: int, n: int) -> int:
+    return ((z >> 32) * n) >> 32
+
+
+def unit(z: int) -> float:
+    return (z >> 11) / 2.0**53
+
+
+def smote_draws(class_key: int, j: int, n_class: int, k: int) -> tuple[int, int, float]:
+    return (
+        below(draw(class_key, 3 * j), n_class),
+        below(draw(class_key, 3 * j + 1), k),
+        unit(draw(class_key, 3 * j + 2)),
+    )
+
+
+def knn(X: np.ndarray, rows: np.ndarray, k: int, exclude_self: bool = True):
+    """Exact kNN among ``X[rows]``: squared distances summed feature by feature in X's
+    dtype (the order the kernel uses), ties broken by lower position."""
+    data = X[rows]
+    n = data.shape[0]
+    dist_out = np.full((n, k), np.inf, dtype=X.dtype)
+    pos_out = np.full((n, k), -1, dtype=np.int64)
+    for i in range(n):
+        dist = np.zeros(n, dtype=X.dtype)
+        for f in range(X.shape[1]):
+            diff = data[i, f] - data[:, f]
+            dist += diff * diff
+        positions = np.arange(n)
+        if exclude_self:
+            keep = positions != i
+            dist, positions = dist[keep], positions[keep]
+        order = np.lexsort((positions, dist))[:k]
+        dist_out[i, : order.size] = dist[order]
+        pos_out[i, : order.size] = positions[order]
+    return dist_out, pos_out
+
+
+def smote_generate(X, rows, neighbors, class_key, start, n_new):
+    """Synthetic rows ``start .. start + n_new - 1`` of one class, and their draws."""
+    out = np.empty((n_new, X.shape[1]), dtype=X.dtype)
+    draws = []
+    for t in range(n_new):
+        base_pos, slot, gap = smote_draws(class_key, start + t, rows.size, neighbors.shape[1])
+        base = X[rows[base_pos]]
+        neighbor = X[rows[neighbors[base_pos, slot]]]
+        g = X.dtype.type(gap)
+        out[t] = base + g * (neighbor - base)
+        draws.append((rows[base_pos], rows[neighbors[base_pos, slot]], gap))
+    return out, draws

@@ -1,0 +1,158 @@
+"""Kernels against the plain-NumPy references in ``naive.py``."""
+
+import numba
+import numpy as np
+import pytest
+from naive import knn as naive_knn
+from naive import smote_draws as naive_draws
+from naive import smote_generate as naive_generate
+from naive import stream_key as naive_stream_key
+
+from fastsmote._kernels.arrays import copy_rows, first_nonfinite_row
+from fastsmote._kernels.knn import knn_blocked
+from fastsmote._kernels.smote import smote_draws_range, smote_generate
+from fastsmote._numba import numba_threads
+from fastsmote._random import stream_key
+from fastsmote.neighbors import exact_kneighbors
+
+DTYPES = [np.float32, np.float64]
+
+
+def data_with_duplicates_and_ties(n, d, dtype, seed):
+    rng = np.random.default_rng(seed)
+    # small integer grid -> many exact ties; repeated rows -> exact duplicates
+    X = rng.integers(0, 4, size=(n, d)).astype(dtype)
+    X[5] = X[3]
+    X[6] = X[3]
+    X[n - 1] = X[0]
+    return X
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("exclude_self", [True, False])
+@pytest.mark.parametrize("blocks", [(1, 16), (7, 16), (256, 1024)])
+def test_knn_matches_naive_with_ties_and_duplicates(dtype, exclude_self, blocks):
+    X = data_with_duplicates_and_ties(97, 3, dtype, seed=1)
+    rows = np.arange(0, 97, dtype=np.int64)
+    k = 6
+    dist, pos = knn_blocked(X, rows, X, rows, k, exclude_self, *blocks)
+    ref_dist, ref_pos = naive_knn(X, rows, k, exclude_self)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_knn_on_subset_rows_and_continuous_data(dtype):
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((300, 7)).astype(dtype)
+    rows = np.sort(rng.choice(300, 120, replace=False)).astype(np.int64)
+    dist, pos = knn_blocked(X, rows, X, rows, 5, True, 32, 48)
+    ref_dist, ref_pos = naive_knn(X, rows, 5)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+
+
+def test_duplicates_are_neighbours_self_is_not():
+    X = np.zeros((4, 2))
+    X[3] = 1.0
+    pos = exact_kneighbors(X, 2)
+    # rows 0,1,2 are identical: each has the other two at distance 0, lower first
+    np.testing.assert_array_equal(pos[:3], [[1, 2], [0, 2], [0, 1]])
+    assert not np.any(pos == np.arange(4)[:, None])
+
+
+def test_knn_asks_for_more_neighbours_than_exist():
+    X = np.arange(6, dtype=np.float64).reshape(3, 2)
+    dist, pos = knn_blocked(X, np.arange(3), X, np.arange(3), 4, True, 2, 2)
+    assert np.all(pos[:, 2:] == -1) and np.all(np.isinf(dist[:, 2:]))
+
+
+def test_exact_kneighbors_matches_sklearn_on_continuous_data():
+    from sklearn.neighbors import NearestNeighbors
+
+    X = np.random.default_rng(3).standard_normal((500, 10))
+    dist, pos = exact_kneighbors(X, 5, return_distance=True)
+    ref_dist, ref_pos = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(X)
+    np.testing.assert_array_equal(pos, ref_pos[:, 1:])
+    np.testing.assert_allclose(dist, ref_dist[:, 1:], rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("start", [0, 1234567])
+def test_generation_matches_naive_bit_for_bit(dtype, start):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((50, 5)).astype(dtype)
+    rows = np.sort(rng.choice(50, 20, replace=False)).astype(np.int64)
+    neighbors = naive_knn(X, rows, 4)[1]
+    key = naive_stream_key(0xDEADBEEF12345678, 1)
+    n_new = 37
+    out = np.full((60 + n_new, 5), np.nan, dtype=dtype)
+    smote_generate(X, rows, neighbors, np.uint64(key), start, out, 60, n_new, 8)
+    expected, _ = naive_generate(X, rows, neighbors, key, start, n_new)
+    np.testing.assert_array_equal(out[60:], expected)
+    assert np.isnan(out[:60]).all()  # nothing outside the assigned rows is written
+
+
+def test_draws_match_python_reference():
+    key = naive_stream_key(12345, 2)
+    assert int(stream_key(np.uint64(12345), 2)) == key
+    base, slot, gap = smote_draws_range(np.uint64(key), 10, 50, 1000, 7)
+    for t in range(50):
+        assert (base[t], slot[t], gap[t]) == naive_draws(key, 10 + t, 1000, 7)
+
+
+def test_draws_are_uniform_enough():
+    base, slot, gap = smote_draws_range(np.uint64(99), 0, 200_000, 10, 5)
+    counts = np.bincount(base, minlength=10)
+    # chi-square with 9 dof; 40 is far beyond the 0.9999 quantile (33.7)
+    expected = base.size / 10
+    assert ((counts - expected) ** 2 / expected).sum() < 40
+    assert set(np.unique(slot)) == set(range(5))
+    assert 0 <= gap.min() and gap.max() < 1 and abs(gap.mean() - 0.5) < 0.005
+
+
+def test_generation_same_for_threads_and_chunks():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((400, 6)).astype(np.float32)
+    rows = np.arange(400, dtype=np.int64)
+    neighbors = exact_kneighbors(X, 5)
+    results = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        for chunk in (1, 64, 5000):
+            out = np.empty((3000, 6), dtype=np.float32)
+            with numba_threads(threads):
+                smote_generate(X, rows, neighbors, np.uint64(7), 0, out, 0, 3000, chunk)
+            results.append(out)
+    for other in results[1:]:
+        np.testing.assert_array_equal(results[0], other)
+
+
+def test_generation_in_pieces_equals_one_call():
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((100, 3))
+    rows = np.arange(100, dtype=np.int64)
+    neighbors = exact_kneighbors(X, 3)
+    whole = np.empty((500, 3))
+    smote_generate(X, rows, neighbors, np.uint64(3), 0, whole, 0, 500, 64)
+    pieces = np.empty((500, 3))
+    for start in range(0, 500, 123):
+        n = min(123, 500 - start)
+        smote_generate(X, rows, neighbors, np.uint64(3), start, pieces, start, n, 64)
+    np.testing.assert_array_equal(whole, pieces)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_first_nonfinite_row(bad):
+    X = np.ones((1000, 4), dtype=np.float32)
+    assert first_nonfinite_row(X, 64) == -1
+    X[700, 2] = bad
+    X[900, 0] = bad
+    assert first_nonfinite_row(X, 64) == 700
+
+
+def test_copy_rows():
+    src = np.random.default_rng(0).standard_normal((1001, 3))
+    dst = np.zeros((1500, 3))
+    copy_rows(src, dst, 64)
+    np.testing.assert_array_equal(dst[:1001], src)
+    assert not dst[1001:].any()
