@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -123,7 +124,7 @@ class SMOTE(BaseSampler):
     # ------------------------------------------------------------------ neighbours
     def _class_neighbors(self, X: np.ndarray, rows: np.ndarray, label: Any) -> np.ndarray:
         """(n_class, k) positions into ``rows`` of each row's same-class neighbours."""
-        if isinstance(self.k_neighbors, int):
+        if isinstance(self.k_neighbors, numbers.Integral):
             k = self.k_neighbors
             if rows.size < 2 or k > rows.size - 1:
                 raise ValueError(
@@ -171,7 +172,7 @@ class SMOTE(BaseSampler):
             for class_index, label, n_new, start in plan:
                 rows = target.rows_of(class_index)
                 neighbors = self._class_neighbors(X, rows, label)
-                class_key = stream_key(key, class_index)
+                class_key = np.uint64(stream_key(key, class_index))
                 smote_generate(
                     X, rows, neighbors, class_key, 0, out, start, n_new, GENERATION_CHUNK
                 )
@@ -206,7 +207,7 @@ class SMOTE(BaseSampler):
             rows = target.rows_of(class_index)
             neighbors = self._class_neighbors(X, rows, label)
             base, slot, gap = smote_draws_range(
-                stream_key(key, class_index), 0, n_new, rows.size, neighbors.shape[1]
+                np.uint64(stream_key(key, class_index)), 0, n_new, rows.size, neighbors.shape[1]
             )
             parts.append(
                 (
