@@ -5,9 +5,8 @@ cache) on first use, or ahead of time with :func:`warmup`.
 """
 
 from ._config import config_context, get_config, set_config
+from ._version import __version__
 from ._warmup import warmup
 from .over_sampling import SMOTE
-
-from ._version import __version__
 
 __all__ = ["SMOTE", "config_context", "get_config", "set_config", "warmup", "__version__"]

@@ -33,9 +33,7 @@ def get_config() -> dict[str, Any]:
     return dict(_config())
 
 
-def set_config(
-    working_memory: int | None = None, n_threads: int | None | str = "keep"
-) -> None:
+def set_config(working_memory: int | None = None, n_threads: int | None | str = "keep") -> None:
     """Set fastsmote's configuration for the current thread.
 
     Parameters

@@ -19,9 +19,7 @@ CACHE = os.environ.get("FASTSMOTE_NUMBA_CACHE", "1") != "0"
 
 def jit(*, parallel: bool = False, inline: str = "never"):
     """Decorate a kernel: lazy compilation, on-disk cache, no fastmath."""
-    return numba.njit(
-        cache=CACHE, parallel=parallel, nogil=True, fastmath=False, inline=inline
-    )
+    return numba.njit(cache=CACHE, parallel=parallel, nogil=True, fastmath=False, inline=inline)
 
 
 @contextmanager

@@ -52,9 +52,7 @@ def has_methods(*names: str) -> Constraint:
 
 
 def one_of(*options: Any) -> Constraint:
-    return Constraint(
-        lambda v: isinstance(v, str) and v in options, f"a str among {set(options)}"
-    )
+    return Constraint(lambda v: isinstance(v, str) and v in options, f"a str among {set(options)}")
 
 
 FLOAT_RATIO = Constraint(
@@ -65,9 +63,11 @@ DICT = Constraint(lambda v: isinstance(v, dict), "a dict")
 CALLABLE = Constraint(callable, "a callable")
 NONE = Constraint(lambda v: v is None, "None")
 RANDOM_STATE = Constraint(
-    lambda v: v is None
-    or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0)
-    or isinstance(v, (np.random.RandomState, np.random.Generator)),
+    lambda v: (
+        v is None
+        or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0)
+        or isinstance(v, (np.random.RandomState, np.random.Generator))
+    ),
     "None, a non-negative int, a numpy RandomState or Generator",
 )
 OVER_SAMPLING_STRATEGY = [
@@ -101,10 +101,12 @@ class Target:
     encoded: np.ndarray  # position of each row's label in ``classes``
     counts: np.ndarray
     one_vs_all: bool = False
-    container: Any = None  # pandas info: (kind, name, dtype, index_name)
+    container: Any = None  # ("series", name, dtype), ("dataframe", columns, dtypes) or "list"
 
     def class_counts(self) -> dict:
-        return {c: int(n) for c, n in zip(self.classes.tolist(), self.counts.tolist())}
+        return {
+            c: int(n) for c, n in zip(self.classes.tolist(), self.counts.tolist(), strict=True)
+        }
 
     def class_index(self, label: Any) -> int:
         return int(np.searchsorted(self.classes, label))
@@ -131,6 +133,8 @@ class Target:
 
 def check_target(y: Any) -> Target:
     """Validate a classification target (binary, multiclass or one-hot multiclass)."""
+    if y is None:
+        raise ValueError("This sampler requires y to be passed, but the target y is None.")
     container = None
     if hasattr(y, "dtype") and hasattr(y, "name") and hasattr(y, "to_numpy"):
         container = ("series", y.name, y.dtype)
@@ -141,6 +145,7 @@ def check_target(y: Any) -> Target:
     else:
         if hasattr(y, "toarray"):
             raise TypeError("y must be dense; sparse targets are not supported.")
+        container = "list" if isinstance(y, list) else None
         y_arr = np.asarray(y)
     if y_arr.ndim == 0 or y_arr.size == 0:
         raise ValueError(f"y must be a non-empty 1-D array of class labels, got {y!r:.80}")
@@ -165,7 +170,7 @@ def check_target(y: Any) -> Target:
     classes, encoded, counts = np.unique(y_arr, return_inverse=True, return_counts=True)
     if classes.size < 2:
         raise ValueError(
-            f"y needs at least 2 classes to resample; got only class {classes[0]!r}."
+            f"y needs at least 2 classes to resample; got one class only: {classes.tolist()[0]!r}."
         )
     return Target(y_arr, classes, encoded.astype(np.int64), counts, one_vs_all, container)
 
@@ -178,6 +183,8 @@ def restore_target(target: Target, y_out: np.ndarray) -> Any:
         y_out = onehot
     if target.container is None:
         return y_out
+    if target.container == "list":
+        return y_out.tolist()
     import pandas as pd
 
     kind, name, dtype = target.container
@@ -221,6 +228,8 @@ class Features:
 
     def restore(self, out: np.ndarray) -> Any:
         """Give ``out`` back in the container the user passed."""
+        if self.extras.get("list"):
+            return out.tolist()
         if self.columns is None:
             return out
         import pandas as pd
@@ -250,6 +259,12 @@ def check_features(X: Any, n_samples: int) -> Features:
         )
     if hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc"):
         dtypes = X.dtypes
+        sparse_columns = [str(c) for c, t in dtypes.items() if str(t).startswith("Sparse")]
+        if sparse_columns:
+            raise TypeError(
+                f"X has sparse columns {sparse_columns[:5]}; fastsmote's kernels need dense "
+                "numeric data. Convert with X.sparse.to_dense() if it fits in memory."
+            )
         bad = [str(c) for c, t in dtypes.items() if not _is_numeric_dtype(t)]
         if bad:
             raise ValueError(
@@ -265,10 +280,11 @@ def check_features(X: Any, n_samples: int) -> Features:
         if arr.dtype.kind in "OUSV":
             try:
                 arr = arr.astype(np.float64)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    "X contains non-numeric values; SMOTE needs numeric features "
-                    "(encode categorical columns first)."
+            except (TypeError, ValueError) as error:
+                # keep the exception type NumPy chose (scikit-learn's convention)
+                raise type(error)(
+                    f"X contains non-numeric values ({error}); SMOTE needs numeric "
+                    "features (encode categorical columns first)."
                 ) from None
         if arr.dtype.kind not in "biuf":
             raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")
@@ -278,15 +294,15 @@ def check_features(X: Any, n_samples: int) -> Features:
                 f"with shape {arr.shape}."
             )
         features = Features(arr, arr.shape[0], arr.shape[1], _float_dtype(arr.dtype))
+        features.extras["list"] = isinstance(X, list)
     if features.n_samples == 0 or features.n_features == 0:
         raise ValueError(
-            f"X is empty: shape ({features.n_samples}, {features.n_features}); "
-            "it needs at least one row and one feature."
+            f"X is empty: {features.n_features} feature(s) (shape=({features.n_samples}, "
+            f"{features.n_features})) while a minimum of 1 is required."
         )
     if features.n_samples != n_samples:
         raise ValueError(
-            f"X and y have different lengths: X has {features.n_samples} rows, "
-            f"y has {n_samples}."
+            f"X and y have different lengths: X has {features.n_samples} rows, y has {n_samples}."
         )
     return features
 
@@ -333,8 +349,7 @@ def check_sampling_strategy(
     elif isinstance(sampling_strategy, list):
         if sampling_type != "clean-sampling":
             raise ValueError(
-                "'sampling_strategy' cannot be a list for samplers which are not "
-                "cleaning methods."
+                "'sampling_strategy' cannot be a list for samplers which are not cleaning methods."
             )
         _check_known_classes(sampling_strategy, stats)
         result = {c: min(stats.values()) for c in sampling_strategy}
@@ -362,8 +377,7 @@ def _strategy_from_string(name: str, stats: dict, sampling_type: str) -> dict:
         raise ValueError("'sampling_strategy'='majority' cannot be used with over-sampler.")
     if name == "minority" and not over:
         raise ValueError(
-            "'sampling_strategy'='minority' cannot be used with under-sampler and "
-            "clean-sampler."
+            "'sampling_strategy'='minority' cannot be used with under-sampler and clean-sampler."
         )
     targeted = {
         "minority": [minority],

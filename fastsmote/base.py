@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 
 from ._validation import (
     Constraint,
@@ -29,7 +29,7 @@ from ._validation import (
 )
 
 
-class BaseSampler(BaseEstimator):
+class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """Shared ``fit`` / ``fit_resample`` logic; not meant to be used directly."""
 
     _sampling_type: ClassVar[str] = "over-sampling"

@@ -20,7 +20,7 @@ from imblearn.over_sampling import SMOTE as ImbSMOTE  # noqa: E402
 
 def counts(y):
     labels, n = np.unique(y, return_counts=True)
-    return dict(zip(labels.tolist(), n.tolist()))
+    return dict(zip(labels.tolist(), n.tolist(), strict=True))
 
 
 def test_layout_copy_first_then_classes_in_sorted_order(three_class_data):
@@ -52,7 +52,7 @@ def test_every_synthetic_row_lies_on_a_neighbour_segment(three_class_data, dtype
         _, nn = naive_knn(X, rows, k)
         allowed = {(rows[i], rows[j]) for i in range(rows.size) for j in nn[i]}
         sel = prov.label == label
-        assert set(zip(prov.base[sel], prov.neighbor[sel])) <= allowed
+        assert set(zip(prov.base[sel], prov.neighbor[sel], strict=True)) <= allowed
     # and the row is exactly base + gap * (neighbour - base) in the data dtype
     gap = prov.gap.astype(dtype)[:, None]
     expected = X[prov.base] + gap * (X[prov.neighbor] - X[prov.base])
@@ -243,7 +243,11 @@ def test_statistics_on_a_2d_blob():
 def test_clone_get_set_params_and_pickle(binary_data):
     X, y = binary_data
     sampler = SMOTE(k_neighbors=3, random_state=7)
-    assert sampler.get_params() == {"k_neighbors": 3, "random_state": 7, "sampling_strategy": "auto"}
+    assert sampler.get_params() == {
+        "k_neighbors": 3,
+        "random_state": 7,
+        "sampling_strategy": "auto",
+    }
     twin = clone(sampler).set_params(k_neighbors=4)
     assert twin.k_neighbors == 4 and sampler.k_neighbors == 3
     restored = pickle.loads(pickle.dumps(sampler.fit(X, y)))

@@ -18,9 +18,7 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="resample a generated imbalanced dataset")
     demo.add_argument("--rows", type=int, default=1_000_000, help="rows (default 1,000,000)")
     demo.add_argument("--features", type=int, default=20, help="features (default 20)")
-    demo.add_argument(
-        "--minority", type=float, default=0.01, help="minority share (default 0.01)"
-    )
+    demo.add_argument("--minority", type=float, default=0.01, help="minority share (default 0.01)")
     demo.add_argument("--k", type=int, default=5, help="k_neighbors (default 5)")
     demo.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
     demo.add_argument("--dtype", choices=["float32", "float64"], default="float32")

@@ -24,6 +24,11 @@ def make_imbalanced(
     return X, y
 
 
+def _class_counts(y: np.ndarray) -> dict:
+    labels, counts = np.unique(y, return_counts=True)
+    return dict(zip(labels.tolist(), counts.tolist(), strict=True))
+
+
 def _peak_rss_mib() -> float:
     scale = 1024 if sys.platform != "darwin" else 1024 * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
@@ -34,7 +39,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     X, y = make_imbalanced(args.rows, args.features, args.minority, args.dtype, args.seed)
     print(f"data: {X.shape[0]:,} rows x {X.shape[1]} features, {X.dtype}")
-    print("class counts before:", dict(zip(*map(np.ndarray.tolist, np.unique(y, return_counts=True)))))
+    print("class counts before:", _class_counts(y))
     t0 = time.perf_counter()
     warmup(dtypes=(X.dtype,))
     compile_s = time.perf_counter() - t0
@@ -42,8 +47,7 @@ def run_demo(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         X_res, y_res = SMOTE(k_neighbors=args.k, random_state=args.seed).fit_resample(X, y)
         elapsed = time.perf_counter() - t0
-    counts = dict(zip(*map(np.ndarray.tolist, np.unique(y_res, return_counts=True))))
-    print("class counts after: ", counts)
+    print("class counts after: ", _class_counts(y_res))
     print(f"output: {X_res.shape[0]:,} rows, {X_res.nbytes / 2**20:,.0f} MiB, {X_res.dtype}")
     print(f"kernels compiled/loaded in {compile_s:.2f} s")
     print(f"fit_resample: {elapsed:.2f} s")
@@ -60,9 +64,14 @@ def print_info() -> None:
     from .._random import RNG_VERSION
 
     print(f"fastsmote {__version__} (RNG version {RNG_VERSION})")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
-          f"scikit-learn {sklearn.__version__}")
-    print(f"numba threads: {numba.get_num_threads()} (max {numba.config.NUMBA_NUM_THREADS}), "
-          f"threading layer: {numba.config.THREADING_LAYER}")
-    print(f"numba cache: {'on' if CACHE else 'off'}, dir: {numba.config.CACHE_DIR or '__pycache__ next to the sources'}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
+        f"scikit-learn {sklearn.__version__}"
+    )
+    print(
+        f"numba threads: {numba.get_num_threads()} (max {numba.config.NUMBA_NUM_THREADS}), "
+        f"threading layer: {numba.config.THREADING_LAYER}"
+    )
+    cache_dir = numba.config.CACHE_DIR or "__pycache__ next to the sources"
+    print(f"numba cache: {'on' if CACHE else 'off'}, dir: {cache_dir}")
     print(f"config: {get_config()}")

@@ -221,7 +221,7 @@ class SMOTE(BaseSampler):
         if not parts:
             empty = np.empty(0, dtype=np.int64)
             return SyntheticProvenance(empty, target.classes[:0], empty, empty, np.empty(0))
-        return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts)))
+        return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts, strict=True)))
 
 
 def _drop_self(indices: np.ndarray) -> np.ndarray:
@@ -232,6 +232,4 @@ def _drop_self(indices: np.ndarray) -> np.ndarray:
     """
     is_self = indices == np.arange(indices.shape[0])[:, None]
     order = np.argsort(is_self, axis=1, kind="stable")
-    return np.ascontiguousarray(
-        np.take_along_axis(indices, order, axis=1)[:, :-1], dtype=np.int64
-    )
+    return np.ascontiguousarray(np.take_along_axis(indices, order, axis=1)[:, :-1], dtype=np.int64)

@@ -1,0 +1,156 @@
+"""Bad input gets a clear error naming the problem (never a Numba traceback)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import blobs
+from scipy import sparse
+
+from fastsmote import SMOTE, config_context, set_config
+from fastsmote._random import key_from_random_state
+
+
+@pytest.fixture
+def data():
+    return blobs([30, 10])
+
+
+@pytest.mark.parametrize(
+    "bad, word", [(np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")]
+)
+def test_nonfinite_values(data, bad, word):
+    X, y = data
+    X = X.copy()
+    X[7, 1] = bad
+    with pytest.raises(ValueError, match=f"X contains {word} \\(first at row 7\\)"):
+        SMOTE().fit_resample(X, y)
+    with pytest.raises(ValueError, match=word):
+        SMOTE().fit(X, y)
+
+
+def test_single_class(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="at least 2 classes.*one class only: 1.0"):
+        SMOTE().fit_resample(X, np.ones(len(X)))
+
+
+def test_length_mismatch(data):
+    X, y = data
+    with pytest.raises(ValueError, match="X has 40 rows, y has 39"):
+        SMOTE().fit_resample(X, y[:-1])
+
+
+def test_non_numeric_dataframe_columns_are_named(data):
+    X, y = data
+    df = pd.DataFrame(X, columns=list("abcd"))
+    df["city"] = "x"
+    df["kind"] = pd.Categorical(["u"] * len(df))
+    with pytest.raises(ValueError, match=r"non-numeric columns \['city', 'kind'\]"):
+        SMOTE().fit_resample(df, y)
+
+
+def test_non_numeric_array(data):
+    X, y = data
+    X_str = X.astype(str)
+    X_str[0, 0] = "abc"
+    with pytest.raises(ValueError, match="non-numeric values"):
+        SMOTE().fit_resample(X_str, y)
+
+
+def test_class_with_one_row():
+    X, y = blobs([30, 1])
+    with pytest.raises(ValueError, match="Class 1 has 1 row.*needs 2 or more rows"):
+        SMOTE().fit_resample(X, y)
+
+
+def test_k_larger_than_class(data):
+    X, y = data
+    with pytest.raises(ValueError, match="Class 1 has 10 row.*k_neighbors=12.*k_neighbors <= 9"):
+        SMOTE(k_neighbors=12).fit_resample(X, y)
+    # a class that is not over-sampled may be small
+    X2, y2 = blobs([30, 3, 3])
+    out = SMOTE(k_neighbors=2, sampling_strategy={1: 10}).fit_resample(X2, y2)[1]
+    assert (out == 2).sum() == 3
+
+
+def test_three_dimensional_and_empty_X(data):
+    X, y = data
+    with pytest.raises(ValueError, match="2-D array.*3-D"):
+        SMOTE().fit_resample(X.reshape(40, 2, 2), y)
+    with pytest.raises(ValueError, match="X is empty: 0 feature"):
+        SMOTE().fit_resample(np.empty((40, 0)), y)
+    with pytest.raises(ValueError, match="non-empty"):
+        SMOTE().fit_resample(np.empty((0, 3)), np.empty(0))
+
+
+def test_continuous_and_multilabel_targets(data):
+    X, y = data
+    with pytest.raises(ValueError, match="'continuous'"):
+        SMOTE().fit_resample(X, np.linspace(0, 1, len(X)))
+    multilabel = np.zeros((len(X), 3), dtype=int)
+    multilabel[:, 0] = 1
+    multilabel[::2, 1] = 1
+    with pytest.raises(ValueError, match="multilabel and multioutput targets are not supported"):
+        SMOTE().fit_resample(X, multilabel)
+
+
+def test_sparse_X_is_refused_clearly(data):
+    X, y = data
+    with pytest.raises(TypeError, match="sparse matrix.*toarray"):
+        SMOTE().fit_resample(sparse.csr_matrix(X), y)
+
+
+@pytest.mark.parametrize(
+    "strategy, message",
+    [
+        ("majority", "'sampling_strategy'='majority' cannot be used with over-sampler"),
+        ("rubbish", "must be a float in the range \\(0, 1\\], a str among"),
+        (0.0, "must be a float in the range"),
+        (1.5, "must be a float in the range"),
+        (0.1, "required to remove samples from the minority class"),
+        ({5: 100}, "The \\{5\\} target class is/are not present"),
+        ({1: 5}, "Originally, there is 10 samples and 5 samples are asked"),
+        ({1: -1}, "cannot be negative"),
+        ([0, 1], "must be a float in the range"),
+        (lambda y: [1], "must return a dict"),
+    ],
+)
+def test_invalid_sampling_strategy(data, strategy, message):
+    X, y = data
+    with pytest.raises(ValueError, match=message):
+        SMOTE(sampling_strategy=strategy).fit_resample(X, y)
+
+
+def test_float_strategy_needs_binary_target():
+    X, y = blobs([30, 10, 10])
+    with pytest.raises(ValueError, match="can be a float only when the type of target is binary"):
+        SMOTE(sampling_strategy=0.5).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"k_neighbors": 0}, "'k_neighbors' parameter of SMOTE must be an int in the range"),
+        ({"k_neighbors": 2.5}, "'k_neighbors'.*Got 2.5"),
+        ({"k_neighbors": "five"}, "an object implementing 'kneighbors'"),
+        ({"random_state": -1}, "'random_state'.*non-negative int"),
+        ({"random_state": "seed"}, "'random_state'"),
+    ],
+)
+def test_invalid_parameters(data, params, message):
+    X, y = data
+    with pytest.raises(ValueError, match=message):
+        SMOTE(**params).fit_resample(X, y)
+
+
+def test_key_from_random_state_rejects_junk():
+    with pytest.raises(ValueError, match="random_state"):
+        key_from_random_state(1.5)
+
+
+def test_config_validation():
+    with pytest.raises(ValueError, match="working_memory"):
+        set_config(working_memory=0)
+    with pytest.raises(ValueError, match="n_threads"):
+        with config_context(n_threads=0):
+            pass
