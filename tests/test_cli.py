@@ -1,0 +1,38 @@
+"""The command line: demo, warmup, info, version."""
+
+import subprocess
+import sys
+
+import pytest
+
+from fastsmote import __version__
+from fastsmote.cli import main
+
+
+def test_demo_prints_counts_time_and_memory(capsys):
+    assert main(["demo", "--rows", "20000", "--features", "5", "--minority", "0.05"]) == 0
+    out = capsys.readouterr().out
+    assert "class counts before: {0: 19000, 1: 1000}" in out
+    assert "class counts after:  {0: 19000, 1: 19000}" in out
+    assert "fit_resample:" in out and "peak RSS" in out
+
+
+def test_warmup_and_info(capsys):
+    assert main(["warmup"]) == 0
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "kernels ready in" in out and f"fastsmote {__version__}" in out
+
+
+def test_version_and_help_from_a_fresh_process():
+    result = subprocess.run(
+        [sys.executable, "-m", "fastsmote.cli", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.strip() == f"fastsmote {__version__}"
+
+
+def test_bad_arguments_exit_with_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--rows", "many"])
+    assert exc.value.code == 2
+    assert "invalid int value" in capsys.readouterr().err
