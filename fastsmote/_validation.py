@@ -149,7 +149,11 @@ def check_target(y: Any) -> Target:
         y_arr = np.asarray(y)
     if y_arr.ndim == 0 or y_arr.size == 0:
         raise ValueError(f"y must be a non-empty 1-D array of class labels, got {y!r:.80}")
-    y_type = type_of_target(y_arr, input_name="y")
+    if y_arr.ndim == 1 and y_arr.dtype.kind in "biu":
+        # integer labels are always binary/multiclass: skip type_of_target's extra sort
+        y_type = "multiclass"
+    else:
+        y_type = type_of_target(y_arr, input_name="y")
     one_vs_all = False
     if y_type == "multilabel-indicator":
         if not np.all(y_arr.sum(axis=1) == 1):
@@ -167,12 +171,32 @@ def check_target(y: Any) -> Target:
             f"Unknown label type: y is {y_type!r}; fastsmote samplers need class labels "
             "(binary or multiclass). Continuous targets must be discretised first."
         )
-    classes, encoded, counts = np.unique(y_arr, return_inverse=True, return_counts=True)
+    classes, encoded, counts = _encode_labels(y_arr)
     if classes.size < 2:
         raise ValueError(
             f"y needs at least 2 classes to resample; got one class only: {classes.tolist()[0]!r}."
         )
-    return Target(y_arr, classes, encoded.astype(np.int64), counts, one_vs_all, container)
+    return Target(y_arr, classes, encoded, counts, one_vs_all, container)
+
+
+def _encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted classes, each row's class position and the class counts.
+
+    Integer labels with a compact range are counted in O(n) with a lookup table; other
+    labels go through ``np.unique`` (a sort, ~10x slower at a million rows).
+    """
+    if y.dtype.kind in "biu" and y.size:
+        lo, hi = int(y.min()), int(y.max())
+        if hi - lo <= max(1 << 16, y.size):
+            shifted = y.astype(np.int64) - lo
+            all_counts = np.bincount(shifted, minlength=hi - lo + 1)
+            present = np.flatnonzero(all_counts)
+            lookup = np.full(hi - lo + 1, -1, dtype=np.int64)
+            lookup[present] = np.arange(present.size)
+            classes = (present + lo).astype(y.dtype)
+            return classes, lookup[shifted], all_counts[present]
+    classes, encoded, counts = np.unique(y, return_inverse=True, return_counts=True)
+    return classes, encoded.astype(np.int64).ravel(), counts
 
 
 def restore_target(target: Target, y_out: np.ndarray) -> Any:

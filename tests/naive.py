@@ -44,17 +44,22 @@ def smote_draws(class_key: int, j: int, n_class: int, k: int) -> tuple[int, int,
 
 
 def knn(X: np.ndarray, rows: np.ndarray, k: int, exclude_self: bool = True):
-    """Exact kNN among ``X[rows]``: squared distances summed feature by feature in X's
-    dtype (the order the kernel uses), ties broken by lower position."""
+    """Exact kNN among ``X[rows]``: squared distances summed in X's dtype in the order
+    the kernel defines (groups of four features, then the rest one by one), ties broken
+    by lower position."""
     data = X[rows]
     n = data.shape[0]
     dist_out = np.full((n, k), np.inf, dtype=X.dtype)
     pos_out = np.full((n, k), -1, dtype=np.int64)
     for i in range(n):
+        sq = (data[i] - data) ** 2  # (n, d), exact per element
         dist = np.zeros(n, dtype=X.dtype)
-        for f in range(X.shape[1]):
-            diff = data[i, f] - data[:, f]
-            dist += diff * diff
+        f, d = 0, X.shape[1]
+        while f + 4 <= d:  # the kernel's defined summation order
+            dist += (sq[:, f] + sq[:, f + 1]) + (sq[:, f + 2] + sq[:, f + 3])
+            f += 4
+        for rest in range(f, d):
+            dist += sq[:, rest]
         positions = np.arange(n)
         if exclude_self:
             keep = positions != i
