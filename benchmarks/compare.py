@@ -1,0 +1,235 @@
+"""fastsmote vs imbalanced-learn, measured in the same run on the same data.
+
+    python benchmarks/compare.py --preset quick   # 1M x 20, kernels at 10k/50k rows
+    python benchmarks/compare.py --preset full    # adds 5M x 20 and 50-feature kernels
+
+Every end-to-end measurement runs in a fresh subprocess: data are generated in place,
+kernels warmed up (compile time excluded; cold starts are reported separately), the
+peak-RSS counter is reset, then one ``fit_resample`` is timed. "Extra memory" is the
+peak RSS above the inputs, minus the output arrays, as a multiple of the output size.
+Reported times are medians; ratios are imbalanced-learn / fastsmote. Results are
+checked (class counts, original rows copied) so a fast wrong answer fails loudly.
+Never run two benchmarks at once on a small machine: both would be wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _data import make_blobs_imbalanced  # noqa: E402
+
+PRESETS = {
+    "quick": {
+        "end_to_end": [(1_000_000, 20, 0.01)],
+        "knn": [(10_000, 20), (50_000, 20)],
+        "generation": [(2_000_000, 20)],
+        "reps": 3,
+    },
+    "full": {
+        "end_to_end": [(1_000_000, 20, 0.01), (5_000_000, 20, 0.01)],
+        "knn": [(10_000, 20), (50_000, 20), (50_000, 50)],
+        "generation": [(10_000_000, 20)],
+        "reps": 3,
+    },
+}
+
+
+# ----------------------------------------------------------------------------- worker
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as f:  # "5" resets the peak RSS (VmHWM)
+        f.write("5")
+
+
+def _peak_bytes() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM")
+
+
+def worker(lib: str, n_rows: int, n_features: int, minority: float, mode: str) -> dict:
+    t_start = time.perf_counter()
+    if lib == "fastsmote":
+        import fastsmote
+
+        make = lambda: fastsmote.SMOTE(random_state=0)  # noqa: E731
+        if mode == "warm":
+            fastsmote.warmup(dtypes=(np.float32,))
+    else:
+        from imblearn.over_sampling import SMOTE
+
+        make = lambda: SMOTE(random_state=0)  # noqa: E731
+    X, y = make_blobs_imbalanced(n_rows, n_features, minority)
+    if mode == "warm":
+        make().fit_resample(X[:2000], y[:2000])
+    setup = time.perf_counter() - t_start
+    rss_before = _rss_bytes()
+    _reset_peak()
+    t0 = time.perf_counter()
+    X_res, y_res = make().fit_resample(X, y)
+    elapsed = time.perf_counter() - t0
+    peak = _peak_bytes()
+    out_bytes = X_res.nbytes + y_res.nbytes
+    n = len(X)
+    rng = np.random.default_rng(1)
+    sample = rng.integers(0, n, 1000)
+    ok = bool(np.array_equal(X_res[sample], X[sample]) and X_res.dtype == X.dtype)
+    return {
+        "time": elapsed,
+        "setup": setup,
+        "extra": (peak - rss_before - out_bytes) / out_bytes,
+        "peak_mib": peak / 2**20,
+        "counts": np.bincount(y_res).tolist(),
+        "copy_ok": ok,
+        "dtype": str(X_res.dtype),
+    }
+
+
+def run_worker(lib, case, mode="warm", env=None) -> dict:
+    cmd = [sys.executable, __file__, "--worker", lib, "--mode", mode, "--case", json.dumps(case)]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"{lib} worker failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- parts
+def end_to_end(cases, reps) -> None:
+    print("\n## End to end: SMOTE(random_state=0).fit_resample, float32, warm\n")
+    print("| rows x features, minority | fastsmote s | imblearn s | speed-up | extra mem fastsmote | extra mem imblearn |")
+    print("|---|---|---|---|---|---|")
+    for case in cases:
+        runs = {"fastsmote": [], "imblearn": []}
+        for _ in range(reps):  # interleave so load drift hits both
+            for lib in runs:
+                runs[lib].append(run_worker(lib, case))
+        fast, imb = runs["fastsmote"], runs["imblearn"]
+        assert all(r["copy_ok"] for r in fast + imb), "original rows not copied"
+        assert fast[0]["counts"] == imb[0]["counts"], (fast[0]["counts"], imb[0]["counts"])
+        assert fast[0]["dtype"] == "float32"
+        tf = statistics.median(r["time"] for r in fast)
+        ti = statistics.median(r["time"] for r in imb)
+        ef = statistics.median(r["extra"] for r in fast)
+        ei = statistics.median(r["extra"] for r in imb)
+        n, d, m = case
+        print(
+            f"| {n:,} x {d}, {m:.0%} | {tf:.2f} ({_spread(fast)}) | {ti:.2f} ({_spread(imb)}) "
+            f"| **{ti / tf:.1f}x** | {ef:.2f}x output | {ei:.2f}x output |"
+        )
+
+
+def _spread(runs) -> str:
+    times = sorted(r["time"] for r in runs)
+    return f"{times[0]:.2f}-{times[-1]:.2f}"
+
+
+def cold_start(case) -> None:
+    print("\n## First call in a fresh process (import + compile/load + fit_resample)\n")
+    with tempfile.TemporaryDirectory() as cache_dir:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+        cold = run_worker("fastsmote", case, mode="cold", env=env)
+        warm_cache = run_worker("fastsmote", case, mode="cold", env=env)
+    print(f"- cold Numba cache: fit_resample {cold['time']:.2f} s (imports {cold['setup']:.2f} s)")
+    print(f"- warm Numba cache: fit_resample {warm_cache['time']:.2f} s "
+          f"(imports {warm_cache['setup']:.2f} s)")
+
+
+def knn_kernel(cases, reps) -> None:
+    from sklearn.neighbors import NearestNeighbors
+
+    from fastsmote.neighbors import exact_kneighbors
+
+    print("\n## Exact kNN on one class (k=5, self excluded), float32\n")
+    print("| rows x features | fastsmote s | scikit-learn brute s | speed-up | ns/pair fastsmote |")
+    print("|---|---|---|---|---|")
+    exact_kneighbors(np.zeros((10, 3), np.float32) + np.arange(10)[:, None], 2)
+    for n, d in cases:
+        X = np.random.default_rng(0).standard_normal((n, d)).astype(np.float32)
+        tf, ts = [], []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            ours = exact_kneighbors(X, 5)
+            tf.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            theirs = NearestNeighbors(n_neighbors=6, algorithm="brute").fit(X).kneighbors(
+                X, return_distance=False
+            )
+            ts.append(time.perf_counter() - t0)
+        agree = float((ours == theirs[:, 1:]).all(axis=1).mean())
+        assert agree > 0.99, f"neighbours disagree with scikit-learn on {1 - agree:.1%} rows"
+        f, s = statistics.median(tf), statistics.median(ts)
+        print(f"| {n:,} x {d} | {f:.3f} | {s:.3f} | **{s / f:.2f}x** | {f / n / n * 1e9:.2f} |")
+
+
+def generation_kernel(cases, reps) -> None:
+    from fastsmote._kernels.smote import smote_generate
+    from fastsmote.neighbors import exact_kneighbors
+
+    print("\n## Generation kernel vs copying into fresh memory, float32\n")
+    print("| synthetic rows x features | generate s | fresh copy s | ratio |")
+    print("|---|---|---|---|")
+    for n_new, d in cases:
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((20_000, d)).astype(np.float32)
+        rows = np.arange(X.shape[0], dtype=np.int64)
+        nn = exact_kneighbors(X, 5)
+        src = np.ones((n_new, d), np.float32)
+        tg, tc = [], []
+        for _ in range(reps):
+            out = np.empty((n_new, d), np.float32)  # fresh pages, like fit_resample's output
+            t0 = time.perf_counter()
+            smote_generate(X, rows, nn, np.uint64(1), 0, out, 0, n_new, 2048)
+            tg.append(time.perf_counter() - t0)
+            assert np.isfinite(out[:: max(1, n_new // 1000)]).all()
+            del out
+            t0 = time.perf_counter()
+            dst = np.empty_like(src)
+            dst[...] = src
+            tc.append(time.perf_counter() - t0)
+            del dst
+        g, c = statistics.median(tg), statistics.median(tc)
+        print(f"| {n_new:,} x {d} | {g:.3f} | {c:.3f} | {g / c:.2f}x the copy |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="quick")
+    parser.add_argument("--worker")
+    parser.add_argument("--mode", default="warm")
+    parser.add_argument("--case")
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, *json.loads(args.case), mode=args.mode)))
+        return
+    import numba
+    import sklearn
+
+    preset = PRESETS[args.preset]
+    print(f"# fastsmote vs imbalanced-learn ({args.preset})")
+    print(f"numpy {np.__version__}, numba {numba.__version__} ({numba.get_num_threads()} threads), "
+          f"scikit-learn {sklearn.__version__}, {os.cpu_count()} cores")
+    end_to_end(preset["end_to_end"], preset["reps"])
+    cold_start(preset["end_to_end"][0])
+    knn_kernel(preset["knn"], preset["reps"])
+    generation_kernel(preset["generation"], preset["reps"])
+
+
+if __name__ == "__main__":
+    main()
