@@ -36,3 +36,17 @@ def test_bad_arguments_exit_with_usage_error(capsys):
         main(["demo", "--rows", "many"])
     assert exc.value.code == 2
     assert "invalid int value" in capsys.readouterr().err
+
+
+def test_import_compiles_nothing_and_loads_no_extras():
+    script = (
+        "import sys, fastsmote\n"
+        "from fastsmote._kernels import knn, smote, arrays\n"
+        "kernels = [knn.knn_blocked, smote.smote_generate, smote.smote_draws_range,\n"
+        "           arrays.copy_rows, arrays.first_nonfinite_row]\n"
+        "assert all(not k.signatures for k in kernels), [k.signatures for k in kernels]\n"
+        "assert not {'pandas', 'imblearn', 'pynndescent', 'matplotlib'} & set(sys.modules)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
