@@ -19,7 +19,7 @@ def _sklearn_checks():
                 yield pytest.param(estimator, check, id=f"{type(sampler).__name__}-{name}")
 
 
-@pytest.mark.parametrize("estimator, check", _sklearn_checks())
+@pytest.mark.parametrize("estimator, check", list(_sklearn_checks()))
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
