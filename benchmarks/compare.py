@@ -113,7 +113,9 @@ def run_worker(lib, case, mode="warm", env=None) -> dict:
 # ----------------------------------------------------------------------------- parts
 def end_to_end(cases, reps) -> None:
     print("\n## End to end: SMOTE(random_state=0).fit_resample, float32, warm\n")
-    print("| rows x features, minority | fastsmote s | imblearn s | speed-up | extra mem fastsmote | extra mem imblearn |")
+    print(
+        "| rows x features, minority | fastsmote s | imblearn s | speed-up | extra mem fastsmote | extra mem imblearn |"
+    )
     print("|---|---|---|---|---|---|")
     for case in cases:
         runs = {"fastsmote": [], "imblearn": []}
@@ -147,8 +149,10 @@ def cold_start(case) -> None:
         cold = run_worker("fastsmote", case, mode="cold", env=env)
         warm_cache = run_worker("fastsmote", case, mode="cold", env=env)
     print(f"- cold Numba cache: fit_resample {cold['time']:.2f} s (imports {cold['setup']:.2f} s)")
-    print(f"- warm Numba cache: fit_resample {warm_cache['time']:.2f} s "
-          f"(imports {warm_cache['setup']:.2f} s)")
+    print(
+        f"- warm Numba cache: fit_resample {warm_cache['time']:.2f} s "
+        f"(imports {warm_cache['setup']:.2f} s)"
+    )
 
 
 def knn_kernel(cases, reps) -> None:
@@ -157,7 +161,9 @@ def knn_kernel(cases, reps) -> None:
     from fastsmote.neighbors import exact_kneighbors
 
     print("\n## Exact kNN on one class (k=5, self excluded), float32\n")
-    print("| rows x features | fastsmote s | scikit-learn brute s | speed-up | ns/pair fastsmote |")
+    print(
+        "| rows x features | fastsmote s | scikit-learn brute s | speed-up | ns/pair fastsmote |"
+    )
     print("|---|---|---|---|---|")
     exact_kneighbors(np.zeros((10, 3), np.float32) + np.arange(10)[:, None], 2)
     for n, d in cases:
@@ -168,8 +174,10 @@ def knn_kernel(cases, reps) -> None:
             ours = exact_kneighbors(X, 5)
             tf.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            theirs = NearestNeighbors(n_neighbors=6, algorithm="brute").fit(X).kneighbors(
-                X, return_distance=False
+            theirs = (
+                NearestNeighbors(n_neighbors=6, algorithm="brute")
+                .fit(X)
+                .kneighbors(X, return_distance=False)
             )
             ts.append(time.perf_counter() - t0)
         agree = float((ours == theirs[:, 1:]).all(axis=1).mean())
@@ -223,8 +231,10 @@ def main() -> None:
 
     preset = PRESETS[args.preset]
     print(f"# fastsmote vs imbalanced-learn ({args.preset})")
-    print(f"numpy {np.__version__}, numba {numba.__version__} ({numba.get_num_threads()} threads), "
-          f"scikit-learn {sklearn.__version__}, {os.cpu_count()} cores")
+    print(
+        f"numpy {np.__version__}, numba {numba.__version__} ({numba.get_num_threads()} threads), "
+        f"scikit-learn {sklearn.__version__}, {os.cpu_count()} cores"
+    )
     end_to_end(preset["end_to_end"], preset["reps"])
     cold_start(preset["end_to_end"][0])
     knn_kernel(preset["knn"], preset["reps"])

@@ -15,7 +15,12 @@ from typing import Any
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from ._kernels.arrays import copy_rows, first_nonfinite_row
+from ._kernels.arrays import (
+    codes_from_lookup,
+    copy_rows,
+    count_compact_ints,
+    first_nonfinite_row,
+)
 
 SAMPLING_TYPES = ("over-sampling", "under-sampling", "clean-sampling")
 _STRATEGY_STRINGS = ("minority", "majority", "not minority", "not majority", "all", "auto")
@@ -98,7 +103,7 @@ class Target:
 
     labels: np.ndarray
     classes: np.ndarray
-    encoded: np.ndarray  # position of each row's label in ``classes``
+    encoded: np.ndarray  # int32 position of each row's label in ``classes``
     counts: np.ndarray
     one_vs_all: bool = False
     container: Any = None  # ("series", name, dtype), ("dataframe", columns, dtypes) or "list"
@@ -115,18 +120,21 @@ class Target:
         """Row numbers of one class, increasing."""
         return np.flatnonzero(self.encoded == class_index)
 
+    def output_value(self, class_index: int) -> Any:
+        """What the output holds for a class: its label, or its code for one-hot targets."""
+        return class_index if self.one_vs_all else self.classes[class_index]
+
     def extended(self, added: list[tuple[int, int]]) -> np.ndarray:
         """Labels of the input rows followed by ``n`` rows of each ``(class_index, n)``.
 
         Holds class codes instead of labels for one-hot targets (re-encoded on return).
         """
         source = self.encoded if self.one_vs_all else self.labels
-        values = np.arange(self.classes.size) if self.one_vs_all else self.classes
         out = np.empty(source.size + sum(n for _, n in added), dtype=source.dtype)
         out[: source.size] = source
         start = source.size
         for class_index, n in added:
-            out[start : start + n] = values[class_index]
+            out[start : start + n] = self.output_value(class_index)
             start += n
         return out
 
@@ -180,23 +188,25 @@ def check_target(y: Any) -> Target:
 
 
 def _encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted classes, each row's class position and the class counts.
+    """Sorted classes, each row's class code (int32) and the class counts.
 
-    Integer labels with a compact range are counted in O(n) with a lookup table; other
-    labels go through ``np.unique`` (a sort, ~10x slower at a million rows).
+    Integer labels with a compact range are counted in O(n) with a lookup table and no
+    n-sized temporaries; other labels go through ``np.unique`` (a sort, ~10x slower at a
+    million rows).
     """
     if y.dtype.kind in "biu" and y.size:
         lo, hi = int(y.min()), int(y.max())
         if hi - lo <= max(1 << 16, y.size):
-            shifted = y.astype(np.int64) - lo
-            all_counts = np.bincount(shifted, minlength=hi - lo + 1)
+            y_int = y.view(np.uint8) if y.dtype == np.bool_ else y
+            all_counts = count_compact_ints(y_int, lo, hi - lo + 1)
             present = np.flatnonzero(all_counts)
-            lookup = np.full(hi - lo + 1, -1, dtype=np.int64)
-            lookup[present] = np.arange(present.size)
+            lookup = np.full(hi - lo + 1, -1, dtype=np.int32)
+            lookup[present] = np.arange(present.size, dtype=np.int32)
             classes = (present + lo).astype(y.dtype)
-            return classes, lookup[shifted], all_counts[present]
+            codes = codes_from_lookup(y_int, lo, lookup, _ROW_BLOCK)
+            return classes, codes, all_counts[present]
     classes, encoded, counts = np.unique(y, return_inverse=True, return_counts=True)
-    return classes, encoded.astype(np.int64).ravel(), counts
+    return classes, encoded.astype(np.int32).ravel(), counts
 
 
 def restore_target(target: Target, y_out: np.ndarray) -> Any:
@@ -336,6 +346,19 @@ def _is_numeric_dtype(dtype: Any) -> bool:
         return np.dtype(dtype).kind in "biuf"
     except TypeError:  # pandas extension dtypes (category, string, nullable ints)
         return False
+
+
+def check_out_array(out: Any, shape: tuple[int, int], dtype: np.dtype) -> None:
+    """Check a caller-provided output array (e.g. an ``np.memmap``)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a NumPy array (or np.memmap), got {type(out).__name__}")
+    if out.shape != shape or out.dtype != dtype:
+        raise ValueError(
+            f"out must have shape {shape} and dtype {np.dtype(dtype).name} (see the "
+            f"sampler's n_samples_out_ after fit); got shape {out.shape}, dtype {out.dtype}."
+        )
+    if not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError("out must be a writeable C-contiguous array.")
 
 
 def check_finite(X: np.ndarray, what: str = "X") -> None:

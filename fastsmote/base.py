@@ -48,6 +48,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
         self.classes_ = target.classes
+        if self._sampling_type == "over-sampling":
+            self.n_samples_out_ = features.n_samples + sum(self.sampling_strategy_.values())
         return features, target
 
     def fit(self, X: Any, y: Any) -> BaseSampler:
@@ -66,7 +68,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         check_finite(features.as_float_array())
         return self
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+    def fit_resample(self, X: Any, y: Any, *, out: np.ndarray | None = None) -> tuple[Any, Any]:
         """Resample the dataset.
 
         Parameters
@@ -75,6 +77,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             Numeric features. Not modified.
         y : array-like or Series of shape (n_samples,)
             Class labels (binary, multiclass, or one-hot encoded multiclass).
+        out : ndarray, optional
+            Where to write the resampled features, e.g. an ``np.memmap`` for outputs
+            larger than memory: C-contiguous, shape ``(n_samples_out_, n_features)``
+            (``n_samples_out_`` is set by :meth:`fit`), dtype float32 for float32 input,
+            float64 otherwise. When given, ``out`` itself is returned as ``X_resampled``.
 
         Returns
         -------
@@ -84,10 +91,13 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             Same container as ``y``.
         """
         features, target = self._validate(X, y)
-        X_out, y_codes = self._fit_resample(features, target)
-        return features.restore(X_out), restore_target(target, y_codes)
+        X_out, y_codes = self._fit_resample(features, target, out)
+        X_res = X_out if out is not None else features.restore(X_out)
+        return X_res, restore_target(target, y_codes)
 
-    def _fit_resample(self, features: Features, target: Target) -> tuple[np.ndarray, np.ndarray]:
+    def _fit_resample(
+        self, features: Features, target: Target, out: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Return the resampled float array and labels (class codes if one-hot)."""
         raise NotImplementedError
 

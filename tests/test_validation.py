@@ -154,3 +154,25 @@ def test_config_validation():
     with pytest.raises(ValueError, match="n_threads"):
         with config_context(n_threads=0):
             pass
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([-5, 7, -5, 7, 7, 7] * 10),  # negative ints
+        np.array([0, 10**12] * 30),  # wide range: falls back to np.unique
+        np.array([True, False, False] * 20),
+        np.array([3, 1, 1, 2] * 15, dtype=np.uint8),
+        np.array(["b", "a", "a"] * 20, dtype=object),
+        np.array([1.0, 2.0, 2.0] * 20),
+    ],
+)
+def test_label_encoding_matches_numpy_unique(labels):
+    from fastsmote._validation import check_target
+
+    target = check_target(labels)
+    classes, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    np.testing.assert_array_equal(target.classes, classes)
+    np.testing.assert_array_equal(target.encoded, inverse)
+    np.testing.assert_array_equal(target.counts, counts)
+    assert target.classes.dtype == classes.dtype

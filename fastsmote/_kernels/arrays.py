@@ -39,3 +39,24 @@ def copy_rows(src, dst, row_block):
         for i in range(b * row_block, min(n, (b + 1) * row_block)):
             for f in range(src.shape[1]):
                 dst[i, f] = src[i, f]
+
+
+@jit()
+def count_compact_ints(y, lo, n_values):
+    """Counts of each value ``lo .. lo + n_values - 1`` in ``y`` (no shifted temporary)."""
+    counts = np.zeros(n_values, dtype=np.int64)
+    for i in range(y.shape[0]):
+        counts[np.int64(y[i]) - lo] += 1
+    return counts
+
+
+@jit(parallel=True)
+def codes_from_lookup(y, lo, lookup, row_block):
+    """``lookup[y - lo]`` as int32 class codes, in parallel blocks."""
+    n = y.shape[0]
+    codes = np.empty(n, dtype=np.int32)
+    n_blocks = (n + row_block - 1) // row_block
+    for b in prange(n_blocks):
+        for i in range(b * row_block, min(n, (b + 1) * row_block)):
+            codes[i] = lookup[np.int64(y[i]) - lo]
+    return codes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.base import clone
 
 from .._config import get_config
 from .._kernels.smote import smote_draws_range, smote_generate
+from .._memory import check_output_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._random import RNG_VERSION, key_from_random_state, stream_key
 from .._validation import (
@@ -18,6 +20,7 @@ from .._validation import (
     Features,
     Target,
     check_finite,
+    check_out_array,
     has_methods,
     int_in_range,
 )
@@ -157,27 +160,91 @@ class SMOTE(BaseSampler):
                 start += n_new
         return plan
 
-    def _fit_resample(self, features: Features, target: Target):
+    def _start(self, target: Target) -> tuple[np.uint64, list]:
+        """Draw the key and record it; return it with the per-class plan."""
         key = key_from_random_state(self.random_state)
         self.random_key_ = int(key)
         self.rng_version_ = RNG_VERSION
-        plan = self._plan(target)
+        return key, self._plan(target)
+
+    def _class_tables(self, X: np.ndarray, target: Target, key, plan: list):
+        """Per class to over-sample: its rows, neighbour table, stream key and sizes."""
+        for class_index, label, n_new, start in plan:
+            rows = target.rows_of(class_index)
+            neighbors = self._class_neighbors(X, rows, label)
+            class_key = np.uint64(stream_key(key, class_index))
+            yield class_index, rows, neighbors, class_key, n_new, start
+
+    def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
+        key, plan = self._start(target)
         n = features.n_samples
-        n_total = n + sum(p[2] for p in plan)
-        out = np.empty((n_total, features.n_features), dtype=features.dtype)
+        shape = (self.n_samples_out_, features.n_features)
+        if out is None:
+            check_output_fits(*shape, features.dtype)
+            out = np.empty(shape, dtype=features.dtype)
+        else:
+            check_out_array(out, shape, features.dtype)
         features.write_into(out)
         X = out[:n]
         check_finite(X)
         with numba_threads(get_config()["n_threads"]):
-            for class_index, label, n_new, start in plan:
-                rows = target.rows_of(class_index)
-                neighbors = self._class_neighbors(X, rows, label)
-                class_key = np.uint64(stream_key(key, class_index))
+            for _, rows, neighbors, class_key, n_new, start in self._class_tables(
+                X, target, key, plan
+            ):
                 smote_generate(
                     X, rows, neighbors, class_key, 0, out, start, n_new, GENERATION_CHUNK
                 )
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return out, y_out
+
+    def fit_resample_iter(
+        self, X: Any, y: Any, *, chunk_rows: int | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Resample in chunks: the same rows as :meth:`fit_resample`, never all at once.
+
+        Yields the input rows in order, then the synthetic rows class by class, as
+        NumPy arrays ``(X_chunk, y_chunk)``. Concatenated, the chunks equal
+        ``fit_resample(X, y)`` bit for bit (same ``random_state``), whatever
+        ``chunk_rows`` is. A chunk never spans the input/synthetic boundary or two
+        classes. Memory: the input (converted to float if needed), the neighbour tables
+        and one chunk.
+
+        Parameters
+        ----------
+        X, y : as for :meth:`fit_resample`.
+        chunk_rows : int, optional
+            Rows per chunk; by default as many as fit the ``working_memory`` budget.
+
+        Yields
+        ------
+        X_chunk : ndarray of shape (n_rows, n_features)
+        y_chunk : ndarray of shape (n_rows,) (class codes for one-hot targets)
+        """
+        features, target = self._validate(X, y)
+        if chunk_rows is None:
+            chunk_rows = rows_per_chunk(features.n_features * features.dtype.itemsize)
+        elif not isinstance(chunk_rows, numbers.Integral) or chunk_rows < 1:
+            raise ValueError(f"chunk_rows must be a positive int, got {chunk_rows!r}")
+        key, plan = self._start(target)
+        X_float = features.as_float_array()
+        check_finite(X_float)
+        n = features.n_samples
+        labels = target.extended([])
+        for start in range(0, n, chunk_rows):
+            stop = min(n, start + chunk_rows)
+            yield X_float[start:stop].copy(), labels[start:stop].copy()
+        with numba_threads(get_config()["n_threads"]):
+            tables = list(self._class_tables(X_float, target, key, plan))
+        for class_index, rows, neighbors, class_key, n_new, _ in tables:
+            label = target.output_value(class_index)
+            for start in range(0, n_new, chunk_rows):
+                m = min(chunk_rows, n_new - start)
+                chunk = np.empty((m, features.n_features), dtype=features.dtype)
+                with numba_threads(get_config()["n_threads"]):
+                    smote_generate(
+                        X_float, rows, neighbors, class_key, start, chunk, 0, m, GENERATION_CHUNK
+                    )
+                yield chunk, np.full(m, label)
 
     # ------------------------------------------------------------------ provenance
     def provenance(self, X: Any, y: Any) -> SyntheticProvenance:
