@@ -113,9 +113,9 @@ def run_worker(lib, case, mode="warm", env=None) -> dict:
 # ----------------------------------------------------------------------------- parts
 def end_to_end(cases, reps) -> None:
     print("\n## End to end: SMOTE(random_state=0).fit_resample, float32, warm\n")
-    print(
-        "| rows x features, minority | fastsmote s | imblearn s | speed-up | extra mem fastsmote | extra mem imblearn |"
-    )
+    columns = ["rows x features, minority", "fastsmote s", "imblearn s", "speed-up"]
+    columns += ["extra mem fastsmote", "extra mem imblearn"]
+    print("| " + " | ".join(columns) + " |")
     print("|---|---|---|---|---|---|")
     for case in cases:
         runs = {"fastsmote": [], "imblearn": []}
