@@ -35,7 +35,8 @@ def test_knn_matches_naive_with_ties_and_duplicates(dtype, exclude_self, blocks)
     X = data_with_duplicates_and_ties(97, 3, dtype, seed=1)
     rows = np.arange(0, 97, dtype=np.int64)
     k = 6
-    dist, pos = knn_blocked(X, rows, X, rows, k, exclude_self, *blocks)
+    skip = rows if exclude_self else np.full(rows.size, -1)
+    dist, pos = knn_blocked(X, rows, X, rows, k, skip, *blocks)
     ref_dist, ref_pos = naive_knn(X, rows, k, exclude_self)
     np.testing.assert_array_equal(pos, ref_pos)
     np.testing.assert_array_equal(dist, ref_dist)
@@ -46,7 +47,7 @@ def test_knn_on_subset_rows_and_continuous_data(dtype):
     rng = np.random.default_rng(2)
     X = rng.standard_normal((300, 7)).astype(dtype)
     rows = np.sort(rng.choice(300, 120, replace=False)).astype(np.int64)
-    dist, pos = knn_blocked(X, rows, X, rows, 5, True, 32, 48)
+    dist, pos = knn_blocked(X, rows, X, rows, 5, np.arange(rows.size), 32, 48)
     ref_dist, ref_pos = naive_knn(X, rows, 5)
     np.testing.assert_array_equal(pos, ref_pos)
     np.testing.assert_array_equal(dist, ref_dist)
@@ -63,7 +64,7 @@ def test_duplicates_are_neighbours_self_is_not():
 
 def test_knn_asks_for_more_neighbours_than_exist():
     X = np.arange(6, dtype=np.float64).reshape(3, 2)
-    dist, pos = knn_blocked(X, np.arange(3), X, np.arange(3), 4, True, 2, 2)
+    dist, pos = knn_blocked(X, np.arange(3), X, np.arange(3), 4, np.arange(3), 2, 2)
     assert np.all(pos[:, 2:] == -1) and np.all(np.isinf(dist[:, 2:]))
 
 
@@ -156,3 +157,39 @@ def test_copy_rows():
     copy_rows(src, dst, 64)
     np.testing.assert_array_equal(dst[:1001], src)
     assert not dst[1001:].any()
+
+
+def _gemm_vs_direct(X, k=5):
+    d_dist, d_pos = exact_kneighbors(X, k, method="direct", return_distance=True)
+    g_dist, g_pos = exact_kneighbors(X, k, method="gemm", return_distance=True)
+    np.testing.assert_array_equal(g_pos, d_pos)
+    np.testing.assert_array_equal(g_dist, d_dist)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_path_equals_direct_on_continuous_data(dtype):
+    X = np.random.default_rng(7).standard_normal((1500, 40)).astype(dtype)
+    _gemm_vs_direct(X)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_path_equals_direct_with_duplicates_ties_and_offsets(dtype):
+    rng = np.random.default_rng(8)
+    X = rng.integers(0, 3, size=(1200, 30)).astype(dtype) + 1000  # far from the origin
+    X[100:140] = X[7]  # a block of exact duplicates: shortlists cannot prove these
+    _gemm_vs_direct(X, k=6)
+
+
+def test_gemm_refinement_flags_unprovable_queries():
+    from fastsmote._kernels.knn import knn_gemm_shortlist, refine_shortlist
+
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((300, 32))
+    X[:20] = X[0]  # 20 identical rows: with a shortlist of 8 the 5 lowest cannot be proven
+    rows = np.arange(300, dtype=np.int64)
+    centred = X - X.mean(axis=0)
+    sq = (centred**2).sum(axis=1)
+    short_dist, short_pos = knn_gemm_shortlist(centred, sq, 8, 64, 128)
+    _, _, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), 5, 2.2e-16)
+    assert not proven[:20].any()
+    assert proven[20:].mean() > 0.9

@@ -21,7 +21,7 @@ from fastsmote import SMOTE
 
 X = np.random.default_rng(0).integers(0, 3, size=(23, 2)).astype(np.float32)
 rows = np.arange(23)
-dist, pos = knn_blocked(X, rows, X, rows, 3, True, 4, 5)
+dist, pos = knn_blocked(X, rows, X, rows, 3, rows, 4, 5)
 ref_dist, ref_pos = naive.knn(X, rows, 3)
 assert (pos == ref_pos).all() and (dist == ref_dist).all()
 key = naive.stream_key(42, 1)

@@ -76,7 +76,7 @@ def _merge_into_topk(dist, n_ref, ref_start, skip, best_dist, best_pos):
 
 
 @jit(parallel=True)
-def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, exclude_self, query_block, ref_block):
+def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_block):
     """k nearest references of each query, exact.
 
     Parameters
@@ -84,8 +84,8 @@ def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, exclude_self, query_blo
     X_query, X_ref : (n, d) float32/float64 C-contiguous arrays (may be the same array)
     query_rows, ref_rows : int64 arrays of row numbers into ``X_query`` / ``X_ref``
     k : number of neighbours to return
-    exclude_self : if True, query position i never returns reference position i
-        (query and reference sets are the same rows in the same order)
+    skip : int64 array, per query the reference position it must not return (itself,
+        when queries are references) or -1
     query_block, ref_block : block sizes (performance only, never the result)
 
     Returns
@@ -115,7 +115,109 @@ def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, exclude_self, query_blo
                 row = query_rows[i]
                 for f in range(d):
                     query[f] = X_query[row, f]
-                skip = i if exclude_self else -1
                 _block_distances(query, ref_t, n_ref, dist)
-                _merge_into_topk(dist, n_ref, r0, skip, out_dist[i], out_pos[i])
+                _merge_into_topk(dist, n_ref, r0, skip[i], out_dist[i], out_pos[i])
     return out_dist, out_pos
+
+
+# ----------------------------------------------------------------------------- BLAS path
+# For many features a matrix product does the arithmetic far faster than explicit
+# differences (50 features: 1.1 vs 4.8 ns per pair here), but |q|^2 + |r|^2 - 2 q.r loses
+# precision to cancellation. So the product only *shortlists* candidates; their exact
+# distances are then computed in the defined order, and a per-query error bound proves
+# that no reference outside the shortlist can beat the k-th exact neighbour. Queries
+# whose proof fails (near-duplicates, ties) are redone by the direct kernel, so the
+# result is identical to ``knn_blocked``.
+
+
+@jit(parallel=True)
+def knn_gemm_shortlist(Xc, sq, m, query_block, ref_block):
+    """m best references per row of centred data ``Xc`` by |q|^2 + |r|^2 - 2 q.r.
+
+    Row i never lists itself. Returns approximate squared distances and positions.
+    """
+    n = Xc.shape[0]
+    out_dist = np.full((n, m), np.inf, dtype=Xc.dtype)
+    out_pos = np.full((n, m), -1, dtype=np.int64)
+    n_blocks = (n + query_block - 1) // query_block
+    for b in prange(n_blocks):
+        q0 = b * query_block
+        q1 = min(n, q0 + query_block)
+        queries = np.ascontiguousarray(Xc[q0:q1])
+        for r0 in range(0, n, ref_block):
+            r1 = min(n, r0 + ref_block)
+            products = np.dot(queries, np.ascontiguousarray(Xc[r0:r1].T))
+            for i in range(q1 - q0):
+                best_dist = out_dist[q0 + i]
+                best_pos = out_pos[q0 + i]
+                worst = best_dist[m - 1]
+                sq_i = sq[q0 + i]
+                for j in range(r1 - r0):
+                    approx = sq_i + sq[r0 + j] - (products[i, j] + products[i, j])
+                    if approx < worst and r0 + j != q0 + i:
+                        p = m - 1
+                        while p > 0 and best_dist[p - 1] > approx:
+                            best_dist[p] = best_dist[p - 1]
+                            best_pos[p] = best_pos[p - 1]
+                            p -= 1
+                        best_dist[p] = approx
+                        best_pos[p] = r0 + j
+                        worst = best_dist[m - 1]
+    return out_dist, out_pos
+
+
+@jit(parallel=True)
+def refine_shortlist(X, rows, short_dist, short_pos, sq, sq_max, k, eps):
+    """Exact top-k from each shortlist, and whether the error bound proves it complete.
+
+    Returns exact squared distances (defined order), positions, and a boolean per query
+    that is False when the query must be recomputed by the direct kernel.
+    """
+    n, m = short_pos.shape
+    d = X.shape[1]
+    out_dist = np.full((n, k), np.inf, dtype=X.dtype)
+    out_pos = np.full((n, k), -1, dtype=np.int64)
+    proven = np.zeros(n, dtype=np.bool_)
+    for i in prange(n):
+        best_dist = out_dist[i]
+        best_pos = out_pos[i]
+        complete = True
+        for s in range(m):
+            pos = short_pos[i, s]
+            if pos < 0:
+                complete = False
+                continue
+            a, b = rows[i], rows[pos]
+            acc = X[a, 0] - X[a, 0]
+            f = 0
+            while f + 4 <= d:
+                t0 = X[a, f] - X[b, f]
+                t1 = X[a, f + 1] - X[b, f + 1]
+                t2 = X[a, f + 2] - X[b, f + 2]
+                t3 = X[a, f + 3] - X[b, f + 3]
+                acc += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
+                f += 4
+            while f < d:
+                t = X[a, f] - X[b, f]
+                acc += t * t
+                f += 1
+            # insert by (distance, position): positions arrive unordered here
+            if acc < best_dist[k - 1] or (acc == best_dist[k - 1] and pos < best_pos[k - 1]):
+                p = k - 1
+                while p > 0 and (
+                    best_dist[p - 1] > acc or (best_dist[p - 1] == acc and best_pos[p - 1] > pos)
+                ):
+                    best_dist[p] = best_dist[p - 1]
+                    best_pos[p] = best_pos[p - 1]
+                    p -= 1
+                best_dist[p] = acc
+                best_pos[p] = pos
+        # Any reference outside the shortlist has approx >= short_dist[i, m-1]; the
+        # product form errs by at most ~(d+2) eps (|q| + |r|)^2 and the defined-order sum
+        # by ~(d+2) eps * dist. Doubled for safety. Strict: ties must be inside.
+        root = np.sqrt(np.float64(sq[i])) + np.sqrt(np.float64(sq_max))
+        bound = 2.0 * (d + 2) * eps * (root * root + np.float64(short_dist[i, m - 1]))
+        proven[i] = complete and np.float64(best_dist[k - 1]) < (
+            np.float64(short_dist[i, m - 1]) - bound
+        )
+    return out_dist, out_pos, proven
