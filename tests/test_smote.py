@@ -245,6 +245,7 @@ def test_clone_get_set_params_and_pickle(binary_data):
     sampler = SMOTE(k_neighbors=3, random_state=7)
     assert sampler.get_params() == {
         "k_neighbors": 3,
+        "neighbors": "auto",
         "random_state": 7,
         "sampling_strategy": "auto",
     }

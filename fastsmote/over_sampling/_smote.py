@@ -23,9 +23,16 @@ from .._validation import (
     check_out_array,
     has_methods,
     int_in_range,
+    one_of,
 )
 from ..base import BaseSampler
-from ..neighbors import exact_kneighbors
+from ..neighbors import (
+    BACKENDS,
+    approx_kneighbors,
+    exact_kneighbors,
+    first_non_self,
+    resolve_backend,
+)
 
 #: Synthetic rows per parallel task; fixed so that scheduling never depends on threads.
 GENERATION_CHUNK = 2048
@@ -86,6 +93,14 @@ class SMOTE(BaseSampler):
         ``NearestNeighbors(n_neighbors=6)``) is fitted on each class; as in
         imbalanced-learn its ``n_neighbors`` counts the row itself, which is dropped
         by position.
+    neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
+        How the ``k_neighbors`` neighbours are found when ``k_neighbors`` is an int.
+        "exact": fastsmote's exact kernels. "approx": pynndescent (its graph is asked
+        for ``max(16, 3k)`` neighbours to keep recall high; it compiles for ~30-45 s in
+        each new process). "auto": exact unless exact search of the class is estimated
+        to take longer than ``fastsmote.neighbors.AUTO_APPROX_SECONDS``. An estimator
+        with ``fit``/``kneighbors`` is fitted per class and asked for
+        ``k_neighbors + 1`` neighbours, the row itself dropped by position.
 
     Attributes
     ----------
@@ -97,6 +112,9 @@ class SMOTE(BaseSampler):
         Version of the draw scheme (:data:`fastsmote._random.RNG_VERSION`).
     nn_k_ : int or estimator
         The neighbour count or the fitted neighbours estimator of the last class.
+    neighbors_backend_ : dict
+        ``{class: "exact" | "approx" | "estimator"}``: the search used for each class
+        that was over-sampled (what ``neighbors="auto"`` resolved to).
     classes_ : ndarray
         Sorted class labels.
     n_features_in_ : int
@@ -117,38 +135,58 @@ class SMOTE(BaseSampler):
         "sampling_strategy": OVER_SAMPLING_STRATEGY,
         "random_state": [RANDOM_STATE],
         "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        "neighbors": [one_of(*BACKENDS), has_methods("fit", "kneighbors")],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5):
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, neighbors="auto"
+    ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
+        self.neighbors = neighbors
 
     # ------------------------------------------------------------------ neighbours
-    def _class_neighbors(self, X: np.ndarray, rows: np.ndarray, label: Any) -> np.ndarray:
+    def _class_neighbors(
+        self, X: np.ndarray, rows: np.ndarray, label: Any, class_key: np.uint64
+    ) -> np.ndarray:
         """(n_class, k) positions into ``rows`` of each row's same-class neighbours."""
-        if isinstance(self.k_neighbors, numbers.Integral):
-            k = self.k_neighbors
-            if rows.size < 2 or k > rows.size - 1:
-                raise ValueError(
-                    f"Class {label!r} has {rows.size} row(s) but k_neighbors={k} needs at "
-                    f"least {k + 1}: "
-                    + (
-                        f"use k_neighbors <= {rows.size - 1}"
-                        if rows.size >= 2
-                        else "SMOTE needs 2 or more rows of a class to interpolate; "
-                        "remove the class from sampling_strategy or gather more rows"
-                    )
-                    + "."
+        if not isinstance(self.k_neighbors, numbers.Integral):
+            # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
+            estimator = clone(self.k_neighbors)
+            X_class = X[rows]
+            found = estimator.fit(X_class).kneighbors(X_class, return_distance=False)
+            self.nn_k_ = estimator
+            self.neighbors_backend_[label] = "estimator"
+            found = np.asarray(found)
+            return first_non_self(found, found.shape[1] - 1)
+        k = int(self.k_neighbors)
+        if rows.size < 2 or k > rows.size - 1:
+            raise ValueError(
+                f"Class {label!r} has {rows.size} row(s) but k_neighbors={k} needs at "
+                f"least {k + 1}: "
+                + (
+                    f"use k_neighbors <= {rows.size - 1}"
+                    if rows.size >= 2
+                    else "SMOTE needs 2 or more rows of a class to interpolate; "
+                    "remove the class from sampling_strategy or gather more rows"
                 )
-            self.nn_k_ = k
-            return exact_kneighbors(X, k, rows)
-        estimator = clone(self.k_neighbors)
-        X_class = X[rows]
-        estimator.fit(X_class)
-        found = np.asarray(estimator.kneighbors(X_class, return_distance=False))
-        self.nn_k_ = estimator
-        return _drop_self(found)
+                + "."
+            )
+        self.nn_k_ = k
+        if not isinstance(self.neighbors, str):
+            estimator = clone(self.neighbors)
+            X_class = X[rows]
+            found = estimator.fit(X_class).kneighbors(
+                X_class, n_neighbors=k + 1, return_distance=False
+            )
+            self.neighbors_backend_[label] = "estimator"
+            return first_non_self(np.asarray(found), k)
+        backend = resolve_backend(self.neighbors, rows.size, X.shape[1])
+        self.neighbors_backend_[label] = backend
+        if backend == "approx":
+            return approx_kneighbors(X, k, rows, seed=int(class_key % np.uint64(2**31)))
+        return exact_kneighbors(X, k, rows)
 
     # ------------------------------------------------------------------ plan
     def _plan(self, target: Target) -> list[tuple[int, Any, int, int]]:
@@ -165,14 +203,15 @@ class SMOTE(BaseSampler):
         key = key_from_random_state(self.random_state)
         self.random_key_ = int(key)
         self.rng_version_ = RNG_VERSION
+        self.neighbors_backend_ = {}
         return key, self._plan(target)
 
     def _class_tables(self, X: np.ndarray, target: Target, key, plan: list):
         """Per class to over-sample: its rows, neighbour table, stream key and sizes."""
         for class_index, label, n_new, start in plan:
             rows = target.rows_of(class_index)
-            neighbors = self._class_neighbors(X, rows, label)
             class_key = np.uint64(stream_key(key, class_index))
+            neighbors = self._class_neighbors(X, rows, label, class_key)
             yield class_index, rows, neighbors, class_key, n_new, start
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
@@ -269,17 +308,16 @@ class SMOTE(BaseSampler):
         key = np.uint64(self.random_key_)
         features, target = self._validate(X, y)
         X = features.as_float_array()
+        plan = self._plan(target)
         parts = []
-        for class_index, label, n_new, start in self._plan(target):
-            rows = target.rows_of(class_index)
-            neighbors = self._class_neighbors(X, rows, label)
-            base, slot, gap = smote_draws_range(
-                np.uint64(stream_key(key, class_index)), 0, n_new, rows.size, neighbors.shape[1]
-            )
+        for class_index, rows, neighbors, class_key, n_new, start in self._class_tables(
+            X, target, key, plan
+        ):
+            base, slot, gap = smote_draws_range(class_key, 0, n_new, rows.size, neighbors.shape[1])
             parts.append(
                 (
                     np.arange(start, start + n_new, dtype=np.int64),
-                    np.full(n_new, label),
+                    np.full(n_new, target.classes[class_index]),
                     rows[base],
                     rows[neighbors[base, slot]],
                     gap,
@@ -289,14 +327,3 @@ class SMOTE(BaseSampler):
             empty = np.empty(0, dtype=np.int64)
             return SyntheticProvenance(empty, target.classes[:0], empty, empty, np.empty(0))
         return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts, strict=True)))
-
-
-def _drop_self(indices: np.ndarray) -> np.ndarray:
-    """Remove each row's own index from its neighbour list (or its last column).
-
-    A neighbours estimator returns the row itself among its neighbours, but not always
-    first when duplicates exist; a stable sort moves it to the end, where it is cut.
-    """
-    is_self = indices == np.arange(indices.shape[0])[:, None]
-    order = np.argsort(is_self, axis=1, kind="stable")
-    return np.ascontiguousarray(np.take_along_axis(indices, order, axis=1)[:, :-1], dtype=np.int64)
