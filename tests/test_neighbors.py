@@ -18,6 +18,7 @@ from fastsmote.neighbors import (
 
 def test_auto_rule_follows_the_estimated_exact_time():
     assert resolve_backend("auto", 10_000, 20) == "exact"
+    assert resolve_backend("auto", 100_000, 50) == "exact"
     assert resolve_backend("auto", 5_000_000, 20) == "approx"
     assert resolve_backend("exact", 5_000_000, 20) == "exact"
     assert resolve_backend("approx", 100, 20) == "approx"

@@ -14,12 +14,14 @@ from ._approx import approx_kneighbors, first_non_self
 from ._exact import GEMM_MIN_FEATURES, exact_kneighbors
 
 #: Exact search expected to take longer than this switches "auto" to approximate search.
-#: pynndescent costs ~30-45 s of compilation per process plus its own search, so below
-#: a few minutes of exact search it is not worth it.
-AUTO_APPROX_SECONDS = 180.0
+#: pynndescent costs ~27-45 s of compilation per process plus its search (300k x 20:
+#: 14 s vs 92 s exact; 100k x 50: 18 s vs 15 s exact), so it pays off only beyond
+#: about a minute of exact search (~250k rows at 20 features).
+AUTO_APPROX_SECONDS = 60.0
 #: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads:
-#: explicit differences ~0.045 ns (20 features: 0.9 ns/pair), BLAS shortlist ~0.025 ns.
-NS_PER_PAIR_FEATURE = {"direct": 0.045, "gemm": 0.025}
+#: explicit differences ~0.045 (20 features: 0.9 ns/pair), BLAS shortlist ~0.03
+#: (50 features: 1.5 ns/pair).
+NS_PER_PAIR_FEATURE = {"direct": 0.045, "gemm": 0.03}
 
 BACKENDS = ("auto", "exact", "approx")
 
