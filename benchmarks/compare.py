@@ -2,6 +2,7 @@
 
     python benchmarks/compare.py --preset quick   # 1M x 20, kernels at 10k/50k rows
     python benchmarks/compare.py --preset full    # adds 5M x 20 and 50-feature kernels
+    python benchmarks/compare.py --preset scale   # issue "Scale" cases, one run each
 
 Every end-to-end measurement runs in a fresh subprocess: data are generated in place,
 kernels warmed up (compile time excluded; cold starts are reported separately), the
@@ -42,6 +43,18 @@ PRESETS = {
         "generation": [(10_000_000, 20)],
         "reps": 3,
     },
+    # issue "Scale": one run each (imbalanced-learn needs minutes per case)
+    "scale": {
+        "end_to_end": [
+            (10_000_000, 20, 0.01),
+            (1_000_000, 50, 0.10),
+            (1_000_000, 20, [0.08, 0.02]),
+            (5_000_000, 50, 0.20, "fastsmote only"),
+        ],
+        "knn": [(100_000, 20), (100_000, 50)],
+        "generation": [(10_000_000, 20)],
+        "reps": 1,
+    },
 }
 
 
@@ -64,7 +77,7 @@ def _peak_bytes() -> int:
     raise RuntimeError("no VmHWM")
 
 
-def worker(lib: str, n_rows: int, n_features: int, minority: float, mode: str) -> dict:
+def worker(lib: str, n_rows: int, n_features: int, minority, *_, mode: str) -> dict:
     t_start = time.perf_counter()
     if lib == "fastsmote":
         import fastsmote
@@ -83,9 +96,11 @@ def worker(lib: str, n_rows: int, n_features: int, minority: float, mode: str) -
     rss_before = _rss_bytes()
     _reset_peak()
     t0 = time.perf_counter()
-    X_res, y_res = make().fit_resample(X, y)
+    sampler = make()
+    X_res, y_res = sampler.fit_resample(X, y)
     elapsed = time.perf_counter() - t0
     peak = _peak_bytes()
+    backend = getattr(sampler, "neighbors_backend_", {})
     out_bytes = X_res.nbytes + y_res.nbytes
     n = len(X)
     rng = np.random.default_rng(1)
@@ -99,6 +114,7 @@ def worker(lib: str, n_rows: int, n_features: int, minority: float, mode: str) -
         "counts": np.bincount(y_res).tolist(),
         "copy_ok": ok,
         "dtype": str(X_res.dtype),
+        "backend": sorted(set(backend.values())),
     }
 
 
@@ -118,21 +134,29 @@ def end_to_end(cases, reps) -> None:
     print("| " + " | ".join(columns) + " |")
     print("|---|---|---|---|---|---|")
     for case in cases:
-        runs = {"fastsmote": [], "imblearn": []}
+        libs = ["fastsmote"] if len(case) > 3 else ["fastsmote", "imblearn"]
+        runs = {lib: [] for lib in libs}
         for _ in range(reps):  # interleave so load drift hits both
             for lib in runs:
                 runs[lib].append(run_worker(lib, case))
-        fast, imb = runs["fastsmote"], runs["imblearn"]
-        assert all(r["copy_ok"] for r in fast + imb), "original rows not copied"
-        assert fast[0]["counts"] == imb[0]["counts"], (fast[0]["counts"], imb[0]["counts"])
+        fast = runs["fastsmote"]
+        assert all(r["copy_ok"] for r in fast), "original rows not copied"
         assert fast[0]["dtype"] == "float32"
         tf = statistics.median(r["time"] for r in fast)
-        ti = statistics.median(r["time"] for r in imb)
         ef = statistics.median(r["extra"] for r in fast)
+        n, d, m = case[:3]
+        shares = "/".join(f"{x:.0%}" for x in np.atleast_1d(m))
+        label = f"{n:,} x {d}, {shares} ({', '.join(fast[0]['backend'])})"
+        if "imblearn" not in runs:
+            print(f"| {label} | {tf:.2f} | not run | - | {ef:.2f}x output | - |")
+            continue
+        imb = runs["imblearn"]
+        assert all(r["copy_ok"] for r in imb), "original rows not copied"
+        assert fast[0]["counts"] == imb[0]["counts"], (fast[0]["counts"], imb[0]["counts"])
+        ti = statistics.median(r["time"] for r in imb)
         ei = statistics.median(r["extra"] for r in imb)
-        n, d, m = case
         print(
-            f"| {n:,} x {d}, {m:.0%} | {tf:.2f} ({_spread(fast)}) | {ti:.2f} ({_spread(imb)}) "
+            f"| {label} | {tf:.2f} ({_spread(fast)}) | {ti:.2f} ({_spread(imb)}) "
             f"| **{ti / tf:.1f}x** | {ef:.2f}x output | {ei:.2f}x output |"
         )
 

@@ -88,3 +88,29 @@ def test_bad_neighbors_parameter():
     X, y = blobs([30, 10])
     with pytest.raises(ValueError, match="'neighbors' parameter of SMOTE must be a str among"):
         SMOTE(neighbors="fast").fit_resample(X, y)
+
+
+def test_approx_recall_at_50_features():
+    X = np.random.default_rng(4).standard_normal((3000, 50)).astype(np.float32)
+    rows = np.arange(len(X), dtype=np.int64)
+    approx = approx_kneighbors(X, 5, rows, seed=2)
+    exact = exact_kneighbors(X, 5)
+    recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
+    assert recall >= 0.95, recall
+
+
+def test_classifier_quality_same_with_approx_and_exact_neighbours():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import average_precision_score
+
+    rng = np.random.default_rng(5)
+    n_maj, n_min, d = 6000, 400, 20
+    X = np.vstack([rng.standard_normal((n_maj, d)), rng.standard_normal((n_min, d)) + 0.6])
+    y = np.repeat([0, 1], [n_maj, n_min])
+    test = rng.random(len(y)) < 0.3
+    scores = {}
+    for backend in ("exact", "approx"):
+        X_res, y_res = SMOTE(random_state=0, neighbors=backend).fit_resample(X[~test], y[~test])
+        model = LogisticRegression(max_iter=1000).fit(X_res, y_res)
+        scores[backend] = average_precision_score(y[test], model.predict_proba(X[test])[:, 1])
+    assert abs(scores["exact"] - scores["approx"]) < 0.02, scores

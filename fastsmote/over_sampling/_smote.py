@@ -148,26 +148,26 @@ class SMOTE(BaseSampler):
 
     # ------------------------------------------------------------------ neighbours
     def _class_neighbors(
-        self, X: np.ndarray, rows: np.ndarray, label: Any, class_key: np.uint64
+        self, X_class: np.ndarray, label: Any, class_key: np.uint64
     ) -> np.ndarray:
-        """(n_class, k) positions into ``rows`` of each row's same-class neighbours."""
+        """(n_class, k) positions of each class row's same-class neighbours."""
+        n_class = X_class.shape[0]
         if not isinstance(self.k_neighbors, numbers.Integral):
             # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
             estimator = clone(self.k_neighbors)
-            X_class = X[rows]
             found = estimator.fit(X_class).kneighbors(X_class, return_distance=False)
             self.nn_k_ = estimator
             self.neighbors_backend_[label] = "estimator"
             found = np.asarray(found)
             return first_non_self(found, found.shape[1] - 1)
         k = int(self.k_neighbors)
-        if rows.size < 2 or k > rows.size - 1:
+        if n_class < 2 or k > n_class - 1:
             raise ValueError(
-                f"Class {label!r} has {rows.size} row(s) but k_neighbors={k} needs at "
+                f"Class {label!r} has {n_class} row(s) but k_neighbors={k} needs at "
                 f"least {k + 1}: "
                 + (
-                    f"use k_neighbors <= {rows.size - 1}"
-                    if rows.size >= 2
+                    f"use k_neighbors <= {n_class - 1}"
+                    if n_class >= 2
                     else "SMOTE needs 2 or more rows of a class to interpolate; "
                     "remove the class from sampling_strategy or gather more rows"
                 )
@@ -176,17 +176,17 @@ class SMOTE(BaseSampler):
         self.nn_k_ = k
         if not isinstance(self.neighbors, str):
             estimator = clone(self.neighbors)
-            X_class = X[rows]
             found = estimator.fit(X_class).kneighbors(
                 X_class, n_neighbors=k + 1, return_distance=False
             )
             self.neighbors_backend_[label] = "estimator"
             return first_non_self(np.asarray(found), k)
-        backend = resolve_backend(self.neighbors, rows.size, X.shape[1])
+        backend = resolve_backend(self.neighbors, n_class, X_class.shape[1])
         self.neighbors_backend_[label] = backend
         if backend == "approx":
-            return approx_kneighbors(X, k, rows, seed=int(class_key % np.uint64(2**31)))
-        return exact_kneighbors(X, k, rows)
+            seed = int(class_key % np.uint64(2**31))
+            return approx_kneighbors(X_class, k, np.arange(n_class), seed=seed)
+        return exact_kneighbors(X_class, k)
 
     # ------------------------------------------------------------------ plan
     def _plan(self, target: Target) -> list[tuple[int, Any, int, int]]:
@@ -207,12 +207,15 @@ class SMOTE(BaseSampler):
         return key, self._plan(target)
 
     def _class_tables(self, X: np.ndarray, target: Target, key, plan: list):
-        """Per class to over-sample: its rows, neighbour table, stream key and sizes."""
+        """Per class to over-sample: its rows, their contiguous copy, neighbour table,
+        stream key and sizes. The copy (class-sized) keeps the neighbour search and the
+        generation cache-friendly when the class is scattered through a large X."""
         for class_index, label, n_new, start in plan:
             rows = target.rows_of(class_index)
+            X_class = X[rows]
             class_key = np.uint64(stream_key(key, class_index))
-            neighbors = self._class_neighbors(X, rows, label, class_key)
-            yield class_index, rows, neighbors, class_key, n_new, start
+            neighbors = self._class_neighbors(X_class, label, class_key)
+            yield class_index, rows, X_class, neighbors, class_key, n_new, start
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
@@ -227,11 +230,20 @@ class SMOTE(BaseSampler):
         X = out[:n]
         check_finite(X)
         with numba_threads(get_config()["n_threads"]):
-            for _, rows, neighbors, class_key, n_new, start in self._class_tables(
+            for _, _, X_class, neighbors, class_key, n_new, start in self._class_tables(
                 X, target, key, plan
             ):
+                positions = np.arange(X_class.shape[0])
                 smote_generate(
-                    X, rows, neighbors, class_key, 0, out, start, n_new, GENERATION_CHUNK
+                    X_class,
+                    positions,
+                    neighbors,
+                    class_key,
+                    0,
+                    out,
+                    start,
+                    n_new,
+                    GENERATION_CHUNK,
                 )
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return out, y_out
@@ -274,14 +286,23 @@ class SMOTE(BaseSampler):
             yield X_float[start:stop].copy(), labels[start:stop].copy()
         with numba_threads(get_config()["n_threads"]):
             tables = list(self._class_tables(X_float, target, key, plan))
-        for class_index, rows, neighbors, class_key, n_new, _ in tables:
+        for class_index, _, X_class, neighbors, class_key, n_new, _ in tables:
             label = target.output_value(class_index)
+            positions = np.arange(X_class.shape[0])
             for start in range(0, n_new, chunk_rows):
                 m = min(chunk_rows, n_new - start)
                 chunk = np.empty((m, features.n_features), dtype=features.dtype)
                 with numba_threads(get_config()["n_threads"]):
                     smote_generate(
-                        X_float, rows, neighbors, class_key, start, chunk, 0, m, GENERATION_CHUNK
+                        X_class,
+                        positions,
+                        neighbors,
+                        class_key,
+                        start,
+                        chunk,
+                        0,
+                        m,
+                        GENERATION_CHUNK,
                     )
                 yield chunk, np.full(m, label)
 
@@ -310,7 +331,7 @@ class SMOTE(BaseSampler):
         X = features.as_float_array()
         plan = self._plan(target)
         parts = []
-        for class_index, rows, neighbors, class_key, n_new, start in self._class_tables(
+        for class_index, rows, _, neighbors, class_key, n_new, start in self._class_tables(
             X, target, key, plan
         ):
             base, slot, gap = smote_draws_range(class_key, 0, n_new, rows.size, neighbors.shape[1])
