@@ -51,11 +51,49 @@ def _block_distances(query, ref_t, n_ref, dist):
         f += 1
 
 
+@jit(inline="always")
+def _insert_topk(best_dist, best_pos, dist, pos):
+    """Insert (dist, pos) into a list sorted by (distance, position), dropping the last.
+
+    The caller has checked that it beats the last entry.
+    """
+    p = best_dist.shape[0] - 1
+    while p > 0 and (
+        best_dist[p - 1] > dist or (best_dist[p - 1] == dist and best_pos[p - 1] > pos)
+    ):
+        best_dist[p] = best_dist[p - 1]
+        best_pos[p] = best_pos[p - 1]
+        p -= 1
+    best_dist[p] = dist
+    best_pos[p] = pos
+
+
+@jit(inline="always")
+def pair_sq_distance(X, a, b):
+    """Squared distance between rows ``a`` and ``b`` of ``X`` in the defined order."""
+    d = X.shape[1]
+    acc = X[a, 0] - X[a, 0]  # zero of the data dtype
+    f = 0
+    while f + 4 <= d:
+        t0 = X[a, f] - X[b, f]
+        t1 = X[a, f + 1] - X[b, f + 1]
+        t2 = X[a, f + 2] - X[b, f + 2]
+        t3 = X[a, f + 3] - X[b, f + 3]
+        acc += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
+        f += 4
+    while f < d:
+        t = X[a, f] - X[b, f]
+        acc += t * t
+        f += 1
+    return acc
+
+
 @jit()
 def _merge_into_topk(dist, n_ref, ref_start, skip, best_dist, best_pos):
     """Merge a block of distances into a query's sorted top-k list.
 
-    ``skip`` is the reference position to ignore (the query itself) or -1.
+    ``skip`` is the reference position to ignore (the query itself) or -1. References
+    arrive in increasing position, so a strictly smaller distance is needed to enter.
     """
     k = best_dist.shape[0]
     worst = best_dist[k - 1]
@@ -65,13 +103,7 @@ def _merge_into_topk(dist, n_ref, ref_start, skip, best_dist, best_pos):
             pos = ref_start + j
             if pos == skip:
                 continue
-            p = k - 1
-            while p > 0 and best_dist[p - 1] > dj:
-                best_dist[p] = best_dist[p - 1]
-                best_pos[p] = best_pos[p - 1]
-                p -= 1
-            best_dist[p] = dj
-            best_pos[p] = pos
+            _insert_topk(best_dist, best_pos, dj, pos)
             worst = best_dist[k - 1]
 
 
@@ -155,13 +187,7 @@ def knn_gemm_shortlist(Xc, sq, m, query_block, ref_block):
                 for j in range(r1 - r0):
                     approx = sq_i + sq[r0 + j] - (products[i, j] + products[i, j])
                     if approx < worst and r0 + j != q0 + i:
-                        p = m - 1
-                        while p > 0 and best_dist[p - 1] > approx:
-                            best_dist[p] = best_dist[p - 1]
-                            best_pos[p] = best_pos[p - 1]
-                            p -= 1
-                        best_dist[p] = approx
-                        best_pos[p] = r0 + j
+                        _insert_topk(best_dist, best_pos, approx, r0 + j)
                         worst = best_dist[m - 1]
     return out_dist, out_pos
 
@@ -187,31 +213,10 @@ def refine_shortlist(X, rows, short_dist, short_pos, sq, sq_max, k, eps):
             if pos < 0:
                 complete = False
                 continue
-            a, b = rows[i], rows[pos]
-            acc = X[a, 0] - X[a, 0]
-            f = 0
-            while f + 4 <= d:
-                t0 = X[a, f] - X[b, f]
-                t1 = X[a, f + 1] - X[b, f + 1]
-                t2 = X[a, f + 2] - X[b, f + 2]
-                t3 = X[a, f + 3] - X[b, f + 3]
-                acc += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
-                f += 4
-            while f < d:
-                t = X[a, f] - X[b, f]
-                acc += t * t
-                f += 1
-            # insert by (distance, position): positions arrive unordered here
+            acc = pair_sq_distance(X, rows[i], rows[pos])
+            # positions arrive unordered here: compare (distance, position)
             if acc < best_dist[k - 1] or (acc == best_dist[k - 1] and pos < best_pos[k - 1]):
-                p = k - 1
-                while p > 0 and (
-                    best_dist[p - 1] > acc or (best_dist[p - 1] == acc and best_pos[p - 1] > pos)
-                ):
-                    best_dist[p] = best_dist[p - 1]
-                    best_pos[p] = best_pos[p - 1]
-                    p -= 1
-                best_dist[p] = acc
-                best_pos[p] = pos
+                _insert_topk(best_dist, best_pos, acc, pos)
         # Any reference outside the shortlist has approx >= short_dist[i, m-1]; the
         # product form errs by at most ~(d+2) eps (|q| + |r|)^2 and the defined-order sum
         # by ~(d+2) eps * dist. Doubled for safety. Strict: ties must be inside.
