@@ -7,6 +7,16 @@ cache) on first use, or ahead of time with :func:`warmup`.
 from ._config import config_context, get_config, set_config
 from ._version import __version__
 from ._warmup import warmup
-from .over_sampling import SMOTE
+from .over_sampling import SMOTE, RandomOverSampler
+from .under_sampling import RandomUnderSampler
 
-__all__ = ["SMOTE", "config_context", "get_config", "set_config", "warmup", "__version__"]
+__all__ = [
+    "SMOTE",
+    "RandomOverSampler",
+    "RandomUnderSampler",
+    "config_context",
+    "get_config",
+    "set_config",
+    "warmup",
+    "__version__",
+]

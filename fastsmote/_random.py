@@ -95,3 +95,11 @@ def key_from_random_state(random_state) -> np.uint64:
         "random_state must be None, a non-negative int, a numpy.random.RandomState "
         f"or a numpy.random.Generator; got {random_state!r}"
     )
+
+
+@jit(inline="always")
+def standard_normal(key, counter):
+    """A standard normal draw (Box-Muller on draws ``2 * counter`` and ``2 * counter + 1``)."""
+    u1 = 1.0 - uint64_to_unit(draw_uint64(key, 2 * counter))  # in (0, 1]: log is finite
+    u2 = uint64_to_unit(draw_uint64(key, 2 * counter + 1))
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)

@@ -75,7 +75,7 @@ RANDOM_STATE = Constraint(
     ),
     "None, a non-negative int, a numpy RandomState or Generator",
 )
-OVER_SAMPLING_STRATEGY = [
+SAMPLING_STRATEGY = [
     FLOAT_RATIO,
     one_of(*_STRATEGY_STRINGS),
     DICT,
@@ -123,6 +123,10 @@ class Target:
     def output_value(self, class_index: int) -> Any:
         """What the output holds for a class: its label, or its code for one-hot targets."""
         return class_index if self.one_vs_all else self.classes[class_index]
+
+    def select(self, indices: np.ndarray) -> np.ndarray:
+        """Labels (class codes for one-hot targets) of the selected input rows."""
+        return (self.encoded if self.one_vs_all else self.labels)[indices]
 
     def extended(self, added: list[tuple[int, int]]) -> np.ndarray:
         """Labels of the input rows followed by ``n`` rows of each ``(class_index, n)``.
@@ -271,6 +275,55 @@ class Features:
         frame = pd.DataFrame(out, columns=self.columns, copy=False)
         keep = {c: t for c, t in self.column_dtypes.items() if t.kind == "f" and t != out.dtype}
         return frame.astype(keep) if keep else frame
+
+
+@dataclass
+class Rows:
+    """Input rows of any dtype (NaN, strings, sparse allowed) for row-selecting samplers."""
+
+    data: Any
+    n_samples: int
+    n_features: int
+    columns: Any = None
+
+    def take(self, indices: np.ndarray) -> Any:
+        """The selected rows, in the container the user passed."""
+        X = self.data
+        if self.columns is not None:
+            return X.iloc[indices].reset_index(drop=True)
+        if isinstance(X, list):
+            return [X[i] for i in indices]
+        return X[indices]
+
+    def restore(self, out: Any) -> Any:
+        return out
+
+
+def check_rows(X: Any, n_samples: int) -> Rows:
+    """Validate a 2-D table whose rows will only be selected (any dtype, NaN allowed)."""
+    if hasattr(X, "columns") and hasattr(X, "iloc"):
+        rows = Rows(X, X.shape[0], X.shape[1], X.columns)
+    elif hasattr(X, "tocsr") and hasattr(X, "shape"):
+        X = X if getattr(X, "format", None) in ("csr", "csc") else X.tocsr()
+        rows = Rows(X, X.shape[0], X.shape[1])
+    else:
+        arr = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+        if arr.ndim != 2:
+            raise ValueError(
+                f"X must be a 2-D array (n_samples, n_features); got {arr.ndim}-D input "
+                f"with shape {arr.shape}."
+            )
+        rows = Rows(X if isinstance(X, list) else arr, arr.shape[0], arr.shape[1])
+    if rows.n_samples == 0 or rows.n_features == 0:
+        raise ValueError(
+            f"X is empty: {rows.n_features} feature(s) (shape=({rows.n_samples}, "
+            f"{rows.n_features})) while a minimum of 1 is required."
+        )
+    if rows.n_samples != n_samples:
+        raise ValueError(
+            f"X and y have different lengths: X has {rows.n_samples} rows, y has {n_samples}."
+        )
+    return rows
 
 
 def _float_dtype(dtype: np.dtype) -> np.dtype:

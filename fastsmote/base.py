@@ -19,10 +19,12 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from ._validation import (
     Constraint,
     Features,
+    Rows,
     Target,
     check_features,
     check_finite,
     check_params,
+    check_rows,
     check_sampling_strategy,
     check_target,
     restore_target,
@@ -34,11 +36,14 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     _sampling_type: ClassVar[str] = "over-sampling"
     _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {}
+    #: False for samplers that only select rows: any dtype, NaN and sparse X are fine.
+    _numeric_input: ClassVar[bool] = True
 
-    def _validate(self, X: Any, y: Any) -> tuple[Features, Target]:
+    def _validate(self, X: Any, y: Any) -> tuple[Features | Rows, Target]:
         check_params(self, self._parameter_constraints)
         target = check_target(y)
-        features = check_features(X, target.labels.shape[0])
+        check = check_features if self._numeric_input else check_rows
+        features = check(X, target.labels.shape[0])
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, target, self._sampling_type
         )
@@ -50,6 +55,10 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self.classes_ = target.classes
         if self._sampling_type == "over-sampling":
             self.n_samples_out_ = features.n_samples + sum(self.sampling_strategy_.values())
+        else:
+            counts = target.class_counts()
+            counts.update(self.sampling_strategy_)
+            self.n_samples_out_ = sum(counts.values())
         return features, target
 
     def fit(self, X: Any, y: Any) -> BaseSampler:
@@ -65,7 +74,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self : object
         """
         features, _ = self._validate(X, y)
-        check_finite(features.as_float_array())
+        if self._numeric_input:
+            check_finite(features.as_float_array())
         return self
 
     def fit_resample(self, X: Any, y: Any, *, out: np.ndarray | None = None) -> tuple[Any, Any]:
@@ -90,6 +100,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
             Same container as ``y``.
         """
+        if out is not None and not self._numeric_input:
+            raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")
         features, target = self._validate(X, y)
         X_out, y_codes = self._fit_resample(features, target, out)
         X_res = X_out if out is not None else features.restore(X_out)
@@ -104,5 +116,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = not self._numeric_input
+        tags.input_tags.sparse = not self._numeric_input
+        tags.input_tags.string = not self._numeric_input
         return tags

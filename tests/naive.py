@@ -82,3 +82,15 @@ def smote_generate(X, rows, neighbors, class_key, start, n_new):
         out[t] = base + g * (neighbor - base)
         draws.append((rows[base_pos], rows[neighbors[base_pos, slot]], gap))
     return out, draws
+
+
+def bootstrap_positions(key: int, start: int, n: int, n_class: int) -> np.ndarray:
+    return np.array([below(draw(key, start + t), n_class) for t in range(n)], dtype=np.int64)
+
+
+def standard_normal(key: int, counter: int) -> float:
+    import math
+
+    u1 = 1.0 - unit(draw(key, 2 * counter))
+    u2 = unit(draw(key, 2 * counter + 1))
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)

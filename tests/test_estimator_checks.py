@@ -4,9 +4,16 @@ import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from fastsmote import SMOTE
+from fastsmote import SMOTE, RandomOverSampler, RandomUnderSampler
 
-SAMPLERS = [SMOTE(random_state=0)]
+SAMPLERS = [
+    SMOTE(random_state=0),
+    RandomOverSampler(random_state=0),
+    RandomOverSampler(random_state=0, shrinkage=0.5),
+    RandomUnderSampler(random_state=0),
+]
+# samplers that only select rows accept sparse, NaN and string input
+ROW_SELECTORS = SAMPLERS[1:2] + SAMPLERS[3:]
 
 
 def _sklearn_checks():
@@ -43,15 +50,27 @@ IMBLEARN_CHECKS = [
     "check_sampler_get_feature_names_out_pandas",
 ]
 # Checks that do not apply, and why:
-# - check_samplers_sparse, check_samplers_pandas_sparse: the kernels work on dense rows;
-#   sparse input is refused with a TypeError (tested in test_validation.py).
+# - check_samplers_sparse, check_samplers_pandas_sparse: SMOTE's kernels work on dense
+#   rows; sparse input is refused with a TypeError (tested in test_validation.py). The
+#   row-selecting samplers accept sparse input (checked below, except pandas' sparse
+#   columns, which imbalanced-learn itself densifies).
 # - check_samplers_nan, check_samplers_string: SMOTE cannot interpolate NaN or strings;
-#   imbalanced-learn runs these only for samplers whose tags allow them.
+#   imbalanced-learn runs these only for samplers whose tags allow them (checked below
+#   for the row-selecting samplers).
 # - check_samplers_sample_indices: reads imbalanced-learn's own ``sampler_tags``; SMOTE
 #   has no ``sample_indices_`` (synthetic rows have no single source row).
 
 
-@pytest.mark.parametrize("sampler", SAMPLERS, ids=lambda s: type(s).__name__)
+@pytest.mark.parametrize("sampler", SAMPLERS, ids=repr)
 @pytest.mark.parametrize("check_name", IMBLEARN_CHECKS)
 def test_imblearn_sampler_checks(sampler, check_name):
+    getattr(imblearn_checks, check_name)(type(sampler).__name__, clone(sampler))
+
+
+@pytest.mark.parametrize("sampler", ROW_SELECTORS, ids=repr)
+@pytest.mark.parametrize(
+    "check_name",
+    ["check_samplers_sparse", "check_samplers_nan", "check_samplers_string"],
+)
+def test_imblearn_checks_for_row_selectors(sampler, check_name):
     getattr(imblearn_checks, check_name)(type(sampler).__name__, clone(sampler))

@@ -15,8 +15,8 @@ from .._memory import check_output_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._random import RNG_VERSION, key_from_random_state, stream_key
 from .._validation import (
-    OVER_SAMPLING_STRATEGY,
     RANDOM_STATE,
+    SAMPLING_STRATEGY,
     Features,
     Target,
     check_finite,
@@ -132,7 +132,7 @@ class SMOTE(BaseSampler):
 
     _sampling_type = "over-sampling"
     _parameter_constraints = {
-        "sampling_strategy": OVER_SAMPLING_STRATEGY,
+        "sampling_strategy": SAMPLING_STRATEGY,
         "random_state": [RANDOM_STATE],
         "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
         "neighbors": [one_of(*BACKENDS), has_methods("fit", "kneighbors")],

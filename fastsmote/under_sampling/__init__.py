@@ -1,0 +1,5 @@
+"""Under-samplers."""
+
+from ._random import RandomUnderSampler
+
+__all__ = ["RandomUnderSampler"]
