@@ -7,13 +7,18 @@ cache) on first use, or ahead of time with :func:`warmup`.
 from ._config import config_context, get_config, set_config
 from ._version import __version__
 from ._warmup import warmup
+from .combine import SMOTEENN, SMOTETomek
 from .over_sampling import SMOTE, RandomOverSampler
-from .under_sampling import RandomUnderSampler
+from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 __all__ = [
     "SMOTE",
+    "SMOTEENN",
+    "SMOTETomek",
+    "EditedNearestNeighbours",
     "RandomOverSampler",
     "RandomUnderSampler",
+    "TomekLinks",
     "config_context",
     "get_config",
     "set_config",

@@ -65,6 +65,7 @@ FLOAT_RATIO = Constraint(
     "a float in the range (0, 1]",
 )
 DICT = Constraint(lambda v: isinstance(v, dict), "a dict")
+LIST = Constraint(lambda v: isinstance(v, list), "a list of classes")
 CALLABLE = Constraint(callable, "a callable")
 NONE = Constraint(lambda v: v is None, "None")
 RANDOM_STATE = Constraint(
@@ -264,6 +265,11 @@ class Features:
         self.write_into(out)
         return out
 
+    def take(self, indices: np.ndarray) -> Any:
+        """Selected input rows, unchanged (dtypes kept), in the user's container."""
+        source = self.extras.get("original", self.data)
+        return take_rows(source, indices)
+
     def restore(self, out: np.ndarray) -> Any:
         """Give ``out`` back in the container the user passed."""
         if self.extras.get("list"):
@@ -277,6 +283,15 @@ class Features:
         return frame.astype(keep) if keep else frame
 
 
+def take_rows(data: Any, indices: np.ndarray) -> Any:
+    """Rows ``indices`` of ``data`` in its own container (a DataFrame gets a new index)."""
+    if hasattr(data, "columns") and hasattr(data, "iloc"):
+        return data.iloc[indices].reset_index(drop=True)
+    if isinstance(data, list):
+        return [data[i] for i in indices]
+    return data[indices]
+
+
 @dataclass
 class Rows:
     """Input rows of any dtype (NaN, strings, sparse allowed) for row-selecting samplers."""
@@ -288,12 +303,7 @@ class Rows:
 
     def take(self, indices: np.ndarray) -> Any:
         """The selected rows, in the container the user passed."""
-        X = self.data
-        if self.columns is not None:
-            return X.iloc[indices].reset_index(drop=True)
-        if isinstance(X, list):
-            return [X[i] for i in indices]
-        return X[indices]
+        return take_rows(self.data, indices)
 
     def restore(self, out: Any) -> Any:
         return out
@@ -382,6 +392,7 @@ def check_features(X: Any, n_samples: int) -> Features:
             )
         features = Features(arr, arr.shape[0], arr.shape[1], _float_dtype(arr.dtype))
         features.extras["list"] = isinstance(X, list)
+        features.extras["original"] = X
     if features.n_samples == 0 or features.n_features == 0:
         raise ValueError(
             f"X is empty: {features.n_features} feature(s) (shape=({features.n_samples}, "

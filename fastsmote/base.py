@@ -38,6 +38,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {}
     #: False for samplers that only select rows: any dtype, NaN and sparse X are fine.
     _numeric_input: ClassVar[bool] = True
+    #: True when ``_fit_resample`` already returns X in the user's container.
+    _returns_container: ClassVar[bool] = False
 
     def _validate(self, X: Any, y: Any) -> tuple[Features | Rows, Target]:
         check_params(self, self._parameter_constraints)
@@ -55,7 +57,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self.classes_ = target.classes
         if self._sampling_type == "over-sampling":
             self.n_samples_out_ = features.n_samples + sum(self.sampling_strategy_.values())
-        else:
+        elif self._sampling_type == "under-sampling":
             counts = target.class_counts()
             counts.update(self.sampling_strategy_)
             self.n_samples_out_ = sum(counts.values())
@@ -104,7 +106,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")
         features, target = self._validate(X, y)
         X_out, y_codes = self._fit_resample(features, target, out)
-        X_res = X_out if out is not None else features.restore(X_out)
+        keep = out is not None or self._returns_container
+        X_res = X_out if keep else features.restore(X_out)
         return X_res, restore_target(target, y_codes)
 
     def _fit_resample(

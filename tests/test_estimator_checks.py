@@ -4,16 +4,28 @@ import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from fastsmote import SMOTE, RandomOverSampler, RandomUnderSampler
+from fastsmote import (
+    SMOTE,
+    SMOTEENN,
+    EditedNearestNeighbours,
+    RandomOverSampler,
+    RandomUnderSampler,
+    SMOTETomek,
+    TomekLinks,
+)
 
 SAMPLERS = [
     SMOTE(random_state=0),
     RandomOverSampler(random_state=0),
     RandomOverSampler(random_state=0, shrinkage=0.5),
     RandomUnderSampler(random_state=0),
+    TomekLinks(),
+    EditedNearestNeighbours(),
+    SMOTETomek(random_state=0),
+    SMOTEENN(random_state=0),
 ]
 # samplers that only select rows accept sparse, NaN and string input
-ROW_SELECTORS = SAMPLERS[1:2] + SAMPLERS[3:]
+ROW_SELECTORS = [SAMPLERS[1], SAMPLERS[3]]
 
 
 def _sklearn_checks():

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from ._approx import approx_kneighbors, first_non_self
-from ._exact import GEMM_MIN_FEATURES, exact_kneighbors
+from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
 
 #: Exact search expected to take longer than this switches "auto" to approximate search.
 #: pynndescent costs ~27-45 s of compilation per process plus its search (300k x 20:
@@ -46,6 +46,7 @@ __all__ = [
     "approx_kneighbors",
     "estimated_exact_seconds",
     "exact_kneighbors",
+    "exact_kneighbors_of",
     "first_non_self",
     "resolve_backend",
 ]

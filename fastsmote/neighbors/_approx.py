@@ -56,13 +56,17 @@ def approx_kneighbors(X: np.ndarray, n_neighbors: int, rows: np.ndarray, seed: i
     return first_non_self(np.asarray(graph, dtype=np.int64), n_neighbors)
 
 
-def first_non_self(indices: np.ndarray, n_neighbors: int) -> np.ndarray:
+def first_non_self(
+    indices: np.ndarray, n_neighbors: int, own: np.ndarray | None = None
+) -> np.ndarray:
     """The first ``n_neighbors`` entries of each row that are not the row itself.
 
     Neighbour searches list the query itself, though not always first when duplicates
     exist, and may pad missing entries with -1: a stable sort moves both to the end.
+    ``own[i]`` is row i's own index (default ``i``).
     """
-    bad = (indices == np.arange(indices.shape[0])[:, None]) | (indices < 0)
+    own = np.arange(indices.shape[0]) if own is None else np.asarray(own)
+    bad = (indices == own[:, None]) | (indices < 0)
     order = np.argsort(bad, axis=1, kind="stable")
     kept = np.take_along_axis(indices, order, axis=1)[:, :n_neighbors]
     if (np.take_along_axis(bad, order, axis=1)[:, :n_neighbors]).any():

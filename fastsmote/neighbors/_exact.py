@@ -114,3 +114,31 @@ def _gemm_kneighbors(X: np.ndarray, rows: np.ndarray, k: int):
     if redo.size:
         dist[redo], pos[redo] = _direct(X, rows[redo], rows, k, redo)
     return dist, pos
+
+
+def exact_kneighbors_of(X: np.ndarray, queries: np.ndarray, n_neighbors: int) -> np.ndarray:
+    """Exact neighbours of the rows ``queries`` among *all* rows of ``X``, self excluded.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64, finite
+    queries : ndarray of int
+        Row numbers of ``X`` to query.
+    n_neighbors : int
+        At most ``n_samples - 1``.
+
+    Returns
+    -------
+    indices : ndarray of shape (len(queries), n_neighbors), int64
+        Row numbers of ``X``, nearest first, ties to the lower row.
+    """
+    X = np.ascontiguousarray(X)
+    queries = np.asarray(queries, dtype=np.int64)
+    if not 1 <= n_neighbors <= X.shape[0] - 1:
+        raise ValueError(
+            f"n_neighbors must be in [1, {X.shape[0] - 1}] for {X.shape[0]} rows, "
+            f"got {n_neighbors}"
+        )
+    with numba_threads(get_config()["n_threads"]):
+        _, pos = _direct(X, queries, np.arange(X.shape[0]), n_neighbors, queries)
+    return pos

@@ -1,5 +1,6 @@
-"""Under-samplers."""
+"""Under-samplers: random selection and cleaning."""
 
+from ._clean import EditedNearestNeighbours, TomekLinks
 from ._random import RandomUnderSampler
 
-__all__ = ["RandomUnderSampler"]
+__all__ = ["EditedNearestNeighbours", "RandomUnderSampler", "TomekLinks"]

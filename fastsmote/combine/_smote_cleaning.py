@@ -1,0 +1,135 @@
+"""SMOTETomek and SMOTEENN: SMOTE, then Tomek links / ENN cleaning of the result."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sklearn.base import clone
+
+from .._validation import (
+    NONE,
+    RANDOM_STATE,
+    SAMPLING_STRATEGY,
+    Constraint,
+    check_params,
+    has_methods,
+)
+from ..base import BaseSampler
+from ..over_sampling import SMOTE
+from ..under_sampling import EditedNearestNeighbours, TomekLinks
+
+_SAMPLER = has_methods("fit_resample")
+
+
+class _SMOTEThenClean(BaseSampler):
+    """SMOTE (``smote`` or one built from ``sampling_strategy``/``random_state``), then a
+    cleaner (``cleaner`` or the default with ``sampling_strategy='all'``), as
+    imbalanced-learn composes them."""
+
+    _sampling_type = "over-sampling"
+    _cleaner_name: ClassVar[str]
+    _default_cleaner: ClassVar[type]
+
+    def fit_resample(self, X: Any, y: Any, *, out: None = None) -> tuple[Any, Any]:
+        """SMOTE, then clean; containers as for :meth:`fastsmote.SMOTE.fit_resample`.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        y : array-like or Series of shape (n_samples,)
+
+        Returns
+        -------
+        X_resampled, y_resampled
+        """
+        if out is not None:
+            raise ValueError(f"{type(self).__name__} does not support out=.")
+        check_params(self, self._parameter_constraints)
+        smote = self.smote
+        self.smote_ = (
+            clone(smote)
+            if smote is not None
+            else SMOTE(sampling_strategy=self.sampling_strategy, random_state=self.random_state)
+        )
+        cleaner = getattr(self, self._cleaner_name)
+        fitted_cleaner = (
+            clone(cleaner)
+            if cleaner is not None
+            else self._default_cleaner(sampling_strategy="all")
+        )
+        setattr(self, self._cleaner_name + "_", fitted_cleaner)
+        X_res, y_res = self.smote_.fit_resample(X, y)
+        self.sampling_strategy_ = self.smote_.sampling_strategy_
+        self.n_features_in_ = self.smote_.n_features_in_
+        self.classes_ = self.smote_.classes_
+        if hasattr(self.smote_, "feature_names_in_"):
+            self.feature_names_in_ = self.smote_.feature_names_in_
+        return fitted_cleaner.fit_resample(X_res, y_res)
+
+
+class SMOTETomek(_SMOTEThenClean):
+    """SMOTE, then remove Tomek links (a drop-in for ``imblearn.combine.SMOTETomek``).
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Used to build the SMOTE step when ``smote`` is None.
+    random_state : None, int, RandomState or Generator, default=None
+        Used to build the SMOTE step when ``smote`` is None.
+    smote : sampler, default=None
+        A configured SMOTE-like sampler (cloned); default ``SMOTE(sampling_strategy,
+        random_state)``.
+    tomek : sampler, default=None
+        Default ``TomekLinks(sampling_strategy='all')``.
+
+    Attributes
+    ----------
+    smote_, tomek_ : the fitted steps
+    sampling_strategy_ : dict, from the SMOTE step
+    """
+
+    _cleaner_name = "tomek"
+    _default_cleaner = TomekLinks
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "sampling_strategy": SAMPLING_STRATEGY,
+        "random_state": [RANDOM_STATE],
+        "smote": [_SAMPLER, NONE],
+        "tomek": [_SAMPLER, NONE],
+    }
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, tomek=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.smote = smote
+        self.tomek = tomek
+
+
+class SMOTEENN(_SMOTEThenClean):
+    """SMOTE, then Edited Nearest Neighbours (a drop-in for ``imblearn.combine.SMOTEENN``).
+
+    Parameters
+    ----------
+    sampling_strategy, random_state, smote : as for :class:`SMOTETomek`.
+    enn : sampler, default=None
+        Default ``EditedNearestNeighbours(sampling_strategy='all')``.
+
+    Attributes
+    ----------
+    smote_, enn_ : the fitted steps
+    sampling_strategy_ : dict, from the SMOTE step
+    """
+
+    _cleaner_name = "enn"
+    _default_cleaner = EditedNearestNeighbours
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "sampling_strategy": SAMPLING_STRATEGY,
+        "random_state": [RANDOM_STATE],
+        "smote": [_SAMPLER, NONE],
+        "enn": [_SAMPLER, NONE],
+    }
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.smote = smote
+        self.enn = enn

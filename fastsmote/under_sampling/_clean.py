@@ -1,0 +1,138 @@
+"""Cleaning under-samplers: Tomek links and Edited Nearest Neighbours.
+
+Both query rows against *all* rows with fastsmote's exact kernel (never a full distance
+matrix) and exclude each row from its own neighbours by position, so exact duplicates
+count as neighbours (imbalanced-learn drops the first column instead, which is wrong
+when duplicates exist). Rows are returned unchanged, dtypes kept.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import clone
+
+from .._validation import (
+    LIST,
+    SAMPLING_STRATEGY,
+    Features,
+    Target,
+    check_finite,
+    has_methods,
+    int_in_range,
+    one_of,
+)
+from ..base import BaseSampler
+from ..neighbors import exact_kneighbors_of, first_non_self
+
+CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
+
+
+class TomekLinks(BaseSampler):
+    """Remove the rows of Tomek links: pairs of mutual nearest neighbours of different
+    classes.
+
+    A drop-in for ``imblearn.under_sampling.TomekLinks``. A row is removed when its class
+    is targeted by ``sampling_strategy`` (default 'auto' = every class but the minority),
+    its nearest neighbour has another class, and that neighbour's nearest neighbour is the
+    row itself.
+
+    Parameters
+    ----------
+    sampling_strategy : str, list or callable, default='auto'
+        Classes to clean ('auto', 'all', 'majority', 'not minority', 'not majority' or a
+        list of labels).
+
+    Attributes
+    ----------
+    sample_indices_ : ndarray of int64
+        Input rows kept, in input order.
+    nearest_neighbor_ : ndarray of int64
+        The nearest neighbour (row number) of every input row.
+    """
+
+    _sampling_type = "clean-sampling"
+    _returns_container = True
+    _parameter_constraints = {"sampling_strategy": CLEANING_STRATEGY}
+
+    def __init__(self, *, sampling_strategy="auto"):
+        self.sampling_strategy = sampling_strategy
+
+    def _fit_resample(self, features: Features, target: Target, out: None):
+        X = features.as_float_array()
+        check_finite(X)
+        nearest = exact_kneighbors_of(X, np.arange(features.n_samples), 1)[:, 0]
+        self.nearest_neighbor_ = nearest
+        codes = target.encoded
+        targeted = np.isin(target.classes, list(self.sampling_strategy_))
+        rows = np.arange(features.n_samples)
+        in_link = (codes[nearest] != codes) & (nearest[nearest] == rows) & targeted[codes]
+        self.sample_indices_ = np.flatnonzero(~in_link)
+        return features.take(self.sample_indices_), target.select(self.sample_indices_)
+
+
+class EditedNearestNeighbours(BaseSampler):
+    """Remove rows whose neighbourhood disagrees with their class.
+
+    A drop-in for ``imblearn.under_sampling.EditedNearestNeighbours``. For each row of a
+    targeted class, its ``n_neighbors`` nearest rows among all rows are found (itself
+    excluded by position). With ``kind_sel='all'`` the row is kept only if all of them
+    share its class; with ``'mode'`` only if the most frequent neighbour class (smallest
+    label on ties, as ``scipy.stats.mode``) is its class.
+
+    Parameters
+    ----------
+    sampling_strategy : str, list or callable, default='auto'
+        Classes to clean (see :class:`TomekLinks`).
+    n_neighbors : int or estimator with ``kneighbors``, default=3
+        Neighbours examined. An estimator is fitted on all rows and, as in
+        imbalanced-learn, its own ``n_neighbors`` counts the row itself.
+    kind_sel : {'all', 'mode'}, default='all'
+
+    Attributes
+    ----------
+    sample_indices_ : ndarray of int64
+        Input rows kept: class by class in sorted label order, input order within a class.
+    """
+
+    _sampling_type = "clean-sampling"
+    _returns_container = True
+    _parameter_constraints = {
+        "sampling_strategy": CLEANING_STRATEGY,
+        "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        "kind_sel": [one_of("all", "mode")],
+    }
+
+    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all"):
+        self.sampling_strategy = sampling_strategy
+        self.n_neighbors = n_neighbors
+        self.kind_sel = kind_sel
+
+    def _neighbors(self, X: np.ndarray, queries: np.ndarray) -> np.ndarray:
+        if isinstance(self.n_neighbors, numbers.Integral):
+            return exact_kneighbors_of(X, queries, min(int(self.n_neighbors), X.shape[0] - 1))
+        estimator = clone(self.n_neighbors).fit(X)
+        found = np.asarray(estimator.kneighbors(X[queries], return_distance=False))
+        return first_non_self(found, found.shape[1] - 1, own=queries)
+
+    def _fit_resample(self, features: Features, target: Target, out: None):
+        X = features.as_float_array()
+        check_finite(X)
+        codes = target.encoded
+        kept = []
+        for class_index, label in enumerate(target.classes.tolist()):
+            rows = target.rows_of(class_index)
+            if label not in self.sampling_strategy_:
+                kept.append(rows)
+                continue
+            neighbour_codes = codes[self._neighbors(X, rows)]
+            if self.kind_sel == "all":
+                keep = np.all(neighbour_codes == class_index, axis=1)
+            else:
+                votes = np.zeros((rows.size, target.classes.size), dtype=np.int64)
+                np.add.at(votes, (np.arange(rows.size)[:, None], neighbour_codes), 1)
+                keep = votes.argmax(axis=1) == class_index  # argmax: lowest label on ties
+            kept.append(rows[keep])
+        self.sample_indices_ = np.concatenate(kept)
+        return features.take(self.sample_indices_), target.select(self.sample_indices_)

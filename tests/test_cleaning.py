@@ -1,0 +1,160 @@
+"""TomekLinks, EditedNearestNeighbours, SMOTETomek and SMOTEENN."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from naive import knn as naive_knn
+from sklearn.neighbors import NearestNeighbors
+
+from fastsmote import (
+    SMOTE,
+    SMOTEENN,
+    EditedNearestNeighbours,
+    SMOTETomek,
+    TomekLinks,
+)
+
+imblearn = pytest.importorskip("imblearn")
+from imblearn.under_sampling import EditedNearestNeighbours as ImbENN  # noqa: E402
+from imblearn.under_sampling import TomekLinks as ImbTomek  # noqa: E402
+
+STRATEGIES = ["auto", "all", "majority", "not majority", [1, 2]]
+
+
+@pytest.fixture
+def overlapping():
+    rng = np.random.default_rng(0)
+    X = np.vstack(
+        [
+            rng.standard_normal((300, 4)),
+            rng.standard_normal((60, 4)) + 1,
+            rng.standard_normal((40, 4)) - 1,
+        ]
+    )
+    return X, np.repeat([0, 1, 2], [300, 60, 40])
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_tomek_equals_imblearn_on_continuous_data(overlapping, strategy):
+    X, y = overlapping
+    ours = TomekLinks(sampling_strategy=strategy)
+    X_res, y_res = ours.fit_resample(X, y)
+    theirs = ImbTomek(sampling_strategy=strategy)
+    theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+    np.testing.assert_array_equal(X_res, X[ours.sample_indices_])
+    np.testing.assert_array_equal(y_res, y[ours.sample_indices_])
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+@pytest.mark.parametrize("n_neighbors", [1, 3, 6])
+def test_enn_equals_imblearn_on_continuous_data(overlapping, strategy, kind_sel, n_neighbors):
+    X, y = overlapping
+    params = dict(sampling_strategy=strategy, kind_sel=kind_sel, n_neighbors=n_neighbors)
+    ours = EditedNearestNeighbours(**params)
+    ours.fit_resample(X, y)
+    theirs = ImbENN(**params)
+    theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+
+
+def _with_duplicates():
+    rng = np.random.default_rng(1)
+    X = rng.integers(0, 3, size=(120, 2)).astype(float)  # many ties and duplicates
+    y = (rng.random(120) < 0.3).astype(int)
+    return X, y
+
+
+def test_tomek_removes_exactly_mutual_nearest_neighbours_of_different_classes():
+    X, y = _with_duplicates()
+    sampler = TomekLinks(sampling_strategy="all")
+    sampler.fit_resample(X, y)
+    _, nn = naive_knn(X, np.arange(len(X)), 1)
+    nearest = nn[:, 0]
+    np.testing.assert_array_equal(sampler.nearest_neighbor_, nearest)
+    removed = np.setdiff1d(np.arange(len(X)), sampler.sample_indices_)
+    linked = [i for i in range(len(X)) if y[nearest[i]] != y[i] and nearest[nearest[i]] == i]
+    np.testing.assert_array_equal(removed, linked)
+
+
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_enn_removes_exactly_the_disagreeing_rows(kind_sel):
+    X, y = _with_duplicates()
+    sampler = EditedNearestNeighbours(sampling_strategy="all", kind_sel=kind_sel, n_neighbors=4)
+    sampler.fit_resample(X, y)
+    _, nn = naive_knn(X, np.arange(len(X)), 4)  # self excluded by position
+    labels = y[nn]
+    if kind_sel == "all":
+        keep = (labels == y[:, None]).all(axis=1)
+    else:
+        votes = np.stack([(labels == c).sum(axis=1) for c in (0, 1)], axis=1)
+        keep = votes.argmax(axis=1) == y
+    expected = np.concatenate([np.flatnonzero(keep & (y == c)) for c in (0, 1)])
+    np.testing.assert_array_equal(sampler.sample_indices_, expected)
+
+
+def test_enn_estimator_matches_int(overlapping):
+    X, y = overlapping
+    by_int = EditedNearestNeighbours(n_neighbors=3).fit(X, y)
+    by_int.fit_resample(X, y)
+    by_estimator = EditedNearestNeighbours(n_neighbors=NearestNeighbors(n_neighbors=4))
+    by_estimator.fit_resample(X, y)
+    np.testing.assert_array_equal(by_int.sample_indices_, by_estimator.sample_indices_)
+
+
+def test_cleaning_keeps_rows_and_dtypes(overlapping):
+    X, y = overlapping
+    X_int = np.round(X * 10).astype(np.int16)
+    X_res, _ = TomekLinks().fit_resample(X_int, y)
+    assert X_res.dtype == np.int16
+    frame = pd.DataFrame(X, columns=list("abcd")).astype({"a": np.float32})
+    sampler = EditedNearestNeighbours()
+    frame_res, y_res = sampler.fit_resample(frame, pd.Series(y, name="t"))
+    pd.testing.assert_frame_equal(
+        frame_res, frame.iloc[sampler.sample_indices_].reset_index(drop=True)
+    )
+    assert y_res.name == "t"
+
+
+def test_cleaning_bad_parameters(overlapping):
+    X, y = overlapping
+    with pytest.raises(ValueError, match="'kind_sel' parameter"):
+        EditedNearestNeighbours(kind_sel="most").fit_resample(X, y)
+    with pytest.raises(ValueError, match="do let the user specify the sampling ratio"):
+        TomekLinks(sampling_strategy=0.5).fit_resample(X[y < 2], y[y < 2])
+    with pytest.raises(ValueError, match="as a dict for cleaning methods is not supported"):
+        TomekLinks(sampling_strategy={1: 10}).fit_resample(X, y)
+    with pytest.raises(ValueError, match="X contains NaN"):
+        X_nan = X.copy()
+        X_nan[0, 0] = np.nan
+        TomekLinks().fit_resample(X_nan, y)
+
+
+@pytest.mark.parametrize(
+    "combined, cleaner",
+    [
+        (SMOTETomek, TomekLinks(sampling_strategy="all")),
+        (SMOTEENN, EditedNearestNeighbours(sampling_strategy="all")),
+    ],
+)
+def test_combinations_are_smote_then_clean(overlapping, combined, cleaner):
+    X, y = overlapping
+    X_res, y_res = combined(random_state=3).fit_resample(X, y)
+    expected = cleaner.fit_resample(*SMOTE(random_state=3).fit_resample(X, y))
+    np.testing.assert_array_equal(X_res, expected[0])
+    np.testing.assert_array_equal(y_res, expected[1])
+
+
+def test_combinations_use_given_steps(overlapping):
+    X, y = overlapping
+    smote = SMOTE(k_neighbors=3, random_state=1, sampling_strategy={1: 200, 2: 100})
+    tomek = TomekLinks(sampling_strategy="majority")
+    sampler = SMOTETomek(smote=smote, tomek=tomek)
+    X_res, y_res = sampler.fit_resample(X, y)
+    expected = tomek.fit_resample(*smote.fit_resample(X, y))
+    np.testing.assert_array_equal(X_res, expected[0])
+    assert sampler.smote_ is not smote and sampler.tomek_.sampling_strategy == "majority"
+    assert dict(sampler.sampling_strategy_) == {1: 140, 2: 60}
+    enn = SMOTEENN(enn=EditedNearestNeighbours(kind_sel="mode"), random_state=0)
+    assert enn.fit_resample(X, y)[0].shape[1] == 4 and enn.enn_.kind_sel == "mode"
