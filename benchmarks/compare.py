@@ -211,7 +211,9 @@ def knn_kernel(cases, reps) -> None:
 
 
 def generation_kernel(cases, reps) -> None:
-    from fastsmote._kernels.smote import smote_generate
+    from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
+
+    NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0))
     from fastsmote.neighbors import exact_kneighbors
 
     print("\n## Generation kernel vs copying into fresh memory, float32\n")
@@ -227,7 +229,7 @@ def generation_kernel(cases, reps) -> None:
         for _ in range(reps):
             out = np.empty((n_new, d), np.float32)  # fresh pages, like fit_resample's output
             t0 = time.perf_counter()
-            smote_generate(X, rows, nn, np.uint64(1), 0, out, 0, n_new, 2048)
+            smote_generate(X, rows, nn, np.uint64(1), 0, out, 0, n_new, 2048, *NO_EXTRAS)
             tg.append(time.perf_counter() - t0)
             assert np.isfinite(out[:: max(1, n_new // 1000)]).all()
             del out

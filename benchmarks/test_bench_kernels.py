@@ -9,9 +9,10 @@ import pytest
 from _data import make_blobs_imbalanced
 
 from fastsmote import SMOTE, warmup
-from fastsmote._kernels.smote import smote_generate
+from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
 from fastsmote.neighbors import exact_kneighbors
 
+NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0))
 SIZES = {"knn": [(10_000, 20), (20_000, 50)], "gen": [(2_000_000, 20)], "e2e": [(1_000_000, 20)]}
 
 
@@ -48,7 +49,7 @@ def test_generation(benchmark, n_new, d):
 
     def run():
         out = np.empty((n_new, d), np.float32)
-        smote_generate(X, rows, nn, np.uint64(1), 0, out, 0, n_new, 2048)
+        smote_generate(X, rows, nn, np.uint64(1), 0, out, 0, n_new, 2048, *NO_EXTRAS)
         return out
 
     out = benchmark(run)

@@ -70,17 +70,29 @@ def knn(X: np.ndarray, rows: np.ndarray, k: int, exclude_self: bool = True):
     return dist_out, pos_out
 
 
-def smote_generate(X, rows, neighbors, class_key, start, n_new):
-    """Synthetic rows ``start .. start + n_new - 1`` of one class, and their draws."""
+def smote_generate(
+    X, base_rows, neighbor_rows, class_key, start, n_new, counts=None, damp=None, damp_key=0
+):
+    """Synthetic rows ``start .. start + n_new - 1`` of one class, and their draws.
+
+    ``counts``: rows per base (ADASYN) instead of drawn bases; ``damp``: (n_base, k)
+    flags multiplying the gap by 0.5 * u (Borderline-SMOTE-2).
+    """
     out = np.empty((n_new, X.shape[1]), dtype=X.dtype)
+    bases_by_count = None if counts is None else np.repeat(np.arange(len(counts)), counts)
     draws = []
     for t in range(n_new):
-        base_pos, slot, gap = smote_draws(class_key, start + t, rows.size, neighbors.shape[1])
-        base = X[rows[base_pos]]
-        neighbor = X[rows[neighbors[base_pos, slot]]]
+        j = start + t
+        base_pos, slot, gap = smote_draws(class_key, j, base_rows.size, neighbor_rows.shape[1])
+        if bases_by_count is not None:
+            base_pos = int(bases_by_count[j])
+        if damp is not None and damp[base_pos, slot]:
+            gap = gap * (0.5 * unit(draw(damp_key, j)))
+        base = X[base_rows[base_pos]]
+        neighbor = X[neighbor_rows[base_pos, slot]]
         g = X.dtype.type(gap)
         out[t] = base + g * (neighbor - base)
-        draws.append((rows[base_pos], rows[neighbors[base_pos, slot]], gap))
+        draws.append((base_rows[base_pos], neighbor_rows[base_pos, slot], gap))
     return out, draws
 
 

@@ -10,7 +10,7 @@ from naive import stream_key as naive_stream_key
 
 from fastsmote._kernels.arrays import copy_rows, first_nonfinite_row
 from fastsmote._kernels.knn import knn_blocked
-from fastsmote._kernels.smote import smote_draws_range, smote_generate
+from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
 from fastsmote._numba import numba_threads
 from fastsmote._random import stream_key
 from fastsmote.neighbors import exact_kneighbors
@@ -88,8 +88,22 @@ def test_generation_matches_naive_bit_for_bit(dtype, start):
     key = naive_stream_key(0xDEADBEEF12345678, 1)
     n_new = 37
     out = np.full((60 + n_new, 5), np.nan, dtype=dtype)
-    smote_generate(X, rows, neighbors, np.uint64(key), start, out, 60, n_new, 8)
-    expected, _ = naive_generate(X, rows, neighbors, key, start, n_new)
+    neighbor_rows = rows[neighbors]
+    smote_generate(
+        X,
+        rows,
+        neighbor_rows,
+        np.uint64(key),
+        start,
+        out,
+        60,
+        n_new,
+        8,
+        NO_COUNTS,
+        NO_DAMP,
+        np.uint64(0),
+    )
+    expected, _ = naive_generate(X, rows, neighbor_rows, key, start, n_new)
     np.testing.assert_array_equal(out[60:], expected)
     assert np.isnan(out[:60]).all()  # nothing outside the assigned rows is written
 
@@ -122,7 +136,20 @@ def test_generation_same_for_threads_and_chunks():
         for chunk in (1, 64, 5000):
             out = np.empty((3000, 6), dtype=np.float32)
             with numba_threads(threads):
-                smote_generate(X, rows, neighbors, np.uint64(7), 0, out, 0, 3000, chunk)
+                smote_generate(
+                    X,
+                    rows,
+                    neighbors,
+                    np.uint64(7),
+                    0,
+                    out,
+                    0,
+                    3000,
+                    chunk,
+                    NO_COUNTS,
+                    NO_DAMP,
+                    np.uint64(0),
+                )
             results.append(out)
     for other in results[1:]:
         np.testing.assert_array_equal(results[0], other)
@@ -134,11 +161,26 @@ def test_generation_in_pieces_equals_one_call():
     rows = np.arange(100, dtype=np.int64)
     neighbors = exact_kneighbors(X, 3)
     whole = np.empty((500, 3))
-    smote_generate(X, rows, neighbors, np.uint64(3), 0, whole, 0, 500, 64)
+    smote_generate(
+        X, rows, neighbors, np.uint64(3), 0, whole, 0, 500, 64, NO_COUNTS, NO_DAMP, np.uint64(0)
+    )
     pieces = np.empty((500, 3))
     for start in range(0, 500, 123):
         n = min(123, 500 - start)
-        smote_generate(X, rows, neighbors, np.uint64(3), start, pieces, start, n, 64)
+        smote_generate(
+            X,
+            rows,
+            neighbors,
+            np.uint64(3),
+            start,
+            pieces,
+            start,
+            n,
+            64,
+            NO_COUNTS,
+            NO_DAMP,
+            np.uint64(0),
+        )
     np.testing.assert_array_equal(whole, pieces)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
 import naive
 from fastsmote._kernels.knn import knn_blocked
-from fastsmote._kernels.smote import smote_generate
+from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
 from fastsmote._kernels.arrays import first_nonfinite_row
 from fastsmote import SMOTE
 
@@ -26,7 +26,7 @@ ref_dist, ref_pos = naive.knn(X, rows, 3)
 assert (pos == ref_pos).all() and (dist == ref_dist).all()
 key = naive.stream_key(42, 1)
 out = np.empty((9, 2), np.float32)
-smote_generate(X, rows, pos, np.uint64(key), 5, out, 0, 9, 4)
+smote_generate(X, rows, pos, np.uint64(key), 5, out, 0, 9, 4, NO_COUNTS, NO_DAMP, np.uint64(0))
 assert (out == naive.smote_generate(X, rows, pos, key, 5, 9)[0]).all()
 X[4, 1] = np.nan
 assert first_nonfinite_row(X, 4) == 4

@@ -39,38 +39,80 @@ def smote_draws_range(class_key, start, n_new, n_class, k):
     return base, slot, gap
 
 
+@jit(inline="always")
+def _base_of(j, cum_counts):
+    """Base position of sample ``j`` when bases are repeated by counts (ADASYN)."""
+    lo, hi = 0, cum_counts.shape[0] - 1
+    while lo < hi:  # first position whose cumulative count exceeds j
+        mid = (lo + hi) // 2
+        if cum_counts[mid] > j:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 @jit(parallel=True)
-def smote_generate(X, class_rows, neighbors, class_key, start, out, out_start, n_new, chunk):
+def smote_generate(
+    X,
+    base_rows,
+    neighbor_rows,
+    class_key,
+    start,
+    out,
+    out_start,
+    n_new,
+    chunk,
+    cum_counts,
+    damp,
+    damp_key,
+):
     """Write synthetic rows ``start .. start + n_new - 1`` of one class into ``out``.
 
     Parameters
     ----------
-    X : (n, d) array holding the class rows (``out`` itself is allowed: its first rows
-        are the copied input and are never written here)
-    class_rows : int64 row numbers in ``X`` of the class, in increasing order
-    neighbors : (n_class, k) int64 positions into ``class_rows``
+    X : (n, d) array holding the rows referred to (``out`` itself is allowed: its first
+        rows are the copied input and are never written here)
+    base_rows : (n_base,) int64 row numbers in ``X`` of the possible base rows
+    neighbor_rows : (n_base, k) int64 row numbers in ``X`` of each base's neighbours
     class_key : uint64 key of the class stream
     out : (m, d) output, same dtype as ``X``; rows ``out_start .. out_start + n_new - 1``
         are written, each by exactly one parallel iteration
     chunk : rows per parallel iteration (scheduling only, never the values)
+    cum_counts : empty, or (n_base,) cumulative rows per base (ADASYN): sample ``j``
+        then uses base ``i`` with ``cum_counts[i-1] <= j < cum_counts[i]`` instead of a
+        drawn one (draw ``3j`` is skipped, the slot and gap draws are unchanged)
+    damp : empty, or (n_base, k) bool (Borderline-SMOTE-2): where True the gap is
+        multiplied by ``0.5 * u``, ``u`` the ``j``-th draw of the stream ``damp_key``
 
     The gap is rounded to the data dtype once, then ``base + gap * (neighbour - base)``
     is evaluated in that dtype, exactly as ``tests/naive.py`` does it with NumPy.
     """
-    n_class = class_rows.shape[0]
-    k = neighbors.shape[1]
+    n_base = base_rows.shape[0]
+    k = neighbor_rows.shape[1]
     d = X.shape[1]
+    by_counts = cum_counts.shape[0] > 0
+    damped = damp.shape[0] > 0
     n_chunks = (n_new + chunk - 1) // chunk
     for c in prange(n_chunks):
         gap_cast = np.empty(1, dtype=out.dtype)
         t1 = min(n_new, (c + 1) * chunk)
         for t in range(c * chunk, t1):
-            base_pos, slot, gap = smote_draws(class_key, start + t, n_class, k)
-            base = class_rows[base_pos]
-            neighbor = class_rows[neighbors[base_pos, slot]]
+            j = start + t
+            base_pos, slot, gap = smote_draws(class_key, j, n_base, k)
+            if by_counts:
+                base_pos = _base_of(j, cum_counts)
+            if damped and damp[base_pos, slot]:
+                gap = gap * (0.5 * uint64_to_unit(draw_uint64(damp_key, j)))
+            base = base_rows[base_pos]
+            neighbor = neighbor_rows[base_pos, slot]
             gap_cast[0] = gap
             g = gap_cast[0]
             row = out_start + t
             for f in range(d):
                 xb = X[base, f]
                 out[row, f] = xb + g * (X[neighbor, f] - xb)
+
+
+NO_COUNTS = np.empty(0, dtype=np.int64)
+NO_DAMP = np.empty((0, 0), dtype=np.bool_)

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import clone
 
 from .._config import get_config
-from .._kernels.smote import smote_draws_range, smote_generate
+from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
 from .._memory import check_output_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._random import RNG_VERSION, key_from_random_state, stream_key
@@ -234,17 +234,8 @@ class SMOTE(BaseSampler):
                 X, target, key, plan
             ):
                 positions = np.arange(X_class.shape[0])
-                smote_generate(
-                    X_class,
-                    positions,
-                    neighbors,
-                    class_key,
-                    0,
-                    out,
-                    start,
-                    n_new,
-                    GENERATION_CHUNK,
-                )
+                args = (X_class, positions, neighbors, class_key, 0, out, start, n_new)
+                smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return out, y_out
 
@@ -293,17 +284,8 @@ class SMOTE(BaseSampler):
                 m = min(chunk_rows, n_new - start)
                 chunk = np.empty((m, features.n_features), dtype=features.dtype)
                 with numba_threads(get_config()["n_threads"]):
-                    smote_generate(
-                        X_class,
-                        positions,
-                        neighbors,
-                        class_key,
-                        start,
-                        chunk,
-                        0,
-                        m,
-                        GENERATION_CHUNK,
-                    )
+                    args = (X_class, positions, neighbors, class_key, start, chunk, 0, m)
+                    smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
                 yield chunk, np.full(m, label)
 
     # ------------------------------------------------------------------ provenance
