@@ -8,11 +8,13 @@ from ._config import config_context, get_config, set_config
 from ._version import __version__
 from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
-from .over_sampling import SMOTE, RandomOverSampler
+from .over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
 from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 __all__ = [
+    "ADASYN",
     "SMOTE",
+    "BorderlineSMOTE",
     "SMOTEENN",
     "SMOTETomek",
     "EditedNearestNeighbours",

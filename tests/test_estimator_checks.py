@@ -5,8 +5,10 @@ from sklearn.base import clone
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
 from fastsmote import (
+    ADASYN,
     SMOTE,
     SMOTEENN,
+    BorderlineSMOTE,
     EditedNearestNeighbours,
     RandomOverSampler,
     RandomUnderSampler,
@@ -23,6 +25,9 @@ SAMPLERS = [
     EditedNearestNeighbours(),
     SMOTETomek(random_state=0),
     SMOTEENN(random_state=0),
+    BorderlineSMOTE(random_state=0),
+    BorderlineSMOTE(random_state=0, kind="borderline-2"),
+    ADASYN(random_state=0),
 ]
 # samplers that only select rows accept sparse, NaN and string input
 ROW_SELECTORS = [SAMPLERS[1], SAMPLERS[3]]

@@ -64,7 +64,90 @@ class SyntheticProvenance(NamedTuple):
     gap: np.ndarray
 
 
-class SMOTE(BaseSampler):
+class _InterpolatingSampler(BaseSampler):
+    """Shared by the SMOTE family: neighbour search per class, keys, output allocation."""
+
+    _sampling_type = "over-sampling"
+
+    # ------------------------------------------------------------------ neighbours
+    #: Name of the parameter giving the neighbour count (ADASYN calls it n_neighbors).
+    _k_param = "k_neighbors"
+
+    def _class_neighbors(
+        self, X_class: np.ndarray, label: Any, class_key: np.uint64
+    ) -> np.ndarray:
+        """(n_class, k) positions of each class row's same-class neighbours."""
+        n_class = X_class.shape[0]
+        k_spec = getattr(self, self._k_param)
+        if not isinstance(k_spec, numbers.Integral):
+            # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
+            estimator = clone(k_spec)
+            found = estimator.fit(X_class).kneighbors(X_class, return_distance=False)
+            self.nn_k_ = estimator
+            self.neighbors_backend_[label] = "estimator"
+            found = np.asarray(found)
+            return first_non_self(found, found.shape[1] - 1)
+        k = int(k_spec)
+        name = self._k_param
+        if n_class < 2 or k > n_class - 1:
+            raise ValueError(
+                f"Class {label!r} has {n_class} row(s) but {name}={k} needs at "
+                f"least {k + 1}: "
+                + (
+                    f"use {name} <= {n_class - 1}"
+                    if n_class >= 2
+                    else "SMOTE needs 2 or more rows of a class to interpolate; "
+                    "remove the class from sampling_strategy or gather more rows"
+                )
+                + "."
+            )
+        self.nn_k_ = k
+        if not isinstance(self.neighbors, str):
+            estimator = clone(self.neighbors)
+            found = estimator.fit(X_class).kneighbors(
+                X_class, n_neighbors=k + 1, return_distance=False
+            )
+            self.neighbors_backend_[label] = "estimator"
+            return first_non_self(np.asarray(found), k)
+        backend = resolve_backend(self.neighbors, n_class, X_class.shape[1])
+        self.neighbors_backend_[label] = backend
+        if backend == "approx":
+            seed = int(class_key % np.uint64(2**31))
+            return approx_kneighbors(X_class, k, np.arange(n_class), seed=seed)
+        return exact_kneighbors(X_class, k)
+
+    # ------------------------------------------------------------------ plan
+    def _plan(self, target: Target) -> list[tuple[int, Any, int, int]]:
+        """(class index, label, rows to generate, first output row) per class."""
+        plan, start = [], target.labels.shape[0]
+        for label, n_new in self.sampling_strategy_.items():
+            if n_new > 0:
+                plan.append((target.class_index(label), label, int(n_new), start))
+                start += n_new
+        return plan
+
+    def _start(self, target: Target) -> tuple[np.uint64, list]:
+        """Draw the key and record it; return it with the per-class plan."""
+        key = key_from_random_state(self.random_state)
+        self.random_key_ = int(key)
+        self.rng_version_ = RNG_VERSION
+        self.neighbors_backend_ = {}
+        return key, self._plan(target)
+
+    def _allocate(self, features: Features, out: np.ndarray | None) -> np.ndarray:
+        """The output array (checked or allocated), with the input rows copied in."""
+        shape = (self.n_samples_out_, features.n_features)
+        if out is None:
+            check_output_fits(*shape, features.dtype)
+            out = np.empty(shape, dtype=features.dtype)
+        else:
+            check_out_array(out, shape, features.dtype)
+        features.write_into(out)
+        check_finite(out[: features.n_samples])
+        return out
+
+
+class SMOTE(_InterpolatingSampler):
     """Over-sample minority classes by interpolating between same-class neighbours.
 
     A drop-in for ``imblearn.over_sampling.SMOTE`` with exact, reproducible Numba
@@ -146,66 +229,6 @@ class SMOTE(BaseSampler):
         self.k_neighbors = k_neighbors
         self.neighbors = neighbors
 
-    # ------------------------------------------------------------------ neighbours
-    def _class_neighbors(
-        self, X_class: np.ndarray, label: Any, class_key: np.uint64
-    ) -> np.ndarray:
-        """(n_class, k) positions of each class row's same-class neighbours."""
-        n_class = X_class.shape[0]
-        if not isinstance(self.k_neighbors, numbers.Integral):
-            # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
-            estimator = clone(self.k_neighbors)
-            found = estimator.fit(X_class).kneighbors(X_class, return_distance=False)
-            self.nn_k_ = estimator
-            self.neighbors_backend_[label] = "estimator"
-            found = np.asarray(found)
-            return first_non_self(found, found.shape[1] - 1)
-        k = int(self.k_neighbors)
-        if n_class < 2 or k > n_class - 1:
-            raise ValueError(
-                f"Class {label!r} has {n_class} row(s) but k_neighbors={k} needs at "
-                f"least {k + 1}: "
-                + (
-                    f"use k_neighbors <= {n_class - 1}"
-                    if n_class >= 2
-                    else "SMOTE needs 2 or more rows of a class to interpolate; "
-                    "remove the class from sampling_strategy or gather more rows"
-                )
-                + "."
-            )
-        self.nn_k_ = k
-        if not isinstance(self.neighbors, str):
-            estimator = clone(self.neighbors)
-            found = estimator.fit(X_class).kneighbors(
-                X_class, n_neighbors=k + 1, return_distance=False
-            )
-            self.neighbors_backend_[label] = "estimator"
-            return first_non_self(np.asarray(found), k)
-        backend = resolve_backend(self.neighbors, n_class, X_class.shape[1])
-        self.neighbors_backend_[label] = backend
-        if backend == "approx":
-            seed = int(class_key % np.uint64(2**31))
-            return approx_kneighbors(X_class, k, np.arange(n_class), seed=seed)
-        return exact_kneighbors(X_class, k)
-
-    # ------------------------------------------------------------------ plan
-    def _plan(self, target: Target) -> list[tuple[int, Any, int, int]]:
-        """(class index, label, rows to generate, first output row) per class."""
-        plan, start = [], target.labels.shape[0]
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new > 0:
-                plan.append((target.class_index(label), label, int(n_new), start))
-                start += n_new
-        return plan
-
-    def _start(self, target: Target) -> tuple[np.uint64, list]:
-        """Draw the key and record it; return it with the per-class plan."""
-        key = key_from_random_state(self.random_state)
-        self.random_key_ = int(key)
-        self.rng_version_ = RNG_VERSION
-        self.neighbors_backend_ = {}
-        return key, self._plan(target)
-
     def _class_tables(self, X: np.ndarray, target: Target, key, plan: list):
         """Per class to over-sample: its rows, their contiguous copy, neighbour table,
         stream key and sizes. The copy (class-sized) keeps the neighbour search and the
@@ -219,16 +242,8 @@ class SMOTE(BaseSampler):
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
-        n = features.n_samples
-        shape = (self.n_samples_out_, features.n_features)
-        if out is None:
-            check_output_fits(*shape, features.dtype)
-            out = np.empty(shape, dtype=features.dtype)
-        else:
-            check_out_array(out, shape, features.dtype)
-        features.write_into(out)
-        X = out[:n]
-        check_finite(X)
+        out = self._allocate(features, out)
+        X = out[: features.n_samples]
         with numba_threads(get_config()["n_threads"]):
             for _, _, X_class, neighbors, class_key, n_new, start in self._class_tables(
                 X, target, key, plan

@@ -1,0 +1,247 @@
+"""Borderline-SMOTE and ADASYN: SMOTE with bases chosen from the class boundary.
+
+Both look at each class row's neighbours among *all* rows (exact kernel, self excluded
+by position), then interpolate with the shared generation kernel and draw scheme.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .._config import get_config
+from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
+from .._numba import numba_threads
+from .._random import stream_key
+from .._validation import (
+    RANDOM_STATE,
+    SAMPLING_STRATEGY,
+    Features,
+    Target,
+    has_methods,
+    int_in_range,
+    one_of,
+)
+from ..neighbors import BACKENDS, exact_kneighbors_of
+from ._smote import GENERATION_CHUNK, _InterpolatingSampler
+
+_NEIGHBORS = [one_of(*BACKENDS), has_methods("fit", "kneighbors")]
+
+
+def exact_shares(weights: np.ndarray, total: int) -> np.ndarray:
+    """Integer counts proportional to ``weights`` that sum exactly to ``total``.
+
+    Largest-remainder rounding: every row gets the floor of its quota, the remaining
+    rows go to the largest fractional parts, ties to the lower row.
+    """
+    quotas = weights / weights.sum() * total
+    counts = np.floor(quotas).astype(np.int64)
+    missing = total - int(counts.sum())
+    if missing > 0:
+        order = np.argsort(-(quotas - counts), kind="stable")
+        counts[order[:missing]] += 1
+    return counts
+
+
+class _BoundarySampler(_InterpolatingSampler):
+    """Generation loop shared by Borderline-SMOTE and ADASYN."""
+
+    def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
+        key, plan = self._start(target)
+        out = self._allocate(features, out)
+        X = out[: features.n_samples]
+        written, added = features.n_samples, []
+        self.n_synthetic_ = {}
+        with numba_threads(get_config()["n_threads"]):
+            for class_index, label, n_new, _ in plan:
+                class_key = np.uint64(stream_key(key, class_index))
+                job = self._class_job(X, target, class_index, label, n_new, class_key)
+                if job is None:
+                    self.n_synthetic_[label] = 0
+                    continue
+                source, bases, neighbor_rows, counts, damp = job
+                smote_generate(
+                    source,
+                    bases,
+                    neighbor_rows,
+                    class_key,
+                    0,
+                    out,
+                    written,
+                    n_new,
+                    GENERATION_CHUNK,
+                    counts,
+                    damp,
+                    np.uint64(stream_key(class_key, 1)),
+                )
+                written += n_new
+                added.append((class_index, n_new))
+                self.n_synthetic_[label] = n_new
+        self.n_samples_out_ = written
+        return out[:written], target.extended(added)
+
+    def _all_row_neighbors(self, X: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+        return exact_kneighbors_of(X, rows, min(n, X.shape[0] - 1))
+
+
+class BorderlineSMOTE(_BoundarySampler):
+    """SMOTE from the rows on the class boundary ("in danger").
+
+    A drop-in for ``imblearn.over_sampling.BorderlineSMOTE``. A row of a class to
+    over-sample is *in danger* when at least half, but not all, of its ``m_neighbors``
+    nearest rows (among all rows, itself excluded) belong to other classes. Only danger
+    rows are bases. ``kind='borderline-1'`` interpolates towards one of the base's
+    ``k_neighbors`` nearest rows of its own class; ``'borderline-2'`` towards one of its
+    ``k_neighbors`` nearest rows of any class, with the gap multiplied by ``0.5 * u``
+    when that neighbour is of another class (so the new row stays on the base's side).
+
+    When a class has no danger row, nothing is generated for it and a warning says so
+    (imbalanced-learn is silent); ``n_synthetic_`` records what was generated.
+
+    Parameters
+    ----------
+    sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
+    k_neighbors : int or estimator, default=5
+        Neighbours to interpolate towards (same class for borderline-1, exact search
+        among all rows for borderline-2).
+    m_neighbors : int, default=10
+        Neighbours among all rows that decide the danger/noise rule.
+    kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
+    neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
+        Same-class search backend (borderline-1), as for :class:`fastsmote.SMOTE`.
+
+    Attributes
+    ----------
+    in_danger_indices_ : dict
+        ``{class: input rows in danger}``.
+    n_synthetic_ : dict
+        ``{class: rows generated}``.
+    sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
+    """
+
+    _parameter_constraints = {
+        "sampling_strategy": SAMPLING_STRATEGY,
+        "random_state": [RANDOM_STATE],
+        "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        "m_neighbors": [int_in_range(1)],
+        "kind": [one_of("borderline-1", "borderline-2")],
+        "neighbors": _NEIGHBORS,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        m_neighbors=10,
+        kind="borderline-1",
+        neighbors="auto",
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+        self.m_neighbors = m_neighbors
+        self.kind = kind
+        self.neighbors = neighbors
+
+    def _start(self, target: Target):
+        self.in_danger_indices_ = {}
+        return super()._start(target)
+
+    def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
+        rows = target.rows_of(class_index)
+        m_labels = target.encoded[self._all_row_neighbors(X, rows, self.m_neighbors)]
+        m = m_labels.shape[1]
+        n_other = np.count_nonzero(m_labels != class_index, axis=1)
+        danger = (n_other >= m / 2) & (n_other < m)
+        self.in_danger_indices_[label] = rows[danger]
+        if not danger.any():
+            warnings.warn(
+                f"BorderlineSMOTE: class {label!r} has no row in danger (with "
+                f"m_neighbors={self.m_neighbors}); no synthetic rows were generated for it.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return None
+        if self.kind == "borderline-1":
+            X_class = X[rows]
+            neighbors = self._class_neighbors(X_class, label, class_key)
+            positions = np.flatnonzero(danger)
+            return X_class, positions, neighbors[positions], NO_COUNTS, NO_DAMP
+        k = int(self.k_neighbors)
+        danger_rows = rows[danger]
+        neighbor_rows = self._all_row_neighbors(X, danger_rows, k)
+        self.neighbors_backend_[label] = "exact"
+        damp = target.encoded[neighbor_rows] != class_index
+        return X, danger_rows, neighbor_rows, NO_COUNTS, damp
+
+
+class ADASYN(_BoundarySampler):
+    """Adaptive synthetic sampling: more synthetic rows where a class is harder to learn.
+
+    A drop-in for ``imblearn.over_sampling.ADASYN``. Each row of a class to over-sample
+    gets a weight: the share of other-class rows among its ``n_neighbors`` nearest rows
+    (all rows, itself excluded). The rows to generate are split among the class rows in
+    proportion to the weights with largest-remainder rounding, so the counts sum exactly
+    to the number requested (imbalanced-learn rounds each row and its totals drift).
+    Each synthetic row interpolates from its base towards one of the base's
+    ``n_neighbors`` nearest rows of its own class.
+
+    Parameters
+    ----------
+    sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
+    n_neighbors : int or estimator, default=5
+    neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
+        Same-class search backend, as for :class:`fastsmote.SMOTE`.
+
+    Attributes
+    ----------
+    n_synthetic_ : dict
+        ``{class: rows generated}`` (always the requested number).
+    base_counts_ : dict
+        ``{class: synthetic rows per class row, in input order}``.
+    sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
+    """
+
+    _k_param = "n_neighbors"
+    _parameter_constraints = {
+        "sampling_strategy": SAMPLING_STRATEGY,
+        "random_state": [RANDOM_STATE],
+        "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        "neighbors": _NEIGHBORS,
+    }
+
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, neighbors="auto"
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+        self.neighbors = neighbors
+
+    def _start(self, target: Target):
+        self.base_counts_ = {}
+        return super()._start(target)
+
+    def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
+        rows = target.rows_of(class_index)
+        spec = self.n_neighbors  # an estimator's n_neighbors counts the row itself
+        n = int(spec) if isinstance(spec, numbers.Integral) else spec.n_neighbors - 1
+        labels = target.encoded[self._all_row_neighbors(X, rows, n)]
+        weights = np.count_nonzero(labels != class_index, axis=1) / labels.shape[1]
+        if not weights.sum():
+            raise RuntimeError(
+                f"ADASYN: no neighbour of any row of class {label!r} belongs to another "
+                "class, so every weight is 0 (a division by zero). ADASYN is not suited "
+                "to this data; use SMOTE instead."
+            )
+        counts = exact_shares(weights, n_new)
+        self.base_counts_[label] = counts
+        X_class = X[rows]
+        neighbors = self._class_neighbors(X_class, label, class_key)
+        positions = np.arange(rows.size)
+        return X_class, positions, neighbors, np.cumsum(counts), NO_DAMP

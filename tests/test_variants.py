@@ -1,0 +1,145 @@
+"""BorderlineSMOTE and ADASYN against references and imbalanced-learn."""
+
+import numba
+import numpy as np
+import pytest
+from naive import knn as naive_knn
+from naive import smote_generate as naive_generate
+from naive import stream_key
+
+from fastsmote import ADASYN, BorderlineSMOTE, config_context
+from fastsmote.over_sampling._variants import exact_shares
+
+imblearn = pytest.importorskip("imblearn")
+from imblearn.over_sampling import ADASYN as ImbADASYN  # noqa: E402
+from imblearn.over_sampling import BorderlineSMOTE as ImbBorderline  # noqa: E402
+
+
+@pytest.fixture
+def overlapping():
+    rng = np.random.default_rng(0)
+    X = np.vstack(
+        [
+            rng.standard_normal((300, 4)),
+            rng.standard_normal((60, 4)) + 1,
+            rng.standard_normal((40, 4)) - 1,
+        ]
+    )
+    return X, np.repeat([0, 1, 2], [300, 60, 40])
+
+
+def _danger(X, y, c, m):
+    rows = np.flatnonzero(y == c)
+    _, nn = naive_knn(X, np.arange(len(X)), m)
+    n_other = (y[nn[rows]] != c).sum(axis=1)
+    return rows[(n_other >= m / 2) & (n_other < m)]
+
+
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_borderline_danger_rows_and_counts_equal_imblearn(overlapping, kind):
+    X, y = overlapping
+    ours = BorderlineSMOTE(kind=kind, random_state=0)
+    y_ours = ours.fit_resample(X, y)[1]
+    theirs = ImbBorderline(kind=kind, random_state=0)
+    y_theirs = theirs.fit_resample(X, y)[1]
+    assert np.bincount(y_ours).tolist() == np.bincount(y_theirs).tolist()
+    for c in (1, 2):
+        np.testing.assert_array_equal(ours.in_danger_indices_[c], theirs.in_danger_indices[c])
+        np.testing.assert_array_equal(ours.in_danger_indices_[c], _danger(X, y, c, 10))
+
+
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_borderline_rows_match_reference(overlapping, kind):
+    X, y = overlapping
+    sampler = BorderlineSMOTE(kind=kind, random_state=4, k_neighbors=4)
+    X_res, _ = sampler.fit_resample(X, y)
+    start = len(X)
+    for c in (1, 2):
+        n_new = 300 - np.count_nonzero(y == c)
+        class_key = stream_key(sampler.random_key_, c)
+        danger = _danger(X, y, c, 10)
+        rows = np.flatnonzero(y == c)
+        if kind == "borderline-1":
+            _, nn = naive_knn(X, rows, 4)
+            positions = np.searchsorted(rows, danger)
+            neighbor_rows, damp = rows[nn[positions]], None
+        else:
+            _, nn = naive_knn(X, np.arange(len(X)), 4)
+            neighbor_rows = nn[danger]
+            damp = y[neighbor_rows] != c
+        expected, draws = naive_generate(
+            X,
+            danger,
+            neighbor_rows,
+            class_key,
+            0,
+            n_new,
+            damp=damp,
+            damp_key=stream_key(class_key, 1),
+        )
+        np.testing.assert_array_equal(X_res[start : start + n_new], expected)
+        assert set(b for b, _, _ in draws) <= set(danger)  # bases are exactly danger rows
+        start += n_new
+
+
+def test_borderline_without_danger_rows_warns():
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.standard_normal((100, 2)), rng.standard_normal((20, 2)) + 50])
+    y = np.repeat([0, 1], [100, 20])
+    sampler = BorderlineSMOTE(random_state=0)
+    with pytest.warns(UserWarning, match="class 1 has no row in danger"):
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert X_res.shape == X.shape and sampler.n_synthetic_ == {1: 0}
+    assert sampler.n_samples_out_ == len(X)
+
+
+def test_exact_shares():
+    weights = np.array([0.2, 0.2, 0.1, 0.0, 0.5])
+    for total in (1, 7, 10, 333):
+        counts = exact_shares(weights, total)
+        quota = weights / weights.sum() * total
+        assert counts.sum() == total and np.all(np.abs(counts - quota) < 1)
+        assert counts[3] == 0
+    np.testing.assert_array_equal(exact_shares(np.ones(4), 2), [1, 1, 0, 0])  # ties: lower
+
+
+def test_adasyn_counts_are_exact_and_rows_match_reference(overlapping):
+    X, y = overlapping
+    sampler = ADASYN(random_state=2, n_neighbors=5)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [300, 300, 300]
+    _, nn_all = naive_knn(X, np.arange(len(X)), 5)
+    start = len(X)
+    for c in (1, 2):
+        rows = np.flatnonzero(y == c)
+        n_new = 300 - rows.size
+        weights = (y[nn_all[rows]] != c).mean(axis=1)
+        counts = exact_shares(weights, n_new)
+        np.testing.assert_array_equal(sampler.base_counts_[c], counts)
+        _, nn = naive_knn(X, rows, 5)
+        expected, _ = naive_generate(
+            X, rows, rows[nn], stream_key(sampler.random_key_, c), 0, n_new, counts=counts
+        )
+        np.testing.assert_array_equal(X_res[start : start + n_new], expected)
+        start += n_new
+    # imbalanced-learn's per-row rounding drifts from the requested count
+    imb = np.bincount(ImbADASYN(random_state=0).fit_resample(X, y)[1])
+    assert abs(int(imb[1]) - 300) <= 60
+
+
+def test_adasyn_without_other_class_neighbours_raises():
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.standard_normal((100, 2)), rng.standard_normal((20, 2)) + 50])
+    y = np.repeat([0, 1], [100, 20])
+    with pytest.raises(RuntimeError, match="ADASYN is not suited"):
+        ADASYN().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("cls", [BorderlineSMOTE, ADASYN])
+def test_thread_invariance(cls, overlapping):
+    X, y = overlapping
+    outputs = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with config_context(n_threads=threads):
+            outputs.append(cls(random_state=5).fit_resample(X, y)[0])
+    np.testing.assert_array_equal(outputs[0], outputs[1])
