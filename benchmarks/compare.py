@@ -44,6 +44,20 @@ PRESETS = {
         "reps": 3,
     },
     # issue "Scale": one run each (imbalanced-learn needs minutes per case)
+    # issue "family": every method, one run each
+    "family": {
+        "methods": [
+            ("RandomOverSampler", (1_000_000, 20, 0.01)),
+            ("RandomUnderSampler", (1_000_000, 20, 0.01)),
+            ("BorderlineSMOTE", (1_000_000, 20, 0.01)),
+            ("ADASYN", (1_000_000, 20, 0.01)),
+            ("TomekLinks", (100_000, 20, 0.01)),
+            ("EditedNearestNeighbours", (100_000, 20, 0.01)),
+            ("SMOTETomek", (100_000, 20, 0.01)),
+            ("SMOTEENN", (100_000, 20, 0.01)),
+        ],
+        "reps": 1,
+    },
     "scale": {
         "end_to_end": [
             (10_000_000, 20, 0.01),
@@ -77,18 +91,39 @@ def _peak_bytes() -> int:
     raise RuntimeError("no VmHWM")
 
 
-def worker(lib: str, n_rows: int, n_features: int, minority, *_, mode: str) -> dict:
+# imbalanced-learn module of each method (fastsmote exports them all at the top level)
+IMBLEARN_MODULES = {
+    "SMOTE": "over_sampling",
+    "BorderlineSMOTE": "over_sampling",
+    "ADASYN": "over_sampling",
+    "RandomOverSampler": "over_sampling",
+    "RandomUnderSampler": "under_sampling",
+    "TomekLinks": "under_sampling",
+    "EditedNearestNeighbours": "under_sampling",
+    "SMOTETomek": "combine",
+    "SMOTEENN": "combine",
+}
+NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
+KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler"}
+
+
+def _sampler_factory(lib: str, method: str):
+    import importlib
+
+    module = "fastsmote" if lib == "fastsmote" else "imblearn." + IMBLEARN_MODULES[method]
+    cls = getattr(importlib.import_module(module), method)
+    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0)
+
+
+def worker(
+    lib: str, n_rows: int, n_features: int, minority, *_, mode: str, method: str = "SMOTE"
+) -> dict:
     t_start = time.perf_counter()
-    if lib == "fastsmote":
+    make = _sampler_factory(lib, method)
+    if lib == "fastsmote" and mode == "warm":
         import fastsmote
 
-        make = lambda: fastsmote.SMOTE(random_state=0)  # noqa: E731
-        if mode == "warm":
-            fastsmote.warmup(dtypes=(np.float32,))
-    else:
-        from imblearn.over_sampling import SMOTE
-
-        make = lambda: SMOTE(random_state=0)  # noqa: E731
+        fastsmote.warmup(dtypes=(np.float32,))
     X, y = make_blobs_imbalanced(n_rows, n_features, minority)
     if mode == "warm":
         make().fit_resample(X[:2000], y[:2000])
@@ -105,7 +140,9 @@ def worker(lib: str, n_rows: int, n_features: int, minority, *_, mode: str) -> d
     n = len(X)
     rng = np.random.default_rng(1)
     sample = rng.integers(0, n, 1000)
-    ok = bool(np.array_equal(X_res[sample], X[sample]) and X_res.dtype == X.dtype)
+    ok = X_res.dtype == X.dtype
+    if method in KEEPS_INPUT_PREFIX:  # the others remove or reorder rows
+        ok = ok and bool(np.array_equal(X_res[sample], X[sample]))
     return {
         "time": elapsed,
         "setup": setup,
@@ -118,8 +155,9 @@ def worker(lib: str, n_rows: int, n_features: int, minority, *_, mode: str) -> d
     }
 
 
-def run_worker(lib, case, mode="warm", env=None) -> dict:
+def run_worker(lib, case, mode="warm", env=None, method="SMOTE") -> dict:
     cmd = [sys.executable, __file__, "--worker", lib, "--mode", mode, "--case", json.dumps(case)]
+    cmd += ["--method", method]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"{lib} worker failed:\n{out.stderr[-2000:]}")
@@ -158,6 +196,26 @@ def end_to_end(cases, reps) -> None:
         print(
             f"| {label} | {tf:.2f} ({_spread(fast)}) | {ti:.2f} ({_spread(imb)}) "
             f"| **{ti / tf:.1f}x** | {ef:.2f}x output | {ei:.2f}x output |"
+        )
+
+
+def family(methods, reps) -> None:
+    print("\n## Every method, float32, warm, one fresh process per run\n")
+    print("| method | rows x features | fastsmote s | imblearn s | speed-up | extra memory |")
+    print("|---|---|---|---|---|---|")
+    for method, case in methods:
+        runs = {
+            lib: [run_worker(lib, case, method=method) for _ in range(reps)]
+            for lib in ("fastsmote", "imblearn")
+        }
+        fast, imb = runs["fastsmote"], runs["imblearn"]
+        assert all(r["copy_ok"] for r in fast + imb), method
+        tf = statistics.median(r["time"] for r in fast)
+        ti = statistics.median(r["time"] for r in imb)
+        print(
+            f"| {method} | {case[0]:,} x {case[1]} | {tf:.2f} | {ti:.2f} | **{ti / tf:.1f}x** "
+            f"| {fast[0]['extra']:.2f}x (imblearn {imb[0]['extra']:.2f}x) output |",
+            flush=True,
         )
 
 
@@ -248,15 +306,20 @@ def main() -> None:
     parser.add_argument("--worker")
     parser.add_argument("--mode", default="warm")
     parser.add_argument("--case")
+    parser.add_argument("--method", default="SMOTE")
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, *json.loads(args.case), mode=args.mode)))
+        case = json.loads(args.case)
+        print(json.dumps(worker(args.worker, *case, mode=args.mode, method=args.method)))
         return
     import numba
     import sklearn
 
     preset = PRESETS[args.preset]
     print(f"# fastsmote vs imbalanced-learn ({args.preset})")
+    if "methods" in preset:
+        family(preset["methods"], preset["reps"])
+        return
     print(
         f"numpy {np.__version__}, numba {numba.__version__} ({numba.get_num_threads()} threads), "
         f"scikit-learn {sklearn.__version__}, {os.cpu_count()} cores"
