@@ -10,6 +10,10 @@ import numpy as np
 def warmup(dtypes: tuple = (np.float32, np.float64)) -> float:
     """Compile or load all kernels for the given dtypes on a tiny dataset.
 
+    Runs every sampler once (and both exact-search paths), so later calls in this
+    process, and first calls in new processes (on-disk cache), skip compilation.
+    pynndescent's kernels (``neighbors="approx"``) are not included.
+
     Parameters
     ----------
     dtypes : tuple of numpy float dtypes, default=(float32, float64)
@@ -19,14 +23,35 @@ def warmup(dtypes: tuple = (np.float32, np.float64)) -> float:
     seconds : float
         Wall-clock time spent.
     """
-    from .over_sampling import SMOTE
+    from . import (
+        ADASYN,
+        SMOTE,
+        BorderlineSMOTE,
+        EditedNearestNeighbours,
+        RandomOverSampler,
+        RandomUnderSampler,
+        TomekLinks,
+    )
+    from .neighbors import exact_kneighbors
 
     start = time.perf_counter()
     rng = np.random.default_rng(0)
-    y = np.repeat([0, 1], [30, 10])
+    y = np.repeat([0, 1], [30, 12])
+    samplers = [
+        SMOTE(k_neighbors=3, random_state=0),
+        BorderlineSMOTE(k_neighbors=3, m_neighbors=5, random_state=0),
+        BorderlineSMOTE(k_neighbors=3, m_neighbors=5, random_state=0, kind="borderline-2"),
+        ADASYN(n_neighbors=3, random_state=0),
+        RandomOverSampler(random_state=0, shrinkage=1.0),
+        RandomUnderSampler(random_state=0),
+        TomekLinks(),
+        EditedNearestNeighbours(),
+    ]
     for dtype in dtypes:
-        X = rng.standard_normal((40, 3)).astype(dtype)
-        sampler = SMOTE(k_neighbors=3, random_state=0)
-        sampler.fit_resample(X, y)
-        sampler.provenance(X, y)
+        X = rng.standard_normal((42, 3)).astype(dtype)
+        X[y == 1] += 0.5  # overlapping classes: every sampler has work to do
+        for sampler in samplers:
+            sampler.fit_resample(X, y)
+        samplers[0].provenance(X, y)
+        exact_kneighbors(rng.standard_normal((40, 32)).astype(dtype), 3, method="gemm")
     return time.perf_counter() - start
