@@ -318,22 +318,30 @@ def check_rows(X: Any, n_samples: int) -> Rows:
         rows = Rows(X, X.shape[0], X.shape[1])
     else:
         arr = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
-        if arr.ndim != 2:
-            raise ValueError(
-                f"X must be a 2-D array (n_samples, n_features); got {arr.ndim}-D input "
-                f"with shape {arr.shape}."
-            )
+        _check_2d(arr)
         rows = Rows(X if isinstance(X, list) else arr, arr.shape[0], arr.shape[1])
-    if rows.n_samples == 0 or rows.n_features == 0:
-        raise ValueError(
-            f"X is empty: {rows.n_features} feature(s) (shape=({rows.n_samples}, "
-            f"{rows.n_features})) while a minimum of 1 is required."
-        )
-    if rows.n_samples != n_samples:
-        raise ValueError(
-            f"X and y have different lengths: X has {rows.n_samples} rows, y has {n_samples}."
-        )
+    _check_table_shape(rows.n_samples, rows.n_features, n_samples)
     return rows
+
+
+def _check_2d(arr: np.ndarray) -> None:
+    if arr.ndim != 2:
+        raise ValueError(
+            f"X must be a 2-D array (n_samples, n_features); got {arr.ndim}-D input "
+            f"with shape {arr.shape}."
+        )
+
+
+def _check_table_shape(n_rows: int, n_features: int, n_expected: int) -> None:
+    if n_rows == 0 or n_features == 0:
+        raise ValueError(
+            f"X is empty: {n_features} feature(s) (shape=({n_rows}, {n_features})) while "
+            "a minimum of 1 is required."
+        )
+    if n_rows != n_expected:
+        raise ValueError(
+            f"X and y have different lengths: X has {n_rows} rows, y has {n_expected}."
+        )
 
 
 def _float_dtype(dtype: np.dtype) -> np.dtype:
@@ -385,23 +393,11 @@ def check_features(X: Any, n_samples: int) -> Features:
                 ) from None
         if arr.dtype.kind not in "biuf":
             raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")
-        if arr.ndim != 2:
-            raise ValueError(
-                f"X must be a 2-D array (n_samples, n_features); got {arr.ndim}-D input "
-                f"with shape {arr.shape}."
-            )
+        _check_2d(arr)
         features = Features(arr, arr.shape[0], arr.shape[1], _float_dtype(arr.dtype))
         features.extras["list"] = isinstance(X, list)
         features.extras["original"] = X
-    if features.n_samples == 0 or features.n_features == 0:
-        raise ValueError(
-            f"X is empty: {features.n_features} feature(s) (shape=({features.n_samples}, "
-            f"{features.n_features})) while a minimum of 1 is required."
-        )
-    if features.n_samples != n_samples:
-        raise ValueError(
-            f"X and y have different lengths: X has {features.n_samples} rows, y has {n_samples}."
-        )
+    _check_table_shape(features.n_samples, features.n_features, n_samples)
     return features
 
 

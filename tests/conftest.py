@@ -21,3 +21,17 @@ def binary_data():
 @pytest.fixture
 def three_class_data():
     return blobs([80, 25, 12])
+
+
+@pytest.fixture
+def overlapping():
+    """Three overlapping Gaussian classes (300/60/40 rows, 4 features)."""
+    rng = np.random.default_rng(0)
+    X = np.vstack(
+        [
+            rng.standard_normal((300, 4)),
+            rng.standard_normal((60, 4)) + 1,
+            rng.standard_normal((40, 4)) - 1,
+        ]
+    )
+    return X, np.repeat([0, 1, 2], [300, 60, 40])

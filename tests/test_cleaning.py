@@ -21,19 +21,6 @@ from imblearn.under_sampling import TomekLinks as ImbTomek  # noqa: E402
 STRATEGIES = ["auto", "all", "majority", "not majority", [1, 2]]
 
 
-@pytest.fixture
-def overlapping():
-    rng = np.random.default_rng(0)
-    X = np.vstack(
-        [
-            rng.standard_normal((300, 4)),
-            rng.standard_normal((60, 4)) + 1,
-            rng.standard_normal((40, 4)) - 1,
-        ]
-    )
-    return X, np.repeat([0, 1, 2], [300, 60, 40])
-
-
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_tomek_equals_imblearn_on_continuous_data(overlapping, strategy):
     X, y = overlapping

@@ -15,19 +15,6 @@ from imblearn.over_sampling import ADASYN as ImbADASYN  # noqa: E402
 from imblearn.over_sampling import BorderlineSMOTE as ImbBorderline  # noqa: E402
 
 
-@pytest.fixture
-def overlapping():
-    rng = np.random.default_rng(0)
-    X = np.vstack(
-        [
-            rng.standard_normal((300, 4)),
-            rng.standard_normal((60, 4)) + 1,
-            rng.standard_normal((40, 4)) - 1,
-        ]
-    )
-    return X, np.repeat([0, 1, 2], [300, 60, 40])
-
-
 def _danger(X, y, c, m):
     rows = np.flatnonzero(y == c)
     _, nn = naive_knn(X, np.arange(len(X)), m)
