@@ -8,7 +8,7 @@ from ._config import config_context, get_config, set_config
 from ._version import __version__
 from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
-from .over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
+from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
 from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "SMOTE",
     "BorderlineSMOTE",
     "SMOTEENN",
+    "SMOTENC",
     "SMOTETomek",
     "EditedNearestNeighbours",
     "RandomOverSampler",

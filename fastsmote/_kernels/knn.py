@@ -226,3 +226,45 @@ def refine_shortlist(X, rows, short_dist, short_pos, sq, sq_max, k, eps):
             np.float64(short_dist[i, m - 1]) - bound
         )
     return out_dist, out_pos, proven
+
+
+# ----------------------------------------------------------------------------- mixed data
+@jit(parallel=True)
+def knn_mixed(X, codes, weight, k, query_block, ref_block):
+    """Exact self-kNN on rows with continuous features ``X`` and categorical ``codes``.
+
+    The squared distance is the continuous part in the defined order, plus ``weight``
+    times the number of categorical features that differ (SMOTE-NC's one-hot distance
+    without building one-hot columns). Self excluded by position, ties to lower rows.
+    """
+    n, d = X.shape
+    n_cat = codes.shape[1]
+    out_dist = np.full((n, k), np.inf, dtype=X.dtype)
+    out_pos = np.full((n, k), -1, dtype=np.int64)
+    n_blocks = (n + query_block - 1) // query_block
+    for b in prange(n_blocks):
+        q0 = b * query_block
+        q1 = min(n, q0 + query_block)
+        ref_t = np.empty((d, ref_block), dtype=X.dtype)
+        codes_t = np.empty((n_cat, ref_block), dtype=codes.dtype)
+        dist = np.empty(ref_block, dtype=X.dtype)
+        mismatches = np.empty(ref_block, dtype=np.int64)
+        for r0 in range(0, n, ref_block):
+            n_ref = min(ref_block, n - r0)
+            for j in range(n_ref):
+                for f in range(d):
+                    ref_t[f, j] = X[r0 + j, f]
+                for f in range(n_cat):
+                    codes_t[f, j] = codes[r0 + j, f]
+            for i in range(q0, q1):
+                _block_distances(X[i], ref_t, n_ref, dist)
+                mismatches[:n_ref] = 0
+                for f in range(n_cat):
+                    code = codes[i, f]
+                    for j in range(n_ref):
+                        if codes_t[f, j] != code:
+                            mismatches[j] += 1
+                for j in range(n_ref):
+                    dist[j] += weight * mismatches[j]
+                _merge_into_topk(dist, n_ref, r0, i, out_dist[i], out_pos[i])
+    return out_dist, out_pos

@@ -116,3 +116,59 @@ def smote_generate(
 
 NO_COUNTS = np.empty(0, dtype=np.int64)
 NO_DAMP = np.empty((0, 0), dtype=np.bool_)
+
+
+@jit(parallel=True)
+def smotenc_generate(
+    X, codes, neighbors, class_key, tie_key, start, out, out_codes, out_start, n_new, chunk
+):
+    """SMOTE-NC rows ``start .. start + n_new - 1`` of one class.
+
+    Continuous features: exactly :func:`smote_generate` (same draws). Categorical
+    feature ``f``: the most frequent code among the base row's k neighbours; ties are
+    broken uniformly with draw ``j * n_cat + f`` of ``tie_key`` among the tied codes in
+    increasing order. Only existing codes of neighbours can be produced.
+    """
+    n_class, d = X.shape
+    n_cat = codes.shape[1]
+    k = neighbors.shape[1]
+    n_chunks = (n_new + chunk - 1) // chunk
+    for c in prange(n_chunks):
+        gap_cast = np.empty(1, dtype=out.dtype)
+        votes = np.empty(k, dtype=np.int64)
+        tied = np.empty(k, dtype=codes.dtype)
+        for t in range(c * chunk, min(n_new, (c + 1) * chunk)):
+            j = start + t
+            base, slot, gap = smote_draws(class_key, j, n_class, k)
+            neighbor = neighbors[base, slot]
+            gap_cast[0] = gap
+            g = gap_cast[0]
+            row = out_start + t
+            for f in range(d):
+                xb = X[base, f]
+                out[row, f] = xb + g * (X[neighbor, f] - xb)
+            for f in range(n_cat):
+                best = 0
+                for s in range(k):
+                    votes[s] = 0
+                    code = codes[neighbors[base, s], f]
+                    for r in range(k):
+                        if codes[neighbors[base, r], f] == code:
+                            votes[s] += 1
+                    best = max(best, votes[s])
+                n_tied = 0
+                for s in range(k):  # distinct tied codes, kept sorted
+                    if votes[s] != best:
+                        continue
+                    code = codes[neighbors[base, s], f]
+                    p = 0
+                    while p < n_tied and tied[p] < code:
+                        p += 1
+                    if p < n_tied and tied[p] == code:
+                        continue
+                    for q in range(n_tied, p, -1):
+                        tied[q] = tied[q - 1]
+                    tied[p] = code
+                    n_tied += 1
+                pick = uint64_below(draw_uint64(tie_key, j * n_cat + f), n_tied)
+                out_codes[row, f] = tied[pick]

@@ -1,0 +1,158 @@
+"""SMOTENC: mixed continuous/categorical data without one-hot matrices."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from naive import below, draw, smote_draws, stream_key
+from sklearn.neighbors import NearestNeighbors
+
+from fastsmote import SMOTENC
+from fastsmote._kernels.knn import knn_mixed
+
+imblearn = pytest.importorskip("imblearn")
+from imblearn.over_sampling import SMOTENC as ImbSMOTENC  # noqa: E402
+
+
+@pytest.fixture
+def mixed():
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "a": rng.standard_normal(n),
+            "colour": pd.Categorical(rng.choice(["red", "green", "blue"], n)),
+            "b": rng.standard_normal(n).astype(np.float32),
+            "size": rng.choice([1, 2, 3, 4], n),
+        }
+    )
+    y = (rng.random(n) < 0.2).astype(int)
+    return frame, y
+
+
+def naive_mixed_knn(X, codes, weight, k):
+    n = len(X)
+    pos_out = np.empty((n, k), dtype=np.int64)
+    for i in range(n):
+        sq = (X[i] - X) ** 2
+        dist = np.zeros(n, dtype=X.dtype)
+        f = 0
+        while f + 4 <= X.shape[1]:
+            dist += (sq[:, f] + sq[:, f + 1]) + (sq[:, f + 2] + sq[:, f + 3])
+            f += 4
+        for rest in range(f, X.shape[1]):
+            dist += sq[:, rest]
+        dist += weight * (codes != codes[i]).sum(axis=1)
+        positions = np.delete(np.arange(n), i)
+        order = np.lexsort((positions, dist[positions]))[:k]
+        pos_out[i] = positions[order]
+    return pos_out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mixed_knn_matches_reference(dtype):
+    rng = np.random.default_rng(1)
+    X = rng.integers(0, 3, size=(150, 3)).astype(dtype)  # ties
+    codes = rng.integers(0, 2, size=(150, 2)).astype(np.int32)
+    weight = dtype(0.7)
+    _, pos = knn_mixed(X, codes, weight, 5, 32, 16)
+    np.testing.assert_array_equal(pos, naive_mixed_knn(X, codes, weight, 5))
+
+
+def test_neighbours_equal_one_hot_distance_of_imblearn(mixed):
+    frame, y = mixed
+    X = frame[["a", "b"]].to_numpy(np.float64)
+    rows = np.flatnonzero(y == 1)
+    onehot = pd.get_dummies(frame[["colour", "size"]].astype(str)).to_numpy(float)
+    median_std = np.median(X[rows].std(axis=0))
+    encoded = np.hstack([X[rows], onehot[rows] * median_std / np.sqrt(2)])
+    ref = NearestNeighbors(n_neighbors=6).fit(encoded).kneighbors(encoded)[1][:, 1:]
+    codes = np.column_stack(
+        [frame["colour"].cat.codes.to_numpy(), frame["size"].to_numpy()]
+    ).astype(np.int32)[rows]
+    _, ours = knn_mixed(X[rows], codes, median_std**2, 5, 64, 64)
+    assert (ours == ref).all(axis=1).mean() > 0.98  # float rounding may swap near-ties
+
+
+def test_rows_match_reference_and_categories_come_from_neighbours(mixed):
+    frame, y = mixed
+    sampler = SMOTENC(categorical_features=["colour", "size"], random_state=3, k_neighbors=4)
+    X_res, y_res = sampler.fit_resample(frame, y)
+    rows = np.flatnonzero(y == 1)
+    X = frame[["a", "b"]].to_numpy(np.float64)[rows]
+    codes = np.column_stack(
+        [frame["colour"].cat.codes.to_numpy(), np.unique(frame["size"], return_inverse=True)[1]]
+    ).astype(np.int32)[rows]
+    weight = sampler.median_std_[1] ** 2
+    nn = naive_mixed_knn(X, codes, weight, 4)
+    class_key = stream_key(sampler.random_key_, 1)
+    tie_key = stream_key(class_key, 2)
+    n_new = len(y) - 2 * rows.size
+    synthetic = X_res.iloc[len(frame) :]
+    sizes = np.unique(frame["size"])
+    for t in range(n_new):
+        base, slot, gap = smote_draws(class_key, t, rows.size, 4)
+        expected_a = X[base, 0] + gap * (X[nn[base, slot], 0] - X[base, 0])
+        assert synthetic["a"].iloc[t] == expected_a
+        for f, column in enumerate(["colour", "size"]):
+            values, counts = np.unique(codes[nn[base], f], return_counts=True)
+            tied = values[counts == counts.max()]
+            pick = tied[below(draw(tie_key, t * 2 + f), tied.size)]
+            got = synthetic[column].iloc[t]
+            expected = frame["colour"].cat.categories[pick] if f == 0 else sizes[pick]
+            assert got == expected
+            neighbour_values = set(frame[column].iloc[rows[nn[base]]])
+            assert got in neighbour_values
+
+
+def test_types_counts_and_column_specs(mixed):
+    frame, y = mixed
+    sampler = SMOTENC(categorical_features=[1, 3], random_state=0)
+    X_res, y_res = sampler.fit_resample(frame, y)
+    assert (X_res.dtypes == frame.dtypes).all()  # categorical int column stays int
+    assert list(X_res["colour"].cat.categories) == list(frame["colour"].cat.categories)
+    theirs = ImbSMOTENC(categorical_features=[1, 3], random_state=0).fit_resample(frame, y)[1]
+    assert np.bincount(y_res).tolist() == np.bincount(theirs).tolist()
+    for spec in ([False, True, False, True], ["colour", "size"], [-3, -1]):
+        other = SMOTENC(categorical_features=spec, random_state=0).fit_resample(frame, y)[0]
+        pd.testing.assert_frame_equal(other, X_res)
+    auto = SMOTENC(categorical_features="auto", random_state=0)
+    X_auto = auto.fit_resample(frame, y)[0]
+    np.testing.assert_array_equal(auto.categorical_features_, [1])  # the 'category' column
+    assert X_auto["size"].dtype == np.float64  # continuous now: interpolated
+
+
+def test_numpy_object_input():
+    rng = np.random.default_rng(2)
+    X = np.empty((120, 3), dtype=object)
+    X[:, 0] = rng.standard_normal(120)
+    X[:, 1] = rng.choice(["u", "v"], 120)
+    X[:, 2] = rng.standard_normal(120)
+    y = np.repeat([0, 1], [90, 30])
+    X_res, y_res = SMOTENC(categorical_features=[1], random_state=0).fit_resample(X, y)
+    assert X_res.dtype == object and X_res.shape == (180, 3)
+    assert set(X_res[:, 1]) <= {"u", "v"}
+    np.testing.assert_array_equal(X_res[:120], X)
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ([0, 1, 2, 3], "only with categorical features"),
+        ([5], "out of range"),
+        (["nope"], "not columns of X"),
+        ([True, False], "boolean mask needs 4 entries"),
+        ([], "'categorical_features' parameter"),
+    ],
+)
+def test_bad_categorical_specs(mixed, spec, message):
+    frame, y = mixed
+    with pytest.raises(ValueError, match=message):
+        SMOTENC(categorical_features=spec).fit_resample(frame, y)
+
+
+def test_missing_category_is_refused(mixed):
+    frame, y = mixed
+    frame = frame.copy()
+    frame.loc[3, "colour"] = np.nan
+    with pytest.raises(ValueError, match="'colour' has missing values"):
+        SMOTENC(categorical_features=["colour"]).fit_resample(frame, y)
