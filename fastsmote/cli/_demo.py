@@ -41,7 +41,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"data: {X.shape[0]:,} rows x {X.shape[1]} features, {X.dtype}")
     print("class counts before:", _class_counts(y))
     t0 = time.perf_counter()
-    warmup(dtypes=(X.dtype,))
+    warmup(dtypes=(X.dtype,), samplers=("SMOTE",))
     compile_s = time.perf_counter() - t0
     with config_context(n_threads=args.threads):
         t0 = time.perf_counter()
