@@ -60,3 +60,19 @@ def codes_from_lookup(y, lo, lookup, row_block):
         for i in range(b * row_block, min(n, (b + 1) * row_block)):
             codes[i] = lookup[np.int64(y[i]) - lo]
     return codes
+
+
+@jit(parallel=True)
+def tomek_link_mask(nearest, codes, targeted):
+    """True for rows in a Tomek link whose class is targeted.
+
+    Row i is in a link when its nearest neighbour j has another class and j's nearest
+    neighbour is i. One boolean per row, no other temporaries.
+    """
+    n = nearest.shape[0]
+    mask = np.zeros(n, dtype=np.bool_)
+    for i in prange(n):
+        j = nearest[i]
+        if targeted[codes[i]] and codes[j] != codes[i] and nearest[j] == i:
+            mask[i] = True
+    return mask

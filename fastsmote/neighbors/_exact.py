@@ -72,7 +72,8 @@ def exact_kneighbors(
     if method not in ("auto", "direct", "gemm"):
         raise ValueError(f"method must be 'auto', 'direct' or 'gemm', got {method!r}")
     X = np.ascontiguousarray(X)
-    rows = np.arange(X.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
+    all_rows = rows is None
+    rows = np.arange(X.shape[0], dtype=np.int64) if all_rows else np.asarray(rows, np.int64)
     limit = rows.size - 1 if exclude_self else rows.size
     if not 1 <= n_neighbors <= limit:
         raise ValueError(
@@ -84,7 +85,10 @@ def exact_kneighbors(
         if method == "gemm" and exclude_self:
             dist, pos = _gemm_kneighbors(X, rows, n_neighbors)
         else:
-            skip = np.arange(rows.size) if exclude_self else np.full(rows.size, -1)
+            if not exclude_self:
+                skip = np.full(rows.size, -1)
+            else:  # positions to skip; for all rows they are the row numbers themselves
+                skip = rows if all_rows else np.arange(rows.size)
             dist, pos = _direct(X, rows, rows, n_neighbors, skip)
     if return_distance:
         return np.sqrt(dist), pos

@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
+from .._kernels.arrays import tomek_link_mask
 from .._validation import (
     LIST,
     SAMPLING_STRATEGY,
@@ -24,7 +25,7 @@ from .._validation import (
     one_of,
 )
 from ..base import BaseSampler
-from ..neighbors import exact_kneighbors_of, first_non_self
+from ..neighbors import exact_kneighbors, exact_kneighbors_of, first_non_self
 
 CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
 
@@ -62,12 +63,9 @@ class TomekLinks(BaseSampler):
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
         check_finite(X)
-        nearest = exact_kneighbors_of(X, np.arange(features.n_samples), 1)[:, 0]
-        self.nearest_neighbor_ = nearest
-        codes = target.encoded
+        self.nearest_neighbor_ = exact_kneighbors(X, 1)[:, 0]
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
-        rows = np.arange(features.n_samples)
-        in_link = (codes[nearest] != codes) & (nearest[nearest] == rows) & targeted[codes]
+        in_link = tomek_link_mask(self.nearest_neighbor_, target.encoded, targeted)
         self.sample_indices_ = np.flatnonzero(~in_link)
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
 
