@@ -40,6 +40,19 @@ def smote_draws_range(class_key, start, n_new, n_class, k):
 
 
 @jit(inline="always")
+def _interpolate(X, base, neighbor, gap, gap_cast, out, row):
+    """``out[row] = X[base] + g * (X[neighbor] - X[base])``, ``g`` = gap rounded to X's dtype.
+
+    ``gap_cast`` is a one-element scratch array of the data dtype (the rounding).
+    """
+    gap_cast[0] = gap
+    g = gap_cast[0]
+    for f in range(X.shape[1]):
+        xb = X[base, f]
+        out[row, f] = xb + g * (X[neighbor, f] - xb)
+
+
+@jit(inline="always")
 def _base_of(j, cum_counts):
     """Base position of sample ``j`` when bases are repeated by counts (ADASYN)."""
     lo, hi = 0, cum_counts.shape[0] - 1
@@ -90,7 +103,6 @@ def smote_generate(
     """
     n_base = base_rows.shape[0]
     k = neighbor_rows.shape[1]
-    d = X.shape[1]
     by_counts = cum_counts.shape[0] > 0
     damped = damp.shape[0] > 0
     n_chunks = (n_new + chunk - 1) // chunk
@@ -104,14 +116,8 @@ def smote_generate(
                 base_pos = _base_of(j, cum_counts)
             if damped and damp[base_pos, slot]:
                 gap = gap * (0.5 * uint64_to_unit(draw_uint64(damp_key, j)))
-            base = base_rows[base_pos]
             neighbor = neighbor_rows[base_pos, slot]
-            gap_cast[0] = gap
-            g = gap_cast[0]
-            row = out_start + t
-            for f in range(d):
-                xb = X[base, f]
-                out[row, f] = xb + g * (X[neighbor, f] - xb)
+            _interpolate(X, base_rows[base_pos], neighbor, gap, gap_cast, out, out_start + t)
 
 
 NO_COUNTS = np.empty(0, dtype=np.int64)
@@ -129,7 +135,7 @@ def smotenc_generate(
     broken uniformly with draw ``j * n_cat + f`` of ``tie_key`` among the tied codes in
     increasing order. Only existing codes of neighbours can be produced.
     """
-    n_class, d = X.shape
+    n_class = X.shape[0]
     n_cat = codes.shape[1]
     k = neighbors.shape[1]
     n_chunks = (n_new + chunk - 1) // chunk
@@ -140,13 +146,8 @@ def smotenc_generate(
         for t in range(c * chunk, min(n_new, (c + 1) * chunk)):
             j = start + t
             base, slot, gap = smote_draws(class_key, j, n_class, k)
-            neighbor = neighbors[base, slot]
-            gap_cast[0] = gap
-            g = gap_cast[0]
             row = out_start + t
-            for f in range(d):
-                xb = X[base, f]
-                out[row, f] = xb + g * (X[neighbor, f] - xb)
+            _interpolate(X, base, neighbors[base, slot], gap, gap_cast, out, row)
             for f in range(n_cat):
                 best = 0
                 for s in range(k):
