@@ -56,13 +56,11 @@ def test_over_rows_and_indices_match_the_reference(three_class_data):
     np.testing.assert_array_equal(y_res, y[idx])
     np.testing.assert_array_equal(idx[: len(X)], np.arange(len(X)))
     key = sampler.random_key_
-    expected, start = [], len(X)
+    expected = []
     for c in (1, 2):
         rows = np.flatnonzero(y == c)
-        n_new = 80 - rows.size
-        pos = bootstrap_positions(stream_key(key, 2 * c), 0, n_new, rows.size)
+        pos = bootstrap_positions(stream_key(key, 2 * c), 0, 80 - rows.size, rows.size)
         expected.append(rows[pos])
-        start += n_new
     np.testing.assert_array_equal(idx[len(X) :], np.concatenate(expected))
 
 

@@ -156,3 +156,11 @@ def test_missing_category_is_refused(mixed):
     frame.loc[3, "colour"] = np.nan
     with pytest.raises(ValueError, match="'colour' has missing values"):
         SMOTENC(categorical_features=["colour"]).fit_resample(frame, y)
+
+
+def test_small_class_is_named(mixed):
+    frame, y = mixed
+    with pytest.raises(ValueError, match="Class 1 has 3 row.*k_neighbors=5.*k_neighbors <= 2"):
+        y_small = np.zeros_like(y)
+        y_small[:3] = 1
+        SMOTENC(categorical_features=["colour"]).fit_resample(frame, y_small)

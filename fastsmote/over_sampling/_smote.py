@@ -73,6 +73,22 @@ class _InterpolatingSampler(BaseSampler):
     #: Name of the parameter giving the neighbour count (ADASYN calls it n_neighbors).
     _k_param = "k_neighbors"
 
+    def _check_class_size(self, label: Any, n_class: int, k: int) -> None:
+        """A class to over-sample needs more than k rows: say which and what works."""
+        if n_class >= 2 and k <= n_class - 1:
+            return
+        name = self._k_param
+        advice = (
+            f"use {name} <= {n_class - 1}"
+            if n_class >= 2
+            else "SMOTE needs 2 or more rows of a class to interpolate; remove the class "
+            "from sampling_strategy or gather more rows"
+        )
+        raise ValueError(
+            f"Class {label!r} has {n_class} row(s) but {name}={k} needs at least {k + 1}: "
+            f"{advice}."
+        )
+
     def _class_neighbors(
         self, X_class: np.ndarray, label: Any, class_key: np.uint64
     ) -> np.ndarray:
@@ -88,19 +104,7 @@ class _InterpolatingSampler(BaseSampler):
             found = np.asarray(found)
             return first_non_self(found, found.shape[1] - 1)
         k = int(k_spec)
-        name = self._k_param
-        if n_class < 2 or k > n_class - 1:
-            raise ValueError(
-                f"Class {label!r} has {n_class} row(s) but {name}={k} needs at "
-                f"least {k + 1}: "
-                + (
-                    f"use {name} <= {n_class - 1}"
-                    if n_class >= 2
-                    else "SMOTE needs 2 or more rows of a class to interpolate; "
-                    "remove the class from sampling_strategy or gather more rows"
-                )
-                + "."
-            )
+        self._check_class_size(label, n_class, k)
         self.nn_k_ = k
         if not isinstance(self.neighbors, str):
             estimator = clone(self.neighbors)

@@ -193,11 +193,7 @@ class SMOTENC(_InterpolatingSampler):
         with numba_threads(get_config()["n_threads"]):
             for class_index, label, n_new, start in plan:
                 class_rows = target.rows_of(class_index)
-                if class_rows.size < 2 or k > class_rows.size - 1:
-                    raise ValueError(
-                        f"Class {label!r} has {class_rows.size} row(s) but k_neighbors={k} "
-                        f"needs at least {k + 1}."
-                    )
+                self._check_class_size(label, class_rows.size, k)
                 X_class = X[class_rows]
                 codes_class = np.ascontiguousarray(codes[class_rows])
                 median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
