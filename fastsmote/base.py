@@ -11,7 +11,8 @@ so they work in ``imblearn.pipeline.Pipeline`` without importing imbalanced-lear
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
@@ -29,6 +30,16 @@ from ._validation import (
     check_target,
     restore_target,
 )
+
+if TYPE_CHECKING:
+    from .diagnostics._record import ResamplingRecord
+
+
+def _class_counts(target: Target, y_out: np.ndarray) -> dict:
+    """``{label: rows}`` of resampled labels (class codes for one-hot targets)."""
+    codes = y_out if target.one_vs_all else np.searchsorted(target.classes, y_out)
+    counts = np.bincount(codes, minlength=target.classes.size)
+    return {c: int(n) for c, n in zip(target.classes.tolist(), counts.tolist(), strict=True)}
 
 
 class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
@@ -104,11 +115,46 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         if out is not None and not self._numeric_input:
             raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")
+        started = time.perf_counter()
         features, target = self._validate(X, y)
         X_out, y_codes = self._fit_resample(features, target, out)
         keep = out is not None or self._returns_container
         X_res = X_out if keep else features.restore(X_out)
+        self._log_resampling(target.class_counts(), _class_counts(target, y_codes), started)
         return X_res, restore_target(target, y_codes)
+
+    def _log_resampling(self, before: dict, after: dict, started: float, **moved: int) -> None:
+        # Private on purpose: fit_resample's public fitted attributes stay imblearn's.
+        self._resampling_log = {
+            "counts_before": before,
+            "counts_after": after,
+            "elapsed_seconds": time.perf_counter() - started,
+            **moved,
+        }
+
+    def record(self, applied_to: str | None = None) -> ResamplingRecord:
+        """What the last ``fit_resample`` did: a resampling record.
+
+        Parameters
+        ----------
+        applied_to : str, optional
+            Where the resampling was applied (e.g. ``"fold 2 of 5, training part"``).
+
+        Returns
+        -------
+        ResamplingRecord
+            Method, parameters, versions, key, class counts before/after, synthetic rows,
+            neighbour backend, time; ``.save(path)`` writes JSON or Markdown.
+        """
+        from .diagnostics._record import ResamplingRecord
+
+        log = getattr(self, "_resampling_log", None)
+        if log is None:
+            raise AttributeError(
+                f"{type(self).__name__}.record() describes a resampling: call "
+                "fit_resample(X, y) first."
+            )
+        return ResamplingRecord.build(self, applied_to=applied_to, **log)
 
     def _fit_resample(
         self, features: Features, target: Target, out: np.ndarray | None

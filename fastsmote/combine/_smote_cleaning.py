@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
+import numpy as np
 from sklearn.base import clone
 
 from .._validation import (
@@ -19,6 +21,11 @@ from ..over_sampling import SMOTE
 from ..under_sampling import EditedNearestNeighbours, TomekLinks
 
 _SAMPLER = has_methods("fit_resample")
+
+
+def _label_counts(y: Any) -> dict:
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    return dict(zip(labels.tolist(), counts.tolist(), strict=True))
 
 
 class _SMOTEThenClean(BaseSampler):
@@ -44,6 +51,7 @@ class _SMOTEThenClean(BaseSampler):
         """
         if out is not None:
             raise ValueError(f"{type(self).__name__} does not support out=.")
+        started = time.perf_counter()
         check_params(self, self._parameter_constraints)
         smote = self.smote
         self.smote_ = (
@@ -64,7 +72,20 @@ class _SMOTEThenClean(BaseSampler):
         self.classes_ = self.smote_.classes_
         if hasattr(self.smote_, "feature_names_in_"):
             self.feature_names_in_ = self.smote_.feature_names_in_
-        return fitted_cleaner.fit_resample(X_res, y_res)
+        X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)
+        smote_log = getattr(self.smote_, "_resampling_log", None)
+        clean_log = getattr(fitted_cleaner, "_resampling_log", None)
+        if smote_log is not None and clean_log is not None:
+            self._log_resampling(
+                smote_log["counts_before"],
+                clean_log["counts_after"],
+                started,
+                n_synthetic=self.smote_.record().n_synthetic,
+                n_removed=fitted_cleaner.record().n_removed,
+            )
+        else:  # steps from another library: count the labels
+            self._log_resampling(_label_counts(y), _label_counts(y_out), started)
+        return X_out, y_out
 
 
 class SMOTETomek(_SMOTEThenClean):

@@ -1,0 +1,88 @@
+"""The resampling record: built from every sampler, exact JSON/Markdown round trips."""
+
+import json
+
+import numpy as np
+import pytest
+
+import fastsmote as fs
+from fastsmote.diagnostics import ResamplingRecord
+
+SAMPLERS = [
+    fs.SMOTE(random_state=0),
+    fs.BorderlineSMOTE(random_state=0, sampling_strategy={1: 100}),
+    fs.ADASYN(random_state=0),
+    fs.RandomOverSampler(random_state=0),
+    fs.RandomUnderSampler(random_state=0),
+    fs.TomekLinks(),
+    fs.EditedNearestNeighbours(),
+    fs.SMOTETomek(random_state=0),
+    fs.SMOTEENN(random_state=0),
+]
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4)).astype(np.float32)
+    y = np.r_[np.zeros(270, dtype=int), np.ones(30, dtype=int)]
+    X[y == 1] += 1.0
+    return X, y
+
+
+@pytest.mark.parametrize("sampler", SAMPLERS, ids=lambda s: type(s).__name__)
+def test_record_counts_and_round_trips(sampler, data, tmp_path):
+    X, y = data
+    _, y_res = sampler.fit_resample(X, y)
+    record = sampler.record(applied_to="training split")
+    labels, counts = np.unique(y_res, return_counts=True)
+    assert record.counts_after() == dict(zip(labels.tolist(), counts.tolist(), strict=True))
+    assert record.counts_before() == {0: 270, 1: 30}
+    assert record.method == type(sampler).__name__
+    assert record.applied_to == "training split"
+    assert record.versions["fastsmote"] == fs.__version__
+    assert record.elapsed_seconds >= 0
+    net = sum(record.counts_after().values()) - sum(record.counts_before().values())
+    assert record.n_synthetic - record.n_removed == net
+    assert ResamplingRecord.from_json(record.to_json()) == record
+    for name in ("r.json", "r.md"):
+        assert ResamplingRecord.load(record.save(tmp_path / name)) == record
+    json.loads(record.to_json())  # strict JSON (no NaN)
+
+
+def test_record_of_combination_counts_both_steps(data):
+    X, y = data
+    sampler = fs.SMOTETomek(random_state=0)
+    sampler.fit_resample(X, y)
+    record = sampler.record()
+    assert record.n_synthetic == 240  # SMOTE's share, not the net change
+    assert record.n_removed == sampler.tomek_.record().n_removed > 0
+
+
+def test_record_keeps_key_and_label_types(data):
+    X, y = data
+    labels = np.where(y == 1, "fraud", "ok")
+    sampler = fs.SMOTE(random_state=3, sampling_strategy={"fraud": 60})
+    sampler.fit_resample(X, labels)
+    record = ResamplingRecord.from_json(sampler.record().to_json())
+    assert record.random_key == sampler.random_key_
+    assert record.rng_version == sampler.rng_version_
+    assert record.counts_after() == {"fraud": 60, "ok": 270}
+    assert record.parameters["sampling_strategy"] == {"fraud": 60}  # str keys stay a dict
+    assert record.neighbors_backend == [["fraud", "exact"]]
+
+
+def test_record_before_resampling_is_an_error(data):
+    sampler = fs.SMOTE()
+    with pytest.raises(AttributeError, match="fit_resample"):
+        sampler.record()
+    sampler.fit(*data)
+    with pytest.raises(AttributeError, match="fit_resample"):
+        sampler.record()
+
+
+def test_loading_something_else_is_an_error():
+    with pytest.raises(ValueError, match="not a fastsmote resampling record"):
+        ResamplingRecord.from_json('{"method": "SMOTE"}')
+    with pytest.raises(ValueError, match="no embedded"):
+        ResamplingRecord.from_markdown("# hello")
