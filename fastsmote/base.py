@@ -12,10 +12,11 @@ so they work in ``imblearn.pipeline.Pipeline`` without importing imbalanced-lear
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
+from sklearn.utils.validation import _num_samples
 
 from ._validation import (
     Constraint,
@@ -40,6 +41,76 @@ def _class_counts(target: Target, y_out: np.ndarray) -> dict:
     codes = y_out if target.one_vs_all else np.searchsorted(target.classes, y_out)
     counts = np.bincount(codes, minlength=target.classes.size)
     return {c: int(n) for c, n in zip(target.classes.tolist(), counts.tolist(), strict=True)}
+
+
+class RowOrigins(NamedTuple):
+    """Where each row of a resampled output comes from, in input row numbers.
+
+    Attributes
+    ----------
+    source : ndarray of int64, shape (n_samples_out,)
+        The input row copied, or the base row of a synthetic row.
+    partner : ndarray of int64, shape (n_samples_out,)
+        The input row a synthetic row was interpolated towards; -1 for copied rows.
+    gap : ndarray of float64, shape (n_samples_out,)
+        The interpolation gap of synthetic rows (0 for copied rows):
+        ``row = X[source] + gap * (X[partner] - X[source])``.
+    n_samples_in : int
+        Rows of the input.
+    """
+
+    source: np.ndarray
+    partner: np.ndarray
+    gap: np.ndarray
+    n_samples_in: int
+
+    @classmethod
+    def copies(cls, source: np.ndarray, n_samples_in: int) -> RowOrigins:
+        """Origins of an output made only of copied input rows."""
+        source = np.asarray(source, dtype=np.int64)
+        return cls(source, np.full(source.size, -1, np.int64), np.zeros(source.size), n_samples_in)
+
+    def select(self, rows: np.ndarray) -> RowOrigins:
+        """Origins after a second step kept only ``rows`` of this output."""
+        return RowOrigins(self.source[rows], self.partner[rows], self.gap[rows], self.n_samples_in)
+
+    def take(self, values: Any) -> Any:
+        """Resample a per-row array (e.g. ``sample_weight``) the way the rows were resampled.
+
+        The rule: a copied row keeps its value. A synthetic row of a **floating** array
+        gets the interpolation of its two parents' values with the row's gap,
+        ``v[source] + gap * (v[partner] - v[source])`` (so a weight stays between its
+        parents' weights); any other dtype (integers, booleans, strings, objects) takes
+        the base row's value. 2-D arrays are resampled row by row. A pandas Series
+        comes back as a Series with the same name and a fresh RangeIndex.
+
+        Parameters
+        ----------
+        values : array-like of shape (n_samples_in,) or (n_samples_in, m)
+
+        Returns
+        -------
+        ndarray or Series of shape (n_samples_out,) or (n_samples_out, m)
+        """
+        name = getattr(values, "name", None) if hasattr(values, "iloc") else None
+        array = np.asarray(values)
+        if array.ndim == 0 or array.shape[0] != self.n_samples_in:
+            raise ValueError(
+                f"per-row values have {array.shape[0] if array.ndim else 0} rows; the "
+                f"resampled input had {self.n_samples_in}."
+            )
+        out = array[self.source]
+        synthetic = np.flatnonzero(self.partner >= 0)
+        if array.dtype.kind == "f" and synthetic.size:
+            base = array[self.source[synthetic]].astype(np.float64)
+            partner = array[self.partner[synthetic]].astype(np.float64)
+            gap = self.gap[synthetic].reshape((-1,) + (1,) * (array.ndim - 1))
+            out[synthetic] = base + gap * (partner - base)
+        if hasattr(values, "iloc"):
+            import pandas as pd
+
+            return pd.Series(out, name=name)
+        return out
 
 
 class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
@@ -131,6 +202,29 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             "elapsed_seconds": time.perf_counter() - started,
             **moved,
         }
+
+    def row_origins(self, X: Any, y: Any) -> RowOrigins:
+        """Where every row of the last ``fit_resample(X, y)`` output comes from.
+
+        Use it to carry per-row data through the resampling, e.g.
+        ``sampler.row_origins(X, y).take(sample_weight)``; :class:`fastsmote.pipeline.Pipeline`
+        does this for per-row fit parameters.
+
+        Parameters
+        ----------
+        X, y : the inputs given to ``fit_resample``.
+
+        Returns
+        -------
+        RowOrigins
+        """
+        indices = getattr(self, "sample_indices_", None)
+        if indices is None:
+            raise AttributeError(
+                f"row_origins() needs a fitted sampler: call {type(self).__name__}"
+                ".fit_resample(X, y) first."
+            )
+        return RowOrigins.copies(indices, _num_samples(X))
 
     def record(self, applied_to: str | None = None) -> ResamplingRecord:
         """What the last ``fit_resample`` did: a resampling record.

@@ -65,6 +65,17 @@ def _base_of(j, cum_counts):
     return lo
 
 
+@jit(inline="always")
+def _sample(class_key, j, neighbor_rows, cum_counts, damp, damp_key):
+    """(base position, neighbour slot, gap) of sample ``j``, counts and damping applied."""
+    base_pos, slot, gap = smote_draws(class_key, j, neighbor_rows.shape[0], neighbor_rows.shape[1])
+    if cum_counts.shape[0] > 0:
+        base_pos = _base_of(j, cum_counts)
+    if damp.shape[0] > 0 and damp[base_pos, slot]:
+        gap = gap * (0.5 * uint64_to_unit(draw_uint64(damp_key, j)))
+    return base_pos, slot, gap
+
+
 @jit(parallel=True)
 def smote_generate(
     X,
@@ -101,23 +112,31 @@ def smote_generate(
     The gap is rounded to the data dtype once, then ``base + gap * (neighbour - base)``
     is evaluated in that dtype, exactly as ``tests/naive.py`` does it with NumPy.
     """
-    n_base = base_rows.shape[0]
-    k = neighbor_rows.shape[1]
-    by_counts = cum_counts.shape[0] > 0
-    damped = damp.shape[0] > 0
     n_chunks = (n_new + chunk - 1) // chunk
     for c in prange(n_chunks):
         gap_cast = np.empty(1, dtype=out.dtype)
         t1 = min(n_new, (c + 1) * chunk)
         for t in range(c * chunk, t1):
-            j = start + t
-            base_pos, slot, gap = smote_draws(class_key, j, n_base, k)
-            if by_counts:
-                base_pos = _base_of(j, cum_counts)
-            if damped and damp[base_pos, slot]:
-                gap = gap * (0.5 * uint64_to_unit(draw_uint64(damp_key, j)))
+            base_pos, slot, gap = _sample(
+                class_key, start + t, neighbor_rows, cum_counts, damp, damp_key
+            )
             neighbor = neighbor_rows[base_pos, slot]
             _interpolate(X, base_rows[base_pos], neighbor, gap, gap_cast, out, out_start + t)
+
+
+@jit(parallel=True)
+def smote_origins(base_rows, neighbor_rows, class_key, start, n_new, cum_counts, damp, damp_key):
+    """Base row, neighbour row and gap of the rows :func:`smote_generate` writes with the
+    same arguments (for provenance and per-row values such as sample weights)."""
+    base = np.empty(n_new, dtype=np.int64)
+    neighbor = np.empty(n_new, dtype=np.int64)
+    gap = np.empty(n_new, dtype=np.float64)
+    for t in prange(n_new):
+        j = start + t
+        base_pos, slot, gap[t] = _sample(class_key, j, neighbor_rows, cum_counts, damp, damp_key)
+        base[t] = base_rows[base_pos]
+        neighbor[t] = neighbor_rows[base_pos, slot]
+    return base, neighbor, gap
 
 
 NO_COUNTS = np.empty(0, dtype=np.int64)

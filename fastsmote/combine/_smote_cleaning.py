@@ -16,7 +16,7 @@ from .._validation import (
     check_params,
     has_methods,
 )
-from ..base import BaseSampler
+from ..base import BaseSampler, RowOrigins
 from ..over_sampling import SMOTE
 from ..under_sampling import EditedNearestNeighbours, TomekLinks
 
@@ -86,6 +86,22 @@ class _SMOTEThenClean(BaseSampler):
         else:  # steps from another library: count the labels
             self._log_resampling(_label_counts(y), _label_counts(y_out), started)
         return X_out, y_out
+
+    def row_origins(self, X: Any, y: Any) -> RowOrigins:
+        """Origins of the output: the SMOTE step's, restricted to the rows the cleaner kept.
+
+        Parameters
+        ----------
+        X, y : the inputs given to ``fit_resample``.
+
+        Returns
+        -------
+        RowOrigins
+        """
+        cleaner = getattr(self, self._cleaner_name + "_", None)
+        if cleaner is None:
+            raise AttributeError("row_origins() needs a fitted sampler: call fit_resample first.")
+        return self.smote_.row_origins(X, y).select(cleaner.sample_indices_)
 
 
 class SMOTETomek(_SMOTEThenClean):

@@ -8,9 +8,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils.validation import _num_samples
 
 from .._config import get_config
-from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
+from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate, smote_origins
 from .._memory import check_output_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._random import RNG_VERSION, key_from_random_state, stream_key
@@ -25,7 +26,7 @@ from .._validation import (
     int_in_range,
     one_of,
 )
-from ..base import BaseSampler
+from ..base import BaseSampler, RowOrigins
 from ..neighbors import (
     BACKENDS,
     approx_kneighbors,
@@ -33,6 +34,9 @@ from ..neighbors import (
     first_non_self,
     resolve_backend,
 )
+
+#: Plain SMOTE jobs: no per-base counts, no damping.
+NO_ORIGIN_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0))
 
 #: Synthetic rows per parallel task; fixed so that scheduling never depends on threads.
 GENERATION_CHUNK = 2048
@@ -149,6 +153,72 @@ class _InterpolatingSampler(BaseSampler):
         features.write_into(out)
         check_finite(out[: features.n_samples])
         return out
+
+    # ------------------------------------------------------------------ provenance
+    def provenance(self, X: Any, y: Any) -> SyntheticProvenance:
+        """Recompute where every synthetic row of the last ``fit_resample`` came from.
+
+        Nothing is stored during resampling: the draws are recomputed from
+        ``random_key_`` and the neighbours from ``X`` and ``y``, which must be the data
+        passed to ``fit_resample``.
+
+        Parameters
+        ----------
+        X, y : the inputs given to ``fit_resample``.
+
+        Returns
+        -------
+        SyntheticProvenance
+        """
+        if not hasattr(self, "random_key_"):
+            raise AttributeError(
+                "provenance() needs a fitted sampler: call fit_resample(X, y) first."
+            )
+        key = np.uint64(self.random_key_)
+        data, target = self._validate(X, y)
+        parts = []
+        for job in self._origin_jobs(data, target, key):
+            class_index, first_row, rows, bases, neighbor_table, class_key, n_new, extras = job
+            base, neighbor, gap = smote_origins(
+                bases, neighbor_table, class_key, 0, n_new, *extras
+            )
+            if rows is not None:  # positions in a class copy -> input row numbers
+                base, neighbor = rows[base], rows[neighbor]
+            label = target.classes[class_index]
+            rows_out = np.arange(first_row, first_row + n_new, dtype=np.int64)
+            parts.append((rows_out, np.full(n_new, label), base, neighbor, gap))
+        if not parts:
+            empty = np.empty(0, dtype=np.int64)
+            return SyntheticProvenance(empty, target.classes[:0], empty, empty, np.empty(0))
+        return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts, strict=True)))
+
+    def row_origins(self, X: Any, y: Any) -> RowOrigins:
+        """Where every output row comes from: input rows are their own origin,
+        synthetic rows have a base, a partner and a gap (see :meth:`provenance`).
+
+        Parameters
+        ----------
+        X, y : the inputs given to ``fit_resample``.
+
+        Returns
+        -------
+        RowOrigins
+        """
+        synthetic = self.provenance(X, y)
+        n = _num_samples(X)
+        copies = RowOrigins.copies(np.arange(n), n)
+        return RowOrigins(
+            np.concatenate([copies.source, synthetic.base]),
+            np.concatenate([copies.partner, synthetic.neighbor]),
+            np.concatenate([copies.gap, synthetic.gap]),
+            n,
+        )
+
+    def _origin_jobs(self, data: Any, target: Target, key: np.uint64):
+        """Per class with synthetic rows: (class index, first output row, row map or None,
+        base table, neighbour table, class key, rows, (cum_counts, damp, damp_key)) as
+        the generation used them."""
+        raise NotImplementedError
 
 
 class SMOTE(_InterpolatingSampler):
@@ -307,45 +377,112 @@ class SMOTE(_InterpolatingSampler):
                     smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
                 yield chunk, np.full(m, label)
 
-    # ------------------------------------------------------------------ provenance
-    def provenance(self, X: Any, y: Any) -> SyntheticProvenance:
-        """Recompute where every synthetic row of the last ``fit_resample`` came from.
+    # ------------------------------------------------------------------ streaming (private)
+    # For ``fastsmote.io``: the input rows are streamed from disk to the output by the
+    # caller; only the rows of the classes to over-sample are handed over. Same key,
+    # plan, class streams and neighbour tables as ``fit_resample``, hence the same rows.
+    def _stream_fit_target(self, y: Any) -> Target:
+        """Streaming step 1: check the parameters and the target of *all* rows.
 
-        Nothing is stored during resampling: the draws are recomputed from
-        ``random_key_`` and the neighbours from ``X`` and ``y``, which must be the data
-        passed to ``fit_resample``.
+        Resolves ``sampling_strategy_``, ``classes_`` and ``n_samples_out_`` and checks
+        that every class to over-sample is large enough for ``k_neighbors``, before any
+        feature is read.
 
         Parameters
         ----------
-        X, y : the inputs given to ``fit_resample``.
+        y : array-like of shape (n_samples,)
+            Labels of every input row, in input order.
 
         Returns
         -------
-        SyntheticProvenance
+        Target
+            To pass to :meth:`_stream_synthetic`. The classes to collect are the keys
+            of ``sampling_strategy_`` with a positive count.
         """
-        if not hasattr(self, "random_key_"):
-            raise AttributeError(
-                "provenance() needs a fitted sampler: call fit_resample(X, y) first."
+        from .._validation import check_params, check_sampling_strategy, check_target
+
+        check_params(self, self._parameter_constraints)
+        target = check_target(y)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, target, self._sampling_type
+        )
+        self.classes_ = target.classes
+        self.n_samples_out_ = target.labels.shape[0] + sum(self.sampling_strategy_.values())
+        if isinstance(self.k_neighbors, numbers.Integral):
+            counts = target.class_counts()
+            for label, n_new in self.sampling_strategy_.items():
+                if n_new > 0:
+                    self._check_class_size(label, counts[label], int(self.k_neighbors))
+        return target
+
+    def _stream_synthetic(
+        self, target: Target, X_classes: np.ndarray, *, chunk_rows: int | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Streaming step 2: the synthetic rows of ``fit_resample``, in chunks.
+
+        Parameters
+        ----------
+        target : Target
+            From :meth:`_stream_fit_target` (all rows).
+        X_classes : float ndarray of shape (n_rows_of_those_classes, n_features)
+            The input rows of the classes to over-sample (positive
+            ``sampling_strategy_``), in input order, finite, C-contiguous, in the dtype
+            ``fit_resample`` would compute in (float32 or float64).
+
+        Yields
+        ------
+        X_chunk, y_chunk : the synthetic rows class by class, as the tail of
+            ``fit_resample_iter`` yields them (bit-identical for the same key).
+        """
+        from .._validation import Target as _Target
+
+        key, plan = self._start(target)
+        collect = np.zeros(target.classes.size, dtype=bool)
+        collect[[class_index for class_index, *_ in plan]] = True
+        selected = collect[target.encoded]
+        if X_classes.ndim != 2 or X_classes.shape[0] != int(np.count_nonzero(selected)):
+            raise ValueError(
+                f"X_classes must hold the {int(np.count_nonzero(selected))} rows of the "
+                f"classes to over-sample; got shape {X_classes.shape}."
             )
-        key = np.uint64(self.random_key_)
-        features, target = self._validate(X, y)
-        X = features.as_float_array()
-        plan = self._plan(target)
-        parts = []
+        self.n_features_in_ = X_classes.shape[1]
+        # The same classes and counts, rows renumbered within X_classes: class indices
+        # (hence stream keys) and the plan are those of the full target.
+        sub = _Target(
+            target.labels[selected],
+            target.classes,
+            target.encoded[selected],
+            target.counts,
+            target.one_vs_all,
+        )
+        if chunk_rows is None:
+            chunk_rows = rows_per_chunk(X_classes.shape[1] * X_classes.dtype.itemsize)
+        with numba_threads(get_config()["n_threads"]):
+            tables = list(self._class_tables(X_classes, sub, key, plan))
+        for class_index, _, X_class, neighbors, class_key, n_new, _ in tables:
+            label = target.output_value(class_index)
+            positions = np.arange(X_class.shape[0])
+            for start in range(0, n_new, chunk_rows):
+                m = min(chunk_rows, n_new - start)
+                chunk = np.empty((m, X_classes.shape[1]), dtype=X_classes.dtype)
+                with numba_threads(get_config()["n_threads"]):
+                    args = (X_class, positions, neighbors, class_key, start, chunk, 0, m)
+                    smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
+                yield chunk, np.full(m, label)
+
+    def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
+        X = data.as_float_array()
         for class_index, rows, _, neighbors, class_key, n_new, start in self._class_tables(
-            X, target, key, plan
+            X, target, key, self._plan(target)
         ):
-            base, slot, gap = smote_draws_range(class_key, 0, n_new, rows.size, neighbors.shape[1])
-            parts.append(
-                (
-                    np.arange(start, start + n_new, dtype=np.int64),
-                    np.full(n_new, target.classes[class_index]),
-                    rows[base],
-                    rows[neighbors[base, slot]],
-                    gap,
-                )
+            positions = np.arange(rows.size)
+            yield (
+                class_index,
+                start,
+                rows,
+                positions,
+                neighbors,
+                class_key,
+                n_new,
+                NO_ORIGIN_EXTRAS,
             )
-        if not parts:
-            empty = np.empty(0, dtype=np.int64)
-            return SyntheticProvenance(empty, target.classes[:0], empty, empty, np.empty(0))
-        return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts, strict=True)))

@@ -32,7 +32,7 @@ from .._validation import (
     int_in_range,
 )
 from ..neighbors._exact import QUERY_BLOCK, ref_block_size
-from ._smote import GENERATION_CHUNK, _InterpolatingSampler
+from ._smote import GENERATION_CHUNK, NO_ORIGIN_EXTRAS, _InterpolatingSampler
 
 CATEGORICAL_SPEC = Constraint(
     lambda v: (isinstance(v, str) and v == "auto") or (hasattr(v, "__len__") and len(v) > 0),
@@ -188,19 +188,17 @@ class SMOTENC(_InterpolatingSampler):
         out_codes[:n] = codes
         X = out_cont[:n]
         check_finite(X)
-        self.median_std_ = {}
-        k = int(self.k_neighbors)
         with numba_threads(get_config()["n_threads"]):
-            for class_index, label, n_new, start in plan:
-                class_rows = target.rows_of(class_index)
-                self._check_class_size(label, class_rows.size, k)
-                X_class = X[class_rows]
-                codes_class = np.ascontiguousarray(codes[class_rows])
-                median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
-                self.median_std_[label] = median_std
-                weight = X.dtype.type(2.0 if math.isclose(median_std, 0) else median_std**2)
-                block = ref_block_size(X.shape[1] + codes.shape[1], X.dtype.itemsize)
-                _, neighbors = knn_mixed(X_class, codes_class, weight, k, QUERY_BLOCK, block)
+            for (
+                class_index,
+                _,
+                n_new,
+                start,
+                _,
+                X_class,
+                codes_class,
+                neighbors,
+            ) in self._class_tables(X, codes, target, plan):
                 class_key = np.uint64(stream_key(key, class_index))
                 tie_key = np.uint64(stream_key(class_key, 2))
                 smotenc_generate(
@@ -218,6 +216,43 @@ class SMOTENC(_InterpolatingSampler):
                 )
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return self._assemble(rows, features, out_cont, out_codes, encoded), y_out
+
+    def _class_tables(self, X: np.ndarray, codes: np.ndarray, target: Target, plan: list):
+        """Per class to over-sample: its rows, their continuous values and codes, and
+        each row's k nearest same-class rows under the SMOTE-NC distance."""
+        self.median_std_ = {}
+        k = int(self.k_neighbors)
+        for class_index, label, n_new, start in plan:
+            class_rows = target.rows_of(class_index)
+            self._check_class_size(label, class_rows.size, k)
+            X_class = X[class_rows]
+            codes_class = np.ascontiguousarray(codes[class_rows])
+            median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
+            self.median_std_[label] = median_std
+            weight = X.dtype.type(2.0 if math.isclose(median_std, 0) else median_std**2)
+            block = ref_block_size(X.shape[1] + codes.shape[1], X.dtype.itemsize)
+            _, neighbors = knn_mixed(X_class, codes_class, weight, k, QUERY_BLOCK, block)
+            yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors
+
+    def _origin_jobs(self, rows: Rows, target: Target, key: np.uint64):
+        continuous, encoded = self._split(rows)
+        X = check_features(continuous, rows.n_samples).as_float_array()
+        codes = np.column_stack([c for c, _ in encoded])
+        for class_index, _, n_new, start, class_rows, _, _, neighbors in self._class_tables(
+            X, codes, target, self._plan(target)
+        ):
+            positions = np.arange(class_rows.size)
+            class_key = np.uint64(stream_key(key, class_index))
+            yield (
+                class_index,
+                start,
+                class_rows,
+                positions,
+                neighbors,
+                class_key,
+                n_new,
+                NO_ORIGIN_EXTRAS,
+            )
 
     def _assemble(self, rows: Rows, features, out_cont, out_codes, encoded) -> Any:
         """Put continuous and categorical columns back in the user's order and types."""

@@ -47,7 +47,13 @@ def exact_shares(weights: np.ndarray, total: int) -> np.ndarray:
 
 
 class _BoundarySampler(_InterpolatingSampler):
-    """Generation loop shared by Borderline-SMOTE and ADASYN."""
+    """Generation loop shared by Borderline-SMOTE and ADASYN.
+
+    Subclasses write ``_class_job``, which returns None (nothing to generate) or
+    ``(source, row map, bases, neighbour table, cum_counts, damp)``: bases and neighbours
+    are rows of ``source``; the row map turns them into input rows (None when ``source``
+    is X itself).
+    """
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
@@ -62,7 +68,7 @@ class _BoundarySampler(_InterpolatingSampler):
                 if job is None:
                     self.n_synthetic_[label] = 0
                     continue
-                source, bases, neighbor_rows, counts, damp = job
+                source, _, bases, neighbor_rows, counts, damp = job
                 smote_generate(
                     source,
                     bases,
@@ -82,6 +88,28 @@ class _BoundarySampler(_InterpolatingSampler):
                 self.n_synthetic_[label] = n_new
         self.n_samples_out_ = written
         return out[:written], target.extended(added)
+
+    def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
+        X = data.as_float_array()
+        first_row = data.n_samples
+        for class_index, label, n_new, _ in self._plan(target):
+            class_key = np.uint64(stream_key(key, class_index))
+            job = self._class_job(X, target, class_index, label, n_new, class_key)
+            if job is None:
+                continue
+            _, rows, bases, neighbor_rows, counts, damp = job
+            damp_key = np.uint64(stream_key(class_key, 1))
+            yield (
+                class_index,
+                first_row,
+                rows,
+                bases,
+                neighbor_rows,
+                class_key,
+                n_new,
+                (counts, damp, damp_key),
+            )
+            first_row += n_new
 
     def _all_row_neighbors(self, X: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
         return exact_kneighbors_of(X, rows, min(n, X.shape[0] - 1))
@@ -171,13 +199,13 @@ class BorderlineSMOTE(_BoundarySampler):
             X_class = X[rows]
             neighbors = self._class_neighbors(X_class, label, class_key)
             positions = np.flatnonzero(danger)
-            return X_class, positions, neighbors[positions], NO_COUNTS, NO_DAMP
+            return X_class, rows, positions, neighbors[positions], NO_COUNTS, NO_DAMP
         k = int(self.k_neighbors)
         danger_rows = rows[danger]
         neighbor_rows = self._all_row_neighbors(X, danger_rows, k)
         self.neighbors_backend_[label] = "exact"
         damp = target.encoded[neighbor_rows] != class_index
-        return X, danger_rows, neighbor_rows, NO_COUNTS, damp
+        return X, None, danger_rows, neighbor_rows, NO_COUNTS, damp
 
 
 class ADASYN(_BoundarySampler):
@@ -244,4 +272,4 @@ class ADASYN(_BoundarySampler):
         X_class = X[rows]
         neighbors = self._class_neighbors(X_class, label, class_key)
         positions = np.arange(rows.size)
-        return X_class, positions, neighbors, np.cumsum(counts), NO_DAMP
+        return X_class, rows, positions, neighbors, np.cumsum(counts), NO_DAMP
