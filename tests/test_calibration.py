@@ -309,6 +309,20 @@ def test_train_prior_is_the_resampled_distribution(sampler):
     assert "fit" not in vars(model.estimator_.named_steps["clf"])
 
 
+def test_works_with_fastsmote_pipeline():
+    from fastsmote.pipeline import make_pipeline
+
+    X_train, X_test, y_train, _ = imbalanced(n=2000)
+    pipe = make_pipeline(
+        StandardScaler(), SMOTE(sampling_strategy=0.5, random_state=0), LogisticRegression()
+    )
+    model = PriorCorrectedClassifier(pipe).fit(X_train, y_train)
+    np.testing.assert_allclose(model.train_prior_, [2 / 3, 1 / 3], atol=1e-3)
+    prefit = PriorCorrectedClassifier(model.estimator_, prefit=True).fit(X_train, y_train)
+    np.testing.assert_array_equal(prefit.train_prior_, model.train_prior_)
+    np.testing.assert_array_equal(prefit.predict_proba(X_test), model.predict_proba(X_test))
+
+
 def test_no_sampler_means_no_correction():
     X_train, X_test, y_train, _ = imbalanced(n=1000)
     model = PriorCorrectedClassifier(LogisticRegression()).fit(X_train, y_train)
