@@ -1,4 +1,4 @@
-"""The ``fastsmote`` command line: ``demo``, ``warmup`` and ``info``."""
+"""The ``fastsmote`` command line: ``resample``, ``diagnose``, ``demo``, ``warmup``, ``info``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from .._version import __version__
+from . import _diagnose, _resample
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -14,6 +15,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"fastsmote {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    _resample.add_parser(sub)
+    _diagnose.add_parser(sub)
 
     demo = sub.add_parser("demo", help="resample a generated imbalanced dataset")
     demo.add_argument("--rows", type=int, default=1_000_000, help="rows (default 1,000,000)")
@@ -32,6 +35,10 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``fastsmote`` command."""
     args = _build_parser().parse_args(argv)
+    if args.command == "resample":
+        return _resample.run(args)
+    if args.command == "diagnose":
+        return _diagnose.run(args)
     if args.command == "demo":
         from ._demo import run_demo
 

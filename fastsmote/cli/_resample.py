@@ -1,0 +1,398 @@
+"""``fastsmote resample INPUT OUTPUT --target COL``: resample a Parquet or CSV file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._common import EXIT_OK, EXIT_USAGE, CommandError, progress_factory, run_guarded
+
+#: --method -> (what it is, needs numeric features, has k, name of its k parameter)
+METHODS = {
+    "smote": "SMOTE",
+    "borderline": "BorderlineSMOTE",
+    "adasyn": "ADASYN",
+    "random-over": "RandomOverSampler",
+    "random-under": "RandomUnderSampler",
+    "smote-tomek": "SMOTETomek",
+    "smote-enn": "SMOTEENN",
+    "tomek": "TomekLinks",
+    "enn": "EditedNearestNeighbours",
+    "smotenc": "SMOTENC",
+}
+#: methods that take any column type (they select rows, or handle categoricals)
+_ANY_COLUMNS = ("random-over", "random-under", "smotenc")
+_K_PARAM = {
+    "smote": "k_neighbors",
+    "borderline": "k_neighbors",
+    "adasyn": "n_neighbors",
+    "smotenc": "k_neighbors",
+    "enn": "n_neighbors",
+    "smote-tomek": "k_neighbors",  # of the SMOTE step
+    "smote-enn": "k_neighbors",
+}
+_NEIGHBORS = ("smote", "borderline", "adasyn", "smote-tomek", "smote-enn")
+_SEEDED = ("smote", "borderline", "adasyn", "random-over", "random-under", "smotenc")
+_STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority", "all")
+_UNITS = {"": 1, "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+
+
+def add_parser(sub: Any) -> None:
+    """Add the ``resample`` sub-command."""
+    p = sub.add_parser(
+        "resample",
+        help="resample a Parquet or CSV file",
+        description=(
+            "Resample INPUT (Parquet or CSV) and write OUTPUT. SMOTE on Parquet input is "
+            "streamed: memory holds the over-sampled classes, not the file."
+        ),
+    )
+    p.add_argument("input", help="input table (.parquet or .csv; or see --format)")
+    p.add_argument("output", help="output table (format from its extension or --output-format)")
+    p.add_argument("--target", required=True, metavar="COL", help="the class label column")
+    p.add_argument("--method", choices=list(METHODS), default="smote", help="default: smote")
+    p.add_argument(
+        "--k",
+        type=_positive_int,
+        default=None,
+        help="neighbours (k_neighbors / n_neighbors); default: the method's (5, ENN 3)",
+    )
+    p.add_argument(
+        "--sampling-strategy",
+        type=_strategy,
+        default="auto",
+        metavar="S",
+        help="'auto', 'minority', 'not majority', ..., a float ratio (binary), or a JSON "
+        "dict of rows per class after resampling, e.g. '{\"1\": 5000}' (default: auto)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    p.add_argument(
+        "--neighbors",
+        choices=["auto", "exact", "approx"],
+        default=None,
+        help="neighbour search of the SMOTE family (default: auto)",
+    )
+    p.add_argument(
+        "--kind",
+        choices=["borderline-1", "borderline-2"],
+        default=None,
+        help="Borderline-SMOTE variant (default borderline-1)",
+    )
+    p.add_argument(
+        "--categorical",
+        metavar="COLS",
+        default=None,
+        help="smotenc: comma-separated categorical columns (default: the non-numeric ones)",
+    )
+    p.add_argument(
+        "--working-memory",
+        type=_memory_mib,
+        default=None,
+        metavar="SIZE",
+        help="memory budget for temporaries and chunks, e.g. 512MiB, 1GiB (default 256MiB)",
+    )
+    p.add_argument("--threads", type=int, default=None, help="Numba threads")
+    p.add_argument(
+        "--synthetic-column",
+        metavar="NAME",
+        default=None,
+        help="add a boolean column NAME, true for rows the method added",
+    )
+    p.add_argument(
+        "--provenance",
+        metavar="FILE",
+        default=None,
+        help="smote: write each synthetic row's base row, neighbour row and gap to FILE "
+        "(.parquet or .csv; reads the input into memory)",
+    )
+    p.add_argument(
+        "--record",
+        metavar="FILE",
+        default=None,
+        help="where to write the resampling record (.json, or .md for Markdown); "
+        "default: OUTPUT.record.json",
+    )
+    p.add_argument("--no-record", action="store_true", help="do not write a record")
+    p.add_argument("--format", choices=["parquet", "csv"], default=None, help="input format")
+    p.add_argument(
+        "--output-format", choices=["parquet", "csv"], default=None, help="output format"
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace existing output files")
+    p.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="read the whole input even where SMOTE could stream it",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+
+
+# --------------------------------------------------------------------------- argument types
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _memory_mib(text: str) -> int:
+    """'512MiB', '1GiB', '2G', '300' (MiB) -> MiB."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", text, re.IGNORECASE)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a memory size: {text!r} (e.g. 512MiB, 1GiB)")
+    mib = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if mib < 1:
+        raise argparse.ArgumentTypeError(f"memory size below 1 MiB: {text!r}")
+    return mib
+
+
+def _strategy(text: str) -> Any:
+    if text in _STRATEGY_NAMES:
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+    ):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a strategy name ({', '.join(_STRATEGY_NAMES)}), a float or a "
+            "JSON dict of class -> rows, e.g. '{\"1\": 5000}'"
+        )
+    return value
+
+
+def _match_classes(strategy: Any, labels: np.ndarray) -> Any:
+    """JSON keys are strings: match each to the class whose text it is."""
+    if not isinstance(strategy, dict):
+        return strategy
+    classes = np.unique(labels).tolist()
+    by_text = {str(c).lower(): c for c in classes}
+    result = {}
+    for key, n in strategy.items():
+        if str(key).lower() not in by_text:
+            raise CommandError(
+                f"--sampling-strategy names class {key!r}, which is not in the target "
+                f"column (classes: {', '.join(map(str, classes[:20]))})"
+            )
+        result[by_text[str(key).lower()]] = n
+    return result
+
+
+# --------------------------------------------------------------------------- samplers
+def build_sampler(args: argparse.Namespace, strategy: Any, categorical: list[str] | None):
+    """The sampler named by ``--method`` with the options that apply to it."""
+    import fastsmote
+
+    method = args.method
+    if args.neighbors is not None and method not in _NEIGHBORS:
+        raise CommandError(f"--neighbors does not apply to --method {method}")
+    if args.kind is not None and method != "borderline":
+        raise CommandError("--kind applies to --method borderline only")
+    if args.k is not None and method not in _K_PARAM:
+        raise CommandError(f"--k does not apply to --method {method}")
+    params: dict[str, Any] = {"sampling_strategy": strategy}
+    if method in _SEEDED:
+        params["random_state"] = args.seed
+    if args.k is not None and method not in ("smote-tomek", "smote-enn"):
+        params[_K_PARAM[method]] = args.k
+    if args.neighbors is not None and method in ("smote", "borderline", "adasyn"):
+        params["neighbors"] = args.neighbors
+    if args.kind is not None:
+        params["kind"] = args.kind
+    if method == "smotenc":
+        return fastsmote.SMOTENC(categorical, **params)
+    if method in ("smote-tomek", "smote-enn"):
+        step = {"sampling_strategy": strategy, "random_state": args.seed}
+        if args.k is not None:
+            step["k_neighbors"] = args.k
+        if args.neighbors is not None:
+            step["neighbors"] = args.neighbors
+        return getattr(fastsmote, METHODS[method])(
+            random_state=args.seed, smote=fastsmote.SMOTE(**step)
+        )
+    return getattr(fastsmote, METHODS[method])(**params)
+
+
+# --------------------------------------------------------------------------- the command
+def run(args: argparse.Namespace) -> int:
+    """Run ``fastsmote resample``; return the exit code."""
+    return run_guarded(lambda: _resample(args))
+
+
+def _output_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    output = Path(args.output)
+    if args.no_record and args.record:
+        raise CommandError("--record and --no-record contradict each other")
+    record = None if args.no_record else Path(args.record or f"{args.output}.record.json")
+    return output, record
+
+
+def _check_new(paths: list[Path | None], overwrite: bool) -> None:
+    from ..io import OutputExistsError
+
+    for path in paths:
+        if path is not None and path.exists() and not overwrite:
+            raise OutputExistsError(f"output {str(path)!r} exists; pass --overwrite to replace it")
+
+
+def _resample(args: argparse.Namespace) -> int:
+    try:
+        from .. import io
+    except ImportError as error:
+        raise CommandError(
+            f"reading tables needs pyarrow and pandas ({error}); pip install 'fastsmote[io]'"
+        ) from None
+    from .. import config_context
+
+    output, record_path = _output_paths(args)
+    provenance = Path(args.provenance) if args.provenance else None
+    out_format = io.detect_format(output, args.output_format or _same_format(args, output))
+    if provenance is not None:
+        io.detect_format(provenance)
+        if args.method != "smote":
+            raise CommandError("--provenance is available for --method smote only")
+    _check_new([output, record_path, provenance], args.overwrite)
+    source = io.InputTable(args.input, args.format)
+    source.field(args.target)
+    if args.synthetic_column is not None and args.synthetic_column in source.columns:
+        raise CommandError(
+            f"--synthetic-column {args.synthetic_column!r} is already a column of the input"
+        )
+    categorical = _categorical(args, source)
+    if args.method not in _ANY_COLUMNS:
+        bad = io.non_numeric_columns(source.schema, (args.target,))
+        if bad:
+            raise io.NonNumericColumnsError(io._non_numeric_message(bad))
+    progress = progress_factory(args.quiet)
+    streamed = (
+        args.method == "smote"
+        and source.format == "parquet"
+        and not args.in_memory
+        and provenance is None
+    )
+    with config_context(working_memory=args.working_memory, n_threads=args.threads):
+        if streamed:
+            labels = (
+                source.read_labels(args.target)
+                if isinstance(args.sampling_strategy, dict)
+                else None
+            )
+            strategy = _match_classes(args.sampling_strategy, labels)
+            sampler = build_sampler(args, strategy, categorical)
+            with io.atomic_output(output, overwrite=args.overwrite) as tmp:
+                result = io.stream_smote(
+                    source,
+                    tmp,
+                    out_format,
+                    sampler,
+                    args.target,
+                    synthetic_column=args.synthetic_column,
+                    progress=progress,
+                )
+                record = _record(args, sampler, result, source, streamed=True)
+                _save_record(record, record_path, args.overwrite)
+        else:
+            bar = progress("reading", source.num_rows)
+            table = source.read()
+            bar.close()
+            labels = table.column(args.target).to_numpy()
+            strategy = _match_classes(args.sampling_strategy, labels)
+            sampler = build_sampler(args, strategy, categorical)
+            bar = progress("resampling", None)
+            table_out, result = io.resample_table(
+                table,
+                args.target,
+                sampler,
+                synthetic_column=args.synthetic_column,
+                with_provenance=provenance is not None,
+            )
+            bar.close()
+            with io.atomic_output(output, overwrite=args.overwrite) as tmp:
+                io.write_table(table_out, tmp, out_format, progress=progress)
+                if provenance is not None:
+                    with io.atomic_output(provenance, overwrite=args.overwrite) as ptmp:
+                        io.write_table(result.provenance, ptmp, io.detect_format(provenance))
+                record = _record(args, sampler, result, source, streamed=False)
+                _save_record(record, record_path, args.overwrite)
+    if not args.quiet:
+        added = sum(max(0, result.counts_after[c] - n) for c, n in result.counts_before.items())
+        print(
+            f"wrote {str(output)!r}: {result.rows_out:,} rows ({added:,} added) in "
+            f"{result.elapsed_seconds:.1f} s"
+            + ("" if record_path is None else f"; record: {str(record_path)!r}")
+        )
+    return EXIT_OK
+
+
+def _same_format(args: argparse.Namespace, output: Path) -> str | None:
+    """No extension on OUTPUT and no --output-format: use the input's format."""
+    if output.suffix:
+        return None
+    from ..io import detect_format
+
+    return detect_format(args.input, args.format)
+
+
+def _categorical(args: argparse.Namespace, source: Any) -> list[str] | None:
+    if args.categorical is not None and args.method != "smotenc":
+        raise CommandError("--categorical applies to --method smotenc only")
+    if args.method != "smotenc":
+        return None
+    from ..io import non_numeric_columns
+
+    if args.categorical is None:
+        found = non_numeric_columns(source.schema, (args.target,))
+        if not found:
+            raise CommandError(
+                "--method smotenc found no non-numeric column to treat as categorical; "
+                "name them with --categorical COL,COL"
+            )
+        return found
+    names = [c.strip() for c in args.categorical.split(",") if c.strip()]
+    for name in names:
+        source.field(name)
+    return names
+
+
+def _record(args, sampler, result, source, *, streamed: bool):
+    """The resampling record (None when the sampler cannot make one)."""
+    applied_to = f"{args.input} ({source.num_rows:,} rows) -> {args.output}"
+    if not streamed and hasattr(sampler, "record"):
+        return sampler.record(applied_to=applied_to)
+    from ..diagnostics import ResamplingRecord
+
+    return ResamplingRecord.build(
+        sampler,
+        counts_before=result.counts_before,
+        counts_after=result.counts_after,
+        elapsed_seconds=result.elapsed_seconds,
+        applied_to=applied_to,
+    )
+
+
+def _save_record(record: Any, path: Path | None, overwrite: bool) -> None:
+    """Write the record beside the output (inside the output's atomic block: a failure
+    here leaves no output either)."""
+    if path is None or record is None:
+        return
+    from ..io import atomic_output
+
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        text = record.to_markdown() if path.suffix.lower() == ".md" else record.to_json()
+        tmp.write_text(text, encoding="utf-8")
+
+
+__all__ = ["add_parser", "run", "EXIT_USAGE"]

@@ -1,0 +1,299 @@
+"""``fastsmote resample`` / ``diagnose`` and fastsmote.io: formats, streaming, failures."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+pd = pytest.importorskip("pandas")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from fastsmote import SMOTE, io  # noqa: E402
+from fastsmote.cli import main  # noqa: E402
+from fastsmote.cli._common import Progress  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _frame(n=1200, seed=0, labels=(0, 1, 2), shares=(0.85, 0.1, 0.05)):
+    rng = np.random.default_rng(seed)
+    y = rng.choice(np.asarray(labels), size=n, p=shares)
+    return pd.DataFrame(
+        {
+            "f32": rng.standard_normal(n).astype(np.float32),
+            "label": y,
+            "f64": rng.standard_normal(n),
+            "count": rng.integers(0, 50, n),
+        }
+    )
+
+
+@pytest.fixture
+def parquet_file(tmp_path):
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pandas(_frame(), preserve_index=False), path, row_group_size=250)
+    return path
+
+
+def _run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --------------------------------------------------------------------------- results
+def test_streamed_output_is_exactly_fit_resample(parquet_file, tmp_path, capsys):
+    frame = _frame()
+    X, y = frame.drop(columns=["label"]), frame["label"]
+    X_ref, y_ref = SMOTE(random_state=7, k_neighbors=3).fit_resample(X, y)
+
+    # the library entry point, with batches smaller than the row groups
+    source = io.InputTable(parquet_file)
+    out = tmp_path / "direct.parquet"
+    result = io.stream_smote(
+        source, out, "parquet", SMOTE(random_state=7, k_neighbors=3), "label", batch_rows=97
+    )
+    got = pq.read_table(out).to_pandas()
+    assert result.rows_out == len(got) == len(X_ref)
+    pd.testing.assert_frame_equal(got.drop(columns=["label"]), X_ref)
+    np.testing.assert_array_equal(got["label"].to_numpy(), y_ref.to_numpy())
+    assert result.counts_after == {0: 1020, 1: 1020, 2: 1020}
+
+    # the command: streamed and in-memory outputs are the same table
+    args = ["--target", "label", "--seed", "7", "--k", "3", "--synthetic-column", "is_syn", "-q"]
+    assert _run(capsys, "resample", parquet_file, tmp_path / "s.parquet", *args)[0] == 0
+    assert (
+        _run(capsys, "resample", parquet_file, tmp_path / "m.parquet", *args, "--in-memory")[0]
+        == 0
+    )
+    streamed = pq.read_table(tmp_path / "s.parquet")
+    assert streamed.equals(pq.read_table(tmp_path / "m.parquet"))
+    assert streamed.column_names == ["f32", "label", "f64", "count", "is_syn"]
+    assert [str(t) for t in streamed.schema.types] == [
+        "float",
+        "int64",
+        "double",
+        "double",
+        "bool",
+    ]
+    assert streamed.column("is_syn").to_numpy().sum() == len(X_ref) - len(X)
+    assert not streamed.column("is_syn").to_numpy()[: len(X)].any()
+
+
+def test_csv_round_trip_keeps_columns_labels_and_marks_synthetic_rows(tmp_path, capsys):
+    frame = _frame(labels=("fraud", "ok", "review"), shares=(0.05, 0.85, 0.1))
+    frame.to_csv(tmp_path / "in.csv", index=False)
+    code, out, _ = _run(
+        capsys,
+        "resample",
+        tmp_path / "in.csv",
+        tmp_path / "out.csv",
+        "--target",
+        "label",
+        "--synthetic-column",
+        "synthetic",
+    )
+    assert code == 0 and "rows" in out
+    got = pd.read_csv(tmp_path / "out.csv")
+    assert list(got.columns) == ["f32", "label", "f64", "count", "synthetic"]
+    n_max = frame["label"].value_counts().max()
+    assert got["label"].value_counts().to_dict() == {"ok": n_max, "fraud": n_max, "review": n_max}
+    assert got["synthetic"].dtype == bool and got["synthetic"].sum() == 3 * n_max - 1200
+    pd.testing.assert_frame_equal(
+        got.iloc[:1200, :4], frame.astype({"count": float, "f32": float}), atol=1e-6
+    )
+
+
+def test_parquet_round_trip_row_selection_keeps_dtypes_and_string_target(tmp_path, capsys):
+    frame = _frame(labels=("a", "b", "c"))
+    frame["note"] = "x"  # any column type for row-selecting methods
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "in.parquet")
+    code, _, _ = _run(
+        capsys,
+        "resample",
+        tmp_path / "in.parquet",
+        tmp_path / "out.parquet",
+        "--target",
+        "label",
+        "--method",
+        "random-under",
+        "--synthetic-column",
+        "syn",
+        "-q",
+    )
+    assert code == 0
+    got = pq.read_table(tmp_path / "out.parquet")
+    want = pq.read_table(tmp_path / "in.parquet").schema
+    assert got.schema.names == [*want.names, "syn"]
+    assert got.schema.types[:-1] == want.types
+    assert not got.column("syn").to_numpy().any()
+    assert len(set(pd.Series(got.column("label").to_pylist()).value_counts())) == 1
+
+
+def test_record_provenance_and_overwrite(parquet_file, tmp_path, capsys):
+    out = tmp_path / "out.parquet"
+    assert _run(capsys, "resample", parquet_file, out, "--target", "label", "-q")[0] == 0
+    record = json.loads((tmp_path / "out.parquet.record.json").read_text())
+    assert record["method"] == "SMOTE" and record["n_synthetic"] == 3060 - 1200
+    assert record["class_counts_after"] == [[0, 1020], [1, 1020], [2, 1020]]
+
+    code, _, err = _run(capsys, "resample", parquet_file, out, "--target", "label", "-q")
+    assert code == 9 and err.startswith("fastsmote: error: output") and "--overwrite" in err
+    before = out.stat().st_mtime_ns
+
+    md, prov = tmp_path / "rec.md", tmp_path / "prov.csv"
+    args = ["--target", "label", "--overwrite", "--record", md, "--provenance", prov, "-q"]
+    assert _run(capsys, "resample", parquet_file, out, *args)[0] == 0
+    assert out.stat().st_mtime_ns >= before and "# Resampling record: SMOTE" in md.read_text()
+    origin = pd.read_csv(prov)
+    assert list(origin.columns) == ["row", "label", "base", "neighbor", "gap"]
+    assert origin["row"].tolist() == list(range(1200, 3060))
+
+    assert (
+        _run(
+            capsys,
+            "resample",
+            parquet_file,
+            tmp_path / "n.parquet",
+            "--target",
+            "label",
+            "--no-record",
+            "-q",
+        )[0]
+        == 0
+    )
+    assert not (tmp_path / "n.parquet.record.json").exists()
+    assert not [p for p in os.listdir(tmp_path) if "fastsmote-tmp" in p]
+
+
+# --------------------------------------------------------------------------- failures
+def _write(tmp_path, frame, name="bad.parquet"):
+    path = tmp_path / name
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    return path
+
+
+def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, capsys):
+    out = tmp_path / "out.parquet"
+    (tmp_path / "corrupt.parquet").write_bytes(b"PAR1 not really")
+    nan = _frame()
+    nan.loc[700, "f64"] = np.nan
+    text = _frame()
+    text["city"] = "Lyon"
+    tiny = _frame()
+    tiny.loc[:, "label"] = 0
+    tiny.loc[:2, "label"] = 1
+    cases = [
+        (3, "input file not found", [tmp_path / "missing.parquet", out, "--target", "label"]),
+        (4, "cannot read", [tmp_path / "corrupt.parquet", out, "--target", "label"]),
+        (5, "column 'y' not found", [parquet_file, out, "--target", "y"]),
+        (6, "'city'", [_write(tmp_path, text), out, "--target", "label"]),
+        (7, "row 700", [_write(tmp_path, nan, "nan.parquet"), out, "--target", "label"]),
+        (7, "row 700", [tmp_path / "nan.parquet", out, "--target", "label", "--in-memory"]),
+        (
+            8,
+            "k_neighbors <= 2",
+            [_write(tmp_path, tiny, "tiny.parquet"), out, "--target", "label"],
+        ),
+        (
+            8,
+            "n_neighbors <= 2",
+            [tmp_path / "tiny.parquet", out, "--target", "label", "--method", "adasyn"],
+        ),
+        (
+            2,
+            "not in the target",
+            [parquet_file, out, "--target", "label", "--sampling-strategy", '{"7": 5000}'],
+        ),
+        (
+            2,
+            "--neighbors",
+            [parquet_file, out, "--target", "label", "--method", "tomek", "--neighbors", "exact"],
+        ),
+        (2, "from its extension", [parquet_file, tmp_path / "out.xlsx", "--target", "label"]),
+    ]
+    for code, words, argv in cases:
+        got, _, err = _run(capsys, "resample", *argv)
+        assert (got, words) == (code, words) and words in err, (argv, err)
+        assert err.startswith("fastsmote: error: ") and err.count("\n") == 1, err
+        assert "Traceback" not in err
+    assert not out.exists() and not [p for p in os.listdir(tmp_path) if "fastsmote-tmp" in p]
+
+    with pytest.raises(SystemExit) as exc:
+        main(["resample", str(parquet_file), str(out), "--target", "label", "--k", "0"])
+    assert exc.value.code == 2
+
+
+def _hooked_run(tmp_path, parquet_file):
+    flag = tmp_path / "first-write"
+    env = {**os.environ, io.TEST_HOOK_ENV: str(flag), "PYTHONPATH": str(ROOT)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "fastsmote.cli",
+        "resample",
+        str(parquet_file),
+        str(tmp_path / "out.parquet"),
+        "--target",
+        "label",
+        "-q",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not flag.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    temps = [p for p in os.listdir(tmp_path) if ".out.parquet.fastsmote-tmp-" in p]
+    assert len(temps) == 1 and not (tmp_path / "out.parquet").exists()
+    return proc
+
+
+def test_killed_or_terminated_mid_write_leaves_no_output(parquet_file, tmp_path):
+    killed, terminated = tmp_path / "k", tmp_path / "t"
+    killed.mkdir()
+    terminated.mkdir()
+    a = _hooked_run(killed, parquet_file)
+    b = _hooked_run(terminated, parquet_file)
+    a.send_signal(signal.SIGKILL)
+    b.send_signal(signal.SIGTERM)
+    assert a.wait(60) == -signal.SIGKILL
+    assert b.wait(60) == 143 and "terminated" in b.stderr.read()
+    assert not (killed / "out.parquet").exists()  # only the hidden temporary file is left
+    assert sorted(os.listdir(terminated)) == ["first-write"]
+
+
+# --------------------------------------------------------------------------- diagnose
+def test_diagnose_text_and_json(parquet_file, capsys):
+    code, out, _ = _run(capsys, "diagnose", parquet_file, "--target", "label", "--k", "3")
+    assert code == 0 and "Overlap score" in out
+    code, out, _ = _run(capsys, "diagnose", parquet_file, "--target", "label", "--json")
+    assert code == 0 and isinstance(json.loads(out), dict)
+    code, _, err = _run(capsys, "diagnose", parquet_file, "--target", "nope")
+    assert code == 5 and "not found" in err
+
+
+def test_progress_shows_only_when_enabled():
+    class Stream:
+        text = ""
+
+        def write(self, s):
+            self.text += s
+
+        def flush(self):
+            pass
+
+    shown, hidden = Stream(), Stream()
+    bar = Progress("copying", 10, True, stream=shown, delay=0)
+    bar._last = -1.0
+    bar.update(4)
+    bar.close()
+    Progress("copying", 10, False, stream=hidden, delay=0).update(4)
+    assert "copying: 4/10 rows (40%)" in shown.text and shown.text.endswith("\n")
+    assert hidden.text == ""
