@@ -1,0 +1,264 @@
+"""fastsmote.pipeline: samplers run only in fit; per-row fit parameters follow the rows."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+from sklearn.preprocessing import StandardScaler
+
+import fastsmote as fs
+from fastsmote.pipeline import Pipeline, make_pipeline
+
+
+class SpySampler(BaseEstimator):
+    """Wraps a sampler; records the number of rows of every fit_resample call."""
+
+    calls: list = []  # shared across clones on purpose: clones are what pipelines run
+
+    def __init__(self, sampler=None):
+        self.sampler = sampler
+
+    def fit_resample(self, X, y):
+        SpySampler.calls.append(len(y))
+        self.sampler_ = clone(self.sampler)
+        return self.sampler_.fit_resample(X, y)
+
+    def row_origins(self, X, y):
+        return self.sampler_.row_origins(X, y)
+
+
+class SpyClassifier(ClassifierMixin, BaseEstimator):
+    """Records what fit received; predicts the majority class."""
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        self.X_, self.y_ = np.asarray(X), np.asarray(y)
+        self.sample_weight_, self.groups_ = sample_weight, groups
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def predict_proba(self, X):
+        return np.tile([1.0, 0.0], (len(X), 1))
+
+
+@pytest.fixture
+def data():
+    X, y = make_classification(
+        n_samples=600, n_features=6, weights=[0.9], random_state=0, n_informative=4
+    )
+    return X, y
+
+
+@pytest.fixture(autouse=True)
+def _reset_spy():
+    SpySampler.calls = []
+    yield
+    sklearn.set_config(enable_metadata_routing=False)
+
+
+def test_samplers_never_run_at_predict_or_score(data):
+    X, y = data
+    model = make_pipeline(
+        StandardScaler(), SpySampler(fs.SMOTE(random_state=0)), LogisticRegression()
+    )
+    model.fit(X, y)
+    assert SpySampler.calls == [len(y)]
+    model.predict(X)
+    model.predict_proba(X)
+    model.predict_log_proba(X)
+    model.decision_function(X)
+    model.score(X, y)
+    model[:-1].transform(X)
+    assert SpySampler.calls == [len(y)]
+
+
+def test_cross_validation_and_grid_search_resample_training_parts_only(data):
+    X, y = data
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    train_sizes = sorted(len(train) for train, _ in cv.split(X, y))
+    model = make_pipeline(SpySampler(fs.SMOTE(random_state=0)), LogisticRegression())
+    cross_validate(model, X, y, cv=cv, scoring=["average_precision", "roc_auc"])
+    assert sorted(SpySampler.calls) == train_sizes
+    SpySampler.calls = []
+    search = GridSearchCV(
+        model, {"logisticregression__C": [0.1, 1.0]}, cv=cv, scoring="average_precision"
+    )
+    search.fit(X, y)
+    # 2 candidates x 5 folds on training parts, then one refit on all rows.
+    assert sorted(SpySampler.calls) == sorted(train_sizes * 2 + [len(y)])
+
+
+def test_grid_search_over_sampler_parameters(data):
+    X, y = data
+    model = make_pipeline(fs.SMOTE(random_state=0), LogisticRegression())
+    search = GridSearchCV(model, {"smote__k_neighbors": [3, 5]}, cv=3).fit(X, y)
+    assert search.best_estimator_.named_steps["smote"].k_neighbors in (3, 5)
+
+
+def test_fit_is_resampled_fit(data):
+    X, y = data
+    model = make_pipeline(StandardScaler(), fs.SMOTE(random_state=0), LogisticRegression())
+    model.fit(X, y)
+    Xs = StandardScaler().fit_transform(X)
+    X_res, y_res = fs.SMOTE(random_state=0).fit_resample(Xs, y)
+    reference = LogisticRegression().fit(X_res, y_res)
+    np.testing.assert_array_equal(model[-1].coef_, reference.coef_)
+    majority = int(np.bincount(y).max())
+    assert model.named_steps["smote"].record().counts_after() == {0: majority, 1: majority}
+
+
+def _expected_smote_weights(sampler, X, y, w):
+    prov = sampler.provenance(X, y)
+    synthetic = w[prov.base] + prov.gap * (w[prov.neighbor] - w[prov.base])
+    return np.concatenate([w, synthetic])
+
+
+def test_sample_weight_follows_smote_rows_by_the_documented_rule(data):
+    X, y = data
+    w = np.random.default_rng(1).uniform(0.5, 3.0, len(y))
+    groups = np.arange(len(y)) % 7
+    model = Pipeline([("smote", fs.SMOTE(random_state=0)), ("clf", SpyClassifier())])
+    model.fit(X, y, clf__sample_weight=w, clf__groups=groups)
+    sampler = model.named_steps["smote"]
+    expected = _expected_smote_weights(sampler, X, y, w)
+    np.testing.assert_allclose(model[-1].sample_weight_, expected, rtol=0, atol=1e-15)
+    prov = sampler.provenance(X, y)
+    assert np.all(model[-1].sample_weight_[len(y) :] >= np.minimum(w[prov.base], w[prov.neighbor]))
+    # integers take the base row's value
+    np.testing.assert_array_equal(model[-1].groups_, np.concatenate([groups, groups[prov.base]]))
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        fs.RandomUnderSampler(random_state=0),
+        fs.RandomOverSampler(random_state=0),
+        fs.TomekLinks(),
+        fs.EditedNearestNeighbours(),
+    ],
+    ids=lambda s: type(s).__name__,
+)
+def test_sample_weight_of_selecting_samplers_is_taken_with_the_rows(sampler, data):
+    X, y = data
+    w = np.random.default_rng(2).uniform(0.5, 3.0, len(y))
+    model = Pipeline([("s", sampler), ("clf", SpyClassifier())]).fit(X, y, clf__sample_weight=w)
+    np.testing.assert_array_equal(model[-1].sample_weight_, w[model[0].sample_indices_])
+
+
+def test_sample_weight_through_two_samplers_and_a_combination(data):
+    X, y = data
+    w = np.random.default_rng(3).uniform(0.5, 3.0, len(y))
+    model = Pipeline(
+        [
+            ("under", fs.RandomUnderSampler(sampling_strategy=0.3, random_state=0)),
+            ("smotetomek", fs.SMOTETomek(random_state=0)),
+            ("clf", SpyClassifier()),
+        ]
+    ).fit(X, y, clf__sample_weight=w)
+    kept = model[0].sample_indices_
+    X1, y1, w1 = X[kept], y[kept], w[kept]
+    combo = model[1]
+    w2 = _expected_smote_weights(combo.smote_, X1, y1, w1)[combo.tomek_.sample_indices_]
+    np.testing.assert_allclose(model[-1].sample_weight_, w2, rtol=0, atol=1e-15)
+
+
+def test_weighted_pipeline_matches_manual_weighted_fit(data):
+    X, y = data
+    w = np.random.default_rng(4).uniform(0.5, 3.0, len(y))
+    model = make_pipeline(fs.SMOTE(random_state=0), LogisticRegression())
+    model.fit(X, y, logisticregression__sample_weight=w)
+    sampler = fs.SMOTE(random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    w_res = sampler.row_origins(X, y).take(w)
+    reference = LogisticRegression().fit(X_res, y_res, sample_weight=w_res)
+    np.testing.assert_allclose(model[-1].coef_, reference.coef_)
+
+
+def test_metadata_routing_gives_the_same_weights(data):
+    X, y = data
+    w = np.random.default_rng(5).uniform(0.5, 3.0, len(y))
+    legacy = make_pipeline(StandardScaler(), fs.SMOTE(random_state=0), LogisticRegression())
+    legacy.fit(X, y, logisticregression__sample_weight=w)
+    sklearn.set_config(enable_metadata_routing=True)
+    routed = make_pipeline(
+        StandardScaler().set_fit_request(sample_weight=False),
+        fs.SMOTE(random_state=0),
+        LogisticRegression().set_fit_request(sample_weight=True),
+    )
+    routed.fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(routed[-1].coef_, legacy[-1].coef_)
+
+
+def test_a_sampler_that_cannot_say_where_rows_come_from_is_an_error(data):
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+
+    X, y = data
+    model = Pipeline([("smote", ImbSMOTE(random_state=0)), ("clf", SpyClassifier())])
+    with pytest.raises(ValueError, match="clf__sample_weight.*'smote'"):
+        model.fit(X, y, clf__sample_weight=np.ones(len(y)))
+    model.fit(X, y)  # without per-row parameters it is fine
+
+
+def test_fit_transform_and_fit_predict_keep_one_row_per_input_row(data):
+    X, y = data
+    transformer = make_pipeline(fs.SMOTE(random_state=0), StandardScaler())
+    Xt = transformer.fit_transform(X, y)
+    assert Xt.shape == X.shape
+    np.testing.assert_array_equal(Xt, transformer.transform(X))
+    model = make_pipeline(fs.SMOTE(random_state=0), LogisticRegression())
+    np.testing.assert_array_equal(model.fit_predict(X, y), model.predict(X))
+
+
+def test_pipeline_ending_in_a_sampler_is_a_sampler(data):
+    X, y = data
+    scaler_then_smote = make_pipeline(StandardScaler(), fs.SMOTE(random_state=0))
+    X_res, y_res = scaler_then_smote.fit_resample(X, y)
+    X_ref, y_ref = fs.SMOTE(random_state=0).fit_resample(StandardScaler().fit_transform(X), y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    assert scaler_then_smote.transform(X).shape == X.shape  # the sampler is skipped
+
+
+def test_clone_params_set_output_and_memory(data, tmp_path):
+    X, y = data
+    model = make_pipeline(StandardScaler(), fs.SMOTE(random_state=0), LogisticRegression())
+    copy = clone(model)
+    assert copy.get_params()["smote__random_state"] == 0
+    copy.set_params(smote__k_neighbors=3)
+    assert copy.named_steps["smote"].k_neighbors == 3
+    pd = pytest.importorskip("pandas")
+    model.set_output(transform="pandas").fit(X, y)
+    assert isinstance(model[:-1].transform(X), pd.DataFrame)
+    cached = make_pipeline(
+        StandardScaler(), fs.SMOTE(random_state=0), LogisticRegression(), memory=str(tmp_path)
+    )
+    np.testing.assert_allclose(cached.fit(X, y)[-1].coef_, model[-1].coef_)
+    np.testing.assert_allclose(clone(cached).fit(X, y)[-1].coef_, model[-1].coef_)
+
+
+def test_bad_steps_are_clear_errors(data):
+    X, y = data
+
+    class SamplerTransformer(SpySampler):
+        def transform(self, X):
+            return X
+
+    with pytest.raises(TypeError, match="both fit_resample and transform"):
+        Pipeline([("s", SamplerTransformer()), ("clf", LogisticRegression())]).fit(X, y)
+    with pytest.raises(TypeError, match="transformers .* or samplers"):
+        Pipeline([("lr", LogisticRegression()), ("clf", LogisticRegression())]).fit(X, y)
+    with pytest.raises(ValueError, match="does not accept the"):
+        make_pipeline(fs.SMOTE(), LogisticRegression()).fit(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_importing_the_pipeline_imports_no_imbalanced_learn():
+    code = "import sys, fastsmote.pipeline; assert 'imblearn' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
