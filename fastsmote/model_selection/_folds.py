@@ -1,0 +1,326 @@
+"""Per-fold resampling for code that does not use scikit-learn estimators.
+
+:func:`resampled_splits` splits first and resamples only each training part, so
+XGBoost, LightGBM or PyTorch loops get the guarantee a :class:`fastsmote.pipeline.Pipeline`
+gives scikit-learn estimators. :func:`cross_validate_resampled` is the
+``cross_validate`` of that loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import StratifiedKFold, check_cv
+from sklearn.utils import _safe_indexing
+
+from .._random import key_from_random_state, stream_key
+from ..diagnostics._record import ResamplingRecord
+from ..pipeline import _origins
+
+
+def fold_seed(random_state: Any, fold: int) -> int:
+    """The seed of fold ``fold`` (0-based) derived from one ``random_state``.
+
+    A 32-bit integer (valid for any library's ``random_state``), independent across
+    folds, the same for the same ``random_state`` and fold whatever else changes.
+
+    Parameters
+    ----------
+    random_state : None, int, RandomState or Generator
+        Turned into a 64-bit key first (a RandomState/Generator is drawn from once).
+    fold : int
+
+    Returns
+    -------
+    int
+    """
+    return _seed(key_from_random_state(random_state), fold)
+
+
+def _seed(key: np.uint64, stream: int) -> int:
+    return int(np.uint64(stream_key(key, stream)) >> np.uint64(32))
+
+
+@dataclasses.dataclass
+class ResampledFold:
+    """One split: the resampled training part, the untouched validation part, a record.
+
+    Attributes
+    ----------
+    fold, n_folds : int
+        0-based fold number and number of folds.
+    X_train, y_train : resampled training part (the sampler's output containers).
+    X_valid, y_valid : validation part, rows of the input, never resampled.
+    train_index, valid_index : ndarray of int
+        Input row numbers of the training and validation parts.
+    sample_weight_train : ndarray or None
+        ``sample_weight`` of the training part, resampled with its rows (see
+        :meth:`fastsmote.base.RowOrigins.take`).
+    sample_weight_valid : ndarray or None
+    seed : int or None
+        ``random_state`` given to this fold's sampler.
+    sampler : fitted sampler or None
+    record : ResamplingRecord or None
+        What was done to this fold's training part.
+    """
+
+    fold: int
+    n_folds: int
+    X_train: Any
+    y_train: Any
+    X_valid: Any
+    y_valid: Any
+    train_index: np.ndarray
+    valid_index: np.ndarray
+    sample_weight_train: np.ndarray | None
+    sample_weight_valid: np.ndarray | None
+    seed: int | None
+    sampler: Any
+    record: ResamplingRecord | None
+    _train_raw: tuple = dataclasses.field(default=(), repr=False)
+
+    def row_origins(self):
+        """:class:`~fastsmote.base.RowOrigins` of the resampled training rows, in
+        **input** row numbers (so they can be compared with ``valid_index``)."""
+        X_raw, y_raw = self._train_raw
+        n_out = len(self.y_train)
+        if self.sampler is None:
+            from ..base import RowOrigins
+
+            return RowOrigins.copies(self.train_index, n_out)
+        origins = _origins(self.sampler, X_raw, y_raw, n_out)
+        if origins is None:
+            raise ValueError(
+                f"{type(self.sampler).__name__} does not say where its rows come from"
+            )
+        partner = np.where(origins.partner >= 0, self.train_index[origins.partner], -1)
+        return type(origins)(
+            self.train_index[origins.source], partner, origins.gap, origins.n_samples_in
+        )
+
+
+#: Stream of the key that seeds the fold assignment (folds use streams 0, 1, ...).
+_SPLIT_STREAM = 1_000_000
+
+
+def _splitter(cv: Any, y: Any, key: np.uint64):
+    if isinstance(cv, numbers.Integral):
+        # Shuffled, stratified folds seeded from the key (sklearn's int cv is unshuffled).
+        return StratifiedKFold(int(cv), shuffle=True, random_state=_seed(key, _SPLIT_STREAM))
+    return check_cv(cv, y, classifier=True)
+
+
+def resampled_splits(
+    X: Any,
+    y: Any,
+    sampler: Any,
+    cv: Any = 5,
+    *,
+    groups: Any = None,
+    sample_weight: Any = None,
+    random_state: Any = None,
+) -> Iterator[ResampledFold]:
+    """Split, then resample only the training part of each fold.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    sampler : sampler or None
+        Anything with ``fit_resample``; cloned per fold, its ``random_state`` (if it has
+        one) set to :func:`fold_seed` ``(random_state, fold)``. None: no resampling.
+    cv : int, splitter or iterable of (train, valid), default=5
+        An int means ``StratifiedKFold(cv, shuffle=True)`` seeded from ``random_state``.
+    groups : array-like, optional
+        For group splitters.
+    sample_weight : array-like of shape (n_samples,), optional
+        Split with the rows; the training part's weights are resampled with its rows.
+    random_state : None, int, RandomState or Generator
+        One seed for the folds and every fold's sampler.
+
+    Yields
+    ------
+    ResampledFold
+    """
+    key = key_from_random_state(random_state)  # drawn once: every fold's seed is recorded
+    splitter = _splitter(cv, y, key)
+    splits = list(splitter.split(X, y, groups))
+    weights = None if sample_weight is None else np.asarray(sample_weight)
+    for fold, (train, valid) in enumerate(splits):
+        train, valid = np.asarray(train), np.asarray(valid)
+        X_tr, y_tr = _safe_indexing(X, train), _safe_indexing(y, train)
+        X_va, y_va = _safe_indexing(X, valid), _safe_indexing(y, valid)
+        w_tr = None if weights is None else weights[train]
+        w_va = None if weights is None else weights[valid]
+        fitted, record, seed = None, None, None
+        X_res, y_res = X_tr, y_tr
+        if sampler is not None:
+            fitted = clone(sampler)
+            if "random_state" in fitted.get_params():
+                seed = _seed(key, fold)
+                fitted.set_params(random_state=seed)
+            where = f"fold {fold + 1} of {len(splits)}, training part ({train.size} rows)"
+            started = time.perf_counter()
+            X_res, y_res = fitted.fit_resample(X_tr, y_tr)
+            record = _record_of(fitted, y_tr, y_res, time.perf_counter() - started, where)
+            if w_tr is not None:
+                origins = _origins(fitted, X_tr, y_tr, len(y_res))
+                if origins is None:
+                    raise ValueError(
+                        f"cannot resample sample_weight through {type(fitted).__name__}: it "
+                        "does not say where its rows come from; use a fastsmote sampler."
+                    )
+                w_tr = origins.take(w_tr)
+        yield ResampledFold(
+            fold,
+            len(splits),
+            X_res,
+            y_res,
+            X_va,
+            y_va,
+            train,
+            valid,
+            w_tr,
+            w_va,
+            seed,
+            fitted,
+            record,
+            (X_tr, y_tr),
+        )
+
+
+def _record_of(sampler, y_before, y_after, seconds: float, where: str) -> ResamplingRecord:
+    if hasattr(sampler, "record"):
+        return sampler.record(applied_to=where)
+    count = lambda y: dict(zip(*np.unique(np.asarray(y), return_counts=True), strict=True))  # noqa: E731
+    return ResamplingRecord.build(
+        sampler,
+        counts_before=count(y_before),
+        counts_after=count(y_after),
+        elapsed_seconds=seconds,
+        applied_to=where,
+    )
+
+
+@dataclasses.dataclass
+class ResampledCVResult:
+    """Scores of :func:`cross_validate_resampled`.
+
+    Attributes
+    ----------
+    scores : dict
+        ``{scorer name: ndarray of per-fold scores on the untouched validation parts}``.
+    fit_time, score_time : ndarray
+        Seconds per fold (fit time includes resampling).
+    records : list of ResamplingRecord or None
+    estimators : list or None
+        Fitted estimators, when ``return_estimator=True``.
+    """
+
+    scores: dict
+    fit_time: np.ndarray
+    score_time: np.ndarray
+    records: list
+    estimators: list | None
+
+    @property
+    def mean(self) -> dict:
+        """``{scorer name: mean over folds}``."""
+        return {name: float(np.mean(v)) for name, v in self.scores.items()}
+
+    @property
+    def std(self) -> dict:
+        """``{scorer name: standard deviation over folds}``."""
+        return {name: float(np.std(v)) for name, v in self.scores.items()}
+
+    def to_frame(self):
+        """Per-fold table (pandas), one row per fold plus ``mean`` and ``std`` rows."""
+        import pandas as pd
+
+        table = pd.DataFrame(self.scores)
+        table["fit_time"], table["score_time"] = self.fit_time, self.score_time
+        summary = pd.DataFrame([table.mean(), table.std(ddof=0)], index=["mean", "std"])
+        return pd.concat([table, summary])
+
+
+def cross_validate_resampled(
+    estimator: Any,
+    X: Any,
+    y: Any,
+    *,
+    sampler: Any = None,
+    cv: Any = 5,
+    scoring: Any = None,
+    groups: Any = None,
+    sample_weight: Any = None,
+    random_state: Any = None,
+    return_estimator: bool = False,
+) -> ResampledCVResult:
+    """Cross-validate ``estimator`` with resampling inside each training fold only.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Cloned per fold and fitted on the resampled training part (with the resampled
+        ``sample_weight`` when given).
+    X, y, sampler, cv, groups, sample_weight, random_state :
+        As for :func:`resampled_splits`.
+    scoring : str, callable, list, dict or None
+        As for :func:`sklearn.model_selection.cross_validate`; scored on the untouched
+        validation parts (weighted by their ``sample_weight`` when given and the scorer
+        accepts it).
+    return_estimator : bool, default=False
+
+    Returns
+    -------
+    ResampledCVResult
+    """
+    scorer = check_scoring(estimator, scoring=scoring)
+    scores: dict[str, list] = {}
+    fit_times, score_times, records, estimators = [], [], [], []
+    for fold in resampled_splits(
+        X,
+        y,
+        sampler,
+        cv,
+        groups=groups,
+        sample_weight=sample_weight,
+        random_state=random_state,
+    ):
+        model = clone(estimator)
+        started = time.perf_counter()
+        fit_params = (
+            {} if fold.sample_weight_train is None else {"sample_weight": fold.sample_weight_train}
+        )
+        model.fit(fold.X_train, fold.y_train, **fit_params)
+        if fold.record is not None:
+            fit_times.append(time.perf_counter() - started + fold.record.elapsed_seconds)
+        else:
+            fit_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        score_params = (
+            {} if fold.sample_weight_valid is None else {"sample_weight": fold.sample_weight_valid}
+        )
+        result = scorer(model, fold.X_valid, fold.y_valid, **score_params)
+        score_times.append(time.perf_counter() - started)
+        if not isinstance(result, dict):
+            result = {"score" if scoring is None or callable(scoring) else scoring: result}
+        for name, value in result.items():
+            scores.setdefault(name, []).append(float(value))
+        records.append(fold.record)
+        if return_estimator:
+            estimators.append(model)
+    return ResampledCVResult(
+        {name: np.asarray(v) for name, v in scores.items()},
+        np.asarray(fit_times),
+        np.asarray(score_times),
+        records,
+        estimators if return_estimator else None,
+    )
