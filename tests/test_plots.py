@@ -40,7 +40,7 @@ def test_plot_precision_recall_marks_capacity(scored, tmp_path):
     y, p = scored
     ax = plot_precision_recall(y, p, capacity=100)
     assert ax.get_xlabel() == "recall"
-    assert any("capacity 100 alerts" in t.get_text() for t in ax.texts)
+    assert any("capacity 100 (100 alerts)" in t.get_text() for t in ax.texts)
     saved(ax, tmp_path / "pr.png")
 
 

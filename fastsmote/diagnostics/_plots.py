@@ -68,14 +68,16 @@ def plot_precision_recall(
         point = threshold_for_capacity(
             y_true, scores, capacity=capacity, batch_size=batch_size, pos_label=pos_label
         )
+        what = f"{capacity} alerts per {batch_size} rows" if batch_size else f"{capacity}"
         ax.plot(point.recall, point.precision, "o", color="C3", ms=8)
         ax.annotate(
-            f"capacity {point.max_alerts} alerts\nthreshold {point.threshold:.3g}\n"
-            f"precision {point.precision:.2f}, recall {point.recall:.2f}",
+            f"capacity {what} ({point.max_alerts} alerts)\nthreshold {point.threshold:.3g}: "
+            f"{point.alerts} alerts\nprecision {point.precision:.2f}, recall {point.recall:.2f}",
             (point.recall, point.precision),
-            xytext=(10, 10),
+            xytext=(15, -45),
             textcoords="offset points",
             fontsize=8,
+            arrowprops={"arrowstyle": "-", "color": "C3"},
         )
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
