@@ -349,6 +349,30 @@ def test_explicit_priors_and_from_fitted():
     np.testing.assert_allclose(explicit.predict_proba(X_test), expected)
 
 
+def test_multiclass_pipeline_with_dict_priors():
+    X, y = make_classification(
+        n_samples=3000,
+        n_classes=3,
+        n_informative=4,
+        weights=[0.8, 0.15, 0.05],
+        random_state=0,
+    )
+    labels = np.array(["a", "b", "c"])[y]
+    model = PriorCorrectedClassifier(
+        smote_pipeline(), true_prior={"a": 0.9, "b": 0.08, "c": 0.02}
+    ).fit(X, labels)
+    np.testing.assert_allclose(model.train_prior_, [1 / 3, 1 / 3, 1 / 3])
+    np.testing.assert_allclose(model.true_prior_, [0.9, 0.08, 0.02])
+    expected = prior_correction(
+        model.estimator_.predict_proba(X),
+        train_prior=[1 / 3, 1 / 3, 1 / 3],
+        true_prior=[0.9, 0.08, 0.02],
+    )
+    np.testing.assert_allclose(model.predict_proba(X), expected)
+    np.testing.assert_array_equal(model.classes_, ["a", "b", "c"])
+    np.testing.assert_array_equal(model.predict(X), model.classes_[expected.argmax(axis=1)])
+
+
 def test_bad_estimators():
     X_train, _, y_train, _ = imbalanced(n=500)
     with pytest.raises(TypeError, match="has no predict_proba"):

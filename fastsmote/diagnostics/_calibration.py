@@ -151,6 +151,19 @@ def brier_score(y_true: Any, proba: Any, *, pos_label: Any = None) -> float:
 
     A thin wrapper of :func:`sklearn.metrics.brier_score_loss` with this module's input
     checks (binary labels, finite probabilities, 1-D or ``(n, 2)`` input).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels.
+    proba : array-like of shape (n_samples,) or (n_samples, 2)
+        Probability of the positive class (or ``predict_proba`` output).
+    pos_label : label, optional
+        The positive class; by default the greater of the two labels.
+
+    Returns
+    -------
+    float
     """
     positive, p = _positive_proba(y_true, proba, pos_label)
     return float(brier_score_loss(positive, p, pos_label=True))
