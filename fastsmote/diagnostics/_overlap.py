@@ -1,0 +1,549 @@
+"""Class-overlap diagnostics: how safe is it to over-sample each class?
+
+For every analysed class, each of its rows is classified by the classes of its
+``n_neighbors`` nearest rows among *all* rows (itself excluded by position), with the
+typology of Napierala & Stefanowski (2016), and a sample of the rows SMOTE would create
+is checked for landing in other-class neighbourhoods. Neighbours come from fastsmote's
+own search (exact kernels, or pynndescent by the same ``"auto"`` rule as the samplers).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._config import get_config
+from .._kernels.knn import knn_blocked
+from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
+from .._numba import numba_threads
+from .._random import key_from_random_state, stream_key
+from .._validation import Target, check_features, check_finite, check_target
+from ..neighbors import (
+    BACKENDS,
+    approx_kneighbors,
+    exact_kneighbors_of,
+    resolve_backend,
+)
+from ..neighbors._exact import QUERY_BLOCK, ref_block_size
+
+#: Typology categories, from most to least surrounded by the row's own class.
+CATEGORIES = ("safe", "borderline", "rare", "outlier")
+#: Same-class share of the neighbours from which a row is "safe" / "borderline"
+#: (as tenths, so the comparison is exact integer arithmetic): with 5 neighbours,
+#: 5-4 same-class rows are safe, 3-2 borderline, 1 rare, 0 outlier.
+SAFE_TENTHS, BORDERLINE_TENTHS = 7, 3
+#: Neighbours of each synthetic row SMOTE would create, as in its default.
+SMOTE_K = 5
+#: Classes with fewer rows than this get an explicit "uncertain" warning.
+SMALL_CLASS = 30
+
+
+# --------------------------------------------------------------------------- result
+@dataclass
+class OverlapReport:
+    """Result of :func:`overlap_report`.
+
+    Attributes
+    ----------
+    classes : list
+        Analysed class labels (Python natives), sorted.
+    n_rows : dict
+        ``{class: rows}`` of the analysed classes.
+    n_analysed : dict
+        ``{class: rows typed}``: all of them, or a uniform sample of ``max_rows``.
+    counts : dict
+        ``{class: {"safe": int, "borderline": int, "rare": int, "outlier": int}}`` over
+        the analysed rows.
+    typology : dict
+        The same as shares of the analysed rows (floats summing to 1).
+    overlap : dict
+        ``{class: mean share of other-class rows among a row's neighbours}``.
+    overlap_score : float
+        The mean of ``overlap`` over the analysed classes weighted by their rows: 0 when
+        every row has only same-class neighbours, 1 when none has any.
+    smote : dict
+        ``{class: dict or None}``: for classes SMOTE's default ``sampling_strategy``
+        over-samples, ``n_synthetic`` (rows SMOTE would add), ``n_simulated`` (how many
+        of them were generated and checked), ``share`` (estimated share landing in an
+        other-class-dominated neighbourhood), ``ci95`` (95% Wilson interval of that
+        share), ``estimated_rows`` (``share * n_synthetic``, rounded) and
+        ``k_neighbors`` (SMOTE's neighbours used). None for classes it leaves alone.
+    recommendation : dict
+        ``{class: plain-language advice}`` quoting the numbers above.
+    class_counts : dict
+        ``{class: rows}`` of every class in ``y``.
+    n_samples, n_features, n_neighbors : int
+    neighbors_backend : dict
+        ``{class: "exact" | "approx"}``: the search used for each analysed class.
+    """
+
+    classes: list
+    n_rows: dict
+    n_analysed: dict
+    counts: dict
+    typology: dict
+    overlap: dict
+    overlap_score: float
+    smote: dict
+    recommendation: dict
+    class_counts: dict
+    n_samples: int
+    n_features: int
+    n_neighbors: int
+    neighbors_backend: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """A JSON-serialisable dict (labels and numbers as Python natives).
+
+        Per-class results are a list of records (``"label"`` first), so labels of any
+        type survive a JSON round trip unchanged.
+        """
+        return {
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "n_neighbors": self.n_neighbors,
+            "overlap_score": self.overlap_score,
+            "class_counts": [{"label": c, "n_rows": n} for c, n in self.class_counts.items()],
+            "classes": [
+                {
+                    "label": c,
+                    "n_rows": self.n_rows[c],
+                    "n_analysed": self.n_analysed[c],
+                    "counts": dict(self.counts[c]),
+                    "typology": dict(self.typology[c]),
+                    "overlap": self.overlap[c],
+                    "smote": None if self.smote[c] is None else dict(self.smote[c]),
+                    "neighbors_backend": self.neighbors_backend.get(c),
+                    "recommendation": self.recommendation[c],
+                }
+                for c in self.classes
+            ],
+            "typology_rule": typology_rule(self.n_neighbors),
+        }
+
+    def to_frame(self):
+        """One row per analysed class (pandas is imported here, not at import time).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index: class label; columns: ``n_rows``, the four shares, ``overlap``,
+            ``smote_share``, ``smote_rows``, ``recommendation``.
+        """
+        import pandas as pd
+
+        rows = []
+        for c in self.classes:
+            s = self.smote[c]
+            rows.append(
+                {
+                    "class": c,
+                    "n_rows": self.n_rows[c],
+                    "n_analysed": self.n_analysed[c],
+                    **self.typology[c],
+                    "overlap": self.overlap[c],
+                    "smote_share": None if s is None else s["share"],
+                    "smote_rows": None if s is None else s["estimated_rows"],
+                    "recommendation": self.recommendation[c],
+                }
+            )
+        return pd.DataFrame(rows).set_index("class")
+
+    def to_text(self) -> str:
+        """A readable multi-line report for a terminal."""
+        backends = sorted(set(self.neighbors_backend.values())) or ["exact"]
+        lines = [
+            f"Overlap report: {self.n_samples:,} rows, {self.n_features} features, "
+            f"{len(self.class_counts)} classes "
+            f"({', '.join(f'{c!r}: {n:,}' for c, n in self.class_counts.items())})",
+            f"Neighbourhoods: {self.n_neighbors} nearest rows among all rows "
+            f"({'/'.join(backends)} search)",
+            "",
+        ]
+        header = (
+            f"{'class':>10} {'rows':>10} {'safe':>7} {'border':>7} {'rare':>7} "
+            f"{'outlier':>7} {'overlap':>8}  SMOTE rows in other-class regions"
+        )
+        lines += [header, "-" * len(header)]
+        for c in self.classes:
+            t, s = self.typology[c], self.smote[c]
+            if s is None:
+                smote = "not over-sampled by default"
+            else:
+                lo, hi = s["ci95"]
+                smote = (
+                    f"{_pct(s['share'])} (95% CI {_pct(lo)}-{_pct(hi)}) "
+                    f"~{s['estimated_rows']:,} of {s['n_synthetic']:,}"
+                )
+            lines.append(
+                f"{_short(c):>10} {self.n_rows[c]:>10,} {_pct(t['safe']):>7} "
+                f"{_pct(t['borderline']):>7} {_pct(t['rare']):>7} {_pct(t['outlier']):>7} "
+                f"{self.overlap[c]:>8.3f}  {smote}"
+            )
+        for c in self.classes:
+            m = self.n_analysed[c]
+            if m < self.n_rows[c]:
+                lines.append(
+                    f"  class {c!r}: typed a uniform sample of {m:,} of its "
+                    f"{self.n_rows[c]:,} rows (each share +/- up to {_margin(m)} points)"
+                )
+        lines += [
+            "",
+            f"Overlap score: {self.overlap_score:.3f} (mean share of other-class rows "
+            "among the neighbours of the analysed rows; 0 = separated)",
+            "",
+            "Recommendations:",
+        ]
+        lines += [f"- {self.recommendation[c]}" for c in self.classes]
+        lines += ["", "Rule: " + typology_rule(self.n_neighbors)]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def typology_rule(n_neighbors: int) -> str:
+    """The typology rule in words, with the same-class counts it means for this k."""
+    k = n_neighbors
+    safe_min = -(-SAFE_TENTHS * k // 10)  # ceil(0.7 k)
+    border_min = -(-BORDERLINE_TENTHS * k // 10)  # ceil(0.3 k)
+    return (
+        f"a row is safe when at least 70% of its {k} neighbours are of its class "
+        f"(>= {safe_min}), borderline from 30% (>= {border_min}), rare when fewer but "
+        "at least one, outlier when none (Napierala & Stefanowski; with 5 neighbours: "
+        "5-4 safe, 3-2 borderline, 1 rare, 0 outlier). A synthetic row is in an "
+        "other-class region when more than half of its neighbours among the real rows "
+        "belong to other classes."
+    )
+
+
+# --------------------------------------------------------------------------- main
+def overlap_report(
+    X: Any,
+    y: Any,
+    *,
+    n_neighbors: int = 5,
+    classes: str | list = "not majority",
+    neighbors: str = "auto",
+    max_rows: int | None = 5000,
+    smote_samples: int = 2000,
+    random_state: int | None = 0,
+) -> OverlapReport:
+    """Diagnose class overlap before resampling: how safe is SMOTE for each class?
+
+    Each row of an analysed class gets the classes of its ``n_neighbors`` nearest rows
+    among all rows (Euclidean, itself excluded by position) and a type from the
+    same-class share ``s`` of those neighbours (Napierala & Stefanowski's typology,
+    proportions generalised from 5 neighbours): safe ``s >= 0.7``, borderline
+    ``0.3 <= s < 0.7``, rare ``0 < s < 0.3``, outlier ``s = 0``. With 5 neighbours
+    that is exactly 5-4 / 3-2 / 1 / 0 same-class neighbours.
+
+    For each class that ``fastsmote.SMOTE()`` (default ``sampling_strategy``,
+    ``k_neighbors=5``) would over-sample, the first ``smote_samples`` synthetic rows
+    that ``SMOTE(random_state=random_state)`` would create for it are generated with
+    its kernels (the same rows when SMOTE searches exactly, which it does below
+    ~250k rows per class at 20 features; a uniform random sample of its output) and
+    each is called *in an other-class region* when more than half of its
+    ``n_neighbors`` nearest real rows belong to other classes (in binary problems: the
+    majority).
+
+    Cost: ``(min(class rows, max_rows) + smote_samples) x n_samples`` distances per
+    analysed class, with the exact kernels (1M x 20, one 1% class: see
+    ``docs/decision_support.md``).
+
+    Parameters
+    ----------
+    X : {array-like, DataFrame} of shape (n_samples, n_features)
+        Numeric, finite features (the checks and messages of the samplers).
+    y : array-like of shape (n_samples,)
+        Class labels.
+    n_neighbors : int, default=5
+        Neighbours defining a row's neighbourhood; below ``n_samples``.
+    classes : {"not majority", "minority"} or list, default="not majority"
+        Classes to analyse: every class but the largest, the smallest only, or the
+        listed labels.
+    neighbors : {"auto", "exact", "approx"}, default="auto"
+        Search among all rows: fastsmote's exact kernels, or pynndescent. "auto" is the
+        samplers' rule applied to the work of this search (analysed rows x all rows):
+        exact unless it is estimated to take over ``AUTO_APPROX_SECONDS``.
+    max_rows : int or None, default=5000
+        Rows typed per class: a class with more rows is represented by a uniform random
+        sample of this many (seeded by ``random_state``; ``n_analysed`` records it), which
+        bounds the cost at ``(max_rows + smote_samples) x n_samples`` distances per class
+        while keeping each share within about +/-1.4 points (95%). None: every row.
+    smote_samples : int, default=2000
+        Synthetic rows simulated per class (fewer if SMOTE would add fewer).
+    random_state : None or int, default=0
+        Seeds the simulated SMOTE draws, as ``SMOTE(random_state=...)``.
+
+    Returns
+    -------
+    OverlapReport
+        ``.typology``, ``.counts``, ``.overlap_score``, ``.smote``,
+        ``.recommendation``; ``.to_text()``, ``.to_dict()``, ``.to_frame()``.
+
+    Raises
+    ------
+    ValueError
+        Bad data (NaN/inf named with its row, one class, length mismatch, non-numeric
+        columns), an analysed class with fewer than 2 rows, ``n_neighbors`` not below
+        the number of rows, unknown classes or parameters.
+    """
+    _check_int("n_neighbors", n_neighbors)
+    _check_int("smote_samples", smote_samples)
+    if max_rows is not None:
+        _check_int("max_rows", max_rows)
+    if neighbors not in BACKENDS:
+        raise ValueError(f"neighbors must be one of {BACKENDS}, got {neighbors!r}.")
+    target = check_target(y)
+    features = check_features(X, target.labels.shape[0])
+    X_float = features.as_float_array()
+    check_finite(X_float)
+    n, d = X_float.shape
+    if n_neighbors >= n:
+        raise ValueError(
+            f"n_neighbors={n_neighbors} must be below the number of rows ({n}): each row "
+            "needs that many other rows as neighbours."
+        )
+    class_counts = {_native(c): int(m) for c, m in zip(target.classes, target.counts, strict=True)}
+    analysed = _analysed_classes(classes, target)
+    for ci in analysed:
+        if target.counts[ci] < 2:
+            raise ValueError(
+                f"Class {_native(target.classes[ci])!r} has {int(target.counts[ci])} row: "
+                "overlap diagnostics (and SMOTE) need at least 2 rows per analysed class. "
+                "Gather more rows, or leave it out with classes=[...]."
+            )
+    majority = int(np.argmax(target.counts))  # first wins ties, like sampling_strategy
+    key = key_from_random_state(random_state)
+
+    report = OverlapReport([], {}, {}, {}, {}, {}, 0.0, {}, {}, class_counts, n, d, n_neighbors)
+    weighted, total = 0.0, 0
+    for ci in analysed:
+        label = _native(target.classes[ci])
+        rows = target.rows_of(ci)
+        if max_rows is not None and rows.size > max_rows:
+            rng = np.random.default_rng(np.random.SeedSequence(int(key), spawn_key=(ci,)))
+            rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
+        backend = _backend(neighbors, rows.size, n, d)
+        nbr = _all_row_neighbors(X_float, rows, n_neighbors, backend, key)
+        same = np.count_nonzero(target.encoded[nbr] == ci, axis=1)
+        counts = typology_counts(same, n_neighbors)
+        report.classes.append(label)
+        report.neighbors_backend[label] = backend
+        n_class = int(target.counts[ci])
+        report.n_rows[label] = n_class
+        report.n_analysed[label] = int(rows.size)
+        report.counts[label] = counts
+        report.typology[label] = {c: counts[c] / rows.size for c in CATEGORIES}
+        n_other = int(rows.size * n_neighbors - same.sum())
+        report.overlap[label] = n_other / (rows.size * n_neighbors)
+        weighted += n_class * report.overlap[label]
+        total += n_class
+        n_new = 0 if ci == majority else int(target.counts[majority] - target.counts[ci])
+        report.smote[label] = (
+            None
+            if n_new == 0
+            else _smote_landing(X_float, target, ci, n_new, n_neighbors, smote_samples, key)
+        )
+        report.recommendation[label] = recommend(
+            label, report.typology[label], n_class, report.smote[label], rows.size
+        )
+    report.overlap_score = weighted / total
+    return report
+
+
+def typology_counts(same: np.ndarray, k: int) -> dict:
+    """Rows per category from each row's number of same-class neighbours (out of k)."""
+    same = np.asarray(same, dtype=np.int64)
+    safe = 10 * same >= SAFE_TENTHS * k
+    border = ~safe & (10 * same >= BORDERLINE_TENTHS * k)
+    outlier = same == 0
+    rare = ~safe & ~border & ~outlier
+    return {
+        "safe": int(safe.sum()),
+        "borderline": int(border.sum()),
+        "rare": int(rare.sum()),
+        "outlier": int(outlier.sum()),
+    }
+
+
+def recommend(
+    label: Any, typology: dict, n_rows: int, smote: dict | None, n_analysed: int | None = None
+) -> str:
+    """Plain-language advice for one class, never firmer than its numbers."""
+    n_analysed = n_rows if n_analysed is None else n_analysed
+    safe = typology["safe"]
+    mid = typology["borderline"] + typology["rare"]
+    isolated = typology["rare"] + typology["outlier"]
+    name = f"Class {label!r}"
+    landing = ""
+    if smote is not None:
+        lo, hi = smote["ci95"]
+        landing = (
+            f" An estimated {_pct(smote['share'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
+            f"{smote['n_synthetic']:,} rows SMOTE would add land in other-class "
+            f"neighbourhoods (~{smote['estimated_rows']:,} rows)."
+        )
+    if safe >= 0.7:
+        text = (
+            f"{name} is {_pct(safe)} safe: SMOTE is unlikely to blur the class boundary "
+            "much; whether it helps over class weights or a tuned threshold is still for "
+            "validation (see compare_strategies)."
+        )
+    elif typology["outlier"] >= 0.5 or isolated >= 0.6:
+        text = (
+            f"{name} is {_pct(isolated)} rare or outlier rows (outliers alone "
+            f"{_pct(typology['outlier'])}): its rows sit among other classes, so SMOTE "
+            "interpolates across other-class territory. Prefer class weights or no "
+            "resampling with a tuned threshold; check these rows' labels and features."
+        )
+    elif 1 - safe >= 0.5:
+        text = (
+            f"{name} is {_pct(1 - safe)} borderline, rare or outlier "
+            f"({_pct(typology['borderline'])} / {_pct(typology['rare'])} / "
+            f"{_pct(typology['outlier'])}): SMOTE is likely to add ambiguous rows; "
+            "consider Borderline-SMOTE, class weights, or no resampling and a tuned "
+            "threshold."
+        )
+    else:
+        text = (
+            f"{name} is {_pct(safe)} safe and {_pct(mid)} borderline or rare: SMOTE may "
+            "add some ambiguous rows; compare it with class weights and no resampling "
+            "under cross-validation before choosing."
+        )
+    text += landing
+    if n_rows < SMALL_CLASS:
+        text += (
+            f" With only {n_rows} rows these shares are uncertain (one row is {_pct(1 / n_rows)})."
+        )
+    elif n_analysed < n_rows:
+        text += (
+            f" (Typed a sample of {n_analysed:,} of {n_rows:,} rows: each share is "
+            f"uncertain by up to +/-{_margin(n_analysed)} points.)"
+        )
+    elif n_rows < 300:
+        text += f" ({n_rows} rows: each share is uncertain by up to +/-{_margin(n_rows)} points.)"
+    return text
+
+
+# --------------------------------------------------------------------------- helpers
+def _check_int(name: str, value: Any) -> None:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}.")
+
+
+def _margin(n: int) -> str:
+    """Worst-case (share 0.5) half-width of a 95% interval of a share of n rows, in
+    percentage points."""
+    half = 1.96 * math.sqrt(0.25 / n)
+    return f"{100 * half:.1f}" if half < 0.1 else f"{100 * half:.0f}"
+
+
+def _native(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _short(label: Any) -> str:
+    text = str(label)
+    return text if len(text) <= 10 else text[:9] + "~"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _analysed_classes(classes: Any, target: Target) -> list[int]:
+    counts = target.counts
+    if isinstance(classes, str):
+        if classes == "not majority":
+            majority = int(np.argmax(counts))
+            return [i for i in range(counts.size) if i != majority]
+        if classes == "minority":
+            return [int(np.argmin(counts))]
+        raise ValueError(
+            f"classes must be 'not majority', 'minority' or a list of labels, got {classes!r}."
+        )
+    if isinstance(classes, (list, tuple, np.ndarray)):
+        known = {_native(c): i for i, c in enumerate(target.classes)}
+        wanted = [_native(c) for c in classes]
+        unknown = [c for c in wanted if c not in known]
+        if unknown or not wanted:
+            raise ValueError(
+                f"classes {unknown or wanted!r} are not among the labels of y {list(known)!r}."
+            )
+        return sorted({known[c] for c in wanted})
+    raise ValueError(
+        f"classes must be 'not majority', 'minority' or a list of labels, got {classes!r}."
+    )
+
+
+def _backend(neighbors: str, n_query: int, n: int, d: int) -> str:
+    """The samplers' rule for the work of this search: queries x all rows."""
+    return resolve_backend(neighbors, math.isqrt(n_query * n), d)
+
+
+def _all_row_neighbors(X, rows, k, backend, key) -> np.ndarray:
+    """(len(rows), k) row numbers of each row's k nearest rows among all rows."""
+    if backend == "approx":
+        seed = int(np.uint64(key) % np.uint64(2**31))
+        graph = approx_kneighbors(X, k, np.arange(X.shape[0], dtype=np.int64), seed)
+        return graph[rows]
+    return exact_kneighbors_of(X, rows, k)
+
+
+def _smote_landing(X, target, ci, n_new, k, n_samples, key) -> dict:
+    """Generate SMOTE's first synthetic rows for class ``ci`` and check where they land.
+
+    Only the bases those rows draw need their same-class neighbours, so the cost is
+    ``m x class rows`` (not ``class rows^2``). They are exact, as ``SMOTE``'s are unless
+    its ``"auto"`` rule picks approximate search for a very large class.
+    """
+    rows = target.rows_of(ci)
+    X_class = np.ascontiguousarray(X[rows])
+    smote_k = min(SMOTE_K, rows.size - 1)
+    class_key = np.uint64(stream_key(key, ci))
+    m = min(n_samples, n_new)
+    with numba_threads(get_config()["n_threads"]):
+        bases, _, _ = smote_draws_range(class_key, 0, m, rows.size, smote_k)
+    needed = np.unique(bases)
+    class_nbr = np.zeros((rows.size, smote_k), dtype=np.int64)  # rows never drawn: unused
+    class_nbr[needed] = exact_kneighbors_of(X_class, needed, smote_k)
+    m = min(n_samples, n_new)
+    synthetic = np.empty((m, X.shape[1]), dtype=X.dtype)
+    with numba_threads(get_config()["n_threads"]):
+        positions = np.arange(rows.size, dtype=np.int64)
+        smote_generate(
+            X_class, positions, class_nbr, class_key, 0, synthetic, 0, m, 2048,
+            NO_COUNTS, NO_DAMP, np.uint64(0),
+        )  # fmt: skip
+        skip = np.full(m, -1, dtype=np.int64)
+        block = ref_block_size(X.shape[1], X.dtype.itemsize)
+        _, nbr = knn_blocked(
+            synthetic, np.arange(m, dtype=np.int64), X, np.arange(X.shape[0], dtype=np.int64),
+            k, skip, QUERY_BLOCK, block,
+        )  # fmt: skip
+    other = np.count_nonzero(target.encoded[nbr] != ci, axis=1)
+    hits = int(np.count_nonzero(2 * other > k))
+    share = hits / m
+    return {
+        "n_synthetic": n_new,
+        "n_simulated": m,
+        "share": share,
+        "ci95": list(_wilson(hits, m)),
+        "estimated_rows": int(round(share * n_new)),
+        "k_neighbors": smote_k,
+    }
+
+
+def _wilson(hits: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """95% Wilson score interval of a binomial share."""
+    p = hits / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -1,0 +1,239 @@
+"""overlap_report: typology against hand-built data and a brute-force NumPy reference."""
+
+import json
+
+import numpy as np
+import pytest
+
+from fastsmote import SMOTE
+from fastsmote.diagnostics import OverlapReport, _overlap, overlap_report
+from fastsmote.neighbors import exact_kneighbors
+
+
+# --------------------------------------------------------------------------- references
+def brute_neighbors(X, queries, k):
+    """k nearest rows among all rows (query excluded by position, ties to lower row)."""
+    out = []
+    for q in queries:
+        d = ((X - X[q]) ** 2).sum(axis=1)
+        d[q] = np.inf
+        out.append(np.argsort(d, kind="stable")[:k])
+    return np.array(out)
+
+
+def brute_typology(X, y, label, k):
+    rows = np.flatnonzero(y == label)
+    same = (y[brute_neighbors(X, rows, k)] == label).sum(axis=1)
+    share = same / k
+    counts = {
+        "safe": int((share >= 0.7).sum()),
+        "borderline": int(((share >= 0.3) & (share < 0.7)).sum()),
+        "rare": int(((share > 0) & (share < 0.3)).sum()),
+        "outlier": int((share == 0).sum()),
+    }
+    return counts, float(1 - share.mean())
+
+
+def gaussian(shift, n_major=400, n_minor=60, d=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.standard_normal((n_major, d)), rng.standard_normal((n_minor, d)) + shift])
+    return X, np.repeat([0, 1], [n_major, n_minor])
+
+
+def hand_built():
+    """Minority rows whose types are known: 6 safe, 3 borderline, 2 rare, 1 outlier."""
+    grid = np.array([(i, j) for i in range(10) for j in range(10)], dtype=float)
+    safe = np.array(
+        [(100, 100), (100, 100.1), (100.1, 100), (100.1, 100.1), (100, 99.9), (99.9, 100)]
+    )
+    border_min = np.array([(200, 0), (200, 0.1), (200.1, 0)])
+    border_maj = np.array([(200.1, 0.1), (199.9, 0), (200, -0.1)])
+    rare = np.array([(2.5, 2.5), (2.6, 2.5)])  # two together among the grid
+    outlier = np.array([(6.5, 6.5)])  # alone among the grid
+    X = np.vstack([grid, border_maj, safe, border_min, rare, outlier])
+    y = np.repeat([0, 1], [103, 12])
+    return X, y
+
+
+# --------------------------------------------------------------------------- typology
+def test_hand_built_typology_is_known():
+    X, y = hand_built()
+    report = overlap_report(X, y, n_neighbors=5)
+    assert report.classes == [1]
+    assert report.counts[1] == {"safe": 6, "borderline": 3, "rare": 2, "outlier": 1}
+    assert report.typology[1]["safe"] == pytest.approx(6 / 12)
+    assert report.n_rows[1] == 12
+    # other-class neighbours: safe 0, borderline 3 each, rare 4 each, outlier 5
+    assert report.overlap[1] == pytest.approx((3 * 3 + 2 * 4 + 5) / (12 * 5))
+    assert report.counts[1] == brute_typology(X, y, 1, 5)[0]
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 7, 10])
+def test_typology_matches_brute_force(overlapping, k):
+    X, y = overlapping
+    report = overlap_report(X, y, n_neighbors=k)
+    assert report.classes == [1, 2]
+    for label in (1, 2):
+        counts, overlap = brute_typology(X, y, label, k)
+        assert report.counts[label] == counts
+        assert report.overlap[label] == pytest.approx(overlap)
+        assert sum(report.typology[label].values()) == pytest.approx(1.0)
+
+
+def test_five_neighbour_rule_is_napierala_stefanowski():
+    same = np.arange(6)  # 0..5 same-class neighbours out of 5
+    cats = [_overlap.typology_counts(np.array([s]), 5) for s in same]
+    kinds = [next(c for c, n in d.items() if n) for d in cats]
+    assert kinds == ["outlier", "rare", "borderline", "borderline", "safe", "safe"]
+
+
+def test_overlap_score_and_smote_landing_order():
+    separated = overlap_report(*gaussian(6.0))
+    overlapping = overlap_report(*gaussian(0.5))
+    assert separated.overlap_score < 0.05 < 0.5 < overlapping.overlap_score
+    s_sep, s_ov = separated.smote[1], overlapping.smote[1]
+    assert s_sep["share"] < 0.05 and s_ov["share"] > 0.3
+    assert s_sep["ci95"][1] < s_ov["ci95"][0]
+    assert s_ov["n_synthetic"] == 340 and s_ov["n_simulated"] == 340
+    assert s_ov["estimated_rows"] == round(s_ov["share"] * 340)
+
+
+def test_smote_estimate_uses_smotes_own_rows():
+    X, y = gaussian(1.0)
+    report = overlap_report(X, y, smote_samples=10_000, random_state=3)
+    X_res, _ = SMOTE(random_state=3).fit_resample(X, y)
+    synthetic = X_res[y.size :]
+    landed = 0
+    for row in synthetic:
+        d = ((X - row) ** 2).sum(axis=1)
+        nearest = np.argsort(d, kind="stable")[:5]
+        landed += (y[nearest] != 1).sum() > 2.5
+    assert report.smote[1]["share"] == pytest.approx(landed / synthetic.shape[0])
+
+
+def test_smote_sample_is_capped_and_majority_is_not_simulated():
+    X, y = gaussian(1.0)
+    report = overlap_report(X, y, classes=[0, 1], smote_samples=50)
+    assert report.smote[0] is None
+    assert report.smote[1]["n_simulated"] == 50
+    assert "not over-sampled" in report.to_text()
+
+
+# --------------------------------------------------------------------------- text
+def pct(x):
+    return f"{100 * x:.1f}%"
+
+
+def test_recommendations_follow_the_numbers():
+    scattered = overlap_report(*gaussian(0.3))  # 85% rare or outlier
+    t = scattered.typology[1]
+    text = scattered.recommendation[1]
+    assert text.startswith("Class 1 is ")
+    assert f"{pct(t['rare'] + t['outlier'])} rare or outlier" in text
+    assert "class weights" in text
+    assert pct(scattered.smote[1]["share"]) in text
+    assert f"~{scattered.smote[1]['estimated_rows']:,} rows" in text
+    ambiguous = overlap_report(*gaussian(1.0))  # 83% unsafe, mostly borderline
+    t = ambiguous.typology[1]
+    text = ambiguous.recommendation[1]
+    assert f"{pct(1 - t['safe'])} borderline, rare or outlier" in text
+    assert "SMOTE is likely to add ambiguous rows" in text
+    assert "60 rows" in text and "uncertain by up to +/-13 points" in text
+    mixed = overlap_report(*gaussian(1.5))
+    assert "SMOTE may add some ambiguous rows" in mixed.recommendation[1]
+    separated = overlap_report(*gaussian(6.0))
+    text = separated.recommendation[1]
+    assert f"{pct(separated.typology[1]['safe'])} safe" in text
+    assert "unlikely to blur" in text
+
+
+def test_large_class_is_sampled_and_says_so():
+    X, y = gaussian(1.0, n_major=600, n_minor=300)
+    full = overlap_report(X, y, max_rows=None)
+    sampled = overlap_report(X, y, max_rows=100)
+    assert full.n_analysed[1] == 300 and sampled.n_analysed[1] == 100
+    assert sampled.n_rows[1] == 300 and sum(sampled.counts[1].values()) == 100
+    assert "sample of 100 of 300 rows" in sampled.recommendation[1]
+    assert "sample of 100" in sampled.to_text()
+    # a sample of a third of the rows gives shares close to the full analysis
+    assert abs(sampled.typology[1]["safe"] - full.typology[1]["safe"]) < 0.2
+    assert overlap_report(X, y, max_rows=100).counts == sampled.counts  # seeded
+
+
+def test_tiny_class_is_flagged_uncertain():
+    X, y = gaussian(4.0, n_minor=8)
+    report = overlap_report(X, y)
+    assert "uncertain" in report.recommendation[1]
+    assert report.smote[1]["k_neighbors"] == 5
+
+
+def test_to_dict_json_round_trip_text_and_frame():
+    X, y = gaussian(1.0)
+    labels = np.where(y == 1, "fraud", "ok")
+    report = overlap_report(X, labels)
+    assert isinstance(report, OverlapReport)
+    d = report.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["classes"][0]["label"] == "fraud"
+    assert d["class_counts"] == [{"label": "fraud", "n_rows": 60}, {"label": "ok", "n_rows": 400}]
+    int_d = overlap_report(X, y.astype(np.int32)).to_dict()
+    assert type(int_d["classes"][0]["label"]) is int
+    assert json.loads(json.dumps(int_d)) == int_d
+    text = report.to_text()
+    assert "fraud" in text and "Overlap score" in text and "Recommendations" in text
+    frame = report.to_frame()
+    assert list(frame.index) == ["fraud"]
+    assert frame.loc["fraud", "safe"] == pytest.approx(report.typology["fraud"]["safe"])
+
+
+def test_class_selection(three_class_data):
+    X, y = three_class_data  # 80 / 25 / 12 rows
+    assert overlap_report(X, y).classes == [1, 2]
+    assert overlap_report(X, y, classes="minority").classes == [2]
+    assert overlap_report(X, y, classes=[0]).classes == [0]
+    with pytest.raises(ValueError, match="not among the labels"):
+        overlap_report(X, y, classes=[7])
+
+
+def test_approx_backend_follows_the_resolve_rule(monkeypatch, overlapping):
+    X, y = overlapping
+    calls = []
+
+    def fake_approx(data, k, rows, seed):
+        calls.append(rows.size)
+        return exact_kneighbors(data, k, rows)
+
+    monkeypatch.setattr(_overlap, "approx_kneighbors", fake_approx)
+    approx = overlap_report(X, y, neighbors="approx")
+    exact = overlap_report(X, y, neighbors="exact")
+    assert approx.neighbors_backend == {1: "approx", 2: "approx"}
+    assert exact.neighbors_backend == {1: "exact", 2: "exact"}
+    assert approx.counts == exact.counts and calls
+    assert overlap_report(X, y).neighbors_backend == {1: "exact", 2: "exact"}  # small: auto
+
+
+# --------------------------------------------------------------------------- errors
+def test_bad_input_messages():
+    X, y = gaussian(1.0)
+    X_nan = X.copy()
+    X_nan[7, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN \(first at row 7\)"):
+        overlap_report(X_nan, y)
+    with pytest.raises(ValueError, match="one class"):
+        overlap_report(X, np.zeros(y.size))
+    with pytest.raises(ValueError):
+        overlap_report(X[:-1], y)
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": X[:, 0], "b": ["x"] * y.size})
+    with pytest.raises(ValueError, match=r"non-numeric columns \['b'\]"):
+        overlap_report(frame, y)
+    y_single = y.copy()
+    y_single[0] = 2
+    with pytest.raises(ValueError, match="Class 2 has 1 row"):
+        overlap_report(X, y_single)
+    with pytest.raises(ValueError, match="n_neighbors=5 must be below the number of rows"):
+        overlap_report(X[:5], np.array([0, 0, 0, 1, 1]))
+    with pytest.raises(ValueError, match="n_neighbors must be an int"):
+        overlap_report(X, y, n_neighbors=0)
+    with pytest.raises(ValueError, match="neighbors must be one of"):
+        overlap_report(X, y, neighbors="fast")
