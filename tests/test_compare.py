@@ -1,0 +1,138 @@
+"""compare_strategies: in-fold resampling, metrics against sklearn, capacity, summary."""
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.naive_bayes import GaussianNB
+from sklearn.svm import LinearSVC
+
+from fastsmote import SMOTE
+from fastsmote.diagnostics import compare_strategies, expected_calibration_error
+from fastsmote.diagnostics._compare import DEFAULT_STRATEGIES, fold_metrics
+
+pytest.importorskip("pandas")
+
+SEEN = []
+
+
+class SpySampler(BaseEstimator):
+    """Records how many rows it was asked to resample; changes nothing."""
+
+    def fit_resample(self, X, y):
+        SEEN.append(len(X))
+        return X, y
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    n_neg, n_pos = 240, 40
+    X = np.vstack([rng.standard_normal((n_neg, 4)), rng.standard_normal((n_pos, 4)) + 1.0])
+    y = np.repeat([0, 1], [n_neg, n_pos])
+    return X, y
+
+
+def wide(result):
+    return result.per_fold.pivot_table(
+        index=["strategy", "fold"], columns="metric", values="value"
+    )
+
+
+def test_per_fold_metrics_equal_sklearn_on_recomputed_out_of_fold_predictions(data):
+    from imblearn.pipeline import make_pipeline
+
+    X, y = data
+    result = compare_strategies(
+        LogisticRegression(), X, y, strategies=["smote"], cv=4, random_state=1
+    )
+    folds = StratifiedKFold(4, shuffle=True, random_state=1).split(X, y)
+    got = wide(result).loc["smote"]
+    for f, (train, test) in enumerate(folds):
+        model = make_pipeline(SMOTE(random_state=1), LogisticRegression())
+        p = model.fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        yt = y[test]
+        row = got.loc[f]
+        assert row["average_precision"] == pytest.approx(average_precision_score(yt, p))
+        assert row["roc_auc"] == pytest.approx(roc_auc_score(yt, p))
+        assert row["brier"] == pytest.approx(brier_score_loss(yt, p))
+        assert row["ece"] == pytest.approx(expected_calibration_error(yt, p, n_bins=10))
+        assert row["alerts_at_0.5"] == (p > 0.5).sum()
+        n_pos = yt.sum()
+        top = np.argsort(-p, kind="stable")[:n_pos]
+        assert row["capacity"] == n_pos
+        assert row["recall_at_capacity"] == pytest.approx(yt[top].sum() / n_pos)
+    table = result.table
+    assert table.loc["smote", ("roc_auc", "mean")] == pytest.approx(got["roc_auc"].mean())
+    assert table.loc["smote", ("roc_auc", "std")] == pytest.approx(got["roc_auc"].std())
+
+
+def test_resampling_happens_only_inside_training_folds(data):
+    X, y = data
+    SEEN.clear()
+    compare_strategies(LogisticRegression(), X, y, strategies={"spy": SpySampler()}, cv=4)
+    train_sizes = [
+        len(tr) for tr, _ in StratifiedKFold(4, shuffle=True, random_state=0).split(X, y)
+    ]
+    assert SEEN == train_sizes
+    assert y.size not in SEEN
+
+
+def test_capacity_metrics():
+    y = np.array([1, 0, 1, 0, 0])
+    s = np.array([0.9, 0.8, 0.7, 0.1, 0.6])
+    m = fold_metrics(y, s)  # default capacity: 2 positives
+    assert (m["capacity"], m["recall_at_capacity"], m["precision_at_capacity"]) == (2, 0.5, 0.5)
+    m = fold_metrics(y, s, 3)
+    assert m["recall_at_capacity"] == 1.0 and m["precision_at_capacity"] == pytest.approx(2 / 3)
+    m = fold_metrics(y, s, 0.2)  # a fraction of the 5 rows: 1 alert
+    assert (m["capacity"], m["recall_at_capacity"], m["precision_at_capacity"]) == (1, 0.5, 1.0)
+    assert m["alerts_at_0.5"] == 4 and m["alert_rate_at_0.5"] == pytest.approx(0.8)
+    tied = fold_metrics(np.array([0, 1]), np.array([0.5, 0.5]), 1)  # ties: earlier row first
+    assert tied["recall_at_capacity"] == 0.0 and tied["alerts_at_0.5"] == 0
+
+
+def test_default_strategies_table_and_summary(data):
+    X, y = data
+    result = compare_strategies(LogisticRegression(), X, y, cv=3, capacity=10)
+    assert set(result.table.index) == set(DEFAULT_STRATEGIES)
+    ap = result.table[("average_precision", "mean")]
+    assert list(ap) == sorted(ap, reverse=True)
+    for name in DEFAULT_STRATEGIES:
+        assert name in result.summary
+    assert "PR-AUC" in result.summary and "ECE" in result.summary
+    assert (wide(result)["capacity"] == 10).all()
+    assert result.pos_label == 1 and result.n_splits == 3
+    # resampling raises the alert volume at 0.5 compared with no resampling
+    alerts = result.table[("alerts_at_0.5", "mean")]
+    assert alerts["random_over"] > alerts["none"]
+
+
+def test_class_weight_is_skipped_with_a_note_without_the_parameter(data):
+    X, y = data
+    result = compare_strategies(GaussianNB(), X, y, strategies=["none", "class_weight"], cv=3)
+    assert list(result.table.index) == ["none"]
+    assert any("class_weight skipped" in n for n in result.notes)
+    assert "class_weight skipped" in result.summary
+
+
+def test_dict_strategies_and_bad_input(data):
+    X, y = data
+    result = compare_strategies(
+        LogisticRegression(), X, y, strategies={"plain": None, "sm": SMOTE(k_neighbors=3)}, cv=3
+    )
+    assert set(result.table.index) == {"plain", "sm"}
+    with pytest.raises(TypeError, match="predict_proba"):
+        compare_strategies(LinearSVC(), X, y)
+    with pytest.raises(ValueError, match="binary"):
+        compare_strategies(LogisticRegression(), X, np.arange(y.size) % 3)
+    with pytest.raises(ValueError, match="capacity"):
+        compare_strategies(LogisticRegression(), X, y, capacity=1.5)
+    with pytest.raises(ValueError, match="Unknown strategies"):
+        compare_strategies(LogisticRegression(), X, y, strategies=["smoote"])
+    X_nan = X.copy()
+    X_nan[3, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        compare_strategies(LogisticRegression(), X_nan, y)
