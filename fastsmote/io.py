@@ -146,7 +146,12 @@ class InputTable:
         self._parquet: pq.ParquetFile | None = None
         try:
             if self.format == "parquet":
-                self._parquet = pq.ParquetFile(self.path, memory_map=False)
+                # buffered page reads, no whole-row-group pre-buffering: a batch costs
+                # about its own size, not a row group's (measured: 114 vs 268 MiB at
+                # 1M-row groups of 20 float32 columns)
+                self._parquet = pq.ParquetFile(
+                    self.path, memory_map=False, buffer_size=1 << 20, pre_buffer=False
+                )
                 schema = self._parquet.schema_arrow
                 self.num_rows = self._parquet.metadata.num_rows
             else:
@@ -297,7 +302,10 @@ class TableWriter:
         self.rows = 0
         try:
             if fmt == "parquet":
-                self._writer = pq.ParquetWriter(path, schema)
+                # dictionary encoding only where values repeat: on continuous floats it
+                # costs time and, with many row groups, space
+                keep = [f.name for f in schema if not pa.types.is_floating(f.type)]
+                self._writer = pq.ParquetWriter(path, schema, use_dictionary=keep or False)
             else:
                 self._writer = pacsv.CSVWriter(path, schema)
         except OSError as error:
@@ -520,8 +528,9 @@ def stream_smote(
     schema, dtype = smote_output_schema(source.schema, target, synthetic_column)
     row_bytes = len(source.columns) * 8 + 8
     if batch_rows is None:
-        # a batch lives as Arrow input, NumPy conversions and Arrow output at once
-        batch_rows = min(1 << 20, rows_per_chunk(4 * row_bytes))
+        # a batch lives as Arrow input, NumPy conversions, Arrow output and encoded
+        # pages at once; smaller batches also measured faster than 1M-row ones
+        batch_rows = min(1 << 20, rows_per_chunk(8 * row_bytes))
 
     bar = progress("reading labels", source.num_rows)
     y = source.read_labels(target, batch_rows)
@@ -570,11 +579,14 @@ def stream_smote(
             start += m
             bar.update(m)
         bar.close()
+        del batch, arrays, column  # the last batch holds decoded pages
 
         n_synthetic = sum(sampler.sampling_strategy_.values())
         bar = progress("neighbours and synthetic rows", n_synthetic)
         label_type = schema.field(target).type
-        for X_chunk, y_chunk in sampler._stream_synthetic(target_info, X_classes):
+        for X_chunk, y_chunk in sampler._stream_synthetic(
+            target_info, X_classes, chunk_rows=batch_rows
+        ):
             m = X_chunk.shape[0]
             arrays = []
             j = 0

@@ -51,3 +51,12 @@ def test_import_compiles_nothing_and_loads_no_extras():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_batch_commands_have_help(capsys):
+    for command in ("resample", "diagnose"):
+        with pytest.raises(SystemExit) as exc:
+            main([command, "--help"])
+        assert exc.value.code == 0
+        out = capsys.readouterr().out
+        assert f"usage: fastsmote {command}" in out and "--target" in out and "--quiet" in out
