@@ -229,7 +229,7 @@ def overlap_report(
     n_neighbors: int = 5,
     classes: str | list = "not majority",
     neighbors: str = "auto",
-    max_rows: int | None = 5000,
+    max_rows: int | None = 2000,
     smote_samples: int = 2000,
     random_state: int | None = 0,
 ) -> OverlapReport:
@@ -270,11 +270,11 @@ def overlap_report(
         Search among all rows: fastsmote's exact kernels, or pynndescent. "auto" is the
         samplers' rule applied to the work of this search (analysed rows x all rows):
         exact unless it is estimated to take over ``AUTO_APPROX_SECONDS``.
-    max_rows : int or None, default=5000
+    max_rows : int or None, default=2000
         Rows typed per class: a class with more rows is represented by a uniform random
         sample of this many (seeded by ``random_state``; ``n_analysed`` records it), which
         bounds the cost at ``(max_rows + smote_samples) x n_samples`` distances per class
-        while keeping each share within about +/-1.4 points (95%). None: every row.
+        while keeping each share within about +/-2.2 points (95%). None: every row.
     smote_samples : int, default=2000
         Synthetic rows simulated per class (fewer if SMOTE would add fewer).
     random_state : None or int, default=0
