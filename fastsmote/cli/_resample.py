@@ -328,9 +328,9 @@ def _resample(args: argparse.Namespace) -> int:
                 record = _record(args, sampler, result, source, streamed=False)
                 _save_record(record, record_path, args.overwrite)
     if not args.quiet:
-        added = sum(max(0, result.counts_after[c] - n) for c, n in result.counts_before.items())
+        rows_in = sum(result.counts_before.values())
         print(
-            f"wrote {str(output)!r}: {result.rows_out:,} rows ({added:,} added) in "
+            f"wrote {str(output)!r}: {rows_in:,} -> {result.rows_out:,} rows in "
             f"{result.elapsed_seconds:.1f} s"
             + ("" if record_path is None else f"; record: {str(record_path)!r}")
         )
