@@ -15,8 +15,11 @@ from ._folds import (
     fold_seed,
     resampled_splits,
 )
+from ._leakage import LeakageReport, check_leakage
 
 __all__ = [
+    "LeakageReport",
+    "check_leakage",
     "ResampledCVResult",
     "ResampledFold",
     "cross_validate_resampled",

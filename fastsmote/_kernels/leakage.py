@@ -1,0 +1,74 @@
+"""Collinearity test behind the leakage check: does a row lie on a segment between two
+of its nearest neighbours, as a SMOTE row lies between its base and neighbour?"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from .._numba import jit
+
+
+@jit(parallel=True)
+def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_moving):
+    """Per query row ``r``: a pair ``(p, q)`` of its neighbours with ``r`` on segment p-q.
+
+    Parameters
+    ----------
+    X : (n, d) float64
+    queries : (m,) int64 rows of X
+    neighbors : (m, k) int64 rows of X, nearest first (the query itself excluded)
+    n_first : ``p`` is one of the first ``n_first`` neighbours, ``q`` any other
+    rtol, atol : per feature, ``|r - (p + t (q - p))| <= rtol * max(|p|, |q|) + atol``
+        (rounding of a SMOTE row computed in float32 is well inside ``rtol=1e-5``)
+    t_margin : ``t`` must lie in ``(t_margin, 1 - t_margin)``: near-copies of an
+        endpoint are duplicates, not interpolations
+    min_moving : at least this many features must differ between ``p`` and ``q`` (beyond
+        the tolerance): on discrete data, rows that differ in one feature are often
+        collinear by chance
+
+    Returns
+    -------
+    p, q : (m,) int64, -1 where no pair was found (the first pair found, in neighbour order)
+    t : (m,) float64 position on the segment (NaN where none)
+    """
+    m, k = neighbors.shape
+    d = X.shape[1]
+    p_out = np.full(m, -1, dtype=np.int64)
+    q_out = np.full(m, -1, dtype=np.int64)
+    t_out = np.full(m, np.nan)
+    for i in prange(m):
+        r = queries[i]
+        for a in range(min(n_first, k)):
+            p = neighbors[i, a]
+            for b in range(k):
+                q = neighbors[i, b]
+                if b == a or q == p:
+                    continue
+                num = 0.0
+                den = 0.0
+                for f in range(d):
+                    step = X[q, f] - X[p, f]
+                    num += (X[r, f] - X[p, f]) * step
+                    den += step * step
+                if den == 0.0:
+                    continue
+                t = num / den
+                if t <= t_margin or t >= 1.0 - t_margin:
+                    continue
+                on_segment = True
+                moving = 0
+                for f in range(d):
+                    step = X[q, f] - X[p, f]
+                    tol = rtol * max(abs(X[p, f]), abs(X[q, f])) + atol
+                    if abs(X[r, f] - (X[p, f] + t * step)) > tol:
+                        on_segment = False
+                        break
+                    if abs(step) > tol:
+                        moving += 1
+                if on_segment and moving >= min_moving:
+                    p_out[i], q_out[i], t_out[i] = p, q, t
+                    break
+            if p_out[i] >= 0:
+                break
+    return p_out, q_out, t_out
