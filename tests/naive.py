@@ -106,3 +106,32 @@ def standard_normal(key: int, counter: int) -> float:
     u1 = 1.0 - unit(draw(key, 2 * counter))
     u2 = unit(draw(key, 2 * counter + 1))
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_moving):
+    """Reference of fastsmote._kernels.leakage.segment_hits: first (p, q) in neighbour
+    order with the query strictly inside segment p-q, per-feature tolerance."""
+    m, k = neighbors.shape
+    p_out = np.full(m, -1, dtype=np.int64)
+    q_out = np.full(m, -1, dtype=np.int64)
+    for i, r in enumerate(queries):
+        pairs = [(a, b) for a in range(min(n_first, k)) for b in range(k)]
+        for a, b in pairs:
+            p, q = neighbors[i, a], neighbors[i, b]
+            if a == b or p == q:
+                continue
+            step = X[q] - X[p]
+            den = step @ step
+            if den == 0:
+                continue
+            t = (X[r] - X[p]) @ step / den
+            if not t_margin < t < 1 - t_margin:
+                continue
+            tol = rtol * np.maximum(np.abs(X[p]), np.abs(X[q])) + atol
+            if (
+                np.all(np.abs(X[r] - (X[p] + t * step)) <= tol)
+                and np.sum(np.abs(step) > tol) >= min_moving
+            ):
+                p_out[i], q_out[i] = p, q
+                break
+    return p_out, q_out

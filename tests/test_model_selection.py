@@ -1,0 +1,219 @@
+"""Per-fold helpers and the leakage check: resampling stays inside training parts."""
+
+import numpy as np
+import pytest
+from naive import segment_hits as naive_segment_hits
+from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
+
+import fastsmote as fs
+from fastsmote._kernels.leakage import segment_hits
+from fastsmote.model_selection import (
+    check_leakage,
+    cross_validate_resampled,
+    fold_seed,
+    resampled_splits,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(
+        n_samples=1500, n_features=8, n_informative=5, weights=[0.92], random_state=0
+    )
+    return X.astype(np.float32), y
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [fs.SMOTE(), fs.BorderlineSMOTE(kind="borderline-2"), fs.ADASYN(), fs.SMOTETomek()],
+    ids=lambda s: type(s).__name__,
+)
+def test_no_training_row_has_a_parent_in_its_validation_part(sampler, data):
+    X, y = data
+    folds = list(resampled_splits(X, y, sampler, cv=4, random_state=0))
+    assert len(folds) == 4
+    for fold in folds:
+        origins = fold.row_origins()
+        parents = np.concatenate([origins.source, origins.partner[origins.partner >= 0]])
+        assert np.intersect1d(parents, fold.valid_index).size == 0
+        assert np.intersect1d(fold.train_index, fold.valid_index).size == 0
+        # the validation part is the input rows, untouched
+        np.testing.assert_array_equal(fold.X_valid, X[fold.valid_index])
+        np.testing.assert_array_equal(fold.y_valid, y[fold.valid_index])
+        # synthetic rows really are interpolations of training rows
+        synthetic = origins.partner >= 0
+        gap = origins.gap[synthetic].astype(np.float32)[:, None]
+        base, partner = X[origins.source[synthetic]], X[origins.partner[synthetic]]
+        np.testing.assert_array_equal(fold.X_train[synthetic], base + gap * (partner - base))
+
+
+def test_fold_seeds_records_and_reproducibility(data):
+    X, y = data
+    first = list(resampled_splits(X, y, fs.SMOTE(), cv=3, random_state=7))
+    again = list(resampled_splits(X, y, fs.SMOTE(), cv=3, random_state=7))
+    other = list(resampled_splits(X, y, fs.SMOTE(), cv=3, random_state=8))
+    seeds = [f.seed for f in first]
+    assert seeds == [fold_seed(7, i) for i in range(3)] == [f.seed for f in again]
+    assert len(set(seeds)) == 3 and seeds != [f.seed for f in other]
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a.X_train, b.X_train)
+        np.testing.assert_array_equal(a.valid_index, b.valid_index)
+        assert a.record.parameters["random_state"] == a.seed
+        assert a.record.applied_to.startswith(f"fold {a.fold + 1} of 3, training part")
+        train_labels = y[a.train_index]
+        assert a.record.counts_before() == {c: int(np.sum(train_labels == c)) for c in (0, 1)}
+        assert a.record.counts_after() == {0: int(np.sum(train_labels == 0))} | {
+            1: int(np.sum(train_labels == 0))
+        }
+
+
+def test_sample_weight_is_split_and_resampled(data):
+    X, y = data
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    for fold in resampled_splits(X, y, fs.SMOTE(), cv=3, sample_weight=w, random_state=0):
+        origins = fold.row_origins()
+        synthetic = origins.partner >= 0
+        expected = w[origins.source].copy()
+        g = origins.gap[synthetic]
+        expected[synthetic] += g * (w[origins.partner[synthetic]] - w[origins.source[synthetic]])
+        np.testing.assert_allclose(fold.sample_weight_train, expected, rtol=0, atol=1e-15)
+        np.testing.assert_array_equal(fold.sample_weight_valid, w[fold.valid_index])
+
+
+def test_group_splitter_and_no_sampler(data):
+    X, y = data
+    groups = np.arange(len(y)) % 10
+    folds = list(resampled_splits(X, y, None, cv=GroupKFold(5), groups=groups))
+    for fold in folds:
+        assert fold.record is None and fold.sampler is None
+        assert not set(groups[fold.train_index]) & set(groups[fold.valid_index])
+        np.testing.assert_array_equal(fold.X_train, X[fold.train_index])
+
+
+def test_cross_validate_resampled_scores_untouched_validation_parts(data):
+    X, y = data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    result = cross_validate_resampled(
+        LogisticRegression(),
+        X,
+        y,
+        sampler=fs.SMOTE(),
+        cv=cv,
+        scoring=["average_precision", "roc_auc"],
+        random_state=0,
+        return_estimator=True,
+    )
+    assert set(result.scores) == {"average_precision", "roc_auc"}
+    for i, (train, valid) in enumerate(cv.split(X, y)):
+        seed = fold_seed(0, i)
+        X_res, y_res = fs.SMOTE(random_state=seed).fit_resample(X[train], y[train])
+        model = LogisticRegression().fit(X_res, y_res)
+        expected = average_precision_score(y[valid], model.predict_proba(X[valid])[:, 1])
+        assert result.scores["average_precision"][i] == pytest.approx(expected, abs=1e-12)
+    assert result.mean["roc_auc"] == pytest.approx(np.mean(result.scores["roc_auc"]))
+    assert len(result.records) == 3 and len(result.estimators) == 3
+    table = result.to_frame()
+    assert list(table.index[-2:]) == ["mean", "std"]
+
+
+def test_segment_kernel_matches_reference():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5))
+    # plant interpolations (exact and float32-rounded) and a near miss
+    X[50] = X[3] + 0.3 * (X[7] - X[3])
+    X[51] = (X[8] + np.float32(0.6) * (X[9] - X[8])).astype(np.float32)
+    X[52] = X[10] + 0.5 * (X[11] - X[10]) + 1e-3
+    X[53] = X[12]  # duplicate: t = 0, not an interpolation
+    queries = np.arange(60, dtype=np.int64)
+    d = ((X[:, None] - X[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    neighbors = np.argsort(d, axis=1, kind="stable")[:, :6].astype(np.int64)
+    args = (X, queries, neighbors, 3, 1e-5, 1e-12, 1e-6, 2)
+    p, q, t = segment_hits(*args)
+    p_ref, q_ref = naive_segment_hits(*args)
+    np.testing.assert_array_equal(p, p_ref)
+    np.testing.assert_array_equal(q, q_ref)
+    assert {int(p[50]), int(q[50])} == {3, 7} and t[50] == pytest.approx(
+        0.3 if p[50] == 3 else 0.7
+    )
+    assert {int(p[51]), int(q[51])} == {8, 9}
+    assert p[52] == -1 and p[53] == -1
+
+
+@pytest.fixture(scope="module")
+def overlapping():
+    X, y = make_classification(
+        n_samples=6000,
+        n_features=12,
+        n_informative=5,
+        weights=[0.96],
+        flip_y=0.01,
+        class_sep=0.8,
+        random_state=0,
+    )
+    return X.astype(np.float32), y
+
+
+def test_smote_before_split_inflates_scores_and_is_flagged(overlapping):
+    X, y = overlapping
+    model = RandomForestClassifier(100, random_state=0, n_jobs=1)
+    # the mistake: resample everything, then split
+    X_res, y_res = fs.SMOTE(random_state=0).fit_resample(X, y)
+    a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, stratify=y_res, random_state=0)
+    wrong = check_leakage(a, c, b, d)
+    ap_wrong = average_precision_score(d, model.fit(a, c).predict_proba(b)[:, 1])
+    # done right: split, resample the training part only
+    a, b, c, d = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    a_res, c_res = fs.SMOTE(random_state=0).fit_resample(a, c)
+    right = check_leakage(a_res, c_res, b, d)
+    ap_right = average_precision_score(d, model.fit(a_res, c_res).predict_proba(b)[:, 1])
+    assert wrong.leaked and "Likely leakage" in wrong.verdict
+    assert wrong.test_rows_on_segments.size > 0.3 * wrong.n_test_checked
+    assert not right.leaked and right.test_rows_on_segments.size == 0
+    assert "No sign" in right.verdict
+    assert ap_wrong > ap_right + 0.2  # the inflation the check protects against
+
+
+def test_random_oversampling_before_split_is_flagged_by_duplicates(overlapping):
+    X, y = overlapping
+    X_res, y_res = fs.RandomOverSampler(random_state=0).fit_resample(X, y)
+    a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, stratify=y_res, random_state=0)
+    report = check_leakage(a, c, b, d)
+    assert report.leaked and report.test_rows_duplicated.size > 0.5 * report.n_test_in_classes
+    b_rows = {row.tobytes() for row in a[c == 1]}
+    assert all(b[i].tobytes() in b_rows for i in report.test_rows_duplicated)
+
+
+def test_planted_rows_are_found_by_index(overlapping):
+    X, y = overlapping
+    a, b, c, d = train_test_split(X, y, test_size=0.25, stratify=y, random_state=1)
+    minority = np.flatnonzero(c == 1)
+    b, d = b.copy(), d.copy()
+    planted = np.flatnonzero(d == 0)[:5]  # overwrite 5 test rows with minority interpolations
+    for i, row in enumerate(planted):  # as SMOTE does: towards a near same-class row
+        p = minority[i]
+        dist = ((a[minority] - a[p]) ** 2).sum(axis=1)
+        q = minority[np.argsort(dist)[1]]
+        b[row] = a[p] + np.float32(0.4) * (a[q] - a[p])
+        d[row] = 1
+    report = check_leakage(a, c, b, d)
+    assert set(planted) <= set(report.test_rows_on_segments.tolist())
+    assert report.to_dict()["test_rows_on_segments"] == report.test_rows_on_segments.tolist()
+
+
+def test_leakage_bad_input(overlapping):
+    X, y = overlapping
+    with pytest.raises(ValueError, match="same columns"):
+        check_leakage(X, y, X[:, :3], y)
+    bad = X.copy()
+    bad[5, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        check_leakage(X, y, bad, y)
+    with pytest.raises(ValueError, match="n_neighbors"):
+        check_leakage(X, y, X, y, n_neighbors=1)
+    with pytest.raises(ValueError, match="inconsistent|length|rows"):
+        check_leakage(X, y[:-1], X, y)
