@@ -364,14 +364,19 @@ class SMOTE(_InterpolatingSampler):
         for start in range(0, n, chunk_rows):
             stop = min(n, start + chunk_rows)
             yield X_float[start:stop].copy(), labels[start:stop].copy()
+        yield from self._synthetic_chunks(X_float, target, target, key, plan, chunk_rows)
+
+    def _synthetic_chunks(self, X, rows_target, target, key, plan, chunk_rows):
+        """The synthetic rows class by class in chunks; ``rows_target`` numbers the rows
+        of ``X`` (``target`` itself, or the over-sampled classes only when streaming)."""
         with numba_threads(get_config()["n_threads"]):
-            tables = list(self._class_tables(X_float, target, key, plan))
+            tables = list(self._class_tables(X, rows_target, key, plan))
         for class_index, _, X_class, neighbors, class_key, n_new, _ in tables:
             label = target.output_value(class_index)
             positions = np.arange(X_class.shape[0])
             for start in range(0, n_new, chunk_rows):
                 m = min(chunk_rows, n_new - start)
-                chunk = np.empty((m, features.n_features), dtype=features.dtype)
+                chunk = np.empty((m, X.shape[1]), dtype=X.dtype)
                 with numba_threads(get_config()["n_threads"]):
                     args = (X_class, positions, neighbors, class_key, start, chunk, 0, m)
                     smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
@@ -457,18 +462,7 @@ class SMOTE(_InterpolatingSampler):
         )
         if chunk_rows is None:
             chunk_rows = rows_per_chunk(X_classes.shape[1] * X_classes.dtype.itemsize)
-        with numba_threads(get_config()["n_threads"]):
-            tables = list(self._class_tables(X_classes, sub, key, plan))
-        for class_index, _, X_class, neighbors, class_key, n_new, _ in tables:
-            label = target.output_value(class_index)
-            positions = np.arange(X_class.shape[0])
-            for start in range(0, n_new, chunk_rows):
-                m = min(chunk_rows, n_new - start)
-                chunk = np.empty((m, X_classes.shape[1]), dtype=X_classes.dtype)
-                with numba_threads(get_config()["n_threads"]):
-                    args = (X_class, positions, neighbors, class_key, start, chunk, 0, m)
-                    smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
-                yield chunk, np.full(m, label)
+        yield from self._synthetic_chunks(X_classes, sub, target, key, plan, chunk_rows)
 
     def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
         X = data.as_float_array()
