@@ -105,7 +105,7 @@ def check_leakage(
     *,
     classes: Any = None,
     n_neighbors: int = 10,
-    max_rows_per_class: int = 2500,
+    max_rows_per_class: int = 1000,
     rtol: float = 1e-5,
     random_state: Any = 0,
 ) -> LeakageReport:
@@ -128,7 +128,7 @@ def check_leakage(
         rows to the smaller classes).
     n_neighbors : int, default=10
         Same-class neighbours searched per row.
-    max_rows_per_class : int, default=2500
+    max_rows_per_class : int, default=1000
         Rows per class and per set tested for lying on segments; larger classes are
         sampled uniformly (the test is a rate: leakage makes many rows synthetic).
     rtol : float, default=1e-5
