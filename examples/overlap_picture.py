@@ -29,7 +29,6 @@ def main() -> None:
     print(report.to_text())
     fig, ax = plt.subplots(figsize=(6, 3))
     plot_overlap(report, ax=ax)
-    ax.set_title("Neighbourhood typology (5 neighbours) of three minority classes")
     fig.tight_layout()
     fig.savefig("docs/img/overlap_typology.png", dpi=110)
 

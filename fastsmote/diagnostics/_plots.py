@@ -231,5 +231,6 @@ def plot_overlap(report: Any, *, ax: Any = None) -> Any:
     ax.set_xlim(0.0, max(1.0, float(left.max())))
     ax.set_xlabel("share of the class")
     ax.set_ylabel("class")
-    ax.legend(loc="lower right", fontsize=8, ncols=4)
+    # Above the axes: inside, it would hide the bars it explains.
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8, ncols=4, frameon=False)
     return ax
