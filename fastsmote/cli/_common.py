@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import sys
@@ -25,6 +26,7 @@ EXIT_CLASSES = 8  # a class too small for k, a single class, labels that are not
 EXIT_OUTPUT_EXISTS = 9
 EXIT_OUTPUT = 10  # output cannot be written (directory, permissions, disk full)
 EXIT_MEMORY = 11
+EXIT_SIGPIPE = 141  # the reader of stdout went away (`fastsmote diagnose ... | head`)
 EXIT_SIGINT = 130
 EXIT_SIGTERM = 143
 
@@ -102,6 +104,10 @@ def run_guarded(command: Callable[[], int], stderr: TextIO | None = None) -> int
         except Terminated:
             print("fastsmote: terminated", file=stderr)
             return EXIT_SIGTERM
+        except BrokenPipeError:
+            # Python would complain again when flushing stdout at exit: point it at devnull.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_SIGPIPE
         except Exception as error:  # noqa: BLE001 - every error gets a code and a line
             code = code_for(error)
             if code == EXIT_INTERNAL:
