@@ -8,6 +8,7 @@ from fastsmote import (
     ADASYN,
     SMOTE,
     SMOTEENN,
+    SMOTENC,
     BorderlineSMOTE,
     EditedNearestNeighbours,
     RandomOverSampler,
@@ -28,6 +29,8 @@ SAMPLERS = [
     BorderlineSMOTE(random_state=0),
     BorderlineSMOTE(random_state=0, kind="borderline-2"),
     ADASYN(random_state=0),
+    # the checks' data is numeric: column 0 is declared categorical (each value a category)
+    SMOTENC(categorical_features=[0], random_state=0),
 ]
 # samplers that only select rows accept sparse, NaN and string input
 ROW_SELECTORS = [SAMPLERS[1], SAMPLERS[3]]

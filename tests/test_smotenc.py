@@ -154,8 +154,31 @@ def test_missing_category_is_refused(mixed):
     frame, y = mixed
     frame = frame.copy()
     frame.loc[3, "colour"] = np.nan
-    with pytest.raises(ValueError, match="'colour' has missing values"):
+    with pytest.raises(ValueError, match="'colour' has missing"):
         SMOTENC(categorical_features=["colour"]).fit_resample(frame, y)
+    with pytest.raises(ValueError, match="'colour' has missing"):
+        SMOTENC(categorical_features=["colour"]).fit(frame, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_missing_or_infinite_numeric_category_is_refused(bad):
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 3, 40).astype(float), rng.normal(size=(40, 2))])
+    y = np.r_[np.zeros(30, dtype=int), np.ones(10, dtype=int)]
+    X[4, 0] = bad
+    with pytest.raises(ValueError, match="column 0 has missing"):
+        SMOTENC(categorical_features=[0]).fit(X, y)
+    with pytest.raises(ValueError, match="column 0 has missing"):
+        SMOTENC(categorical_features=[0]).fit_resample(X, y)
+
+
+def test_float32_array_stays_float32():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 3, 40), rng.normal(size=(40, 2))]).astype(np.float32)
+    y = np.r_[np.zeros(30, dtype=int), np.ones(10, dtype=int)]
+    X_res, _ = SMOTENC(categorical_features=[0], random_state=0).fit_resample(X, y)
+    assert X_res.dtype == np.float32
+    assert set(np.unique(X_res[:, 0])) <= {0.0, 1.0, 2.0}
 
 
 def test_small_class_is_named(mixed):

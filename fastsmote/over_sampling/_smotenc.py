@@ -40,6 +40,16 @@ CATEGORICAL_SPEC = Constraint(
 )
 
 
+def _has_missing(values: np.ndarray) -> bool:
+    """NaN, None or infinity among categorical values (a float NaN would otherwise become
+    a category, and None cannot be sorted with strings)."""
+    if values.dtype.kind == "f":
+        return not np.isfinite(values).all()
+    if values.dtype.kind == "O":
+        return any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in values)
+    return False
+
+
 class SMOTENC(_InterpolatingSampler):
     """SMOTE for data with continuous and categorical features.
 
@@ -98,6 +108,37 @@ class SMOTENC(_InterpolatingSampler):
         tags.input_tags.sparse = False
         return tags
 
+    def fit(self, X: Any, y: Any) -> SMOTENC:
+        """Check the inputs (columns, categorical values, finite continuous features) and
+        resolve ``sampling_strategy_`` without resampling.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : object
+        """
+        rows, _ = self._validate(X, y)
+        self._check_dense(rows)
+        self.categorical_features_ = self._resolve_columns(rows)
+        self.continuous_features_ = np.setdiff1d(
+            np.arange(rows.n_features), self.categorical_features_
+        )
+        continuous, _ = self._split(rows)
+        check_finite(check_features(continuous, rows.n_samples).as_float_array())
+        return self
+
+    @staticmethod
+    def _check_dense(rows: Rows) -> None:
+        if hasattr(rows.data, "tocsr"):
+            raise TypeError(
+                "X is a sparse matrix; SMOTENC needs dense rows (continuous features are "
+                "interpolated). Convert with X.toarray() if it fits in memory."
+            )
+
     # ------------------------------------------------------------------ columns
     def _resolve_columns(self, rows: Rows) -> np.ndarray:
         spec, d = self.categorical_features, rows.n_features
@@ -143,7 +184,7 @@ class SMOTENC(_InterpolatingSampler):
         if found.size == d:
             raise ValueError(
                 "SMOTE-NC is not designed to work only with categorical features. It "
-                "requires some numerical features."
+                f"requires some numerical features (n_features = {d}, all categorical)."
             )
         return found
 
@@ -164,16 +205,24 @@ class SMOTENC(_InterpolatingSampler):
                 codes = values.cat.codes.to_numpy().astype(np.int32)
                 categories = values.cat.categories
             else:
-                categories, codes = np.unique(np.asarray(values), return_inverse=True)
-                codes = codes.astype(np.int32)
+                values = np.asarray(values)
+                if _has_missing(values):
+                    codes = np.full(1, -1)
+                else:
+                    categories, codes = np.unique(values, return_inverse=True)
+                    codes = codes.astype(np.int32)
             if (codes < 0).any():
-                name = rows.columns[i] if frame else i
-                raise ValueError(f"categorical column {name!r} has missing values.")
+                name = rows.columns[i] if frame else int(i)
+                raise ValueError(
+                    f"categorical column {name!r} has missing (NaN/None) or infinite values; "
+                    "impute them or make them a category of their own first."
+                )
             encoded.append((codes, categories))
         return continuous, encoded
 
     # ------------------------------------------------------------------ resampling
     def _fit_resample(self, rows: Rows, target: Target, out: None):
+        self._check_dense(rows)
         self.categorical_features_ = self._resolve_columns(rows)
         self.continuous_features_ = np.setdiff1d(
             np.arange(rows.n_features), self.categorical_features_
@@ -277,7 +326,11 @@ class SMOTENC(_InterpolatingSampler):
             frame.columns = rows.columns
             return frame
         source = np.asarray(rows.data)
-        dtype = np.float64 if source.dtype.kind in "biuf" else object
+        # float input keeps its dtype (float32 stays float32); integers become float64
+        if source.dtype.kind == "f":
+            dtype = source.dtype
+        else:
+            dtype = np.float64 if source.dtype.kind in "biu" else object
         result = np.empty((n_total, rows.n_features), dtype=dtype)
         result[:, self.continuous_features_] = out_cont
         for j, i in enumerate(self.categorical_features_):
