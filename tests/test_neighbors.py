@@ -5,9 +5,16 @@ import pytest
 from conftest import blobs
 from sklearn.neighbors import NearestNeighbors
 
-from fastsmote import SMOTE
+from fastsmote import (
+    ADASYN,
+    SMOTE,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    TomekLinks,
+)
 from fastsmote.neighbors import (
     AUTO_APPROX_SECONDS,
+    all_rows_kneighbors,
     approx_kneighbors,
     estimated_exact_seconds,
     exact_kneighbors,
@@ -114,3 +121,55 @@ def test_classifier_quality_same_with_approx_and_exact_neighbours():
         model = LogisticRegression(max_iter=1000).fit(X_res, y_res)
         scores[backend] = average_precision_score(y[test], model.predict_proba(X[test])[:, 1])
     assert abs(scores["exact"] - scores["approx"]) < 0.02, scores
+
+
+def test_all_rows_search_auto_rule_counts_queries():
+    # 1M rows x 20: 10k queries are a few seconds of exact search, 1M queries are not
+    assert resolve_backend("auto", 1_000_000, 20, n_queries=10_000) == "exact"
+    assert resolve_backend("auto", 1_000_000, 20, n_queries=1_000_000) == "approx"
+
+
+def test_all_rows_approx_recall_and_exact_identity(gaussian_class):
+    X = gaussian_class
+    queries = np.arange(0, len(X), 7, dtype=np.int64)
+    approx, used = all_rows_kneighbors(X, queries, 5, "approx", seed=2)
+    exact, used_exact = all_rows_kneighbors(X, queries, 5, "exact", seed=2)
+    assert (used, used_exact) == ("approx", "exact")
+    np.testing.assert_array_equal(exact, exact_kneighbors(X, 5)[queries])
+    recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
+    assert recall >= 0.95, recall
+    assert not np.any(approx == queries[:, None])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda b: BorderlineSMOTE(random_state=0, neighbors=b),
+        lambda b: BorderlineSMOTE(random_state=0, neighbors=b, kind="borderline-2"),
+        lambda b: ADASYN(random_state=0, neighbors=b),
+        lambda b: TomekLinks(neighbors=b),
+        lambda b: EditedNearestNeighbours(neighbors=b),
+    ],
+    ids=["borderline-1", "borderline-2", "adasyn", "tomek", "enn"],
+)
+def test_samplers_searching_all_rows_use_the_configured_backend(make, gaussian_class):
+    X = gaussian_class[:3000]
+    y = np.repeat([0, 1], [2400, 600])
+    X = X + y[:, None].astype(np.float32)  # overlapping classes: danger rows and links
+    exact, approx = make("exact"), make("approx")
+    _, y_exact = exact.fit_resample(X, y)
+    _, y_approx = approx.fit_resample(X, y)
+    backend = getattr(approx, "all_rows_backend_", None) or approx.neighbors_backend_
+    assert "approx" in (backend.values() if isinstance(backend, dict) else [backend])
+    assert np.bincount(y_approx).tolist() == pytest.approx(np.bincount(y_exact).tolist(), rel=0.05)
+    if hasattr(exact, "sample_indices_"):  # cleaners: almost the same rows removed
+        removed_exact = set(range(len(y))) - set(exact.sample_indices_.tolist())
+        removed_approx = set(range(len(y))) - set(approx.sample_indices_.tolist())
+        overlap = len(removed_exact & removed_approx) / max(len(removed_exact | removed_approx), 1)
+        assert overlap >= 0.85, overlap
+    if hasattr(exact, "in_danger_indices_"):
+        danger_exact, danger_approx = (
+            set(s.in_danger_indices_[1].tolist()) for s in (exact, approx)
+        )
+        overlap = len(danger_exact & danger_approx) / len(danger_exact | danger_approx)
+        assert overlap >= 0.85, overlap

@@ -83,8 +83,9 @@ class ResamplingRecord:
         Rows added (generated or duplicated).
     n_removed : int
         Input rows dropped.
-    neighbors_backend : dict or None
-        Neighbour search used per class, as ``[label, backend]`` pairs.
+    neighbors_backend : list, str or None
+        Neighbour search used: per class as ``[label, backend]`` pairs, or one backend
+        (a cleaner searching all rows at once).
     elapsed_seconds : float
         Wall time of the resampling.
     applied_to : str or None
@@ -102,7 +103,7 @@ class ResamplingRecord:
     class_counts_after: list
     n_synthetic: int
     n_removed: int
-    neighbors_backend: list | None
+    neighbors_backend: list | str | None
     elapsed_seconds: float
     applied_to: str | None
     created_at: str
@@ -160,7 +161,7 @@ class ResamplingRecord:
                 if n_removed is None
                 else n_removed
             ),
-            neighbors_backend=None if backend is None else _counts_like(backend),
+            neighbors_backend=_counts_like(backend) if isinstance(backend, dict) else backend,
             elapsed_seconds=float(elapsed_seconds),
             applied_to=applied_to,
             created_at=datetime.datetime.now(datetime.timezone.utc).isoformat(),

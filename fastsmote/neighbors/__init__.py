@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ._approx import approx_kneighbors, first_non_self
 from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
 
@@ -32,17 +34,45 @@ def estimated_exact_seconds(n_rows: int, n_features: int) -> float:
     return n_rows * n_rows * n_features * NS_PER_PAIR_FEATURE[path] * 1e-9
 
 
-def resolve_backend(backend: str, n_rows: int, n_features: int) -> str:
-    """Turn "auto" into "exact" or "approx" for a class of ``n_rows`` rows."""
+def resolve_backend(
+    backend: str, n_rows: int, n_features: int, n_queries: int | None = None
+) -> str:
+    """Turn "auto" into "exact" or "approx" for a search among ``n_rows`` rows (by
+    ``n_queries`` of them; all by default)."""
     if backend != "auto":
         return backend
-    slow = estimated_exact_seconds(n_rows, n_features) > AUTO_APPROX_SECONDS
-    return "approx" if slow else "exact"
+    queries = n_rows if n_queries is None else n_queries
+    cost = estimated_exact_seconds(n_rows, n_features) * queries / max(n_rows, 1)
+    return "approx" if cost > AUTO_APPROX_SECONDS else "exact"
+
+
+def all_rows_kneighbors(
+    X: np.ndarray, queries: np.ndarray, n_neighbors: int, backend: str, seed: int
+) -> tuple[np.ndarray, str]:
+    """Neighbours of the rows ``queries`` among all rows of ``X`` (self excluded), with
+    the backend "auto" resolves to for that many queries.
+
+    The approximate path builds one pynndescent graph over all rows (its cost does not
+    shrink with fewer queries) and reads the queries' rows from it.
+
+    Returns
+    -------
+    indices : ndarray of shape (len(queries), n_neighbors), int64 row numbers of X
+    backend : "exact" or "approx"
+    """
+    resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=len(queries))
+    if resolved == "exact":
+        if len(queries) == X.shape[0] and np.array_equal(queries, np.arange(X.shape[0])):
+            return exact_kneighbors(X, n_neighbors), "exact"  # may take the BLAS path
+        return exact_kneighbors_of(X, queries, n_neighbors), "exact"
+    every_row = np.arange(X.shape[0], dtype=np.int64)
+    return approx_kneighbors(X, n_neighbors, every_row, seed)[queries], "approx"
 
 
 __all__ = [
     "AUTO_APPROX_SECONDS",
     "BACKENDS",
+    "all_rows_kneighbors",
     "approx_kneighbors",
     "estimated_exact_seconds",
     "exact_kneighbors",

@@ -25,7 +25,7 @@ from .._validation import (
     int_in_range,
     one_of,
 )
-from ..neighbors import BACKENDS, exact_kneighbors_of
+from ..neighbors import BACKENDS, all_rows_kneighbors
 from ._smote import GENERATION_CHUNK, _InterpolatingSampler
 
 _NEIGHBORS = [one_of(*BACKENDS), has_methods("fit", "kneighbors")]
@@ -111,8 +111,20 @@ class _BoundarySampler(_InterpolatingSampler):
             )
             first_row += n_new
 
-    def _all_row_neighbors(self, X: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-        return exact_kneighbors_of(X, rows, min(n, X.shape[0] - 1))
+    def _start(self, target: Target):
+        self.all_rows_backend_ = {}
+        return super()._start(target)
+
+    def _all_row_neighbors(
+        self, X: np.ndarray, rows: np.ndarray, n: int, label: Any, class_key: np.uint64
+    ) -> np.ndarray:
+        """Neighbours among all rows, by the ``neighbors`` backend (an estimator there
+        configures the same-class search only: this one is then exact)."""
+        backend = self.neighbors if isinstance(self.neighbors, str) else "exact"
+        seed = int(np.uint64(stream_key(class_key, 3)) >> np.uint64(33))
+        found, used = all_rows_kneighbors(X, rows, min(n, X.shape[0] - 1), backend, seed)
+        self.all_rows_backend_[label] = used
+        return found
 
 
 class BorderlineSMOTE(_BoundarySampler):
@@ -139,7 +151,11 @@ class BorderlineSMOTE(_BoundarySampler):
         Neighbours among all rows that decide the danger/noise rule.
     kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
     neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
-        Same-class search backend (borderline-1), as for :class:`fastsmote.SMOTE`.
+        Backend of the same-class search (borderline-1, as for :class:`fastsmote.SMOTE`)
+        and of the searches among all rows (danger rule, borderline-2 neighbours):
+        "auto" goes approximate (pynndescent over all rows) only when exact search is
+        estimated to take over a minute. An estimator configures the same-class search;
+        the all-rows searches are then exact.
 
     Attributes
     ----------
@@ -147,6 +163,8 @@ class BorderlineSMOTE(_BoundarySampler):
         ``{class: input rows in danger}``.
     n_synthetic_ : dict
         ``{class: rows generated}``.
+    all_rows_backend_ : dict
+        ``{class: "exact" | "approx"}`` used for the searches among all rows.
     sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
     """
 
@@ -182,7 +200,8 @@ class BorderlineSMOTE(_BoundarySampler):
 
     def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
         rows = target.rows_of(class_index)
-        m_labels = target.encoded[self._all_row_neighbors(X, rows, self.m_neighbors)]
+        m_rows = self._all_row_neighbors(X, rows, self.m_neighbors, label, class_key)
+        m_labels = target.encoded[m_rows]
         m = m_labels.shape[1]
         n_other = np.count_nonzero(m_labels != class_index, axis=1)
         danger = (n_other >= m / 2) & (n_other < m)
@@ -202,8 +221,8 @@ class BorderlineSMOTE(_BoundarySampler):
             return X_class, rows, positions, neighbors[positions], NO_COUNTS, NO_DAMP
         k = int(self.k_neighbors)
         danger_rows = rows[danger]
-        neighbor_rows = self._all_row_neighbors(X, danger_rows, k)
-        self.neighbors_backend_[label] = "exact"
+        neighbor_rows = self._all_row_neighbors(X, danger_rows, k, label, class_key)
+        self.neighbors_backend_[label] = self.all_rows_backend_[label]
         damp = target.encoded[neighbor_rows] != class_index
         return X, None, danger_rows, neighbor_rows, NO_COUNTS, damp
 
@@ -224,7 +243,8 @@ class ADASYN(_BoundarySampler):
     sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
     n_neighbors : int or estimator, default=5
     neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
-        Same-class search backend, as for :class:`fastsmote.SMOTE`.
+        Backend of the same-class search (as for :class:`fastsmote.SMOTE`) and of the
+        weight search among all rows, as for :class:`BorderlineSMOTE`.
 
     Attributes
     ----------
@@ -232,6 +252,8 @@ class ADASYN(_BoundarySampler):
         ``{class: rows generated}`` (always the requested number).
     base_counts_ : dict
         ``{class: synthetic rows per class row, in input order}``.
+    all_rows_backend_ : dict
+        ``{class: "exact" | "approx"}`` used for the weight search among all rows.
     sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
     """
 
@@ -259,7 +281,7 @@ class ADASYN(_BoundarySampler):
         rows = target.rows_of(class_index)
         spec = self.n_neighbors  # an estimator's n_neighbors counts the row itself
         n = int(spec) if isinstance(spec, numbers.Integral) else spec.n_neighbors - 1
-        labels = target.encoded[self._all_row_neighbors(X, rows, n)]
+        labels = target.encoded[self._all_row_neighbors(X, rows, n, label, class_key)]
         weights = np.count_nonzero(labels != class_index, axis=1) / labels.shape[1]
         if not weights.sum():
             raise RuntimeError(

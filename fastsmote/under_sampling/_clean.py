@@ -9,6 +9,7 @@ when duplicates exist). Rows are returned unchanged, dtypes kept.
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 from sklearn.base import clone
@@ -25,7 +26,10 @@ from .._validation import (
     one_of,
 )
 from ..base import BaseSampler
-from ..neighbors import exact_kneighbors, exact_kneighbors_of, first_non_self
+from ..neighbors import BACKENDS, all_rows_kneighbors, first_non_self
+
+#: pynndescent's seed for the approximate path (the cleaners take no random_state).
+APPROX_SEED = 0
 
 CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
 
@@ -44,6 +48,11 @@ class TomekLinks(BaseSampler):
     sampling_strategy : str, list or callable, default='auto'
         Classes to clean ('auto', 'all', 'majority', 'not minority', 'not majority' or a
         list of labels).
+    neighbors : {"exact", "approx", "auto"}, default="exact"
+        Nearest-neighbour search among all rows. "exact" (fastsmote's blocked kernel)
+        gives imbalanced-learn's links; "approx" (pynndescent over all rows, a fixed
+        seed) trades a few missed links for speed on millions of rows; "auto" goes
+        approximate when exact search is estimated to take over a minute.
 
     Attributes
     ----------
@@ -51,19 +60,29 @@ class TomekLinks(BaseSampler):
         Input rows kept, in input order.
     nearest_neighbor_ : ndarray of int64
         The nearest neighbour (row number) of every input row.
+    neighbors_backend_ : str
+        "exact" or "approx".
     """
 
     _sampling_type = "clean-sampling"
     _returns_container = True
-    _parameter_constraints = {"sampling_strategy": CLEANING_STRATEGY}
+    _parameter_constraints = {
+        "sampling_strategy": CLEANING_STRATEGY,
+        "neighbors": [one_of(*BACKENDS)],
+    }
 
-    def __init__(self, *, sampling_strategy="auto"):
+    def __init__(self, *, sampling_strategy="auto", neighbors="exact"):
         self.sampling_strategy = sampling_strategy
+        self.neighbors = neighbors
 
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
         check_finite(X)
-        self.nearest_neighbor_ = exact_kneighbors(X, 1)[:, 0]
+        every_row = np.arange(X.shape[0], dtype=np.int64)
+        nearest, self.neighbors_backend_ = all_rows_kneighbors(
+            X, every_row, 1, self.neighbors, APPROX_SEED
+        )
+        self.nearest_neighbor_ = nearest[:, 0]
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
         in_link = tomek_link_mask(self.nearest_neighbor_, target.encoded, targeted)
         self.sample_indices_ = np.flatnonzero(~in_link)
@@ -87,11 +106,15 @@ class EditedNearestNeighbours(BaseSampler):
         Neighbours examined. An estimator is fitted on all rows and, as in
         imbalanced-learn, its own ``n_neighbors`` counts the row itself.
     kind_sel : {'all', 'mode'}, default='all'
+    neighbors : {"exact", "approx", "auto"}, default="exact"
+        Search among all rows for an int ``n_neighbors``, as for :class:`TomekLinks`.
 
     Attributes
     ----------
     sample_indices_ : ndarray of int64
         Input rows kept: class by class in sorted label order, input order within a class.
+    neighbors_backend_ : dict
+        ``{class: "exact" | "approx" | "estimator"}`` for each cleaned class.
     """
 
     _sampling_type = "clean-sampling"
@@ -100,16 +123,25 @@ class EditedNearestNeighbours(BaseSampler):
         "sampling_strategy": CLEANING_STRATEGY,
         "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
         "kind_sel": [one_of("all", "mode")],
+        "neighbors": [one_of(*BACKENDS)],
     }
 
-    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all"):
+    def __init__(
+        self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all", neighbors="exact"
+    ):
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
+        self.neighbors = neighbors
 
-    def _neighbors(self, X: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    def _neighbors(self, X: np.ndarray, queries: np.ndarray, label: Any) -> np.ndarray:
         if isinstance(self.n_neighbors, numbers.Integral):
-            return exact_kneighbors_of(X, queries, min(int(self.n_neighbors), X.shape[0] - 1))
+            k = min(int(self.n_neighbors), X.shape[0] - 1)
+            found, self.neighbors_backend_[label] = all_rows_kneighbors(
+                X, queries, k, self.neighbors, APPROX_SEED
+            )
+            return found
+        self.neighbors_backend_[label] = "estimator"
         estimator = clone(self.n_neighbors).fit(X)
         found = np.asarray(estimator.kneighbors(X[queries], return_distance=False))
         return first_non_self(found, found.shape[1] - 1, own=queries)
@@ -119,12 +151,13 @@ class EditedNearestNeighbours(BaseSampler):
         check_finite(X)
         codes = target.encoded
         kept = []
+        self.neighbors_backend_ = {}
         for class_index, label in enumerate(target.classes.tolist()):
             rows = target.rows_of(class_index)
             if label not in self.sampling_strategy_:
                 kept.append(rows)
                 continue
-            neighbour_codes = codes[self._neighbors(X, rows)]
+            neighbour_codes = codes[self._neighbors(X, rows, label)]
             if self.kind_sel == "all":
                 keep = np.all(neighbour_codes == class_index, axis=1)
             else:
