@@ -1,0 +1,115 @@
+"""Time spent *beyond* the neighbour search, fastsmote vs imbalanced-learn.
+
+The neighbour-based methods (Borderline-SMOTE, ADASYN, Tomek links, ENN) spend most of
+their time searching neighbours among all rows. This script separates that search from
+everything else (danger classification, weights, generation, cleaning, copying) by
+timing every neighbour call of each library in the same process: fastsmote's
+``all_rows_kneighbors`` / same-class searches, and scikit-learn's
+``NearestNeighbors.fit``/``kneighbors`` that imbalanced-learn calls. Data and warm-up as
+in compare.py; medians of ``--reps`` runs; ratios are imbalanced-learn / fastsmote.
+
+    python benchmarks/beyond_neighbors.py [--reps 3] [--methods BorderlineSMOTE ADASYN]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _data import make_blobs_imbalanced  # noqa: E402
+
+CASES = [
+    ("BorderlineSMOTE", 1_000_000),
+    ("ADASYN", 1_000_000),
+    ("TomekLinks", 100_000),
+    ("EditedNearestNeighbours", 100_000),
+]
+
+_spent = {"search": 0.0}
+
+
+def _timed(function):
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _spent["search"] += time.perf_counter() - started
+
+    return wrapper
+
+
+def _instrument() -> None:
+    """Wrap every neighbour search of both libraries with the timer."""
+    from sklearn.neighbors import NearestNeighbors
+
+    import fastsmote.over_sampling._smote as smote_module
+    import fastsmote.over_sampling._variants as variants
+    import fastsmote.under_sampling._clean as clean
+
+    variants.all_rows_kneighbors = _timed(variants.all_rows_kneighbors)
+    clean.all_rows_kneighbors = _timed(clean.all_rows_kneighbors)
+    cls = smote_module._InterpolatingSampler
+    cls._class_neighbors = _timed(cls._class_neighbors)
+    NearestNeighbors.fit = _timed(NearestNeighbors.fit)
+    NearestNeighbors.kneighbors = _timed(NearestNeighbors.kneighbors)
+
+
+def _sampler(lib: str, method: str):
+    if lib == "fastsmote":
+        import fastsmote
+
+        cls = getattr(fastsmote, method)
+    else:
+        import imblearn.over_sampling as over
+        import imblearn.under_sampling as under
+
+        cls = getattr(over, method, None) or getattr(under, method)
+    seeded = method in ("BorderlineSMOTE", "ADASYN")
+    return cls(random_state=0) if seeded else cls()
+
+
+def measure(lib: str, method: str, X, y) -> tuple[float, float]:
+    """(total seconds, seconds in neighbour search) of one fit_resample."""
+    sampler = _sampler(lib, method)
+    _spent["search"] = 0.0
+    started = time.perf_counter()
+    sampler.fit_resample(X, y)
+    return time.perf_counter() - started, _spent["search"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--methods", nargs="*", default=[m for m, _ in CASES])
+    args = parser.parse_args()
+    _instrument()
+    warm_X, warm_y = make_blobs_imbalanced(20_000, 20, 0.05, seed=1)
+    print("| method | rows | library | total s | search s | beyond search s | ratio beyond |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for method, n_rows in (case for case in CASES if case[0] in args.methods):
+        X, y = make_blobs_imbalanced(n_rows, 20, 0.01, seed=0)
+        results = {}
+        for lib in ("fastsmote", "imblearn"):
+            measure(lib, method, warm_X, warm_y)  # compile / warm caches
+            runs = [measure(lib, method, X, y) for _ in range(args.reps)]
+            total = statistics.median(r[0] for r in runs)
+            search = statistics.median(r[1] for r in runs)
+            beyond = statistics.median(r[0] - r[1] for r in runs)
+            results[lib] = (total, search, beyond)
+        ratio = results["imblearn"][2] / max(results["fastsmote"][2], 1e-9)
+        for lib, (total, search, beyond) in results.items():
+            shown = f"{ratio:.1f}x" if lib == "imblearn" else ""
+            print(
+                f"| {method} | {n_rows:,} | {lib} | {total:.2f} | {search:.2f} | "
+                f"{beyond:.3f} | {shown} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
