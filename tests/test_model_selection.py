@@ -217,3 +217,20 @@ def test_leakage_bad_input(overlapping):
         check_leakage(X, y, X, y, n_neighbors=1)
     with pytest.raises(ValueError, match="inconsistent|length|rows"):
         check_leakage(X, y[:-1], X, y)
+
+
+def test_samplers_from_other_libraries_get_a_record_and_weights(data):
+    from imblearn.under_sampling import RandomUnderSampler as ImbRUS
+
+    X, y = data
+    w = np.arange(len(y), dtype=float)
+    for fold in resampled_splits(X, y, ImbRUS(), cv=3, sample_weight=w, random_state=0):
+        assert fold.record.method == "RandomUnderSampler"
+        assert fold.record.counts_after() == {0: int(np.sum(fold.y_train == 0))} | {
+            1: int(np.sum(fold.y_train == 1))
+        }
+        assert fold.record.parameters["random_state"] == fold.seed
+        # selecting sampler: each kept row keeps its own weight (its input row number)
+        np.testing.assert_array_equal(
+            fold.sample_weight_train, fold.train_index[fold.sampler.sample_indices_]
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-import numpy as np
 from sklearn.base import clone
 
 from .._validation import (
@@ -17,15 +16,11 @@ from .._validation import (
     has_methods,
 )
 from ..base import BaseSampler, RowOrigins
+from ..diagnostics._record import label_counts
 from ..over_sampling import SMOTE
 from ..under_sampling import EditedNearestNeighbours, TomekLinks
 
 _SAMPLER = has_methods("fit_resample")
-
-
-def _label_counts(y: Any) -> dict:
-    labels, counts = np.unique(np.asarray(y), return_counts=True)
-    return dict(zip(labels.tolist(), counts.tolist(), strict=True))
 
 
 class _SMOTEThenClean(BaseSampler):
@@ -84,7 +79,7 @@ class _SMOTEThenClean(BaseSampler):
                 n_removed=fitted_cleaner.record().n_removed,
             )
         else:  # steps from another library: count the labels
-            self._log_resampling(_label_counts(y), _label_counts(y_out), started)
+            self._log_resampling(label_counts(y), label_counts(y_out), started)
         return X_out, y_out
 
     def row_origins(self, X: Any, y: Any) -> RowOrigins:

@@ -40,6 +40,12 @@ def _native(value: Any) -> Any:
     return repr(value)
 
 
+def label_counts(y: Any) -> dict:
+    """``{label: rows}`` of a 1-D label array (for samplers from other libraries)."""
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    return dict(zip(labels.tolist(), counts.tolist(), strict=True))
+
+
 def _counts(counts: dict) -> list[list]:
     return [[_native(label), int(n)] for label, n in counts.items()]
 

@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
 
 from .._random import key_from_random_state, stream_key
-from ..diagnostics._record import ResamplingRecord
+from ..diagnostics._record import ResamplingRecord, label_counts
 from ..pipeline import _origins
 
 
@@ -199,11 +199,10 @@ def resampled_splits(
 def _record_of(sampler, y_before, y_after, seconds: float, where: str) -> ResamplingRecord:
     if hasattr(sampler, "record"):
         return sampler.record(applied_to=where)
-    count = lambda y: dict(zip(*np.unique(np.asarray(y), return_counts=True), strict=True))  # noqa: E731
     return ResamplingRecord.build(
         sampler,
-        counts_before=count(y_before),
-        counts_after=count(y_after),
+        counts_before=label_counts(y_before),
+        counts_after=label_counts(y_after),
         elapsed_seconds=seconds,
         applied_to=where,
     )
