@@ -36,6 +36,19 @@ def test_default_chunk_size_follows_working_memory():
     assert len(chunks) == 2  # everything fits in one chunk per part
 
 
+def test_per_call_working_memory_sizes_the_chunks():
+    X, y = blobs([40_000, 5_000], n_features=8)  # float64: 64 bytes per row
+    per_chunk = 2**20 // 64
+    chunks = list(SMOTE(random_state=0).fit_resample_iter(X, y, working_memory=1))
+    sizes = [len(c) for c, _ in chunks]
+    assert max(sizes) == per_chunk
+    assert len(chunks) == -(-45_000 // per_chunk) + -(-35_000 // per_chunk)
+    X_res, _ = SMOTE(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(np.concatenate([c for c, _ in chunks]), X_res)
+    with pytest.raises(ValueError, match="working_memory must be a positive int"):
+        next(SMOTE().fit_resample_iter(X, y, working_memory=0))
+
+
 def test_chunks_do_not_alias_the_input():
     X, y = blobs([30, 10])
     first_X, first_y = next(SMOTE(random_state=0).fit_resample_iter(X, y, chunk_rows=5))

@@ -329,7 +329,12 @@ class SMOTE(_InterpolatingSampler):
         return out, y_out
 
     def fit_resample_iter(
-        self, X: Any, y: Any, *, chunk_rows: int | None = None
+        self,
+        X: Any,
+        y: Any,
+        *,
+        chunk_rows: int | None = None,
+        working_memory: int | None = None,
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Resample in chunks: the same rows as :meth:`fit_resample`, never all at once.
 
@@ -345,6 +350,9 @@ class SMOTE(_InterpolatingSampler):
         X, y : as for :meth:`fit_resample`.
         chunk_rows : int, optional
             Rows per chunk; by default as many as fit the ``working_memory`` budget.
+        working_memory : int, optional
+            Budget in MiB for one chunk, for this call only (like scikit-learn's
+            ``pairwise_distances_chunked``); by default ``get_config()["working_memory"]``.
 
         Yields
         ------
@@ -352,8 +360,15 @@ class SMOTE(_InterpolatingSampler):
         y_chunk : ndarray of shape (n_rows,) (class codes for one-hot targets)
         """
         features, target = self._validate(X, y)
+        if working_memory is not None and (
+            not isinstance(working_memory, numbers.Integral) or working_memory < 1
+        ):
+            raise ValueError(
+                f"working_memory must be a positive int (MiB), got {working_memory!r}"
+            )
         if chunk_rows is None:
-            chunk_rows = rows_per_chunk(features.n_features * features.dtype.itemsize)
+            row_bytes = features.n_features * features.dtype.itemsize
+            chunk_rows = rows_per_chunk(row_bytes, working_memory)
         elif not isinstance(chunk_rows, numbers.Integral) or chunk_rows < 1:
             raise ValueError(f"chunk_rows must be a positive int, got {chunk_rows!r}")
         key, plan = self._start(target)
