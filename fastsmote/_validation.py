@@ -245,17 +245,21 @@ class Features:
     column_dtypes: Any = None
     extras: dict = field(default_factory=dict)
 
-    def write_into(self, out: np.ndarray) -> None:
-        """Copy the input rows into ``out[:n_samples]`` (casting as needed)."""
+    def write_into(self, out: np.ndarray) -> int | None:
+        """Copy the input rows into ``out[:n_samples]`` (casting as needed).
+
+        Returns the first row holding NaN/inf (-1 if none) when the copy checked it, None
+        when it did not (then call :func:`check_finite`).
+        """
         if self.columns is not None:
             for j in range(self.n_features):
                 out[: self.n_samples, j] = self.data.iloc[:, j].to_numpy(dtype=self.dtype)
-            return
+            return None
         X = self.data
         if X.dtype == out.dtype and X.flags.c_contiguous:
-            copy_rows(X, out, _ROW_BLOCK)
-        else:
-            out[: self.n_samples] = X
+            return int(copy_rows(X, out, _ROW_BLOCK))
+        out[: self.n_samples] = X
+        return None
 
     def as_float_array(self) -> np.ndarray:
         """The input as a C-contiguous float array (a view when it already is one)."""
@@ -421,9 +425,13 @@ def check_out_array(out: Any, shape: tuple[int, int], dtype: np.dtype) -> None:
         raise ValueError("out must be a writeable C-contiguous array.")
 
 
-def check_finite(X: np.ndarray, what: str = "X") -> None:
-    """Raise if a float array holds NaN or infinity, naming the first bad row."""
-    row = first_nonfinite_row(X, _ROW_BLOCK)
+def check_finite(X: np.ndarray, what: str = "X", row: int | None = None) -> None:
+    """Raise if a float array holds NaN or infinity, naming the first bad row.
+
+    ``row``: the first bad row when already known (-1: none), e.g. from ``write_into``.
+    """
+    if row is None:
+        row = first_nonfinite_row(X, _ROW_BLOCK)
     if row >= 0:
         kind = "NaN" if np.isnan(X[row]).any() else "infinity"
         raise ValueError(

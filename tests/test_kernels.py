@@ -196,9 +196,18 @@ def test_first_nonfinite_row(bad):
 def test_copy_rows():
     src = np.random.default_rng(0).standard_normal((1001, 3))
     dst = np.zeros((1500, 3))
-    copy_rows(src, dst, 64)
+    assert copy_rows(src, dst, 64) == -1
     np.testing.assert_array_equal(dst[:1001], src)
     assert not dst[1001:].any()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_copy_rows_reports_the_first_nonfinite_row(bad):
+    src = np.random.default_rng(0).standard_normal((1001, 3)).astype(np.float32)
+    src[[950, 300, 301], [0, 2, 1]] = bad
+    dst = np.zeros_like(src)
+    assert copy_rows(src, dst, 64) == first_nonfinite_row(src, 64) == 300
+    np.testing.assert_array_equal(dst, src)  # NaN positions compare equal here
 
 
 def _gemm_vs_direct(X, k=5):

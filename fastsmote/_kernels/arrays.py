@@ -32,13 +32,27 @@ def first_nonfinite_row(X, row_block):
 
 @jit(parallel=True)
 def copy_rows(src, dst, row_block):
-    """``dst[:len(src)] = src`` in parallel blocks (also spreads first-touch page faults)."""
+    """``dst[:len(src)] = src`` in parallel blocks (also spreads first-touch page faults).
+
+    Returns the smallest row index of ``src`` holding NaN or +-inf, or -1: the copy
+    doubles as the finiteness check, saving a pass over the input.
+    """
     n = src.shape[0]
     n_blocks = (n + row_block - 1) // row_block
+    found = np.full(n_blocks, -1, dtype=np.int64)
     for b in prange(n_blocks):
         for i in range(b * row_block, min(n, (b + 1) * row_block)):
+            finite = True
             for f in range(src.shape[1]):
-                dst[i, f] = src[i, f]
+                value = src[i, f]
+                dst[i, f] = value
+                finite = finite and np.isfinite(value)
+            if not finite and found[b] < 0:
+                found[b] = i
+    for b in range(n_blocks):
+        if found[b] >= 0:
+            return found[b]
+    return -1
 
 
 @jit()

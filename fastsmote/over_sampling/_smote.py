@@ -150,8 +150,7 @@ class _InterpolatingSampler(BaseSampler):
             out = np.empty(shape, dtype=features.dtype)
         else:
             check_out_array(out, shape, features.dtype)
-        features.write_into(out)
-        check_finite(out[: features.n_samples])
+        check_finite(out[: features.n_samples], row=features.write_into(out))
         return out
 
     # ------------------------------------------------------------------ provenance
