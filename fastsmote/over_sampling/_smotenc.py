@@ -25,6 +25,7 @@ from .._validation import (
     RANDOM_STATE,
     SAMPLING_STRATEGY,
     Constraint,
+    Features,
     Rows,
     Target,
     check_features,
@@ -122,22 +123,24 @@ class SMOTENC(_InterpolatingSampler):
         self : object
         """
         rows, _ = self._validate(X, y)
-        self._check_dense(rows)
-        self.categorical_features_ = self._resolve_columns(rows)
-        self.continuous_features_ = np.setdiff1d(
-            np.arange(rows.n_features), self.categorical_features_
-        )
-        continuous, _ = self._split(rows)
-        check_finite(check_features(continuous, rows.n_samples).as_float_array())
+        features, _ = self._columns(rows)
+        check_finite(features.as_float_array())
         return self
 
-    @staticmethod
-    def _check_dense(rows: Rows) -> None:
+    def _columns(self, rows: Rows) -> tuple[Features, list]:
+        """Resolve the categorical columns; return the validated continuous block and
+        per categorical column (codes, categories)."""
         if hasattr(rows.data, "tocsr"):
             raise TypeError(
                 "X is a sparse matrix; SMOTENC needs dense rows (continuous features are "
                 "interpolated). Convert with X.toarray() if it fits in memory."
             )
+        self.categorical_features_ = self._resolve_columns(rows)
+        self.continuous_features_ = np.setdiff1d(
+            np.arange(rows.n_features), self.categorical_features_
+        )
+        continuous, encoded = self._split(rows)
+        return check_features(continuous, rows.n_samples), encoded
 
     # ------------------------------------------------------------------ columns
     def _resolve_columns(self, rows: Rows) -> np.ndarray:
@@ -222,21 +225,14 @@ class SMOTENC(_InterpolatingSampler):
 
     # ------------------------------------------------------------------ resampling
     def _fit_resample(self, rows: Rows, target: Target, out: None):
-        self._check_dense(rows)
-        self.categorical_features_ = self._resolve_columns(rows)
-        self.continuous_features_ = np.setdiff1d(
-            np.arange(rows.n_features), self.categorical_features_
-        )
-        continuous, encoded = self._split(rows)
-        features = check_features(continuous, rows.n_samples)
+        features, encoded = self._columns(rows)
         key, plan = self._start(target)
         n = rows.n_samples
         out_cont = self._allocate(features, None)
         codes = np.column_stack([c for c, _ in encoded])
         out_codes = np.empty((self.n_samples_out_, codes.shape[1]), dtype=np.int32)
         out_codes[:n] = codes
-        X = out_cont[:n]
-        check_finite(X)
+        X = out_cont[:n]  # finite: checked while copied in
         with numba_threads(get_config()["n_threads"]):
             for (
                 class_index,
@@ -284,8 +280,8 @@ class SMOTENC(_InterpolatingSampler):
             yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors
 
     def _origin_jobs(self, rows: Rows, target: Target, key: np.uint64):
-        continuous, encoded = self._split(rows)
-        X = check_features(continuous, rows.n_samples).as_float_array()
+        features, encoded = self._columns(rows)
+        X = features.as_float_array()
         codes = np.column_stack([c for c, _ in encoded])
         for class_index, _, n_new, start, class_rows, _, _, neighbors in self._class_tables(
             X, codes, target, self._plan(target)
