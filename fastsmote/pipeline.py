@@ -20,7 +20,6 @@ import numpy as np
 from sklearn import get_config
 from sklearn import pipeline as _skpipeline
 from sklearn.base import clone
-from sklearn.utils import Bunch
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _num_samples, check_memory
@@ -162,9 +161,10 @@ class Pipeline(_skpipeline.Pipeline):
             yield idx, name, step
 
     # ------------------------------------------------------------------ fitting
-    def _fit(self, X, y=None, routed_params=None, raw_params=None, **_ignored):
+    def _fit(self, X, y, fit_params: dict):
         """Fit every step but the last; return (Xt, yt, params of the last step)."""
         self._validate_params()
+        routed_params = self._check_method_params(method="fit", props=fit_params)
         self.steps = list(self.steps)
         self._validate_steps()
         memory = check_memory(self.memory)
@@ -210,9 +210,6 @@ class Pipeline(_skpipeline.Pipeline):
                     )
                 params[later][key] = origins.take(value)
 
-    def _routed(self, method: str, params: dict) -> Bunch:
-        return self._check_method_params(method=method, props=params)
-
     def fit(self, X: Any, y: Any = None, **params: Any) -> Pipeline:
         """Fit the steps in order, resampling at each sampler; return self.
 
@@ -228,7 +225,7 @@ class Pipeline(_skpipeline.Pipeline):
         -------
         self : Pipeline
         """
-        Xt, yt, last_params = self._fit(X, y, self._routed("fit", params))
+        Xt, yt, last_params = self._fit(X, y, params)
         last = self._final_estimator
         if not _is_passthrough(last):
             if _is_sampler(last):
@@ -304,7 +301,7 @@ class Pipeline(_skpipeline.Pipeline):
         -------
         X_resampled, y_resampled
         """
-        Xt, yt, last_params = self._fit(X, y, self._routed("fit", params))
+        Xt, yt, last_params = self._fit(X, y, params)
         return self._final_estimator.fit_resample(Xt, yt, **last_params)
 
 
