@@ -10,7 +10,8 @@ import numpy as np
 def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = None) -> float:
     """Compile or load all kernels for the given dtypes on a tiny dataset.
 
-    Runs every sampler once (and both exact-search paths), so later calls in this
+    Runs every sampler once (with its provenance, both exact-search paths and the
+    leakage check), so later calls in this
     process, and first calls in new processes (on-disk cache), skip compilation.
     pynndescent's kernels (``neighbors="approx"``) are not included. With a cold cache
     this takes ~20 s per dtype; with a warm one well under a second.
@@ -29,6 +30,7 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
     from . import (
         ADASYN,
         SMOTE,
+        SMOTENC,
         BorderlineSMOTE,
         EditedNearestNeighbours,
         RandomOverSampler,
@@ -49,15 +51,21 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
         RandomUnderSampler(random_state=0),
         TomekLinks(),
         EditedNearestNeighbours(),
+        SMOTENC(categorical_features=[0], k_neighbors=3, random_state=0),
     ]
     chosen = [s for s in instances if samplers is None or type(s).__name__ in samplers]
     for dtype in dtypes:
         X = rng.standard_normal((42, 3)).astype(dtype)
         X[y == 1] += 0.5  # overlapping classes: every sampler has work to do
+        X[:, 0] = np.round(X[:, 0])  # SMOTENC's categorical column: a few codes
         for sampler in chosen:
             sampler.fit_resample(X, y)
-            if isinstance(sampler, SMOTE):
-                sampler.provenance(X, y)
+            sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
         if samplers is None:  # the BLAS path serves classes with >= 28 features
             exact_kneighbors(rng.standard_normal((40, 32)).astype(dtype), 3, method="gemm")
+    if samplers is None:  # the leakage check computes in float64
+        from .model_selection import check_leakage
+
+        X = rng.standard_normal((42, 3))
+        check_leakage(X[::2], y[::2], X[1::2], y[1::2])
     return time.perf_counter() - start
