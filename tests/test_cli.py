@@ -40,9 +40,11 @@ def test_bad_arguments_exit_with_usage_error(capsys):
 
 def test_import_compiles_nothing_and_loads_no_extras():
     script = (
-        "import sys, fastsmote\n"
-        "from fastsmote._kernels import knn, smote, arrays\n"
+        "import sys, fastsmote, fastsmote.pipeline, fastsmote.model_selection\n"
+        "import fastsmote.diagnostics\n"
+        "from fastsmote._kernels import knn, smote, arrays, leakage\n"
         "kernels = [knn.knn_blocked, smote.smote_generate, smote.smote_draws_range,\n"
+        "           smote.smote_origins, leakage.segment_hits,\n"
         "           arrays.copy_rows, arrays.first_nonfinite_row]\n"
         "assert all(not k.signatures for k in kernels), [k.signatures for k in kernels]\n"
         # (pandas is left out: scikit-learn >= 1.9 imports it itself when installed)
