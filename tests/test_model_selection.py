@@ -205,6 +205,16 @@ def test_planted_rows_are_found_by_index(overlapping):
     assert report.to_dict()["test_rows_on_segments"] == report.test_rows_on_segments.tolist()
 
 
+def test_a_single_class_test_set_is_checked(overlapping):
+    X, y = overlapping
+    X_res, y_res = fs.SMOTE(random_state=0).fit_resample(X, y)
+    minority = np.flatnonzero(y_res == 1)
+    test = minority[::4]  # only minority rows in the test set
+    train = np.setdiff1d(np.arange(len(y_res)), test)
+    report = check_leakage(X_res[train], y_res[train], X_res[test], y_res[test])
+    assert report.leaked
+
+
 def test_leakage_bad_input(overlapping):
     X, y = overlapping
     with pytest.raises(ValueError, match="same columns"):

@@ -14,6 +14,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+from sklearn.utils.validation import _num_samples
 
 from .._config import get_config
 from .._kernels.leakage import segment_hits
@@ -140,9 +141,11 @@ def check_leakage(
     -------
     LeakageReport
     """
-    target_train, target_test = check_target(y_train), check_target(y_test)
-    train = check_features(X_train, target_train.labels.shape[0])
-    test = check_features(X_test, target_test.labels.shape[0])
+    # One target over both sets: a small test set may hold a single class.
+    n_train = _num_samples(y_train)
+    labels = check_target(np.concatenate([np.asarray(y_train), np.asarray(y_test)])).labels
+    train = check_features(X_train, n_train)
+    test = check_features(X_test, labels.shape[0] - n_train)
     if train.n_features != test.n_features:
         raise ValueError(
             f"X_train has {train.n_features} features and X_test {test.n_features}; "
@@ -156,7 +159,7 @@ def check_leakage(
     B = test.as_float_array().astype(np.float64, copy=False)
     check_finite(A)
     check_finite(B)
-    labels_a, labels_b = target_train.labels, target_test.labels
+    labels_a, labels_b = labels[:n_train], labels[n_train:]
     if classes is None:
         classes = values_by_size(labels_a, labels_b)[1:]
     rng = np.random.default_rng(int(key_from_random_state(random_state)))
