@@ -151,7 +151,7 @@ def worker(
         "counts": np.bincount(y_res).tolist(),
         "copy_ok": ok,
         "dtype": str(X_res.dtype),
-        "backend": sorted(set(backend.values())),
+        "backend": sorted(set(backend.values())) if isinstance(backend, dict) else [backend],
     }
 
 

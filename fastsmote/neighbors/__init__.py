@@ -47,10 +47,10 @@ def resolve_backend(
 
 
 def all_rows_kneighbors(
-    X: np.ndarray, queries: np.ndarray, n_neighbors: int, backend: str, seed: int
+    X: np.ndarray, queries: np.ndarray | None, n_neighbors: int, backend: str, seed: int
 ) -> tuple[np.ndarray, str]:
-    """Neighbours of the rows ``queries`` among all rows of ``X`` (self excluded), with
-    the backend "auto" resolves to for that many queries.
+    """Neighbours of the rows ``queries`` (None: every row) among all rows of ``X`` (self
+    excluded), with the backend "auto" resolves to for that many queries.
 
     The approximate path builds one pynndescent graph over all rows (its cost does not
     shrink with fewer queries) and reads the queries' rows from it.
@@ -60,13 +60,15 @@ def all_rows_kneighbors(
     indices : ndarray of shape (len(queries), n_neighbors), int64 row numbers of X
     backend : "exact" or "approx"
     """
-    resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=len(queries))
+    n_queries = X.shape[0] if queries is None else len(queries)
+    resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=n_queries)
     if resolved == "exact":
-        if len(queries) == X.shape[0] and np.array_equal(queries, np.arange(X.shape[0])):
+        if queries is None:
             return exact_kneighbors(X, n_neighbors), "exact"  # may take the BLAS path
         return exact_kneighbors_of(X, queries, n_neighbors), "exact"
     every_row = np.arange(X.shape[0], dtype=np.int64)
-    return approx_kneighbors(X, n_neighbors, every_row, seed)[queries], "approx"
+    found = approx_kneighbors(X, n_neighbors, every_row, seed)
+    return (found if queries is None else found[queries]), "approx"
 
 
 __all__ = [

@@ -78,9 +78,8 @@ class TomekLinks(BaseSampler):
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
         check_finite(X)
-        every_row = np.arange(X.shape[0], dtype=np.int64)
         nearest, self.neighbors_backend_ = all_rows_kneighbors(
-            X, every_row, 1, self.neighbors, APPROX_SEED
+            X, None, 1, self.neighbors, APPROX_SEED
         )
         self.nearest_neighbor_ = nearest[:, 0]
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
