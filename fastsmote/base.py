@@ -195,8 +195,17 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         X_out, y_codes = self._fit_resample(features, target, out)
         keep = out is not None or self._returns_container
         X_res = X_out if keep else features.restore(X_out)
-        self._log_resampling(target.class_counts(), _class_counts(target, y_codes), started)
+        before = target.class_counts()
+        self._log_resampling(before, self._counts_after(before, target, y_codes), started)
         return X_res, restore_target(target, y_codes)
+
+    def _counts_after(self, before: dict, target: Target, y_out: np.ndarray) -> dict:
+        """Class counts of the output. Over-samplers know them without reading ``y_out``
+        (``n_synthetic_`` when a class may get fewer rows than asked)."""
+        if self._sampling_type == "over-sampling":
+            added = getattr(self, "n_synthetic_", self.sampling_strategy_)
+            return {c: n + int(added.get(c, 0)) for c, n in before.items()}
+        return _class_counts(target, y_out)
 
     def _log_resampling(self, before: dict, after: dict, started: float, **moved: int) -> None:
         # Private on purpose: fit_resample's public fitted attributes stay imblearn's.
