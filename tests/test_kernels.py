@@ -10,7 +10,13 @@ from naive import stream_key as naive_stream_key
 
 from fastsmote._kernels.arrays import copy_rows, first_nonfinite_row
 from fastsmote._kernels.knn import knn_blocked
-from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
+from fastsmote._kernels.smote import (
+    NO_COUNTS,
+    NO_DAMP,
+    smote_draws_range,
+    smote_generate,
+    smote_origins,
+)
 from fastsmote._numba import numba_threads
 from fastsmote._random import stream_key
 from fastsmote.neighbors import exact_kneighbors
@@ -106,6 +112,35 @@ def test_generation_matches_naive_bit_for_bit(dtype, start):
     expected, _ = naive_generate(X, rows, neighbor_rows, key, start, n_new)
     np.testing.assert_array_equal(out[60:], expected)
     assert np.isnan(out[:60]).all()  # nothing outside the assigned rows is written
+
+
+@pytest.mark.parametrize("variant", ["plain", "counts", "damp"])
+def test_origins_match_naive_draws(variant):
+    rng = np.random.default_rng(4)
+    n_base, k, n_new, start = 40, 4, 300, 17
+    base_rows = rng.permutation(200)[:n_base].astype(np.int64)
+    neighbor_rows = rng.integers(0, 200, size=(n_base, k)).astype(np.int64)
+    counts = rng.multinomial(start + n_new, np.full(n_base, 1 / n_base))
+    damp = rng.random((n_base, k)) < 0.5
+    kwargs = {"counts": counts} if variant == "counts" else {}
+    if variant == "damp":
+        kwargs = {"damp": damp, "damp_key": 77}
+    X = rng.standard_normal((200, 3))
+    _, draws = naive_generate(X, base_rows, neighbor_rows, 5, start, n_new, **kwargs)
+    base, neighbor, gap = smote_origins(
+        base_rows,
+        neighbor_rows,
+        np.uint64(5),
+        start,
+        n_new,
+        np.cumsum(counts) if variant == "counts" else NO_COUNTS,
+        damp if variant == "damp" else NO_DAMP,
+        np.uint64(77),
+    )
+    expected = np.array(draws, dtype=object)
+    np.testing.assert_array_equal(base, expected[:, 0].astype(np.int64))
+    np.testing.assert_array_equal(neighbor, expected[:, 1].astype(np.int64))
+    np.testing.assert_array_equal(gap, expected[:, 2].astype(np.float64))
 
 
 def test_draws_match_python_reference():

@@ -46,8 +46,9 @@ def label_counts(y: Any) -> dict:
     return dict(zip(labels.tolist(), counts.tolist(), strict=True))
 
 
-def _counts(counts: dict) -> list[list]:
-    return [[_native(label), int(n)] for label, n in counts.items()]
+def _pairs(mapping: dict) -> list[list]:
+    """``{label: value}`` as JSON-native ``[label, value]`` pairs (labels keep their type)."""
+    return [[_native(k), _native(v)] for k, v in mapping.items()]
 
 
 def _versions() -> dict[str, str]:
@@ -155,8 +156,8 @@ class ResamplingRecord:
             versions=_versions(),
             rng_version=getattr(sampler, "rng_version_", None),
             random_key=None if key is None else int(key),
-            class_counts_before=_counts(before),
-            class_counts_after=_counts(after),
+            class_counts_before=_pairs(before),
+            class_counts_after=_pairs(after),
             n_synthetic=int(
                 sum(max(0, after[c] - before[c]) for c in labels)
                 if n_synthetic is None
@@ -167,7 +168,7 @@ class ResamplingRecord:
                 if n_removed is None
                 else n_removed
             ),
-            neighbors_backend=_counts_like(backend) if isinstance(backend, dict) else backend,
+            neighbors_backend=_pairs(backend) if isinstance(backend, dict) else backend,
             elapsed_seconds=float(elapsed_seconds),
             applied_to=applied_to,
             created_at=datetime.datetime.now(datetime.timezone.utc).isoformat(),
@@ -259,7 +260,3 @@ class ResamplingRecord:
         path = Path(path)
         text = path.read_text(encoding="utf-8")
         return cls.from_markdown(text) if path.suffix.lower() == ".md" else cls.from_json(text)
-
-
-def _counts_like(mapping: dict) -> list[list]:
-    return [[_native(k), _native(v)] for k, v in mapping.items()]
