@@ -11,7 +11,7 @@ continuous features; see docs/split_first.md for the measured false-positive rat
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.utils.validation import _num_samples
@@ -160,36 +160,56 @@ def check_leakage(
     check_finite(A)
     check_finite(B)
     labels_a, labels_b = labels[:n_train], labels[n_train:]
+    by_size = _values_by_size(labels_a, labels_b)
     if classes is None:
-        classes = values_by_size(labels_a, labels_b)[1:]
+        classes = by_size[1:]
+    classes = list(classes)
     rng = np.random.default_rng(int(key_from_random_state(random_state)))
     check = _ClassCheck(A, B, labels_a, labels_b, n_neighbors, max_rows_per_class, rtol, rng)
     found = [check.run(label) for label in classes]
     # The largest class is never over-sampled: its rates are what this data shows
     # naturally (discrete features make collinear rows and duplicates), the baseline.
-    largest = values_by_size(labels_a, labels_b)[0]
     # Its rows are sampled (to 4x max_rows_per_class per set) to keep this cheap on
     # millions of rows; a sparser sample shows fewer chance hits, so the baseline errs low.
-    baseline = None if largest in list(classes) else check.run(largest, 4 * max_rows_per_class)
+    base = None if by_size[0] in classes else check.run(by_size[0], 4 * max_rows_per_class)
     report = LeakageReport(
-        False,
-        "",
-        *(_joined([f[i] for f in found]) for i in range(4)),
-        list(classes),
-        *(sum(f[i] for f in found) for i in range(4, 8)),
-        baseline_segment_share=0.0 if baseline is None else _share(baseline[0].size, baseline[4]),
-        baseline_duplicate_share=0.0
-        if baseline is None
-        else _share(baseline[2].size, baseline[6]),
+        leaked=False,
+        verdict="",
+        test_rows_on_segments=_joined([f.test_on_segments for f in found]),
+        train_rows_on_segments=_joined([f.train_on_segments for f in found]),
+        test_rows_duplicated=_joined([f.test_duplicated for f in found]),
+        train_rows_duplicated=_joined([f.train_duplicated for f in found]),
+        classes=classes,
+        n_test_checked=sum(f.n_test_checked for f in found),
+        n_train_checked=sum(f.n_train_checked for f in found),
+        n_test_in_classes=sum(f.n_test for f in found),
+        n_train_in_classes=sum(f.n_train for f in found),
+        baseline_segment_share=_share(base.test_on_segments.size, base.n_test_checked)
+        if base
+        else 0.0,
+        baseline_duplicate_share=_share(base.test_duplicated.size, base.n_test) if base else 0.0,
     )
     report.leaked, report.verdict = _verdict(report)
     return report
 
 
-def values_by_size(labels_a: np.ndarray, labels_b: np.ndarray) -> list:
+def _values_by_size(labels_a: np.ndarray, labels_b: np.ndarray) -> list:
     """Labels of both sets, most frequent first."""
     values, counts = np.unique(np.concatenate([labels_a, labels_b]), return_counts=True)
     return list(values[np.argsort(-counts, kind="stable")])
+
+
+class _ClassResult(NamedTuple):
+    """One class's findings; rows are numbers in their own set."""
+
+    test_on_segments: np.ndarray
+    train_on_segments: np.ndarray
+    test_duplicated: np.ndarray
+    train_duplicated: np.ndarray
+    n_test_checked: int
+    n_train_checked: int
+    n_test: int
+    n_train: int
 
 
 class _ClassCheck:
@@ -199,11 +219,8 @@ class _ClassCheck:
         self.A, self.B, self.labels_a, self.labels_b = A, B, labels_a, labels_b
         self.n_neighbors, self.max_rows, self.rtol, self.rng = n_neighbors, max_rows, rtol, rng
 
-    def run(self, label, max_universe: int | None = None) -> tuple:
-        """(test rows on segments, train rows on segments, test rows duplicated, train rows
-        duplicated, test rows checked, train rows checked, test rows, train rows).
-
-        ``max_universe``: use at most that many rows of the class from each set."""
+    def run(self, label, max_universe: int | None = None) -> _ClassResult:
+        """``max_universe``: use at most that many rows of the class from each set."""
         rows_a = np.flatnonzero(self.labels_a == label)
         rows_b = np.flatnonzero(self.labels_b == label)
         if max_universe is not None:
@@ -211,7 +228,7 @@ class _ClassCheck:
             rows_b = _sample(rows_b, max_universe, self.rng)
         empty = np.empty(0, dtype=np.int64)
         if rows_a.size == 0 or rows_b.size == 0:
-            return empty, empty, empty, empty, 0, 0, rows_b.size, rows_a.size
+            return _ClassResult(empty, empty, empty, empty, 0, 0, rows_b.size, rows_a.size)
         U = np.concatenate([self.A[rows_a], self.B[rows_b]])
         is_test = np.zeros(U.shape[0], dtype=bool)
         is_test[rows_a.size :] = True
@@ -219,7 +236,7 @@ class _ClassCheck:
         dup_test = rows_b[dups[is_test[dups]] - rows_a.size]
         dup_train = rows_a[dups[~is_test[dups]]]
         if U.shape[0] < 3:
-            return empty, empty, dup_test, dup_train, 0, 0, rows_b.size, rows_a.size
+            return _ClassResult(empty, empty, dup_test, dup_train, 0, 0, rows_b.size, rows_a.size)
         query = np.concatenate(
             [
                 _sample(np.arange(rows_a.size), self.max_rows, self.rng),
@@ -233,7 +250,7 @@ class _ClassCheck:
         found = p >= 0
         r, p, q = query[found], p[found], q[found]
         r = r[(is_test[r] != is_test[p]) | (is_test[r] != is_test[q])]  # across the split
-        return (
+        return _ClassResult(
             rows_b[r[is_test[r]] - rows_a.size],
             rows_a[r[~is_test[r]]],
             dup_test,
