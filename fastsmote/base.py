@@ -117,6 +117,17 @@ class RowOrigins(NamedTuple):
         return out
 
 
+def origins_of(sampler: Any, X: Any, y: Any, n_out: int) -> RowOrigins | None:
+    """How any sampler mapped the rows of ``X`` to its ``n_out`` output rows: fastsmote's
+    ``row_origins``, or a row selector's ``sample_indices_``; None if it cannot say."""
+    if hasattr(sampler, "row_origins"):
+        return sampler.row_origins(X, y)
+    indices = getattr(sampler, "sample_indices_", None)
+    if indices is not None and len(indices) == n_out:
+        return RowOrigins.copies(indices, _num_samples(X))
+    return None
+
+
 class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """Shared ``fit`` / ``fit_resample`` logic; not meant to be used directly."""
 

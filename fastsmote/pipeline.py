@@ -24,6 +24,8 @@ from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _num_samples, check_memory
 
+from .base import origins_of
+
 __all__ = ["Pipeline", "make_pipeline"]
 
 
@@ -51,18 +53,6 @@ def _fit_transform_one(transformer, X, y, params):
     if hasattr(transformer, "fit_transform"):
         return transformer.fit_transform(X, y, **params), transformer
     return transformer.fit(X, y, **params).transform(X), transformer
-
-
-def _origins(sampler: Any, X: Any, y: Any, n_out: int):
-    """How ``sampler`` mapped input rows to its output, or None if it cannot say."""
-    if hasattr(sampler, "row_origins"):
-        return sampler.row_origins(X, y)
-    indices = getattr(sampler, "sample_indices_", None)
-    if indices is not None and len(indices) == n_out:  # a sampler that only selects rows
-        from .base import RowOrigins
-
-        return RowOrigins.copies(indices, _num_samples(X))
-    return None
 
 
 def _is_per_row(value: Any, n_samples: int) -> bool:
@@ -200,7 +190,7 @@ class Pipeline(_skpipeline.Pipeline):
                 if not _is_per_row(value, n_in):
                     continue
                 if origins is None:
-                    origins = _origins(sampler, X, y, n_out)
+                    origins = origins_of(sampler, X, y, n_out)
                 if origins is None:
                     raise ValueError(
                         f"cannot resample the per-row fit parameter {later}__{key} through "

@@ -76,6 +76,8 @@ def test_sample_weight_is_split_and_resampled(data):
     w = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
     for fold in resampled_splits(X, y, fs.SMOTE(), cv=3, sample_weight=w, random_state=0):
         origins = fold.row_origins()
+        # origins are in input row numbers: they resample the full-length weights
+        np.testing.assert_array_equal(origins.take(w), fold.sample_weight_train)
         synthetic = origins.partner >= 0
         expected = w[origins.source].copy()
         g = origins.gap[synthetic]

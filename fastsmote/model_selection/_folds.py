@@ -19,10 +19,11 @@ from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _num_samples
 
 from .._random import key_from_random_state, stream_key
+from ..base import RowOrigins, origins_of
 from ..diagnostics._record import ResamplingRecord, label_counts
-from ..pipeline import _origins
 
 
 def fold_seed(random_state: Any, fold: int) -> int:
@@ -89,21 +90,17 @@ class ResampledFold:
     def row_origins(self):
         """:class:`~fastsmote.base.RowOrigins` of the resampled training rows, in
         **input** row numbers (so they can be compared with ``valid_index``)."""
-        X_raw, y_raw = self._train_raw
+        X_raw, y_raw, n_input = self._train_raw
         n_out = len(self.y_train)
         if self.sampler is None:
-            from ..base import RowOrigins
-
-            return RowOrigins.copies(self.train_index, n_out)
-        origins = _origins(self.sampler, X_raw, y_raw, n_out)
+            return RowOrigins.copies(self.train_index, n_input)
+        origins = origins_of(self.sampler, X_raw, y_raw, n_out)
         if origins is None:
             raise ValueError(
                 f"{type(self.sampler).__name__} does not say where its rows come from"
             )
         partner = np.where(origins.partner >= 0, self.train_index[origins.partner], -1)
-        return type(origins)(
-            self.train_index[origins.source], partner, origins.gap, origins.n_samples_in
-        )
+        return RowOrigins(self.train_index[origins.source], partner, origins.gap, n_input)
 
 
 #: Stream of the key that seeds the fold assignment (folds use streams 0, 1, ...).
@@ -171,7 +168,7 @@ def resampled_splits(
             X_res, y_res = fitted.fit_resample(X_tr, y_tr)
             record = _record_of(fitted, y_tr, y_res, time.perf_counter() - started, where)
             if w_tr is not None:
-                origins = _origins(fitted, X_tr, y_tr, len(y_res))
+                origins = origins_of(fitted, X_tr, y_tr, len(y_res))
                 if origins is None:
                     raise ValueError(
                         f"cannot resample sample_weight through {type(fitted).__name__}: it "
@@ -192,7 +189,7 @@ def resampled_splits(
             seed,
             fitted,
             record,
-            (X_tr, y_tr),
+            (X_tr, y_tr, _num_samples(X)),
         )
 
 
