@@ -9,7 +9,7 @@ from naive import smote_generate as naive_generate
 from naive import stream_key as naive_stream_key
 
 from fastsmote._kernels.arrays import copy_rows, first_nonfinite_row
-from fastsmote._kernels.knn import knn_blocked
+from fastsmote._kernels.knn import knn_blocked, knn_symmetric
 from fastsmote._kernels.smote import (
     NO_COUNTS,
     NO_DAMP,
@@ -57,6 +57,35 @@ def test_knn_on_subset_rows_and_continuous_data(dtype):
     ref_dist, ref_pos = naive_knn(X, rows, 5)
     np.testing.assert_array_equal(pos, ref_pos)
     np.testing.assert_array_equal(dist, ref_dist)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("exclude_self", [True, False])
+@pytest.mark.parametrize("block, tile_rows", [(1, 1), (7, 3), (16, 16), (40, 6), (2048, 128)])
+def test_symmetric_knn_matches_naive_with_ties_and_duplicates(
+    dtype, exclude_self, block, tile_rows
+):
+    # 301 rows: an odd number of blocks for most sizes (the schedule's dummy block) and
+    # tiles that do not divide the blocks
+    X = data_with_duplicates_and_ties(301, 3, dtype, seed=4)
+    rows = np.arange(301, dtype=np.int64)
+    dist, pos = knn_symmetric(X, rows, 6, not exclude_self, block, tile_rows)
+    ref_dist, ref_pos = naive_knn(X, rows, 6, exclude_self)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_symmetric_knn_on_subset_rows_equals_the_one_sided_kernel(dtype):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((900, 9)).astype(dtype)
+    rows = np.sort(rng.choice(900, 700, replace=False)).astype(np.int64)
+    expected = knn_blocked(X, rows, X, rows, 5, np.arange(rows.size), 64, 128)
+    for n_threads in (1, 2):
+        with numba_threads(n_threads):
+            got = knn_symmetric(X, rows, 5, False, 32, 8)
+        np.testing.assert_array_equal(got[1], expected[1])
+        np.testing.assert_array_equal(got[0], expected[0])
 
 
 def test_duplicates_are_neighbours_self_is_not():

@@ -152,6 +152,157 @@ def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_
     return out_dist, out_pos
 
 
+# ------------------------------------------------------------------ symmetric self-search
+# When queries and references are the same rows, d(i, j) = d(j, i) bit for bit ((a - b)^2
+# equals (b - a)^2 exactly), so each pair is computed once and offered to both lists:
+# half the arithmetic (1.7-2x faster at 20 features). Blocks of rows are paired by a
+# round-robin schedule: within a round no block appears twice, so the tasks of a round
+# write disjoint lists and need no locks. Lists keep the k smallest (distance, position)
+# pairs, an order that does not depend on arrival, so the result equals ``knn_blocked``.
+
+
+@jit(inline="always")
+def _beats_last(dist, pos, last_dist, last_pos):
+    """(dist, pos) < (last_dist, last_pos) in the (distance, position) order."""
+    return dist < last_dist or (dist == last_dist and pos < last_pos)
+
+
+@jit(inline="always")
+def _round_robin_pair(r, t, m):
+    """The t-th pair of round r in the circle method for m (even) blocks."""
+    if t == 0:
+        return m - 1, r
+    return (r + t) % (m - 1), (r - t + m - 1) % (m - 1)
+
+
+@jit()
+def _load_block(X, rows, r0, n_ref, ref_t, last_dist, last_pos, out_dist, out_pos):
+    """Transpose a block of rows into ``ref_t`` and copy their lists' last entries."""
+    k = out_dist.shape[1]
+    for j in range(n_ref):
+        row = rows[r0 + j]
+        for f in range(X.shape[1]):
+            ref_t[f, j] = X[row, f]
+        last_dist[j] = out_dist[r0 + j, k - 1]
+        last_pos[j] = out_pos[r0 + j, k - 1]
+
+
+@jit()
+def _offer(best_dist, best_pos, dist, pos):
+    """Insert (dist, pos) if it beats the list's last entry; return the new last."""
+    last = best_dist.shape[0] - 1
+    if _beats_last(dist, pos, best_dist[last], best_pos[last]):
+        _insert_topk(best_dist, best_pos, dist, pos)
+    return best_dist[last], best_pos[last]
+
+
+@jit()
+def _diagonal_tile(X, rows, r0, r1, include_self, ref_t, dist, query, out_dist, out_pos):
+    """All pairs i <= j inside one block (i < j without self)."""
+    n_ref = r1 - r0
+    for i in range(r0, r1):
+        row = rows[i]
+        for f in range(X.shape[1]):
+            query[f] = X[row, f]
+        _block_distances(query, ref_t, n_ref, dist)
+        j0 = i - r0 if include_self else i - r0 + 1
+        for j in range(j0, n_ref):
+            _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
+            if r0 + j != i:
+                _offer(out_dist[r0 + j], out_pos[r0 + j], dist[j], i)
+
+
+@jit()
+def _pair_tile(X, rows, i0, i1, j0, j1, ref_t, tile, col_min, query, last_d, last_p, out_dist,
+               out_pos):  # fmt: skip
+    """All pairs of two different blocks, offered to the lists of both.
+
+    Distances of ``tile.shape[0]`` query rows are kept; a vectorised pass tracks each
+    row's hits and each column's minimum, so the scalar merges only visit the rows and
+    columns that can change a list (few, once lists are warm).
+    """
+    k = out_dist.shape[1]
+    last = k - 1
+    n_ref = j1 - j0
+    for c0 in range(i0, i1, tile.shape[0]):
+        c1 = min(i1, c0 + tile.shape[0])
+        col_min[:n_ref] = np.inf
+        for i in range(c0, c1):
+            row = rows[i]
+            for f in range(X.shape[1]):
+                query[f] = X[row, f]
+            dist = tile[i - c0]
+            _block_distances(query, ref_t, n_ref, dist)
+            wd = out_dist[i, last]
+            hits = 0
+            for j in range(n_ref):
+                col_min[j] = min(col_min[j], dist[j])
+                hits += dist[j] <= wd
+            if hits:
+                wp = out_pos[i, last]
+                for j in range(n_ref):
+                    if dist[j] <= wd and _beats_last(dist[j], j0 + j, wd, wp):
+                        wd, wp = _offer(out_dist[i], out_pos[i], dist[j], j0 + j)
+        for j in range(n_ref):
+            if col_min[j] <= last_d[j]:
+                wd, wp = last_d[j], last_p[j]
+                for i in range(c0, c1):
+                    if tile[i - c0, j] <= wd and _beats_last(tile[i - c0, j], i, wd, wp):
+                        wd, wp = _offer(out_dist[j0 + j], out_pos[j0 + j], tile[i - c0, j], i)
+                last_d[j], last_p[j] = wd, wp
+
+
+@jit(parallel=True)
+def knn_symmetric(X, rows, k, include_self, block, tile_rows):
+    """k nearest rows of each row among ``rows`` of ``X``, exact, each pair computed once.
+
+    Parameters
+    ----------
+    X : (n, d) float32/float64 C-contiguous array
+    rows : int64 array of row numbers into ``X`` (queries and references)
+    k : number of neighbours to return
+    include_self : whether a row may be its own neighbour (position ``i`` for row ``i``)
+    block, tile_rows : rows per block and query rows per distance tile (performance
+        only, never the result)
+
+    Returns
+    -------
+    dist, pos : as ``knn_blocked`` with ``skip`` = own position (or -1 with
+        ``include_self``)
+    """
+    n = rows.shape[0]
+    d = X.shape[1]
+    out_dist = np.full((n, k), np.inf, dtype=X.dtype)
+    out_pos = np.full((n, k), -1, dtype=np.int64)
+    n_blocks = (n + block - 1) // block
+    m = n_blocks + (n_blocks & 1)  # even: odd counts get a dummy block
+    # round -1 holds the diagonal tiles; rounds 0..m-2 a perfect matching each
+    for r in range(-1, m - 1):
+        n_tasks = n_blocks if r < 0 else m // 2
+        for task in prange(n_tasks):
+            t = np.int64(task)  # prange counts unsigned; keep block arithmetic signed
+            a, b = (t, t) if r < 0 else _round_robin_pair(r, t, m)
+            if a >= n_blocks or b >= n_blocks:
+                continue
+            i0, j0 = min(a, b) * block, max(a, b) * block
+            i1, j1 = min(n, i0 + block), min(n, j0 + block)
+            ref_t = np.empty((d, block), dtype=X.dtype)
+            query = np.empty(d, dtype=X.dtype)
+            last_d = np.empty(block, dtype=X.dtype)
+            last_p = np.empty(block, dtype=np.int64)
+            _load_block(X, rows, j0, j1 - j0, ref_t, last_d, last_p, out_dist, out_pos)
+            if a == b:
+                dist = np.empty(block, dtype=X.dtype)
+                _diagonal_tile(X, rows, i0, i1, include_self, ref_t, dist, query, out_dist,
+                               out_pos)  # fmt: skip
+            else:
+                tile = np.empty((tile_rows, block), dtype=X.dtype)
+                col_min = np.empty(block, dtype=X.dtype)
+                _pair_tile(X, rows, i0, i1, j0, j1, ref_t, tile, col_min, query, last_d,
+                           last_p, out_dist, out_pos)  # fmt: skip
+    return out_dist, out_pos
+
+
 # ----------------------------------------------------------------------------- BLAS path
 # For many features a matrix product does the arithmetic far faster than explicit
 # differences (50 features: 1.1 vs 4.8 ns per pair here), but |q|^2 + |r|^2 - 2 q.r loses

@@ -21,9 +21,9 @@ from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
 #: about a minute of exact search (~250k rows at 20 features).
 AUTO_APPROX_SECONDS = 60.0
 #: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads:
-#: explicit differences ~0.045 (20 features: 0.9 ns/pair), BLAS shortlist ~0.03
-#: (50 features: 1.5 ns/pair).
-NS_PER_PAIR_FEATURE = {"direct": 0.045, "gemm": 0.03}
+#: explicit differences, each pair once ~0.03 (20 features: 0.6-0.8 ns/pair), BLAS
+#: shortlist ~0.02 (100 features: 1.9 ns/pair).
+NS_PER_PAIR_FEATURE = {"direct": 0.03, "gemm": 0.02}
 
 BACKENDS = ("auto", "exact", "approx")
 

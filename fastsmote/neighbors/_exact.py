@@ -5,17 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 from .._config import get_config
-from .._kernels.knn import knn_blocked, knn_gemm_shortlist, refine_shortlist
+from .._kernels.knn import knn_blocked, knn_gemm_shortlist, knn_symmetric, refine_shortlist
 from .._numba import numba_threads
 
 #: Queries per parallel task; a constant so work splits the same on any machine.
 QUERY_BLOCK = 512
 #: Transposed reference block kept near the core (bytes); sized for L1/L2 caches.
 REF_BLOCK_BYTES = 64 * 1024
-#: Features from which the BLAS shortlist path beats explicit differences (measured on
-#: this project's machine, 20k rows: equal at 20-24 features, 1.2x at 28, 1.35x at 32,
-#: 1.6x at 50, 2.2x at 100; see docs/performance.md). Results are identical either way.
-GEMM_MIN_FEATURES = 28
+#: Query rows per distance tile of the symmetric self-search (tile: rows x ref block).
+TILE_ROWS = 128
+#: Features from which the BLAS shortlist path beats explicit differences computed once
+#: per pair (measured on this project's machine, 20k rows float32: 0.47x at 20 features,
+#: 0.62x at 32, 0.8-0.96x at 50, 1.02x at 64, 1.07x at 80, 1.26x at 100; see
+#: docs/performance.md). Results are identical either way.
+GEMM_MIN_FEATURES = 64
 #: Block sizes of the BLAS path (queries x references per matrix product).
 GEMM_QUERY_BLOCK, GEMM_REF_BLOCK = 256, 1024
 #: Extra shortlist entries beyond k; more means fewer queries redone by the direct kernel.
@@ -55,7 +58,8 @@ def exact_kneighbors(
     return_distance : bool, default=False
         Also return the Euclidean distances.
     method : {"auto", "direct", "gemm"}, default="auto"
-        "direct" sums explicit squared differences; "gemm" shortlists candidates with a
+        "direct" sums explicit squared differences, each pair once for both rows;
+        "gemm" shortlists candidates with a
         BLAS matrix product and proves the shortlist complete (queries it cannot prove
         are redone directly). Both give identical results; "auto" picks "gemm" from
         ``GEMM_MIN_FEATURES`` features on.
@@ -72,8 +76,7 @@ def exact_kneighbors(
     if method not in ("auto", "direct", "gemm"):
         raise ValueError(f"method must be 'auto', 'direct' or 'gemm', got {method!r}")
     X = np.ascontiguousarray(X)
-    all_rows = rows is None
-    rows = np.arange(X.shape[0], dtype=np.int64) if all_rows else np.asarray(rows, np.int64)
+    rows = np.arange(X.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
     limit = rows.size - 1 if exclude_self else rows.size
     if not 1 <= n_neighbors <= limit:
         raise ValueError(
@@ -85,11 +88,8 @@ def exact_kneighbors(
         if method == "gemm" and exclude_self:
             dist, pos = _gemm_kneighbors(X, rows, n_neighbors)
         else:
-            if not exclude_self:
-                skip = np.full(rows.size, -1)
-            else:  # positions to skip; for all rows they are the row numbers themselves
-                skip = rows if all_rows else np.arange(rows.size)
-            dist, pos = _direct(X, rows, rows, n_neighbors, skip)
+            block = ref_block_size(X.shape[1], X.dtype.itemsize)
+            dist, pos = knn_symmetric(X, rows, n_neighbors, not exclude_self, block, TILE_ROWS)
     if return_distance:
         return np.sqrt(dist), pos
     return pos
