@@ -58,6 +58,17 @@ PRESETS = {
         ],
         "reps": 1,
     },
+    # the exact cases of "scale" only (the approximate one takes minutes)
+    "scale-exact": {
+        "end_to_end": [
+            (10_000_000, 20, 0.01),
+            (1_000_000, 50, 0.10),
+            (1_000_000, 20, [0.08, 0.02]),
+        ],
+        "knn": [(100_000, 20), (100_000, 50)],
+        "generation": [(10_000_000, 20)],
+        "reps": 1,
+    },
     "scale": {
         "end_to_end": [
             (10_000_000, 20, 0.01),

@@ -61,7 +61,7 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
         for sampler in chosen:
             sampler.fit_resample(X, y)
             sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
-        if samplers is None:  # the BLAS path serves classes with >= 64 features
+        if samplers is None:  # the BLAS path serves classes with >= 32 features
             exact_kneighbors(rng.standard_normal((40, 32)).astype(dtype), 3, method="gemm")
     if samplers is None:  # the leakage check computes in float64
         from .model_selection import check_leakage

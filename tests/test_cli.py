@@ -43,7 +43,7 @@ def test_import_compiles_nothing_and_loads_no_extras():
         "import sys, fastsmote, fastsmote.pipeline, fastsmote.model_selection\n"
         "import fastsmote.diagnostics\n"
         "from fastsmote._kernels import knn, smote, arrays, leakage\n"
-        "kernels = [knn.knn_blocked, knn.knn_symmetric, smote.smote_generate,\n"
+        "kernels = [knn.knn_blocked, knn._symmetric_search, smote.smote_generate,\n"
         "           smote.smote_draws_range, smote.smote_origins, leakage.segment_hits,\n"
         "           arrays.copy_rows, arrays.first_nonfinite_row]\n"
         "assert all(not k.signatures for k in kernels), [k.signatures for k in kernels]\n"

@@ -296,7 +296,7 @@ def test_gemm_path_equals_direct_with_duplicates_ties_and_offsets(dtype):
 
 
 def test_gemm_refinement_flags_unprovable_queries():
-    from fastsmote._kernels.knn import knn_gemm_shortlist, refine_shortlist
+    from fastsmote._kernels.knn import knn_gemm_symmetric_shortlist, refine_shortlist
 
     rng = np.random.default_rng(9)
     X = rng.standard_normal((300, 32))
@@ -304,7 +304,7 @@ def test_gemm_refinement_flags_unprovable_queries():
     rows = np.arange(300, dtype=np.int64)
     centred = X - X.mean(axis=0)
     sq = (centred**2).sum(axis=1)
-    short_dist, short_pos = knn_gemm_shortlist(centred, sq, 8, 64, 128)
+    short_dist, short_pos = knn_gemm_symmetric_shortlist(centred, sq, 8, 64, 16)
     _, _, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), 5, 2.2e-16)
     assert not proven[:20].any()
     assert proven[20:].mean() > 0.9

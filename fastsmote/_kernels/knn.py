@@ -155,7 +155,7 @@ def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_
 # ------------------------------------------------------------------ symmetric self-search
 # When queries and references are the same rows, d(i, j) = d(j, i) bit for bit ((a - b)^2
 # equals (b - a)^2 exactly), so each pair is computed once and offered to both lists:
-# half the arithmetic (1.7-2x faster at 20 features). Blocks of rows are paired by a
+# half the arithmetic (1.6-1.8x faster at 20 features). Blocks of rows are paired by a
 # round-robin schedule: within a round no block appears twice, so the tasks of a round
 # write disjoint lists and need no locks. Lists keep the k smallest (distance, position)
 # pairs, an order that does not depend on arrival, so the result equals ``knn_blocked``.
@@ -176,18 +176,6 @@ def _round_robin_pair(r, t, m):
 
 
 @jit()
-def _load_block(X, rows, r0, n_ref, ref_t, last_dist, last_pos, out_dist, out_pos):
-    """Transpose a block of rows into ``ref_t`` and copy their lists' last entries."""
-    k = out_dist.shape[1]
-    for j in range(n_ref):
-        row = rows[r0 + j]
-        for f in range(X.shape[1]):
-            ref_t[f, j] = X[row, f]
-        last_dist[j] = out_dist[r0 + j, k - 1]
-        last_pos[j] = out_pos[r0 + j, k - 1]
-
-
-@jit()
 def _offer(best_dist, best_pos, dist, pos):
     """Insert (dist, pos) if it beats the list's last entry; return the new last."""
     last = best_dist.shape[0] - 1
@@ -197,62 +185,108 @@ def _offer(best_dist, best_pos, dist, pos):
 
 
 @jit()
-def _diagonal_tile(X, rows, r0, r1, include_self, ref_t, dist, query, out_dist, out_pos):
-    """All pairs i <= j inside one block (i < j without self)."""
-    n_ref = r1 - r0
-    for i in range(r0, r1):
-        row = rows[i]
-        for f in range(X.shape[1]):
-            query[f] = X[row, f]
-        _block_distances(query, ref_t, n_ref, dist)
-        j0 = i - r0 if include_self else i - r0 + 1
-        for j in range(j0, n_ref):
+def _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos):
+    """Offer pairs i < j (i <= j with self) of rows ``c0..c1`` x block ``r0..``."""
+    for i in range(c0, c1):
+        dist = tile[i - c0]
+        for j in range(i - r0 if include_self else i - r0 + 1, n_ref):
             _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
             if r0 + j != i:
                 _offer(out_dist[r0 + j], out_pos[r0 + j], dist[j], i)
 
 
 @jit()
-def _pair_tile(X, rows, i0, i1, j0, j1, ref_t, tile, col_min, query, last_d, last_p, out_dist,
-               out_pos):  # fmt: skip
-    """All pairs of two different blocks, offered to the lists of both.
+def _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist, out_pos):
+    """Offer every pair of rows ``c0..c1`` x a different block ``r0..`` to both lists.
 
-    Distances of ``tile.shape[0]`` query rows are kept; a vectorised pass tracks each
-    row's hits and each column's minimum, so the scalar merges only visit the rows and
-    columns that can change a list (few, once lists are warm).
+    A vectorised pass counts each row's hits and tracks each column's minimum, so the
+    scalar merges only visit rows and columns that can change a list (few, once lists
+    are warm). ``last_d/last_p`` hold the column lists' last entries and are kept current.
     """
-    k = out_dist.shape[1]
-    last = k - 1
-    n_ref = j1 - j0
-    for c0 in range(i0, i1, tile.shape[0]):
-        c1 = min(i1, c0 + tile.shape[0])
-        col_min[:n_ref] = np.inf
-        for i in range(c0, c1):
-            row = rows[i]
-            for f in range(X.shape[1]):
-                query[f] = X[row, f]
-            dist = tile[i - c0]
-            _block_distances(query, ref_t, n_ref, dist)
-            wd = out_dist[i, last]
-            hits = 0
-            for j in range(n_ref):
-                col_min[j] = min(col_min[j], dist[j])
-                hits += dist[j] <= wd
-            if hits:
-                wp = out_pos[i, last]
-                for j in range(n_ref):
-                    if dist[j] <= wd and _beats_last(dist[j], j0 + j, wd, wp):
-                        wd, wp = _offer(out_dist[i], out_pos[i], dist[j], j0 + j)
+    last = out_dist.shape[1] - 1
+    col_min[:n_ref] = np.inf
+    for i in range(c0, c1):
+        dist = tile[i - c0]
+        wd = out_dist[i, last]
+        hits = 0
         for j in range(n_ref):
-            if col_min[j] <= last_d[j]:
-                wd, wp = last_d[j], last_p[j]
-                for i in range(c0, c1):
-                    if tile[i - c0, j] <= wd and _beats_last(tile[i - c0, j], i, wd, wp):
-                        wd, wp = _offer(out_dist[j0 + j], out_pos[j0 + j], tile[i - c0, j], i)
-                last_d[j], last_p[j] = wd, wp
+            col_min[j] = min(col_min[j], dist[j])
+            hits += dist[j] <= wd
+        if hits:
+            wp = out_pos[i, last]
+            for j in range(n_ref):
+                if dist[j] <= wd and _beats_last(dist[j], r0 + j, wd, wp):
+                    wd, wp = _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
+    for j in range(n_ref):
+        if col_min[j] <= last_d[j]:
+            wd, wp = last_d[j], last_p[j]
+            for i in range(c0, c1):
+                if tile[i - c0, j] <= wd and _beats_last(tile[i - c0, j], i, wd, wp):
+                    wd, wp = _offer(out_dist[r0 + j], out_pos[r0 + j], tile[i - c0, j], i)
+            last_d[j], last_p[j] = wd, wp
+
+
+@jit()
+def _fill_tile(X, rows, sq, use_gemm, c0, c1, r0, n_ref, ref_t, query, tile):
+    """Distances of rows ``c0..c1`` to the block in ``ref_t`` (features x references).
+
+    Direct: explicit differences in the defined order. BLAS (``use_gemm``, ``X`` centred
+    and indexed by position): ``|q|^2 + |r|^2 - 2 q.r``, an approximation for shortlists.
+    """
+    if use_gemm:
+        products = np.dot(X[c0:c1], ref_t)
+        for i in range(c0, c1):
+            for j in range(n_ref):
+                tile[i - c0, j] = sq[i] + sq[r0 + j] - (products[i - c0, j] + products[i - c0, j])
+        return
+    for i in range(c0, c1):
+        row = rows[i]
+        for f in range(X.shape[1]):
+            query[f] = X[row, f]
+        _block_distances(query, ref_t, n_ref, tile[i - c0])
 
 
 @jit(parallel=True)
+def _symmetric_search(X, rows, sq, use_gemm, k, include_self, block, tile_rows):
+    n = rows.shape[0]
+    d = X.shape[1]
+    out_dist = np.full((n, k), np.inf, dtype=X.dtype)
+    out_pos = np.full((n, k), -1, dtype=np.int64)
+    n_blocks = (n + block - 1) // block
+    m = n_blocks + (n_blocks & 1)  # even: odd counts get a dummy block
+    # round -1 holds the diagonal tiles; rounds 0..m-2 a perfect matching each
+    for r in range(-1, m - 1):
+        n_tasks = n_blocks if r < 0 else m // 2
+        for task in prange(n_tasks):
+            t = np.int64(task)  # prange counts unsigned; keep block arithmetic signed
+            a, b = (t, t) if r < 0 else _round_robin_pair(r, t, m)
+            if a >= n_blocks or b >= n_blocks:
+                continue
+            i0, r0 = min(a, b) * block, max(a, b) * block
+            i1, n_ref = min(n, i0 + block), min(block, n - r0)
+            ref_t = np.empty((d, n_ref), dtype=X.dtype)
+            last_d = np.empty(n_ref, dtype=X.dtype)
+            last_p = np.empty(n_ref, dtype=np.int64)
+            for j in range(n_ref):
+                row = rows[r0 + j]
+                for f in range(d):
+                    ref_t[f, j] = X[row, f]
+                last_d[j] = out_dist[r0 + j, k - 1]
+                last_p[j] = out_pos[r0 + j, k - 1]
+            query = np.empty(d, dtype=X.dtype)
+            tile = np.empty((tile_rows, n_ref), dtype=X.dtype)
+            col_min = np.empty(n_ref, dtype=X.dtype)
+            for c0 in range(i0, i1, tile_rows):
+                c1 = min(i1, c0 + tile_rows)
+                _fill_tile(X, rows, sq, use_gemm, c0, c1, r0, n_ref, ref_t, query, tile)
+                if a == b:
+                    _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos)
+                else:
+                    _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist,
+                                 out_pos)  # fmt: skip
+    return out_dist, out_pos
+
+
 def knn_symmetric(X, rows, k, include_self, block, tile_rows):
     """k nearest rows of each row among ``rows`` of ``X``, exact, each pair computed once.
 
@@ -270,42 +304,14 @@ def knn_symmetric(X, rows, k, include_self, block, tile_rows):
     dist, pos : as ``knn_blocked`` with ``skip`` = own position (or -1 with
         ``include_self``)
     """
-    n = rows.shape[0]
-    d = X.shape[1]
-    out_dist = np.full((n, k), np.inf, dtype=X.dtype)
-    out_pos = np.full((n, k), -1, dtype=np.int64)
-    n_blocks = (n + block - 1) // block
-    m = n_blocks + (n_blocks & 1)  # even: odd counts get a dummy block
-    # round -1 holds the diagonal tiles; rounds 0..m-2 a perfect matching each
-    for r in range(-1, m - 1):
-        n_tasks = n_blocks if r < 0 else m // 2
-        for task in prange(n_tasks):
-            t = np.int64(task)  # prange counts unsigned; keep block arithmetic signed
-            a, b = (t, t) if r < 0 else _round_robin_pair(r, t, m)
-            if a >= n_blocks or b >= n_blocks:
-                continue
-            i0, j0 = min(a, b) * block, max(a, b) * block
-            i1, j1 = min(n, i0 + block), min(n, j0 + block)
-            ref_t = np.empty((d, block), dtype=X.dtype)
-            query = np.empty(d, dtype=X.dtype)
-            last_d = np.empty(block, dtype=X.dtype)
-            last_p = np.empty(block, dtype=np.int64)
-            _load_block(X, rows, j0, j1 - j0, ref_t, last_d, last_p, out_dist, out_pos)
-            if a == b:
-                dist = np.empty(block, dtype=X.dtype)
-                _diagonal_tile(X, rows, i0, i1, include_self, ref_t, dist, query, out_dist,
-                               out_pos)  # fmt: skip
-            else:
-                tile = np.empty((tile_rows, block), dtype=X.dtype)
-                col_min = np.empty(block, dtype=X.dtype)
-                _pair_tile(X, rows, i0, i1, j0, j1, ref_t, tile, col_min, query, last_d,
-                           last_p, out_dist, out_pos)  # fmt: skip
-    return out_dist, out_pos
+    no_norms = np.empty(0, dtype=X.dtype)
+    return _symmetric_search(X, rows, no_norms, False, k, include_self, block, tile_rows)
 
 
 # ----------------------------------------------------------------------------- BLAS path
-# For many features a matrix product does the arithmetic far faster than explicit
-# differences (50 features: 1.1 vs 4.8 ns per pair here), but |q|^2 + |r|^2 - 2 q.r loses
+# For many features a matrix product does the arithmetic faster than explicit
+# differences (each pair once either way; 1.4x at 50 features, 2x at 100 here; tiles of
+# the symmetric search above), but |q|^2 + |r|^2 - 2 q.r loses
 # precision to cancellation. So the product only *shortlists* candidates; their exact
 # distances are then computed in the defined order, and a per-query error bound proves
 # that no reference outside the shortlist can beat the k-th exact neighbour. Queries
@@ -313,34 +319,11 @@ def knn_symmetric(X, rows, k, include_self, block, tile_rows):
 # result is identical to ``knn_blocked``.
 
 
-@jit(parallel=True)
-def knn_gemm_shortlist(Xc, sq, m, query_block, ref_block):
-    """m best references per row of centred data ``Xc`` by |q|^2 + |r|^2 - 2 q.r.
-
-    Row i never lists itself. Returns approximate squared distances and positions.
-    """
-    n = Xc.shape[0]
-    out_dist = np.full((n, m), np.inf, dtype=Xc.dtype)
-    out_pos = np.full((n, m), -1, dtype=np.int64)
-    n_blocks = (n + query_block - 1) // query_block
-    for b in prange(n_blocks):
-        q0 = b * query_block
-        q1 = min(n, q0 + query_block)
-        queries = np.ascontiguousarray(Xc[q0:q1])
-        for r0 in range(0, n, ref_block):
-            r1 = min(n, r0 + ref_block)
-            products = np.dot(queries, np.ascontiguousarray(Xc[r0:r1].T))
-            for i in range(q1 - q0):
-                best_dist = out_dist[q0 + i]
-                best_pos = out_pos[q0 + i]
-                worst = best_dist[m - 1]
-                sq_i = sq[q0 + i]
-                for j in range(r1 - r0):
-                    approx = sq_i + sq[r0 + j] - (products[i, j] + products[i, j])
-                    if approx < worst and r0 + j != q0 + i:
-                        _insert_topk(best_dist, best_pos, approx, r0 + j)
-                        worst = best_dist[m - 1]
-    return out_dist, out_pos
+def knn_gemm_symmetric_shortlist(Xc, sq, m, block, tile_rows):
+    """m best rows per row of centred data ``Xc`` by |q|^2 + |r|^2 - 2 q.r, each pair's
+    product computed once (BLAS tiles); row i never lists itself."""
+    rows = np.arange(Xc.shape[0], dtype=np.int64)
+    return _symmetric_search(Xc, rows, sq, True, m, False, block, tile_rows)
 
 
 @jit(parallel=True)

@@ -20,10 +20,10 @@ from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
 #: 14 s vs 92 s exact; 100k x 50: 18 s vs 15 s exact), so it pays off only beyond
 #: about a minute of exact search (~250k rows at 20 features).
 AUTO_APPROX_SECONDS = 60.0
-#: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads:
-#: explicit differences, each pair once ~0.03 (20 features: 0.6-0.8 ns/pair), BLAS
-#: shortlist ~0.02 (100 features: 1.9 ns/pair).
-NS_PER_PAIR_FEATURE = {"direct": 0.03, "gemm": 0.02}
+#: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads,
+#: each pair computed once for both rows: explicit differences ~0.035 (20 features:
+#: 0.7 ns/pair), BLAS shortlist ~0.017 (50 features: 0.8 ns/pair).
+NS_PER_PAIR_FEATURE = {"direct": 0.035, "gemm": 0.017}
 
 BACKENDS = ("auto", "exact", "approx")
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._config import get_config
-from .._kernels.knn import knn_blocked, knn_gemm_shortlist, knn_symmetric, refine_shortlist
+from .._kernels.knn import (
+    knn_blocked,
+    knn_gemm_symmetric_shortlist,
+    knn_symmetric,
+    refine_shortlist,
+)
 from .._numba import numba_threads
 
 #: Queries per parallel task; a constant so work splits the same on any machine.
@@ -14,13 +19,13 @@ QUERY_BLOCK = 512
 REF_BLOCK_BYTES = 64 * 1024
 #: Query rows per distance tile of the symmetric self-search (tile: rows x ref block).
 TILE_ROWS = 128
-#: Features from which the BLAS shortlist path beats explicit differences computed once
-#: per pair (measured on this project's machine, 20k rows float32: 0.47x at 20 features,
-#: 0.62x at 32, 0.8-0.96x at 50, 1.02x at 64, 1.07x at 80, 1.26x at 100; see
+#: Features from which the BLAS shortlist path beats explicit differences (both compute
+#: each pair once; measured on this project's machine, 20k rows float32: 1.0x at 20
+#: features, 1.1x at 24, 1.1-1.2x at 28-40, 1.4x at 50, 1.65x at 64; see
 #: docs/performance.md). Results are identical either way.
-GEMM_MIN_FEATURES = 64
-#: Block sizes of the BLAS path (queries x references per matrix product).
-GEMM_QUERY_BLOCK, GEMM_REF_BLOCK = 256, 1024
+GEMM_MIN_FEATURES = 32
+#: Rows per block of the BLAS path (each product is TILE_ROWS x features x GEMM_BLOCK).
+GEMM_BLOCK = 512
 #: Extra shortlist entries beyond k; more means fewer queries redone by the direct kernel.
 SHORTLIST_EXTRA = 8
 
@@ -108,9 +113,7 @@ def _gemm_kneighbors(X: np.ndarray, rows: np.ndarray, k: int):
     m = min(rows.size - 1, k + SHORTLIST_EXTRA)
     # Numba threads run the products in parallel; BLAS must not add its own threads.
     with threadpool_limits(1, user_api="blas"):
-        short_dist, short_pos = knn_gemm_shortlist(
-            centred, sq, m, GEMM_QUERY_BLOCK, GEMM_REF_BLOCK
-        )
+        short_dist, short_pos = knn_gemm_symmetric_shortlist(centred, sq, m, GEMM_BLOCK, TILE_ROWS)
     del centred
     eps = float(np.finfo(X.dtype).eps)
     dist, pos, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), k, eps)
