@@ -18,6 +18,7 @@ from fastsmote.neighbors import (
     approx_kneighbors,
     estimated_exact_seconds,
     exact_kneighbors,
+    exact_kneighbors_of,
     first_non_self,
     resolve_backend,
 )
@@ -139,6 +140,17 @@ def test_all_rows_approx_recall_and_exact_identity(gaussian_class):
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.95, recall
     assert not np.any(approx == queries[:, None])
+
+
+@pytest.mark.parametrize("step", [7, 2, 1])
+def test_all_rows_exact_search_same_for_few_and_many_queries(step):
+    # few queries: one-sided kernel; most rows: every row's list once, then indexed
+    rng = np.random.default_rng(11)
+    X = rng.integers(0, 3, size=(700, 4)).astype(np.float32)  # ties and duplicates
+    queries = np.flatnonzero(np.arange(700) % 7 != 3) if step == 1 else np.arange(0, 700, step)
+    found, used = all_rows_kneighbors(X, queries, 4, "exact", seed=0)
+    assert used == "exact"
+    np.testing.assert_array_equal(found, exact_kneighbors_of(X, queries, 4))
 
 
 @pytest.mark.parametrize(

@@ -63,8 +63,10 @@ def all_rows_kneighbors(
     n_queries = X.shape[0] if queries is None else len(queries)
     resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=n_queries)
     if resolved == "exact":
-        if queries is None:
-            return exact_kneighbors(X, n_neighbors), "exact"  # may take the BLAS path
+        # every row's list costs n^2/2 pairs (each computed once), the queries' q * n
+        if queries is None or 2 * n_queries > X.shape[0]:
+            found = exact_kneighbors(X, n_neighbors)  # may take the BLAS path
+            return (found if queries is None else found[queries]), "exact"
         return exact_kneighbors_of(X, queries, n_neighbors), "exact"
     every_row = np.arange(X.shape[0], dtype=np.int64)
     found = approx_kneighbors(X, n_neighbors, every_row, seed)

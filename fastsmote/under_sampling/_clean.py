@@ -9,7 +9,6 @@ when duplicates exist). Rows are returned unchanged, dtypes kept.
 from __future__ import annotations
 
 import numbers
-from typing import Any
 
 import numpy as np
 from sklearn.base import clone
@@ -133,30 +132,33 @@ class EditedNearestNeighbours(BaseSampler):
         self.kind_sel = kind_sel
         self.neighbors = neighbors
 
-    def _neighbors(self, X: np.ndarray, queries: np.ndarray, label: Any) -> np.ndarray:
+    def _neighbors(self, X: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, str]:
         if isinstance(self.n_neighbors, numbers.Integral):
             k = min(int(self.n_neighbors), X.shape[0] - 1)
-            found, self.neighbors_backend_[label] = all_rows_kneighbors(
-                X, queries, k, self.neighbors, APPROX_SEED
-            )
-            return found
-        self.neighbors_backend_[label] = "estimator"
+            return all_rows_kneighbors(X, queries, k, self.neighbors, APPROX_SEED)
         estimator = clone(self.n_neighbors).fit(X)
         found = np.asarray(estimator.kneighbors(X[queries], return_distance=False))
-        return first_non_self(found, found.shape[1] - 1, own=queries)
+        return first_non_self(found, found.shape[1] - 1, own=queries), "estimator"
 
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
         check_finite(X)
         codes = target.encoded
-        kept = []
-        self.neighbors_backend_ = {}
-        for class_index, label in enumerate(target.classes.tolist()):
-            rows = target.rows_of(class_index)
-            if label not in self.sampling_strategy_:
+        labels = target.classes.tolist()
+        cleaned = [ci for ci, label in enumerate(labels) if label in self.sampling_strategy_]
+        rows_of = {ci: target.rows_of(ci) for ci in range(len(labels))}
+        # one search for every row to clean: one index (or graph) instead of one per class
+        queries = np.concatenate([rows_of[ci] for ci in cleaned])
+        found, backend = self._neighbors(X, queries)
+        self.neighbors_backend_ = {labels[ci]: backend for ci in cleaned}
+        kept, start = [], 0
+        for class_index in range(len(labels)):
+            rows = rows_of[class_index]
+            if class_index not in cleaned:
                 kept.append(rows)
                 continue
-            neighbour_codes = codes[self._neighbors(X, rows, label)]
+            neighbour_codes = codes[found[start : start + rows.size]]
+            start += rows.size
             if self.kind_sel == "all":
                 keep = np.all(neighbour_codes == class_index, axis=1)
             else:
