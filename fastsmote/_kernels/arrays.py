@@ -90,3 +90,27 @@ def tomek_link_mask(nearest, codes, targeted):
         if targeted[codes[i]] and codes[j] != codes[i] and nearest[j] == i:
             mask[i] = True
     return mask
+
+
+@jit(parallel=True)
+def neighbourhood_agrees(rows, neighbours, codes, n_classes, unanimous):
+    """Per row of ``rows``, whether its neighbours (``codes`` of ``neighbours``) agree with
+    its class: all of them (``unanimous``) or a plurality, ties to the lowest class code
+    (Edited Nearest Neighbours' ``kind_sel="all"`` / ``"mode"``)."""
+    n, k = neighbours.shape
+    agrees = np.zeros(n, dtype=np.bool_)
+    for i in prange(n):
+        own = codes[rows[i]]
+        if unanimous:
+            same = True
+            for j in range(k):
+                if codes[neighbours[i, j]] != own:
+                    same = False
+                    break
+            agrees[i] = same
+            continue
+        votes = np.zeros(n_classes, dtype=np.int64)
+        for j in range(k):
+            votes[codes[neighbours[i, j]]] += 1
+        agrees[i] = np.argmax(votes) == own  # argmax: the lowest code on ties
+    return agrees

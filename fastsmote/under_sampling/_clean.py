@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from .._kernels.arrays import tomek_link_mask
+from .._kernels.arrays import neighbourhood_agrees, tomek_link_mask
 from .._validation import (
     LIST,
     SAMPLING_STRATEGY,
@@ -157,14 +157,10 @@ class EditedNearestNeighbours(BaseSampler):
             if class_index not in cleaned:
                 kept.append(rows)
                 continue
-            neighbour_codes = codes[found[start : start + rows.size]]
+            neighbours = found[start : start + rows.size]
             start += rows.size
-            if self.kind_sel == "all":
-                keep = np.all(neighbour_codes == class_index, axis=1)
-            else:
-                votes = np.zeros((rows.size, target.classes.size), dtype=np.int64)
-                np.add.at(votes, (np.arange(rows.size)[:, None], neighbour_codes), 1)
-                keep = votes.argmax(axis=1) == class_index  # argmax: lowest label on ties
+            unanimous = self.kind_sel == "all"
+            keep = neighbourhood_agrees(rows, neighbours, codes, len(labels), unanimous)
             kept.append(rows[keep])
         self.sample_indices_ = np.concatenate(kept)
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
