@@ -33,8 +33,11 @@ SHORTLIST_EXTRA = 8
 def ref_block_size(n_features: int, itemsize: int) -> int:
     """References per block: the largest power of two (16..2048) whose transposed block
     fits the cache budget; powers of two keep the vectorised loop free of remainders."""
-    fit = max(16, REF_BLOCK_BYTES // (n_features * itemsize))
-    return int(min(2048, 1 << (int(fit).bit_length() - 1)))
+    return min(2048, _pow2_floor(REF_BLOCK_BYTES // (n_features * itemsize), smallest=16))
+
+
+def _pow2_floor(n: int, smallest: int = 64) -> int:
+    return max(smallest, 1 << (max(1, n).bit_length() - 1))
 
 
 def exact_kneighbors(
@@ -93,7 +96,8 @@ def exact_kneighbors(
         if method == "gemm" and exclude_self:
             dist, pos = _gemm_kneighbors(X, rows, n_neighbors)
         else:
-            block = ref_block_size(X.shape[1], X.dtype.itemsize)
+            # at least ~4 blocks, so the round-robin rounds give both threads work
+            block = min(ref_block_size(X.shape[1], X.dtype.itemsize), _pow2_floor(rows.size // 4))
             dist, pos = knn_symmetric(X, rows, n_neighbors, not exclude_self, block, TILE_ROWS)
     if return_distance:
         return np.sqrt(dist), pos
