@@ -14,6 +14,7 @@ from fastsmote import (
 )
 from fastsmote.neighbors import (
     AUTO_APPROX_SECONDS,
+    NS_PER_PAIR_FEATURE,
     all_rows_kneighbors,
     approx_kneighbors,
     estimated_exact_seconds,
@@ -128,6 +129,12 @@ def test_all_rows_search_auto_rule_counts_queries():
     # 1M rows x 20: 10k queries are a few seconds of exact search, 1M queries are not
     assert resolve_backend("auto", 1_000_000, 20, n_queries=10_000) == "exact"
     assert resolve_backend("auto", 1_000_000, 20, n_queries=1_000_000) == "approx"
+    # few queries: priced one-sided (q * n pairs); most rows: the self-search (n^2 / 2)
+    one_sided = estimated_exact_seconds(1_000_000, 20, n_queries=400_000)
+    assert one_sided == pytest.approx(0.4e6 * 1e6 * 20 * NS_PER_PAIR_FEATURE["one-sided"] * 1e-9)
+    assert estimated_exact_seconds(1_000_000, 20, n_queries=600_000) == (
+        estimated_exact_seconds(1_000_000, 20)
+    )
 
 
 def test_all_rows_approx_recall_and_exact_identity(gaussian_class):

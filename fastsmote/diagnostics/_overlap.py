@@ -22,12 +22,7 @@ from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_genera
 from .._numba import numba_threads
 from .._random import key_from_random_state, stream_key
 from .._validation import Target, check_features, check_finite, check_target
-from ..neighbors import (
-    BACKENDS,
-    approx_kneighbors,
-    exact_kneighbors_of,
-    resolve_backend,
-)
+from ..neighbors import BACKENDS, all_rows_kneighbors, exact_kneighbors_of
 from ..neighbors._exact import QUERY_BLOCK, ref_block_size
 
 #: Typology categories, from most to least surrounded by the row's own class.
@@ -329,8 +324,8 @@ def overlap_report(
         if max_rows is not None and rows.size > max_rows:
             rng = np.random.default_rng(np.random.SeedSequence(int(key), spawn_key=(ci,)))
             rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
-        backend = _backend(neighbors, rows.size, n, d)
-        nbr = _all_row_neighbors(X_float, rows, n_neighbors, backend, key)
+        seed = int(np.uint64(key) % np.uint64(2**31))
+        nbr, backend = all_rows_kneighbors(X_float, rows, n_neighbors, neighbors, seed)
         same = np.count_nonzero(target.encoded[nbr] == ci, axis=1)
         counts = typology_counts(same, n_neighbors)
         report.classes.append(label)
@@ -480,20 +475,6 @@ def _analysed_classes(classes: Any, target: Target) -> list[int]:
     raise ValueError(
         f"classes must be 'not majority', 'minority' or a list of labels, got {classes!r}."
     )
-
-
-def _backend(neighbors: str, n_query: int, n: int, d: int) -> str:
-    """The samplers' rule for the work of this search: queries x all rows."""
-    return resolve_backend(neighbors, math.isqrt(n_query * n), d)
-
-
-def _all_row_neighbors(X, rows, k, backend, key) -> np.ndarray:
-    """(len(rows), k) row numbers of each row's k nearest rows among all rows."""
-    if backend == "approx":
-        seed = int(np.uint64(key) % np.uint64(2**31))
-        graph = approx_kneighbors(X, k, np.arange(X.shape[0], dtype=np.int64), seed)
-        return graph[rows]
-    return exact_kneighbors_of(X, rows, k)
 
 
 def _smote_landing(X, target, ci, n_new, k, n_samples, key) -> dict:

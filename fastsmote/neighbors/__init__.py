@@ -20,18 +20,28 @@ from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
 #: 14 s vs 92 s exact; 100k x 50: 18 s vs 15 s exact), so it pays off only beyond
 #: about a minute of exact search (~250k rows at 20 features).
 AUTO_APPROX_SECONDS = 60.0
-#: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads,
-#: each pair computed once for both rows: explicit differences ~0.035 (20 features:
-#: 0.7 ns/pair), BLAS shortlist ~0.017 (50 features: 0.8 ns/pair).
-NS_PER_PAIR_FEATURE = {"direct": 0.035, "gemm": 0.017}
+#: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads.
+#: Self-search computes each pair once for both rows: explicit differences ~0.035 (20
+#: features: 0.7 ns/pair), BLAS shortlist ~0.017 (50 features: 0.8 ns/pair). A few
+#: queries against all rows cannot share pairs: ~0.05 (20 features: 1.0 ns/pair).
+NS_PER_PAIR_FEATURE = {"direct": 0.035, "gemm": 0.017, "one-sided": 0.05}
 
 BACKENDS = ("auto", "exact", "approx")
 
 
-def estimated_exact_seconds(n_rows: int, n_features: int) -> float:
-    """Rough wall time of exact self-kNN on ``n_rows`` rows (this machine's constants)."""
-    path = "gemm" if n_features >= GEMM_MIN_FEATURES else "direct"
-    return n_rows * n_rows * n_features * NS_PER_PAIR_FEATURE[path] * 1e-9
+def _self_search(n_rows: int, n_queries: int | None) -> bool:
+    """Whether an exact search for ``n_queries`` rows computes every row's list (each
+    pair once, n^2 / 2 pairs) rather than only the queries' (q * n pairs)."""
+    return n_queries is None or 2 * n_queries > n_rows
+
+
+def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None = None) -> float:
+    """Rough wall time of exact kNN among ``n_rows`` rows for ``n_queries`` of them (all by
+    default), with the kernel the exact path would use (this machine's constants)."""
+    if _self_search(n_rows, n_queries):
+        path = "gemm" if n_features >= GEMM_MIN_FEATURES else "direct"
+        return n_rows * n_rows * n_features * NS_PER_PAIR_FEATURE[path] * 1e-9
+    return n_queries * n_rows * n_features * NS_PER_PAIR_FEATURE["one-sided"] * 1e-9
 
 
 def resolve_backend(
@@ -41,8 +51,7 @@ def resolve_backend(
     ``n_queries`` of them; all by default)."""
     if backend != "auto":
         return backend
-    queries = n_rows if n_queries is None else n_queries
-    cost = estimated_exact_seconds(n_rows, n_features) * queries / max(n_rows, 1)
+    cost = estimated_exact_seconds(n_rows, n_features, n_queries)
     return "approx" if cost > AUTO_APPROX_SECONDS else "exact"
 
 
@@ -63,8 +72,7 @@ def all_rows_kneighbors(
     n_queries = X.shape[0] if queries is None else len(queries)
     resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=n_queries)
     if resolved == "exact":
-        # every row's list costs n^2/2 pairs (each computed once), the queries' q * n
-        if queries is None or 2 * n_queries > X.shape[0]:
+        if _self_search(X.shape[0], None if queries is None else n_queries):
             found = exact_kneighbors(X, n_neighbors)  # may take the BLAS path
             return (found if queries is None else found[queries]), "exact"
         return exact_kneighbors_of(X, queries, n_neighbors), "exact"
@@ -76,6 +84,7 @@ def all_rows_kneighbors(
 __all__ = [
     "AUTO_APPROX_SECONDS",
     "BACKENDS",
+    "NS_PER_PAIR_FEATURE",
     "all_rows_kneighbors",
     "approx_kneighbors",
     "estimated_exact_seconds",
