@@ -34,29 +34,36 @@ def data_with_duplicates_and_ties(n, d, dtype, seed):
     return X
 
 
+def continuous_with_row_subset(n, d, m, dtype, seed):
+    """Gaussian data and ``m`` sorted row numbers of it, scattered through the rows."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    return X, np.sort(rng.choice(n, m, replace=False)).astype(np.int64)
+
+
+def assert_matches_naive(found, X, rows, exclude_self):
+    """(dist, pos) from a kernel equal the NumPy reference's, bit for bit."""
+    dist, pos = found
+    ref_dist, ref_pos = naive_knn(X, rows, pos.shape[1], exclude_self)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("exclude_self", [True, False])
 @pytest.mark.parametrize("blocks", [(1, 16), (7, 16), (256, 1024)])
 def test_knn_matches_naive_with_ties_and_duplicates(dtype, exclude_self, blocks):
     X = data_with_duplicates_and_ties(97, 3, dtype, seed=1)
     rows = np.arange(0, 97, dtype=np.int64)
-    k = 6
     skip = rows if exclude_self else np.full(rows.size, -1)
-    dist, pos = knn_blocked(X, rows, X, rows, k, skip, *blocks)
-    ref_dist, ref_pos = naive_knn(X, rows, k, exclude_self)
-    np.testing.assert_array_equal(pos, ref_pos)
-    np.testing.assert_array_equal(dist, ref_dist)
+    assert_matches_naive(knn_blocked(X, rows, X, rows, 6, skip, *blocks), X, rows, exclude_self)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_knn_on_subset_rows_and_continuous_data(dtype):
-    rng = np.random.default_rng(2)
-    X = rng.standard_normal((300, 7)).astype(dtype)
-    rows = np.sort(rng.choice(300, 120, replace=False)).astype(np.int64)
-    dist, pos = knn_blocked(X, rows, X, rows, 5, np.arange(rows.size), 32, 48)
-    ref_dist, ref_pos = naive_knn(X, rows, 5)
-    np.testing.assert_array_equal(pos, ref_pos)
-    np.testing.assert_array_equal(dist, ref_dist)
+    X, rows = continuous_with_row_subset(300, 7, 120, dtype, seed=2)
+    found = knn_blocked(X, rows, X, rows, 5, np.arange(rows.size), 32, 48)
+    assert_matches_naive(found, X, rows, exclude_self=True)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -69,17 +76,13 @@ def test_symmetric_knn_matches_naive_with_ties_and_duplicates(
     # tiles that do not divide the blocks
     X = data_with_duplicates_and_ties(301, 3, dtype, seed=4)
     rows = np.arange(301, dtype=np.int64)
-    dist, pos = knn_symmetric(X, rows, 6, not exclude_self, block, tile_rows)
-    ref_dist, ref_pos = naive_knn(X, rows, 6, exclude_self)
-    np.testing.assert_array_equal(pos, ref_pos)
-    np.testing.assert_array_equal(dist, ref_dist)
+    found = knn_symmetric(X, rows, 6, not exclude_self, block, tile_rows)
+    assert_matches_naive(found, X, rows, exclude_self)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_symmetric_knn_on_subset_rows_equals_the_one_sided_kernel(dtype):
-    rng = np.random.default_rng(5)
-    X = rng.standard_normal((900, 9)).astype(dtype)
-    rows = np.sort(rng.choice(900, 700, replace=False)).astype(np.int64)
+    X, rows = continuous_with_row_subset(900, 9, 700, dtype, seed=5)
     expected = knn_blocked(X, rows, X, rows, 5, np.arange(rows.size), 64, 128)
     for n_threads in (1, 2):
         with numba_threads(n_threads):
