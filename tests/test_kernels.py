@@ -277,9 +277,9 @@ def test_copy_rows_reports_the_first_nonfinite_row(bad):
     np.testing.assert_array_equal(dst, src)  # NaN positions compare equal here
 
 
-def _gemm_vs_direct(X, k=5):
-    d_dist, d_pos = exact_kneighbors(X, k, method="direct", return_distance=True)
-    g_dist, g_pos = exact_kneighbors(X, k, method="gemm", return_distance=True)
+def _gemm_vs_direct(X, k=5, rows=None):
+    d_dist, d_pos = exact_kneighbors(X, k, rows, method="direct", return_distance=True)
+    g_dist, g_pos = exact_kneighbors(X, k, rows, method="gemm", return_distance=True)
     np.testing.assert_array_equal(g_pos, d_pos)
     np.testing.assert_array_equal(g_dist, d_dist)
 
@@ -291,6 +291,12 @@ def test_gemm_path_equals_direct_on_continuous_data(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_path_equals_direct_on_scattered_rows(dtype):
+    X, rows = continuous_with_row_subset(2500, 36, 1400, dtype, seed=10)
+    _gemm_vs_direct(X + 50, rows=rows)  # offset: centring happens on the selected rows
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_gemm_path_equals_direct_with_duplicates_ties_and_offsets(dtype):
     rng = np.random.default_rng(8)
     X = rng.integers(0, 3, size=(1200, 30)).astype(dtype) + 1000  # far from the origin
@@ -299,15 +305,20 @@ def test_gemm_path_equals_direct_with_duplicates_ties_and_offsets(dtype):
 
 
 def test_gemm_refinement_flags_unprovable_queries():
-    from fastsmote._kernels.knn import knn_gemm_symmetric_shortlist, refine_shortlist
+    from fastsmote._kernels.knn import (
+        centre_and_sq_norms,
+        knn_gemm_symmetric_shortlist,
+        refine_shortlist,
+    )
 
     rng = np.random.default_rng(9)
     X = rng.standard_normal((300, 32))
     X[:20] = X[0]  # 20 identical rows: with a shortlist of 8 the 5 lowest cannot be proven
     rows = np.arange(300, dtype=np.int64)
-    centred = X - X.mean(axis=0)
-    sq = (centred**2).sum(axis=1)
-    short_dist, short_pos = knn_gemm_symmetric_shortlist(centred, sq, 8, 64, 16)
+    centre, sq = centre_and_sq_norms(X, rows)
+    np.testing.assert_allclose(centre, X.mean(axis=0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(sq, ((X - X.mean(axis=0)) ** 2).sum(axis=1), rtol=1e-12)
+    short_dist, short_pos = knn_gemm_symmetric_shortlist(X, rows, centre, sq, 8, 64, 16)
     _, _, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), 5, 2.2e-16)
     assert not proven[:20].any()
     assert proven[20:].mean() > 0.9

@@ -227,27 +227,31 @@ def _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist, out
 
 
 @jit()
-def _fill_tile(X, rows, sq, use_gemm, c0, c1, r0, n_ref, ref_t, query, tile):
+def _fill_tile(X, rows, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t, scratch, tile):
     """Distances of rows ``c0..c1`` to the block in ``ref_t`` (features x references).
 
-    Direct: explicit differences in the defined order. BLAS (``use_gemm``, ``X`` centred
-    and indexed by position): ``|q|^2 + |r|^2 - 2 q.r``, an approximation for shortlists.
+    Direct: explicit differences in the defined order. BLAS (``use_gemm``; ``ref_t``
+    holds centred rows): ``|q|^2 + |r|^2 - 2 q.r`` on rows centred here, tile by tile
+    (no centred copy of the data), an approximation for shortlists.
     """
+    d = X.shape[1]
     if use_gemm:
-        products = np.dot(X[c0:c1], ref_t)
+        for i in range(c0, c1):
+            for f in range(d):
+                scratch[i - c0, f] = X[rows[i], f] - centre[f]
+        products = np.dot(scratch[: c1 - c0], ref_t)
         for i in range(c0, c1):
             for j in range(n_ref):
                 tile[i - c0, j] = sq[i] + sq[r0 + j] - (products[i - c0, j] + products[i - c0, j])
         return
     for i in range(c0, c1):
-        row = rows[i]
-        for f in range(X.shape[1]):
-            query[f] = X[row, f]
-        _block_distances(query, ref_t, n_ref, tile[i - c0])
+        for f in range(d):
+            scratch[0, f] = X[rows[i], f]
+        _block_distances(scratch[0], ref_t, n_ref, tile[i - c0])
 
 
 @jit(parallel=True)
-def _symmetric_search(X, rows, sq, use_gemm, k, include_self, block, tile_rows):
+def _symmetric_search(X, rows, centre, sq, use_gemm, k, include_self, block, tile_rows):
     n = rows.shape[0]
     d = X.shape[1]
     out_dist = np.full((n, k), np.inf, dtype=X.dtype)
@@ -270,15 +274,15 @@ def _symmetric_search(X, rows, sq, use_gemm, k, include_self, block, tile_rows):
             for j in range(n_ref):
                 row = rows[r0 + j]
                 for f in range(d):
-                    ref_t[f, j] = X[row, f]
+                    ref_t[f, j] = X[row, f] - centre[f] if use_gemm else X[row, f]
                 last_d[j] = out_dist[r0 + j, k - 1]
                 last_p[j] = out_pos[r0 + j, k - 1]
-            query = np.empty(d, dtype=X.dtype)
+            scratch = np.empty((tile_rows if use_gemm else 1, d), dtype=X.dtype)
             tile = np.empty((tile_rows, n_ref), dtype=X.dtype)
             col_min = np.empty(n_ref, dtype=X.dtype)
             for c0 in range(i0, i1, tile_rows):
                 c1 = min(i1, c0 + tile_rows)
-                _fill_tile(X, rows, sq, use_gemm, c0, c1, r0, n_ref, ref_t, query, tile)
+                _fill_tile(X, rows, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t, scratch, tile)
                 if a == b:
                     _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos)
                 else:
@@ -304,8 +308,8 @@ def knn_symmetric(X, rows, k, include_self, block, tile_rows):
     dist, pos : as ``knn_blocked`` with ``skip`` = own position (or -1 with
         ``include_self``)
     """
-    no_norms = np.empty(0, dtype=X.dtype)
-    return _symmetric_search(X, rows, no_norms, False, k, include_self, block, tile_rows)
+    unused = np.empty(0, dtype=X.dtype)
+    return _symmetric_search(X, rows, unused, unused, False, k, include_self, block, tile_rows)
 
 
 # ----------------------------------------------------------------------------- BLAS path
@@ -319,11 +323,32 @@ def knn_symmetric(X, rows, k, include_self, block, tile_rows):
 # result is identical to ``knn_blocked``.
 
 
-def knn_gemm_symmetric_shortlist(Xc, sq, m, block, tile_rows):
-    """m best rows per row of centred data ``Xc`` by |q|^2 + |r|^2 - 2 q.r, each pair's
-    product computed once (BLAS tiles); row i never lists itself."""
-    rows = np.arange(Xc.shape[0], dtype=np.int64)
-    return _symmetric_search(Xc, rows, sq, True, m, False, block, tile_rows)
+@jit(parallel=True)
+def centre_and_sq_norms(X, rows):
+    """Mean of the selected rows (summed in float64, in row order) in X's dtype, and
+    each row's squared norm after centring, in X's dtype. No copy of the rows."""
+    n = rows.shape[0]
+    d = X.shape[1]
+    total = np.zeros(d)
+    for i in range(n):
+        for f in range(d):
+            total[f] += X[rows[i], f]
+    centre = (total / max(n, 1)).astype(X.dtype)
+    sq = np.empty(n, dtype=X.dtype)
+    for i in prange(n):
+        acc = X[rows[i], 0] - X[rows[i], 0]  # zero of the data dtype
+        for f in range(d):
+            t = X[rows[i], f] - centre[f]
+            acc += t * t
+        sq[i] = acc
+    return centre, sq
+
+
+def knn_gemm_symmetric_shortlist(X, rows, centre, sq, m, block, tile_rows):
+    """m best rows per row among ``rows`` of ``X`` by |q|^2 + |r|^2 - 2 q.r on rows
+    centred at ``centre`` (squared norms ``sq``), each pair's product computed once (BLAS
+    tiles); a row never lists itself."""
+    return _symmetric_search(X, rows, centre, sq, True, m, False, block, tile_rows)
 
 
 @jit(parallel=True)

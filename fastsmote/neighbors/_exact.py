@@ -6,6 +6,7 @@ import numpy as np
 
 from .._config import get_config
 from .._kernels.knn import (
+    centre_and_sq_norms,
     knn_blocked,
     knn_gemm_symmetric_shortlist,
     knn_symmetric,
@@ -112,13 +113,13 @@ def _direct(X, query_rows, ref_rows, k, skip):
 def _gemm_kneighbors(X: np.ndarray, rows: np.ndarray, k: int):
     from threadpoolctl import threadpool_limits
 
-    centred = X[rows] - X[rows].mean(axis=0, dtype=np.float64).astype(X.dtype)
-    sq = np.einsum("ij,ij->i", centred, centred)
+    centre, sq = centre_and_sq_norms(X, rows)
     m = min(rows.size - 1, k + SHORTLIST_EXTRA)
     # Numba threads run the products in parallel; BLAS must not add its own threads.
     with threadpool_limits(1, user_api="blas"):
-        short_dist, short_pos = knn_gemm_symmetric_shortlist(centred, sq, m, GEMM_BLOCK, TILE_ROWS)
-    del centred
+        short_dist, short_pos = knn_gemm_symmetric_shortlist(
+            X, rows, centre, sq, m, GEMM_BLOCK, TILE_ROWS
+        )
     eps = float(np.finfo(X.dtype).eps)
     dist, pos, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), k, eps)
     redo = np.flatnonzero(~proven)
