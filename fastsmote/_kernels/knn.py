@@ -252,6 +252,8 @@ def _fill_tile(X, rows, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t, scratch,
 
 @jit(parallel=True)
 def _symmetric_search(X, rows, centre, sq, use_gemm, k, include_self, block, tile_rows):
+    """k best rows per row among ``rows``, each pair once; see :func:`knn_symmetric`
+    (direct distances) and :func:`knn_gemm_symmetric_shortlist` (BLAS approximations)."""
     n = rows.shape[0]
     d = X.shape[1]
     out_dist = np.full((n, k), np.inf, dtype=X.dtype)
