@@ -16,15 +16,17 @@ from ._approx import approx_kneighbors, first_non_self
 from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
 
 #: Exact search expected to take longer than this switches "auto" to approximate search.
-#: pynndescent costs ~27-45 s of compilation per process plus its search (300k x 20:
-#: 14 s vs 92 s exact; 100k x 50: 18 s vs 15 s exact), so it pays off only beyond
-#: about a minute of exact search (~250k rows at 20 features).
+#: pynndescent costs ~30-35 s of compilation per process plus its search (measured
+#: 2026-11-28, `benchmarks/crossover.py`: 300k x 20: 17.8 s vs 49.5 s exact; 300k x 50:
+#: 59.5 s vs 54.7 s exact), so it pays off only beyond about a minute of exact search
+#: (~330k rows at 20 features, ~320k at 50).
 AUTO_APPROX_SECONDS = 60.0
 #: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads.
-#: Self-search computes each pair once for both rows: explicit differences ~0.035 (20
-#: features: 0.7 ns/pair), BLAS shortlist ~0.017 (50 features: 0.8 ns/pair). A few
-#: queries against all rows cannot share pairs: ~0.05 (20 features: 1.0 ns/pair).
-NS_PER_PAIR_FEATURE = {"direct": 0.035, "gemm": 0.017, "one-sided": 0.05}
+#: Self-search computes each pair once for both rows: explicit differences ~0.028 (20
+#: features: 0.55 ns/pair at 100k-300k rows), BLAS shortlist ~0.012 (50 features: 0.6
+#: ns/pair). A few queries against all rows cannot share pairs: ~0.05 (20 features:
+#: 1.0 ns/pair).
+NS_PER_PAIR_FEATURE = {"direct": 0.028, "gemm": 0.012, "one-sided": 0.05}
 
 BACKENDS = ("auto", "exact", "approx")
 
