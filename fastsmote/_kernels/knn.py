@@ -1,9 +1,11 @@
 """Exact k-nearest-neighbour search by blocked brute force.
 
-Queries are processed in blocks in parallel; for each block the reference rows are
-visited in blocks that are first transposed into a small scratch buffer (features x
-references) so the distance loop runs over contiguous memory and vectorises. Only a
-``ref_block``-long distance row per query exists at any time, never an n x n matrix.
+``knn_blocked`` (queries against other references): queries are processed in blocks in
+parallel; for each block the reference rows are visited in blocks that are first
+transposed into a small scratch buffer (features x references) so the distance loop runs
+over contiguous memory and vectorises. ``knn_symmetric`` (every row of a set against the
+same set) computes each pair once for both rows, tile by tile. Only a block-sized tile
+of distances exists at any time, never an n x n matrix.
 
 Distances are squared Euclidean, accumulated in the input dtype from explicit
 differences (no ``|x|^2 + |y|^2 - 2x.y`` cancellation), so identical rows get identical
