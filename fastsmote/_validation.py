@@ -440,6 +440,27 @@ def check_finite(X: np.ndarray, what: str = "X", row: int | None = None) -> None
         )
 
 
+def check_distance_range(X: np.ndarray, what: str = "X") -> None:
+    """Raise if squared Euclidean distances between rows of ``X`` could overflow its dtype.
+
+    Neighbour searches compute squared distances in the data's dtype (float32 stays
+    float32); an overflow would make every distance infinite and leave neighbour lists
+    empty. The bound is the sum of squared feature spans, with a margin of 8 for the
+    sums and products of the BLAS path.
+    """
+    if X.shape[0] == 0:
+        return
+    span = X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
+    largest = float(np.finfo(X.dtype).max)
+    if not float(np.sum(span * span)) < largest / 8:
+        advice = " or convert X to float64" if X.dtype == np.float32 else ""
+        raise ValueError(
+            f"{what}: squared distances between rows can exceed the largest {X.dtype} "
+            f"({largest:.1e}): a feature spans {float(np.max(span)):.1e}. Scale the features "
+            f"(e.g. with sklearn.preprocessing.StandardScaler){advice}."
+        )
+
+
 # --------------------------------------------------------------------------- strategy
 def check_sampling_strategy(
     sampling_strategy: Any, target: Target, sampling_type: str

@@ -6,7 +6,7 @@ import pytest
 from conftest import blobs
 from scipy import sparse
 
-from fastsmote import SMOTE, config_context, set_config
+from fastsmote import SMOTE, SMOTENC, BorderlineSMOTE, TomekLinks, config_context, set_config
 from fastsmote._random import key_from_random_state
 
 
@@ -26,6 +26,41 @@ def test_nonfinite_values(data, bad, word):
         SMOTE().fit_resample(X, y)
     with pytest.raises(ValueError, match=word):
         SMOTE().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SMOTE(random_state=0),
+        lambda: BorderlineSMOTE(random_state=0),
+        lambda: TomekLinks(),
+        lambda: SMOTENC(categorical_features=[0], random_state=0),
+    ],
+    ids=["smote", "borderline", "tomek", "smotenc"],
+)
+def test_squared_distances_that_overflow_float32_are_refused(make):
+    # float32 holds 1e20, but not its square: every distance would be infinite and the
+    # neighbour lists empty (a silent wrong answer); float64 handles the same data
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 3)) * 1e20
+    X[:, 0] = rng.integers(0, 3, 60)  # SMOTENC's categorical column
+    y = np.repeat([0, 1], [40, 20])
+    with pytest.raises(ValueError, match=r"squared distances .* exceed the largest float32"):
+        make().fit_resample(X.astype(np.float32), y)
+    X_res, _ = make().fit_resample(X, y)
+    assert np.isfinite(X_res).all()
+
+
+def test_large_but_safe_float32_values_keep_exact_neighbours():
+    from sklearn.neighbors import NearestNeighbors
+
+    from fastsmote.neighbors import exact_kneighbors
+
+    X = (np.random.default_rng(1).standard_normal((200, 3)) * 1e17).astype(np.float32)
+    found = exact_kneighbors(X, 4)
+    expected = NearestNeighbors(n_neighbors=5).fit(X).kneighbors(X, return_distance=False)
+    assert (found >= 0).all()
+    np.testing.assert_array_equal(found, expected[:, 1:])
 
 
 def test_single_class(data):

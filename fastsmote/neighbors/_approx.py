@@ -3,14 +3,16 @@
 Measured on this project's machine (docs/performance.md): pynndescent 0.7 compiles its
 kernels for ~27-45 s in every new process even with a warm Numba cache, and needs 24
 (20 features) to 60 (50 features) graph neighbours to reach recall@5 >= 0.95 on
-Gaussian data. Then it is ~6x faster than exact search at 300k rows x 20 features but
-no faster at 100k x 50, so ``"auto"`` uses it only for classes whose exact search would
-take minutes.
+Gaussian data. Then it is ~3x faster than exact search at 300k rows x 20 features but
+no faster at 300k x 50 (measured 2026-11-28), so ``"auto"`` uses it only for classes
+whose exact search would take over a minute.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .._validation import check_distance_range
 
 #: Graph neighbours asked from pynndescent: max(APPROX_FACTOR * k, minimum by dimension).
 #: Measured recall@5 on Gaussian data (100k-300k rows): 20 features, 16 -> 0.90-0.92,
@@ -43,6 +45,7 @@ def approx_kneighbors(X: np.ndarray, n_neighbors: int, rows: np.ndarray, seed: i
     indices : ndarray of shape (len(rows), n_neighbors), int64
         Positions into ``rows``.
     """
+    check_distance_range(X)
     try:
         from pynndescent import NNDescent
     except ImportError as error:  # pragma: no cover - pynndescent is a core dependency

@@ -13,6 +13,7 @@ from .._kernels.knn import (
     refine_shortlist,
 )
 from .._numba import numba_threads
+from .._validation import check_distance_range
 
 #: Queries per parallel task; a constant so work splits the same on any machine.
 QUERY_BLOCK = 512
@@ -85,6 +86,7 @@ def exact_kneighbors(
     if method not in ("auto", "direct", "gemm"):
         raise ValueError(f"method must be 'auto', 'direct' or 'gemm', got {method!r}")
     X = np.ascontiguousarray(X)
+    check_distance_range(X)
     rows = np.arange(X.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
     limit = rows.size - 1 if exclude_self else rows.size
     if not 1 <= n_neighbors <= limit:
@@ -145,6 +147,7 @@ def exact_kneighbors_of(X: np.ndarray, queries: np.ndarray, n_neighbors: int) ->
         Row numbers of ``X``, nearest first, ties to the lower row.
     """
     X = np.ascontiguousarray(X)
+    check_distance_range(X)
     queries = np.asarray(queries, dtype=np.int64)
     if not 1 <= n_neighbors <= X.shape[0] - 1:
         raise ValueError(

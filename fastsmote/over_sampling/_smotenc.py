@@ -28,6 +28,7 @@ from .._validation import (
     Features,
     Rows,
     Target,
+    check_distance_range,
     check_features,
     check_finite,
     int_in_range,
@@ -271,6 +272,7 @@ class SMOTENC(_InterpolatingSampler):
             class_rows = target.rows_of(class_index)
             self._check_class_size(label, class_rows.size, k)
             X_class = X[class_rows]
+            check_distance_range(X_class, "X (continuous features)")
             codes_class = np.ascontiguousarray(codes[class_rows])
             median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
             self.median_std_[label] = median_std
