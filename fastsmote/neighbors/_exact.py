@@ -32,14 +32,14 @@ GEMM_BLOCK = 512
 SHORTLIST_EXTRA = 8
 
 
+def _pow2_floor(n: int, smallest: int = 64) -> int:
+    return max(smallest, 1 << (max(1, n).bit_length() - 1))
+
+
 def ref_block_size(n_features: int, itemsize: int) -> int:
     """References per block: the largest power of two (16..2048) whose transposed block
     fits the cache budget; powers of two keep the vectorised loop free of remainders."""
     return min(2048, _pow2_floor(REF_BLOCK_BYTES // (n_features * itemsize), smallest=16))
-
-
-def _pow2_floor(n: int, smallest: int = 64) -> int:
-    return max(smallest, 1 << (max(1, n).bit_length() - 1))
 
 
 def exact_kneighbors(
@@ -69,10 +69,9 @@ def exact_kneighbors(
         Also return the Euclidean distances.
     method : {"auto", "direct", "gemm"}, default="auto"
         "direct" sums explicit squared differences, each pair once for both rows;
-        "gemm" shortlists candidates with a
-        BLAS matrix product and proves the shortlist complete (queries it cannot prove
-        are redone directly). Both give identical results; "auto" picks "gemm" from
-        ``GEMM_MIN_FEATURES`` features on.
+        "gemm" shortlists candidates with a BLAS matrix product and proves the shortlist
+        complete (queries it cannot prove are redone directly). Both give identical
+        results; "auto" picks "gemm" from ``GEMM_MIN_FEATURES`` features on.
 
     Returns
     -------
