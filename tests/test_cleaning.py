@@ -18,7 +18,7 @@ imblearn = pytest.importorskip("imblearn")
 from imblearn.under_sampling import EditedNearestNeighbours as ImbENN  # noqa: E402
 from imblearn.under_sampling import TomekLinks as ImbTomek  # noqa: E402
 
-STRATEGIES = ["auto", "all", "majority", "not majority", [1, 2]]
+STRATEGIES = ["auto", "all", "majority", "not majority", [1, 2], []]
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)

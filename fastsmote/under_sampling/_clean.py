@@ -147,10 +147,10 @@ class EditedNearestNeighbours(BaseSampler):
         labels = target.classes.tolist()
         cleaned = [ci for ci, label in enumerate(labels) if label in self.sampling_strategy_]
         rows_of = {ci: target.rows_of(ci) for ci in range(len(labels))}
-        # one search for every row to clean: one index (or graph) instead of one per class
-        queries = np.concatenate([rows_of[ci] for ci in cleaned])
-        found, backend = self._neighbors(X, queries)
-        self.neighbors_backend_ = {labels[ci]: backend for ci in cleaned}
+        self.neighbors_backend_ = {}
+        if cleaned:  # one search for every row to clean: one index (or graph), not one per class
+            found, backend = self._neighbors(X, np.concatenate([rows_of[ci] for ci in cleaned]))
+            self.neighbors_backend_ = {labels[ci]: backend for ci in cleaned}
         kept, start = [], 0
         for class_index in range(len(labels)):
             rows = rows_of[class_index]
