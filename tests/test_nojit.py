@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
 import naive
-from fastsmote._kernels.knn import knn_blocked, knn_symmetric
+from fastsmote._kernels.knn import knn_blocked, knn_mixed, knn_symmetric
 from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
 from fastsmote._kernels.arrays import first_nonfinite_row
 from fastsmote import SMOTE
@@ -28,6 +28,9 @@ for include_self in (False, True):
     dist, pos = knn_symmetric(X, rows, 3, include_self, 4, 3)
     ref_dist, ref_pos = naive.knn(X, rows, 3, not include_self)
     assert (pos == ref_pos).all() and (dist == ref_dist).all()
+codes = (X[:, :1] > 1).astype(np.int32)  # weight 0: mismatches counted, distances unchanged
+dist, pos = knn_mixed(X, codes, 0.0, 3, 4, 3)
+assert (pos == naive.knn(X, rows, 3)[1]).all()
 key = naive.stream_key(42, 1)
 out = np.empty((9, 2), np.float32)
 smote_generate(X, rows, pos, np.uint64(key), 5, out, 0, 9, 4, NO_COUNTS, NO_DAMP, np.uint64(0))

@@ -56,6 +56,8 @@ def test_mixed_knn_matches_reference(dtype):
     weight = dtype(0.7)
     _, pos = knn_mixed(X, codes, weight, 5, 32, 16)
     np.testing.assert_array_equal(pos, naive_mixed_knn(X, codes, weight, 5))
+    _, pos = knn_mixed(X, codes, weight, 5, 7, 3)  # odd block count, tiles not dividing
+    np.testing.assert_array_equal(pos, naive_mixed_knn(X, codes, weight, 5))
 
 
 def test_neighbours_equal_one_hot_distance_of_imblearn(mixed):
@@ -69,7 +71,7 @@ def test_neighbours_equal_one_hot_distance_of_imblearn(mixed):
     codes = np.column_stack(
         [frame["colour"].cat.codes.to_numpy(), frame["size"].to_numpy()]
     ).astype(np.int32)[rows]
-    _, ours = knn_mixed(X[rows], codes, median_std**2, 5, 64, 64)
+    _, ours = knn_mixed(X[rows], codes, median_std**2, 5, 64, 16)
     assert (ours == ref).all(axis=1).mean() > 0.98  # float rounding may swap near-ties
 
 

@@ -229,12 +229,15 @@ def _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist, out
 
 
 @jit()
-def _fill_tile(X, rows, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t, scratch, tile):
+def _fill_tile(X, rows, codes, weight, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t, codes_t,
+               scratch, mismatches, tile):  # fmt: skip
     """Distances of rows ``c0..c1`` to the block in ``ref_t`` (features x references).
 
-    Direct: explicit differences in the defined order. BLAS (``use_gemm``; ``ref_t``
-    holds centred rows): ``|q|^2 + |r|^2 - 2 q.r`` on rows centred here, tile by tile
-    (no centred copy of the data), an approximation for shortlists.
+    Direct: explicit differences in the defined order, plus ``weight`` times the number
+    of differing categorical ``codes`` (SMOTE-NC's one-hot distance without one-hot
+    columns; no codes: nothing added). BLAS (``use_gemm``; ``ref_t`` holds centred rows):
+    ``|q|^2 + |r|^2 - 2 q.r`` on rows centred here, tile by tile (no centred copy of the
+    data), an approximation for shortlists.
     """
     d = X.shape[1]
     if use_gemm:
@@ -246,16 +249,30 @@ def _fill_tile(X, rows, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t, scratch,
             for j in range(n_ref):
                 tile[i - c0, j] = sq[i] + sq[r0 + j] - (products[i - c0, j] + products[i - c0, j])
         return
+    n_cat = codes.shape[1]
     for i in range(c0, c1):
         for f in range(d):
             scratch[0, f] = X[rows[i], f]
-        _block_distances(scratch[0], ref_t, n_ref, tile[i - c0])
+        dist = tile[i - c0]
+        _block_distances(scratch[0], ref_t, n_ref, dist)
+        if n_cat == 0:
+            continue
+        mismatches[:n_ref] = 0
+        for f in range(n_cat):
+            code = codes[rows[i], f]
+            for j in range(n_ref):
+                if codes_t[f, j] != code:
+                    mismatches[j] += 1
+        for j in range(n_ref):
+            dist[j] += weight * mismatches[j]
 
 
 @jit(parallel=True)
-def _symmetric_search(X, rows, centre, sq, use_gemm, k, include_self, block, tile_rows):
+def _symmetric_search(X, rows, codes, weight, centre, sq, use_gemm, k, include_self, block,
+                      tile_rows):  # fmt: skip
     """k best rows per row among ``rows``, each pair once; see :func:`knn_symmetric`
-    (direct distances) and :func:`knn_gemm_symmetric_shortlist` (BLAS approximations)."""
+    (direct distances, optionally mixed) and :func:`knn_gemm_symmetric_shortlist` (BLAS
+    approximations)."""
     n = rows.shape[0]
     d = X.shape[1]
     out_dist = np.full((n, k), np.inf, dtype=X.dtype)
@@ -273,20 +290,25 @@ def _symmetric_search(X, rows, centre, sq, use_gemm, k, include_self, block, til
             i0, r0 = min(a, b) * block, max(a, b) * block
             i1, n_ref = min(n, i0 + block), min(block, n - r0)
             ref_t = np.empty((d, n_ref), dtype=X.dtype)
+            codes_t = np.empty((codes.shape[1], n_ref), dtype=codes.dtype)
             last_d = np.empty(n_ref, dtype=X.dtype)
             last_p = np.empty(n_ref, dtype=np.int64)
             for j in range(n_ref):
                 row = rows[r0 + j]
                 for f in range(d):
                     ref_t[f, j] = X[row, f] - centre[f] if use_gemm else X[row, f]
+                for f in range(codes.shape[1]):
+                    codes_t[f, j] = codes[row, f]
                 last_d[j] = out_dist[r0 + j, k - 1]
                 last_p[j] = out_pos[r0 + j, k - 1]
             scratch = np.empty((tile_rows if use_gemm else 1, d), dtype=X.dtype)
+            mismatches = np.empty(n_ref, dtype=np.int64)
             tile = np.empty((tile_rows, n_ref), dtype=X.dtype)
             col_min = np.empty(n_ref, dtype=X.dtype)
             for c0 in range(i0, i1, tile_rows):
                 c1 = min(i1, c0 + tile_rows)
-                _fill_tile(X, rows, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t, scratch, tile)
+                _fill_tile(X, rows, codes, weight, centre, sq, use_gemm, c0, c1, r0, n_ref, ref_t,
+                           codes_t, scratch, mismatches, tile)  # fmt: skip
                 if a == b:
                     _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos)
                 else:
@@ -312,8 +334,33 @@ def knn_symmetric(X, rows, k, include_self, block, tile_rows):
     dist, pos : as ``knn_blocked`` with ``skip`` = own position (or -1 with
         ``include_self``)
     """
-    unused = np.empty(0, dtype=X.dtype)
-    return _symmetric_search(X, rows, unused, unused, False, k, include_self, block, tile_rows)
+    return _symmetric_search(
+        X, rows, _NO_CODES, X.dtype.type(0), _unused(X), _unused(X), False, k, include_self,
+        block, tile_rows,
+    )  # fmt: skip
+
+
+def knn_mixed(X, codes, weight, k, block, tile_rows):
+    """Exact self-kNN (self excluded) on rows with continuous features ``X`` and
+    categorical ``codes`` (int32, one row per row of ``X``), each pair once.
+
+    The squared distance is the continuous part in the defined order, plus ``weight``
+    times the number of categorical features that differ (SMOTE-NC's one-hot distance
+    without building one-hot columns). Ties go to lower rows.
+    """
+    rows = np.arange(X.shape[0], dtype=np.int64)
+    return _symmetric_search(
+        X, rows, codes, X.dtype.type(weight), _unused(X), _unused(X), False, k, False, block,
+        tile_rows,
+    )  # fmt: skip
+
+
+#: Plain data: no categorical columns (int32 like SMOTE-NC's codes: one compiled kernel).
+_NO_CODES = np.empty((0, 0), dtype=np.int32)
+
+
+def _unused(X):
+    return np.empty(0, dtype=X.dtype)
 
 
 # ----------------------------------------------------------------------------- BLAS path
@@ -352,7 +399,9 @@ def knn_gemm_symmetric_shortlist(X, rows, centre, sq, m, block, tile_rows):
     """m best rows per row among ``rows`` of ``X`` by |q|^2 + |r|^2 - 2 q.r on rows
     centred at ``centre`` (squared norms ``sq``), each pair's product computed once (BLAS
     tiles); a row never lists itself."""
-    return _symmetric_search(X, rows, centre, sq, True, m, False, block, tile_rows)
+    return _symmetric_search(
+        X, rows, _NO_CODES, X.dtype.type(0), centre, sq, True, m, False, block, tile_rows
+    )
 
 
 @jit(parallel=True)
@@ -389,45 +438,3 @@ def refine_shortlist(X, rows, short_dist, short_pos, sq, sq_max, k, eps):
             np.float64(short_dist[i, m - 1]) - bound
         )
     return out_dist, out_pos, proven
-
-
-# ----------------------------------------------------------------------------- mixed data
-@jit(parallel=True)
-def knn_mixed(X, codes, weight, k, query_block, ref_block):
-    """Exact self-kNN on rows with continuous features ``X`` and categorical ``codes``.
-
-    The squared distance is the continuous part in the defined order, plus ``weight``
-    times the number of categorical features that differ (SMOTE-NC's one-hot distance
-    without building one-hot columns). Self excluded by position, ties to lower rows.
-    """
-    n, d = X.shape
-    n_cat = codes.shape[1]
-    out_dist = np.full((n, k), np.inf, dtype=X.dtype)
-    out_pos = np.full((n, k), -1, dtype=np.int64)
-    n_blocks = (n + query_block - 1) // query_block
-    for b in prange(n_blocks):
-        q0 = b * query_block
-        q1 = min(n, q0 + query_block)
-        ref_t = np.empty((d, ref_block), dtype=X.dtype)
-        codes_t = np.empty((n_cat, ref_block), dtype=codes.dtype)
-        dist = np.empty(ref_block, dtype=X.dtype)
-        mismatches = np.empty(ref_block, dtype=np.int64)
-        for r0 in range(0, n, ref_block):
-            n_ref = min(ref_block, n - r0)
-            for j in range(n_ref):
-                for f in range(d):
-                    ref_t[f, j] = X[r0 + j, f]
-                for f in range(n_cat):
-                    codes_t[f, j] = codes[r0 + j, f]
-            for i in range(q0, q1):
-                _block_distances(X[i], ref_t, n_ref, dist)
-                mismatches[:n_ref] = 0
-                for f in range(n_cat):
-                    code = codes[i, f]
-                    for j in range(n_ref):
-                        if codes_t[f, j] != code:
-                            mismatches[j] += 1
-                for j in range(n_ref):
-                    dist[j] += weight * mismatches[j]
-                _merge_into_topk(dist, n_ref, r0, i, out_dist[i], out_pos[i])
-    return out_dist, out_pos

@@ -42,6 +42,12 @@ def ref_block_size(n_features: int, itemsize: int) -> int:
     return min(2048, _pow2_floor(REF_BLOCK_BYTES // (n_features * itemsize), smallest=16))
 
 
+def self_search_block(n_rows: int, n_columns: int, itemsize: int) -> int:
+    """Rows per block of the symmetric self-search: the cache-sized block, but at least
+    ~4 blocks so the round-robin rounds give both threads work."""
+    return min(ref_block_size(n_columns, itemsize), _pow2_floor(n_rows // 4))
+
+
 def exact_kneighbors(
     X: np.ndarray,
     n_neighbors: int,
@@ -98,8 +104,7 @@ def exact_kneighbors(
         if method == "gemm" and exclude_self:
             dist, pos = _gemm_kneighbors(X, rows, n_neighbors)
         else:
-            # at least ~4 blocks, so the round-robin rounds give both threads work
-            block = min(ref_block_size(X.shape[1], X.dtype.itemsize), _pow2_floor(rows.size // 4))
+            block = self_search_block(rows.size, X.shape[1], X.dtype.itemsize)
             dist, pos = knn_symmetric(X, rows, n_neighbors, not exclude_self, block, TILE_ROWS)
     if return_distance:
         return np.sqrt(dist), pos

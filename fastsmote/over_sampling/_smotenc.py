@@ -33,7 +33,7 @@ from .._validation import (
     check_finite,
     int_in_range,
 )
-from ..neighbors._exact import QUERY_BLOCK, ref_block_size
+from ..neighbors._exact import TILE_ROWS, self_search_block
 from ._smote import GENERATION_CHUNK, NO_ORIGIN_EXTRAS, _InterpolatingSampler
 
 CATEGORICAL_SPEC = Constraint(
@@ -277,8 +277,8 @@ class SMOTENC(_InterpolatingSampler):
             median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
             self.median_std_[label] = median_std
             weight = X.dtype.type(2.0 if math.isclose(median_std, 0) else median_std**2)
-            block = ref_block_size(X.shape[1] + codes.shape[1], X.dtype.itemsize)
-            _, neighbors = knn_mixed(X_class, codes_class, weight, k, QUERY_BLOCK, block)
+            block = self_search_block(class_rows.size, X.shape[1] + codes.shape[1], X.itemsize)
+            _, neighbors = knn_mixed(X_class, codes_class, weight, k, block, TILE_ROWS)
             yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors
 
     def _origin_jobs(self, rows: Rows, target: Target, key: np.uint64):
