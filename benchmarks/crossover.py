@@ -4,7 +4,7 @@
 
 Gaussian classes like the benchmarks'. pynndescent is compiled once before timing (its
 first call in a process costs ~30 s and is reported separately). This is the measurement
-behind ``fastsmote.neighbors.AUTO_APPROX_SECONDS`` and the approx graph sizes.
+behind ``fastsmote.neighbors``' cost models ("auto") and the approx graph sizes.
 """
 
 from __future__ import annotations

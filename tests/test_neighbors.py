@@ -13,10 +13,10 @@ from fastsmote import (
     TomekLinks,
 )
 from fastsmote.neighbors import (
-    AUTO_APPROX_SECONDS,
     NS_PER_PAIR_FEATURE,
     all_rows_kneighbors,
     approx_kneighbors,
+    estimated_approx_seconds,
     estimated_exact_seconds,
     exact_kneighbors,
     exact_kneighbors_of,
@@ -25,19 +25,25 @@ from fastsmote.neighbors import (
 )
 
 
-def test_auto_rule_follows_the_estimated_exact_time():
+def test_auto_rule_picks_the_backend_estimated_to_finish_first():
     assert resolve_backend("auto", 10_000, 20) == "exact"
     assert resolve_backend("auto", 100_000, 50) == "exact"
+    assert (
+        resolve_backend("auto", 300_000, 50) == "exact"
+    )  # measured: exact 49-55 s, approx 60-71 s
     assert resolve_backend("auto", 5_000_000, 20) == "approx"
+    assert resolve_backend("auto", 1_000_000, 50) == "approx"  # the 5M x 50, 20% case
     assert resolve_backend("exact", 5_000_000, 20) == "exact"
     assert resolve_backend("approx", 100, 20) == "approx"
-    # the switch happens exactly where the estimate crosses the threshold
-    sizes = np.geomspace(1e4, 1e7, 200).astype(int)
-    choices = [resolve_backend("auto", int(n), 50) for n in sizes]
-    first_approx = choices.index("approx")
-    assert estimated_exact_seconds(int(sizes[first_approx]), 50) > AUTO_APPROX_SECONDS
-    assert estimated_exact_seconds(int(sizes[first_approx - 1]), 50) <= AUTO_APPROX_SECONDS
-    assert all(c == "approx" for c in choices[first_approx:])
+    # the switch happens exactly where the exact estimate overtakes the approximate one
+    for d in (20, 50):
+        sizes = np.geomspace(1e4, 1e7, 300).astype(int)
+        choices = [resolve_backend("auto", int(n), d) for n in sizes]
+        first = choices.index("approx")
+        above, below = int(sizes[first]), int(sizes[first - 1])
+        assert estimated_exact_seconds(above, d) > estimated_approx_seconds(above, d)
+        assert estimated_exact_seconds(below, d) <= estimated_approx_seconds(below, d)
+        assert all(c == "approx" for c in choices[first:])
 
 
 def test_sampler_records_the_backend_per_class():

@@ -264,7 +264,7 @@ def overlap_report(
     neighbors : {"auto", "exact", "approx"}, default="auto"
         Search among all rows: fastsmote's exact kernels, or pynndescent. "auto" is the
         samplers' rule applied to the work of this search (analysed rows x all rows):
-        exact unless it is estimated to take over ``AUTO_APPROX_SECONDS``.
+        exact unless it is estimated to take longer than the approximate graph.
     max_rows : int or None, default=2000
         Rows typed per class: a class with more rows is represented by a uniform random
         sample of this many (seeded by ``random_state``; ``n_analysed`` records it), which

@@ -3,8 +3,10 @@
 - ``"exact"``: blocked brute force in Numba (explicit differences, or a BLAS shortlist
   proven complete for many features): identical results either way.
 - ``"approx"``: pynndescent, imported lazily.
-- ``"auto"``: exact unless the class is so large that exact search would take longer
-  than :data:`AUTO_APPROX_SECONDS` (estimated from measured per-pair costs).
+- ``"auto"``: exact unless exact search is estimated to take longer than building the
+  approximate graph, pynndescent's compilation included (both estimated from costs
+  measured on this project's machine: the switch falls at ~300k rows for 20 features and
+  ~520k rows for 50).
 - an estimator with ``kneighbors`` (scikit-learn style), fitted per class.
 """
 
@@ -12,15 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._approx import approx_kneighbors, first_non_self
+from ._approx import HIGH_DIM, approx_kneighbors, first_non_self
 from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
 
-#: Exact search expected to take longer than this switches "auto" to approximate search.
-#: pynndescent costs ~30-35 s of compilation per process plus its search (measured
-#: 2026-11-28, `benchmarks/crossover.py`: 300k x 20: 17.8 s vs 49.5 s exact; 300k x 50:
-#: 59.5 s vs 54.7 s exact), so it pays off only beyond about a minute of exact search
-#: (~330k rows at 20 features, ~320k at 50).
-AUTO_APPROX_SECONDS = 60.0
+#: pynndescent's measured cost (2026-11-28, `benchmarks/crossover.py`, graph sizes from
+#: `graph_size`): ~34 s of compilation in every new process, then per row ~60 us up to
+#: 32 features (24 graph neighbours; 100k / 300k x 20: 5.0 / 17.8 s) or ~250 us beyond
+#: (60 graph neighbours; 100k / 300k / 1M x 50: 18 / 60-71 / ~300 s).
+APPROX_COMPILE_SECONDS = 34.0
+APPROX_US_PER_ROW = {"low-dim": 60.0, "high-dim": 250.0}
 #: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads.
 #: Self-search computes each pair once for both rows: explicit differences ~0.028 (20
 #: features: 0.55 ns/pair at 100k-300k rows), BLAS shortlist ~0.012 (50 features: 0.6
@@ -46,15 +48,22 @@ def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None 
     return n_queries * n_rows * n_features * NS_PER_PAIR_FEATURE["one-sided"] * 1e-9
 
 
+def estimated_approx_seconds(n_rows: int, n_features: int) -> float:
+    """Rough wall time of an approximate graph over ``n_rows`` rows in a new process
+    (pynndescent's compilation included; this machine's constants)."""
+    per_row = APPROX_US_PER_ROW["high-dim" if n_features > HIGH_DIM else "low-dim"]
+    return APPROX_COMPILE_SECONDS + n_rows * per_row * 1e-6
+
+
 def resolve_backend(
     backend: str, n_rows: int, n_features: int, n_queries: int | None = None
 ) -> str:
     """Turn "auto" into "exact" or "approx" for a search among ``n_rows`` rows (by
-    ``n_queries`` of them; all by default)."""
+    ``n_queries`` of them; all by default): whichever is estimated to finish first."""
     if backend != "auto":
         return backend
-    cost = estimated_exact_seconds(n_rows, n_features, n_queries)
-    return "approx" if cost > AUTO_APPROX_SECONDS else "exact"
+    exact = estimated_exact_seconds(n_rows, n_features, n_queries)
+    return "approx" if exact > estimated_approx_seconds(n_rows, n_features) else "exact"
 
 
 def all_rows_kneighbors(
@@ -84,11 +93,13 @@ def all_rows_kneighbors(
 
 
 __all__ = [
-    "AUTO_APPROX_SECONDS",
+    "APPROX_COMPILE_SECONDS",
+    "APPROX_US_PER_ROW",
     "BACKENDS",
     "NS_PER_PAIR_FEATURE",
     "all_rows_kneighbors",
     "approx_kneighbors",
+    "estimated_approx_seconds",
     "estimated_exact_seconds",
     "exact_kneighbors",
     "exact_kneighbors_of",

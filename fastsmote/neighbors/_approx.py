@@ -4,8 +4,8 @@ Measured on this project's machine (docs/performance.md): pynndescent 0.7 compil
 kernels for ~27-45 s in every new process even with a warm Numba cache, and needs 24
 (20 features) to 60 (50 features) graph neighbours to reach recall@5 >= 0.95 on
 Gaussian data. Then it is ~3x faster than exact search at 300k rows x 20 features but
-no faster at 300k x 50 (measured 2026-11-28), so ``"auto"`` uses it only for classes
-whose exact search would take over a minute.
+no faster at 300k x 50 (measured 2026-11-28), so ``"auto"`` uses it only where its
+estimated build plus compilation beats the estimated exact search.
 """
 
 from __future__ import annotations

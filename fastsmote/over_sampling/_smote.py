@@ -252,9 +252,11 @@ class SMOTE(_InterpolatingSampler):
     neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
         How the ``k_neighbors`` neighbours are found when ``k_neighbors`` is an int.
         "exact": fastsmote's exact kernels. "approx": pynndescent (its graph is asked
-        for ``max(16, 3k)`` neighbours to keep recall high; it compiles for ~30-45 s in
-        each new process). "auto": exact unless exact search of the class is estimated
-        to take longer than ``fastsmote.neighbors.AUTO_APPROX_SECONDS``. An estimator
+        for ``max(24, 5k)`` neighbours up to 32 features, ``max(60, 5k)`` beyond, to keep
+        recall@k >= 0.95; it compiles for ~30-45 s in each new process). "auto": exact
+        unless exact search of the class is estimated to take longer than the
+        approximate graph with its compilation (~310k rows at 20 features, ~530k at 50;
+        :func:`fastsmote.neighbors.resolve_backend`). An estimator
         with ``fit``/``kneighbors`` is fitted per class and asked for
         ``k_neighbors + 1`` neighbours, the row itself dropped by position.
 

@@ -154,7 +154,9 @@ class BorderlineSMOTE(_BoundarySampler):
         Backend of the same-class search (borderline-1, as for :class:`fastsmote.SMOTE`)
         and of the searches among all rows (danger rule, borderline-2 neighbours):
         "auto" goes approximate (pynndescent over all rows) only when exact search is
-        estimated to take over a minute. An estimator configures the same-class search;
+        estimated to take longer than the approximate graph with its compilation (see
+        :func:`fastsmote.neighbors.resolve_backend`). An estimator configures the
+        same-class search;
         the all-rows searches are then exact.
 
     Attributes

@@ -51,7 +51,8 @@ class TomekLinks(BaseSampler):
         Nearest-neighbour search among all rows. "exact" (fastsmote's blocked kernel)
         gives imbalanced-learn's links; "approx" (pynndescent over all rows, a fixed
         seed) trades a few missed links for speed on millions of rows; "auto" goes
-        approximate when exact search is estimated to take over a minute.
+        approximate when exact search is estimated to take longer than the approximate
+        graph with its compilation (:func:`fastsmote.neighbors.resolve_backend`).
 
     Attributes
     ----------
