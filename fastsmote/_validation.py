@@ -451,6 +451,8 @@ def check_distance_range(X: np.ndarray, what: str = "X") -> None:
     if X.shape[0] == 0:
         return
     span = X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
+    if not np.isfinite(span).all():
+        check_finite(X, what)  # names the first row with NaN or infinity
     largest = float(np.finfo(X.dtype).max)
     if not float(np.sum(span * span)) < largest / 8:
         advice = " or convert X to float64" if X.dtype == np.float32 else ""

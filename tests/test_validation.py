@@ -51,6 +51,15 @@ def test_squared_distances_that_overflow_float32_are_refused(make):
     assert np.isfinite(X_res).all()
 
 
+def test_neighbour_search_names_nan_before_overflow():
+    from fastsmote.neighbors import exact_kneighbors
+
+    X = np.random.default_rng(2).standard_normal((50, 3))
+    X[9, 2] = np.nan
+    with pytest.raises(ValueError, match=r"X contains NaN \(first at row 9\)"):
+        exact_kneighbors(X, 3)
+
+
 def test_large_but_safe_float32_values_keep_exact_neighbours():
     from sklearn.neighbors import NearestNeighbors
 
