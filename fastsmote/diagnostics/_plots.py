@@ -79,10 +79,7 @@ def plot_precision_recall(
             fontsize=8,
             arrowprops={"arrowstyle": "-", "color": "C3"},
         )
-    ax.set_xlabel("recall")
-    ax.set_ylabel("precision")
-    ax.set_xlim(0.0, 1.0)
-    ax.set_ylim(0.0, 1.05)
+    ax.set(xlabel="recall", ylabel="precision", xlim=(0.0, 1.0), ylim=(0.0, 1.05))
     ax.legend(loc="upper right", fontsize=8)
     return ax
 
@@ -129,10 +126,8 @@ def plot_reliability(
         ax.plot(
             curve.prob_pred, curve.prob_true, "o-", color=color, label=f"{name} (ECE {ece:.3f})"
         )
-    ax.set_xlabel("mean predicted probability")
-    ax.set_ylabel("observed share of positives")
-    ax.set_xlim(0.0, 1.0)
-    ax.set_ylim(0.0, 1.0)
+    ax.set(xlim=(0.0, 1.0), ylim=(0.0, 1.0))
+    ax.set(xlabel="mean predicted probability", ylabel="observed share of positives")
     ax.legend(loc="upper left", fontsize=8)
     return ax
 
