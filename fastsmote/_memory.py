@@ -40,7 +40,11 @@ def check_output_fits(n_rows: int, n_features: int, dtype: np.dtype) -> None:
         )
 
 
+def budget_bytes(working_memory: int | None = None) -> int:
+    """The ``working_memory`` budget in bytes (MiB given, else the global config)."""
+    return (working_memory or get_config()["working_memory"]) * MIB
+
+
 def rows_per_chunk(row_bytes: int, working_memory: int | None = None) -> int:
     """Rows of ``row_bytes`` each that fit the ``working_memory`` budget (MiB)."""
-    budget = (working_memory or get_config()["working_memory"]) * MIB
-    return max(1, budget // max(1, row_bytes))
+    return max(1, budget_bytes(working_memory) // max(1, row_bytes))

@@ -530,7 +530,7 @@ def stream_smote(
     if batch_rows is None:
         # a batch lives as Arrow input, NumPy conversions, Arrow output and encoded
         # pages at once; smaller batches also measured faster than 1M-row ones
-        batch_rows = min(1 << 20, rows_per_chunk(8 * row_bytes))
+        batch_rows = min(1 << 20, rows_per_chunk(8 * row_bytes, sampler.working_memory))
 
     bar = progress("reading labels", source.num_rows)
     y = source.read_labels(target, batch_rows)

@@ -248,6 +248,7 @@ def test_clone_get_set_params_and_pickle(binary_data):
         "neighbors": "auto",
         "random_state": 7,
         "sampling_strategy": "auto",
+        "working_memory": None,
     }
     twin = clone(sampler).set_params(k_neighbors=4)
     assert twin.k_neighbors == 4 and sampler.k_neighbors == 3

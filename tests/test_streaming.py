@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import blobs
 
-from fastsmote import SMOTE, config_context
+from fastsmote import ADASYN, SMOTE, BorderlineSMOTE, config_context
 from fastsmote._memory import check_output_fits, rows_per_chunk
 
 
@@ -99,3 +99,61 @@ def test_output_too_large_is_refused_before_allocating(monkeypatch):
     X, y = blobs([80, 20])
     with pytest.raises(MemoryError, match="160 rows x 4 features, float64"):
         SMOTE().fit_resample(X, y)
+
+
+# ----------------------------------------------------------------------------- budget
+# A class is copied into a contiguous block only when the copy fits ``working_memory``;
+# otherwise it is searched and read in place. Same rows either way.
+# 7,000 rows x 20 float64 features = 1.07 MiB: over a 1 MiB budget, under the default.
+BIG_CLASS = ([2_000, 7_000, 600], 20)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda wm: SMOTE(random_state=3, working_memory=wm),
+        lambda wm: BorderlineSMOTE(random_state=3, working_memory=wm),
+        lambda wm: BorderlineSMOTE(random_state=3, kind="borderline-2", working_memory=wm),
+        lambda wm: ADASYN(random_state=3, working_memory=wm),
+    ],
+    ids=["SMOTE", "borderline-1", "borderline-2", "ADASYN"],
+)
+def test_class_read_in_place_over_budget_gives_the_same_rows(make):
+    X, y = blobs(BIG_CLASS[0], n_features=BIG_CLASS[1], shift=0.7)
+    strategy = {1: 9_000, 2: 1_000}
+    copied, in_place = make(None), make(1)
+    copied.set_params(sampling_strategy=strategy)
+    in_place.set_params(sampling_strategy=strategy)
+    X_ref, y_ref = copied.fit_resample(X, y)
+    X_res, y_res = in_place.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    for a, b in zip(in_place.provenance(X, y), copied.provenance(X, y), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_class_source_copies_within_budget_only():
+    X, y = blobs(BIG_CLASS[0], n_features=BIG_CLASS[1])
+    rows = np.flatnonzero(y == 1)
+    key = np.uint64(5)
+    for sampler in (SMOTE(), SMOTE(working_memory=1)):
+        sampler.neighbors_backend_ = {}
+        source, row_map, bases, neighbors = sampler._class_source(X, rows, 1, key)
+        if sampler.working_memory is None:  # copied: positions in the copy
+            assert source.shape == (rows.size, X.shape[1]) and row_map is rows
+            np.testing.assert_array_equal(bases, np.arange(rows.size))
+            expected = rows[neighbors]
+        else:  # in place: rows of X
+            assert source is X and row_map is None
+            np.testing.assert_array_equal(bases, rows)
+            np.testing.assert_array_equal(neighbors, expected)
+
+
+def test_estimator_working_memory_sizes_the_chunks():
+    X, y = blobs([40_000, 5_000], n_features=8)  # float64: 64 bytes per row
+    per_chunk = 2**20 // 64
+    sampler = SMOTE(random_state=0, working_memory=1)
+    assert max(len(c) for c, _ in sampler.fit_resample_iter(X, y)) == per_chunk
+    # the call's budget wins over the estimator's
+    sizes = [len(c) for c, _ in sampler.fit_resample_iter(X, y, working_memory=2)]
+    assert max(sizes) == 2 * per_chunk

@@ -179,6 +179,8 @@ def test_float_strategy_needs_binary_target():
         ({"k_neighbors": "five"}, "an object implementing 'kneighbors'"),
         ({"random_state": -1}, "'random_state'.*non-negative int"),
         ({"random_state": "seed"}, "'random_state'"),
+        ({"working_memory": 0}, "'working_memory' parameter of SMOTE must be None or an int"),
+        ({"working_memory": 1.5}, "'working_memory'.*Got 1.5"),
     ],
 )
 def test_invalid_parameters(data, params, message):

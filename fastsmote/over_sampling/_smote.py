@@ -12,10 +12,11 @@ from sklearn.utils.validation import _num_samples
 
 from .._config import get_config
 from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate, smote_origins
-from .._memory import check_output_fits, rows_per_chunk
+from .._memory import budget_bytes, check_output_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._random import RNG_VERSION, key_from_random_state, stream_key
 from .._validation import (
+    NONE,
     RANDOM_STATE,
     SAMPLING_STRATEGY,
     Features,
@@ -94,13 +95,15 @@ class _InterpolatingSampler(BaseSampler):
         )
 
     def _class_neighbors(
-        self, X_class: np.ndarray, label: Any, class_key: np.uint64
+        self, X: np.ndarray, rows: np.ndarray | None, label: Any, class_key: np.uint64
     ) -> np.ndarray:
-        """(n_class, k) positions of each class row's same-class neighbours."""
-        n_class = X_class.shape[0]
+        """(n_class, k) positions in ``rows`` (rows of ``X``; None: all of them) of each
+        class row's same-class neighbours."""
+        n_class = X.shape[0] if rows is None else rows.size
         k_spec = getattr(self, self._k_param)
         if not isinstance(k_spec, numbers.Integral):
             # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
+            X_class = X if rows is None else X[rows]
             estimator = clone(k_spec)
             found = estimator.fit(X_class).kneighbors(X_class, return_distance=False)
             self.nn_k_ = estimator
@@ -111,18 +114,41 @@ class _InterpolatingSampler(BaseSampler):
         self._check_class_size(label, n_class, k)
         self.nn_k_ = k
         if not isinstance(self.neighbors, str):
+            X_class = X if rows is None else X[rows]
             estimator = clone(self.neighbors)
             found = estimator.fit(X_class).kneighbors(
                 X_class, n_neighbors=k + 1, return_distance=False
             )
             self.neighbors_backend_[label] = "estimator"
             return first_non_self(np.asarray(found), k)
-        backend = resolve_backend(self.neighbors, n_class, X_class.shape[1])
+        backend = resolve_backend(self.neighbors, n_class, X.shape[1])
         self.neighbors_backend_[label] = backend
         if backend == "approx":
             seed = int(class_key % np.uint64(2**31))
-            return approx_kneighbors(X_class, k, np.arange(n_class), seed=seed)
-        return exact_kneighbors(X_class, k)
+            everything = np.arange(n_class) if rows is None else rows
+            return approx_kneighbors(X, k, everything, seed=seed)
+        return exact_kneighbors(X, k, rows)
+
+    def _class_source(
+        self, X: np.ndarray, rows: np.ndarray, label: Any, class_key: np.uint64
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+        """Where one class's synthetic rows are interpolated from: ``(source, row map,
+        bases, neighbour table)``, bases and neighbours being rows of ``source``.
+
+        The class is copied into a contiguous block when the copy fits the
+        working-memory budget (the row map gives the copy's input rows): generation then
+        gathers from compact, cache-friendly memory. A larger class is searched and read
+        in place (``source`` is ``X``, no row map). The values are the same either way.
+        """
+        if rows.size * X.shape[1] * X.dtype.itemsize <= budget_bytes(self.working_memory):
+            X_class = X[rows]
+            neighbors = self._class_neighbors(X_class, None, label, class_key)
+            return X_class, rows, np.arange(rows.size), neighbors
+        neighbors = self._class_neighbors(X, rows, label, class_key)
+        step = rows_per_chunk(neighbors.shape[1] * 16, self.working_memory)
+        for start in range(0, rows.shape[0], step):  # positions -> rows of X, in place
+            neighbors[start : start + step] = rows[neighbors[start : start + step]]
+        return X, None, rows, neighbors
 
     # ------------------------------------------------------------------ plan
     def _plan(self, target: Target) -> list[tuple[int, Any, int, int]]:
@@ -259,6 +285,12 @@ class SMOTE(_InterpolatingSampler):
         :func:`fastsmote.neighbors.resolve_backend`). An estimator
         with ``fit``/``kneighbors`` is fitted per class and asked for
         ``k_neighbors + 1`` neighbours, the row itself dropped by position.
+    working_memory : int, optional
+        Budget in MiB for this sampler's temporaries (default:
+        ``fastsmote.get_config()["working_memory"]``, 256). A class is copied into a
+        contiguous block for its search and generation only when the copy fits the
+        budget; a larger class is read in place. Also the default chunk size of
+        :meth:`fit_resample_iter`. Results never depend on it.
 
     Attributes
     ----------
@@ -294,37 +326,42 @@ class SMOTE(_InterpolatingSampler):
         "random_state": [RANDOM_STATE],
         "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
         "neighbors": [one_of(*BACKENDS), has_methods("fit", "kneighbors")],
+        "working_memory": [NONE, int_in_range(1)],
     }
 
     def __init__(
-        self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, neighbors="auto"
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        neighbors="auto",
+        working_memory=None,
     ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
         self.neighbors = neighbors
+        self.working_memory = working_memory
 
     def _class_tables(self, X: np.ndarray, target: Target, key, plan: list):
-        """Per class to over-sample: its rows, their contiguous copy, neighbour table,
-        stream key and sizes. The copy (class-sized) keeps the neighbour search and the
-        generation cache-friendly when the class is scattered through a large X."""
+        """Per class to over-sample: ``(class index, source, row map, bases, neighbour
+        table, stream key, rows to generate, first output row)``; see
+        :meth:`_class_source`."""
         for class_index, label, n_new, start in plan:
-            rows = target.rows_of(class_index)
-            X_class = X[rows]
             class_key = np.uint64(stream_key(key, class_index))
-            neighbors = self._class_neighbors(X_class, label, class_key)
-            yield class_index, rows, X_class, neighbors, class_key, n_new, start
+            source = self._class_source(X, target.rows_of(class_index), label, class_key)
+            yield class_index, *source, class_key, n_new, start
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
         out = self._allocate(features, out)
         X = out[: features.n_samples]
         with numba_threads(get_config()["n_threads"]):
-            for _, _, X_class, neighbors, class_key, n_new, start in self._class_tables(
+            for _, source, _, bases, neighbors, class_key, n_new, start in self._class_tables(
                 X, target, key, plan
             ):
-                positions = np.arange(X_class.shape[0])
-                args = (X_class, positions, neighbors, class_key, 0, out, start, n_new)
+                args = (source, bases, neighbors, class_key, 0, out, start, n_new)
                 smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return out, y_out
@@ -369,7 +406,7 @@ class SMOTE(_InterpolatingSampler):
             )
         if chunk_rows is None:
             row_bytes = features.n_features * features.dtype.itemsize
-            chunk_rows = rows_per_chunk(row_bytes, working_memory)
+            chunk_rows = rows_per_chunk(row_bytes, working_memory or self.working_memory)
         elif not isinstance(chunk_rows, numbers.Integral) or chunk_rows < 1:
             raise ValueError(f"chunk_rows must be a positive int, got {chunk_rows!r}")
         key, plan = self._start(target)
@@ -387,14 +424,13 @@ class SMOTE(_InterpolatingSampler):
         of ``X`` (``target`` itself, or the over-sampled classes only when streaming)."""
         with numba_threads(get_config()["n_threads"]):
             tables = list(self._class_tables(X, rows_target, key, plan))
-        for class_index, _, X_class, neighbors, class_key, n_new, _ in tables:
+        for class_index, source, _, bases, neighbors, class_key, n_new, _ in tables:
             label = target.output_value(class_index)
-            positions = np.arange(X_class.shape[0])
             for start in range(0, n_new, chunk_rows):
                 m = min(chunk_rows, n_new - start)
                 chunk = np.empty((m, X.shape[1]), dtype=X.dtype)
                 with numba_threads(get_config()["n_threads"]):
-                    args = (X_class, positions, neighbors, class_key, start, chunk, 0, m)
+                    args = (source, bases, neighbors, class_key, start, chunk, 0, m)
                     smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
                 yield chunk, np.full(m, label)
 
@@ -477,22 +513,13 @@ class SMOTE(_InterpolatingSampler):
             target.one_vs_all,
         )
         if chunk_rows is None:
-            chunk_rows = rows_per_chunk(X_classes.shape[1] * X_classes.dtype.itemsize)
+            row_bytes = X_classes.shape[1] * X_classes.dtype.itemsize
+            chunk_rows = rows_per_chunk(row_bytes, self.working_memory)
         yield from self._synthetic_chunks(X_classes, sub, target, key, plan, chunk_rows)
 
     def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
         X = data.as_float_array()
-        for class_index, rows, _, neighbors, class_key, n_new, start in self._class_tables(
-            X, target, key, self._plan(target)
+        for class_index, _, rows, bases, neighbors, class_key, n_new, start in (
+            self._class_tables(X, target, key, self._plan(target))
         ):
-            positions = np.arange(rows.size)
-            yield (
-                class_index,
-                start,
-                rows,
-                positions,
-                neighbors,
-                class_key,
-                n_new,
-                NO_ORIGIN_EXTRAS,
-            )
+            yield class_index, start, rows, bases, neighbors, class_key, n_new, NO_ORIGIN_EXTRAS

@@ -17,6 +17,7 @@ from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
 from .._numba import numba_threads
 from .._random import stream_key
 from .._validation import (
+    NONE,
     RANDOM_STATE,
     SAMPLING_STRATEGY,
     Features,
@@ -158,6 +159,8 @@ class BorderlineSMOTE(_BoundarySampler):
         :func:`fastsmote.neighbors.resolve_backend`). An estimator configures the
         same-class search;
         the all-rows searches are then exact.
+    working_memory : int, optional
+        Budget in MiB for temporaries, as for :class:`fastsmote.SMOTE`.
 
     Attributes
     ----------
@@ -177,6 +180,7 @@ class BorderlineSMOTE(_BoundarySampler):
         "m_neighbors": [int_in_range(1)],
         "kind": [one_of("borderline-1", "borderline-2")],
         "neighbors": _NEIGHBORS,
+        "working_memory": [NONE, int_in_range(1)],
     }
 
     def __init__(
@@ -188,6 +192,7 @@ class BorderlineSMOTE(_BoundarySampler):
         m_neighbors=10,
         kind="borderline-1",
         neighbors="auto",
+        working_memory=None,
     ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -195,6 +200,7 @@ class BorderlineSMOTE(_BoundarySampler):
         self.m_neighbors = m_neighbors
         self.kind = kind
         self.neighbors = neighbors
+        self.working_memory = working_memory
 
     def _start(self, target: Target):
         self.in_danger_indices_ = {}
@@ -217,10 +223,8 @@ class BorderlineSMOTE(_BoundarySampler):
             )
             return None
         if self.kind == "borderline-1":
-            X_class = X[rows]
-            neighbors = self._class_neighbors(X_class, label, class_key)
-            positions = np.flatnonzero(danger)
-            return X_class, rows, positions, neighbors[positions], NO_COUNTS, NO_DAMP
+            source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
+            return source, row_map, bases[danger], neighbors[danger], NO_COUNTS, NO_DAMP
         k = int(self.k_neighbors)
         danger_rows = rows[danger]
         neighbor_rows = self._all_row_neighbors(X, danger_rows, k, label, class_key)
@@ -247,6 +251,8 @@ class ADASYN(_BoundarySampler):
     neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
         Backend of the same-class search (as for :class:`fastsmote.SMOTE`) and of the
         weight search among all rows, as for :class:`BorderlineSMOTE`.
+    working_memory : int, optional
+        Budget in MiB for temporaries, as for :class:`fastsmote.SMOTE`.
 
     Attributes
     ----------
@@ -265,15 +271,23 @@ class ADASYN(_BoundarySampler):
         "random_state": [RANDOM_STATE],
         "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
         "neighbors": _NEIGHBORS,
+        "working_memory": [NONE, int_in_range(1)],
     }
 
     def __init__(
-        self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, neighbors="auto"
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        n_neighbors=5,
+        neighbors="auto",
+        working_memory=None,
     ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.n_neighbors = n_neighbors
         self.neighbors = neighbors
+        self.working_memory = working_memory
 
     def _start(self, target: Target):
         self.base_counts_ = {}
@@ -293,7 +307,5 @@ class ADASYN(_BoundarySampler):
             )
         counts = exact_shares(weights, n_new)
         self.base_counts_[label] = counts
-        X_class = X[rows]
-        neighbors = self._class_neighbors(X_class, label, class_key)
-        positions = np.arange(rows.size)
-        return X_class, rows, positions, neighbors, np.cumsum(counts), NO_DAMP
+        source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
+        return source, row_map, bases, neighbors, np.cumsum(counts), NO_DAMP
