@@ -519,7 +519,6 @@ class SMOTE(_InterpolatingSampler):
 
     def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
         X = data.as_float_array()
-        for class_index, _, rows, bases, neighbors, class_key, n_new, start in (
-            self._class_tables(X, target, key, self._plan(target))
-        ):
+        tables = self._class_tables(X, target, key, self._plan(target))
+        for class_index, _, rows, bases, neighbors, class_key, n_new, start in tables:
             yield class_index, start, rows, bases, neighbors, class_key, n_new, NO_ORIGIN_EXTRAS
