@@ -260,6 +260,17 @@ def test_first_nonfinite_row(bad):
     assert first_nonfinite_row(X, 64) == 700
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_finite_extremes_are_not_flagged(dtype):
+    info = np.finfo(dtype)
+    X = np.zeros((300, 5), dtype=dtype)
+    X[10] = [info.max, -info.max, info.tiny, info.smallest_subnormal, -0.0]
+    assert first_nonfinite_row(X, 64) == -1
+    assert copy_rows(X, np.empty_like(X), 64) == -1
+    X[299, 4] = np.nan  # last row of a partial block
+    assert first_nonfinite_row(X, 64) == copy_rows(X, np.empty_like(X), 64) == 299
+
+
 def test_copy_rows():
     src = np.random.default_rng(0).standard_normal((1001, 3))
     dst = np.zeros((1500, 3))
