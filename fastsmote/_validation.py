@@ -20,6 +20,7 @@ from ._kernels.arrays import (
     copy_rows,
     count_compact_ints,
     first_nonfinite_row,
+    gather_rows,
 )
 
 SAMPLING_TYPES = ("over-sampling", "under-sampling", "clean-sampling")
@@ -293,7 +294,18 @@ def take_rows(data: Any, indices: np.ndarray) -> Any:
         return data.iloc[indices].reset_index(drop=True)
     if isinstance(data, list):
         return [data[i] for i in indices]
+    if isinstance(data, np.ndarray) and data.ndim == 2 and _gathered(data):
+        out = np.empty((len(indices), data.shape[1]), dtype=data.dtype)
+        gather_rows(data, np.asarray(indices, dtype=np.int64), out, _ROW_BLOCK)
+        return out
     return data[indices]
+
+
+def _gathered(data: np.ndarray) -> bool:
+    """Whether the parallel row gather serves ``data``: the array types the kernels are
+    warmed up for (others would compile a new specialisation on first use)."""
+    flags = data.flags
+    return data.dtype in (np.float32, np.float64) and flags.c_contiguous and flags.writeable
 
 
 @dataclass

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import blobs
 from naive import knn as naive_knn
 from sklearn.neighbors import NearestNeighbors
 
@@ -145,3 +146,30 @@ def test_combinations_use_given_steps(overlapping):
     assert dict(sampler.sampling_strategy_) == {1: 140, 2: 60}
     enn = SMOTEENN(enn=EditedNearestNeighbours(kind_sel="mode"), random_state=0)
     assert enn.fit_resample(X, y)[0].shape[1] == 4 and enn.enn_.kind_sel == "mode"
+
+
+def _read_only(X):
+    X = X.copy()
+    X.flags.writeable = False
+    return X
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        lambda X: X.astype(np.float32),  # parallel gather
+        np.asfortranarray,  # NumPy indexing from here on
+        _read_only,
+        lambda X: (X * 10).astype(np.int64),
+        lambda X: X[:, ::2],
+    ],
+    ids=["C-float32", "F-float64", "read-only", "int64", "strided"],
+)
+def test_kept_rows_are_the_input_rows_for_any_layout(layout):
+    X0, y = blobs([300, 40], shift=0.5)
+    X = layout(X0)
+    sampler = TomekLinks()
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert X_res.dtype == X.dtype and 0 < X.shape[0] - X_res.shape[0]
+    np.testing.assert_array_equal(X_res, X[sampler.sample_indices_])
+    np.testing.assert_array_equal(y_res, y[sampler.sample_indices_])

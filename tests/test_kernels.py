@@ -8,7 +8,7 @@ from naive import smote_draws as naive_draws
 from naive import smote_generate as naive_generate
 from naive import stream_key as naive_stream_key
 
-from fastsmote._kernels.arrays import copy_rows, first_nonfinite_row
+from fastsmote._kernels.arrays import copy_rows, first_nonfinite_row, gather_rows
 from fastsmote._kernels.knn import knn_blocked, knn_symmetric
 from fastsmote._kernels.smote import (
     NO_COUNTS,
@@ -269,6 +269,16 @@ def test_finite_extremes_are_not_flagged(dtype):
     assert copy_rows(X, np.empty_like(X), 64) == -1
     X[299, 4] = np.nan  # last row of a partial block
     assert first_nonfinite_row(X, 64) == copy_rows(X, np.empty_like(X), 64) == 299
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gather_rows_matches_numpy_indexing(dtype):
+    rng = np.random.default_rng(2)
+    src = rng.standard_normal((500, 7)).astype(dtype)
+    rows = rng.integers(0, 500, 1234)  # repeats, any order, several blocks
+    out = np.empty((rows.size, 7), dtype=dtype)
+    gather_rows(src, rows, out, 64)
+    np.testing.assert_array_equal(out, src[rows])
 
 
 def test_copy_rows():

@@ -75,6 +75,18 @@ def copy_rows(src, dst, row_block):
     return -1
 
 
+@jit(parallel=True)
+def gather_rows(src, rows, out, row_block):
+    """``out[i] = src[rows[i]]`` in parallel blocks (NumPy's ``src[rows]`` is one thread;
+    2-3x slower for outputs that fit the cache)."""
+    n = rows.shape[0]
+    n_blocks = (n + row_block - 1) // row_block
+    for b in prange(n_blocks):
+        for i in range(b * row_block, min(n, (b + 1) * row_block)):
+            for f in range(src.shape[1]):
+                out[i, f] = src[rows[i], f]
+
+
 @jit()
 def count_compact_ints(y, lo, n_values):
     """Counts of each value ``lo .. lo + n_values - 1`` in ``y`` (no shifted temporary)."""
