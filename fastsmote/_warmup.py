@@ -10,8 +10,8 @@ import numpy as np
 def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = None) -> float:
     """Compile or load all kernels for the given dtypes on a tiny dataset.
 
-    Runs every sampler once (with its provenance, both exact-search paths and the
-    leakage check), so later calls in this
+    Runs every sampler once on writable and on read-only data (with its provenance,
+    both exact-search paths and the leakage check), so later calls in this
     process, and first calls in new processes (on-disk cache), skip compilation.
     pynndescent's kernels (``neighbors="approx"``) are not included. With a cold cache
     this takes ~20 s per dtype; with a warm one well under a second.
@@ -37,7 +37,7 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
         RandomUnderSampler,
         TomekLinks,
     )
-    from .neighbors import exact_kneighbors
+    from .neighbors import exact_kneighbors, exact_kneighbors_of
 
     start = time.perf_counter()
     rng = np.random.default_rng(0)
@@ -58,14 +58,26 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
         X = rng.standard_normal((42, 3)).astype(dtype)
         X[y == 1] += 0.5  # overlapping classes: every sampler has work to do
         X[:, 0] = np.round(X[:, 0])  # SMOTENC's categorical column: a few codes
+        wide = rng.standard_normal((40, 32)).astype(dtype)
+        # read-only arrays (memory maps, Arrow buffers) are another type to Numba
+        for data, data_wide in ((X, wide), (_read_only(X), _read_only(wide))):
+            for sampler in chosen:
+                sampler.fit_resample(data, y)
+            if samplers is None:
+                # the BLAS path (classes with >= 32 features), one-sided queries
+                exact_kneighbors(data_wide, 3, method="gemm")
+                exact_kneighbors_of(data, np.arange(5), 3)
         for sampler in chosen:
-            sampler.fit_resample(X, y)
             sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
-        if samplers is None:  # the BLAS path serves classes with >= 32 features
-            exact_kneighbors(rng.standard_normal((40, 32)).astype(dtype), 3, method="gemm")
     if samplers is None:  # the leakage check computes in float64
         from .model_selection import check_leakage
 
         X = rng.standard_normal((42, 3))
         check_leakage(X[::2], y[::2], X[1::2], y[1::2])
     return time.perf_counter() - start
+
+
+def _read_only(X: np.ndarray) -> np.ndarray:
+    X = X.copy()
+    X.flags.writeable = False
+    return X

@@ -62,3 +62,34 @@ def test_batch_commands_have_help(capsys):
         assert exc.value.code == 0
         out = capsys.readouterr().out
         assert f"usage: fastsmote {command}" in out and "--target" in out and "--quiet" in out
+
+
+def test_after_warmup_read_only_inputs_compile_nothing():
+    # Read-only arrays (np.load(mmap_mode="r"), Arrow buffers) are a separate Numba type:
+    # without warm-up coverage their first use compiled for seconds.
+    script = (
+        "import numpy as np, fastsmote\n"
+        "from fastsmote._kernels import arrays, knn, smote\n"
+        "from fastsmote.neighbors import exact_kneighbors_of\n"
+        "kernels = [getattr(m, n) for m in (arrays, knn, smote) for n in dir(m)\n"
+        "           if hasattr(getattr(m, n), 'signatures')]\n"
+        "fastsmote.warmup()\n"
+        "before = {k: len(k.signatures) for k in kernels}\n"
+        "rng = np.random.default_rng(1)\n"
+        "y = (rng.random(600) < 0.2).astype(int)\n"
+        "for dtype in (np.float32, np.float64):\n"
+        "    for d in (6, 40):\n"
+        "        X = rng.standard_normal((600, d)).astype(dtype) + y[:, None]\n"
+        "        X.flags.writeable = False\n"
+        "        for name in ('SMOTE', 'BorderlineSMOTE', 'ADASYN', 'TomekLinks',\n"
+        "                     'EditedNearestNeighbours', 'RandomOverSampler',\n"
+        "                     'RandomUnderSampler', 'SMOTETomek', 'SMOTEENN'):\n"
+        "            getattr(fastsmote, name)().fit_resample(X, y)\n"
+        "        fastsmote.EditedNearestNeighbours(sampling_strategy=[1]).fit_resample(X, y)\n"
+        "        exact_kneighbors_of(X, np.arange(10), 3)\n"
+        "grown = [k.__name__ for k in kernels if len(k.signatures) != before[k]]\n"
+        "assert not grown, grown\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
