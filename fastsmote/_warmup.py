@@ -14,7 +14,8 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
     both exact-search paths and the leakage check), so later calls in this
     process, and first calls in new processes (on-disk cache), skip compilation.
     pynndescent's kernels (``neighbors="approx"``) are not included. With a cold cache
-    this takes ~20 s per dtype; with a warm one well under a second.
+    this took 35-60 s per dtype here (12 s of it for read-only inputs, which Numba
+    compiles separately); with a warm one well under a second.
 
     Parameters
     ----------
