@@ -146,6 +146,28 @@ def test_generation_matches_naive_bit_for_bit(dtype, start):
     assert np.isnan(out[:60]).all()  # nothing outside the assigned rows is written
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
+@pytest.mark.parametrize("start", [0, 17])
+def test_generation_with_counts_matches_naive_for_any_chunk(chunk, start):
+    # ADASYN: bases repeated by counts (some zero); each chunk finds its first base once
+    # and steps forward, which must equal looking each sample up
+    rng = np.random.default_rng(6)
+    n_base, k, n_new = 30, 3, 250
+    X = rng.standard_normal((120, 4))
+    base_rows = rng.permutation(120)[:n_base].astype(np.int64)
+    neighbor_rows = rng.integers(0, 120, size=(n_base, k)).astype(np.int64)
+    counts = rng.multinomial(start + n_new, np.full(n_base, 1 / n_base))
+    counts[[0, 5, 6, n_base - 1]] = 0
+    counts[1] += start + n_new - counts.sum()
+    out = np.empty((n_new, 4))
+    smote_generate(
+        X, base_rows, neighbor_rows, np.uint64(9), start, out, 0, n_new, chunk,
+        np.cumsum(counts), NO_DAMP, np.uint64(0),
+    )  # fmt: skip
+    expected, _ = naive_generate(X, base_rows, neighbor_rows, 9, start, n_new, counts=counts)
+    np.testing.assert_array_equal(out, expected)
+
+
 @pytest.mark.parametrize("variant", ["plain", "counts", "damp"])
 def test_origins_match_naive_draws(variant):
     rng = np.random.default_rng(4)

@@ -66,11 +66,15 @@ def _base_of(j, cum_counts):
 
 
 @jit(inline="always")
-def _sample(class_key, j, neighbor_rows, cum_counts, damp, damp_key):
-    """(base position, neighbour slot, gap) of sample ``j``, counts and damping applied."""
+def _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key):
+    """(base position, neighbour slot, gap) of sample ``j``, damping applied.
+
+    ``counted_base``: the base when bases are repeated by counts (ADASYN; see
+    :func:`_base_of`), else -1 (the base is drawn).
+    """
     base_pos, slot, gap = smote_draws(class_key, j, neighbor_rows.shape[0], neighbor_rows.shape[1])
-    if cum_counts.shape[0] > 0:
-        base_pos = _base_of(j, cum_counts)
+    if counted_base >= 0:
+        base_pos = counted_base
     if damp.shape[0] > 0 and damp[base_pos, slot]:
         gap = gap * (0.5 * uint64_to_unit(draw_uint64(damp_key, j)))
     return base_pos, slot, gap
@@ -113,12 +117,19 @@ def smote_generate(
     is evaluated in that dtype, exactly as ``tests/naive.py`` does it with NumPy.
     """
     n_chunks = (n_new + chunk - 1) // chunk
+    counted = cum_counts.shape[0] > 0
     for c in prange(n_chunks):
         gap_cast = np.empty(1, dtype=out.dtype)
         t1 = min(n_new, (c + 1) * chunk)
+        # with counts, consecutive samples have non-decreasing bases: search once per
+        # chunk, then step forward
+        counted_base = _base_of(start + c * chunk, cum_counts) if counted else -1
         for t in range(c * chunk, t1):
+            if counted:
+                while cum_counts[counted_base] <= start + t:
+                    counted_base += 1
             base_pos, slot, gap = _sample(
-                class_key, start + t, neighbor_rows, cum_counts, damp, damp_key
+                class_key, start + t, neighbor_rows, counted_base, damp, damp_key
             )
             neighbor = neighbor_rows[base_pos, slot]
             _interpolate(X, base_rows[base_pos], neighbor, gap, gap_cast, out, out_start + t)
@@ -133,7 +144,8 @@ def smote_origins(base_rows, neighbor_rows, class_key, start, n_new, cum_counts,
     gap = np.empty(n_new, dtype=np.float64)
     for t in prange(n_new):
         j = start + t
-        base_pos, slot, gap[t] = _sample(class_key, j, neighbor_rows, cum_counts, damp, damp_key)
+        counted_base = _base_of(j, cum_counts) if cum_counts.shape[0] > 0 else -1
+        base_pos, slot, gap[t] = _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key)
         base[t] = base_rows[base_pos]
         neighbor[t] = neighbor_rows[base_pos, slot]
     return base, neighbor, gap
