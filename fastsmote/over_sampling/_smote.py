@@ -390,7 +390,8 @@ class SMOTE(_InterpolatingSampler):
             Rows per chunk; by default as many as fit the ``working_memory`` budget.
         working_memory : int, optional
             Budget in MiB for one chunk, for this call only (like scikit-learn's
-            ``pairwise_distances_chunked``); by default ``get_config()["working_memory"]``.
+            ``pairwise_distances_chunked``); by default the sampler's ``working_memory``,
+            else ``get_config()["working_memory"]``.
 
         Yields
         ------
