@@ -56,7 +56,8 @@ def _timed(function, cache: str = "function"):
             key = (function, *map(_key, keyed), *((k, _key(v)) for k, v in kwargs.items()))
             if key not in _memo:
                 _memo[key] = function(*args, **kwargs)
-            return _memo[key]
+            found = _memo[key]  # a copy: callers may convert tables in place
+            return found.copy() if hasattr(found, "copy") and hasattr(found, "shape") else found
         finally:
             _spent["search"] += time.perf_counter() - started
 
