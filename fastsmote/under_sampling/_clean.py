@@ -58,10 +58,13 @@ class TomekLinks(BaseSampler):
     ----------
     sample_indices_ : ndarray of int64
         Input rows kept, in input order.
-    nearest_neighbor_ : ndarray of int64
-        The nearest neighbour (row number) of every input row.
     neighbors_backend_ : str
         "exact" or "approx".
+
+    Notes
+    -----
+    The nearest-neighbour table is not kept after fitting (peak memory stays below
+    imbalanced-learn's); ``fastsmote.neighbors.exact_kneighbors(X, 1)`` gives it.
     """
 
     _sampling_type = "clean-sampling"
@@ -81,9 +84,9 @@ class TomekLinks(BaseSampler):
         nearest, self.neighbors_backend_ = all_rows_kneighbors(
             X, None, 1, self.neighbors, APPROX_SEED
         )
-        self.nearest_neighbor_ = nearest[:, 0]
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
-        in_link = tomek_link_mask(self.nearest_neighbor_, target.encoded, targeted)
+        in_link = tomek_link_mask(nearest[:, 0], target.encoded, targeted)
+        del nearest  # not kept: peak memory stays below imbalanced-learn's
         self.sample_indices_ = np.flatnonzero(~in_link)
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
 
