@@ -132,21 +132,24 @@ def test_class_read_in_place_over_budget_gives_the_same_rows(make):
         np.testing.assert_array_equal(a, b)
 
 
+def _class_source(sampler, X, rows):
+    sampler.neighbors_backend_ = {}
+    return sampler._class_source(X, rows, 1, np.uint64(5))
+
+
 def test_class_source_copies_within_budget_only():
     X, y = blobs(BIG_CLASS[0], n_features=BIG_CLASS[1])
     rows = np.flatnonzero(y == 1)
-    key = np.uint64(5)
-    for sampler in (SMOTE(), SMOTE(working_memory=1)):
-        sampler.neighbors_backend_ = {}
-        source, row_map, bases, neighbors = sampler._class_source(X, rows, 1, key)
-        if sampler.working_memory is None:  # copied: positions in the copy
-            assert source.shape == (rows.size, X.shape[1]) and row_map is rows
-            np.testing.assert_array_equal(bases, np.arange(rows.size))
-            expected = rows[neighbors]
-        else:  # in place: rows of X
-            assert source is X and row_map is None
-            np.testing.assert_array_equal(bases, rows)
-            np.testing.assert_array_equal(neighbors, expected)
+    # within the budget: a copy of the class, bases and neighbours are positions in it
+    copy, row_map, bases, neighbors = _class_source(SMOTE(), X, rows)
+    np.testing.assert_array_equal(copy, X[rows])
+    assert row_map is rows
+    np.testing.assert_array_equal(bases, np.arange(rows.size))
+    # over it: X itself, bases and neighbours are rows of X (the same neighbours)
+    source, row_map, bases, in_place = _class_source(SMOTE(working_memory=1), X, rows)
+    assert source is X and row_map is None
+    np.testing.assert_array_equal(bases, rows)
+    np.testing.assert_array_equal(in_place, rows[neighbors])
 
 
 def test_estimator_working_memory_sizes_the_chunks():
