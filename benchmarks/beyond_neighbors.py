@@ -138,7 +138,7 @@ def main() -> None:
             shown = f"{ratio:.1f}x" if lib == "imblearn" else ""
             print(
                 f"| {method} | {n_rows:,} | {lib} | {total:.2f} | {search:.2f} | "
-                f"{beyond:.3f} | {shown} |",
+                f"{beyond:.4f} | {shown} |",
                 flush=True,
             )
 

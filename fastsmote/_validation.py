@@ -110,10 +110,12 @@ class Target:
     one_vs_all: bool = False
     container: Any = None  # ("series", name, dtype), ("dataframe", columns, dtypes) or "list"
 
-    def class_counts(self) -> dict:
-        return {
-            c: int(n) for c, n in zip(self.classes.tolist(), self.counts.tolist(), strict=True)
-        }
+    def class_counts(self, rows: np.ndarray | None = None) -> dict:
+        """``{label: count}`` over all input rows, or over the input rows ``rows``."""
+        counts = self.counts
+        if rows is not None:
+            counts = count_compact_ints(self.encoded[rows], 0, self.classes.size, _ROW_BLOCK)
+        return dict(zip(self.classes.tolist(), counts.tolist(), strict=True))
 
     def class_index(self, label: Any) -> int:
         return int(np.searchsorted(self.classes, label))
@@ -204,7 +206,7 @@ def _encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lo, hi = int(y.min()), int(y.max())
         if hi - lo <= max(1 << 16, y.size):
             y_int = y.view(np.uint8) if y.dtype == np.bool_ else y
-            all_counts = count_compact_ints(y_int, lo, hi - lo + 1)
+            all_counts = count_compact_ints(y_int, lo, hi - lo + 1, _ROW_BLOCK)
             present = np.flatnonzero(all_counts)
             lookup = np.full(hi - lo + 1, -1, dtype=np.int32)
             lookup[present] = np.arange(present.size, dtype=np.int32)

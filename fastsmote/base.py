@@ -36,17 +36,6 @@ if TYPE_CHECKING:
     from .diagnostics._record import ResamplingRecord
 
 
-def _class_counts(target: Target, y_out: np.ndarray) -> dict:
-    """``{label: rows}`` of resampled labels (class codes for one-hot targets)."""
-    compact = target.classes.dtype.kind in "iu" and np.array_equal(
-        target.classes, np.arange(target.classes.size)
-    )
-    # Labels 0..C-1 are their own codes: skip the O(n log C) search (~half the cost).
-    codes = y_out if target.one_vs_all or compact else np.searchsorted(target.classes, y_out)
-    counts = np.bincount(codes, minlength=target.classes.size)
-    return {c: int(n) for c, n in zip(target.classes.tolist(), counts.tolist(), strict=True)}
-
-
 class RowOrigins(NamedTuple):
     """Where each row of a resampled output comes from, in input row numbers.
 
@@ -207,16 +196,17 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         keep = out is not None or self._returns_container
         X_res = X_out if keep else features.restore(X_out)
         before = target.class_counts()
-        self._log_resampling(before, self._counts_after(before, target, y_codes), started)
+        self._log_resampling(before, self._counts_after(before, target), started)
         return X_res, restore_target(target, y_codes)
 
-    def _counts_after(self, before: dict, target: Target, y_out: np.ndarray) -> dict:
-        """Class counts of the output. Over-samplers know them without reading ``y_out``
-        (``n_synthetic_`` when a class may get fewer rows than asked)."""
+    def _counts_after(self, before: dict, target: Target) -> dict:
+        """Class counts of the output, without reading the output labels: over-samplers
+        add what they made (``n_synthetic_`` when a class may get fewer rows than asked),
+        row selectors count the class codes of ``sample_indices_``."""
         if self._sampling_type == "over-sampling":
             added = getattr(self, "n_synthetic_", self.sampling_strategy_)
             return {c: n + int(added.get(c, 0)) for c, n in before.items()}
-        return _class_counts(target, y_out)
+        return target.class_counts(self.sample_indices_)
 
     def _log_resampling(self, before: dict, after: dict, started: float, **moved: int) -> None:
         # Private on purpose: fit_resample's public fitted attributes stay imblearn's.

@@ -8,7 +8,12 @@ from naive import smote_draws as naive_draws
 from naive import smote_generate as naive_generate
 from naive import stream_key as naive_stream_key
 
-from fastsmote._kernels.arrays import copy_rows, first_nonfinite_row, gather_rows
+from fastsmote._kernels.arrays import (
+    copy_rows,
+    count_compact_ints,
+    first_nonfinite_row,
+    gather_rows,
+)
 from fastsmote._kernels.knn import knn_blocked, knn_symmetric
 from fastsmote._kernels.smote import (
     NO_COUNTS,
@@ -301,6 +306,19 @@ def test_gather_rows_matches_numpy_indexing(dtype):
     out = np.empty((rows.size, 7), dtype=dtype)
     gather_rows(src, rows, out, 64)
     np.testing.assert_array_equal(out, src[rows])
+
+
+@pytest.mark.parametrize("n_values", [1, 2, 5, 64, 65, 3000])  # lanes up to 64, one pass beyond
+@pytest.mark.parametrize("n_rows", [1, 63, 64, 1001])  # one block, exact blocks, a remainder
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+def test_count_compact_ints_matches_bincount(n_values, n_rows, dtype):
+    lo = 0 if dtype == np.uint8 else -7
+    n_values = min(n_values, np.iinfo(dtype).max + 1)  # uint8: at most 256 values
+    rng = np.random.default_rng(n_values + n_rows)
+    y = (rng.integers(0, n_values, n_rows) + lo).astype(dtype)
+    y[-1] = lo + n_values - 1  # the top value, in the last row of a partial block
+    counts = count_compact_ints(y, lo, n_values, 16)
+    np.testing.assert_array_equal(counts, np.bincount(y.astype(np.int64) - lo, minlength=n_values))
 
 
 def test_copy_rows():
