@@ -10,6 +10,7 @@ in compare.py; medians of ``--reps`` runs; ratios are imbalanced-learn / fastsmo
 
     python benchmarks/beyond_neighbors.py [--reps 3] [--methods BorderlineSMOTE ADASYN]
     python benchmarks/beyond_neighbors.py --cached-search --reps 7   # steady state
+    python benchmarks/beyond_neighbors.py --cached-search --methods TomekLinks --rows 300000
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--methods", nargs="*", default=[m for m, _ in CASES])
+    parser.add_argument("--rows", type=int, help="rows for every method (default: per case)")
     parser.add_argument(
         "--cached-search",
         action="store_true",
@@ -122,6 +124,7 @@ def main() -> None:
     print("| method | rows | library | total s | search s | beyond search s | ratio beyond |")
     print("|---|---:|---|---:|---:|---:|---:|")
     for method, n_rows in (case for case in CASES if case[0] in args.methods):
+        n_rows = args.rows or n_rows
         X, y = make_blobs_imbalanced(n_rows, 20, 0.01, seed=0)
         results = {}
         for lib in ("fastsmote", "imblearn"):
