@@ -187,7 +187,8 @@ def worker(
     return {
         "time": elapsed,
         "setup": setup,
-        "extra": (peak - rss_before - out_bytes) / out_bytes,
+        # recycled pages distort the peak-RSS reading: memory is measured in fresh mode
+        "extra": (peak - rss_before - out_bytes) / out_bytes if memory == "fresh" else None,
         "peak_mib": peak / 2**20,
         "counts": np.bincount(y_res).tolist(),
         "copy_ok": ok,
@@ -222,21 +223,21 @@ def end_to_end(cases, reps) -> None:
         assert all(r["copy_ok"] for r in fast), "original rows not copied"
         assert fast[0]["dtype"] == "float32"
         tf = statistics.median(r["time"] for r in fast)
-        ef = statistics.median(r["extra"] for r in fast)
+        ef = _extra(fast)
         n, d, m = case[:3]
         shares = "/".join(f"{x:.0%}" for x in np.atleast_1d(m))
         label = f"{n:,} x {d}, {shares} ({', '.join(fast[0]['backend'])})"
         if "imblearn" not in runs:
-            print(f"| {label} | {tf:.2f} | not run | - | {ef:.2f}x output | - |")
+            print(f"| {label} | {tf:.2f} | not run | - | {ef} | - |")
             continue
         imb = runs["imblearn"]
         assert all(r["copy_ok"] for r in imb), "original rows not copied"
         assert fast[0]["counts"] == imb[0]["counts"], (fast[0]["counts"], imb[0]["counts"])
         ti = statistics.median(r["time"] for r in imb)
-        ei = statistics.median(r["extra"] for r in imb)
+        ei = _extra(imb)
         print(
             f"| {label} | {tf:.2f} ({_spread(fast)}) | {ti:.2f} ({_spread(imb)}) "
-            f"| **{ti / tf:.1f}x** | {ef:.2f}x output | {ei:.2f}x output |"
+            f"| **{ti / tf:.1f}x** | {ef} | {ei} |"
         )
 
 
@@ -255,9 +256,15 @@ def family(methods, reps) -> None:
         ti = statistics.median(r["time"] for r in imb)
         print(
             f"| {method} | {case[0]:,} x {case[1]} | {tf:.2f} | {ti:.2f} | **{ti / tf:.1f}x** "
-            f"| {fast[0]['extra']:.2f}x (imblearn {imb[0]['extra']:.2f}x) output |",
+            f"| {_extra(fast[:1])} (imblearn {_extra(imb[:1])}) |",
             flush=True,
         )
+
+
+def _extra(runs) -> str:
+    """Median extra memory as a table cell ("-" when measured without it)."""
+    values = [r["extra"] for r in runs if r["extra"] is not None]
+    return f"{statistics.median(values):.2f}x output" if values else "-"
 
 
 def _spread(runs) -> str:
@@ -368,7 +375,7 @@ def main() -> None:
     import sklearn
 
     preset = PRESETS[args.preset]
-    print(f"# fastsmote vs imbalanced-learn ({args.preset})")
+    print(f"# fastsmote vs imbalanced-learn ({args.preset}), memory: {MEMORY}")
     if "methods" in preset:
         family(preset["methods"], preset["reps"])
         return
@@ -376,7 +383,6 @@ def main() -> None:
         f"numpy {np.__version__}, numba {numba.__version__} ({numba.get_num_threads()} threads), "
         f"scikit-learn {sklearn.__version__}, {os.cpu_count()} cores"
     )
-    print(f"memory: {MEMORY}")
     end_to_end(preset["end_to_end"], preset["reps"])
     if args.end_to_end_only:
         return
