@@ -2,7 +2,8 @@
 
 Every kernel is compiled through :func:`jit`, so caching and floating-point
 flags are decided here once. ``fastmath`` stays off: kernels must reproduce
-the plain-NumPy references bit for bit, and NaN checks must keep working.
+the plain-NumPy references bit for bit, and NaN checks must keep working (the one
+exception, fused multiply-adds in shortlist kernels, is proven afterwards).
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ import numba
 CACHE = os.environ.get("FASTSMOTE_NUMBA_CACHE", "1") != "0"
 
 
-def jit(*, parallel: bool = False, inline: str = "never"):
-    """Decorate a kernel: lazy compilation, on-disk cache, no fastmath."""
-    return numba.njit(cache=CACHE, parallel=parallel, nogil=True, fastmath=False, inline=inline)
+def jit(*, parallel: bool = False, inline: str = "never", contract: bool = False):
+    """Decorate a kernel: lazy compilation, on-disk cache, no fastmath.
+
+    ``contract`` allows fused multiply-adds, and nothing else of fastmath, for kernels
+    whose results are approximations checked afterwards (distance shortlists).
+    """
+    fastmath = {"contract"} if contract else False
+    return numba.njit(cache=CACHE, parallel=parallel, nogil=True, fastmath=fastmath, inline=inline)
 
 
 @contextmanager

@@ -65,7 +65,8 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
             for sampler in chosen:
                 sampler.fit_resample(data, y)
             if samplers is None:
-                # the BLAS path (classes with >= 32 features), one-sided queries
+                # the shortlist paths (classes with >= 8 features), one-sided queries
+                exact_kneighbors(data_wide, 3, method="fused")
                 exact_kneighbors(data_wide, 3, method="gemm")
                 exact_kneighbors_of(data, np.arange(5), 3)
         for sampler in chosen:

@@ -338,37 +338,81 @@ def test_copy_rows_reports_the_first_nonfinite_row(bad):
     np.testing.assert_array_equal(dst, src)  # NaN positions compare equal here
 
 
-def _gemm_vs_direct(X, k=5, rows=None):
+SHORTLISTS = ["fused", "gemm"]
+
+
+def _shortlist_vs_direct(X, method, k=5, rows=None):
     d_dist, d_pos = exact_kneighbors(X, k, rows, method="direct", return_distance=True)
-    g_dist, g_pos = exact_kneighbors(X, k, rows, method="gemm", return_distance=True)
-    np.testing.assert_array_equal(g_pos, d_pos)
-    np.testing.assert_array_equal(g_dist, d_dist)
+    s_dist, s_pos = exact_kneighbors(X, k, rows, method=method, return_distance=True)
+    np.testing.assert_array_equal(s_pos, d_pos)
+    np.testing.assert_array_equal(s_dist, d_dist)
 
 
+@pytest.mark.parametrize("method", SHORTLISTS)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_gemm_path_equals_direct_on_continuous_data(dtype):
-    X = np.random.default_rng(7).standard_normal((1500, 40)).astype(dtype)
-    _gemm_vs_direct(X)
+@pytest.mark.parametrize("n_features", [8, 21, 40])  # the fused kernel's 4-feature steps + rest
+def test_shortlist_paths_equal_direct_on_continuous_data(method, dtype, n_features):
+    X = np.random.default_rng(7).standard_normal((1501, n_features)).astype(dtype)
+    _shortlist_vs_direct(X, method)
 
 
+@pytest.mark.parametrize("method", SHORTLISTS)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_gemm_path_equals_direct_on_scattered_rows(dtype):
+def test_shortlist_paths_equal_direct_on_scattered_rows(method, dtype):
     X, rows = continuous_with_row_subset(2500, 36, 1400, dtype, seed=10)
-    _gemm_vs_direct(X + 50, rows=rows)  # offset: centring happens on the selected rows
+    _shortlist_vs_direct(X + 50, method, rows=rows)  # offset: centring uses the selected rows
 
 
+@pytest.mark.parametrize("method", SHORTLISTS)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_gemm_path_equals_direct_with_duplicates_ties_and_offsets(dtype):
+def test_shortlist_paths_equal_direct_with_duplicates_ties_and_offsets(method, dtype):
     rng = np.random.default_rng(8)
     X = rng.integers(0, 3, size=(1200, 30)).astype(dtype) + 1000  # far from the origin
     X[100:140] = X[7]  # a block of exact duplicates: shortlists cannot prove these
-    _gemm_vs_direct(X, k=6)
+    _shortlist_vs_direct(X, method, k=6)
+
+
+@pytest.mark.parametrize("method", SHORTLISTS)
+def test_mostly_unprovable_shortlists_fall_back_to_one_direct_search(method, monkeypatch):
+    import fastsmote.neighbors._exact as exact
+
+    X = np.random.default_rng(11).integers(0, 2, size=(1100, 12)).astype(np.float32)
+    expected = exact_kneighbors(X, 5, method="direct")  # 2^12 cells for 1100 rows: ties
+    calls = []
+    for name in ("_direct", "_direct_self_search"):  # one-sided redo / whole direct search
+        kernel = getattr(exact, name)
+        monkeypatch.setattr(exact, name, lambda *a, n=name, f=kernel: calls.append(n) or f(*a))
+    np.testing.assert_array_equal(exact_kneighbors(X, 5, method=method), expected)
+    assert calls == ["_direct_self_search"]
+
+
+@pytest.mark.parametrize("mode_name", ["FUSED", "BLAS"])
+@pytest.mark.parametrize("block, tile_rows", [(64, 16), (50, 7), (33, 1)])  # odd rows out
+def test_shortlists_hold_each_rows_best_approximations(mode_name, block, tile_rows):
+    import fastsmote._kernels.knn as knn
+
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((301, 13)) + 3
+    rows = np.arange(301, dtype=np.int64)
+    centre, sq = knn.centre_and_sq_norms(X, rows)
+    m = 6
+    short_dist, short_pos = knn.knn_shortlist_symmetric(
+        X, rows, centre, sq, m, block, tile_rows, getattr(knn, mode_name)
+    )
+    exact = ((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)
+    np.fill_diagonal(exact, np.inf)
+    expected = np.sort(exact, axis=1)[:, :m]
+    # float64 data: the product form is within rounding of the exact distances
+    np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
+    found = np.take_along_axis(exact, short_pos, axis=1)
+    np.testing.assert_allclose(found, expected, rtol=1e-9, atol=1e-9)
 
 
 def test_gemm_refinement_flags_unprovable_queries():
     from fastsmote._kernels.knn import (
+        BLAS,
         centre_and_sq_norms,
-        knn_gemm_symmetric_shortlist,
+        knn_shortlist_symmetric,
         refine_shortlist,
     )
 
@@ -379,7 +423,7 @@ def test_gemm_refinement_flags_unprovable_queries():
     centre, sq = centre_and_sq_norms(X, rows)
     np.testing.assert_allclose(centre, X.mean(axis=0), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(sq, ((X - X.mean(axis=0)) ** 2).sum(axis=1), rtol=1e-12)
-    short_dist, short_pos = knn_gemm_symmetric_shortlist(X, rows, centre, sq, 8, 64, 16)
+    short_dist, short_pos = knn_shortlist_symmetric(X, rows, centre, sq, 8, 64, 16, BLAS)
     _, _, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), 5, 2.2e-16)
     assert not proven[:20].any()
     assert proven[20:].mean() > 0.9

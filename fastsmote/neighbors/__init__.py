@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._approx import HIGH_DIM, approx_kneighbors, first_non_self
-from ._exact import GEMM_MIN_FEATURES, exact_kneighbors, exact_kneighbors_of
+from ._exact import exact_kneighbors, exact_kneighbors_of, shortlist_method
 
 #: pynndescent's measured cost (2026-11-28, `benchmarks/crossover.py`, graph sizes from
 #: `graph_size`): ~34 s of compilation in every new process, then per row ~60 us up to
@@ -25,10 +25,12 @@ APPROX_COMPILE_SECONDS = 34.0
 APPROX_US_PER_ROW = {"low-dim": 60.0, "high-dim": 250.0}
 #: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads.
 #: Self-search computes each pair once for both rows: explicit differences ~0.028 (20
-#: features: 0.55 ns/pair at 100k-300k rows), BLAS shortlist ~0.012 (50 features: 0.6
-#: ns/pair). A few queries against all rows cannot share pairs: ~0.05 (20 features:
-#: 1.0 ns/pair).
-NS_PER_PAIR_FEATURE = {"direct": 0.028, "gemm": 0.012, "one-sided": 0.05}
+#: features: 0.55 ns/pair at 100k-300k rows), shortlists by fused multiply-adds 0.74-0.76x
+#: that at 20 features (~0.021), product shortlists from WIDE_FEATURES on ~0.012 (50
+#: features: 0.6 ns/pair, BLAS and fused alike). A few queries against all rows cannot
+#: share pairs: ~0.05 (20 features: 1.0 ns/pair).
+NS_PER_PAIR_FEATURE = {"direct": 0.028, "fused": 0.021, "wide": 0.012, "one-sided": 0.05}
+WIDE_FEATURES = 32
 
 BACKENDS = ("auto", "exact", "approx")
 
@@ -43,7 +45,9 @@ def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None 
     """Rough wall time of exact kNN among ``n_rows`` rows for ``n_queries`` of them (all by
     default), with the kernel the exact path would use (this machine's constants)."""
     if _self_search(n_rows, n_queries):
-        path = "gemm" if n_features >= GEMM_MIN_FEATURES else "direct"
+        path = shortlist_method(n_features, n_rows) or "direct"
+        if path != "direct" and n_features >= WIDE_FEATURES:
+            path = "wide"
         return n_rows * n_rows * n_features * NS_PER_PAIR_FEATURE[path] * 1e-9
     return n_queries * n_rows * n_features * NS_PER_PAIR_FEATURE["one-sided"] * 1e-9
 

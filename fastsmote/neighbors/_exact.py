@@ -6,9 +6,11 @@ import numpy as np
 
 from .._config import get_config
 from .._kernels.knn import (
+    BLAS,
+    FUSED,
     centre_and_sq_norms,
     knn_blocked,
-    knn_gemm_symmetric_shortlist,
+    knn_shortlist_symmetric,
     knn_symmetric,
     refine_shortlist,
 )
@@ -21,15 +23,24 @@ QUERY_BLOCK = 512
 REF_BLOCK_BYTES = 64 * 1024
 #: Query rows per distance tile of the symmetric self-search (tile: rows x ref block).
 TILE_ROWS = 128
-#: Features from which the BLAS shortlist path beats explicit differences (both compute
-#: each pair once; measured on this project's machine, 20k rows float32: 1.0x at 20
-#: features, 1.1x at 24, 1.1-1.2x at 28-40, 1.4x at 50, 1.65x at 64; see
-#: docs/performance.md). Results are identical either way.
-GEMM_MIN_FEATURES = 32
-#: Rows per block of the BLAS path (each product is TILE_ROWS x features x GEMM_BLOCK).
-GEMM_BLOCK = 512
-#: Extra shortlist entries beyond k; more means fewer queries redone by the direct kernel.
-SHORTLIST_EXTRA = 8
+#: Features from which shortlists by fused multiply-adds beat explicit differences (each
+#: pair once either way; this project's machine, float32, medians of 3: 1.25-1.4x at 8
+#: and 12 features (30k rows), 1.3x at 20 (50k and 100k rows); see docs/performance.md).
+#: Fewer features give near neighbours too close for the shortlist's error bound.
+FUSED_MIN_FEATURES = 8
+#: Features from which a BLAS product is as fast as the fused kernel (fused vs BLAS, medians
+#: of 5: 40k rows 1.13x at 32 features, 1.04x at 40, 1.00x at 50; 30k rows 0.95x at 64,
+#: 0.87x at 100).
+GEMM_MIN_FEATURES = 48
+#: Rows per block of the shortlist paths (each tile is TILE_ROWS x features x SHORTLIST_BLOCK).
+SHORTLIST_BLOCK = 512
+#: Extra shortlist entries beyond k; more means fewer queries redone by the direct kernel,
+#: but longer lists to merge. Fused products err less than BLAS (one rounding per term).
+SHORTLIST_EXTRA = {"fused": 2, "gemm": 8}
+#: Above this share of unproven queries (duplicates, ties), a whole direct self-search is
+#: cheaper than redoing each query against all rows (one-sided ~0.05 ns per pair and
+#: feature vs ~0.028 for every pair once: 0.028 / 2 / 0.05).
+REDO_ALL_SHARE = 0.28
 
 
 def _pow2_floor(n: int, smallest: int = 64) -> int:
@@ -73,11 +84,13 @@ def exact_kneighbors(
         duplicates are still each other's neighbours.
     return_distance : bool, default=False
         Also return the Euclidean distances.
-    method : {"auto", "direct", "gemm"}, default="auto"
+    method : {"auto", "direct", "fused", "gemm"}, default="auto"
         "direct" sums explicit squared differences, each pair once for both rows;
-        "gemm" shortlists candidates with a BLAS matrix product and proves the shortlist
-        complete (queries it cannot prove are redone directly). Both give identical
-        results; "auto" picks "gemm" from ``GEMM_MIN_FEATURES`` features on.
+        "fused" (fused multiply-adds) and "gemm" (a BLAS matrix product) shortlist
+        candidates by ``|q|^2 + |r|^2 - 2 q.r`` and prove each shortlist complete
+        (queries they cannot prove are redone directly). All give identical results;
+        "auto" picks "fused" from ``FUSED_MIN_FEATURES`` and "gemm" from
+        ``GEMM_MIN_FEATURES`` features on, for more than 1024 rows.
 
     Returns
     -------
@@ -88,8 +101,8 @@ def exact_kneighbors(
     """
     if X.dtype not in (np.float32, np.float64):
         raise TypeError(f"X must be float32 or float64, got {X.dtype}")
-    if method not in ("auto", "direct", "gemm"):
-        raise ValueError(f"method must be 'auto', 'direct' or 'gemm', got {method!r}")
+    if method not in ("auto", "direct", "fused", "gemm"):
+        raise ValueError(f"method must be 'auto', 'direct', 'fused' or 'gemm', got {method!r}")
     X = np.ascontiguousarray(X)
     check_distance_range(X)
     rows = np.arange(X.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
@@ -99,16 +112,22 @@ def exact_kneighbors(
             f"n_neighbors must be in [1, {limit}] for {rows.size} rows, got {n_neighbors}"
         )
     if method == "auto":
-        method = "gemm" if X.shape[1] >= GEMM_MIN_FEATURES and rows.size > 1024 else "direct"
+        method = shortlist_method(X.shape[1], rows.size) or "direct"
     with numba_threads(get_config()["n_threads"]):
-        if method == "gemm" and exclude_self:
-            dist, pos = _gemm_kneighbors(X, rows, n_neighbors)
+        if method != "direct" and exclude_self:
+            dist, pos = _shortlist_kneighbors(X, rows, n_neighbors, method)
         else:
-            block = self_search_block(rows.size, X.shape[1], X.dtype.itemsize)
-            dist, pos = knn_symmetric(X, rows, n_neighbors, not exclude_self, block, TILE_ROWS)
+            dist, pos = _direct_self_search(X, rows, n_neighbors, exclude_self)
     if return_distance:
         return np.sqrt(dist), pos
     return pos
+
+
+def shortlist_method(n_features: int, n_rows: int) -> str | None:
+    """The shortlist path "auto" uses for an exact self-search, or None (direct)."""
+    if n_rows <= 1024 or n_features < FUSED_MIN_FEATURES:
+        return None
+    return "gemm" if n_features >= GEMM_MIN_FEATURES else "fused"
 
 
 def _direct(X, query_rows, ref_rows, k, skip):
@@ -116,19 +135,27 @@ def _direct(X, query_rows, ref_rows, k, skip):
     return knn_blocked(X, query_rows, X, ref_rows, k, skip, QUERY_BLOCK, block)
 
 
-def _gemm_kneighbors(X: np.ndarray, rows: np.ndarray, k: int):
+def _direct_self_search(X, rows, k, exclude_self=True):
+    block = self_search_block(rows.size, X.shape[1], X.dtype.itemsize)
+    return knn_symmetric(X, rows, k, not exclude_self, block, TILE_ROWS)
+
+
+def _shortlist_kneighbors(X: np.ndarray, rows: np.ndarray, k: int, method: str):
     from threadpoolctl import threadpool_limits
 
     centre, sq = centre_and_sq_norms(X, rows)
-    m = min(rows.size - 1, k + SHORTLIST_EXTRA)
+    m = min(rows.size - 1, k + SHORTLIST_EXTRA[method])
+    mode = BLAS if method == "gemm" else FUSED
     # Numba threads run the products in parallel; BLAS must not add its own threads.
     with threadpool_limits(1, user_api="blas"):
-        short_dist, short_pos = knn_gemm_symmetric_shortlist(
-            X, rows, centre, sq, m, GEMM_BLOCK, TILE_ROWS
+        short_dist, short_pos = knn_shortlist_symmetric(
+            X, rows, centre, sq, m, SHORTLIST_BLOCK, TILE_ROWS, mode
         )
     eps = float(np.finfo(X.dtype).eps)
     dist, pos, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), k, eps)
     redo = np.flatnonzero(~proven)
+    if redo.size > REDO_ALL_SHARE * rows.size:  # many duplicates: one direct pass is cheaper
+        return _direct_self_search(X, rows, k)
     if redo.size:
         dist[redo], pos[redo] = _direct(X, rows[redo], rows, k, redo)
     return dist, pos
