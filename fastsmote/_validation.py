@@ -114,7 +114,8 @@ class Target:
         """``{label: count}`` over all input rows, or over the input rows ``rows``."""
         counts = self.counts
         if rows is not None:
-            counts = count_compact_ints(self.encoded[rows], 0, self.classes.size, _ROW_BLOCK)
+            rows = np.asarray(rows, dtype=np.int64)
+            counts = count_compact_ints(self.encoded, 0, self.classes.size, _ROW_BLOCK, rows)
         return dict(zip(self.classes.tolist(), counts.tolist(), strict=True))
 
     def class_index(self, label: Any) -> int:

@@ -319,6 +319,11 @@ def test_count_compact_ints_matches_bincount(n_values, n_rows, dtype):
     y[-1] = lo + n_values - 1  # the top value, in the last row of a partial block
     counts = count_compact_ints(y, lo, n_values, 16)
     np.testing.assert_array_equal(counts, np.bincount(y.astype(np.int64) - lo, minlength=n_values))
+    rows = rng.integers(0, n_rows, 2 * n_rows + 3)  # repeats, any order
+    counts = count_compact_ints(y, lo, n_values, 16, rows)
+    np.testing.assert_array_equal(
+        counts, np.bincount(y[rows].astype(np.int64) - lo, minlength=n_values)
+    )
 
 
 def test_copy_rows():
@@ -384,6 +389,22 @@ def test_mostly_unprovable_shortlists_fall_back_to_one_direct_search(method, mon
         monkeypatch.setattr(exact, name, lambda *a, n=name, f=kernel: calls.append(n) or f(*a))
     np.testing.assert_array_equal(exact_kneighbors(X, 5, method=method), expected)
     assert calls == ["_direct_self_search"]
+
+
+def test_auto_method_follows_the_documented_rule():
+    from fastsmote.neighbors._exact import (
+        FUSED_MIN_FEATURES,
+        GEMM_MIN_FEATURES,
+        shortlist_method,
+    )
+
+    assert shortlist_method(FUSED_MIN_FEATURES - 1, 10_000) is None
+    assert shortlist_method(FUSED_MIN_FEATURES, 10_000) == "fused"
+    assert shortlist_method(GEMM_MIN_FEATURES - 1, 10_000) == "fused"
+    assert shortlist_method(GEMM_MIN_FEATURES, 10_000) == "gemm"
+    assert shortlist_method(20, 1024) is None  # small sets: direct
+    assert shortlist_method(20, 10_000, n_neighbors=1) is None  # memory: see its docstring
+    assert shortlist_method(20, 10_000, n_neighbors=2) == "fused"
 
 
 @pytest.mark.parametrize("mode_name", ["FUSED", "BLAS"])

@@ -93,21 +93,30 @@ _SMALL_RANGE = 64
 _LANES = 4
 
 
+@jit(inline="always")
+def _value_at(y, rows, i):
+    """``y[i]``, or ``y[rows[i]]`` when rows are given (the branch is compiled away)."""
+    if rows is None:
+        return np.int64(y[i])
+    return np.int64(y[rows[i]])
+
+
 @jit(parallel=True)
-def count_compact_ints(y, lo, n_values, row_block):
-    """Counts of each value ``lo .. lo + n_values - 1`` in ``y`` (no shifted temporary).
+def count_compact_ints(y, lo, n_values, row_block, rows=None):
+    """Counts of each value ``lo .. lo + n_values - 1`` in ``y``, or in ``y[rows]`` (no
+    shifted or gathered temporary).
 
     Class labels take few values, so one counter would be incremented row after row and
     every increment would wait for the previous store (3 ns per row). Small ranges are
     counted in parallel blocks, each with its own histogram of four interleaved counters
     per value (consecutive rows hit different counters), summed at the end.
     """
-    n = y.shape[0]
+    n = y.shape[0] if rows is None else rows.shape[0]
     n_blocks = (n + row_block - 1) // row_block
     counts = np.zeros(n_values, dtype=np.int64)
     if n_values > _SMALL_RANGE or n_blocks < 2:
         for i in range(n):
-            counts[np.int64(y[i]) - lo] += 1
+            counts[_value_at(y, rows, i) - lo] += 1
         return counts
     partial = np.zeros((n_blocks, _LANES * n_values), dtype=np.int64)
     for b in prange(n_blocks):
@@ -116,10 +125,10 @@ def count_compact_ints(y, lo, n_values, row_block):
         i = start
         while i + _LANES <= stop:
             for lane in range(_LANES):
-                hist[lane * n_values + np.int64(y[i + lane]) - lo] += 1
+                hist[lane * n_values + _value_at(y, rows, i + lane) - lo] += 1
             i += _LANES
         for j in range(i, stop):
-            hist[np.int64(y[j]) - lo] += 1
+            hist[_value_at(y, rows, j) - lo] += 1
     for b in range(n_blocks):
         for lane in range(_LANES):
             for v in range(n_values):

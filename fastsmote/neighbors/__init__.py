@@ -43,7 +43,8 @@ def _self_search(n_rows: int, n_queries: int | None) -> bool:
 
 def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None = None) -> float:
     """Rough wall time of exact kNN among ``n_rows`` rows for ``n_queries`` of them (all by
-    default), with the kernel the exact path would use (this machine's constants)."""
+    default), with the kernel the exact path would use for several neighbours (this
+    machine's constants)."""
     if _self_search(n_rows, n_queries):
         path = shortlist_method(n_features, n_rows) or "direct"
         if path != "direct" and n_features >= WIDE_FEATURES:
