@@ -236,6 +236,16 @@ def _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist, out
 DIRECT, BLAS, FUSED = 0, 1, 2
 
 
+@jit(inline="always", contract=True)
+def _add_products4(acc, q0, q1, q2, q3, x0, x1, x2, x3):
+    """``acc + q0 x0 + q1 x1 + q2 x2 + q3 x3`` in that order (four fused multiply-adds)."""
+    acc += q0 * x0
+    acc += q1 * x1
+    acc += q2 * x2
+    acc += q3 * x3
+    return acc
+
+
 @jit(contract=True)
 def _fused_pair(qa, qb, sa, sb, ref_t, sq_ref, n_ref, pa, pb):
     """``pa[j] = sa + sq_ref[j] + sum_f qa[f] ref_t[f, j]``, and likewise ``pb`` from
@@ -258,18 +268,8 @@ def _fused_pair(qa, qb, sa, sb, ref_t, sq_ref, n_ref, pa, pb):
         r0, r1, r2, r3 = ref_t[f], ref_t[f + 1], ref_t[f + 2], ref_t[f + 3]
         for j in range(n_ref):
             x0, x1, x2, x3 = r0[j], r1[j], r2[j], r3[j]
-            acc = pa[j]
-            acc += a0 * x0
-            acc += a1 * x1
-            acc += a2 * x2
-            acc += a3 * x3
-            pa[j] = acc
-            acc = pb[j]
-            acc += b0 * x0
-            acc += b1 * x1
-            acc += b2 * x2
-            acc += b3 * x3
-            pb[j] = acc
+            pa[j] = _add_products4(pa[j], a0, a1, a2, a3, x0, x1, x2, x3)
+            pb[j] = _add_products4(pb[j], b0, b1, b2, b3, x0, x1, x2, x3)
         f += 4
     while f < n_features:
         af, bf, rf = qa[f], qb[f], ref_t[f]
