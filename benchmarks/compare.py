@@ -333,12 +333,17 @@ def generation_kernel(cases, reps) -> None:
         src = np.ones((n_new, d), np.float32)
         tg, tc = [], []
         for _ in range(reps):
-            out = np.empty((n_new, d), np.float32)  # fresh pages, like fit_resample's output
+            # Both into a new array (like fit_resample's output) over pages freed just
+            # before: on a VM that reclaims freed pages, the first touch of never-used
+            # memory would otherwise fall on whichever runs first.
+            _recycle_memory(src.nbytes)
+            out = np.empty((n_new, d), np.float32)
             t0 = time.perf_counter()
             smote_generate(X, rows, nn, np.uint64(1), 0, out, 0, n_new, 2048, *NO_EXTRAS)
             tg.append(time.perf_counter() - t0)
             assert np.isfinite(out[:: max(1, n_new // 1000)]).all()
             del out
+            _recycle_memory(src.nbytes)
             t0 = time.perf_counter()
             dst = np.empty_like(src)
             dst[...] = src
