@@ -241,7 +241,7 @@ def overlap_report(
     ``k_neighbors=5``) would over-sample, the first ``smote_samples`` synthetic rows
     that ``SMOTE(random_state=random_state)`` would create for it are generated with
     its kernels (the same rows when SMOTE searches exactly, which it does below
-    ~310k rows per class at 20 features; a uniform random sample of its output) and
+    ~365k rows per class at 20 features; a uniform random sample of its output) and
     each is called *in an other-class region* when more than half of its
     ``n_neighbors`` nearest real rows belong to other classes (in binary problems: the
     majority).

@@ -1,12 +1,13 @@
 """Neighbour search backends and the rule that picks one.
 
-- ``"exact"``: blocked brute force in Numba (explicit differences, or a BLAS shortlist
-  proven complete for many features): identical results either way.
+- ``"exact"``: blocked brute force in Numba (explicit differences, or from 8 features
+  shortlists by fused multiply-adds or a BLAS product, proven complete): identical
+  results either way.
 - ``"approx"``: pynndescent, imported lazily.
 - ``"auto"``: exact unless exact search is estimated to take longer than building the
   approximate graph, pynndescent's compilation included (both estimated from costs
-  measured on this project's machine: the switch falls at ~300k rows for 20 features and
-  ~520k rows for 50).
+  measured on this project's machine: the switch falls at ~365k rows for 20 features and
+  ~525k rows for 50).
 - an estimator with ``kneighbors`` (scikit-learn style), fitted per class.
 """
 
@@ -30,6 +31,7 @@ APPROX_US_PER_ROW = {"low-dim": 60.0, "high-dim": 250.0}
 #: features: 0.6 ns/pair, BLAS and fused alike). A few queries against all rows cannot
 #: share pairs: ~0.05 (20 features: 1.0 ns/pair).
 NS_PER_PAIR_FEATURE = {"direct": 0.028, "fused": 0.021, "wide": 0.012, "one-sided": 0.05}
+#: Features from which a self-search's shortlist costs "wide" rather than "fused".
 WIDE_FEATURES = 32
 
 BACKENDS = ("auto", "exact", "approx")

@@ -281,7 +281,7 @@ class SMOTE(_InterpolatingSampler):
         for ``max(24, 5k)`` neighbours up to 32 features, ``max(60, 5k)`` beyond, to keep
         recall@k >= 0.95; it compiles for ~30-45 s in each new process). "auto": exact
         unless exact search of the class is estimated to take longer than the
-        approximate graph with its compilation (~310k rows at 20 features, ~530k at 50;
+        approximate graph with its compilation (~365k rows at 20 features, ~525k at 50;
         :func:`fastsmote.neighbors.resolve_backend`). An estimator
         with ``fit``/``kneighbors`` is fitted per class and asked for
         ``k_neighbors + 1`` neighbours, the row itself dropped by position.
