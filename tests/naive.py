@@ -43,6 +43,20 @@ def smote_draws(class_key: int, j: int, n_class: int, k: int) -> tuple[int, int,
     )
 
 
+def sq_distances_to(data: np.ndarray, i: int) -> np.ndarray:
+    """Squared distances from row i to every row, summed in data's dtype in the kernels'
+    defined order (groups of four features, then the rest one by one)."""
+    sq = (data[i] - data) ** 2  # (n, d), exact per element
+    dist = np.zeros(data.shape[0], dtype=data.dtype)
+    f, d = 0, data.shape[1]
+    while f + 4 <= d:
+        dist += (sq[:, f] + sq[:, f + 1]) + (sq[:, f + 2] + sq[:, f + 3])
+        f += 4
+    for rest in range(f, d):
+        dist += sq[:, rest]
+    return dist
+
+
 def knn(X: np.ndarray, rows: np.ndarray, k: int, exclude_self: bool = True):
     """Exact kNN among ``X[rows]``: squared distances summed in X's dtype in the order
     the kernel defines (groups of four features, then the rest one by one), ties broken
@@ -52,14 +66,7 @@ def knn(X: np.ndarray, rows: np.ndarray, k: int, exclude_self: bool = True):
     dist_out = np.full((n, k), np.inf, dtype=X.dtype)
     pos_out = np.full((n, k), -1, dtype=np.int64)
     for i in range(n):
-        sq = (data[i] - data) ** 2  # (n, d), exact per element
-        dist = np.zeros(n, dtype=X.dtype)
-        f, d = 0, X.shape[1]
-        while f + 4 <= d:  # the kernel's defined summation order
-            dist += (sq[:, f] + sq[:, f + 1]) + (sq[:, f + 2] + sq[:, f + 3])
-            f += 4
-        for rest in range(f, d):
-            dist += sq[:, rest]
+        dist = sq_distances_to(data, i)
         positions = np.arange(n)
         if exclude_self:
             keep = positions != i
@@ -135,3 +142,68 @@ def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_movin
                 p_out[i], q_out[i] = p, q
                 break
     return p_out, q_out
+
+
+def nndescent_edge_key(key: int, i: int, j: int) -> int:
+    """Sampling key of row j as a candidate of row i: the edge's priority (high 32 bits
+    of a draw indexed by the unordered pair), then j."""
+    lo, hi = min(i, j), max(i, j)
+    return ((draw(key, lo * 2**31 + hi) >> 32) << 32) | j
+
+
+def nndescent_round(data, g_dist, g_pos, g_new, max_candidates: int, key: int):
+    """One NN-descent round by its definition (Dong et al. 2011, sampled variant).
+
+    Candidates of row i: the ``max_candidates`` lowest edge keys among rows joined to i
+    by a new edge (either direction); old candidates likewise, only for rows with a new
+    one. Sampled new forward edges become old. Each pair of new candidates, and each
+    (new, old) pair, offers each row to the other; a row's list becomes the best
+    ``n_slots`` distinct (distance, position) of its list and its offers, and entries
+    that were not in the list are new. Empty slots are (inf, -1) on both sides.
+    Returns new (g_dist, g_pos, g_new).
+    """
+    n, n_slots = g_pos.shape
+    edges = [
+        (i, int(j), bool(g_new[i, s])) for i in range(n) for s, j in enumerate(g_pos[i]) if j >= 0
+    ]
+    pushed = {flag: [set() for _ in range(n)] for flag in (True, False)}
+    for i, j, flag in edges:
+        pushed[flag][i].add(j)
+        pushed[flag][j].add(i)
+    new = [
+        sorted(pushed[True][i], key=lambda j, i=i: nndescent_edge_key(key, i, j))[:max_candidates]
+        for i in range(n)
+    ]
+    old = [
+        sorted(pushed[False][i], key=lambda j, i=i: nndescent_edge_key(key, i, j))[:max_candidates]
+        if new[i]
+        else []
+        for i in range(n)
+    ]
+    flags = g_new.copy()
+    for i in range(n):
+        for s in range(n_slots):
+            if flags[i, s] and g_pos[i, s] in new[i]:
+                flags[i, s] = False
+    offers = [set() for _ in range(n)]
+    distances = np.stack([sq_distances_to(data, u) for u in range(n)])
+    for i in range(n):
+        for a, u in enumerate(new[i]):
+            for v in new[i][a + 1 :] + old[i]:
+                if u != v:
+                    dist = distances[u, v]
+                    offers[u].add((dist, v))
+                    offers[v].add((dist, u))
+    out_dist, out_pos = g_dist.copy(), g_pos.copy()
+    out_new = np.zeros_like(g_new)
+    for i in range(n):
+        before = {
+            int(p): (d, bool(f))
+            for d, p, f in zip(g_dist[i], g_pos[i], flags[i], strict=True)
+            if p >= 0
+        }
+        merged = sorted({(d, p) for p, (d, _) in before.items()} | offers[i])[:n_slots]
+        for s, (d, p) in enumerate(merged):
+            out_dist[i, s], out_pos[i, s] = d, p
+            out_new[i, s] = before[p][1] if p in before else True
+    return out_dist, out_pos, out_new

@@ -1,4 +1,4 @@
-"""Neighbour backends: exact paths, estimators, pynndescent and the "auto" rule."""
+"""Neighbour backends: exact paths, estimators, NN-descent, pynndescent, the "auto" rule."""
 
 import numpy as np
 import pytest
@@ -27,14 +27,14 @@ from fastsmote.neighbors import (
 
 def test_auto_rule_picks_the_backend_estimated_to_finish_first():
     assert resolve_backend("auto", 10_000, 20) == "exact"
-    assert resolve_backend("auto", 100_000, 50) == "exact"
-    assert (
-        resolve_backend("auto", 300_000, 50) == "exact"
-    )  # measured: exact 49-55 s, approx 60-71 s
+    assert resolve_backend("auto", 100_000, 20) == "exact"  # measured: exact 4-5 s, approx 5
+    assert resolve_backend("auto", 200_000, 20) == "approx"  # exact ~17 s, approx 11 s
+    assert resolve_backend("auto", 200_000, 50) == "exact"  # exact ~24 s, approx 55 s
     assert resolve_backend("auto", 5_000_000, 20) == "approx"
     assert resolve_backend("auto", 1_000_000, 50) == "approx"  # the 5M x 50, 20% case
     assert resolve_backend("exact", 5_000_000, 20) == "exact"
     assert resolve_backend("approx", 100, 20) == "approx"
+    assert resolve_backend("pynndescent", 100, 20) == "pynndescent"  # never chosen by auto
     # the switch happens exactly where the exact estimate overtakes the approximate one
     for d in (20, 50):
         sizes = np.geomspace(1e4, 1e7, 300).astype(int)
@@ -74,23 +74,27 @@ def gaussian_class():
     return np.random.default_rng(3).standard_normal((4000, 20)).astype(np.float32)
 
 
-def test_approx_recall_against_exact(gaussian_class):
+@pytest.mark.parametrize("method", ["nndescent", "pynndescent"])
+def test_approx_recall_against_exact(gaussian_class, method):
     X = gaussian_class
     rows = np.arange(len(X), dtype=np.int64)
-    approx = approx_kneighbors(X, 5, rows, seed=1)
+    approx = approx_kneighbors(X, 5, rows, seed=1, method=method)
     exact = exact_kneighbors(X, 5)
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.95, recall
     assert not np.any(approx == rows[:, None])
-    np.testing.assert_array_equal(approx, approx_kneighbors(X, 5, rows, seed=1))
+    np.testing.assert_array_equal(approx, approx_kneighbors(X, 5, rows, seed=1, method=method))
+    if method == "nndescent":  # another seed, another graph
+        assert not np.array_equal(approx, approx_kneighbors(X, 5, rows, seed=2))
 
 
-def test_approx_backend_in_smote_keeps_the_segment_property(gaussian_class):
+@pytest.mark.parametrize("backend", ["approx", "pynndescent"])
+def test_approx_backend_in_smote_keeps_the_segment_property(gaussian_class, backend):
     X = gaussian_class[:1500]
     y = np.repeat([0, 1], [1200, 300])
-    sampler = SMOTE(random_state=0, neighbors="approx")
+    sampler = SMOTE(random_state=0, neighbors=backend)
     X_res, _ = sampler.fit_resample(X, y)
-    assert sampler.neighbors_backend_ == {1: "approx"}
+    assert sampler.neighbors_backend_ == {1: backend}
     prov = sampler.provenance(X, y)
     gap = prov.gap.astype(np.float32)[:, None]
     np.testing.assert_array_equal(
@@ -105,13 +109,16 @@ def test_bad_neighbors_parameter():
         SMOTE(neighbors="fast").fit_resample(X, y)
 
 
-def test_approx_recall_at_50_features():
-    X = np.random.default_rng(4).standard_normal((3000, 50)).astype(np.float32)
-    rows = np.arange(len(X), dtype=np.int64)
-    approx = approx_kneighbors(X, 5, rows, seed=2)
-    exact = exact_kneighbors(X, 5)
+@pytest.mark.parametrize("n_rows, n_features", [(30_000, 20), (20_000, 50)])
+def test_approx_recall_on_benchmark_like_blobs(n_rows, n_features):
+    # a class like the benchmarks' (a shifted standard normal), recall on sampled queries
+    # (measured 0.993-0.998 over seeds; the issue asks for 0.95)
+    X = np.random.default_rng(4).standard_normal((n_rows, n_features)).astype(np.float32) + 1
+    queries = np.random.default_rng(5).choice(n_rows, 500, replace=False)
+    approx = approx_kneighbors(X, 5, np.arange(n_rows), seed=2)[queries]
+    exact = exact_kneighbors_of(X, queries, 5)
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
-    assert recall >= 0.95, recall
+    assert recall >= 0.97, recall
 
 
 def test_classifier_quality_same_with_approx_and_exact_neighbours():

@@ -3,11 +3,13 @@
 - ``"exact"``: blocked brute force in Numba (explicit differences, or from 8 features
   shortlists by fused multiply-adds or a BLAS product, proven complete): identical
   results either way.
-- ``"approx"``: pynndescent, imported lazily.
+- ``"approx"``: fastsmote's NN-descent graph (kernels cached on disk, deterministic for
+  any thread count).
+- ``"pynndescent"``: pynndescent's graph, imported lazily (~30 s of compilation in every
+  new process; never chosen by "auto").
 - ``"auto"``: exact unless exact search is estimated to take longer than building the
-  approximate graph, pynndescent's compilation included (both estimated from costs
-  measured on this project's machine: the switch falls at ~365k rows for 20 features and
-  ~525k rows for 50).
+  approximate graph (both estimated from costs measured on this project's machine: the
+  switch falls at ~125k rows for 20 features and ~500k rows for 50).
 - an estimator with ``kneighbors`` (scikit-learn style), fitted per class.
 """
 
@@ -18,12 +20,11 @@ import numpy as np
 from ._approx import HIGH_DIM, approx_kneighbors, first_non_self
 from ._exact import exact_kneighbors, exact_kneighbors_of, shortlist_method
 
-#: pynndescent's measured cost (2026-11-28, `benchmarks/crossover.py`, graph sizes from
-#: `graph_size`): ~34 s of compilation in every new process, then per row ~60 us up to
-#: 32 features (24 graph neighbours; 100k / 300k x 20: 5.0 / 17.8 s) or ~250 us beyond
-#: (60 graph neighbours; 100k / 300k / 1M x 50: 18 / 60-71 / ~300 s).
-APPROX_COMPILE_SECONDS = 34.0
-APPROX_US_PER_ROW = {"low-dim": 60.0, "high-dim": 250.0}
+#: fastsmote's NN-descent, measured (2026-11-28, graph sizes from `graph_size`): wall
+#: time ~ c * n * log2(n) us, c = 3 up to 32 features (24 graph neighbours;
+#: 100k / 200k / 1M x 20: 5 / 11 / 63-75 s) and 16 beyond (60 graph neighbours;
+#: 100k / 200k x 50: 15-20 / 55 s). Loading its cached kernels takes ~0.5 s.
+APPROX_US_PER_ROW_LOG2 = {"low-dim": 3.0, "high-dim": 16.0}
 #: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads.
 #: Self-search computes each pair once for both rows: explicit differences ~0.028 (20
 #: features: 0.55 ns/pair at 100k-300k rows), shortlists by fused multiply-adds 0.74-0.76x
@@ -34,7 +35,9 @@ NS_PER_PAIR_FEATURE = {"direct": 0.028, "fused": 0.021, "wide": 0.012, "one-side
 #: Features from which a self-search's shortlist costs "wide" rather than "fused".
 WIDE_FEATURES = 32
 
-BACKENDS = ("auto", "exact", "approx")
+BACKENDS = ("auto", "exact", "approx", "pynndescent")
+#: The approximate backends and the graph each builds (``approx_kneighbors``'s method).
+APPROX_METHODS = {"approx": "nndescent", "pynndescent": "pynndescent"}
 
 
 def _self_search(n_rows: int, n_queries: int | None) -> bool:
@@ -56,17 +59,18 @@ def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None 
 
 
 def estimated_approx_seconds(n_rows: int, n_features: int) -> float:
-    """Rough wall time of an approximate graph over ``n_rows`` rows in a new process
-    (pynndescent's compilation included; this machine's constants)."""
-    per_row = APPROX_US_PER_ROW["high-dim" if n_features > HIGH_DIM else "low-dim"]
-    return APPROX_COMPILE_SECONDS + n_rows * per_row * 1e-6
+    """Rough wall time of fastsmote's approximate graph over ``n_rows`` rows (this
+    machine's constants)."""
+    c = APPROX_US_PER_ROW_LOG2["high-dim" if n_features > HIGH_DIM else "low-dim"]
+    return c * n_rows * np.log2(max(n_rows, 2)) * 1e-6
 
 
 def resolve_backend(
     backend: str, n_rows: int, n_features: int, n_queries: int | None = None
 ) -> str:
     """Turn "auto" into "exact" or "approx" for a search among ``n_rows`` rows (by
-    ``n_queries`` of them; all by default): whichever is estimated to finish first."""
+    ``n_queries`` of them; all by default): whichever is estimated to finish first.
+    Other backends are returned as they are."""
     if backend != "auto":
         return backend
     exact = estimated_exact_seconds(n_rows, n_features, n_queries)
@@ -79,13 +83,13 @@ def all_rows_kneighbors(
     """Neighbours of the rows ``queries`` (None: every row) among all rows of ``X`` (self
     excluded), with the backend "auto" resolves to for that many queries.
 
-    The approximate path builds one pynndescent graph over all rows (its cost does not
-    shrink with fewer queries) and reads the queries' rows from it.
+    The approximate paths build one graph over all rows (its cost does not shrink with
+    fewer queries) and read the queries' rows from it.
 
     Returns
     -------
     indices : ndarray of shape (len(queries), n_neighbors), int64 row numbers of X
-    backend : "exact" or "approx"
+    backend : "exact", "approx" or "pynndescent"
     """
     n_queries = X.shape[0] if queries is None else len(queries)
     resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=n_queries)
@@ -95,13 +99,13 @@ def all_rows_kneighbors(
             return (found if queries is None else found[queries]), "exact"
         return exact_kneighbors_of(X, queries, n_neighbors), "exact"
     every_row = np.arange(X.shape[0], dtype=np.int64)
-    found = approx_kneighbors(X, n_neighbors, every_row, seed)
-    return (found if queries is None else found[queries]), "approx"
+    found = approx_kneighbors(X, n_neighbors, every_row, seed, APPROX_METHODS[resolved])
+    return (found if queries is None else found[queries]), resolved
 
 
 __all__ = [
-    "APPROX_COMPILE_SECONDS",
-    "APPROX_US_PER_ROW",
+    "APPROX_METHODS",
+    "APPROX_US_PER_ROW_LOG2",
     "BACKENDS",
     "NS_PER_PAIR_FEATURE",
     "all_rows_kneighbors",

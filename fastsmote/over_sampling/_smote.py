@@ -29,6 +29,7 @@ from .._validation import (
 )
 from ..base import BaseSampler, RowOrigins
 from ..neighbors import (
+    APPROX_METHODS,
     BACKENDS,
     approx_kneighbors,
     exact_kneighbors,
@@ -123,10 +124,11 @@ class _InterpolatingSampler(BaseSampler):
             return first_non_self(np.asarray(found), k)
         backend = resolve_backend(self.neighbors, n_class, X.shape[1])
         self.neighbors_backend_[label] = backend
-        if backend == "approx":
+        if backend in APPROX_METHODS:
             seed = int(class_key % np.uint64(2**31))
             everything = np.arange(n_class) if rows is None else rows
-            return approx_kneighbors(X, k, everything, seed=seed)
+            method = APPROX_METHODS[backend]
+            return approx_kneighbors(X, k, everything, seed, method, self.working_memory)
         return exact_kneighbors(X, k, rows)
 
     def _class_source(
@@ -275,14 +277,15 @@ class SMOTE(_InterpolatingSampler):
         ``NearestNeighbors(n_neighbors=6)``) is fitted on each class; as in
         imbalanced-learn its ``n_neighbors`` counts the row itself, which is dropped
         by position.
-    neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
+    neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         How the ``k_neighbors`` neighbours are found when ``k_neighbors`` is an int.
-        "exact": fastsmote's exact kernels. "approx": pynndescent (its graph is asked
-        for ``max(24, 5k)`` neighbours up to 32 features, ``max(60, 5k)`` beyond, to keep
-        recall@k >= 0.95; it compiles for ~30-45 s in each new process). "auto": exact
-        unless exact search of the class is estimated to take longer than the
-        approximate graph with its compilation (~365k rows at 20 features, ~525k at 50;
-        :func:`fastsmote.neighbors.resolve_backend`). An estimator
+        "exact": fastsmote's exact kernels. "approx": fastsmote's NN-descent graph with
+        ``max(24, 5k)`` neighbours per row up to 32 features, ``max(60, 5k)`` beyond,
+        which keeps recall@k >= 0.95 (seeded from ``random_state``; the same for any
+        thread count). "pynndescent": pynndescent's graph of the same size (it compiles
+        for ~30-45 s in each new process). "auto": exact unless exact search of the class
+        is estimated to take longer than the NN-descent graph (~125k rows at 20
+        features, ~500k at 50; :func:`fastsmote.neighbors.resolve_backend`). An estimator
         with ``fit``/``kneighbors`` is fitted per class and asked for
         ``k_neighbors + 1`` neighbours, the row itself dropped by position.
     working_memory : int, optional

@@ -1,0 +1,539 @@
+"""Approximate k-nearest-neighbour graph: random-projection forest + NN-descent.
+
+The algorithm is Dong, Moses & Li's NN-descent ("Efficient k-nearest neighbor graph
+construction for generic similarity measures", WWW 2011) with the random-projection
+initialisation pynndescent uses, rebuilt so that every kernel is cached on disk (a new
+process loads them in well under a second instead of compiling) and the graph is the same
+for any number of threads:
+
+- Every random choice is a counter-based draw from the caller's key (tree splits,
+  candidate priorities, filler neighbours).
+- Each row keeps the best ``n_slots`` candidates under the total order
+  (distance, position). Which candidates are kept does not depend on the order they
+  arrive in, and a pair's distance is the same whichever row computes it
+  (``pair_sq_distance`` is symmetric bit for bit), so a repeated candidate always lands
+  on its own copy and is recognised there.
+- A round's local joins only *read* the graph and write proposed updates into buffers
+  owned by fixed blocks of rows; the updates are then grouped by target row and applied
+  bucket by bucket. Blocks, parts and buckets are fixed sizes, not per-thread shares.
+
+Because a list keeps the best candidates it is offered whatever their order, and a pair
+that is not offered (it was no better than a list's last entry when the join looked)
+could not have been kept, a round's result does not depend on how its joins are chunked.
+
+Distances are squared Euclidean in the exact kernels' defined summation order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from .._numba import jit
+from .._random import draw_uint64, stream_key, uint64_below
+from .knn import pair_sq_distance
+
+#: Position of an empty slot: sorts after every real row at equal (infinite) distance.
+EMPTY = np.int32(2**31 - 1)
+#: Rows per block of local joins (a block's updates share one buffer).
+JOIN_BLOCK = 64
+#: Fixed row ranges that emit reverse edges when sampling (fixed, so thread count
+#: cannot change anything).
+SAMPLE_PARTS = 64
+#: Distance loops run over whole groups of this many columns (an AVX-512 float32 vector).
+LANES = 16
+_TREE_STREAM, _FILL_STREAM, _SAMPLE_STREAM = 1, 2, 3
+
+
+@jit(inline="always")
+def _push_sorted(dist_row, pos_row, new_row, dist, pos):
+    """Insert (dist, pos) into a row sorted by (distance, position), dropping the last
+    entry, unless it is already there or not better than the last. Returns 1 if inserted.
+
+    A given pair always has the same distance, so a copy of ``pos`` can only sit right
+    before the insertion point.
+    """
+    last = dist_row.shape[0] - 1
+    if dist > dist_row[last] or (dist == dist_row[last] and pos >= pos_row[last]):
+        return 0
+    p = last
+    while p > 0 and (dist_row[p - 1] > dist or (dist_row[p - 1] == dist and pos_row[p - 1] > pos)):
+        p -= 1
+    if p > 0 and pos_row[p - 1] == pos:
+        return 0
+    for t in range(last, p, -1):
+        dist_row[t] = dist_row[t - 1]
+        pos_row[t] = pos_row[t - 1]
+        new_row[t] = new_row[t - 1]
+    dist_row[p] = dist
+    pos_row[p] = pos
+    new_row[p] = True
+    return 1
+
+
+# --------------------------------------------------------------------------------------
+# Initialisation: random-projection trees
+# --------------------------------------------------------------------------------------
+
+
+@jit()
+def _build_tree(data, key, leaf_size, perm, leaf_of, leaf_bounds, normal):
+    """One random-projection tree: fills ``perm`` (rows grouped by leaf), ``leaf_of``
+    and ``leaf_bounds`` (start of each leaf, then the end); returns the leaf count.
+
+    Each node splits its rows by the perpendicular bisector of two of them drawn at
+    random; a split that leaves one side empty (duplicates) halves the node instead.
+    Partitioning is in place with two pointers, so the tree depends only on the key.
+    The smaller side is split first, so the stack holds at most log2(n) + 1 nodes.
+    """
+    n, d = data.shape
+    for i in range(n):
+        perm[i] = i
+    stack = np.empty((130, 2), dtype=np.int64)
+    stack[0, 0] = 0
+    stack[0, 1] = n
+    top = 1
+    n_leaves = 0
+    node = 0
+    while top > 0:
+        top -= 1
+        s = stack[top, 0]
+        e = stack[top, 1]
+        size = e - s
+        if size <= leaf_size:
+            for t in range(s, e):
+                leaf_of[perm[t]] = n_leaves
+            n_leaves += 1
+            continue
+        a = perm[s + uint64_below(draw_uint64(key, 2 * node), size)]
+        b = perm[s + uint64_below(draw_uint64(key, 2 * node + 1), size)]
+        node += 1
+        offset = 0.0
+        for f in range(d):
+            normal[f] = np.float64(data[a, f]) - np.float64(data[b, f])
+            offset += normal[f] * 0.5 * (np.float64(data[a, f]) + np.float64(data[b, f]))
+        lo = s
+        hi = e - 1
+        while lo <= hi:
+            r = perm[lo]
+            margin = -offset
+            for f in range(d):
+                margin += normal[f] * data[r, f]
+            if margin > 0:
+                lo += 1
+            else:
+                perm[lo] = perm[hi]
+                perm[hi] = r
+                hi -= 1
+        mid = lo if s < lo < e else s + size // 2
+        small_first = mid - s <= e - mid
+        stack[top, 0] = mid if small_first else s
+        stack[top, 1] = e if small_first else mid
+        stack[top + 1, 0] = s if small_first else mid
+        stack[top + 1, 1] = mid if small_first else e
+        top += 2
+    # leaves were found depth-first, smaller side first: renumber them by position
+    renumbered = np.empty(n_leaves, dtype=np.int64)
+    previous = -1
+    count = 0
+    for t in range(n):
+        leaf = leaf_of[perm[t]]
+        if leaf != previous:
+            renumbered[leaf] = count
+            leaf_bounds[count] = t
+            count += 1
+            previous = leaf
+    leaf_bounds[n_leaves] = n
+    for i in range(n):
+        leaf_of[i] = renumbered[leaf_of[i]]
+    return n_leaves
+
+
+@jit(parallel=True)
+def rp_forest(data, key, n_trees, leaf_size):
+    """Leaves of ``n_trees`` random-projection trees, built in parallel.
+
+    Returns ``perm`` (n_trees, n), ``leaf_of`` (n_trees, n) and ``leaf_bounds``
+    (n_trees, n + 1), all int32; tree t's leaf l holds rows
+    ``perm[t, leaf_bounds[t, l]:leaf_bounds[t, l + 1]]``.
+    """
+    n, d = data.shape
+    perm = np.empty((n_trees, n), dtype=np.int32)
+    leaf_of = np.empty((n_trees, n), dtype=np.int32)
+    leaf_bounds = np.empty((n_trees, n + 1), dtype=np.int32)
+    for t in prange(n_trees):
+        normal = np.empty(d, dtype=np.float64)
+        _build_tree(
+            data, stream_key(key, _TREE_STREAM * 1_000_003 + t), leaf_size,
+            perm[t], leaf_of[t], leaf_bounds[t], normal,
+        )  # fmt: skip
+    return perm, leaf_of, leaf_bounds
+
+
+@jit()
+def _column_distances(cand_t, a, first, stop, dist):
+    """Squared distances from column ``a`` of ``cand_t`` (features x rows) to columns
+    ``first..stop-1``, into the same positions of ``dist``; vectorised over columns,
+    summed like ``pair_sq_distance`` (groups of four features, then one by one), so
+    the values match it bit for bit.
+
+    The loops index slices from 0: with an index that may be negative, Numba's
+    wraparound check stops LLVM from vectorising them.
+    """
+    count = stop - first
+    out = dist[first:stop]
+    for b in range(count):
+        out[b] = 0
+    n_features = cand_t.shape[0]
+    f = 0
+    while f + 4 <= n_features:
+        q0, q1, q2, q3 = cand_t[f, a], cand_t[f + 1, a], cand_t[f + 2, a], cand_t[f + 3, a]
+        r0 = cand_t[f][first:stop]
+        r1 = cand_t[f + 1][first:stop]
+        r2 = cand_t[f + 2][first:stop]
+        r3 = cand_t[f + 3][first:stop]
+        for b in range(count):
+            t0 = q0 - r0[b]
+            t1 = q1 - r1[b]
+            t2 = q2 - r2[b]
+            t3 = q3 - r3[b]
+            out[b] += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
+        f += 4
+    while f < n_features:
+        qf = cand_t[f, a]
+        rf = cand_t[f][first:stop]
+        for b in range(count):
+            t = qf - rf[b]
+            out[b] += t * t
+        f += 1
+
+
+@jit(inline="always")
+def _round_up(count):
+    return (count + LANES - 1) // LANES * LANES
+
+
+@jit()
+def _gather_columns(data, rows, count, cand_t):
+    """Copy ``data[rows[:count]]`` into the first ``count`` columns of ``cand_t``."""
+    for c in range(count):
+        r = rows[c]
+        for f in range(data.shape[1]):
+            cand_t[f, c] = data[r, f]
+
+
+@jit(parallel=True)
+def graph_from_forest(data, perm, leaf_of, leaf_bounds, n_slots, key):
+    """Initial graph: each row's best ``n_slots`` leaf-mates over all trees, topped up
+    with random rows where the leaves hold too few. Every entry starts as "new".
+
+    Trees are visited in order; within a tree, leaves are disjoint, so each leaf's pairs
+    (each computed once) go to both rows from one thread.
+    """
+    n, d = data.shape
+    n_trees = perm.shape[0]
+    g_dist = np.full((n, n_slots), np.inf, dtype=data.dtype)
+    g_pos = np.full((n, n_slots), EMPTY, dtype=np.int32)
+    g_new = np.zeros((n, n_slots), dtype=np.bool_)
+    for t in range(n_trees):
+        n_leaves = leaf_of[t].max() + 1
+        widest = 0
+        for leaf in range(n_leaves):
+            widest = max(widest, leaf_bounds[t, leaf + 1] - leaf_bounds[t, leaf])
+        for leaf in prange(n_leaves):
+            start = leaf_bounds[t, leaf]
+            size = leaf_bounds[t, leaf + 1] - start
+            rows = perm[t, start : start + size]
+            cand_t = np.zeros((d, _round_up(widest)), dtype=data.dtype)
+            dist = np.empty(_round_up(widest), dtype=data.dtype)
+            _gather_columns(data, rows, size, cand_t)
+            for a in range(size - 1):
+                _column_distances(cand_t, a, (a + 1) // LANES * LANES, _round_up(size), dist)
+                i = rows[a]
+                for b in range(a + 1, size):
+                    j = rows[b]
+                    _push_sorted(g_dist[i], g_pos[i], g_new[i], dist[b], j)
+                    _push_sorted(g_dist[j], g_pos[j], g_new[j], dist[b], i)
+    fill_key = stream_key(key, _FILL_STREAM)
+    for i in prange(n):
+        draw = 0
+        while g_pos[i, n_slots - 1] == EMPTY and draw < 8 * n_slots:
+            j = np.int32(uint64_below(draw_uint64(fill_key, np.int64(i) * 64 * n_slots + draw), n))
+            if j != i:
+                _push_sorted(g_dist[i], g_pos[i], g_new[i], pair_sq_distance(data, i, j), j)
+            draw += 1
+    return g_dist, g_pos, g_new
+
+
+# --------------------------------------------------------------------------------------
+# NN-descent rounds
+# --------------------------------------------------------------------------------------
+
+
+_LOW32 = np.uint64(0xFFFFFFFF)
+_SHIFT32 = np.uint64(32)
+
+
+@jit(inline="always")
+def _edge_key(key, i, j):
+    """Heap key of row ``j`` as a candidate of row ``i``: the edge {i, j}'s random
+    priority (the same from both ends) in the high 32 bits, ``j`` in the low 32, so one
+    integer comparison orders by (priority, row) and equal keys mean the same row."""
+    lo = min(i, j)
+    hi = max(i, j)
+    priority = draw_uint64(key, np.int64(lo) * 2_147_483_648 + hi) >> _SHIFT32
+    return (priority << _SHIFT32) | np.uint64(j)
+
+
+@jit(inline="always")
+def _push_heap(heap, counts, row, item_key):
+    """Keep the ``heap.shape[1]`` smallest distinct keys pushed to a row (a max-heap)."""
+    m = heap.shape[1]
+    c = counts[row]
+    if c == m and item_key >= heap[row, 0]:
+        return
+    for t in range(c):
+        if heap[row, t] == item_key:
+            return
+    if c < m:
+        t = c
+        counts[row] = c + 1
+        while t > 0:
+            parent = (t - 1) // 2
+            if heap[row, parent] > item_key:
+                break
+            heap[row, t] = heap[row, parent]
+            t = parent
+    else:
+        t = 0
+        while True:
+            child = 2 * t + 1
+            if child >= m:
+                break
+            if child + 1 < m and heap[row, child + 1] > heap[row, child]:
+                child += 1
+            if heap[row, child] < item_key:
+                break
+            heap[row, t] = heap[row, child]
+            t = child
+    heap[row, t] = item_key
+
+
+@jit(parallel=True)
+def _bucket_offsets(buf_target, buf_n, bucket_shift, n_buckets):
+    """Where each block's entries for each target bucket (``2**bucket_shift``
+    consecutive rows) go when grouped by bucket, stably (bucket, then block, then
+    entry). Returns ``offsets[block, bucket]`` and ``bucket_start`` (n_buckets + 1).
+
+    Entries found in row order target rows at random; grouped by bucket, the rows a
+    group touches fit in cache, and buckets can be processed in parallel.
+    """
+    n_blocks = buf_n.shape[0]
+    counts = np.zeros((n_blocks, n_buckets), dtype=np.int64)
+    for blk in prange(n_blocks):
+        for t in range(buf_n[blk]):
+            counts[blk, buf_target[blk, t] >> bucket_shift] += 1
+    offsets = np.empty((n_blocks, n_buckets), dtype=np.int64)
+    bucket_start = np.empty(n_buckets + 1, dtype=np.int64)
+    total = 0
+    for bucket in range(n_buckets):
+        bucket_start[bucket] = total
+        for blk in range(n_blocks):
+            offsets[blk, bucket] = total
+            total += counts[blk, bucket]
+    bucket_start[n_buckets] = total
+    return offsets, bucket_start
+
+
+@jit(inline="always")
+def sample_part_rows(n):
+    """Rows per part when sampling candidates (SAMPLE_PARTS contiguous parts)."""
+    return max(1, (n + SAMPLE_PARTS - 1) // SAMPLE_PARTS)
+
+
+@jit(parallel=True)
+def sample_candidates(
+    g_pos,
+    g_new,
+    key,
+    bucket_shift,
+    new_heap,
+    n_new,
+    old_heap,
+    n_old,
+    rev_target,
+    rev_source,
+    grouped_target,
+    grouped_source,
+):
+    """Each row's join candidates for one round: up to ``max_candidates`` "new" and
+    "old" rows among its graph neighbours and reverse neighbours, those with the lowest
+    edge priorities. New entries that were sampled are then marked old in the graph.
+
+    Fills heaps of packed keys (row in the low 32 bits) and their fill counts. A heap
+    keeps the smallest distinct keys pushed to it whatever the order, so the result
+    does not depend on the thread count. Old candidates are only gathered for rows with
+    a new one (a row's join pairs each new candidate with the others).
+
+    Work arrays are the caller's, reused every round: on a machine where first touching
+    memory is slow, fresh ones would cost more than the work. ``rev_*`` are
+    (SAMPLE_PARTS, sample_part_rows(n) * n_slots), ``grouped_*`` hold n * n_slots entries.
+    """
+    n, n_slots = g_pos.shape
+    max_candidates = new_heap.shape[1]
+    n_new[:] = 0
+    n_old[:] = 0
+    part_rows = sample_part_rows(n)
+    rev_n = np.zeros(SAMPLE_PARTS, dtype=np.int64)
+    for old in (False, True):
+        heap, counts = (old_heap, n_old) if old else (new_heap, n_new)
+        # forward edges go straight into the row's own heap; reverse ones are buffered
+        for blk in prange(SAMPLE_PARTS):
+            used = 0
+            for i in range(blk * part_rows, min(n, (blk + 1) * part_rows)):
+                wanted = not old or n_new[i] > 0
+                for s in range(n_slots):
+                    j = g_pos[i, s]
+                    if j == EMPTY or g_new[i, s] == old:
+                        continue
+                    if wanted:
+                        _push_heap(heap, counts, i, _edge_key(key, i, j))
+                    rev_target[blk, used] = j
+                    rev_source[blk, used] = i
+                    used += 1
+            rev_n[blk] = used
+        n_buckets = ((n - 1) >> bucket_shift) + 1
+        offsets, bucket_start = _bucket_offsets(rev_target, rev_n, bucket_shift, n_buckets)
+        for blk in prange(SAMPLE_PARTS):
+            cursor = offsets[blk]
+            for t in range(rev_n[blk]):
+                j = rev_target[blk, t]
+                at = cursor[j >> bucket_shift]
+                grouped_target[at] = j
+                grouped_source[at] = rev_source[blk, t]
+                cursor[j >> bucket_shift] = at + 1
+        for bucket in prange(n_buckets):
+            for at in range(bucket_start[bucket], bucket_start[bucket + 1]):
+                j = grouped_target[at]
+                if not old or n_new[j] > 0:
+                    _push_heap(heap, counts, j, _edge_key(key, j, grouped_source[at]))
+    # a sampled edge is in its row's heap: the heap is not full, or the key is not
+    # above the heap's largest
+    for i in prange(n):
+        for s in range(n_slots):
+            if g_new[i, s]:
+                if n_new[i] < max_candidates or _edge_key(key, i, g_pos[i, s]) <= new_heap[i, 0]:
+                    g_new[i, s] = False
+
+
+@jit()
+def _join_row(cand_t, rows, lims, m_new, m, dist, out_target, out_other, out_d, used):
+    """Local join of one row's candidates, gathered as columns of ``cand_t`` (the first
+    ``m_new`` new): each new candidate against every later candidate. Each end of a pair
+    that would improve that row's list (``<=`` its last distance when gathered) becomes a
+    directed update (target, other, distance)."""
+    m_padded = _round_up(m)
+    for a in range(m_new):
+        # whole vectors: from the lane group holding a + 1 to the padded end (the few
+        # extra columns are computed and ignored; scalar remainders would cost more)
+        first = (a + 1) // LANES * LANES
+        _column_distances(cand_t, a, first, m_padded, dist)
+        u = rows[a]
+        lim_u = lims[a]
+        for b in range(a + 1, m):
+            # branch-free: write both directed updates, keep those that qualify (whether a
+            # pair improves a list is unpredictable; mispredictions cost more than writes)
+            v = rows[b]
+            dist_b = dist[b]
+            distinct = u != v
+            out_target[used] = u
+            out_other[used] = v
+            out_d[used] = dist_b
+            used += distinct & (dist_b <= lim_u)
+            out_target[used] = v
+            out_other[used] = u
+            out_d[used] = dist_b
+            used += distinct & (dist_b <= lims[b])
+    return used
+
+
+@jit(parallel=True)
+def join_chunk(
+    data,
+    g_dist,
+    new_heap,
+    n_new,
+    old_heap,
+    n_old,
+    start,
+    stop,
+    buf_target,
+    buf_other,
+    buf_d,
+    buf_n,
+):
+    """Local joins of rows ``start..stop``: for each row, every pair of its new
+    candidates and every (new, old) pair, written as directed updates into the buffers
+    of fixed blocks of ``JOIN_BLOCK`` rows. Reads the graph only."""
+    n_slots = g_dist.shape[1]
+    d = data.shape[1]
+    m_max = _round_up(new_heap.shape[1] + old_heap.shape[1])
+    n_blocks = (stop - start + JOIN_BLOCK - 1) // JOIN_BLOCK
+    for blk in prange(n_blocks):
+        cand_t = np.zeros((d, m_max), dtype=data.dtype)  # padding columns stay finite
+        rows = np.empty(m_max, dtype=np.int32)
+        lims = np.empty(m_max, dtype=g_dist.dtype)
+        dist = np.empty(m_max, dtype=data.dtype)
+        used = 0
+        for i in range(start + blk * JOIN_BLOCK, min(stop, start + (blk + 1) * JOIN_BLOCK)):
+            m_new = n_new[i]
+            m = m_new + n_old[i]
+            if m_new == 0:
+                continue
+            for c in range(m):
+                r = np.int32((new_heap[i, c] if c < m_new else old_heap[i, c - m_new]) & _LOW32)
+                rows[c] = r
+                lims[c] = g_dist[r, n_slots - 1]
+            _gather_columns(data, rows, m, cand_t)
+            used = _join_row(cand_t, rows, lims, m_new, m, dist, buf_target[blk],
+                             buf_other[blk], buf_d[blk], used)  # fmt: skip
+        buf_n[blk] = used
+
+
+@jit(parallel=True)
+def apply_updates(
+    g_dist, g_pos, g_new, buf_target, buf_other, buf_d, buf_n, bucket_shift, target, other, dist
+):
+    """Apply the buffered updates (grouped by target bucket, see ``_bucket_offsets``;
+    buckets in parallel). Returns the number of insertions.
+
+    Each row receives its updates in block order whatever the thread count, and a row's
+    list ends up the same for any order anyway. ``target``, ``other`` and ``dist`` are
+    the caller's work arrays (as many entries as the buffers).
+    """
+    n_blocks = buf_n.shape[0]
+    n_buckets = ((g_pos.shape[0] - 1) >> bucket_shift) + 1
+    offsets, bucket_start = _bucket_offsets(buf_target, buf_n, bucket_shift, n_buckets)
+    for blk in prange(n_blocks):
+        cursor = offsets[blk]
+        for t in range(buf_n[blk]):
+            bucket = buf_target[blk, t] >> bucket_shift
+            at = cursor[bucket]
+            target[at] = buf_target[blk, t]
+            other[at] = buf_other[blk, t]
+            dist[at] = buf_d[blk, t]
+            cursor[bucket] = at + 1
+    inserted = np.zeros(n_buckets, dtype=np.int64)
+    for bucket in prange(n_buckets):
+        count = 0
+        for at in range(bucket_start[bucket], bucket_start[bucket + 1]):
+            u = target[at]
+            count += _push_sorted(g_dist[u], g_pos[u], g_new[u], dist[at], other[at])
+        inserted[bucket] = count
+    return inserted.sum()
+
+
+@jit()
+def round_key(key, round_):
+    """Key of one round's candidate sampling."""
+    return stream_key(stream_key(key, _SAMPLE_STREAM), round_)

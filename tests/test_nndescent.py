@@ -1,0 +1,175 @@
+"""fastsmote's NN-descent: kernels against plain-Python references, then the graph."""
+
+import numpy as np
+import pytest
+from naive import draw, knn, nndescent_edge_key, nndescent_round, sq_distances_to, stream_key
+
+from fastsmote._kernels import nndescent as kernels
+from fastsmote._numba import numba_threads
+from fastsmote.neighbors import approx_kneighbors, exact_kneighbors
+from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
+
+
+def recall(found, exact):
+    return np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(found, exact, strict=True)])
+
+
+def random_graph(data, n_slots, seed):
+    """A full graph of random neighbours with their exact distances and random flags."""
+    rng = np.random.default_rng(seed)
+    n = data.shape[0]
+    g_dist = np.empty((n, n_slots), dtype=data.dtype)
+    g_pos = np.empty((n, n_slots), dtype=np.int32)
+    for i in range(n):
+        others = rng.choice(np.delete(np.arange(n), i), n_slots, replace=False)
+        dist = sq_distances_to(data, i)[others]
+        order = np.lexsort((others, dist))
+        g_dist[i], g_pos[i] = dist[order], others[order]
+    return g_dist, g_pos, rng.random((n, n_slots)) < 0.6
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_features", [3, 8, 13])
+def test_column_distances_match_the_defined_order_bit_for_bit(dtype, n_features):
+    data = np.random.default_rng(0).standard_normal((37, n_features)).astype(dtype)
+    cand_t = np.zeros((n_features, 48), dtype=dtype)
+    cand_t[:, :37] = data.T
+    dist = np.full(48, -1.0, dtype=dtype)
+    for a, first in [(0, 0), (5, 0), (20, 16), (36, 32)]:
+        kernels._column_distances(cand_t, a, first, 48, dist)
+        np.testing.assert_array_equal(dist[first:37], sq_distances_to(data, a)[first:])
+    assert np.all(dist[32:48] >= 0)  # padding columns are computed, not left as garbage
+
+
+def test_push_sorted_keeps_the_best_distinct_entries_whatever_the_order():
+    rng = np.random.default_rng(1)
+    offers = [
+        (float(d), int(p))
+        for d, p in zip(rng.integers(0, 20, 200), rng.integers(0, 60, 200), strict=True)
+    ]
+    offers = [(float(p % 20), p) for _, p in offers]  # one distance per position, with ties
+    expected = sorted(set(offers))[:10]
+    for order in range(3):
+        shuffled = [offers[t] for t in np.random.default_rng(order).permutation(len(offers))]
+        dist = np.full(10, np.inf)
+        pos = np.full(10, kernels.EMPTY, dtype=np.int32)
+        new = np.zeros(10, dtype=np.bool_)
+        inserted = sum(kernels._push_sorted(dist, pos, new, d, p) for d, p in shuffled)
+        assert list(zip(dist.tolist(), pos.tolist(), strict=True)) == expected
+        assert inserted >= 10 and new.all()
+
+
+def test_push_heap_keeps_the_smallest_distinct_keys():
+    rng = np.random.default_rng(2)
+    keys = rng.integers(0, 500, 300).astype(np.uint64)  # with repeats
+    heap = np.zeros((1, 16), dtype=np.uint64)
+    counts = np.zeros(1, dtype=np.int64)
+    for item in keys:
+        kernels._push_heap(heap, counts, 0, item)
+    assert counts[0] == 16
+    assert sorted(heap[0].tolist()) == sorted(set(keys.tolist()))[:16]
+    assert all(heap[0, (t - 1) // 2] >= heap[0, t] for t in range(1, 16))  # max-heap
+
+
+def test_edge_key_and_round_key_follow_the_reference_hash():
+    for i, j in [(0, 1), (7, 3), (123456, 99)]:
+        assert int(kernels._edge_key(np.uint64(42), i, j)) == nndescent_edge_key(42, i, j)
+    assert int(kernels.round_key(np.uint64(42), 3)) == stream_key(stream_key(42, 3), 3)
+    assert draw(1, 0) != draw(1, 1)
+
+
+@pytest.mark.parametrize("n", [200, 1000])
+def test_rp_forest_partitions_every_tree_into_small_leaves(n):
+    data = np.random.default_rng(3).standard_normal((n, 5)).astype(np.float32)
+    data[: n // 4] = data[0]  # a block of duplicates must still split (by halving)
+    perm, leaf_of, bounds = kernels.rp_forest(data, np.uint64(9), 3, 12)
+    for t in range(3):
+        np.testing.assert_array_equal(np.sort(perm[t]), np.arange(n))
+        n_leaves = leaf_of[t].max() + 1
+        sizes = np.diff(bounds[t, : n_leaves + 1])
+        assert sizes.min() >= 1 and sizes.max() <= 12 and bounds[t, n_leaves] == n
+        for leaf in range(n_leaves):
+            assert np.all(leaf_of[t, perm[t, bounds[t, leaf] : bounds[t, leaf + 1]]] == leaf)
+    again = kernels.rp_forest(data, np.uint64(9), 3, 12)
+    np.testing.assert_array_equal(perm, again[0])
+    assert not np.array_equal(perm, kernels.rp_forest(data, np.uint64(10), 3, 12)[0])
+
+
+def test_initial_graph_is_each_rows_best_leaf_mates():
+    data = np.random.default_rng(4).standard_normal((300, 6))
+    perm, leaf_of, bounds = kernels.rp_forest(data, np.uint64(5), 2, 16)
+    g_dist, g_pos, g_new = kernels.graph_from_forest(data, perm, leaf_of, bounds, 8, np.uint64(5))
+    for i in range(300):
+        mates = set()
+        for t in range(2):
+            leaf = leaf_of[t, i]
+            mates |= set(perm[t, bounds[t, leaf] : bounds[t, leaf + 1]].tolist())
+        mates.discard(i)
+        dist = sq_distances_to(data, i)
+        best = sorted((dist[j], j) for j in mates)[:8]
+        if len(best) == 8:  # otherwise topped up with random rows
+            assert list(zip(g_dist[i].tolist(), g_pos[i].tolist(), strict=True)) == best
+        assert i not in g_pos[i] and len(set(g_pos[i].tolist())) == 8
+        np.testing.assert_array_equal(g_dist[i], dist[g_pos[i]])
+    assert g_new.all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("max_candidates, n_slots", [(4, 9), (9, 9), (17, 20)])
+def test_one_round_matches_the_reference(dtype, max_candidates, n_slots):
+    # 17 candidates: a join crosses a 16-column vector boundary
+    data = np.random.default_rng(5).standard_normal((400, 7)).astype(dtype)
+    g_dist, g_pos, g_new = random_graph(data, n_slots, seed=6)
+    key = 1234567
+    expected = nndescent_round(
+        data, g_dist, g_pos, g_new, max_candidates, stream_key(stream_key(key, 3), 0)
+    )
+    rounds = refine_graph(data, g_dist, g_pos, g_new, max_candidates, np.uint64(key), rounds=1)
+    assert rounds == 1
+    np.testing.assert_array_equal(g_pos, expected[1])
+    np.testing.assert_array_equal(g_dist, expected[0])
+    np.testing.assert_array_equal(g_new, expected[2])
+
+
+def test_rounds_do_not_depend_on_chunking_or_threads():
+    data = np.random.default_rng(7).standard_normal((3000, 10)).astype(np.float32)
+    results = []
+    for threads, budget in [(1, None), (2, None), (2, 1)]:  # 1 MiB: many small chunks
+        with numba_threads(threads):
+            results.append(nndescent_graph(data, 12, 12, 4, seed=3, working_memory=budget))
+    for dist, pos, rounds in results[1:]:
+        np.testing.assert_array_equal(pos, results[0][1])
+        np.testing.assert_array_equal(dist, results[0][0])
+        assert rounds == results[0][2]
+
+
+def test_graph_is_sorted_self_free_and_exact_in_its_distances():
+    data = np.random.default_rng(8).standard_normal((2000, 12)).astype(np.float32)
+    dist, pos, rounds = nndescent_graph(data, 10, 10, 4, seed=1)
+    assert 1 <= rounds
+    assert not np.any(pos == np.arange(2000)[:, None])
+    assert all(len(set(row)) == 10 for row in pos.tolist())
+    for i in range(0, 2000, 97):
+        np.testing.assert_array_equal(dist[i], sq_distances_to(data, i)[pos[i]])
+    assert np.all(np.diff(dist, axis=1) >= 0)
+    _, exact = knn(data, np.arange(2000), 5)
+    assert recall(pos[:, :5], exact) >= 0.95
+
+
+def test_duplicate_rows_get_distinct_neighbours():
+    data = np.repeat(np.random.default_rng(9).standard_normal((40, 6)), 60, axis=0)
+    found = approx_kneighbors(data, 5, np.arange(len(data)), seed=0)
+    assert not np.any(found == np.arange(len(data))[:, None])
+    assert all(len(set(row)) == 5 for row in found.tolist())
+    # each row's 59 copies are at distance 0: its neighbours must be copies
+    np.testing.assert_array_equal(found // 60, np.arange(len(data))[:, None] // 60 + 0 * found)
+
+
+def test_approx_kneighbors_selected_rows_and_small_sets():
+    X = np.random.default_rng(10).standard_normal((5000, 20)).astype(np.float32)
+    rows = np.arange(1, 5000, 2)
+    found = approx_kneighbors(X, 5, rows, seed=4)
+    assert found.shape == (rows.size, 5) and found.dtype == np.int64
+    assert recall(found, exact_kneighbors(X, 5, rows)) >= 0.95
+    small = approx_kneighbors(X, 5, rows[:40], seed=4)  # fewer than two graph rows: exact
+    np.testing.assert_array_equal(small, exact_kneighbors(X, 5, rows[:40]))
