@@ -11,9 +11,9 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
     """Compile or load all kernels for the given dtypes on a tiny dataset.
 
     Runs every sampler once on writable and on read-only data (with its provenance,
-    both exact-search paths and the leakage check), so later calls in this
-    process, and first calls in new processes (on-disk cache), skip compilation.
-    pynndescent's kernels (``neighbors="approx"``) are not included. With a cold cache
+    the exact-search paths, the NN-descent graph and the leakage check), so later calls
+    in this process, and first calls in new processes (on-disk cache), skip compilation.
+    pynndescent's kernels (``neighbors="pynndescent"``) are not included. With a cold cache
     this took 35-60 s per dtype here (12 s of it for read-only inputs, which Numba
     compiles separately); with a warm one well under a second.
 
@@ -38,7 +38,7 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
         RandomUnderSampler,
         TomekLinks,
     )
-    from .neighbors import exact_kneighbors, exact_kneighbors_of
+    from .neighbors import approx_kneighbors, exact_kneighbors, exact_kneighbors_of
 
     start = time.perf_counter()
     rng = np.random.default_rng(0)
@@ -71,6 +71,9 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
                 exact_kneighbors_of(data, np.arange(5), 3)
         for sampler in chosen:
             sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
+        if samplers is None:  # neighbors="approx" (it searches a contiguous copy)
+            graph_rows = rng.standard_normal((120, 3)).astype(dtype)
+            approx_kneighbors(graph_rows, 3, np.arange(120), seed=0)
     if samplers is None:  # the leakage check computes in float64
         from .model_selection import check_leakage
 

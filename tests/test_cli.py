@@ -64,14 +64,14 @@ def test_batch_commands_have_help(capsys):
         assert f"usage: fastsmote {command}" in out and "--target" in out and "--quiet" in out
 
 
-def test_after_warmup_read_only_inputs_compile_nothing():
+def test_after_warmup_nothing_compiles_for_read_only_inputs_or_approx_search():
     # Read-only arrays (np.load(mmap_mode="r"), Arrow buffers) are a separate Numba type:
     # without warm-up coverage their first use compiled for seconds.
     script = (
         "import numpy as np, fastsmote\n"
-        "from fastsmote._kernels import arrays, knn, smote\n"
+        "from fastsmote._kernels import arrays, knn, nndescent, smote\n"
         "from fastsmote.neighbors import exact_kneighbors_of\n"
-        "kernels = [getattr(m, n) for m in (arrays, knn, smote) for n in dir(m)\n"
+        "kernels = [getattr(m, n) for m in (arrays, knn, nndescent, smote) for n in dir(m)\n"
         "           if hasattr(getattr(m, n), 'signatures')]\n"
         "fastsmote.warmup()\n"
         "before = {k: len(k.signatures) for k in kernels}\n"
@@ -87,6 +87,7 @@ def test_after_warmup_read_only_inputs_compile_nothing():
         "            getattr(fastsmote, name)().fit_resample(X, y)\n"
         "        fastsmote.EditedNearestNeighbours(sampling_strategy=[1]).fit_resample(X, y)\n"
         "        exact_kneighbors_of(X, np.arange(10), 3)\n"
+        "        fastsmote.SMOTE(neighbors='approx').fit_resample(X, y)\n"
         "grown = [k.__name__ for k in kernels if len(k.signatures) != before[k]]\n"
         "assert not grown, grown\n"
         "print('ok')\n"
