@@ -73,9 +73,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
     p.add_argument(
         "--neighbors",
-        choices=["auto", "exact", "approx"],
+        choices=["auto", "exact", "approx", "pynndescent"],
         default=None,
-        help="neighbour search of the SMOTE family (default: auto)",
+        help="neighbour search of the SMOTE family: 'approx' is fastsmote's NN-descent, "
+        "'pynndescent' pynndescent's (default: auto)",
     )
     p.add_argument(
         "--kind",

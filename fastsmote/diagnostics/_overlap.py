@@ -4,7 +4,8 @@ For every analysed class, each of its rows is classified by the classes of its
 ``n_neighbors`` nearest rows among *all* rows (itself excluded by position), with the
 typology of Napierala & Stefanowski (2016), and a sample of the rows SMOTE would create
 is checked for landing in other-class neighbourhoods. Neighbours come from fastsmote's
-own search (exact kernels, or pynndescent by the same ``"auto"`` rule as the samplers).
+own search (exact kernels, or the NN-descent graph by the same ``"auto"`` rule as the
+samplers).
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ class OverlapReport:
         ``{class: rows}`` of every class in ``y``.
     n_samples, n_features, n_neighbors : int
     neighbors_backend : dict
-        ``{class: "exact" | "approx"}``: the search used for each analysed class.
+        ``{class: "exact" | "approx" | "pynndescent"}``: the search used for each
+        analysed class.
     """
 
     classes: list
@@ -261,8 +263,9 @@ def overlap_report(
     classes : {"not majority", "minority"} or list, default="not majority"
         Classes to analyse: every class but the largest, the smallest only, or the
         listed labels.
-    neighbors : {"auto", "exact", "approx"}, default="auto"
-        Search among all rows: fastsmote's exact kernels, or pynndescent. "auto" is the
+    neighbors : {"auto", "exact", "approx", "pynndescent"}, default="auto"
+        Search among all rows: fastsmote's exact kernels, its NN-descent graph, or
+        pynndescent's. "auto" is the
         samplers' rule applied to the work of this search (analysed rows x all rows):
         exact unless it is estimated to take longer than the approximate graph.
     max_rows : int or None, default=2000

@@ -151,14 +151,13 @@ class BorderlineSMOTE(_BoundarySampler):
     m_neighbors : int, default=10
         Neighbours among all rows that decide the danger/noise rule.
     kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
-    neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
+    neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (borderline-1, as for :class:`fastsmote.SMOTE`)
         and of the searches among all rows (danger rule, borderline-2 neighbours):
-        "auto" goes approximate (pynndescent over all rows) only when exact search is
-        estimated to take longer than the approximate graph with its compilation (see
+        "auto" goes approximate (one NN-descent graph over all rows) only when exact
+        search is estimated to take longer than that graph (see
         :func:`fastsmote.neighbors.resolve_backend`). An estimator configures the
-        same-class search;
-        the all-rows searches are then exact.
+        same-class search; the all-rows searches are then exact.
     working_memory : int, optional
         Budget in MiB for temporaries, as for :class:`fastsmote.SMOTE`.
 
@@ -169,7 +168,8 @@ class BorderlineSMOTE(_BoundarySampler):
     n_synthetic_ : dict
         ``{class: rows generated}``.
     all_rows_backend_ : dict
-        ``{class: "exact" | "approx"}`` used for the searches among all rows.
+        ``{class: "exact" | "approx" | "pynndescent"}`` used for the searches among all
+        rows.
     sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
     """
 
@@ -248,7 +248,7 @@ class ADASYN(_BoundarySampler):
     ----------
     sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
     n_neighbors : int or estimator, default=5
-    neighbors : {"auto", "exact", "approx"} or estimator, default="auto"
+    neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (as for :class:`fastsmote.SMOTE`) and of the
         weight search among all rows, as for :class:`BorderlineSMOTE`.
     working_memory : int, optional
@@ -261,7 +261,8 @@ class ADASYN(_BoundarySampler):
     base_counts_ : dict
         ``{class: synthetic rows per class row, in input order}``.
     all_rows_backend_ : dict
-        ``{class: "exact" | "approx"}`` used for the weight search among all rows.
+        ``{class: "exact" | "approx" | "pynndescent"}`` used for the weight search among
+        all rows.
     sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
     """
 

@@ -27,7 +27,7 @@ from .._validation import (
 from ..base import BaseSampler
 from ..neighbors import BACKENDS, all_rows_kneighbors, first_non_self
 
-#: pynndescent's seed for the approximate path (the cleaners take no random_state).
+#: Seed of the approximate graph (the cleaners take no random_state).
 APPROX_SEED = 0
 
 CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
@@ -47,19 +47,20 @@ class TomekLinks(BaseSampler):
     sampling_strategy : str, list or callable, default='auto'
         Classes to clean ('auto', 'all', 'majority', 'not minority', 'not majority' or a
         list of labels).
-    neighbors : {"exact", "approx", "auto"}, default="exact"
+    neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
         Nearest-neighbour search among all rows. "exact" (fastsmote's blocked kernel)
-        gives imbalanced-learn's links; "approx" (pynndescent over all rows, a fixed
-        seed) trades a few missed links for speed on millions of rows; "auto" goes
-        approximate when exact search is estimated to take longer than the approximate
-        graph with its compilation (:func:`fastsmote.neighbors.resolve_backend`).
+        gives imbalanced-learn's links; "approx" (fastsmote's NN-descent graph over all
+        rows, a fixed seed; "pynndescent" likewise with pynndescent) trades a few missed
+        links for speed on millions of rows; "auto" goes approximate when exact search
+        is estimated to take longer than the NN-descent graph
+        (:func:`fastsmote.neighbors.resolve_backend`).
 
     Attributes
     ----------
     sample_indices_ : ndarray of int64
         Input rows kept, in input order.
     neighbors_backend_ : str
-        "exact" or "approx".
+        "exact", "approx" or "pynndescent".
 
     Notes
     -----
@@ -108,7 +109,7 @@ class EditedNearestNeighbours(BaseSampler):
         Neighbours examined. An estimator is fitted on all rows and, as in
         imbalanced-learn, its own ``n_neighbors`` counts the row itself.
     kind_sel : {'all', 'mode'}, default='all'
-    neighbors : {"exact", "approx", "auto"}, default="exact"
+    neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
         Search among all rows for an int ``n_neighbors``, as for :class:`TomekLinks`.
 
     Attributes
@@ -116,7 +117,8 @@ class EditedNearestNeighbours(BaseSampler):
     sample_indices_ : ndarray of int64
         Input rows kept: class by class in sorted label order, input order within a class.
     neighbors_backend_ : dict
-        ``{class: "exact" | "approx" | "estimator"}`` for each cleaned class.
+        ``{class: "exact" | "approx" | "pynndescent" | "estimator"}`` for each cleaned
+        class.
     """
 
     _sampling_type = "clean-sampling"
