@@ -54,9 +54,10 @@ def test_push_sorted_keeps_the_best_distinct_entries_whatever_the_order():
         dist = np.full(10, np.inf)
         pos = np.full(10, kernels.EMPTY, dtype=np.int32)
         new = np.zeros(10, dtype=np.bool_)
-        inserted = sum(kernels._push_sorted(dist, pos, new, d, p) for d, p in shuffled)
+        slots = [kernels._push_sorted(dist, pos, new, d, p) for d, p in shuffled]
         assert list(zip(dist.tolist(), pos.tolist(), strict=True)) == expected
-        assert inserted >= 10 and new.all()
+        assert sum(slot >= 0 for slot in slots) >= 10 and new.all()
+        assert slots[0] == 0 and all(-1 <= slot < 10 for slot in slots)
 
 
 def test_push_heap_keeps_the_smallest_distinct_keys():

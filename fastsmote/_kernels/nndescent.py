@@ -48,19 +48,20 @@ _TREE_STREAM, _FILL_STREAM, _SAMPLE_STREAM = 1, 2, 3
 @jit(inline="always")
 def _push_sorted(dist_row, pos_row, new_row, dist, pos):
     """Insert (dist, pos) into a row sorted by (distance, position), dropping the last
-    entry, unless it is already there or not better than the last. Returns 1 if inserted.
+    entry, unless it is already there or not better than the last. Returns the slot it
+    went to, or -1.
 
     A given pair always has the same distance, so a copy of ``pos`` can only sit right
     before the insertion point.
     """
     last = dist_row.shape[0] - 1
     if dist > dist_row[last] or (dist == dist_row[last] and pos >= pos_row[last]):
-        return 0
+        return -1
     p = last
     while p > 0 and (dist_row[p - 1] > dist or (dist_row[p - 1] == dist and pos_row[p - 1] > pos)):
         p -= 1
     if p > 0 and pos_row[p - 1] == pos:
-        return 0
+        return -1
     for t in range(last, p, -1):
         dist_row[t] = dist_row[t - 1]
         pos_row[t] = pos_row[t - 1]
@@ -68,7 +69,7 @@ def _push_sorted(dist_row, pos_row, new_row, dist, pos):
     dist_row[p] = dist
     pos_row[p] = pos
     new_row[p] = True
-    return 1
+    return p
 
 
 # --------------------------------------------------------------------------------------
@@ -502,10 +503,12 @@ def join_chunk(
 
 @jit(parallel=True)
 def apply_updates(
-    g_dist, g_pos, g_new, buf_target, buf_other, buf_d, buf_n, bucket_shift, target, other, dist
-):
+    g_dist, g_pos, g_new, buf_target, buf_other, buf_d, buf_n, bucket_shift, target, other, dist,
+    n_tracked,
+):  # fmt: skip
     """Apply the buffered updates (grouped by target bucket, see ``_bucket_offsets``;
-    buckets in parallel). Returns the number of insertions.
+    buckets in parallel). Returns the insertions into the first ``n_tracked`` slots of
+    their rows (the neighbours the caller will use) and into any slot.
 
     Each row receives its updates in block order whatever the thread count, and a row's
     list ends up the same for any order anyway. ``target``, ``other`` and ``dist`` are
@@ -523,14 +526,18 @@ def apply_updates(
             other[at] = buf_other[blk, t]
             dist[at] = buf_d[blk, t]
             cursor[bucket] = at + 1
-    inserted = np.zeros(n_buckets, dtype=np.int64)
+    inserted = np.zeros((n_buckets, 2), dtype=np.int64)
     for bucket in prange(n_buckets):
+        tracked = 0
         count = 0
         for at in range(bucket_start[bucket], bucket_start[bucket + 1]):
             u = target[at]
-            count += _push_sorted(g_dist[u], g_pos[u], g_new[u], dist[at], other[at])
-        inserted[bucket] = count
-    return inserted.sum()
+            slot = _push_sorted(g_dist[u], g_pos[u], g_new[u], dist[at], other[at])
+            tracked += 0 <= slot < n_tracked
+            count += slot >= 0
+        inserted[bucket, 0] = tracked
+        inserted[bucket, 1] = count
+    return inserted[:, 0].sum(), inserted[:, 1].sum()
 
 
 @jit()

@@ -72,7 +72,9 @@ def approx_kneighbors(
     if data.shape[0] <= 2 * n_slots:
         # smaller than two graph rows: every pair is compared anyway
         return exact_kneighbors(data, n_neighbors)
-    _, indices, _ = nndescent_graph(data, n_slots, n_slots, N_TREES, seed, working_memory)
+    _, indices, _ = nndescent_graph(
+        data, n_slots, n_slots, N_TREES, seed, working_memory, n_tracked=n_neighbors
+    )
     return indices[:, :n_neighbors].astype(np.int64)
 
 

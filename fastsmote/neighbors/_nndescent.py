@@ -13,8 +13,8 @@ from .._kernels import nndescent as kernels
 from .._memory import budget_bytes
 from .._random import key_from_random_state
 
-#: Relative improvement below which NN-descent stops: a round that inserts fewer than
-#: ``DELTA * n_rows * n_slots`` entries (measured: later rounds change recall@5 by <0.002).
+#: NN-descent stops after a round that changes at most this share of the entries the
+#: caller uses (the first ``n_tracked`` of each row), or of all entries.
 DELTA = 0.003
 #: Rows per bucket when updates are grouped by target row (2**9 rows: their lists fit
 #: in a core's L2 cache at up to 64 slots).
@@ -49,6 +49,7 @@ def nndescent_graph(
     n_trees: int,
     seed: int,
     working_memory: int | None = None,
+    n_tracked: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Approximate ``n_slots`` nearest neighbours of every row of ``data`` among its rows.
 
@@ -66,6 +67,9 @@ def nndescent_graph(
         Every random choice derives from it; the graph is the same for any thread count.
     working_memory : int, optional
         Budget in MiB for the update buffers (default: the global config).
+    n_tracked : int, optional
+        Neighbours per row the caller will use (default: all ``n_slots``): rounds stop
+        once they barely change these.
 
     Returns
     -------
@@ -93,8 +97,9 @@ def nndescent_graph(
     )
     del perm, leaf_of, leaf_bounds
     n_rounds = refine_graph(
-        ordered, g_dist, g_pos, g_new, max_candidates, key, max_rounds(n_rows), working_memory
-    )
+        ordered, g_dist, g_pos, g_new, max_candidates, key, max_rounds(n_rows),
+        working_memory, n_tracked or n_slots,
+    )  # fmt: skip
     indices = order[g_pos[rank]].astype(np.int32)
     return g_dist[rank], indices, n_rounds
 
@@ -108,9 +113,11 @@ def refine_graph(
     key: np.uint64,
     rounds: int,
     working_memory: int | None = None,
+    n_tracked: int | None = None,
 ) -> int:
-    """Up to ``rounds`` NN-descent rounds on the graph (in place), stopping early once a
-    round inserts at most ``DELTA * n_rows * n_slots`` entries; returns the rounds run."""
+    """Up to ``rounds`` NN-descent rounds on the graph (in place), stopping early after a
+    round that inserts at most a ``DELTA`` share of the entries in the first
+    ``n_tracked`` slots, or of all entries; returns the rounds run."""
     n_rows, n_slots = g_pos.shape
     parts = kernels.SAMPLE_PARTS
     new_heap = np.empty((n_rows, max_candidates), dtype=np.uint64)
@@ -133,14 +140,14 @@ def refine_graph(
     sorted_dist = np.empty(buf_target.size, dtype=g_dist.dtype)
 
     chunk_rows = chunk_blocks * kernels.JOIN_BLOCK
-    limit = DELTA * n_rows * n_slots
+    n_tracked = n_tracked or n_slots
     for round_ in range(rounds):
         kernels.sample_candidates(
             g_pos, g_new, np.uint64(kernels.round_key(key, round_)), BUCKET_SHIFT,
             new_heap, n_new, old_heap, n_old,
             rev_target, rev_source, grouped_target, grouped_source,
         )  # fmt: skip
-        inserted = 0
+        inserted = np.zeros(2, dtype=np.int64)  # into the tracked slots, into any
         for start in range(0, n_rows, chunk_rows):
             stop = min(n_rows, start + chunk_rows)
             buf_n[:] = 0
@@ -150,8 +157,8 @@ def refine_graph(
             )  # fmt: skip
             inserted += kernels.apply_updates(
                 g_dist, g_pos, g_new, buf_target, buf_other, buf_dist, buf_n, BUCKET_SHIFT,
-                sorted_target, sorted_other, sorted_dist,
+                sorted_target, sorted_other, sorted_dist, n_tracked,
             )  # fmt: skip
-        if inserted <= limit:
+        if inserted[0] <= DELTA * n_rows * n_tracked or inserted[1] <= DELTA * n_rows * n_slots:
             return round_ + 1
     return rounds
