@@ -46,6 +46,14 @@ def test_auto_rule_picks_the_backend_estimated_to_finish_first():
         assert all(c == "approx" for c in choices[first:])
 
 
+def test_graph_size_grows_where_recall_would_fall():
+    from fastsmote.neighbors._approx import graph_size
+
+    assert graph_size(5, 20) == graph_size(5, 20, 5_000_000) == 24
+    assert graph_size(5, 50, 300_000) == 60 and graph_size(5, 50, 300_001) == 80
+    assert graph_size(10, 20) == 50 and graph_size(20, 50, 10**6) == 100
+
+
 def test_sampler_records_the_backend_per_class():
     X, y = blobs([100, 30, 20])
     sampler = SMOTE(random_state=0).fit(X, y)

@@ -7,7 +7,8 @@ process even with a warm Numba cache (measured on this project's machine), which
 the issue that introduced approximate search asked for our own.
 
 Both need more graph neighbours than the k they return to reach recall@5 >= 0.95 on
-Gaussian data: 24 up to 32 features, 60 beyond (measured, docs/performance.md).
+Gaussian data: 24 up to 32 features, 60 beyond (80 above 300k rows; measured,
+docs/performance.md).
 """
 
 from __future__ import annotations
@@ -18,19 +19,27 @@ from .._validation import check_distance_range
 from ._exact import exact_kneighbors
 from ._nndescent import nndescent_graph
 
-#: Graph neighbours kept per row: max(APPROX_FACTOR * k, minimum by dimension).
-#: Measured recall@5 on Gaussian data (100k-300k rows): 20 features, 16 -> 0.90-0.92,
-#: 24 -> 0.98; 50 features, 24 -> 0.73, 40 -> 0.91-0.92, 60 -> 0.96-0.98.
+#: Graph neighbours kept per row: max(APPROX_FACTOR * k, minimum by dimension and size).
+#: Measured recall@5 of fastsmote's graph on Gaussian classes (2026-11-28): 20 features,
+#: 24 slots: 0.987-0.992 (50k-100k rows), 0.984 (200k-300k); 20 slots: 0.956 (200k).
+#: 50 features, 60 slots: 0.983 (100k), 0.954 (300k), 0.929 (500k); 80 slots: 0.978
+#: (500k). Recall falls with the class size at a fixed graph size, hence the step.
 APPROX_FACTOR = 5
 APPROX_MIN_LOW_DIM, APPROX_MIN_HIGH_DIM, HIGH_DIM = 24, 60, 32
+APPROX_MIN_HIGH_DIM_LARGE, LARGE_CLASS = 80, 300_000
 #: Random-projection trees for NN-descent's initial graph (8 -> 16 saved 2 of 8 rounds
 #: at 200k x 20; each tree costs about a fifth of a round).
 N_TREES = 12
 
 
-def graph_size(n_neighbors: int, n_features: int) -> int:
+def graph_size(n_neighbors: int, n_features: int, n_rows: int = 0) -> int:
     """Graph neighbours per row (self excluded) that keep recall@k >= 0.95."""
-    minimum = APPROX_MIN_HIGH_DIM if n_features > HIGH_DIM else APPROX_MIN_LOW_DIM
+    if n_features <= HIGH_DIM:
+        minimum = APPROX_MIN_LOW_DIM
+    elif n_rows <= LARGE_CLASS:
+        minimum = APPROX_MIN_HIGH_DIM
+    else:
+        minimum = APPROX_MIN_HIGH_DIM_LARGE
     return max(minimum, APPROX_FACTOR * n_neighbors)
 
 
@@ -66,7 +75,7 @@ def approx_kneighbors(
     """
     check_distance_range(X)
     data = np.ascontiguousarray(X[rows])
-    n_slots = graph_size(n_neighbors, X.shape[1])
+    n_slots = graph_size(n_neighbors, X.shape[1], rows.size)
     if method == "pynndescent":
         return _pynndescent_kneighbors(data, n_neighbors, n_slots, seed)
     if data.shape[0] <= 2 * n_slots:

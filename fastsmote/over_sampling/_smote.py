@@ -280,12 +280,13 @@ class SMOTE(_InterpolatingSampler):
     neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         How the ``k_neighbors`` neighbours are found when ``k_neighbors`` is an int.
         "exact": fastsmote's exact kernels. "approx": fastsmote's NN-descent graph with
-        ``max(24, 5k)`` neighbours per row up to 32 features, ``max(60, 5k)`` beyond,
+        ``max(24, 5k)`` neighbours per row up to 32 features, ``max(60, 5k)`` beyond
+        (``max(80, 5k)`` for classes above 300k rows),
         which keeps recall@k >= 0.95 (seeded from ``random_state``; the same for any
         thread count). "pynndescent": pynndescent's graph of the same size (it compiles
         for ~30-45 s in each new process). "auto": exact unless exact search of the class
         is estimated to take longer than the NN-descent graph (~125k rows at 20
-        features, ~500k at 50; :func:`fastsmote.neighbors.resolve_backend`). An estimator
+        features, ~800k at 50; :func:`fastsmote.neighbors.resolve_backend`). An estimator
         with ``fit``/``kneighbors`` is fitted per class and asked for
         ``k_neighbors + 1`` neighbours, the row itself dropped by position.
     working_memory : int, optional
