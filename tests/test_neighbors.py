@@ -49,7 +49,8 @@ def test_auto_rule_picks_the_backend_estimated_to_finish_first():
 def test_graph_size_grows_where_recall_would_fall():
     from fastsmote.neighbors._approx import graph_size
 
-    assert graph_size(5, 20) == graph_size(5, 20, 5_000_000) == 24
+    assert graph_size(4, 20) == graph_size(4, 20, 5_000_000) == 24
+    assert graph_size(5, 20) == 25  # 5k beyond the minimum
     assert graph_size(5, 50, 300_000) == 60 and graph_size(5, 50, 300_001) == 80
     assert graph_size(10, 20) == 50 and graph_size(20, 50, 10**6) == 100
 
