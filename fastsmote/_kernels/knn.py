@@ -24,34 +24,42 @@ from .._numba import jit
 
 
 @jit()
-def _block_distances(query, ref_t, n_ref, dist):
-    """Squared distances from ``query`` to the first ``n_ref`` columns of ``ref_t``.
+def block_distances(query, ref_t, first, stop, dist):
+    """Squared distances from ``query`` to columns ``first..stop-1`` of ``ref_t``
+    (features x references), into the same positions of ``dist``.
 
     Features are summed in groups of four, ``dist += (t0^2 + t1^2) + (t2^2 + t3^2)``,
     then one by one for the remainder: one pass over ``dist`` per four features
     instead of per feature (about 30% faster). This order is part of the definition
-    (``tests/naive.py`` follows it), so results are bit-reproducible.
+    (``tests/naive.py`` follows it), so results are bit-reproducible. The loops index
+    slices from 0: with an index that may be negative (``range(first, stop)``), Numba's
+    wraparound check keeps LLVM from vectorising them.
     """
-    for j in range(n_ref):
-        dist[j] = 0
+    count = stop - first
+    out = dist[first:stop]
+    for j in range(count):
+        out[j] = 0
     n_features = ref_t.shape[0]
     f = 0
     while f + 4 <= n_features:
         q0, q1, q2, q3 = query[f], query[f + 1], query[f + 2], query[f + 3]
-        r0, r1, r2, r3 = ref_t[f], ref_t[f + 1], ref_t[f + 2], ref_t[f + 3]
-        for j in range(n_ref):
+        r0 = ref_t[f][first:stop]
+        r1 = ref_t[f + 1][first:stop]
+        r2 = ref_t[f + 2][first:stop]
+        r3 = ref_t[f + 3][first:stop]
+        for j in range(count):
             t0 = q0 - r0[j]
             t1 = q1 - r1[j]
             t2 = q2 - r2[j]
             t3 = q3 - r3[j]
-            dist[j] += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
+            out[j] += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
         f += 4
     while f < n_features:
         qf = query[f]
-        rf = ref_t[f]
-        for j in range(n_ref):
+        rf = ref_t[f][first:stop]
+        for j in range(count):
             t = qf - rf[j]
-            dist[j] += t * t
+            out[j] += t * t
         f += 1
 
 
@@ -151,7 +159,7 @@ def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_
                 row = query_rows[i]
                 for f in range(d):
                     query[f] = X_query[row, f]
-                _block_distances(query, ref_t, n_ref, dist)
+                block_distances(query, ref_t, 0, n_ref, dist)
                 _merge_into_topk(dist, n_ref, r0, skip[i], out_dist[i], out_pos[i])
     return out_dist, out_pos
 
@@ -318,7 +326,7 @@ def _fill_tile(X, rows, codes, weight, centre, sq, mode, c0, c1, r0, n_ref, ref_
         for f in range(d):
             scratch[0, f] = X[rows[i], f]
         dist = tile[i - c0]
-        _block_distances(scratch[0], ref_t, n_ref, dist)
+        block_distances(scratch[0], ref_t, 0, n_ref, dist)
         if n_cat == 0:
             continue
         mismatches[:n_ref] = 0

@@ -31,7 +31,7 @@ from numba import prange
 
 from .._numba import jit
 from .._random import draw_uint64, stream_key, uint64_below
-from .knn import pair_sq_distance
+from .knn import block_distances, pair_sq_distance
 
 #: Position of an empty slot: sorts after every real row at equal (infinite) distance.
 EMPTY = np.int32(2**31 - 1)
@@ -171,44 +171,6 @@ def rp_forest(data, key, n_trees, leaf_size):
     return perm, leaf_of, leaf_bounds
 
 
-@jit()
-def _column_distances(cand_t, a, first, stop, dist):
-    """Squared distances from column ``a`` of ``cand_t`` (features x rows) to columns
-    ``first..stop-1``, into the same positions of ``dist``; vectorised over columns,
-    summed like ``pair_sq_distance`` (groups of four features, then one by one), so
-    the values match it bit for bit.
-
-    The loops index slices from 0: with an index that may be negative, Numba's
-    wraparound check stops LLVM from vectorising them.
-    """
-    count = stop - first
-    out = dist[first:stop]
-    for b in range(count):
-        out[b] = 0
-    n_features = cand_t.shape[0]
-    f = 0
-    while f + 4 <= n_features:
-        q0, q1, q2, q3 = cand_t[f, a], cand_t[f + 1, a], cand_t[f + 2, a], cand_t[f + 3, a]
-        r0 = cand_t[f][first:stop]
-        r1 = cand_t[f + 1][first:stop]
-        r2 = cand_t[f + 2][first:stop]
-        r3 = cand_t[f + 3][first:stop]
-        for b in range(count):
-            t0 = q0 - r0[b]
-            t1 = q1 - r1[b]
-            t2 = q2 - r2[b]
-            t3 = q3 - r3[b]
-            out[b] += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
-        f += 4
-    while f < n_features:
-        qf = cand_t[f, a]
-        rf = cand_t[f][first:stop]
-        for b in range(count):
-            t = qf - rf[b]
-            out[b] += t * t
-        f += 1
-
-
 @jit(inline="always")
 def _round_up(count):
     return (count + LANES - 1) // LANES * LANES
@@ -249,8 +211,8 @@ def graph_from_forest(data, perm, leaf_of, leaf_bounds, n_slots, key):
             dist = np.empty(_round_up(widest), dtype=data.dtype)
             _gather_columns(data, rows, size, cand_t)
             for a in range(size - 1):
-                _column_distances(cand_t, a, (a + 1) // LANES * LANES, _round_up(size), dist)
                 i = rows[a]
+                block_distances(data[i], cand_t, (a + 1) // LANES * LANES, _round_up(size), dist)
                 for b in range(a + 1, size):
                     j = rows[b]
                     _push_sorted(g_dist[i], g_pos[i], g_new[i], dist[b], j)
@@ -428,7 +390,7 @@ def sample_candidates(
 
 
 @jit()
-def _join_row(cand_t, rows, lims, m_new, m, dist, out_target, out_other, out_d, used):
+def _join_row(data, cand_t, rows, lims, m_new, m, dist, out_target, out_other, out_d, used):
     """Local join of one row's candidates, gathered as columns of ``cand_t`` (the first
     ``m_new`` new): each new candidate against every later candidate. Each end of a pair
     that would improve that row's list (``<=`` its last distance when gathered) becomes a
@@ -438,8 +400,8 @@ def _join_row(cand_t, rows, lims, m_new, m, dist, out_target, out_other, out_d, 
         # whole vectors: from the lane group holding a + 1 to the padded end (the few
         # extra columns are computed and ignored; scalar remainders would cost more)
         first = (a + 1) // LANES * LANES
-        _column_distances(cand_t, a, first, m_padded, dist)
         u = rows[a]
+        block_distances(data[u], cand_t, first, m_padded, dist)
         lim_u = lims[a]
         for b in range(a + 1, m):
             # branch-free: write both directed updates, keep those that qualify (whether a
@@ -496,7 +458,7 @@ def join_chunk(
                 rows[c] = r
                 lims[c] = g_dist[r, n_slots - 1]
             _gather_columns(data, rows, m, cand_t)
-            used = _join_row(cand_t, rows, lims, m_new, m, dist, buf_target[blk],
+            used = _join_row(data, cand_t, rows, lims, m_new, m, dist, buf_target[blk],
                              buf_other[blk], buf_d[blk], used)  # fmt: skip
         buf_n[blk] = used
 
