@@ -31,7 +31,8 @@ def test_auto_rule_picks_the_backend_estimated_to_finish_first():
     assert resolve_backend("auto", 200_000, 20) == "approx"  # exact ~17 s, approx 11 s
     assert resolve_backend("auto", 200_000, 50) == "exact"  # exact ~24 s, approx 55 s
     assert resolve_backend("auto", 5_000_000, 20) == "approx"
-    assert resolve_backend("auto", 1_000_000, 50) == "approx"  # the 5M x 50, 20% case
+    assert resolve_backend("auto", 500_000, 50) == "exact"  # exact 196 s, approx ~230 s
+    assert resolve_backend("auto", 2_000_000, 50) == "approx"
     assert resolve_backend("exact", 5_000_000, 20) == "exact"
     assert resolve_backend("approx", 100, 20) == "approx"
     assert resolve_backend("pynndescent", 100, 20) == "pynndescent"  # never chosen by auto

@@ -9,7 +9,7 @@
   new process; never chosen by "auto").
 - ``"auto"``: exact unless exact search is estimated to take longer than building the
   approximate graph (both estimated from costs measured on this project's machine: the
-  switch falls at ~125k rows for 20 features and ~800k rows for 50).
+  switch falls at ~125k rows for 20 features and ~1M rows for 50).
 - an estimator with ``kneighbors`` (scikit-learn style), fitted per class.
 """
 
@@ -23,9 +23,10 @@ from ._exact import exact_kneighbors, exact_kneighbors_of, shortlist_method
 #: fastsmote's NN-descent, measured (2026-11-28, `benchmarks/crossover.py`, graph sizes
 #: from `graph_size`): wall time ~ c * n * log2(n) us, c = 3 up to 32 features (24 graph
 #: neighbours; 100k / 150k / 200k / 300k x 20: 4.1 / 7.2 / 12.4 / 17.9 s), 18 beyond (60
-#: graph neighbours; 100k / 300k x 50: 28.9 / 98.3 s) and 24 beyond LARGE_CLASS rows (80
-#: graph neighbours; 500k x 50: ~215-245 s). Loading its cached kernels takes ~0.5 s.
-APPROX_US_PER_ROW_LOG2 = {"low-dim": 3.0, "high-dim": 18.0, "high-dim-large": 24.0}
+#: graph neighbours; 100k / 300k x 50: 28.9 / 98.3 s) and 30 beyond LARGE_CLASS rows (80
+#: graph neighbours; 500k / 1M x 50: ~215-245 / 594.5 s). Loading its cached kernels
+#: takes 0.4-1.1 s.
+APPROX_US_PER_ROW_LOG2 = {"low-dim": 3.0, "high-dim": 18.0, "high-dim-large": 30.0}
 #: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads.
 #: Self-search computes each pair once for both rows: explicit differences ~0.028 (20
 #: features: 0.55 ns/pair at 100k-300k rows), shortlists by fused multiply-adds 0.74-0.76x

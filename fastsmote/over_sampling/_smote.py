@@ -286,7 +286,7 @@ class SMOTE(_InterpolatingSampler):
         thread count). "pynndescent": pynndescent's graph of the same size (it compiles
         for ~30-45 s in each new process). "auto": exact unless exact search of the class
         is estimated to take longer than the NN-descent graph (~125k rows at 20
-        features, ~800k at 50; :func:`fastsmote.neighbors.resolve_backend`). An estimator
+        features, ~1M at 50; :func:`fastsmote.neighbors.resolve_backend`). An estimator
         with ``fit``/``kneighbors`` is fitted per class and asked for
         ``k_neighbors + 1`` neighbours, the row itself dropped by position.
     working_memory : int, optional
