@@ -21,7 +21,7 @@ from ._nndescent import nndescent_graph
 
 #: Graph neighbours kept per row: max(APPROX_FACTOR * k, minimum by dimension and size).
 #: Measured recall@5 of fastsmote's graph on Gaussian classes (2026-11-28): 20 features,
-#: 24 slots: 0.987-0.992 (50k-100k rows), 0.984 (200k-300k); 20 slots: 0.956 (200k).
+#: 25 slots (5k): 0.987-0.992 (50k-100k rows), 0.984 (200k-300k); 20 slots: 0.956 (200k).
 #: 50 features, 60 slots: 0.983 (100k), 0.954 (300k), 0.929 (500k); 80 slots: 0.978
 #: (500k). Recall falls with the class size at a fixed graph size, hence the step.
 APPROX_FACTOR = 5
