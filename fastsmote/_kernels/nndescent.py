@@ -10,9 +10,9 @@ for any number of threads:
   candidate priorities, filler neighbours).
 - Each row keeps the best ``n_slots`` candidates under the total order
   (distance, position). Which candidates are kept does not depend on the order they
-  arrive in, and a pair's distance is the same whichever row computes it
-  (``pair_sq_distance`` is symmetric bit for bit), so a repeated candidate always lands
-  on its own copy and is recognised there.
+  arrive in, and a pair's distance is the same whichever row computes it (every path
+  sums squared differences in the exact kernels' defined order, symmetric bit for bit),
+  so a repeated candidate always lands on its own copy and is recognised there.
 - A round's local joins only *read* the graph and write proposed updates into buffers
   owned by fixed blocks of rows; the updates are then grouped by target row and applied
   bucket by bucket. Blocks, parts and buckets are fixed sizes, not per-thread shares.

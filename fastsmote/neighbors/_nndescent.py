@@ -31,7 +31,8 @@ def max_rounds(n_rows: int) -> int:
 def join_chunk_blocks(max_candidates: int, working_memory: int | None = None) -> int:
     """Blocks of rows joined before their updates are applied, so that the update
     buffers (sized for the worst case: every pair improves both rows) stay within the
-    working-memory budget. Only the updates actually found touch memory."""
+    working-memory budget (4 blocks at least). Only the updates actually found touch
+    memory."""
     per_block = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates) * UPDATE_BYTES
     return int(np.clip(budget_bytes(working_memory) // per_block, 4, 256))
 
