@@ -69,6 +69,8 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
                 exact_kneighbors(data_wide, 3, method="fused")
                 exact_kneighbors(data_wide, 3, method="gemm")
                 exact_kneighbors_of(data, np.arange(5), 3)
+                exact_kneighbors_of(data_wide, np.arange(5), 3, method="fused")
+                exact_kneighbors_of(data_wide, np.arange(5), 3, method="gemm")
         for sampler in chosen:
             sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
         if samplers is None:  # neighbors="approx" (it searches a contiguous copy)

@@ -445,6 +445,89 @@ def test_gemm_refinement_flags_unprovable_queries():
     np.testing.assert_allclose(centre, X.mean(axis=0), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(sq, ((X - X.mean(axis=0)) ** 2).sum(axis=1), rtol=1e-12)
     short_dist, short_pos = knn_shortlist_symmetric(X, rows, centre, sq, 8, 64, 16, BLAS)
-    _, _, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), 5, 2.2e-16)
+    _, _, proven = refine_shortlist(X, rows, rows, short_dist, short_pos, sq, sq.max(), 5, 2.2e-16)
     assert not proven[:20].any()
     assert proven[20:].mean() > 0.9
+
+
+# ------------------------------------------------------- one-sided shortlists (queries x all)
+
+
+def _one_sided_vs_direct(X, queries, method, k=5):
+    from fastsmote.neighbors import exact_kneighbors_of
+
+    direct = exact_kneighbors_of(X, queries, k, method="direct")
+    np.testing.assert_array_equal(exact_kneighbors_of(X, queries, k, method=method), direct)
+    return direct
+
+
+@pytest.mark.parametrize("method", SHORTLISTS)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_features", [8, 21, 40])
+def test_one_sided_shortlists_equal_direct_on_continuous_data(method, dtype, n_features):
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((2100, n_features)).astype(dtype) + 20  # offset: centring matters
+    queries = rng.integers(0, 2100, 700)  # any order, with repeats
+    direct = _one_sided_vs_direct(X, queries, method, k=7)
+    assert (direct != queries[:, None]).all()  # never a query's own row
+    ref_dist, ref_pos = naive_knn(X, np.arange(2100), 7, True)
+    np.testing.assert_array_equal(direct, ref_pos[queries])
+
+
+@pytest.mark.parametrize("method", SHORTLISTS)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_one_sided_shortlists_equal_direct_with_duplicates_and_ties(method, dtype):
+    rng = np.random.default_rng(14)
+    X = rng.integers(0, 3, size=(1300, 30)).astype(dtype) + 1000  # far from the origin
+    X[100:140] = X[7]  # exact duplicates: their shortlists cannot be proven
+    queries = np.concatenate([np.arange(95, 145), rng.integers(0, 1300, 300)])
+    _one_sided_vs_direct(X, queries, method, k=6)
+
+
+@pytest.mark.parametrize("n_queries", [1, 3, 129])  # fewer queries than a tile, odd rows out
+def test_one_sided_shortlists_with_few_queries(n_queries):
+    rng = np.random.default_rng(15)
+    X = rng.standard_normal((1500, 12)).astype(np.float32)
+    _one_sided_vs_direct(X, rng.choice(1500, n_queries, replace=False), "fused", k=1)
+
+
+@pytest.mark.parametrize("mode_name", ["FUSED", "BLAS"])
+@pytest.mark.parametrize(
+    "query_block, ref_block, tile_rows", [(64, 64, 16), (50, 33, 7), (9, 512, 1)]
+)
+def test_one_sided_shortlists_hold_each_querys_best_approximations(
+    mode_name, query_block, ref_block, tile_rows
+):
+    import fastsmote._kernels.knn as knn
+
+    rng = np.random.default_rng(16)
+    X = rng.standard_normal((301, 13)) + 3
+    queries = rng.integers(0, 301, 77)
+    centre, sq = knn.centre_and_sq_norms(X, np.arange(301, dtype=np.int64))
+    m = 6
+    short_dist, short_pos = knn.knn_shortlist_of(
+        X, queries, centre, sq, m, queries, getattr(knn, mode_name), query_block, ref_block,
+        tile_rows,
+    )  # fmt: skip
+    exact = ((X[queries, None, :] - X[None, :, :]) ** 2).sum(axis=2)
+    exact[np.arange(queries.size), queries] = np.inf  # skip: the query's own row
+    expected = np.sort(exact, axis=1)[:, :m]
+    np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
+    found = np.take_along_axis(exact, short_pos, axis=1)
+    np.testing.assert_allclose(found, expected, rtol=1e-9, atol=1e-9)
+
+
+def test_one_sided_redo_covers_exactly_the_unproven_queries(monkeypatch):
+    import fastsmote.neighbors._exact as exact
+
+    rng = np.random.default_rng(17)
+    X = rng.standard_normal((1200, 16)).astype(np.float32)
+    X[:30] = X[0]  # 30 identical rows: a shortlist of k + 2 cannot prove them
+    queries = np.array([5, 500, 17, 900, 29])
+    redone = []
+    direct = exact._direct
+    monkeypatch.setattr(exact, "_direct", lambda X, q, *a: redone.append(q) or direct(X, q, *a))
+    found = exact.exact_kneighbors_of(X, queries, 4, method="fused")
+    np.testing.assert_array_equal(redone[0], [5, 17, 29])
+    monkeypatch.undo()
+    np.testing.assert_array_equal(found, exact.exact_kneighbors_of(X, queries, 4, method="direct"))

@@ -155,6 +155,10 @@ def test_all_rows_search_auto_rule_counts_queries():
     # few queries: priced one-sided (q * n pairs); most rows: the self-search (n^2 / 2)
     one_sided = estimated_exact_seconds(1_000_000, 20, n_queries=400_000)
     assert one_sided == pytest.approx(0.4e6 * 1e6 * 20 * NS_PER_PAIR_FEATURE["one-sided"] * 1e-9)
+    # below 8 features the one-sided search has no shortlist path: explicit differences
+    few_features = estimated_exact_seconds(1_000_000, 5, n_queries=1000)
+    expected = 1e3 * 1e6 * 5 * NS_PER_PAIR_FEATURE["one-sided-direct"] * 1e-9
+    assert few_features == pytest.approx(expected)
     assert estimated_exact_seconds(1_000_000, 20, n_queries=600_000) == (
         estimated_exact_seconds(1_000_000, 20)
     )

@@ -288,15 +288,16 @@ def _fused_pair(qa, qb, sa, sb, ref_t, sq_ref, n_ref, pa, pb):
 
 
 @jit()
-def _fill_tile(X, rows, codes, weight, centre, sq, mode, c0, c1, r0, n_ref, ref_t, codes_t,
-               scratch, mismatches, tile):  # fmt: skip
-    """Distances of rows ``c0..c1`` to the block in ``ref_t`` (features x references).
+def _fill_tile(X, rows, codes, weight, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t,
+               codes_t, scratch, mismatches, tile):  # fmt: skip
+    """Distances of rows ``rows[c0..c1]`` to the block in ``ref_t`` (features x references).
 
     ``DIRECT``: explicit differences in the defined order, plus ``weight`` times the
     number of differing categorical ``codes`` (SMOTE-NC's one-hot distance without
     one-hot columns; no codes: nothing added). ``BLAS`` / ``FUSED`` (``ref_t`` holds
     centred rows): ``|q|^2 + |r|^2 - 2 q.r`` on rows centred here, tile by tile (no
-    centred copy of the data), an approximation for shortlists. ``tile`` has one spare
+    centred copy of the data), an approximation for shortlists; ``sq_rows[i]`` is the
+    centred squared norm of ``rows[i]``, ``sq_ref`` the block's. ``tile`` has one spare
     row beyond ``tile_rows`` (an odd row out of the fused pairs).
     """
     d = X.shape[1]
@@ -306,20 +307,20 @@ def _fill_tile(X, rows, codes, weight, centre, sq, mode, c0, c1, r0, n_ref, ref_
                 scratch[i - c0, f] = X[rows[i], f] - centre[f]
         products = np.dot(scratch[: c1 - c0], ref_t)
         for i in range(c0, c1):
+            row = products[i - c0]
             for j in range(n_ref):
-                tile[i - c0, j] = sq[i] + sq[r0 + j] - (products[i - c0, j] + products[i - c0, j])
+                tile[i - c0, j] = sq_rows[i] + sq_ref[j] - (row[j] + row[j])
         return
     if mode == FUSED:
         for i in range(c0, c1):
             for f in range(d):
                 t = X[rows[i], f] - centre[f]
                 scratch[i - c0, f] = -(t + t)
-        sq_ref = sq[r0 : r0 + n_ref]
         spare = tile.shape[0] - 1
         for i in range(c0, c1, 2):
             b, out_b = (i + 1, i + 1 - c0) if i + 1 < c1 else (i, spare)
-            _fused_pair(scratch[i - c0], scratch[b - c0], sq[i], sq[b], ref_t, sq_ref, n_ref,
-                        tile[i - c0], tile[out_b])  # fmt: skip
+            _fused_pair(scratch[i - c0], scratch[b - c0], sq_rows[i], sq_rows[b], ref_t, sq_ref,
+                        n_ref, tile[i - c0], tile[out_b])  # fmt: skip
         return
     n_cat = codes.shape[1]
     for i in range(c0, c1):
@@ -379,8 +380,8 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
             col_min = np.empty(n_ref, dtype=X.dtype)
             for c0 in range(i0, i1, tile_rows):
                 c1 = min(i1, c0 + tile_rows)
-                _fill_tile(X, rows, codes, weight, centre, sq, mode, c0, c1, r0, n_ref, ref_t,
-                           codes_t, scratch, mismatches, tile)  # fmt: skip
+                _fill_tile(X, rows, codes, weight, centre, sq, sq[r0 : r0 + n_ref], mode, c0, c1,
+                           n_ref, ref_t, codes_t, scratch, mismatches, tile)  # fmt: skip
                 if a == b:
                     _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos)
                 else:
@@ -477,12 +478,86 @@ def knn_shortlist_symmetric(X, rows, centre, sq, m, block, tile_rows, mode):
     )
 
 
+@jit()
+def _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos):
+    """Offer the tile's distances of queries ``c0..c1`` to references ``r0..`` to the
+    queries' lists, never reference ``skip[i]``. A vectorised pass counts each row's
+    hits first, so the scalar merge visits only rows that can change (few once the
+    lists are warm)."""
+    last = out_dist.shape[1] - 1
+    for i in range(c0, c1):
+        dist = tile[i - c0]
+        wd = out_dist[i, last]
+        hits = 0
+        for j in range(n_ref):
+            hits += dist[j] <= wd
+        if hits:
+            wp = out_pos[i, last]
+            for j in range(n_ref):
+                if dist[j] <= wd and r0 + j != skip[i] and _beats_last(dist[j], r0 + j, wd, wp):
+                    wd, wp = _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
+
+
 @jit(parallel=True)
-def refine_shortlist(X, rows, short_dist, short_pos, sq, sq_max, k, eps):
+def _shortlist_of(X, query_rows, codes, weight, centre, sq, m, skip, mode, query_block,
+                  ref_block, tile_rows):  # fmt: skip
+    """See :func:`knn_shortlist_of`."""
+    n_query = query_rows.shape[0]
+    n, d = X.shape
+    out_dist = np.full((n_query, m), np.inf, dtype=X.dtype)
+    out_pos = np.full((n_query, m), -1, dtype=np.int64)
+    sq_rows = np.empty(n_query, dtype=X.dtype)
+    for i in range(n_query):
+        sq_rows[i] = sq[query_rows[i]]
+    n_blocks = (n_query + query_block - 1) // query_block
+    for b in prange(n_blocks):
+        q0 = b * query_block
+        q1 = min(n_query, q0 + query_block)
+        scratch = np.empty((tile_rows, d), dtype=X.dtype)
+        tile = np.empty((tile_rows + 1, ref_block), dtype=X.dtype)  # + a spare row
+        mismatches = np.empty(0, dtype=np.int64)
+        for r0 in range(0, n, ref_block):
+            n_ref = min(ref_block, n - r0)
+            ref_t = np.empty((d, n_ref), dtype=X.dtype)  # exact width: BLAS takes it whole
+            for j in range(n_ref):
+                for f in range(d):
+                    ref_t[f, j] = X[r0 + j, f] - centre[f]
+            sq_ref = sq[r0 : r0 + n_ref]
+            for c0 in range(q0, q1, tile_rows):
+                c1 = min(q1, c0 + tile_rows)
+                _fill_tile(X, query_rows, codes, weight, centre, sq_rows, sq_ref, mode, c0, c1,
+                           n_ref, ref_t, codes, scratch, mismatches, tile)  # fmt: skip
+                _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos)
+    return out_dist, out_pos
+
+
+def knn_shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_block, tile_rows):
+    """m best rows of all of ``X`` for each row ``query_rows[i]``, never ``skip[i]``, by
+    |q|^2 + |r|^2 - 2 q.r on rows centred at ``centre`` (``sq``: each row's squared
+    norm after centring), by BLAS tiles (``mode=BLAS``) or fused multiply-adds
+    (``FUSED``). Query blocks run in parallel; each visits the references block by
+    block, centred and transposed once per query block.
+
+    Returns
+    -------
+    dist : (n_query, m) approximate squared distances, ascending
+    pos : (n_query, m) int64 row numbers of ``X``
+    """
+    return _shortlist_of(
+        X, query_rows, _NO_CODES, X.dtype.type(0), centre, sq, m, skip, mode, query_block,
+        ref_block, tile_rows,
+    )  # fmt: skip
+
+
+@jit(parallel=True)
+def refine_shortlist(X, query_rows, ref_rows, short_dist, short_pos, sq_rows, sq_max, k, eps):
     """Exact top-k from each shortlist, and whether the error bound proves it complete.
 
-    Returns exact squared distances (defined order), positions, and a boolean per query
-    that is False when the query must be recomputed by the direct kernel.
+    Query ``i`` is row ``query_rows[i]`` of ``X`` (centred squared norm ``sq_rows[i]``);
+    shortlist positions index ``ref_rows``, whose largest centred squared norm is
+    ``sq_max``. Returns exact squared distances (defined order), positions, and a
+    boolean per query that is False when the query must be recomputed by the direct
+    kernel.
     """
     n, m = short_pos.shape
     d = X.shape[1]
@@ -498,14 +573,14 @@ def refine_shortlist(X, rows, short_dist, short_pos, sq, sq_max, k, eps):
             if pos < 0:
                 complete = False
                 continue
-            acc = pair_sq_distance(X, rows[i], rows[pos])
+            acc = pair_sq_distance(X, query_rows[i], ref_rows[pos])
             # positions arrive unordered here: compare (distance, position)
             if acc < best_dist[k - 1] or (acc == best_dist[k - 1] and pos < best_pos[k - 1]):
                 _insert_topk(best_dist, best_pos, acc, pos)
         # Any reference outside the shortlist has approx >= short_dist[i, m-1]; the
         # product form errs by at most ~(d+2) eps (|q| + |r|)^2 and the defined-order sum
         # by ~(d+2) eps * dist. Doubled for safety. Strict: ties must be inside.
-        root = np.sqrt(np.float64(sq[i])) + np.sqrt(np.float64(sq_max))
+        root = np.sqrt(np.float64(sq_rows[i])) + np.sqrt(np.float64(sq_max))
         bound = 2.0 * (d + 2) * eps * (root * root + np.float64(short_dist[i, m - 1]))
         proven[i] = complete and np.float64(best_dist[k - 1]) < (
             np.float64(short_dist[i, m - 1]) - bound

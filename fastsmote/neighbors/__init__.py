@@ -32,8 +32,16 @@ APPROX_US_PER_ROW_LOG2 = {"low-dim": 3.0, "high-dim": 18.0, "high-dim-large": 30
 #: features: 0.55 ns/pair at 100k-300k rows), shortlists by fused multiply-adds 0.74-0.76x
 #: that at 20 features (~0.021), product shortlists from WIDE_FEATURES on ~0.012 (50
 #: features: 0.6 ns/pair, BLAS and fused alike). A few queries against all rows cannot
-#: share pairs: ~0.05 (20 features: 1.0 ns/pair).
-NS_PER_PAIR_FEATURE = {"direct": 0.028, "fused": 0.021, "wide": 0.012, "one-sided": 0.05}
+#: share pairs: ~0.05-0.06 by explicit differences, ~0.035 by shortlists (1M rows, 20 /
+#: 40 / 50 features, 2k-10k queries, medians of 3: 0.70 / 1.39 / 1.43 ns per pair,
+#: 1.7-2.0x the explicit differences).
+NS_PER_PAIR_FEATURE = {
+    "direct": 0.028,
+    "fused": 0.021,
+    "wide": 0.012,
+    "one-sided": 0.035,
+    "one-sided-direct": 0.05,
+}
 #: Features from which a self-search's shortlist costs "wide" rather than "fused".
 WIDE_FEATURES = 32
 
@@ -57,7 +65,8 @@ def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None 
         if path != "direct" and n_features >= WIDE_FEATURES:
             path = "wide"
         return n_rows * n_rows * n_features * NS_PER_PAIR_FEATURE[path] * 1e-9
-    return n_queries * n_rows * n_features * NS_PER_PAIR_FEATURE["one-sided"] * 1e-9
+    path = "one-sided" if shortlist_method(n_features, n_rows) else "one-sided-direct"
+    return n_queries * n_rows * n_features * NS_PER_PAIR_FEATURE[path] * 1e-9
 
 
 def estimated_approx_seconds(n_rows: int, n_features: int) -> float:

@@ -12,6 +12,7 @@ from .._kernels.knn import (
     FUSED,
     centre_and_sq_norms,
     knn_blocked,
+    knn_shortlist_of,
     knn_shortlist_symmetric,
     knn_symmetric,
     refine_shortlist,
@@ -148,21 +149,31 @@ def _direct_self_search(X, rows, k, exclude_self=True):
     return knn_symmetric(X, rows, k, not exclude_self, block, TILE_ROWS)
 
 
-def _shortlist_kneighbors(X: np.ndarray, rows: np.ndarray, k: int, method: str):
+def _single_threaded_blas(method: str):
+    """Numba threads run the products in parallel; BLAS must not add its own threads."""
     from threadpoolctl import threadpool_limits
 
+    return threadpool_limits(1, user_api="blas") if method == "gemm" else nullcontext()
+
+
+def _refine(X, query_rows, ref_rows, shortlist, sq_rows, sq_max, k):
+    """Exact lists from shortlists, and the queries whose completeness proof failed."""
+    eps = float(np.finfo(X.dtype).eps)
+    dist, pos, proven = refine_shortlist(
+        X, query_rows, ref_rows, *shortlist, sq_rows, sq_max, k, eps
+    )
+    return dist, pos, np.flatnonzero(~proven)
+
+
+def _shortlist_kneighbors(X: np.ndarray, rows: np.ndarray, k: int, method: str):
     centre, sq = centre_and_sq_norms(X, rows)
     m = min(rows.size - 1, k + SHORTLIST_EXTRA[method])
     mode = BLAS if method == "gemm" else FUSED
-    # Numba threads run the products in parallel; BLAS must not add its own threads.
-    single_blas = threadpool_limits(1, user_api="blas") if mode == BLAS else nullcontext()
-    with single_blas:
-        short_dist, short_pos = knn_shortlist_symmetric(
+    with _single_threaded_blas(method):
+        shortlist = knn_shortlist_symmetric(
             X, rows, centre, sq, m, SHORTLIST_BLOCK, TILE_ROWS, mode
         )
-    eps = float(np.finfo(X.dtype).eps)
-    dist, pos, proven = refine_shortlist(X, rows, short_dist, short_pos, sq, sq.max(), k, eps)
-    redo = np.flatnonzero(~proven)
+    dist, pos, redo = _refine(X, rows, rows, shortlist, sq, sq.max(), k)
     if redo.size > REDO_ALL_SHARE * rows.size:  # many duplicates: one direct pass is cheaper
         return _direct_self_search(X, rows, k)
     if redo.size:
@@ -170,7 +181,26 @@ def _shortlist_kneighbors(X: np.ndarray, rows: np.ndarray, k: int, method: str):
     return dist, pos
 
 
-def exact_kneighbors_of(X: np.ndarray, queries: np.ndarray, n_neighbors: int) -> np.ndarray:
+def _shortlist_kneighbors_of(X: np.ndarray, queries: np.ndarray, k: int, method: str):
+    every_row = np.arange(X.shape[0], dtype=np.int64)
+    centre, sq = centre_and_sq_norms(X, every_row)
+    m = min(X.shape[0] - 1, k + SHORTLIST_EXTRA[method])
+    mode = BLAS if method == "gemm" else FUSED
+    # at least ~4 query blocks, so both threads get work when few rows are queried
+    query_block = min(QUERY_BLOCK, max(TILE_ROWS, _pow2_floor(queries.size // 4)))
+    with _single_threaded_blas(method):
+        shortlist = knn_shortlist_of(
+            X, queries, centre, sq, m, queries, mode, query_block, SHORTLIST_BLOCK, TILE_ROWS
+        )
+    dist, pos, redo = _refine(X, queries, every_row, shortlist, sq[queries], sq.max(), k)
+    if redo.size:
+        dist[redo], pos[redo] = _direct(X, queries[redo], every_row, k, queries[redo])
+    return dist, pos
+
+
+def exact_kneighbors_of(
+    X: np.ndarray, queries: np.ndarray, n_neighbors: int, *, method: str = "auto"
+) -> np.ndarray:
     """Exact neighbours of the rows ``queries`` among *all* rows of ``X``, self excluded.
 
     Parameters
@@ -180,12 +210,18 @@ def exact_kneighbors_of(X: np.ndarray, queries: np.ndarray, n_neighbors: int) ->
         Row numbers of ``X`` to query.
     n_neighbors : int
         At most ``n_samples - 1``.
+    method : {"auto", "direct", "fused", "gemm"}, default="auto"
+        As in :func:`exact_kneighbors` (identical results); "auto" shortlists at any
+        number of neighbours, since a one-sided shortlist table is only
+        ``len(queries) x (n_neighbors + 2..8)``.
 
     Returns
     -------
     indices : ndarray of shape (len(queries), n_neighbors), int64
         Row numbers of ``X``, nearest first, ties to the lower row.
     """
+    if method not in ("auto", "direct", "fused", "gemm"):
+        raise ValueError(f"method must be 'auto', 'direct', 'fused' or 'gemm', got {method!r}")
     X = np.ascontiguousarray(X)
     check_distance_range(X)
     queries = np.asarray(queries, dtype=np.int64)
@@ -194,6 +230,11 @@ def exact_kneighbors_of(X: np.ndarray, queries: np.ndarray, n_neighbors: int) ->
             f"n_neighbors must be in [1, {X.shape[0] - 1}] for {X.shape[0]} rows, "
             f"got {n_neighbors}"
         )
+    if method == "auto":
+        method = shortlist_method(X.shape[1], X.shape[0]) or "direct"
     with numba_threads(get_config()["n_threads"]):
-        _, pos = _direct(X, queries, np.arange(X.shape[0]), n_neighbors, queries)
+        if method == "direct":
+            _, pos = _direct(X, queries, np.arange(X.shape[0]), n_neighbors, queries)
+        else:
+            _, pos = _shortlist_kneighbors_of(X, queries, n_neighbors, method)
     return pos
