@@ -4,6 +4,7 @@
     python benchmarks/compare.py --preset full    # adds 5M x 20 and 50-feature kernels
     python benchmarks/compare.py --preset scale   # issue "Scale" cases, one run each
     python benchmarks/compare.py --preset full --end-to-end-only --memory recycled
+    python benchmarks/compare.py --preset family --methods BorderlineSMOTE ADASYN --reps 3
 
 Every end-to-end measurement runs in a fresh subprocess: data are generated in place,
 kernels warmed up (compile time excluded; cold starts are reported separately), the
@@ -368,6 +369,8 @@ def main() -> None:
         "recycled: memory of that size was touched and freed just before (both libraries)",
     )
     parser.add_argument("--end-to-end-only", action="store_true")
+    parser.add_argument("--methods", nargs="+", help="with --preset family: only these")
+    parser.add_argument("--reps", type=int, help="runs per case (default: the preset's)")
     args = parser.parse_args()
     global MEMORY
     MEMORY = args.memory
@@ -379,10 +382,11 @@ def main() -> None:
     import numba
     import sklearn
 
-    preset = PRESETS[args.preset]
+    preset = dict(PRESETS[args.preset], **({"reps": args.reps} if args.reps else {}))
     print(f"# fastsmote vs imbalanced-learn ({args.preset}), memory: {MEMORY}")
     if "methods" in preset:
-        family(preset["methods"], preset["reps"])
+        chosen = [m for m in preset["methods"] if not args.methods or m[0] in args.methods]
+        family(chosen, preset["reps"])
         return
     print(
         f"numpy {np.__version__}, numba {numba.__version__} ({numba.get_num_threads()} threads), "
