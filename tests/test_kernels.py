@@ -531,3 +531,16 @@ def test_one_sided_redo_covers_exactly_the_unproven_queries(monkeypatch):
     np.testing.assert_array_equal(redone[0], [5, 17, 29])
     monkeypatch.undo()
     np.testing.assert_array_equal(found, exact.exact_kneighbors_of(X, queries, 4, method="direct"))
+
+
+@pytest.mark.parametrize("n_classes", [1, 3])
+def test_rows_by_class_is_a_stable_sort_of_the_kept_rows(n_classes):
+    from fastsmote._kernels.arrays import rows_by_class
+
+    rng = np.random.default_rng(18)
+    codes = rng.integers(0, n_classes, 500).astype(np.int32)
+    keep = rng.random(500) < 0.7
+    rows, counts = rows_by_class(codes, keep, n_classes + 1)  # the last class has no rows
+    kept = np.flatnonzero(keep)
+    np.testing.assert_array_equal(rows, kept[np.argsort(codes[kept], kind="stable")])
+    np.testing.assert_array_equal(counts, np.bincount(codes[kept], minlength=n_classes + 1))

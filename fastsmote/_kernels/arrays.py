@@ -165,12 +165,11 @@ def tomek_link_mask(nearest, codes, targeted):
 
 
 @jit(parallel=True)
-def neighbourhood_agrees(rows, neighbours, codes, n_classes, unanimous):
-    """Per row of ``rows``, whether its neighbours (``codes`` of ``neighbours``) agree with
-    its class: all of them (``unanimous``) or a plurality, ties to the lowest class code
-    (Edited Nearest Neighbours' ``kind_sel="all"`` / ``"mode"``)."""
+def mark_disagreeing(rows, neighbours, codes, n_classes, unanimous, keep):
+    """Set ``keep[rows[i]]`` to whether row i's neighbours (``codes`` of ``neighbours[i]``)
+    agree with its class: all of them (``unanimous``) or a plurality, ties to the lowest
+    class code (Edited Nearest Neighbours' ``kind_sel="all"`` / ``"mode"``)."""
     n, k = neighbours.shape
-    agrees = np.zeros(n, dtype=np.bool_)
     for i in prange(n):
         own = codes[rows[i]]
         if unanimous:
@@ -179,10 +178,31 @@ def neighbourhood_agrees(rows, neighbours, codes, n_classes, unanimous):
                 if codes[neighbours[i, j]] != own:
                     same = False
                     break
-            agrees[i] = same
+            keep[rows[i]] = same
             continue
         votes = np.zeros(n_classes, dtype=np.int64)
         for j in range(k):
             votes[codes[neighbours[i, j]]] += 1
-        agrees[i] = np.argmax(votes) == own  # argmax: the lowest code on ties
-    return agrees
+        keep[rows[i]] = np.argmax(votes) == own  # argmax: the lowest code on ties
+
+
+@jit()
+def rows_by_class(codes, keep, n_classes):
+    """Row numbers ``i`` with ``keep[i]``, class code by class code, in input order within
+    a class, and how many of each class.
+
+    One pass per class: the write position stays in a register (a single counting-sort
+    pass keeps per-class cursors in memory, each increment waiting on the last; 2.5x
+    slower for two classes at 100k rows).
+    """
+    out = np.empty(codes.shape[0], dtype=np.int64)
+    counts = np.zeros(n_classes, dtype=np.int64)
+    filled = 0
+    for c in range(n_classes):
+        start = filled
+        for i in range(codes.shape[0]):
+            if keep[i] and codes[i] == c:
+                out[filled] = i
+                filled += 1
+        counts[c] = filled - start
+    return out[:filled], counts

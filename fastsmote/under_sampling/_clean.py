@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from .._kernels.arrays import neighbourhood_agrees, tomek_link_mask
+from .._kernels.arrays import mark_disagreeing, rows_by_class, tomek_link_mask
 from .._validation import (
     LIST,
     SAMPLING_STRATEGY,
@@ -151,22 +151,19 @@ class EditedNearestNeighbours(BaseSampler):
         check_finite(X)
         codes = target.encoded
         labels = target.classes.tolist()
-        cleaned = [ci for ci, label in enumerate(labels) if label in self.sampling_strategy_]
-        rows_of = {ci: target.rows_of(ci) for ci in range(len(labels))}
+        cleaned = [label for label in labels if label in self.sampling_strategy_]
+        # one search for every row to clean: one index (or graph), not one per class
+        queries = np.flatnonzero(np.isin(target.classes, cleaned)[codes])
+        keep = np.ones(codes.size, dtype=np.bool_)
         self.neighbors_backend_ = {}
-        if cleaned:  # one search for every row to clean: one index (or graph), not one per class
-            found, backend = self._neighbors(X, np.concatenate([rows_of[ci] for ci in cleaned]))
-            self.neighbors_backend_ = {labels[ci]: backend for ci in cleaned}
-        kept, start = [], 0
-        for class_index in range(len(labels)):
-            rows = rows_of[class_index]
-            if class_index not in cleaned:
-                kept.append(rows)
-                continue
-            neighbours = found[start : start + rows.size]
-            start += rows.size
-            unanimous = self.kind_sel == "all"
-            keep = neighbourhood_agrees(rows, neighbours, codes, len(labels), unanimous)
-            kept.append(rows[keep])
-        self.sample_indices_ = np.concatenate(kept)
+        if queries.size:
+            found, backend = self._neighbors(X, queries)
+            self.neighbors_backend_ = dict.fromkeys(cleaned, backend)
+            mark_disagreeing(queries, found, codes, len(labels), self.kind_sel == "all", keep)
+        self.sample_indices_, kept = rows_by_class(codes, keep, len(labels))
+        self._kept_counts = dict(zip(labels, kept.tolist(), strict=True))
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
+
+    def _counts_after(self, before: dict, target: Target) -> dict:
+        """Counted while selecting the rows (no second pass over them)."""
+        return self._kept_counts
