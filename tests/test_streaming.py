@@ -160,3 +160,19 @@ def test_estimator_working_memory_sizes_the_chunks():
     # the call's budget wins over the estimator's
     sizes = [len(c) for c, _ in sampler.fit_resample_iter(X, y, working_memory=2)]
     assert max(sizes) == 2 * per_chunk
+
+
+@pytest.mark.parametrize("cls", [BorderlineSMOTE, ADASYN])
+def test_estimator_budget_reaches_the_graph_over_all_rows(cls, monkeypatch):
+    import fastsmote.neighbors as neighbors
+
+    budgets = []
+    build = neighbors.approx_kneighbors
+    monkeypatch.setattr(
+        neighbors, "approx_kneighbors", lambda *args: budgets.append(args[5]) or build(*args)
+    )
+    X, y = blobs([2_000, 300], n_features=6, shift=0.7)
+    tight = cls(random_state=3, neighbors="approx", working_memory=1).fit_resample(X, y)
+    default = cls(random_state=3, neighbors="approx").fit_resample(X, y)
+    assert budgets == [1, None]  # one graph over all rows per fit
+    np.testing.assert_array_equal(tight[0], default[0])  # the budget never changes rows

@@ -93,13 +93,19 @@ def resolve_backend(
 
 
 def all_rows_kneighbors(
-    X: np.ndarray, queries: np.ndarray | None, n_neighbors: int, backend: str, seed: int
+    X: np.ndarray,
+    queries: np.ndarray | None,
+    n_neighbors: int,
+    backend: str,
+    seed: int,
+    working_memory: int | None = None,
 ) -> tuple[np.ndarray, str]:
     """Neighbours of the rows ``queries`` (None: every row) among all rows of ``X`` (self
     excluded), with the backend "auto" resolves to for that many queries.
 
     The approximate paths build one graph over all rows (its cost does not shrink with
-    fewer queries) and read the queries' rows from it.
+    fewer queries) and read the queries' rows from it; ``working_memory`` (MiB, default:
+    the global config) bounds its update buffers.
 
     Returns
     -------
@@ -114,7 +120,9 @@ def all_rows_kneighbors(
             return (found if queries is None else found[queries]), "exact"
         return exact_kneighbors_of(X, queries, n_neighbors), "exact"
     every_row = np.arange(X.shape[0], dtype=np.int64)
-    found = approx_kneighbors(X, n_neighbors, every_row, seed, APPROX_METHODS[resolved])
+    found = approx_kneighbors(
+        X, n_neighbors, every_row, seed, APPROX_METHODS[resolved], working_memory
+    )
     return (found if queries is None else found[queries]), resolved
 
 

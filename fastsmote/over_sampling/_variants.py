@@ -123,7 +123,8 @@ class _BoundarySampler(_InterpolatingSampler):
         configures the same-class search only: this one is then exact)."""
         backend = self.neighbors if isinstance(self.neighbors, str) else "exact"
         seed = int(np.uint64(stream_key(class_key, 3)) >> np.uint64(33))
-        found, used = all_rows_kneighbors(X, rows, min(n, X.shape[0] - 1), backend, seed)
+        k = min(n, X.shape[0] - 1)
+        found, used = all_rows_kneighbors(X, rows, k, backend, seed, self.working_memory)
         self.all_rows_backend_[label] = used
         return found
 
