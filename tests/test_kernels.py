@@ -544,3 +544,13 @@ def test_rows_by_class_is_a_stable_sort_of_the_kept_rows(n_classes):
     kept = np.flatnonzero(keep)
     np.testing.assert_array_equal(rows, kept[np.argsort(codes[kept], kind="stable")])
     np.testing.assert_array_equal(counts, np.bincount(codes[kept], minlength=n_classes + 1))
+
+
+def test_unknown_search_method_is_named():
+    from fastsmote.neighbors import exact_kneighbors_of
+
+    X = np.random.default_rng(19).standard_normal((20, 3))
+    for search in (lambda m: exact_kneighbors(X, 2, method=m),
+                   lambda m: exact_kneighbors_of(X, [0, 1], 2, method=m)):  # fmt: skip
+        with pytest.raises(ValueError, match="method must be .* got 'blas'"):
+            search("blas")

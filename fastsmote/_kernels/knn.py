@@ -444,7 +444,10 @@ def _unused(X):
 # *shortlists* candidates; their exact distances are then computed in the defined order,
 # and a per-query error bound proves that no reference outside the shortlist can beat
 # the k-th exact neighbour. Queries whose proof fails (near-duplicates, ties) are redone
-# by the direct kernel, so the result is identical to ``knn_blocked``.
+# by the direct kernel, so the result is identical to ``knn_blocked``. The same holds for
+# a few queries against all rows (``knn_shortlist_of``), which cannot share pairs: there
+# the fused form is 1.7-2x faster than explicit differences (two queries per pass share
+# each reference load).
 
 
 @jit(parallel=True)

@@ -105,8 +105,7 @@ def exact_kneighbors(
     """
     if X.dtype not in (np.float32, np.float64):
         raise TypeError(f"X must be float32 or float64, got {X.dtype}")
-    if method not in ("auto", "direct", "fused", "gemm"):
-        raise ValueError(f"method must be 'auto', 'direct', 'fused' or 'gemm', got {method!r}")
+    _check_method(method)
     X = np.ascontiguousarray(X)
     check_distance_range(X)
     rows = np.arange(X.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
@@ -125,6 +124,11 @@ def exact_kneighbors(
     if return_distance:
         return np.sqrt(dist), pos
     return pos
+
+
+def _check_method(method: str) -> None:
+    if method not in ("auto", "direct", "fused", "gemm"):
+        raise ValueError(f"method must be 'auto', 'direct', 'fused' or 'gemm', got {method!r}")
 
 
 def shortlist_method(n_features: int, n_rows: int, n_neighbors: int = 5) -> str | None:
@@ -220,8 +224,7 @@ def exact_kneighbors_of(
     indices : ndarray of shape (len(queries), n_neighbors), int64
         Row numbers of ``X``, nearest first, ties to the lower row.
     """
-    if method not in ("auto", "direct", "fused", "gemm"):
-        raise ValueError(f"method must be 'auto', 'direct', 'fused' or 'gemm', got {method!r}")
+    _check_method(method)
     X = np.ascontiguousarray(X)
     check_distance_range(X)
     queries = np.asarray(queries, dtype=np.int64)
