@@ -144,6 +144,23 @@ def test_rounds_do_not_depend_on_chunking_or_threads():
         assert rounds == results[0][2]
 
 
+def test_update_buffers_and_their_grouped_copy_fit_the_budget():
+    import tracemalloc
+
+    # 20k rows: a 64 MiB budget is not clipped (fewer blocks than rows, more than 4)
+    data = np.random.default_rng(9).standard_normal((20_000, 8)).astype(np.float32)
+    peaks = {}
+    tracemalloc.start()
+    for budget in (4, 64):
+        tracemalloc.reset_peak()
+        nndescent_graph(data, 12, 12, 2, seed=3, working_memory=budget)
+        peaks[budget] = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # the class-sized arrays are the same for both budgets: the difference is the
+    # update machinery, which must fit 64 MiB (and uses most of it)
+    assert 32 * 2**20 < peaks[64] - peaks[4] <= 64 * 2**20
+
+
 def test_graph_is_sorted_self_free_and_exact_in_its_distances():
     data = np.random.default_rng(8).standard_normal((2000, 12)).astype(np.float32)
     dist, pos, rounds = nndescent_graph(data, 10, 10, 4, seed=1)

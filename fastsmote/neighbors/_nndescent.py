@@ -19,8 +19,10 @@ DELTA = 0.003
 #: Rows per bucket when updates are grouped by target row (2**9 rows: their lists fit
 #: in a core's L2 cache at up to 64 slots).
 BUCKET_SHIFT = 9
-#: Bytes per buffered update: target and other row (int32) and a float32 distance.
-UPDATE_BYTES = 12
+#: Bytes per buffered update: target and other row (int32) and a float32 distance, twice
+#: (the join's buffers and their copy grouped by target bucket), so that both fit the
+#: working-memory budget together.
+UPDATE_BYTES = 2 * 12
 
 
 def max_rounds(n_rows: int) -> int:
@@ -30,9 +32,9 @@ def max_rounds(n_rows: int) -> int:
 
 def join_chunk_blocks(max_candidates: int, working_memory: int | None = None) -> int:
     """Blocks of rows joined before their updates are applied, so that the update
-    buffers (sized for the worst case: every pair improves both rows) stay within the
-    working-memory budget (4 blocks at least). Only the updates actually found touch
-    memory."""
+    buffers and their grouped copy (sized for the worst case: every pair improves both
+    rows) stay within the working-memory budget (4 blocks at least). Only the updates
+    actually found touch memory."""
     per_block = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates) * UPDATE_BYTES
     return int(np.clip(budget_bytes(working_memory) // per_block, 4, 256))
 
