@@ -533,6 +533,15 @@ def test_one_sided_redo_covers_exactly_the_unproven_queries(monkeypatch):
     np.testing.assert_array_equal(found, exact.exact_kneighbors_of(X, queries, 4, method="direct"))
 
 
+def test_rows_of_classes_selects_the_wanted_classes_in_input_order():
+    from fastsmote._kernels.arrays import rows_of_classes
+
+    codes = np.random.default_rng(20).integers(0, 4, 300).astype(np.int32)
+    wanted = np.array([True, False, True, False])
+    np.testing.assert_array_equal(rows_of_classes(codes, wanted), np.flatnonzero(codes % 2 == 0))
+    assert rows_of_classes(codes, np.zeros(4, dtype=bool)).size == 0
+
+
 @pytest.mark.parametrize("n_classes", [1, 3, 40])  # one pass per class; a counting sort
 def test_rows_by_class_is_a_stable_sort_of_the_kept_rows(n_classes):
     from fastsmote._kernels.arrays import rows_by_class

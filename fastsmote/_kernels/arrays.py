@@ -186,6 +186,19 @@ def mark_disagreeing(rows, neighbours, codes, n_classes, unanimous, keep):
         keep[rows[i]] = np.argmax(votes) == own  # argmax: the lowest code on ties
 
 
+@jit()
+def rows_of_classes(codes, wanted):
+    """Row numbers ``i`` whose class is wanted (``wanted[codes[i]]``), in input order: one
+    pass, where a NumPy mask gathered by class code and ``flatnonzero`` took ~3x longer."""
+    out = np.empty(codes.shape[0], dtype=np.int64)
+    filled = 0
+    for i in range(codes.shape[0]):
+        if wanted[codes[i]]:
+            out[filled] = i
+            filled += 1
+    return out[:filled]
+
+
 #: Up to this many classes, ``rows_by_class`` makes one pass per class (its write position
 #: stays in a register); beyond, one counting sort (per-class cursors in memory, each
 #: increment waiting on the last: 2.5x slower for two classes at 100k rows, but a fixed

@@ -13,7 +13,12 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from .._kernels.arrays import mark_disagreeing, rows_by_class, tomek_link_mask
+from .._kernels.arrays import (
+    mark_disagreeing,
+    rows_by_class,
+    rows_of_classes,
+    tomek_link_mask,
+)
 from .._validation import (
     LIST,
     SAMPLING_STRATEGY,
@@ -153,7 +158,7 @@ class EditedNearestNeighbours(BaseSampler):
         labels = target.classes.tolist()
         cleaned = [label for label in labels if label in self.sampling_strategy_]
         # one search for every row to clean: one index (or graph), not one per class
-        queries = np.flatnonzero(np.isin(target.classes, cleaned)[codes])
+        queries = rows_of_classes(codes, np.isin(target.classes, cleaned))
         keep = np.ones(codes.size, dtype=np.bool_)
         self.neighbors_backend_ = {}
         if queries.size:
