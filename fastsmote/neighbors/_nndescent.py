@@ -19,10 +19,6 @@ DELTA = 0.003
 #: Rows per bucket when updates are grouped by target row (2**9 rows: their lists fit
 #: in a core's L2 cache at up to 64 slots).
 BUCKET_SHIFT = 9
-#: Bytes per buffered update: target and other row (int32) and a float32 distance, twice
-#: (the join's buffers and their copy grouped by target bucket), so that both fit the
-#: working-memory budget together.
-UPDATE_BYTES = 2 * 12
 
 
 def max_rounds(n_rows: int) -> int:
@@ -30,12 +26,16 @@ def max_rounds(n_rows: int) -> int:
     return max(5, int(round(np.log2(max(n_rows, 2)))))
 
 
-def join_chunk_blocks(max_candidates: int, working_memory: int | None = None) -> int:
+def join_chunk_blocks(
+    max_candidates: int, working_memory: int | None = None, distance_bytes: int = 4
+) -> int:
     """Blocks of rows joined before their updates are applied, so that the update
     buffers and their grouped copy (sized for the worst case: every pair improves both
     rows) stay within the working-memory budget (4 blocks at least). Only the updates
     actually found touch memory."""
-    per_block = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates) * UPDATE_BYTES
+    # per update: target and other row (int32) and a distance, buffered and grouped
+    update_bytes = 2 * (4 + 4 + distance_bytes)
+    per_block = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates) * update_bytes
     return int(np.clip(budget_bytes(working_memory) // per_block, 4, 256))
 
 
@@ -132,7 +132,7 @@ def refine_graph(
     grouped_target = np.empty(n_rows * n_slots, dtype=np.int32)
     grouped_source = np.empty_like(grouped_target)
 
-    chunk_blocks = join_chunk_blocks(max_candidates, working_memory)
+    chunk_blocks = join_chunk_blocks(max_candidates, working_memory, g_dist.dtype.itemsize)
     capacity = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates)
     buf_target = np.empty((chunk_blocks, capacity), dtype=np.int32)
     buf_other = np.empty_like(buf_target)
