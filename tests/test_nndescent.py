@@ -7,8 +7,8 @@ from naive import knn, nndescent_edge_key, nndescent_round, sq_distances_to, str
 from fastsmote._kernels import nndescent as kernels
 from fastsmote._kernels.knn import block_distances
 from fastsmote._numba import numba_threads
-from fastsmote.neighbors import approx_kneighbors, exact_kneighbors
-from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
+from fastsmote.neighbors import _nndescent, approx_kneighbors, exact_kneighbors
+from fastsmote.neighbors._nndescent import CandidateSampler, nndescent_graph, refine_graph
 
 
 def recall(found, exact):
@@ -115,10 +115,25 @@ def test_initial_graph_is_each_rows_best_leaf_mates():
     assert g_new.all()
 
 
+_sampler_init = CandidateSampler.__init__
+
+
+def tiny_sampler(self, *args):
+    _sampler_init(self, *args)
+    self.bucket_capacity, self.edge_capacity = 1, 8
+    self.grouped_target, self.grouped_source = np.empty(8, np.int32), np.empty(8, np.int32)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("max_candidates, n_slots", [(4, 9), (9, 9), (17, 20)])
-def test_one_round_matches_the_reference(dtype, max_candidates, n_slots):
+@pytest.mark.parametrize("ranges", ["one", "many"])
+def test_one_round_matches_the_reference(dtype, max_candidates, n_slots, ranges, monkeypatch):
     # 17 candidates: a join crosses a 16-column vector boundary
+    if ranges == "many":
+        # 16-row buckets sampled one at a time, each with more reverse edges than the
+        # (shrunk) grouped arrays hold
+        monkeypatch.setattr(_nndescent, "BUCKET_SHIFT", 4)
+        monkeypatch.setattr(CandidateSampler, "__init__", tiny_sampler)
     data = np.random.default_rng(5).standard_normal((400, 7)).astype(dtype)
     g_dist, g_pos, g_new = random_graph(data, n_slots, seed=6)
     key = 1234567
@@ -160,6 +175,35 @@ def test_update_buffers_and_their_grouped_copy_fit_the_budget():
         # the class-sized arrays are the same for both budgets: the difference is the
         # update machinery, which must fit 64 MiB (and uses most of it)
         assert 32 * 2**20 < peaks[64] - peaks[4] <= 64 * 2**20, dtype
+
+
+def test_sampling_ranges_respect_both_capacities():
+    sampler = CandidateSampler(4000, 8, 8, workspace=np.empty(2**20, np.uint8))
+    sampler.bucket_capacity, sampler.edge_capacity = 2, 10
+    edges = np.array([3, 4, 5, 20, 1, 1, 1])
+    # a bucket over the edge capacity gets a range of its own
+    assert sampler.bucket_ranges(edges) == [(0, 2), (2, 3), (3, 4), (4, 6), (6, 7)]
+
+
+def test_only_the_candidates_grow_with_the_rows():
+    import tracemalloc
+
+    # The arrays refine_graph allocates: candidate rows and counts per row (class-sized),
+    # then sampling and update buffers within the budget. The graph is the caller's.
+    n_slots, budget = 12, 8
+    for n_rows in (2_000, 50_000):  # the first loads the kernels, which tracemalloc sees
+        data = np.random.default_rng(11).standard_normal((n_rows, 8)).astype(np.float32)
+        g_dist, g_pos, g_new = kernels.graph_from_forest(
+            data, *kernels.rp_forest(data, np.uint64(1), 2, n_slots), n_slots, np.uint64(1)
+        )
+        tracemalloc.start()
+        refine_graph(data, g_dist, g_pos, g_new, n_slots, np.uint64(1), 2, working_memory=budget)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    # candidates (int32), their counts, a heap key, and two tables per bucket of 512
+    # rows with one int64 per source part (edge counts and offsets): 2 bytes per row
+    per_row = 2 * 4 * n_slots + 2 * 4 + 8 + 2
+    assert peak <= n_rows * per_row + budget * 2**20 + 2**16  # + array headers
 
 
 def test_graph_is_sorted_self_free_and_exact_in_its_distances():

@@ -314,78 +314,100 @@ def sample_part_rows(n):
     return max(1, (n + SAMPLE_PARTS - 1) // SAMPLE_PARTS)
 
 
+@jit(inline="always")
+def _is_candidate_edge(g_pos, g_new, n_new, i, s, old):
+    """Whether slot ``s`` of row ``i`` is an edge of this pass (new, or old towards a row
+    that has new candidates: old ones only pair with new ones)."""
+    j = g_pos[i, s]
+    return j != EMPTY and g_new[i, s] != old and (not old or n_new[j] > 0)
+
+
 @jit(parallel=True)
-def sample_candidates(
-    g_pos,
-    g_new,
-    key,
-    bucket_shift,
-    new_heap,
-    n_new,
-    old_heap,
-    n_old,
-    rev_target,
-    rev_source,
-    grouped_target,
-    grouped_source,
-):
-    """Each row's join candidates for one round: up to ``max_candidates`` "new" and
-    "old" rows among its graph neighbours and reverse neighbours, those with the lowest
-    edge priorities. New entries that were sampled are then marked old in the graph.
+def count_reverse_edges(g_pos, g_new, old, n_new, bucket_shift):
+    """Reverse edges of this pass (see ``_is_candidate_edge``) per source part and
+    target bucket: ``counts[part, bucket]``, (SAMPLE_PARTS, n_buckets)."""
+    n, n_slots = g_pos.shape
+    part_rows = sample_part_rows(n)
+    counts = np.zeros((SAMPLE_PARTS, ((n - 1) >> bucket_shift) + 1), dtype=np.int64)
+    for part in prange(SAMPLE_PARTS):
+        for i in range(part * part_rows, min(n, (part + 1) * part_rows)):
+            for s in range(n_slots):
+                if _is_candidate_edge(g_pos, g_new, n_new, i, s, old):
+                    counts[part, g_pos[i, s] >> bucket_shift] += 1
+    return counts
 
-    Fills heaps of packed keys (row in the low 32 bits) and their fill counts. A heap
-    keeps the smallest distinct keys pushed to it whatever the order, so the result
-    does not depend on the thread count. Old candidates are only gathered for rows with
-    a new one (a row's join pairs each new candidate with the others).
 
-    Work arrays are the caller's, reused every round: on a machine where first touching
-    memory is slow, fresh ones would cost more than the work. ``rev_*`` are
-    (SAMPLE_PARTS, sample_part_rows(n) * n_slots), ``grouped_*`` hold n * n_slots entries.
+@jit(parallel=True)
+def sample_buckets(
+    g_pos, g_new, key, old, n_new, bucket_shift, b0, b1, counts, heap, heap_n,
+    grouped_target, grouped_source, cand, cand_n, new_max,
+):  # fmt: skip
+    """One pass's candidates (new, or old) of the rows in buckets ``b0..b1-1``: the
+    ``max_candidates`` lowest edge keys among the row's edges of this pass, in either
+    direction, written as rows into ``cand`` / ``cand_n`` (and, for new candidates, the
+    largest kept key into ``new_max``, which ``mark_sampled`` needs).
+
+    The buckets' reverse edges are first grouped by target bucket (stably: bucket, then
+    source part, then source row), so each bucket's heaps are filled by one thread. A
+    heap keeps the smallest distinct keys pushed to it whatever the order, so nothing
+    depends on the thread count or on how the buckets are split into calls. ``heap`` and
+    ``heap_n`` hold the range's rows (from row ``b0 << bucket_shift``); ``grouped_*``
+    hold at least the range's reverse edges (``counts`` from ``count_reverse_edges``).
     """
     n, n_slots = g_pos.shape
-    max_candidates = new_heap.shape[1]
-    n_new[:] = 0
-    n_old[:] = 0
+    n_buckets = b1 - b0
+    first = b0 << bucket_shift
+    stop = min(n, b1 << bucket_shift)
+    offsets = np.empty((SAMPLE_PARTS, n_buckets), dtype=np.int64)
+    bucket_start = np.empty(n_buckets + 1, dtype=np.int64)
+    total = 0
+    for b in range(n_buckets):
+        bucket_start[b] = total
+        for part in range(SAMPLE_PARTS):
+            offsets[part, b] = total
+            total += counts[part, b0 + b]
+    bucket_start[n_buckets] = total
     part_rows = sample_part_rows(n)
-    rev_n = np.zeros(SAMPLE_PARTS, dtype=np.int64)
-    for old in (False, True):
-        heap, counts = (old_heap, n_old) if old else (new_heap, n_new)
-        # forward edges go straight into the row's own heap; reverse ones are buffered
-        for blk in prange(SAMPLE_PARTS):
-            used = 0
-            for i in range(blk * part_rows, min(n, (blk + 1) * part_rows)):
-                wanted = not old or n_new[i] > 0
+    for part in prange(SAMPLE_PARTS):
+        cursor = offsets[part]
+        for i in range(part * part_rows, min(n, (part + 1) * part_rows)):
+            for s in range(n_slots):
+                j = g_pos[i, s]
+                if first <= j < stop and _is_candidate_edge(g_pos, g_new, n_new, i, s, old):
+                    at = cursor[(j >> bucket_shift) - b0]
+                    grouped_target[at] = j
+                    grouped_source[at] = i
+                    cursor[(j >> bucket_shift) - b0] = at + 1
+    for b in prange(n_buckets):
+        r0 = first + (b << bucket_shift)
+        r1 = min(stop, r0 + (1 << bucket_shift))
+        heap_n[r0 - first : r1 - first] = 0
+        for i in range(r0, r1):  # forward edges: only rows of this pass
+            if not old or n_new[i] > 0:
                 for s in range(n_slots):
-                    j = g_pos[i, s]
-                    if j == EMPTY or g_new[i, s] == old:
-                        continue
-                    if wanted:
-                        _push_heap(heap, counts, i, _edge_key(key, i, j))
-                    rev_target[blk, used] = j
-                    rev_source[blk, used] = i
-                    used += 1
-            rev_n[blk] = used
-        n_buckets = ((n - 1) >> bucket_shift) + 1
-        offsets, bucket_start = _bucket_offsets(rev_target, rev_n, bucket_shift, n_buckets)
-        for blk in prange(SAMPLE_PARTS):
-            cursor = offsets[blk]
-            for t in range(rev_n[blk]):
-                j = rev_target[blk, t]
-                at = cursor[j >> bucket_shift]
-                grouped_target[at] = j
-                grouped_source[at] = rev_source[blk, t]
-                cursor[j >> bucket_shift] = at + 1
-        for bucket in prange(n_buckets):
-            for at in range(bucket_start[bucket], bucket_start[bucket + 1]):
-                j = grouped_target[at]
-                if not old or n_new[j] > 0:
-                    _push_heap(heap, counts, j, _edge_key(key, j, grouped_source[at]))
-    # a sampled edge is in its row's heap: the heap is not full, or the key is not
-    # above the heap's largest
+                    if g_pos[i, s] != EMPTY and g_new[i, s] != old:
+                        _push_heap(heap, heap_n, i - first, _edge_key(key, i, g_pos[i, s]))
+        for at in range(bucket_start[b], bucket_start[b + 1]):
+            j = grouped_target[at]
+            _push_heap(heap, heap_n, j - first, _edge_key(key, j, grouped_source[at]))
+        for i in range(r0, r1):
+            count = heap_n[i - first]
+            cand_n[i] = count
+            for t in range(count):
+                cand[i, t] = np.int32(heap[i - first, t] & _LOW32)
+            if not old:
+                new_max[i] = heap[i - first, 0]
+
+
+@jit(parallel=True)
+def mark_sampled(g_pos, g_new, key, n_new, new_max, max_candidates):
+    """Mark the new entries that were sampled as new candidates old: a sampled edge is
+    in its row's heap, so the heap was not full or its key is not above the largest."""
+    n, n_slots = g_pos.shape
     for i in prange(n):
         for s in range(n_slots):
             if g_new[i, s]:
-                if n_new[i] < max_candidates or _edge_key(key, i, g_pos[i, s]) <= new_heap[i, 0]:
+                if n_new[i] < max_candidates or _edge_key(key, i, g_pos[i, s]) <= new_max[i]:
                     g_new[i, s] = False
 
 
@@ -424,9 +446,9 @@ def _join_row(data, cand_t, rows, lims, m_new, m, dist, out_target, out_other, o
 def join_chunk(
     data,
     g_dist,
-    new_heap,
+    cand_new,
     n_new,
-    old_heap,
+    cand_old,
     n_old,
     start,
     stop,
@@ -440,7 +462,7 @@ def join_chunk(
     of fixed blocks of ``JOIN_BLOCK`` rows. Reads the graph only."""
     n_slots = g_dist.shape[1]
     d = data.shape[1]
-    m_max = _round_up(new_heap.shape[1] + old_heap.shape[1])
+    m_max = _round_up(cand_new.shape[1] + cand_old.shape[1])
     n_blocks = (stop - start + JOIN_BLOCK - 1) // JOIN_BLOCK
     for blk in prange(n_blocks):
         cand_t = np.zeros((d, m_max), dtype=data.dtype)  # padding columns stay finite
@@ -454,7 +476,7 @@ def join_chunk(
             if m_new == 0:
                 continue
             for c in range(m):
-                r = np.int32((new_heap[i, c] if c < m_new else old_heap[i, c - m_new]) & _LOW32)
+                r = cand_new[i, c] if c < m_new else cand_old[i, c - m_new]
                 rows[c] = r
                 lims[c] = g_dist[r, n_slots - 1]
             _gather_columns(data, rows, m, cand_t)

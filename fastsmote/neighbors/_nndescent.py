@@ -33,10 +33,14 @@ def join_chunk_blocks(
     buffers and their grouped copy (sized for the worst case: every pair improves both
     rows) stay within the working-memory budget (4 blocks at least). Only the updates
     actually found touch memory."""
+    per_block = _join_block_bytes(max_candidates, distance_bytes)
+    return int(np.clip(budget_bytes(working_memory) // per_block, 4, 256))
+
+
+def _join_block_bytes(max_candidates: int, distance_bytes: int) -> int:
     # per update: target and other row (int32) and a distance, buffered and grouped
     update_bytes = 2 * (4 + 4 + distance_bytes)
-    per_block = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates) * update_bytes
-    return int(np.clip(budget_bytes(working_memory) // per_block, 4, 256))
+    return kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates) * update_bytes
 
 
 def update_capacity_per_row(max_candidates: int) -> int:
@@ -122,40 +126,40 @@ def refine_graph(
     round that inserts at most a ``DELTA`` share of the entries in the first
     ``n_tracked`` slots, or of all entries; returns the rounds run."""
     n_rows, n_slots = g_pos.shape
-    parts = kernels.SAMPLE_PARTS
-    new_heap = np.empty((n_rows, max_candidates), dtype=np.uint64)
-    old_heap = np.empty_like(new_heap)
-    n_new = np.zeros(n_rows, dtype=np.int64)
-    n_old = np.zeros(n_rows, dtype=np.int64)
-    rev_target = np.empty((parts, kernels.sample_part_rows(n_rows) * n_slots), dtype=np.int32)
-    rev_source = np.empty_like(rev_target)
-    grouped_target = np.empty(n_rows * n_slots, dtype=np.int32)
-    grouped_source = np.empty_like(grouped_target)
+    cand_new = np.empty((n_rows, max_candidates), dtype=np.int32)
+    cand_old = np.empty_like(cand_new)
+    n_new = np.zeros(n_rows, dtype=np.int32)
+    n_old = np.zeros(n_rows, dtype=np.int32)
+    new_max = np.empty(n_rows, dtype=np.uint64)
 
+    # Sampling and joining alternate, so their temporaries share one budget-sized
+    # workspace: the update buffers and their grouped copy, or a range of rows' heaps
+    # and reverse edges.
     chunk_blocks = join_chunk_blocks(max_candidates, working_memory, g_dist.dtype.itemsize)
+    join_bytes = chunk_blocks * _join_block_bytes(max_candidates, g_dist.dtype.itemsize)
+    workspace = np.empty(max(join_bytes, budget_bytes(working_memory)), dtype=np.uint8)
     capacity = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates)
-    buf_target = np.empty((chunk_blocks, capacity), dtype=np.int32)
-    buf_other = np.empty_like(buf_target)
-    buf_dist = np.empty((chunk_blocks, capacity), dtype=g_dist.dtype)
+    buf_target, buf_other, buf_dist, sorted_target, sorted_other, sorted_dist = carve(
+        workspace,
+        *[((chunk_blocks, capacity), dtype) for dtype in (np.int32, np.int32, g_dist.dtype)],
+        *[(chunk_blocks * capacity, dtype) for dtype in (np.int32, np.int32, g_dist.dtype)],
+    )
     buf_n = np.zeros(chunk_blocks, dtype=np.int64)
-    sorted_target = np.empty(buf_target.size, dtype=np.int32)
-    sorted_other = np.empty_like(sorted_target)
-    sorted_dist = np.empty(buf_target.size, dtype=g_dist.dtype)
+    sampler = CandidateSampler(n_rows, n_slots, max_candidates, workspace)
 
     chunk_rows = chunk_blocks * kernels.JOIN_BLOCK
     n_tracked = n_tracked or n_slots
     for round_ in range(rounds):
-        kernels.sample_candidates(
-            g_pos, g_new, np.uint64(kernels.round_key(key, round_)), BUCKET_SHIFT,
-            new_heap, n_new, old_heap, n_old,
-            rev_target, rev_source, grouped_target, grouped_source,
+        sampler.sample(
+            g_pos, g_new, np.uint64(kernels.round_key(key, round_)),
+            cand_new, n_new, cand_old, n_old, new_max,
         )  # fmt: skip
         inserted = np.zeros(2, dtype=np.int64)  # into the tracked slots, into any
         for start in range(0, n_rows, chunk_rows):
             stop = min(n_rows, start + chunk_rows)
             buf_n[:] = 0
             kernels.join_chunk(
-                data, g_dist, new_heap, n_new, old_heap, n_old, start, stop,
+                data, g_dist, cand_new, n_new, cand_old, n_old, start, stop,
                 buf_target, buf_other, buf_dist, buf_n,
             )  # fmt: skip
             inserted += kernels.apply_updates(
@@ -165,3 +169,83 @@ def refine_graph(
         if inserted[0] <= DELTA * n_rows * n_tracked or inserted[1] <= DELTA * n_rows * n_slots:
             return round_ + 1
     return rounds
+
+
+class CandidateSampler:
+    """Samples each round's join candidates range of rows by range, so that the heaps
+    and grouped reverse edges (the range's share of a class-sized structure) fit
+    ``budget`` bytes; only the candidates themselves (int32 rows) are class-sized.
+
+    A range is a run of whole buckets (``2**BUCKET_SHIFT`` rows) holding at most
+    ``row_capacity`` rows and ``edge_capacity`` reverse edges. Every range reads the
+    whole graph to find its reverse edges, so ranges are as large as the budget allows.
+    The candidates do not depend on the ranges (see ``kernels.sample_buckets``).
+    """
+
+    def __init__(
+        self, n_rows: int, n_slots: int, max_candidates: int, workspace: np.ndarray
+    ) -> None:
+        self.max_candidates = max_candidates
+        bucket = 1 << BUCKET_SHIFT
+        # half the workspace for heaps (uint64 keys and a count per row), half for edges
+        half = workspace.nbytes // 2
+        n_buckets = -(-n_rows // bucket)
+        row_bytes = 8 * max_candidates + 8
+        self.bucket_capacity = int(np.clip(half // (row_bytes * bucket), 1, n_buckets))
+        rows = min(n_rows, self.bucket_capacity * bucket)
+        # a pass has at most n_rows * n_slots reverse edges
+        self.edge_capacity = max(bucket, min(half // 8, n_rows * n_slots))
+        if rows * row_bytes + self.edge_capacity * 8 > workspace.nbytes:  # tiny budgets
+            workspace = np.empty(rows * row_bytes + self.edge_capacity * 8 + 256, np.uint8)
+        self.heap, self.heap_n, self.grouped_target, self.grouped_source = carve(
+            workspace,
+            ((rows, max_candidates), np.uint64),
+            (rows, np.int64),
+            (self.edge_capacity, np.int32),
+            (self.edge_capacity, np.int32),
+        )
+
+    def bucket_ranges(self, edges_per_bucket: np.ndarray) -> list[tuple[int, int]]:
+        """Consecutive runs of buckets within the row and edge capacities (one bucket
+        at least)."""
+        ranges = []
+        start, edges = 0, 0
+        for b, count in enumerate(edges_per_bucket.tolist()):
+            full = b - start == self.bucket_capacity or edges + count > self.edge_capacity
+            if b > start and full:
+                ranges.append((start, b))
+                start, edges = b, 0
+            edges += count
+        ranges.append((start, len(edges_per_bucket)))
+        return ranges
+
+    def sample(self, g_pos, g_new, key, cand_new, n_new, cand_old, n_old, new_max) -> None:
+        """New candidates of every row, then old ones (only for rows with new ones), then
+        the sampled new entries are marked old (``kernels.mark_sampled``)."""
+        for old, cand, counts in ((False, cand_new, n_new), (True, cand_old, n_old)):
+            edges = kernels.count_reverse_edges(g_pos, g_new, old, n_new, BUCKET_SHIFT)
+            per_bucket = edges.sum(axis=0)
+            for b0, b1 in self.bucket_ranges(per_bucket):
+                n_edges = int(per_bucket[b0:b1].sum())
+                if n_edges > self.grouped_target.size:  # one bucket many rows point to
+                    self.grouped_target = np.empty(n_edges, dtype=np.int32)
+                    self.grouped_source = np.empty(n_edges, dtype=np.int32)
+                kernels.sample_buckets(
+                    g_pos, g_new, key, old, n_new, BUCKET_SHIFT, b0, b1, edges,
+                    self.heap, self.heap_n, self.grouped_target, self.grouped_source,
+                    cand, counts, new_max,
+                )  # fmt: skip
+        kernels.mark_sampled(g_pos, g_new, key, n_new, new_max, self.max_candidates)
+
+
+def carve(workspace: np.ndarray, *specs: tuple) -> list[np.ndarray]:
+    """Arrays of the given (shape, dtype) laid out one after another in ``workspace``
+    (uint8), each starting a multiple of 64 bytes after the previous one."""
+    arrays, offset = [], 0
+    for shape, dtype in specs:
+        size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        if offset + size > workspace.nbytes:
+            raise ValueError(f"a workspace of {workspace.nbytes} bytes is too small")
+        arrays.append(workspace[offset : offset + size].view(dtype).reshape(shape))
+        offset += -(-size // 64) * 64
+    return arrays
