@@ -93,11 +93,11 @@ def nndescent_graph(
     perm, leaf_of, leaf_bounds = kernels.rp_forest(data, key, n_trees, n_slots)
     # Work on a copy ordered like the first tree's leaves: rows that are close in space
     # become close in memory, so the random accesses of every round hit cache more often.
-    order = perm[0].astype(np.int64)
+    order = perm[0].copy()
     rank = np.empty_like(order)
-    rank[order] = np.arange(n_rows)
+    rank[order] = np.arange(n_rows, dtype=np.int32)
     ordered = data[order]
-    perm = rank[perm].astype(np.int32)
+    perm = rank[perm]
     leaf_of = np.ascontiguousarray(leaf_of[:, order])
     g_dist, g_pos, g_new = kernels.graph_from_forest(
         ordered, perm, leaf_of, leaf_bounds, n_slots, key
@@ -107,8 +107,11 @@ def nndescent_graph(
         ordered, g_dist, g_pos, g_new, max_candidates, key, max_rounds(n_rows),
         working_memory, n_tracked or n_slots,
     )  # fmt: skip
-    indices = order[g_pos[rank]].astype(np.int32)
-    return g_dist[rank], indices, n_rounds
+    # back to the caller's rows and their order, with no int64 copy of the graph
+    del ordered, g_new
+    indices = order[g_pos]
+    del g_pos
+    return g_dist[rank], indices[rank], n_rounds
 
 
 def refine_graph(
