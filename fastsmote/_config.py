@@ -39,8 +39,8 @@ def set_config(working_memory: int | None = None, n_threads: int | None | str = 
     Parameters
     ----------
     working_memory : int, optional
-        Budget in MiB for temporary arrays (neighbour blocks, random draws).
-        Results never depend on it.
+        Budget in MiB for temporary arrays (neighbour blocks, random draws, the
+        approximate graph's workspace). Results never depend on it.
     n_threads : int or None, optional
         Number of Numba threads for the kernels (``None``: Numba's default,
         negative: count back from all cores). Results never depend on it.

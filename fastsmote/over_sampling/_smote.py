@@ -294,7 +294,9 @@ class SMOTE(_InterpolatingSampler):
         ``fastsmote.get_config()["working_memory"]``, 256). A class is copied into a
         contiguous block for its search and generation only when the copy fits the
         budget; a larger class is read in place. Also the default chunk size of
-        :meth:`fit_resample_iter`. Results never depend on it.
+        :meth:`fit_resample_iter`, and the workspace of the approximate graph (whose
+        lists and sampled candidates, ~0.5 KB per class row at 20 features, are
+        class-sized). Results never depend on it.
 
     Attributes
     ----------
