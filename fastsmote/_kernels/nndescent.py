@@ -296,15 +296,23 @@ def _bucket_offsets(buf_target, buf_n, bucket_shift, n_buckets):
     for blk in prange(n_blocks):
         for t in range(buf_n[blk]):
             counts[blk, buf_target[blk, t] >> bucket_shift] += 1
-    offsets = np.empty((n_blocks, n_buckets), dtype=np.int64)
-    bucket_start = np.empty(n_buckets + 1, dtype=np.int64)
+    return _grouped_offsets(counts, 0, n_buckets)
+
+
+@jit()
+def _grouped_offsets(counts, b0, b1):
+    """Prefix sums of ``counts[block, bucket]`` over buckets ``b0..b1-1`` in (bucket,
+    block) order: ``offsets[block, bucket - b0]`` and ``bucket_start`` (b1 - b0 + 1)."""
+    n_blocks = counts.shape[0]
+    offsets = np.empty((n_blocks, b1 - b0), dtype=np.int64)
+    bucket_start = np.empty(b1 - b0 + 1, dtype=np.int64)
     total = 0
-    for bucket in range(n_buckets):
-        bucket_start[bucket] = total
+    for b in range(b1 - b0):
+        bucket_start[b] = total
         for blk in range(n_blocks):
-            offsets[blk, bucket] = total
-            total += counts[blk, bucket]
-    bucket_start[n_buckets] = total
+            offsets[blk, b] = total
+            total += counts[blk, b0 + b]
+    bucket_start[b1 - b0] = total
     return offsets, bucket_start
 
 
@@ -358,15 +366,7 @@ def sample_buckets(
     n_buckets = b1 - b0
     first = b0 << bucket_shift
     stop = min(n, b1 << bucket_shift)
-    offsets = np.empty((SAMPLE_PARTS, n_buckets), dtype=np.int64)
-    bucket_start = np.empty(n_buckets + 1, dtype=np.int64)
-    total = 0
-    for b in range(n_buckets):
-        bucket_start[b] = total
-        for part in range(SAMPLE_PARTS):
-            offsets[part, b] = total
-            total += counts[part, b0 + b]
-    bucket_start[n_buckets] = total
+    offsets, bucket_start = _grouped_offsets(counts, b0, b1)
     part_rows = sample_part_rows(n)
     for part in prange(SAMPLE_PARTS):
         cursor = offsets[part]

@@ -176,13 +176,14 @@ def refine_graph(
 
 class CandidateSampler:
     """Samples each round's join candidates range of rows by range, so that the heaps
-    and grouped reverse edges (the range's share of a class-sized structure) fit
-    ``budget`` bytes; only the candidates themselves (int32 rows) are class-sized.
+    and grouped reverse edges (the range's share of class-sized structures) fit in
+    ``workspace``; only the candidates themselves (int32 rows) are class-sized.
 
-    A range is a run of whole buckets (``2**BUCKET_SHIFT`` rows) holding at most
-    ``row_capacity`` rows and ``edge_capacity`` reverse edges. Every range reads the
-    whole graph to find its reverse edges, so ranges are as large as the budget allows.
-    The candidates do not depend on the ranges (see ``kernels.sample_buckets``).
+    A range is a run of at most ``bucket_capacity`` whole buckets (``2**BUCKET_SHIFT``
+    rows) with at most ``edge_capacity`` reverse edges (a bucket with more gets a range,
+    and grouped arrays, of its own). Every range reads the whole graph to find its
+    reverse edges, so ranges are as large as the workspace allows. The candidates do not
+    depend on the ranges (see ``kernels.sample_buckets``).
     """
 
     def __init__(
