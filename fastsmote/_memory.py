@@ -26,18 +26,25 @@ def available_memory_bytes() -> int | None:
         return None
 
 
-def check_output_fits(n_rows: int, n_features: int, dtype: np.dtype) -> None:
-    """Raise ``MemoryError`` before allocating an output that cannot fit in memory."""
-    needed = n_rows * n_features * np.dtype(dtype).itemsize
+def check_fits(needed: int, what: str, advice: str) -> None:
+    """Raise ``MemoryError`` naming ``what`` and giving ``advice`` if ``needed`` bytes
+    exceed the memory available now (nothing is checked where that is unknown)."""
     available = available_memory_bytes()
     if available is not None and needed > available:
         raise MemoryError(
-            f"The resampled data would need {needed / 2**30:.1f} GiB ({n_rows:,} rows x "
-            f"{n_features} features, {np.dtype(dtype).name}) but only "
-            f"{available / 2**30:.1f} GiB of memory is available. Use "
-            "fit_resample_iter() to get it in chunks, pass out=np.memmap(...) to "
-            "fit_resample(), or lower sampling_strategy."
+            f"{what} would need {needed / 2**30:.1f} GiB but only "
+            f"{available / 2**30:.1f} GiB of memory is available. {advice}"
         )
+
+
+def check_output_fits(n_rows: int, n_features: int, dtype: np.dtype) -> None:
+    """Raise ``MemoryError`` before allocating an output that cannot fit in memory."""
+    check_fits(
+        n_rows * n_features * np.dtype(dtype).itemsize,
+        f"The resampled data ({n_rows:,} rows x {n_features} features, {np.dtype(dtype).name})",
+        "Use fit_resample_iter() to get it in chunks, pass out=np.memmap(...) to "
+        "fit_resample(), or lower sampling_strategy.",
+    )
 
 
 def budget_bytes(working_memory: int | None = None) -> int:

@@ -8,7 +8,12 @@ from fastsmote._kernels import nndescent as kernels
 from fastsmote._kernels.knn import block_distances
 from fastsmote._numba import numba_threads
 from fastsmote.neighbors import _nndescent, approx_kneighbors, exact_kneighbors
-from fastsmote.neighbors._nndescent import CandidateSampler, nndescent_graph, refine_graph
+from fastsmote.neighbors._nndescent import (
+    CandidateSampler,
+    graph_bytes,
+    nndescent_graph,
+    refine_graph,
+)
 
 
 def recall(found, exact):
@@ -204,6 +209,41 @@ def test_only_the_candidates_grow_with_the_rows():
     # rows with one int64 per source part (edge counts and offsets): 2 bytes per row
     per_row = 2 * 4 * n_slots + 2 * 4 + 8 + 2
     assert peak <= n_rows * per_row + budget * 2**20 + 2**16  # + array headers
+
+
+def test_graph_bytes_bounds_what_the_graph_allocates():
+    import tracemalloc
+
+    data = np.random.default_rng(12).standard_normal((20_000, 8))
+    for dtype in (np.float32, np.float64):
+        sample = data.astype(dtype)
+        nndescent_graph(sample[:2000], 12, 12, 4, seed=0)  # load the kernels
+        tracemalloc.start()
+        nndescent_graph(sample, 12, 12, 4, seed=0, working_memory=4)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        bound = graph_bytes(data.shape, sample.itemsize, 12, 12, 4, working_memory=4)
+        assert peak <= bound < 2 * peak, dtype  # an upper bound, not a loose one
+
+
+def test_a_graph_that_cannot_fit_is_refused_before_it_is_built(monkeypatch):
+    from conftest import blobs
+
+    import fastsmote._memory as memory
+    from fastsmote import SMOTE
+
+    data = np.random.default_rng(13).standard_normal((5000, 8)).astype(np.float32)
+    need = graph_bytes(data.shape, 4, 12, 12, 4)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: need - 1)
+    with pytest.raises(MemoryError, match="graph of a class of 5,000 rows .*exact"):
+        nndescent_graph(data, 12, 12, 4, seed=0)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: need)
+    nndescent_graph(data, 12, 12, 4, seed=0)
+    # through a sampler: the output fits, the graph does not
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 2**23)
+    X, y = blobs([4000, 1000])
+    with pytest.raises(MemoryError, match="graph of a class of 1,000 rows"):
+        SMOTE(neighbors="approx").fit_resample(X, y)
 
 
 def test_graph_is_sorted_self_free_and_exact_in_its_distances():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import nndescent as kernels
-from .._memory import budget_bytes
+from .._memory import budget_bytes, check_fits
 from .._random import key_from_random_state
 
 #: NN-descent stops after a round that changes at most this share of the entries the
@@ -41,6 +41,26 @@ def _join_block_bytes(max_candidates: int, distance_bytes: int) -> int:
     # per update: target and other row (int32) and a distance, buffered and grouped
     update_bytes = 2 * (4 + 4 + distance_bytes)
     return kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates) * update_bytes
+
+
+def graph_bytes(
+    shape: tuple[int, int],
+    itemsize: int,
+    n_slots: int,
+    max_candidates: int,
+    n_trees: int,
+    working_memory: int | None = None,
+) -> int:
+    """An upper bound on the memory ``nndescent_graph`` allocates for data of ``shape``:
+    per row the reordered copy, the graph (distance, position, flag) and its reordered
+    result, the forest and the candidates (never alive together, counted both), plus
+    the workspace (the budget)."""
+    n_rows, n_features = shape
+    copy = n_features * itemsize
+    graph = 2 * n_slots * (itemsize + 4) + n_slots
+    forest = 3 * 4 * n_trees
+    candidates = 2 * 4 * max_candidates + 2 * 4 + 8
+    return n_rows * (copy + graph + forest + candidates) + budget_bytes(working_memory)
 
 
 def update_capacity_per_row(max_candidates: int) -> int:
@@ -89,6 +109,14 @@ def nndescent_graph(
     n_rows = data.shape[0]
     if n_rows <= n_slots:
         raise ValueError(f"need more than n_slots={n_slots} rows, got {n_rows}")
+    check_fits(
+        graph_bytes(
+            data.shape, data.dtype.itemsize, n_slots, max_candidates, n_trees, working_memory
+        ),  # fmt: skip
+        f"The approximate neighbour graph of a class of {n_rows:,} rows ({n_slots} "
+        "neighbours per row)",
+        'Use neighbors="exact", fewer neighbours, or a smaller working_memory.',
+    )
     key = key_from_random_state(seed)
     perm, leaf_of, leaf_bounds = kernels.rp_forest(data, key, n_trees, n_slots)
     # Work on a copy ordered like the first tree's leaves: rows that are close in space
