@@ -5,7 +5,9 @@ and prints the rounds, a checksum of the first five neighbours (the graph must n
 change when only memory or speed work changes), the time spent in each kernel and the
 peak RSS above the start, sampled every 10 ms, while each kernel ran.
 
-    python benchmarks/graph_memory.py --rows 500000 --features 20 [--slots 24]
+    python benchmarks/graph_memory.py --rows 500000 --features 20 [--slots 24] [--in-place]
+
+``--in-place`` reorders the rows in place, as the samplers do (their copy of the class).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--features", type=int, default=20)
     parser.add_argument("--slots", type=int, help="graph neighbours (default: SMOTE's, k=5)")
+    parser.add_argument("--in-place", action="store_true")
     args = parser.parse_args()
     slots = args.slots or graph_size(5, args.features, args.rows)
     rng = np.random.default_rng(0)
@@ -83,7 +86,10 @@ def main() -> None:
     base = _rss()
     threading.Thread(target=probe.sample, daemon=True).start()
     start = time.perf_counter()
-    _, indices, rounds = _nndescent.nndescent_graph(data, slots, slots, N_TREES, 0, n_tracked=5)
+    in_place = {"reorder_in_place": True} if args.in_place else {}  # older checkouts: off
+    _, indices, rounds = _nndescent.nndescent_graph(
+        data, slots, slots, N_TREES, 0, n_tracked=5, **in_place
+    )
     elapsed = time.perf_counter() - start
     probe.stop = True
     checksum = int(indices[:, :5].astype(np.int64).sum())

@@ -246,6 +246,18 @@ def test_a_graph_that_cannot_fit_is_refused_before_it_is_built(monkeypatch):
         SMOTE(neighbors="approx").fit_resample(X, y)
 
 
+def test_reordering_in_place_gives_the_same_graph():
+    data = np.random.default_rng(14).standard_normal((3000, 10)).astype(np.float32)
+    before = data.copy()
+    copied = nndescent_graph(data, 12, 12, 4, seed=5)
+    np.testing.assert_array_equal(data, before)  # the default leaves the input alone
+    in_place = nndescent_graph(data, 12, 12, 4, seed=5, reorder_in_place=True)
+    assert not np.array_equal(data, before)  # rows were reordered...
+    np.testing.assert_array_equal(np.sort(data, axis=0), np.sort(before, axis=0))  # ...only
+    for a, b in zip(copied, in_place, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_graph_is_sorted_self_free_and_exact_in_its_distances():
     data = np.random.default_rng(8).standard_normal((2000, 12)).astype(np.float32)
     dist, pos, rounds = nndescent_graph(data, 10, 10, 4, seed=1)

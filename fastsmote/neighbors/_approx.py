@@ -82,8 +82,9 @@ def approx_kneighbors(
         # smaller than two graph rows: every pair is compared anyway
         return exact_kneighbors(data, n_neighbors)
     _, indices, _ = nndescent_graph(
-        data, n_slots, n_slots, N_TREES, seed, working_memory, n_tracked=n_neighbors
-    )
+        data, n_slots, n_slots, N_TREES, seed, working_memory, n_tracked=n_neighbors,
+        reorder_in_place=True,  # data is this function's own copy
+    )  # fmt: skip
     return indices[:, :n_neighbors].astype(np.int64)
 
 

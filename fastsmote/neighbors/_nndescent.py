@@ -77,6 +77,7 @@ def nndescent_graph(
     seed: int,
     working_memory: int | None = None,
     n_tracked: int | None = None,
+    reorder_in_place: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Approximate ``n_slots`` nearest neighbours of every row of ``data`` among its rows.
 
@@ -97,6 +98,10 @@ def nndescent_graph(
     n_tracked : int, optional
         Neighbours per row the caller will use (default: all ``n_slots``): rounds stop
         once they barely change these.
+    reorder_in_place : bool, default=False
+        Reorder ``data``'s rows in place (for a caller's own copy) instead of working on
+        a reordered copy, saving a class-sized copy of the rows while the graph is
+        refined. The graph returned is the same.
 
     Returns
     -------
@@ -124,7 +129,11 @@ def nndescent_graph(
     order = perm[0].copy()
     rank = np.empty_like(order)
     rank[order] = np.arange(n_rows, dtype=np.int32)
-    ordered = data[order]
+    if reorder_in_place:
+        data[:] = data[order]
+        ordered = data
+    else:
+        ordered = data[order]
     perm = rank[perm]
     leaf_of = np.ascontiguousarray(leaf_of[:, order])
     g_dist, g_pos, g_new = kernels.graph_from_forest(
