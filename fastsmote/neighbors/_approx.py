@@ -66,7 +66,7 @@ def approx_kneighbors(
     method : {"nndescent", "pynndescent"}
         fastsmote's NN-descent, or pynndescent's.
     working_memory : int, optional
-        Budget in MiB for NN-descent's update buffers (default: the global config).
+        Budget in MiB for NN-descent's workspace (default: the global config).
 
     Returns
     -------

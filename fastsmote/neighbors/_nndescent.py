@@ -94,7 +94,8 @@ def nndescent_graph(
     seed : int
         Every random choice derives from it; the graph is the same for any thread count.
     working_memory : int, optional
-        Budget in MiB for the update buffers (default: the global config).
+        Budget in MiB for the workspace of sampling and joins (default: the global
+        config); the graph and the sampled candidates come on top (``graph_bytes``).
     n_tracked : int, optional
         Neighbours per row the caller will use (default: all ``n_slots``): rounds stop
         once they barely change these.
