@@ -323,11 +323,17 @@ def sample_part_rows(n):
 
 
 @jit(inline="always")
+def _is_pass_edge(g_pos, g_new, i, s, old):
+    """Whether slot ``s`` of row ``i`` holds an edge of this pass (new, or old)."""
+    return g_pos[i, s] != EMPTY and g_new[i, s] != old
+
+
+@jit(inline="always")
 def _is_candidate_edge(g_pos, g_new, n_new, i, s, old):
-    """Whether slot ``s`` of row ``i`` is an edge of this pass (new, or old towards a row
-    that has new candidates: old ones only pair with new ones)."""
-    j = g_pos[i, s]
-    return j != EMPTY and g_new[i, s] != old and (not old or n_new[j] > 0)
+    """Whether slot ``s`` of row ``i`` is a reverse edge of this pass: of its kind, and
+    towards a row that takes candidates of that kind (old ones only pair with new ones,
+    so only rows with new candidates take them)."""
+    return _is_pass_edge(g_pos, g_new, i, s, old) and (not old or n_new[g_pos[i, s]] > 0)
 
 
 @jit(parallel=True)
@@ -385,7 +391,7 @@ def sample_buckets(
         for i in range(r0, r1):  # forward edges: only rows of this pass
             if not old or n_new[i] > 0:
                 for s in range(n_slots):
-                    if g_pos[i, s] != EMPTY and g_new[i, s] != old:
+                    if _is_pass_edge(g_pos, g_new, i, s, old):
                         _push_heap(heap, heap_n, i - first, _edge_key(key, i, g_pos[i, s]))
         for at in range(bucket_start[b], bucket_start[b + 1]):
             j = grouped_target[at]
