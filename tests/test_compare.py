@@ -26,6 +26,14 @@ class SpySampler(BaseEstimator):
         return X, y
 
 
+class ScaleSpy(BaseEstimator):
+    """Records the column standard deviations of the rows it was asked to resample."""
+
+    def fit_resample(self, X, y):
+        SEEN.append(np.asarray(X).std(axis=0))
+        return X, y
+
+
 @pytest.fixture
 def data():
     rng = np.random.default_rng(0)
@@ -136,3 +144,82 @@ def test_dict_strategies_and_bad_input(data):
     X_nan[3, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         compare_strategies(LogisticRegression(), X_nan, y)
+
+
+# --------------------------------------------------------------------------- placement
+@pytest.fixture
+def unscaled(data):
+    X, y = data
+    return X * np.array([1.0, 1000.0, 0.001, 50.0]), y
+
+
+def test_sampler_sees_the_pipelines_scaled_features(unscaled):
+    from sklearn.pipeline import make_pipeline as sk_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = unscaled
+    estimator = sk_pipeline(StandardScaler(), LogisticRegression())
+    SEEN.clear()
+    result = compare_strategies(estimator, X, y, strategies={"spy": ScaleSpy()}, cv=3)
+    assert len(SEEN) == 3
+    for std in SEEN:  # standardised training folds, not the raw 0.001..1000 scales
+        np.testing.assert_allclose(std, 1.0, rtol=1e-9)
+    assert any("after steps ['standardscaler']" in n for n in result.notes)
+    SEEN.clear()
+    compare_strategies(
+        estimator, X, y, strategies={"spy": ScaleSpy()}, cv=3, sampler_position=0
+    )  # the caller asks for the raw features
+    assert all(std[1] > 100 * std[2] for std in SEEN)
+
+
+def test_smote_after_the_scaler_equals_the_hand_built_pipeline(unscaled):
+    from sklearn.preprocessing import StandardScaler
+
+    from fastsmote.pipeline import make_pipeline
+
+    X, y = unscaled
+    estimator = make_pipeline(StandardScaler(), LogisticRegression())
+    got = wide(compare_strategies(estimator, X, y, strategies=["smote"], cv=3, random_state=2))
+    by_name = wide(
+        compare_strategies(
+            estimator,
+            X,
+            y,
+            strategies=["smote"],
+            cv=3,
+            random_state=2,
+            sampler_position="logisticregression",
+        )
+    )
+    first = wide(
+        compare_strategies(
+            estimator, X, y, strategies=["smote"], cv=3, random_state=2, sampler_position=0
+        )
+    )
+    folds = StratifiedKFold(3, shuffle=True, random_state=2).split(X, y)
+    for f, (train, test) in enumerate(folds):
+        for steps, result in (
+            ((StandardScaler(), SMOTE(random_state=2), LogisticRegression()), got),
+            ((SMOTE(random_state=2), StandardScaler(), LogisticRegression()), first),
+        ):
+            p = make_pipeline(*steps).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+            ap = result.loc[("smote", f), "average_precision"]
+            assert ap == pytest.approx(average_precision_score(y[test], p), abs=1e-12)
+    assert got["average_precision"].tolist() == by_name["average_precision"].tolist()
+    assert got["average_precision"].tolist() != first["average_precision"].tolist()
+
+
+def test_plain_estimator_keeps_the_sampler_in_front_and_bad_positions_fail(data):
+    from sklearn.pipeline import make_pipeline as sk_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = data
+    result = compare_strategies(LogisticRegression(), X, y, strategies=["smote"], cv=3)
+    assert any("raw features before LogisticRegression" in n for n in result.notes)
+    with pytest.raises(ValueError, match="needs a Pipeline estimator"):
+        compare_strategies(LogisticRegression(), X, y, sampler_position="scaler")
+    estimator = sk_pipeline(StandardScaler(), LogisticRegression())
+    with pytest.raises(ValueError, match="not a step of the pipeline"):
+        compare_strategies(estimator, X, y, sampler_position="scaler")
+    with pytest.raises(ValueError, match="out of range for a pipeline of 2 steps"):
+        compare_strategies(estimator, X, y, sampler_position=2)

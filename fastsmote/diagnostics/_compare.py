@@ -1,8 +1,11 @@
 """Compare resampling strategies under cross-validation, resampling inside each fold.
 
-Every strategy is a model ``make_pipeline(sampler, clone(estimator))`` (or the estimator
-alone), fitted on the training part of each fold only, so the samplers never see the
-validation rows. All strategies use the same folds, so their differences are paired.
+Every strategy is a :class:`fastsmote.pipeline.Pipeline` that resamples only in ``fit``:
+the sampler goes where a user would put it, after the preprocessing steps of a pipeline
+estimator and before its final estimator (``sampler_position``), or in front of a plain
+estimator. Each model is fitted on the training part of each fold only, so the samplers
+never see the validation rows. All strategies use the same folds, so their differences
+are paired.
 """
 
 from __future__ import annotations
@@ -87,13 +90,17 @@ def compare_strategies(
     random_state: int | None = 0,
     n_jobs: int | None = None,
     pos_label: Any = None,
+    sampler_position: int | str = -1,
 ) -> StrategyComparison:
     """Cross-validate resampling strategies for one binary classifier, resampling in-fold.
 
     Parameters
     ----------
     estimator : classifier with ``predict_proba``
-        Cloned for every strategy and fold; never fitted itself.
+        Cloned for every strategy and fold; never fitted itself. When it is a
+        scikit-learn ``Pipeline`` (also imbalanced-learn's or fastsmote's), the
+        sampler is inserted among its steps (see ``sampler_position``), so that it
+        resamples the rows as the preprocessing leaves them, e.g. standardised.
     X : {array-like, DataFrame} of shape (n_samples, n_features)
         Numeric, finite features.
     y : array-like of shape (n_samples,)
@@ -118,6 +125,14 @@ def compare_strategies(
         comparable).
     pos_label : label, optional
         The positive class; default the minority class.
+    sampler_position : int or str, default=-1
+        Where each sampler goes among the steps of a pipeline ``estimator``: before the
+        step at this index, as ``list.insert`` counts (``-1``: after every
+        preprocessing step, right before the final estimator; ``0``: before every
+        step, on the raw features), or before the step with this name. Any other
+        estimator (a search or meta-estimator wrapping a pipeline included) is treated
+        as one step: the model is ``make_pipeline(sampler, estimator)`` and only ``0``
+        and ``-1`` are accepted. ``.notes`` say where the samplers went.
 
     Returns
     -------
@@ -131,6 +146,10 @@ def compare_strategies(
     alerts at the default threshold (count and share of rows with probability > 0.5,
     as ``predict`` decides); Brier score; expected calibration error (10 equal-width
     bins); wall time of ``fit``.
+
+    Distance-based samplers (SMOTE and its variants) interpolate between nearest
+    neighbours, so what they create depends on the feature scale: with a scaler in the
+    pipeline they see scaled features, as they would in production.
     """
     from joblib import Parallel, delayed
 
@@ -153,10 +172,13 @@ def compare_strategies(
         raise ValueError(f"pos_label {pos_label!r} is not a label of y.")
     _check_capacity(capacity)
     models, notes = _strategy_models(estimator, strategies, random_state)
+    placement = _placement(estimator, sampler_position)
+    if any(sampler is not None for sampler, _ in models.values()):
+        notes.append(placement.note)
     splits = list(_splitter(cv, random_state).split(np.zeros((labels.size, 1)), labels))
     tasks = [(name, f, tr, te) for name in models for f, (tr, te) in enumerate(splits)]
     results = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_score)(models[name], X, labels, tr, te, pos_label, capacity)
+        delayed(_fit_score)(models[name], placement, X, labels, tr, te, pos_label, capacity)
         for name, _, tr, te in tasks
     )
     records = [
@@ -235,10 +257,76 @@ def _strategy_models(estimator: Any, strategies: Any, random_state: Any):
     return models, notes
 
 
-def _make_pipeline(sampler: Any, estimator: Any):
-    from ..pipeline import make_pipeline
+@dataclass(frozen=True)
+class _Placement:
+    """Where the sampler goes: before step ``index`` of ``estimator``'s pipeline steps
+    (``pipeline`` False: the estimator is one step, index 0)."""
 
-    return make_pipeline(sampler, estimator)
+    pipeline: bool
+    index: int
+    note: str
+
+
+def _is_pipeline(estimator: Any) -> bool:
+    from sklearn.pipeline import Pipeline as SkPipeline
+
+    return isinstance(estimator, SkPipeline)
+
+
+def _placement(estimator: Any, position: Any) -> _Placement:
+    """Resolve ``sampler_position`` against ``estimator`` once, before any fit."""
+    if not _is_pipeline(estimator):
+        if isinstance(position, numbers.Integral) and not isinstance(position, bool):
+            if position in (0, -1):
+                return _Placement(
+                    False,
+                    0,
+                    f"samplers resample the raw features before {type(estimator).__name__}",
+                )
+        raise ValueError(
+            f"sampler_position={position!r} needs a Pipeline estimator; "
+            f"{type(estimator).__name__} is one step, so the sampler goes in front of it "
+            "(sampler_position 0 or -1)."
+        )
+    names = [name for name, _ in estimator.steps]
+    n = len(names)
+    if isinstance(position, str):
+        if position not in names:
+            raise ValueError(
+                f"sampler_position={position!r} is not a step of the pipeline; its steps "
+                f"are {names!r}."
+            )
+        index = names.index(position)
+    elif isinstance(position, numbers.Integral) and not isinstance(position, bool):
+        if not -n <= position <= n - 1:
+            raise ValueError(
+                f"sampler_position={position} is out of range for a pipeline of {n} steps "
+                f"{names!r}: use -{n}..{n - 1} (the sampler goes before that step) or a "
+                "step name."
+            )
+        index = position % n
+    else:
+        raise ValueError(
+            f"sampler_position must be an int (a step index) or a step name; got {position!r}."
+        )
+    before = names[:index]
+    where = f"after steps {before!r}" if before else "on the raw features"
+    return _Placement(True, index, f"samplers resample {where}, before step {names[index]!r}")
+
+
+def _with_sampler(sampler: Any, estimator: Any, placement: _Placement):
+    """A fastsmote Pipeline (resampling only in ``fit``) with ``sampler`` in place."""
+    from ..pipeline import Pipeline, make_pipeline
+
+    if not placement.pipeline:
+        return make_pipeline(sampler, estimator)
+    steps = list(estimator.steps)
+    names = {name for name, _ in steps}
+    name = type(sampler).__name__.lower()
+    while name in names:
+        name += "_"
+    steps.insert(placement.index, (name, sampler))
+    return Pipeline(steps, memory=estimator.memory)
 
 
 def _splitter(cv: Any, random_state: Any):
@@ -264,12 +352,14 @@ def _check_capacity(capacity: Any) -> None:
 
 
 # --------------------------------------------------------------------------- one fold
-def _fit_score(model_spec, X, labels, train, test, pos_label, capacity) -> dict:
+def _fit_score(model_spec, placement, X, labels, train, test, pos_label, capacity) -> dict:
     from sklearn.utils import _safe_indexing
 
     sampler, estimator = model_spec
     model = (
-        clone(estimator) if sampler is None else _make_pipeline(clone(sampler), clone(estimator))
+        clone(estimator)
+        if sampler is None
+        else _with_sampler(clone(sampler), clone(estimator), placement)
     )
     start = time.perf_counter()
     model.fit(_safe_indexing(X, train), labels[train])
