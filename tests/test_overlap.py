@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+import fastsmote
 from fastsmote import SMOTE
 from fastsmote.diagnostics import OverlapReport, _overlap, overlap_report
 from fastsmote.neighbors import exact_kneighbors
@@ -124,27 +125,42 @@ def pct(x):
     return f"{100 * x:.1f}%"
 
 
-def test_recommendations_follow_the_numbers():
-    scattered = overlap_report(*gaussian(0.3))  # 85% rare or outlier
-    t = scattered.typology[1]
-    text = scattered.recommendation[1]
-    assert text.startswith("Class 1 is ")
-    assert f"{pct(t['rare'] + t['outlier'])} rare or outlier" in text
-    assert "class weights" in text
-    assert pct(scattered.smote[1]["share"]) in text
-    assert f"~{scattered.smote[1]['estimated_rows']:,} rows" in text
-    ambiguous = overlap_report(*gaussian(1.0))  # 83% unsafe, mostly borderline
-    t = ambiguous.typology[1]
-    text = ambiguous.recommendation[1]
-    assert f"{pct(1 - t['safe'])} borderline, rare or outlier" in text
-    assert "SMOTE is likely to add ambiguous rows" in text
-    assert "60 rows" in text and "uncertain by up to +/-13 points" in text
-    mixed = overlap_report(*gaussian(1.5))
-    assert "SMOTE may add some ambiguous rows" in mixed.recommendation[1]
-    separated = overlap_report(*gaussian(6.0))
-    text = separated.recommendation[1]
-    assert f"{pct(separated.typology[1]['safe'])} safe" in text
-    assert "unlikely to blur" in text
+def test_text_describes_the_numbers_and_gives_no_verdict():
+    for shift in (0.3, 1.0, 1.5, 6.0):  # scattered, mostly borderline, mixed, separated
+        report = overlap_report(*gaussian(shift))
+        t, sm = report.typology[1], report.smote[1]
+        text = report.recommendation[1]
+        assert text.startswith("Class 1 (60 rows): ")
+        for kind in ("safe", "borderline", "rare", "outlier"):
+            assert f"{pct(t[kind])} {kind}" in text
+        assert f"{pct(report.overlap[1])} of a row's 5 nearest rows" in text
+        assert pct(sm["share"]) in text and f"~{sm['estimated_rows']:,} rows" in text
+        assert "uncertain by +/-13 points or more" in text
+        assert "compare_strategies" in text
+        for verdict in ("Prefer", "prefer", "class weights", "likely", "unlikely", "consider"):
+            assert verdict not in text
+        assert "do not tell whether resampling helps a model" in report.to_text()
+    assert "scattered" in overlap_report(*gaussian(0.3)).recommendation[1]
+    assert "sit among their own class" in overlap_report(*gaussian(6.0)).recommendation[1]
+
+
+def test_unscaled_features_get_a_warning():
+    pd = pytest.importorskip("pandas")
+    X, y = gaussian(1.0)
+    frame = pd.DataFrame(X * [1.0, 5000.0, 0.01], columns=["age", "income", "ratio"])
+    report = overlap_report(frame, y)
+    assert report.feature_scale["largest"] == "income"
+    assert report.feature_scale["smallest"] == "ratio"
+    assert report.feature_scale["std_ratio"] == pytest.approx(
+        X[:, 1].std() * 5000 / (X[:, 2].std() * 0.01)
+    )
+    (warning,) = report.warnings
+    assert "'income'" in warning and "Standardise" in warning
+    assert "Warning: " + warning in report.to_text()
+    assert report.to_dict()["warnings"] == [warning]
+    assert overlap_report(X, y).warnings == []  # comparable scales
+    constant = np.column_stack([X, np.full(y.size, 3.0)])  # a constant column is no scale
+    assert overlap_report(constant, y).warnings == []
 
 
 def test_large_class_is_sampled_and_says_so():
@@ -167,6 +183,44 @@ def test_tiny_class_is_flagged_uncertain():
     assert report.smote[1]["k_neighbors"] == 5
 
 
+def test_smote_k_is_never_lowered_for_a_tiny_class():
+    X, y = gaussian(1.0, n_minor=4)
+    with pytest.raises(ValueError, match="needs at least 6") as error:
+        SMOTE().fit_resample(X, y)  # what SMOTE does with 4 rows and k_neighbors=5
+    assert "Class 1 has 4 row(s)" in str(error.value)
+    with pytest.raises(ValueError, match=r"Class 1 has 4 row\(s\) but smote_k_neighbors=5 "):
+        overlap_report(X, y)
+    report = overlap_report(X, y, smote_k_neighbors=3, random_state=5)
+    assert report.smote[1]["k_neighbors"] == 3
+    assert "SMOTE (k_neighbors=3)" in report.recommendation[1]
+    X_res, _ = SMOTE(k_neighbors=3, random_state=5).fit_resample(X, y)
+    nearest = [
+        np.argsort(((X - row) ** 2).sum(axis=1), kind="stable")[:5] for row in X_res[y.size :]
+    ]
+    landed = [(y[nb] != 1).sum() > 2.5 for nb in nearest]
+    assert report.smote[1]["share"] == pytest.approx(np.mean(landed))
+    assert overlap_report(X, y, classes=[0]).smote[0] is None  # majority: not simulated
+    with pytest.raises(ValueError, match="smote_k_neighbors must be an int"):
+        overlap_report(X, y, smote_k_neighbors=0)
+
+
+def test_landing_interval_covers_the_share_of_the_data_distribution():
+    # Many data sets from one distribution: the interval of each report should contain
+    # the mean share (the expected share at this class size) about 95% of the time.
+    # Treating the 270 simulated rows as independent covers it ~40% of the time.
+    with fastsmote.config_context(n_threads=1):  # tiny data: no thread start-up per call
+        reports = [
+            overlap_report(*gaussian(2.0, n_major=300, n_minor=30, d=2, seed=s), random_state=s)
+            for s in range(120)
+        ]
+    shares = np.array([r.smote[1]["share"] for r in reports])
+    intervals = np.array([r.smote[1]["ci95"] for r in reports])
+    truth = shares.mean()
+    coverage = np.mean((intervals[:, 0] <= truth) & (truth <= intervals[:, 1]))
+    assert 0.88 <= coverage <= 0.99
+    assert np.all(intervals[:, 0] <= shares) and np.all(shares <= intervals[:, 1])
+
+
 def test_to_dict_json_round_trip_text_and_frame():
     X, y = gaussian(1.0)
     labels = np.where(y == 1, "fraud", "ok")
@@ -180,7 +234,7 @@ def test_to_dict_json_round_trip_text_and_frame():
     assert type(int_d["classes"][0]["label"]) is int
     assert json.loads(json.dumps(int_d)) == int_d
     text = report.to_text()
-    assert "fraud" in text and "Overlap score" in text and "Recommendations" in text
+    assert "fraud" in text and "Overlap score" in text and "Per class" in text
     frame = report.to_frame()
     assert list(frame.index) == ["fraud"]
     assert frame.loc["fraud", "safe"] == pytest.approx(report.typology["fraud"]["safe"])
@@ -239,3 +293,26 @@ def test_bad_input_messages():
         overlap_report(X, y, n_neighbors=0)
     with pytest.raises(ValueError, match="neighbors must be one of"):
         overlap_report(X, y, neighbors="fast")
+
+
+# --------------------------------------------------------------------------- command line
+def test_diagnose_command_prints_the_description_and_the_scale_warning(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from fastsmote.cli import main
+
+    X, y = gaussian(0.3)
+    frame = pd.DataFrame(X * [1.0, 5000.0, 1.0], columns=["a", "income", "c"])
+    frame["label"] = y
+    path = tmp_path / "in.csv"
+    frame.to_csv(path, index=False)
+    assert main(["diagnose", str(path), "--target", "label", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "Warning: the features' standard deviations differ" in out and "'income'" in out
+    assert "compare_strategies" in out and "Prefer" not in out and "class weights" not in out
+    tiny = frame.iloc[:-56]  # 4 rows of class 1
+    tiny.to_csv(path, index=False)
+    assert main(["diagnose", str(path), "--target", "label", "-q"]) == 8
+    assert "smote_k_neighbors=5 needs at least 6" in capsys.readouterr().err
+    assert main(["diagnose", str(path), "--target", "label", "-q", "--smote-k", "3"]) == 0
+    assert "SMOTE (k_neighbors=3)" in capsys.readouterr().out

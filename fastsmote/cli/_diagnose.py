@@ -15,14 +15,24 @@ def add_parser(sub: Any) -> None:
         "diagnose",
         help="class counts and class overlap of a Parquet or CSV file",
         description=(
-            "Read INPUT (Parquet or CSV) and report its class counts and how much the "
-            "classes overlap: how safe SMOTE is for each class (see "
-            "fastsmote.diagnostics.overlap_report)."
+            "Read INPUT (Parquet or CSV) and describe its classes: counts, how each "
+            "class's rows sit among the others, and where SMOTE's rows would land (see "
+            "fastsmote.diagnostics.overlap_report). The features are used as they are in "
+            "the file: standardise them first if their units differ (the report warns). "
+            "Whether resampling helps a model is not read from these numbers: measure it "
+            "with fastsmote.diagnostics.compare_strategies."
         ),
     )
     p.add_argument("input", help="input table (.parquet or .csv; or see --format)")
     p.add_argument("--target", required=True, metavar="COL", help="the class label column")
     p.add_argument("--k", type=int, default=5, help="neighbours per row (default 5)")
+    p.add_argument(
+        "--smote-k",
+        type=int,
+        default=5,
+        metavar="K",
+        help="k_neighbors of the simulated SMOTE (default 5, as SMOTE's)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--format", choices=["parquet", "csv"], default=None, help="input format")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
@@ -44,6 +54,8 @@ def _diagnose(args: argparse.Namespace) -> int:
 
     if args.k < 1:
         raise CommandError(f"--k must be >= 1, got {args.k}")
+    if args.smote_k < 1:
+        raise CommandError(f"--smote-k must be >= 1, got {args.smote_k}")
     source = io.InputTable(args.input, args.format)
     source.field(args.target)
     bad = io.non_numeric_columns(source.schema, (args.target,))
@@ -61,7 +73,7 @@ def _diagnose(args: argparse.Namespace) -> int:
     frame = table.replace_schema_metadata(None).to_pandas()
     X, y = frame.drop(columns=[args.target]), frame[args.target]
     bar = progress("neighbour search", None)
-    report = overlap_report(X, y, n_neighbors=args.k)
+    report = overlap_report(X, y, n_neighbors=args.k, smote_k_neighbors=args.smote_k)
     bar.close()
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))

@@ -1,4 +1,4 @@
-"""Class-overlap diagnostics: how safe is it to over-sample each class?
+"""Class-overlap diagnostics: the neighbourhood geometry of each class.
 
 For every analysed class, each of its rows is classified by the classes of its
 ``n_neighbors`` nearest rows among *all* rows (itself excluded by position), with the
@@ -6,10 +6,16 @@ typology of Napierala & Stefanowski (2016), and a sample of the rows SMOTE would
 is checked for landing in other-class neighbourhoods. Neighbours come from fastsmote's
 own search (exact kernels, or the NN-descent graph by the same ``"auto"`` rule as the
 samplers).
+
+The numbers describe the data at its current feature scale; they do not say whether
+resampling helps a model (on real datasets they do not predict SMOTE's effect on average
+precision: ``benchmarks/overlap_evidence.py``), so the report describes and points to
+:func:`fastsmote.diagnostics.compare_strategies` for that decision.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -32,10 +38,14 @@ CATEGORIES = ("safe", "borderline", "rare", "outlier")
 #: (as tenths, so the comparison is exact integer arithmetic): with 5 neighbours,
 #: 5-4 same-class rows are safe, 3-2 borderline, 1 rare, 0 outlier.
 SAFE_TENTHS, BORDERLINE_TENTHS = 7, 3
-#: Neighbours of each synthetic row SMOTE would create, as in its default.
+#: SMOTE's default ``k_neighbors``: the default of the simulated SMOTE.
 SMOTE_K = 5
 #: Classes with fewer rows than this get an explicit "uncertain" warning.
 SMALL_CLASS = 30
+#: Largest / smallest standard deviation of the (non-constant) features beyond which the
+#: report warns that the neighbourhoods mostly reflect units, not the data. Chosen with
+#: ``python benchmarks/overlap_evidence.py`` (typology shares raw vs standardised).
+SCALE_RATIO = 10.0
 
 
 # --------------------------------------------------------------------------- result
@@ -65,17 +75,27 @@ class OverlapReport:
         ``{class: dict or None}``: for classes SMOTE's default ``sampling_strategy``
         over-samples, ``n_synthetic`` (rows SMOTE would add), ``n_simulated`` (how many
         of them were generated and checked), ``share`` (estimated share landing in an
-        other-class-dominated neighbourhood), ``ci95`` (95% Wilson interval of that
-        share), ``estimated_rows`` (``share * n_synthetic``, rounded) and
-        ``k_neighbors`` (SMOTE's neighbours used). None for classes it leaves alone.
+        other-class-dominated neighbourhood), ``ci95`` (95% interval of that share,
+        counting the class's rows, not the simulated rows, as the sample: see
+        :func:`overlap_report`), ``estimated_rows`` (``share * n_synthetic``, rounded)
+        and ``k_neighbors`` (the simulated SMOTE's ``k_neighbors``). None for classes
+        it leaves alone.
     recommendation : dict
-        ``{class: plain-language advice}`` quoting the numbers above.
+        ``{class: text}``: the numbers above in words, and how to decide whether to
+        resample (:func:`compare_strategies`; the numbers themselves do not say).
     class_counts : dict
         ``{class: rows}`` of every class in ``y``.
     n_samples, n_features, n_neighbors : int
     neighbors_backend : dict
         ``{class: "exact" | "approx" | "pynndescent"}``: the search used for each
         analysed class.
+    feature_scale : dict
+        ``std_ratio`` (largest / smallest standard deviation of the non-constant
+        features; 1.0 when fewer than two vary), ``largest`` and ``smallest`` (those
+        features: column names, or positions for arrays).
+    warnings : list of str
+        Conditions that limit what the numbers mean (features on very different
+        scales).
     """
 
     classes: list
@@ -92,6 +112,8 @@ class OverlapReport:
     n_features: int
     n_neighbors: int
     neighbors_backend: dict = field(default_factory=dict)
+    feature_scale: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """A JSON-serialisable dict (labels and numbers as Python natives).
@@ -104,6 +126,8 @@ class OverlapReport:
             "n_features": self.n_features,
             "n_neighbors": self.n_neighbors,
             "overlap_score": self.overlap_score,
+            "feature_scale": dict(self.feature_scale),
+            "warnings": list(self.warnings),
             "class_counts": [{"label": c, "n_rows": n} for c, n in self.class_counts.items()],
             "classes": [
                 {
@@ -161,6 +185,8 @@ class OverlapReport:
             f"({'/'.join(backends)} search)",
             "",
         ]
+        if self.warnings:
+            lines += [f"Warning: {w}" for w in self.warnings] + [""]
         header = (
             f"{'class':>10} {'rows':>10} {'safe':>7} {'border':>7} {'rare':>7} "
             f"{'outlier':>7} {'overlap':>8}  SMOTE rows in other-class regions"
@@ -193,14 +219,25 @@ class OverlapReport:
             f"Overlap score: {self.overlap_score:.3f} (mean share of other-class rows "
             "among the neighbours of the analysed rows; 0 = separated)",
             "",
-            "Recommendations:",
+            "Per class:",
         ]
         lines += [f"- {self.recommendation[c]}" for c in self.classes]
-        lines += ["", "Rule: " + typology_rule(self.n_neighbors)]
+        lines += ["", "Rule: " + typology_rule(self.n_neighbors), "", READING]
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.to_text()
+
+
+#: What the numbers can and cannot tell, printed under every text report.
+READING = (
+    "These numbers describe the neighbourhoods of the rows at this feature scale. They do "
+    "not tell whether resampling helps a model: on real datasets they did not predict "
+    "SMOTE's effect on average precision (see the fastsmote documentation, Decision "
+    "support). To decide, measure that effect under cross-validation with "
+    "fastsmote.diagnostics.compare_strategies(estimator, X, y), the estimator being the "
+    "model's own pipeline (with its scaler)."
+)
 
 
 def typology_rule(n_neighbors: int) -> str:
@@ -228,9 +265,10 @@ def overlap_report(
     neighbors: str = "auto",
     max_rows: int | None = 2000,
     smote_samples: int = 2000,
+    smote_k_neighbors: int = SMOTE_K,
     random_state: int | None = 0,
 ) -> OverlapReport:
-    """Diagnose class overlap before resampling: how safe is SMOTE for each class?
+    """Describe class overlap: each class's neighbourhoods and where SMOTE's rows land.
 
     Each row of an analysed class gets the classes of its ``n_neighbors`` nearest rows
     among all rows (Euclidean, itself excluded by position) and a type from the
@@ -239,14 +277,26 @@ def overlap_report(
     ``0.3 <= s < 0.7``, rare ``0 < s < 0.3``, outlier ``s = 0``. With 5 neighbours
     that is exactly 5-4 / 3-2 / 1 / 0 same-class neighbours.
 
-    For each class that ``fastsmote.SMOTE()`` (default ``sampling_strategy``,
-    ``k_neighbors=5``) would over-sample, the first ``smote_samples`` synthetic rows
-    that ``SMOTE(random_state=random_state)`` would create for it are generated with
-    its kernels (the same rows when SMOTE searches exactly, which it does below
-    ~365k rows per class at 20 features; a uniform random sample of its output) and
-    each is called *in an other-class region* when more than half of its
+    For each class that ``fastsmote.SMOTE()`` (default ``sampling_strategy``) would
+    over-sample, the first ``smote_samples`` synthetic rows that
+    ``SMOTE(k_neighbors=smote_k_neighbors, random_state=random_state)`` would create
+    for it are generated with its kernels (the same rows when SMOTE searches exactly,
+    which it does below ~365k rows per class at 20 features; a uniform random sample of
+    its output) and each is called *in an other-class region* when more than half of its
     ``n_neighbors`` nearest real rows belong to other classes (in binary problems: the
-    majority).
+    majority). Its 95% interval counts the class's rows as the sample: synthetic rows
+    made from the same real rows land alike, so the variance of the share is clustered
+    three ways, by base row, by neighbour row and by the nearest real row of the
+    synthetic row, and the Wilson interval uses the number of independent rows that
+    variance implies (at most ``n_simulated``). Treating the simulated rows as
+    independent would make the interval several times too narrow for a small class.
+
+    What the numbers mean: they describe the data's neighbourhoods at the scale the
+    features are given in. Euclidean neighbours are dominated by the features with the
+    largest spread, so on unscaled data they mostly reflect units; ``warnings`` says so
+    when the standard deviations of the features differ by more than a factor of 10.
+    They do not tell whether resampling helps a model (measured on real datasets in
+    ``docs/decision_support.md``): decide that with :func:`compare_strategies`.
 
     Cost: ``(min(class rows, max_rows) + smote_samples) x n_samples`` distances per
     analysed class, with the exact kernels (1M x 20, one 1% class: see
@@ -275,6 +325,9 @@ def overlap_report(
         while keeping each share within about +/-2.2 points (95%). None: every row.
     smote_samples : int, default=2000
         Synthetic rows simulated per class (fewer if SMOTE would add fewer).
+    smote_k_neighbors : int, default=5
+        ``k_neighbors`` of the simulated SMOTE. Like SMOTE, a class to over-sample needs
+        more rows than this, or a ``ValueError`` names the class and what works.
     random_state : None or int, default=0
         Seeds the simulated SMOTE draws, as ``SMOTE(random_state=...)``.
 
@@ -288,11 +341,13 @@ def overlap_report(
     ------
     ValueError
         Bad data (NaN/inf named with its row, one class, length mismatch, non-numeric
-        columns), an analysed class with fewer than 2 rows, ``n_neighbors`` not below
-        the number of rows, unknown classes or parameters.
+        columns), an analysed class with fewer than 2 rows, a class to over-sample with
+        ``smote_k_neighbors`` rows or fewer (SMOTE refuses it too), ``n_neighbors`` not
+        below the number of rows, unknown classes or parameters.
     """
     _check_int("n_neighbors", n_neighbors)
     _check_int("smote_samples", smote_samples)
+    _check_int("smote_k_neighbors", smote_k_neighbors)
     if max_rows is not None:
         _check_int("max_rows", max_rows)
     if neighbors not in BACKENDS:
@@ -317,9 +372,23 @@ def overlap_report(
                 "Gather more rows, or leave it out with classes=[...]."
             )
     majority = int(np.argmax(target.counts))  # first wins ties, like sampling_strategy
+    for ci in analysed:
+        n_class = int(target.counts[ci])
+        if ci != majority and n_class <= smote_k_neighbors:
+            raise ValueError(
+                f"Class {_native(target.classes[ci])!r} has {n_class} row(s) but "
+                f"smote_k_neighbors={smote_k_neighbors} needs at least "
+                f"{smote_k_neighbors + 1}: SMOTE(k_neighbors={smote_k_neighbors}) refuses "
+                f"this class. Use smote_k_neighbors <= {n_class - 1} (the k_neighbors "
+                "SMOTE would need; --smote-k of fastsmote diagnose), or leave the class "
+                "out with classes=[...]."
+            )
     key = key_from_random_state(random_state)
 
     report = OverlapReport([], {}, {}, {}, {}, {}, 0.0, {}, {}, class_counts, n, d, n_neighbors)
+    report.feature_scale = _feature_scale(X_float, features.columns)
+    if report.feature_scale["std_ratio"] > SCALE_RATIO:
+        report.warnings.append(_scale_warning(report.feature_scale))
     weighted, total = 0.0, 0
     for ci in analysed:
         label = _native(target.classes[ci])
@@ -346,10 +415,18 @@ def overlap_report(
         report.smote[label] = (
             None
             if n_new == 0
-            else _smote_landing(X_float, target, ci, n_new, n_neighbors, smote_samples, key)
+            else _smote_landing(
+                X_float, target, ci, n_new, n_neighbors, smote_samples, key, smote_k_neighbors
+            )
         )
-        report.recommendation[label] = recommend(
-            label, report.typology[label], n_class, report.smote[label], rows.size
+        report.recommendation[label] = describe(
+            label,
+            report.typology[label],
+            n_class,
+            report.smote[label],
+            rows.size,
+            overlap=report.overlap[label],
+            n_neighbors=n_neighbors,
         )
     report.overlap_score = weighted / total
     return report
@@ -370,51 +447,52 @@ def typology_counts(same: np.ndarray, k: int) -> dict:
     }
 
 
-def recommend(
-    label: Any, typology: dict, n_rows: int, smote: dict | None, n_analysed: int | None = None
+def describe(
+    label: Any,
+    typology: dict,
+    n_rows: int,
+    smote: dict | None,
+    n_analysed: int | None = None,
+    *,
+    overlap: float | None = None,
+    n_neighbors: int = 5,
 ) -> str:
-    """Plain-language advice for one class, never firmer than its numbers."""
+    """One class's numbers in words, with their uncertainty, and how to decide.
+
+    No verdict on resampling: the typology and the landing share describe the data's
+    neighbourhoods, and on real datasets they do not predict SMOTE's effect on a
+    model (``benchmarks/overlap_evidence.py``).
+    """
     n_analysed = n_rows if n_analysed is None else n_analysed
-    safe = typology["safe"]
-    mid = typology["borderline"] + typology["rare"]
-    isolated = typology["rare"] + typology["outlier"]
-    name = f"Class {label!r}"
-    landing = ""
-    if smote is not None:
-        lo, hi = smote["ci95"]
-        landing = (
-            f" An estimated {_pct(smote['share'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
-            f"{smote['n_synthetic']:,} rows SMOTE would add land in other-class "
-            f"neighbourhoods (~{smote['estimated_rows']:,} rows)."
+    safe, outlier = typology["safe"], typology["outlier"]
+    isolated = typology["rare"] + outlier
+    text = (
+        f"Class {label!r} ({n_rows:,} rows): {_pct(safe)} safe, "
+        f"{_pct(typology['borderline'])} borderline, {_pct(typology['rare'])} rare, "
+        f"{_pct(outlier)} outlier"
+    )
+    if overlap is not None:
+        text += (
+            f"; on average {_pct(overlap)} of a row's {n_neighbors} nearest rows are of "
+            "other classes"
         )
     if safe >= 0.7:
-        text = (
-            f"{name} is {_pct(safe)} safe: SMOTE is unlikely to blur the class boundary "
-            "much; whether it helps over class weights or a tuned threshold is still for "
-            "validation (see compare_strategies)."
-        )
-    elif typology["outlier"] >= 0.5 or isolated >= 0.6:
-        text = (
-            f"{name} is {_pct(isolated)} rare or outlier rows (outliers alone "
-            f"{_pct(typology['outlier'])}): its rows sit among other classes, so SMOTE "
-            "interpolates across other-class territory. Prefer class weights or no "
-            "resampling with a tuned threshold; check these rows' labels and features."
-        )
-    elif 1 - safe >= 0.5:
-        text = (
-            f"{name} is {_pct(1 - safe)} borderline, rare or outlier "
-            f"({_pct(typology['borderline'])} / {_pct(typology['rare'])} / "
-            f"{_pct(typology['outlier'])}): SMOTE is likely to add ambiguous rows; "
-            "consider Borderline-SMOTE, class weights, or no resampling and a tuned "
-            "threshold."
+        text += ". Most of its rows sit among their own class."
+    elif isolated >= 0.5:
+        text += (
+            ". Most of its rows have at most one same-class neighbour: at this feature "
+            "scale the class is scattered among the others."
         )
     else:
-        text = (
-            f"{name} is {_pct(safe)} safe and {_pct(mid)} borderline or rare: SMOTE may "
-            "add some ambiguous rows; compare it with class weights and no resampling "
-            "under cross-validation before choosing."
+        text += ". Many of its rows sit next to rows of other classes."
+    if smote is not None:
+        lo, hi = smote["ci95"]
+        text += (
+            f" About {_pct(smote['share'])} (95% CI {_pct(lo)}-{_pct(hi)}) of the "
+            f"{smote['n_synthetic']:,} rows SMOTE (k_neighbors={smote['k_neighbors']}) "
+            "would add fall where most of the nearest real rows are of other classes "
+            f"(~{smote['estimated_rows']:,} rows)."
         )
-    text += landing
     if n_rows < SMALL_CLASS:
         text += (
             f" With only {n_rows} rows these shares are uncertain (one row is {_pct(1 / n_rows)})."
@@ -425,7 +503,14 @@ def recommend(
             f"uncertain by up to +/-{_margin(n_analysed)} points.)"
         )
     elif n_rows < 300:
-        text += f" ({n_rows} rows: each share is uncertain by up to +/-{_margin(n_rows)} points.)"
+        text += (
+            f" ({n_rows} rows: each share is uncertain by +/-{_margin(n_rows)} points or "
+            "more, as rows that share neighbours are not independent.)"
+        )
+    text += (
+        " Whether resampling helps a model here does not follow from these numbers: "
+        "compare_strategies measures it."
+    )
     return text
 
 
@@ -444,6 +529,34 @@ def _margin(n: int) -> str:
 
 def _native(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _feature_scale(X: np.ndarray, columns: Any) -> dict:
+    """Largest / smallest standard deviation among the features that vary."""
+    std = X.std(axis=0, dtype=np.float64)
+    varying = np.flatnonzero(std > 0)
+    if varying.size < 2:
+        return {"std_ratio": 1.0, "largest": None, "smallest": None}
+    hi = int(varying[np.argmax(std[varying])])
+    lo = int(varying[np.argmin(std[varying])])
+    name = (lambda j: _native(columns[j])) if columns is not None else (lambda j: j)
+    return {
+        "std_ratio": float(std[hi] / std[lo]),
+        "largest": name(hi),
+        "smallest": name(lo),
+    }
+
+
+def _scale_warning(scale: dict) -> str:
+    return (
+        f"the features' standard deviations differ by a factor of "
+        f"{scale['std_ratio']:,.0f} (largest: feature {scale['largest']!r}, smallest: "
+        f"feature {scale['smallest']!r}), so the nearest neighbours are decided mostly by "
+        "the widest features and these numbers describe the units as much as the data. "
+        "Standardise the features (as the model's pipeline does, e.g. StandardScaler) and "
+        "run the report on them; SMOTE placed after the scaler sees those same scaled "
+        "features."
+    )
 
 
 def _short(label: Any) -> str:
@@ -480,8 +593,23 @@ def _analysed_classes(classes: Any, target: Target) -> list[int]:
     )
 
 
-def _smote_landing(X, target, ci, n_new, k, n_samples, key) -> dict:
-    """Generate SMOTE's first synthetic rows for class ``ci`` and check where they land.
+def _smote_landing(X, target, ci, n_new, k, n_samples, key, smote_k) -> dict:
+    """Generate SMOTE's first synthetic rows for class ``ci`` and check where they land."""
+    hit, ways = _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k)
+    share = float(hit.mean())
+    return {
+        "n_synthetic": n_new,
+        "n_simulated": int(hit.size),
+        "share": share,
+        "ci95": list(_clustered_wilson(hit, ways)),
+        "estimated_rows": int(round(share * n_new)),
+        "k_neighbors": smote_k,
+    }
+
+
+def _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k):
+    """Whether each simulated row lands in an other-class region, and the real rows it
+    depends on most: ``(hit, (base row, neighbour row, nearest real row))``.
 
     Only the bases those rows draw need their same-class neighbours, so the cost is
     ``m x class rows`` (not ``class rows^2``). They are exact, as ``SMOTE``'s are unless
@@ -489,15 +617,13 @@ def _smote_landing(X, target, ci, n_new, k, n_samples, key) -> dict:
     """
     rows = target.rows_of(ci)
     X_class = np.ascontiguousarray(X[rows])
-    smote_k = min(SMOTE_K, rows.size - 1)
     class_key = np.uint64(stream_key(key, ci))
     m = min(n_samples, n_new)
     with numba_threads(get_config()["n_threads"]):
-        bases, _, _ = smote_draws_range(class_key, 0, m, rows.size, smote_k)
+        bases, slots, _ = smote_draws_range(class_key, 0, m, rows.size, smote_k)
     needed = np.unique(bases)
     class_nbr = np.zeros((rows.size, smote_k), dtype=np.int64)  # rows never drawn: unused
     class_nbr[needed] = exact_kneighbors_of(X_class, needed, smote_k)
-    m = min(n_samples, n_new)
     synthetic = np.empty((m, X.shape[1]), dtype=X.dtype)
     with numba_threads(get_config()["n_threads"]):
         positions = np.arange(rows.size, dtype=np.int64)
@@ -512,20 +638,61 @@ def _smote_landing(X, target, ci, n_new, k, n_samples, key) -> dict:
             k, skip, QUERY_BLOCK, block,
         )  # fmt: skip
     other = np.count_nonzero(target.encoded[nbr] != ci, axis=1)
-    hits = int(np.count_nonzero(2 * other > k))
-    share = hits / m
-    return {
-        "n_synthetic": n_new,
-        "n_simulated": m,
-        "share": share,
-        "ci95": list(_wilson(hits, m)),
-        "estimated_rows": int(round(share * n_new)),
-        "k_neighbors": smote_k,
-    }
+    return 2 * other > k, (bases, class_nbr[bases, slots], nbr[:, 0])
 
 
-def _wilson(hits: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """95% Wilson score interval of a binomial share."""
+def _clustered_wilson(hit, ways, z: float = 1.959964) -> tuple[float, float]:
+    """95% interval of the share of ``hit``, counting the real rows as the sample.
+
+    Synthetic rows made from the same real rows land alike, so they are not
+    independent: with 50 class rows, 2,000 simulated rows hold little more information
+    than the 50 rows. The variance of the share is clustered by each of ``ways`` (one
+    group label per simulated row: base row, neighbour row, nearest real row), combined
+    by inclusion-exclusion over the ways (Cameron, Gelbach & Miller, 2011; never below
+    the largest one-way variance), and the Wilson interval uses the effective number of
+    rows it implies: at most the number of simulated rows, the number of distinct base
+    rows when the variance is zero.
+    """
+    hit = np.asarray(hit, dtype=np.float64)
+    m = hit.size
+    p = float(hit.mean())
+    resid = hit - p
+    one_way = []
+    var = 0.0
+    for size in range(1, len(ways) + 1):
+        for subset in itertools.combinations(ways, size):
+            v = _cluster_var(resid, _joint_groups(subset))
+            var += v if size % 2 else -v
+            if size == 1:
+                one_way.append(v)
+    var = max(var, *one_way)
+    if var > 0 and 0 < p < 1:
+        n_eff = min(float(m), max(1.0, p * (1 - p) / var))
+    else:
+        n_eff = float(np.unique(ways[0]).size)
+    return _wilson(p * n_eff, n_eff, z)
+
+
+def _joint_groups(groups: tuple) -> np.ndarray:
+    """One label per row for the combination of several group labels."""
+    if len(groups) == 1:
+        return np.asarray(groups[0])
+    _, joint = np.unique(np.column_stack(groups), axis=0, return_inverse=True)
+    return joint.ravel()
+
+
+def _cluster_var(resid: np.ndarray, groups: np.ndarray) -> float:
+    """Cluster-robust variance of a mean from its residuals, with small-sample factor."""
+    _, inverse = np.unique(groups, return_inverse=True)
+    sums = np.bincount(inverse, weights=resid)
+    g = sums.size
+    if g < 2:
+        return 0.0
+    return float(g / (g - 1) * np.sum(sums**2) / resid.size**2)
+
+
+def _wilson(hits: float, n: float, z: float = 1.959964) -> tuple[float, float]:
+    """95% Wilson score interval of a share of ``hits`` in ``n`` (n may be fractional)."""
     p = hits / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
