@@ -46,6 +46,8 @@ SMALL_CLASS = 30
 #: report warns that the neighbourhoods mostly reflect units, not the data. Chosen with
 #: ``python benchmarks/overlap_evidence.py`` (typology shares raw vs standardised).
 SCALE_RATIO = 10.0
+#: Rows per block when measuring the features' spread (temporaries of block x features).
+_STD_BLOCK = 16384
 
 
 # --------------------------------------------------------------------------- result
@@ -480,8 +482,8 @@ def describe(
         text += ". Most of its rows sit among their own class."
     elif isolated >= 0.5:
         text += (
-            ". Most of its rows have at most one same-class neighbour: at this feature "
-            "scale the class is scattered among the others."
+            ". Most of its rows are rare or outliers (under 30% same-class neighbours): "
+            "at this feature scale the class is scattered among the others."
         )
     else:
         text += ". Many of its rows sit next to rows of other classes."
@@ -533,8 +535,13 @@ def _native(value: Any) -> Any:
 
 def _feature_scale(X: np.ndarray, columns: Any) -> dict:
     """Largest / smallest standard deviation among the features that vary."""
-    std = X.std(axis=0, dtype=np.float64)
-    varying = np.flatnonzero(std > 0)
+    n = X.shape[0]
+    mean = X.sum(axis=0, dtype=np.float64) / n
+    squares = np.zeros(X.shape[1])
+    for start in range(0, n, _STD_BLOCK):  # bounded temporaries, not a copy of X
+        squares += ((X[start : start + _STD_BLOCK] - mean) ** 2).sum(axis=0)
+    std = np.sqrt(squares / n)
+    varying = np.flatnonzero(X.max(axis=0) > X.min(axis=0))  # exact, unlike std > 0
     if varying.size < 2:
         return {"std_ratio": 1.0, "largest": None, "smallest": None}
     hi = int(varying[np.argmax(std[varying])])
