@@ -19,7 +19,7 @@ def add_parser(sub: Any) -> None:
             "class's rows sit among the others, and where SMOTE's rows would land (see "
             "fastsmote.diagnostics.overlap_report). The features are used as they are in "
             "the file: standardise them first if their units differ (the report warns). "
-            "Whether resampling helps a model is not read from these numbers: measure it "
+            "Whether resampling helps a model depends on the model as well: measure it "
             "with fastsmote.diagnostics.compare_strategies."
         ),
     )

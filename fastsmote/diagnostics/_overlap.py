@@ -7,10 +7,11 @@ is checked for landing in other-class neighbourhoods. Neighbours come from fasts
 own search (exact kernels, or the NN-descent graph by the same ``"auto"`` rule as the
 samplers).
 
-The numbers describe the data at its current feature scale; they do not say whether
-resampling helps a model (on real datasets they do not predict SMOTE's effect on average
-precision: ``benchmarks/overlap_evidence.py``), so the report describes and points to
-:func:`fastsmote.diagnostics.compare_strategies` for that decision.
+The numbers describe the data at its current feature scale. They do not say by
+themselves whether resampling helps a model: on real datasets their relation to SMOTE's
+effect on average precision depends on the model (``benchmarks/overlap_evidence.py``),
+so the report describes and points to :func:`fastsmote.diagnostics.compare_strategies`
+for that decision.
 """
 
 from __future__ import annotations
@@ -233,10 +234,11 @@ class OverlapReport:
 
 #: What the numbers can and cannot tell, printed under every text report.
 READING = (
-    "These numbers describe the neighbourhoods of the rows at this feature scale. They do "
-    "not tell whether resampling helps a model: on real datasets they did not predict "
-    "SMOTE's effect on average precision (see the fastsmote documentation, Decision "
-    "support). To decide, measure that effect under cross-validation with "
+    "These numbers describe the neighbourhoods of the rows at this feature scale. What "
+    "they mean for a model depends on the model: on real datasets, more overlap went with "
+    "SMOTE lowering a random forest's average precision, and had no relation to SMOTE's "
+    "effect on a logistic regression (see the fastsmote documentation, Decision support). "
+    "To decide whether to resample, measure it under cross-validation with "
     "fastsmote.diagnostics.compare_strategies(estimator, X, y), the estimator being the "
     "model's own pipeline (with its scaler)."
 )
@@ -297,8 +299,9 @@ def overlap_report(
     features are given in. Euclidean neighbours are dominated by the features with the
     largest spread, so on unscaled data they mostly reflect units; ``warnings`` says so
     when the standard deviations of the features differ by more than a factor of 10.
-    They do not tell whether resampling helps a model (measured on real datasets in
-    ``docs/decision_support.md``): decide that with :func:`compare_strategies`.
+    They do not tell by themselves whether resampling helps a model: on real datasets
+    their relation to SMOTE's effect depends on the model (``docs/decision_support.md``).
+    Decide that with :func:`compare_strategies`.
 
     Cost: ``(min(class rows, max_rows) + smote_samples) x n_samples`` distances per
     analysed class, with the exact kernels (1M x 20, one 1% class: see
@@ -462,8 +465,8 @@ def describe(
     """One class's numbers in words, with their uncertainty, and how to decide.
 
     No verdict on resampling: the typology and the landing share describe the data's
-    neighbourhoods, and on real datasets they do not predict SMOTE's effect on a
-    model (``benchmarks/overlap_evidence.py``).
+    neighbourhoods, and on real datasets what they say about SMOTE's effect depends on
+    the model (``benchmarks/overlap_evidence.py``).
     """
     n_analysed = n_rows if n_analysed is None else n_analysed
     safe, outlier = typology["safe"], typology["outlier"]
@@ -510,8 +513,8 @@ def describe(
             "more, as rows that share neighbours are not independent.)"
         )
     text += (
-        " Whether resampling helps a model here does not follow from these numbers: "
-        "compare_strategies measures it."
+        " Whether resampling helps a model here depends on the model as well as on these "
+        "numbers: compare_strategies measures it."
     )
     return text
 
