@@ -115,9 +115,10 @@ def standard_normal(key: int, counter: int) -> float:
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_moving):
+def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
     """Reference of fastsmote._kernels.leakage.segment_hits: first (p, q) in neighbour
-    order with the query strictly inside segment p-q, per-feature tolerance."""
+    order with the query strictly inside segment p-q, per-feature tolerance, and an
+    off-grid value in a moving feature."""
     m, k = neighbors.shape
     p_out = np.full(m, -1, dtype=np.int64)
     q_out = np.full(m, -1, dtype=np.int64)
@@ -135,9 +136,11 @@ def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_movin
             if not t_margin < t < 1 - t_margin:
                 continue
             tol = rtol * np.maximum(np.abs(X[p]), np.abs(X[q])) + atol
+            moving = np.abs(step) > tol
             if (
                 np.all(np.abs(X[r] - (X[p] + t * step)) <= tol)
-                and np.sum(np.abs(step) > tol) >= min_moving
+                and np.sum(moving) >= min_moving
+                and np.any(moving & off_grid[i])
             ):
                 p_out[i], q_out[i] = p, q
                 break

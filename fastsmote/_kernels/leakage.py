@@ -10,7 +10,7 @@ from .._numba import jit
 
 
 @jit(parallel=True)
-def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_moving):
+def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
     """Per query row ``r``: a pair ``(p, q)`` of its neighbours with ``r`` on segment p-q.
 
     Parameters
@@ -18,6 +18,10 @@ def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_movin
     X : (n, d) float64
     queries : (m,) int64 rows of X
     neighbors : (m, k) int64 rows of X, nearest first (the query itself excluded)
+    off_grid : (m, d) bool, whether the query's value of a feature is one only
+        interpolation makes (held by no other row, not a whole number in a feature of
+        whole numbers): at least one moving feature must hold such a value. Rows of
+        discrete data that are collinear by chance hold values the data holds anyway.
     n_first : ``p`` is one of the first ``n_first`` neighbours, ``q`` any other
     rtol, atol : per feature, ``|r - (p + t (q - p))| <= rtol * max(|p|, |q|) + atol``
         (rounding of a SMOTE row computed in float32 is well inside ``rtol=1e-5``)
@@ -58,6 +62,7 @@ def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_movin
                     continue
                 on_segment = True
                 moving = 0
+                interpolated = False
                 for f in range(d):
                     step = X[q, f] - X[p, f]
                     tol = rtol * max(abs(X[p, f]), abs(X[q, f])) + atol
@@ -66,7 +71,8 @@ def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_movin
                         break
                     if abs(step) > tol:
                         moving += 1
-                if on_segment and moving >= min_moving:
+                        interpolated = interpolated or off_grid[i, f]
+                if on_segment and interpolated and moving >= min_moving:
                     p_out[i], q_out[i], t_out[i] = p, q, t
                     break
             if p_out[i] >= 0:
