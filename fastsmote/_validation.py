@@ -556,6 +556,14 @@ def _strategy_from_dict(wanted: Any, stats: dict, sampling_type: str) -> dict:
             f"A callable 'sampling_strategy' must return a dict; it returned {wanted!r}."
         )
     _check_known_classes(wanted, stats)
+    for c, n in wanted.items():
+        # a count is never rounded or truncated: 100.5 rows has no meaning
+        if not isinstance(n, numbers.Integral) or isinstance(n, (bool, np.bool_)):
+            raise ValueError(
+                "The number of samples in a class must be an int; 'sampling_strategy' "
+                f"asks for {n!r} samples of class {c!r}. Give whole numbers of rows, "
+                "e.g. int(round(n))."
+            )
     if any(n < 0 for n in wanted.values()):
         raise ValueError(
             "The number of samples in a class cannot be negative."

@@ -6,7 +6,16 @@ import pytest
 from conftest import blobs
 from scipy import sparse
 
-from fastsmote import SMOTE, SMOTENC, BorderlineSMOTE, TomekLinks, config_context, set_config
+from fastsmote import (
+    SMOTE,
+    SMOTENC,
+    BorderlineSMOTE,
+    RandomOverSampler,
+    RandomUnderSampler,
+    TomekLinks,
+    config_context,
+    set_config,
+)
 from fastsmote._random import key_from_random_state
 
 
@@ -163,6 +172,29 @@ def test_invalid_sampling_strategy(data, strategy, message):
     X, y = data
     with pytest.raises(ValueError, match=message):
         SMOTE(sampling_strategy=strategy).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    "count",
+    [100.5, 100.0, np.float64(100.0), np.float32(20.0), True, np.bool_(True), "100", None, np.nan],
+)
+@pytest.mark.parametrize("cls", [SMOTE, RandomOverSampler, RandomUnderSampler])
+def test_strategy_counts_must_be_ints(data, count, cls):
+    """A count of rows is never truncated or rounded (imbalanced-learn refuses them too)."""
+    X, y = data
+    label = 0 if cls is RandomUnderSampler else 1
+    for strategy in ({label: count}, lambda y: {label: count}):
+        with pytest.raises(ValueError, match="must be an int; 'sampling_strategy' asks for"):
+            cls(sampling_strategy=strategy).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("count", [np.int64(25), np.uint16(25), 25])
+def test_strategy_counts_of_any_integer_type(data, count):
+    X, y = data
+    y_res = SMOTE(sampling_strategy={1: count}, random_state=0).fit_resample(X, y)[1]
+    assert np.bincount(y_res).tolist() == [30, 25]
+    y_res = RandomUnderSampler(sampling_strategy={0: count}).fit_resample(X, y)[1]
+    assert np.bincount(y_res).tolist() == [25, 10]
 
 
 def test_float_strategy_needs_binary_target():
