@@ -3,9 +3,11 @@
 import numba
 import numpy as np
 import pytest
+from conftest import blobs
 from naive import knn as naive_knn
 from naive import smote_generate as naive_generate
 from naive import stream_key
+from sklearn.neighbors import NearestNeighbors
 
 from fastsmote import ADASYN, BorderlineSMOTE, config_context
 from fastsmote.over_sampling._variants import exact_shares
@@ -67,6 +69,33 @@ def test_borderline_rows_match_reference(overlapping, kind):
         np.testing.assert_array_equal(X_res[start : start + n_new], expected)
         assert set(b for b, _, _ in draws) <= set(danger)  # bases are exactly danger rows
         start += n_new
+
+
+def test_borderline_with_every_other_row_as_neighbour_equals_imblearn():
+    """The largest m_neighbors both accept (one less than the rows); one more raises."""
+    X, y = blobs([30, 10], shift=0.5)
+    params = dict(m_neighbors=len(X) - 1, k_neighbors=3, random_state=0)
+    ours = BorderlineSMOTE(**params)
+    ours.fit_resample(X, y)
+    theirs = ImbBorderline(**params)
+    theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.in_danger_indices_[1], theirs.in_danger_indices[1])
+    params["m_neighbors"] = len(X)
+    for cls in (BorderlineSMOTE, ImbBorderline):
+        with pytest.raises(ValueError, match="n_neighbors|m_neighbors"):
+            cls(**params).fit_resample(X, y)
+
+
+def test_borderline2_takes_a_neighbours_estimator(overlapping):
+    """Fitted on all rows, each danger row dropped from its own neighbours by position."""
+    X, y = overlapping
+    with_int = BorderlineSMOTE(kind="borderline-2", k_neighbors=4, neighbors="exact")
+    estimator = NearestNeighbors(n_neighbors=5)
+    with_estimator = BorderlineSMOTE(kind="borderline-2", k_neighbors=estimator)
+    X_int = with_int.set_params(random_state=3).fit_resample(X, y)[0]
+    X_est = with_estimator.set_params(random_state=3).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(X_est, X_int)
+    assert with_estimator.neighbors_backend_ == {1: "estimator", 2: "estimator"}
 
 
 def test_borderline_without_danger_rows_warns():
