@@ -145,8 +145,9 @@ class EditedNearestNeighbours(BaseSampler):
         self.neighbors = neighbors
 
     def _check_neighbors(self, target: Target) -> None:
-        n_rows = target.labels.shape[0]
-        check_neighbor_count(self.n_neighbors, "n_neighbors", n_rows, "X")
+        if self.sampling_strategy_:  # some class to clean: its rows are searched
+            n_rows = target.labels.shape[0]
+            check_neighbor_count(self.n_neighbors, "n_neighbors", n_rows, "X")
 
     def _neighbors(self, X: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, str]:
         if isinstance(self.n_neighbors, numbers.Integral):
