@@ -98,6 +98,48 @@ def check_params(estimator: Any, constraints: dict[str, list[Constraint]]) -> No
             )
 
 
+def neighbors_asked(spec: Any) -> int | None:
+    """How many neighbours (the row itself not counted) an int or an estimator asks for.
+
+    An estimator's ``n_neighbors`` counts the row itself, as in imbalanced-learn. None
+    when the estimator does not say (no int ``n_neighbors`` attribute).
+    """
+    if isinstance(spec, numbers.Integral) and not isinstance(spec, bool):
+        return int(spec)
+    n = getattr(spec, "n_neighbors", None)
+    if isinstance(n, numbers.Integral) and not isinstance(n, bool):
+        return int(n) - 1
+    return None
+
+
+def check_neighbor_count(
+    spec: Any, name: str, n_rows: int, where: str, one_row_advice: str = ""
+) -> None:
+    """Raise unless ``n_rows`` rows hold a row and the neighbours ``spec`` asks for.
+
+    A neighbour count is never lowered to fit the data: the message names the parameter,
+    ``where`` the rows are searched (e.g. ``"Class 1"``, ``"X"``), their number and the
+    largest value that works (``one_row_advice`` when one row leaves none).
+    """
+    k = neighbors_asked(spec)
+    if k is None:
+        return
+    if isinstance(spec, numbers.Integral):
+        asked, fix = f"{name}={k}", f"use {name} <= {n_rows - 1}"
+    else:
+        asked, fix = f"{name}={spec!r}", f"give the estimator n_neighbors <= {n_rows}"
+        if k < 1:
+            raise ValueError(
+                f"{asked} asks for no neighbour: an estimator's n_neighbors counts the row "
+                "itself, so it must be 2 or more."
+            )
+    if k + 1 <= n_rows:
+        return
+    if n_rows < 2 and one_row_advice:
+        fix = one_row_advice
+    raise ValueError(f"{where} has {n_rows} row(s) but {asked} needs at least {k + 1}: {fix}.")
+
+
 # --------------------------------------------------------------------------- target
 @dataclass
 class Target:
@@ -556,6 +598,14 @@ def _strategy_from_dict(wanted: Any, stats: dict, sampling_type: str) -> dict:
             f"A callable 'sampling_strategy' must return a dict; it returned {wanted!r}."
         )
     _check_known_classes(wanted, stats)
+    for c, n in wanted.items():
+        # a count is never rounded or truncated: 100.5 rows has no meaning
+        if not isinstance(n, numbers.Integral) or isinstance(n, (bool, np.bool_)):
+            raise ValueError(
+                "The number of samples in a class must be an int; 'sampling_strategy' "
+                f"asks for {n!r} samples of class {c!r}. Give whole numbers of rows, "
+                "e.g. int(round(n))."
+            )
     if any(n < 0 for n in wanted.values()):
         raise ValueError(
             "The number of samples in a class cannot be negative."

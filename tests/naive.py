@@ -103,6 +103,16 @@ def smote_generate(
     return out, draws
 
 
+def danger_rows(X: np.ndarray, y: np.ndarray, c, m: int) -> np.ndarray:
+    """Borderline-SMOTE's rows of class ``c`` in danger: at least half, but not all, of
+    their ``m`` nearest other rows (each row excluded by position, so a duplicate of it
+    is a neighbour; ties to the lower row) belong to other classes."""
+    rows = np.flatnonzero(y == c)
+    _, nn = knn(X, np.arange(len(X)), m)
+    n_other = (y[nn[rows]] != c).sum(axis=1)
+    return rows[(n_other >= m / 2) & (n_other < m)]
+
+
 def bootstrap_positions(key: int, start: int, n: int, n_class: int) -> np.ndarray:
     return np.array([below(draw(key, start + t), n_class) for t in range(n)], dtype=np.int64)
 

@@ -123,7 +123,7 @@ class SMOTENC(_InterpolatingSampler):
         -------
         self : object
         """
-        rows, _ = self._validate(X, y)
+        rows, _ = self._validate(X, y, neighbors=False)
         features, _ = self._columns(rows)
         check_finite(features.as_float_array())
         return self
