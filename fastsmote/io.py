@@ -791,6 +791,11 @@ def resample_table(
 
 
 # --------------------------------------------------------------------------- streaming
+#: Bytes per input row that streamed SMOTE holds for the target: the labels (int64 or
+#: object pointers) and their class codes
+_LABEL_ROW_BYTES = 16
+
+
 def smote_output_schema(
     schema: pa.Schema, target: str, synthetic_column: str | None
 ) -> tuple[pa.Schema, np.dtype]:
@@ -837,8 +842,9 @@ def stream_smote(
     The rows written are exactly those of ``sampler.fit_resample`` on the whole table
     (same ``random_state``), input rows first, then synthetic rows class by class.
 
-    Before any feature is read or any row written, once the class counts are known:
-    the rows of the classes to over-sample and their neighbour tables are checked
+    Memory for the labels is checked before they are read. Before any feature is read
+    or any row written, once the class counts are known: the rows of the classes to
+    over-sample and their neighbour tables are checked
     against available memory (``MemoryError``), and the output's estimated size
     (:func:`estimate_rows_bytes`) against the free space of ``output``'s file system
     (:class:`OutputError`).
@@ -881,6 +887,11 @@ def stream_smote(
         # pages at once; smaller batches also measured faster than 1M-row ones
         batch_rows = min(1 << 20, rows_per_chunk(8 * row_bytes, sampler.working_memory))
 
+    check_fits(
+        source.num_rows * _LABEL_ROW_BYTES,
+        f"The labels of {source.num_rows:,} rows and their class codes",
+        "Streamed SMOTE holds every row's label; run on a machine with more memory.",
+    )
     bar = progress("reading labels", source.num_rows)
     y = source.read_labels(target, batch_rows)
     bar.update(y.size)

@@ -410,15 +410,20 @@ def test_output_larger_than_a_real_file_system_is_refused(tmp_path, capsys, smal
 def test_memory_checks_before_collecting_or_reading(tmp_path, capsys, small, monkeypatch):
     import fastsmote._memory as memory
 
-    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 1000)
+    available = [1000]
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: available[0])
     out = tmp_path / "out.parquet"
     code, _, err = _run(capsys, "resample", small, out, "--target", "label")
     assert code == 11
-    _one_line(err, "The rows of the classes to over-sample (60 rows x 2 features, float64)")
+    _one_line(err, "The labels of 300 rows and their class codes would need")
     code, _, err = _run(capsys, "resample", small, out, "--target", "label", "--in-memory")
     assert code == 11
     _one_line(err, f"Reading {str(small)!r} into memory")
     assert "drop --in-memory" in err
+    available[0] = 5000  # the labels fit (300 x 16 bytes), 60 rows with 50 neighbours do not
+    code, _, err = _run(capsys, "resample", small, out, "--target", "label", "--k", "50")
+    assert code == 11
+    _one_line(err, "The rows of the classes to over-sample (60 rows x 2 features, float64)")
     assert _files(tmp_path) == ["in.parquet"]
 
 

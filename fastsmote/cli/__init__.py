@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
 import sys
 
 from .._version import __version__
@@ -36,6 +38,11 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``fastsmote`` command."""
     args = _build_parser().parse_args(argv)
+    if not faulthandler.is_enabled():
+        # a crash in compiled code (Numba, LLVM, Arrow) prints where it happened
+        # instead of ending the process without a word
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            faulthandler.enable()
     if args.command == "resample":
         return _resample.run(args)
     if args.command == "diagnose":

@@ -347,12 +347,9 @@ def _run_method(
     )
     with config_context(working_memory=args.working_memory, n_threads=args.threads):
         if streamed:
-            labels = (
-                source.read_labels(args.target)
-                if isinstance(args.sampling_strategy, dict)
-                else None
-            )
-            strategy = _match_classes(args.sampling_strategy, labels)
+            strategy = args.sampling_strategy
+            if isinstance(strategy, dict):  # the labels are read again by stream_smote
+                strategy = _match_classes(strategy, source.read_labels(args.target))
             sampler = build_sampler(args, strategy, categorical)
             result = io.stream_smote(
                 source,
