@@ -149,9 +149,10 @@ def _pandas_index_columns(schema: pa.Schema) -> set[str]:
 class InputTable:
     """A Parquet or CSV file opened for reading.
 
-    Parquet files are read lazily (schema and row count from the footer) and their page
-    checksums, where the file has them, are verified as pages are read; CSV files are
-    parsed whole on opening. Columns that hold a stored pandas index are left out.
+    Parquet files are read lazily (schema and row count from the footer); their page
+    checksums, where the file has them, are verified as pages are read, and every
+    decoded batch is validated (offsets, UTF-8 text). CSV files are parsed whole on
+    opening. Columns that hold a stored pandas index are left out.
     Columns are kept by position, so duplicate column names are allowed (except for
     columns named on the command line, see :meth:`field`).
 
@@ -252,6 +253,7 @@ class InputTable:
         for group in range(self._parquet.metadata.num_row_groups):
             try:
                 part = self._parquet.read_row_group(group)
+                part.validate(full=True)  # e.g. damaged text that is not UTF-8
             except _READ_ERRORS as error:
                 raise self._unreadable_error(error, group) from None
             parts.append(part.select(self._positions))
@@ -281,6 +283,8 @@ class InputTable:
             while True:
                 try:
                     batch = next(batches, None)
+                    if batch is not None:
+                        batch.validate(full=True)  # e.g. damaged text that is not UTF-8
                 except _READ_ERRORS as error:
                     raise self._unreadable_error(error, group) from None
                 if batch is None:

@@ -145,6 +145,23 @@ def test_truncated_empty_and_broken_files_are_unreadable(tmp_path, capsys, small
     assert not out.exists() and not [p for p in _files(tmp_path) if "fastsmote-tmp" in p]
 
 
+def test_damaged_text_is_unreadable(tmp_path, capsys):
+    # no checksums: a damaged byte still decodes, but not as UTF-8 text
+    table = _table().append_column("kind", pa.array(["fraud", "ok", "ok"] * 100))
+    path = tmp_path / "text.parquet"
+    pq.write_table(table, path, compression="none", use_dictionary=False)
+    start, end = _column_chunk_span(path, column=3)
+    data = bytearray(path.read_bytes())
+    data[data.rindex(b"fraud", start, end)] = 0xFF  # in the values, not the statistics
+    path.write_bytes(bytes(data))
+    out = tmp_path / "out.parquet"
+    for argv in (["--target", "kind"], ["--target", "label", "--method", "random-under"]):
+        code, _, err = _run(capsys, "resample", path, out, *argv)
+        assert code == 4, err
+        _one_line(err, "(row group 0 of 1)")
+    assert not out.exists()
+
+
 def test_inputs_without_rows_are_unreadable(tmp_path, capsys):
     header_only = tmp_path / "header.csv"
     header_only.write_text("f,label\n")

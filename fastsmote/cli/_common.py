@@ -37,7 +37,8 @@ _MESSAGE_CODES = [
     (
         re.compile(
             r"row\(s\) but \w+=\d+ needs|needs? at least 2 rows|at least 2 classes|"
-            r"one class only|Unknown label type|multilabel|needs at least \d+ rows"
+            r"one class only|Unknown label type|multilabel|needs at least \d+ rows|"
+            r"labels represented as bytes"
         ),
         EXIT_CLASSES,
     ),
