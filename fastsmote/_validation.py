@@ -328,9 +328,21 @@ class Features:
             return out
         import pandas as pd
 
-        frame = pd.DataFrame(out, columns=self.columns, copy=False)
-        keep = {c: t for c, t in self.column_dtypes.items() if t.kind == "f" and t != out.dtype}
-        return frame.astype(keep) if keep else frame
+        dtypes = list(self.column_dtypes)
+        keep = [j for j, t in enumerate(dtypes) if t.kind == "f" and t != out.dtype]
+        if not keep:
+            return pd.DataFrame(out, columns=self.columns, copy=False)
+        if pd.Index(self.columns).is_unique:
+            frame = pd.DataFrame(out, columns=self.columns, copy=False)
+            return frame.astype({self.columns[j]: dtypes[j] for j in keep})
+        # names repeat: restore by position, so that a float64 column never takes the
+        # float32 type of another column of the same name
+        data = {
+            j: out[:, j].astype(dtypes[j]) if j in keep else out[:, j] for j in range(len(dtypes))
+        }
+        frame = pd.DataFrame(data, copy=False)
+        frame.columns = self.columns
+        return frame
 
 
 def take_rows(data: Any, indices: np.ndarray) -> Any:

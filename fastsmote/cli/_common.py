@@ -37,7 +37,8 @@ _MESSAGE_CODES = [
     (
         re.compile(
             r"row\(s\) but \w+=\d+ needs|needs? at least 2 rows|at least 2 classes|"
-            r"one class only|Unknown label type|multilabel|needs at least \d+ rows"
+            r"one class only|Unknown label type|multilabel|needs at least \d+ rows|"
+            r"labels represented as bytes"
         ),
         EXIT_CLASSES,
     ),
@@ -81,6 +82,25 @@ def code_for(error: BaseException) -> int:
                 return code
         return EXIT_USAGE
     return EXIT_INTERNAL
+
+
+def emit(text: str) -> None:
+    """Print ``text`` on standard output now (flushed).
+
+    A closed pipe raises ``BrokenPipeError`` (exit 141 in :func:`run_guarded`); any
+    other failure to write (e.g. a full disk or ``/dev/full``) is a
+    :class:`CommandError` with the output exit code, and standard output is pointed at
+    the null device so that Python does not fail again when it flushes at exit.
+    """
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = error.strerror or str(error)
+        raise CommandError(f"cannot write to standard output: {reason}", EXIT_OUTPUT) from None
 
 
 def one_line(error: BaseException) -> str:
