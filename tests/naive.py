@@ -220,3 +220,9 @@ def nndescent_round(data, g_dist, g_pos, g_new, max_candidates: int, key: int):
             out_dist[i, s], out_pos[i, s] = d, p
             out_new[i, s] = before[p][1] if p in before else True
     return out_dist, out_pos, out_new
+
+
+def count_values(column, values):
+    """Reference of fastsmote._kernels.leakage.count_values: how often each value occurs
+    in the column (``-0.0`` equal to ``0.0``)."""
+    return np.array([np.sum(column == v) for v in values], dtype=np.int64)

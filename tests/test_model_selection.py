@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from naive import count_values as naive_count_values
 from naive import segment_hits as naive_segment_hits
 from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
@@ -10,7 +11,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 import fastsmote as fs
-from fastsmote._kernels.leakage import segment_hits
+from fastsmote._kernels.leakage import count_values, segment_hits
 from fastsmote.model_selection import (
     check_leakage,
     cross_validate_resampled,
@@ -154,6 +155,19 @@ def test_segment_kernel_matches_reference():
     p_ref, q_ref = naive_segment_hits(*args)
     np.testing.assert_array_equal(p, p_ref)
     np.testing.assert_array_equal(q, q_ref)
+
+
+def test_value_counting_kernel_matches_reference():
+    rng = np.random.default_rng(1)
+    column = np.round(rng.normal(size=5000), 2)  # many repeats
+    column[:10] = -0.0
+    values = np.unique(np.concatenate([rng.choice(column, 300), [0.0, 123.5, -7.25]]))
+    counts = np.zeros(values.size, dtype=np.int64)
+    for part in (column[:1234] + 0.0, column[1234:] + 0.0):  # counts add up over calls
+        count_values(part.view(np.uint64), values.view(np.uint64), counts)
+    np.testing.assert_array_equal(counts, naive_count_values(column, values))
+    assert counts[values == 0.0][0] == np.sum(column == 0.0) >= 10
+    assert counts[values == 123.5][0] == 0
 
 
 @pytest.fixture(scope="module")

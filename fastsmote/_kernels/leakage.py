@@ -78,3 +78,33 @@ def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin,
             if p_out[i] >= 0:
                 break
     return p_out, q_out, t_out
+
+
+@jit()
+def count_values(column_bits, value_bits, counts):
+    """Add to ``counts[j]`` the number of entries of ``column_bits`` equal to
+    ``value_bits[j]`` (distinct): the bits of float64 values, ``-0.0`` made ``0.0`` and
+    no NaN, so equal bits are equal values. An open-addressing table makes this one
+    pass of constant-time lookups."""
+    size, log2_size = 4, 2
+    while size < 2 * value_bits.size:
+        size *= 2
+        log2_size += 1
+    mask = np.uint64(size - 1)
+    shift = np.uint64(64 - log2_size)
+    multiplier = np.uint64(0x9E3779B97F4A7C15)
+    table = np.full(size, -1, dtype=np.int64)
+    for j in range(value_bits.size):
+        slot = (value_bits[j] * multiplier) >> shift
+        while table[slot] >= 0:
+            slot = (slot + np.uint64(1)) & mask
+        table[slot] = j
+    for i in range(column_bits.size):
+        key = column_bits[i]
+        slot = (key * multiplier) >> shift
+        while table[slot] >= 0:
+            j = table[slot]
+            if value_bits[j] == key:
+                counts[j] += 1
+                break
+            slot = (slot + np.uint64(1)) & mask

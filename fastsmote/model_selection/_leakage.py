@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.utils.validation import _num_samples
 
 from .._config import get_config
-from .._kernels.leakage import segment_hits
+from .._kernels.leakage import count_values, segment_hits
 from .._numba import numba_threads
 from .._random import key_from_random_state
 from .._validation import check_features, check_finite, check_target
@@ -60,7 +60,7 @@ class LeakageReport:
     test_rows_duplicated, train_rows_duplicated : ndarray of int
         Rows with an exact copy (same class) on the other side of the split.
     classes : list
-        Classes checked (all but the largest, unless given).
+        Classes checked (all but the baseline class, unless given).
     n_test_checked, n_train_checked : int
         Rows tested for lying on segments (a uniform sample when a class is large).
     n_test_in_classes, n_train_in_classes : int
@@ -195,10 +195,9 @@ def check_leakage(
     B = test.as_float_array().astype(np.float64, copy=False)
     check_finite(A)
     check_finite(B)
-    A, B = _unit_scale(A, B)
+    A, B, magnitude = _unit_scale(A, B)
     labels_a, labels_b = labels[:n_train], labels[n_train:]
-    # the absolute part of the tolerance follows the data's magnitude
-    atol = ATOL * max(np.abs(A).max(initial=0.0), np.abs(B).max(initial=0.0), 1e-300)
+    atol = ATOL * max(magnitude, 1e-300)  # the tolerance follows the data's magnitude
     rng = np.random.default_rng(int(key_from_random_state(random_state)))
     check = _ClassCheck(A, B, labels_a, labels_b, n_neighbors, max_rows_per_class, rtol, atol, rng)
     # A class of the largest size is never over-sampled: its rates are what this data
@@ -259,14 +258,14 @@ def _resampled_look(result: _ClassResult) -> float:
     return on_segments + _share(result.test_duplicated.size, result.n_test)
 
 
-def _unit_scale(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _unit_scale(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Both sets times a power of two (exact) when their largest magnitude is so far
-    from 1 that squared steps could underflow or overflow."""
-    largest = max(np.abs(A).max(initial=0.0), np.abs(B).max(initial=0.0))
+    from 1 that squared steps could underflow or overflow; and that magnitude."""
+    largest = max((float(max(M.max(), -M.min())) for M in (A, B) if M.size), default=0.0)
     if largest == 0.0 or 2.0**-100 < largest < 2.0**100:
-        return A, B
+        return A, B, largest
     exponent = -int(np.frexp(largest)[1])
-    return np.ldexp(A, exponent), np.ldexp(B, exponent)
+    return np.ldexp(A, exponent), np.ldexp(B, exponent), float(np.ldexp(largest, exponent))
 
 
 class _ClassResult(NamedTuple):
@@ -383,21 +382,20 @@ class _OffGrid:
         self.rows_a, self.rows_b = self.rows_a.astype(np.int64), self.rows_b.astype(np.int64)
         self.off_grid = np.empty((self.rows_a.size + self.rows_b.size, A.shape[1]), dtype=bool)
         for f in range(A.shape[1]):
-            queried = np.concatenate([A[self.rows_a, f], B[self.rows_b, f]])
+            queried = np.concatenate([A[self.rows_a, f], B[self.rows_b, f]]) + 0.0
             values, position = np.unique(queried, return_inverse=True)
             held = np.zeros(values.size, dtype=np.int64)
             whole = True
             for column in (A[:, f], B[:, f]):
                 for start in range(0, column.size, self.CHUNK):
-                    part = column[start : start + self.CHUNK]
+                    part = column[start : start + self.CHUNK] + 0.0  # a copy; -0.0 is 0.0
                     whole = whole and bool(np.all(part == np.round(part)))
                     if values.size:
-                        slot = np.minimum(np.searchsorted(values, part), values.size - 1)
-                        held += np.bincount(slot[values[slot] == part], minlength=values.size)
+                        count_values(part.view(np.uint64), values.view(np.uint64), held)
             off_grid = held == 1
             if whole:
                 off_grid &= values != np.round(values)
-            self.off_grid[:, f] = off_grid[position]
+            self.off_grid[:, f] = off_grid[position.ravel()]
 
     def of_a(self, rows: np.ndarray) -> np.ndarray:
         return self.off_grid[np.searchsorted(self.rows_a, rows)]
