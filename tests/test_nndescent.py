@@ -235,14 +235,14 @@ def test_a_graph_that_cannot_fit_is_refused_before_it_is_built(monkeypatch):
     data = np.random.default_rng(13).standard_normal((5000, 8)).astype(np.float32)
     need = graph_bytes(data.shape, 4, 12, 12, 4)
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: need - 1)
-    with pytest.raises(MemoryError, match="graph of a class of 5,000 rows .*exact"):
+    with pytest.raises(MemoryError, match="graph of 5,000 rows .*exact"):
         nndescent_graph(data, 12, 12, 4, seed=0)
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: need)
     nndescent_graph(data, 12, 12, 4, seed=0)
     # through a sampler: the output fits, the graph does not
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: 2**23)
     X, y = blobs([4000, 1000])
-    with pytest.raises(MemoryError, match="graph of a class of 1,000 rows"):
+    with pytest.raises(MemoryError, match="graph of 1,000 rows"):
         SMOTE(neighbors="approx").fit_resample(X, y)
 
 

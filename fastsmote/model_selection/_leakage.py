@@ -22,6 +22,7 @@ from .._numba import numba_threads
 from .._random import key_from_random_state
 from .._validation import check_features, check_finite, check_target
 from ..neighbors._exact import exact_kneighbors_of
+from ..neighbors._scaling import scale_rows, unit_exponent
 
 #: Share of checked rows on cross-split segments (or duplicated across the split) above
 #: which the verdict is "likely leakage".
@@ -235,6 +236,10 @@ class _ClassCheck:
         dups = _exact_duplicates(U, is_test)
         dup_test = rows_b[dups[is_test[dups]] - rows_a.size]
         dup_train = rows_a[dups[~is_test[dups]]]
+        # The segment test's tolerances (and its squared norms) are for values of order
+        # one: the class is scaled by a power of two to a largest span in [1, 2).
+        spans = U.max(axis=0) - U.min(axis=0)
+        scale_rows(U, unit_exponent(spans), spans)
         if U.shape[0] < 3:
             return _ClassResult(empty, empty, dup_test, dup_train, 0, 0, rows_b.size, rows_a.size)
         query = np.concatenate(
