@@ -509,17 +509,21 @@ def check_finite(X: np.ndarray, what: str = "X", row: int | None = None) -> None
         )
 
 
-def check_distance_range(X: np.ndarray, what: str = "X") -> None:
-    """Raise if squared Euclidean distances between rows of ``X`` could overflow its dtype.
+def check_distance_range(
+    X: np.ndarray, what: str = "X", rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Raise if squared Euclidean distances between rows of ``X`` could overflow its dtype;
+    return each feature's span (max - min, float64) over ``rows`` (default: all rows).
 
     Neighbour searches compute squared distances in the data's dtype (float32 stays
     float32); an overflow would make every distance infinite and leave neighbour lists
     empty. The bound is the sum of squared feature spans, with a margin of 8 for the
-    sums and products of the BLAS path.
+    sums and products of the BLAS path. (Tiny spans, whose squares would underflow, are
+    scaled by the searches themselves: ``fastsmote.neighbors``.)
     """
-    if X.shape[0] == 0:
-        return
-    span = X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
+    if X.shape[0] == 0 or (rows is not None and rows.size == 0):
+        return np.zeros(X.shape[1])
+    span = _column_spans(X, rows)
     if not np.isfinite(span).all():
         check_finite(X, what)  # names the first row with NaN or infinity
     largest = float(np.finfo(X.dtype).max)
@@ -530,6 +534,21 @@ def check_distance_range(X: np.ndarray, what: str = "X") -> None:
             f"({largest:.1e}): a feature spans {float(np.max(span)):.1e}. Scale the features "
             f"(e.g. with sklearn.preprocessing.StandardScaler){advice}."
         )
+    return span
+
+
+def _column_spans(X: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """max - min of each column over ``rows`` (None: all), in float64, copying at most
+    ``_ROW_BLOCK`` rows at a time."""
+    if rows is None:
+        return X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
+    low = np.full(X.shape[1], np.inf)
+    high = np.full(X.shape[1], -np.inf)
+    for start in range(0, rows.size, _ROW_BLOCK):
+        block = X[rows[start : start + _ROW_BLOCK]]
+        low = np.minimum(low, block.min(axis=0))  # NaN propagates: check_finite names it
+        high = np.maximum(high, block.max(axis=0))
+    return high - low
 
 
 # --------------------------------------------------------------------------- strategy
