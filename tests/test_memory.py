@@ -110,7 +110,7 @@ _LIMITED = textwrap.dedent(
         "SMOTE": (fs.SMOTE(k_neighbors=9_000), X),
         "SMOTE-approx": (fs.SMOTE(k_neighbors=500, neighbors="approx"), X),
         "BorderlineSMOTE": (fs.BorderlineSMOTE(m_neighbors=20_000), X),
-        "ADASYN": (fs.ADASYN(n_neighbors=20_000), X),
+        "ADASYN": (fs.ADASYN(n_neighbors=9_000), X),
         "ENN": (fs.EditedNearestNeighbours(n_neighbors=20_000), X),
         "SMOTENC": (fs.SMOTENC(categorical_features=[3], k_neighbors=9_000), Xc),
     }
@@ -174,7 +174,7 @@ def test_samplers_refuse_tables_that_cannot_fit(monkeypatch):
     for sampler in (
         SMOTE(k_neighbors=299),
         BorderlineSMOTE(m_neighbors=500),
-        ADASYN(n_neighbors=500),
+        ADASYN(n_neighbors=299),
         EditedNearestNeighbours(n_neighbors=500),
         SMOTENC(categorical_features=[0], k_neighbors=299),
     ):
