@@ -70,8 +70,18 @@ def print_info() -> None:
     )
     print(
         f"numba threads: {numba.get_num_threads()} (max {numba.config.NUMBA_NUM_THREADS}), "
-        f"threading layer: {numba.config.THREADING_LAYER}"
+        f"threading layer: {_threading_layer()}"
     )
     cache_dir = numba.config.CACHE_DIR or "__pycache__ next to the sources"
     print(f"numba cache: {'on' if CACHE else 'off'}, dir: {cache_dir}")
     print(f"config: {get_config()}")
+
+
+def _threading_layer() -> str:
+    """The layer Numba runs parallel kernels with."""
+    import numba
+
+    from .._numba import serialises_parallel_kernels
+
+    serial = serialises_parallel_kernels()  # starts Numba's threads, choosing the layer
+    return numba.threading_layer() + (" (parallel kernels run one at a time)" if serial else "")
