@@ -282,6 +282,7 @@ def atomic_output(path: str | os.PathLike, *, overwrite: bool = False) -> Iterat
         raise OutputError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
     tmp = parent / f".{path.name}.fastsmote-tmp-{secrets.token_hex(4)}"
     try:
+        _TEMPORARY_FILES.add(tmp)
         yield tmp
         if path.exists() and not overwrite:
             raise OutputExistsError(
@@ -292,6 +293,23 @@ def atomic_output(path: str | os.PathLike, *, overwrite: bool = False) -> Iterat
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        _TEMPORARY_FILES.discard(tmp)
+
+
+#: Temporary paths of the :func:`atomic_output` blocks still open.
+_TEMPORARY_FILES: set[Path] = set()
+
+
+def remove_temporary_files() -> None:
+    """Remove the temporary file of every :func:`atomic_output` block still open.
+
+    For a process that must end from another thread, without unwinding the main one
+    (the command line on a signal that arrives while a kernel runs).
+    """
+    for tmp in list(_TEMPORARY_FILES):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 class TableWriter:

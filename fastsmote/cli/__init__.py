@@ -7,6 +7,7 @@ import sys
 
 from .._version import __version__
 from . import _diagnose, _resample
+from ._common import run_guarded
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -42,15 +43,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from ._demo import run_demo
 
-        return run_demo(args)
+        return run_guarded(lambda: run_demo(args))
     if args.command == "warmup":
-        from .. import warmup
-
-        print(f"kernels ready in {warmup():.1f} s")
-        return 0
+        return run_guarded(_warmup)
     from ._demo import print_info
 
     print_info()
+    return 0
+
+
+def _warmup() -> int:
+    from .. import warmup
+
+    print(f"kernels ready in {warmup():.1f} s")
     return 0
 
 
