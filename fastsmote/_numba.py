@@ -78,6 +78,12 @@ class _Kernel(CPUDispatcher):
                 Path(_hook_path).write_text(str(os.getpid()))
             return super().__call__(*args, **kwargs)
 
+    def _compile_for_args(self, *args, **kwargs):
+        # Numba calls this (Python code) when no compiled version fits the arguments;
+        # compiling can take seconds, and signals may act at once meanwhile.
+        with _signals_act():
+            return super()._compile_for_args(*args, **kwargs)
+
 
 class _ParallelKernel(_Kernel):
     _parallel = True
@@ -160,6 +166,20 @@ def _restore_signals() -> list[int]:
 
 
 @contextmanager
+def _signals_act() -> Iterator[None]:
+    """Inside a section, for Python code only (compiling): the original handlers."""
+    if threading.current_thread() is not threading.main_thread() or not _main.saved:
+        yield
+        return
+    try:
+        for signum in _restore_signals():
+            signal.raise_signal(signum)
+        yield
+    finally:
+        _defer_signals()
+
+
+@contextmanager
 def native_section(parallel: bool = True) -> Iterator[None]:
     """Run Numba-compiled code (kernels, or a library's, e.g. pynndescent's) safely.
 
@@ -193,6 +213,16 @@ def native_section(parallel: bool = True) -> Iterator[None]:
     finally:
         for signum in received:  # the original handlers run now (and may raise)
             signal.raise_signal(signum)
+
+
+def defer_in_kernel(signum: int) -> bool:
+    """For a signal handler: if the main thread is inside a kernel section (compiling
+    included), record ``signum`` to be raised again when the section ends and return
+    True; otherwise return False (the handler may act now)."""
+    if threading.current_thread() is threading.main_thread() and _main.depth:
+        _main.received.append(signum)
+        return True
+    return False
 
 
 def hold_main_thread_in_kernel() -> bool:

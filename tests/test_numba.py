@@ -25,10 +25,18 @@ from fastsmote.neighbors import exact_kneighbors
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL = "_symmetric_search"  # the exact self-search of a class (and of all rows)
 N_MAJOR, N_MINOR, N_FEATURES = 24_000, 20_000, 20
+posix_signals = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals only")
 
 
 def _env(**extra: str) -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+
+
+def _default_signals() -> None:
+    """In the child: SIGINT and SIGHUP as in a terminal, even if this test run ignores
+    them (started by ``nohup``, or in the background by a script)."""
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _wait_for(path: Path, proc: subprocess.Popen) -> None:
@@ -62,6 +70,7 @@ def _signal_inside_kernel(args: list, kernel: str, tmp_path: Path, signals: list
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_signals,
     )
     _wait_for(hook, proc)
     for signum in signals:
@@ -70,6 +79,7 @@ def _signal_inside_kernel(args: list, kernel: str, tmp_path: Path, signals: list
     return proc.returncode, err
 
 
+@posix_signals
 @pytest.mark.parametrize(
     ("command", "signals", "code", "line"),
     [
@@ -77,7 +87,7 @@ def _signal_inside_kernel(args: list, kernel: str, tmp_path: Path, signals: list
         ("resample", [signal.SIGINT], 130, "fastsmote: interrupted"),
         # a second signal during the cleanup changes nothing
         ("resample", [signal.SIGTERM, signal.SIGINT], 143, "fastsmote: terminated"),
-        ("diagnose", [signal.SIGHUP], 129, "fastsmote: hangup"),
+        ("diagnose", [getattr(signal, "SIGHUP", None)], 129, "fastsmote: hangup"),
     ],
 )
 def test_signal_inside_a_kernel_ends_the_command_cleanly(
@@ -95,6 +105,20 @@ def test_signal_inside_a_kernel_ends_the_command_cleanly(
     got, err = _signal_inside_kernel(args, kernel, tmp_path, signals)
     assert (got, err) == (code, line + "\n")
     assert os.listdir(out_dir) == []  # no output, record or temporary file
+
+
+@posix_signals
+def test_signals_ignored_at_start_stay_ignored():
+    from fastsmote.cli._common import _signals_end_command
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with _signals_end_command(sys.stderr):
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, signal.SIG_DFL)
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
 
 
 # --------------------------------------------------------------------------- library
@@ -131,6 +155,7 @@ print("same after", np.array_equal(X_res, X_ref))
 """
 
 
+@posix_signals
 def test_ctrl_c_inside_a_kernel_raises_keyboard_interrupt_in_library_use(tmp_path):
     hook = tmp_path / "kernel-started"
     script = _INTERRUPTED_SCRIPT.format(n_major=N_MAJOR, n_minor=N_MINOR, n_features=N_FEATURES)
@@ -140,6 +165,7 @@ def test_ctrl_c_inside_a_kernel_raises_keyboard_interrupt_in_library_use(tmp_pat
         capture_output=True,
         text=True,
         timeout=300,
+        preexec_fn=_default_signals,
     )
     assert proc.returncode == 0, proc.stderr
     # numba_threads restored the thread count; the library works on afterwards

@@ -167,8 +167,11 @@ def _signals_end_command(stderr: TextIO) -> Iterator[_Ending]:
     watcher thread, woken by the signal through ``signal.set_wakeup_fd``, then keeps the
     main thread inside the kernel, removes the temporary files, prints the same line
     and ends the process with the same exit code. Later signals are ignored, so that a
-    second Ctrl-C cannot interrupt the cleanup.
+    second Ctrl-C cannot interrupt the cleanup. Signals the process was started
+    ignoring (``nohup`` ignores SIGHUP, shells SIGINT for background jobs) stay ignored.
     """
+    from .._numba import defer_in_kernel
+
     state = _Ending()
     if threading.current_thread() is not threading.main_thread():
         yield state
@@ -177,6 +180,8 @@ def _signals_end_command(stderr: TextIO) -> Iterator[_Ending]:
     def handler(signum, frame):
         if state.signum is not None or state.finished:
             return  # already ending (let the cleanup finish), or done
+        if defer_in_kernel(signum):
+            return  # Numba is compiling: the watcher ends the process (or it comes back)
         state.signum = signum
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
@@ -193,7 +198,8 @@ def _signals_end_command(stderr: TextIO) -> Iterator[_Ending]:
         watcher.start()
         previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
         for signum in _ENDING_SIGNALS:
-            previous[signum] = signal.signal(signum, handler)
+            if signal.getsignal(signum) != signal.SIG_IGN:  # nohup, `&` in scripts: keep
+                previous[signum] = signal.signal(signum, handler)
         yield state
     finally:
         state.done.set()
@@ -219,7 +225,9 @@ def _watch(reader: socket.socket, state: _Ending, stderr: TextIO) -> None:
         if not data:
             return
         signum = next((s for s in data if s in _ENDING_SIGNALS), None)
-    while state.signum is None and not state.finished and not state.done.is_set():
+    # Until the command returns: even after the handler raised in the main thread, the
+    # exception may be swallowed (Numba's compiler runs callbacks that ignore them).
+    while not state.finished and not state.done.is_set():
         if hold_main_thread_in_kernel():
             _end_process(signum, stderr)
         state.done.wait(0.01)  # main is in other native code (Arrow, NumPy): poll
