@@ -239,6 +239,11 @@ def hold_main_thread_in_kernel() -> bool:
     return False
 
 
+def release_main_thread() -> None:
+    """Undo a :func:`hold_main_thread_in_kernel` that returned True."""
+    _leave_lock.release()
+
+
 @contextmanager
 def numba_threads(n_threads: int | None) -> Iterator[int]:
     """Run the body with ``n_threads`` Numba threads and always restore the old count.

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -282,7 +283,8 @@ def atomic_output(path: str | os.PathLike, *, overwrite: bool = False) -> Iterat
         raise OutputError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
     tmp = parent / f".{path.name}.fastsmote-tmp-{secrets.token_hex(4)}"
     try:
-        _TEMPORARY_FILES.add(tmp)
+        with _TEMPORARY_LOCK:  # see hold_no_temporary_files
+            _TEMPORARY_FILES.add(tmp)
         yield tmp
         if path.exists() and not overwrite:
             raise OutputExistsError(
@@ -299,6 +301,7 @@ def atomic_output(path: str | os.PathLike, *, overwrite: bool = False) -> Iterat
 
 #: Temporary paths of the :func:`atomic_output` blocks still open.
 _TEMPORARY_FILES: set[Path] = set()
+_TEMPORARY_LOCK = threading.Lock()
 
 
 def remove_temporary_files() -> None:
@@ -310,6 +313,22 @@ def remove_temporary_files() -> None:
     for tmp in list(_TEMPORARY_FILES):
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def hold_no_temporary_files() -> bool:
+    """From another thread: whether no :func:`atomic_output` block is open; if so, none
+    can open any more in this process (the next one blocks), so that it can end at
+    once without leaving a file."""
+    _TEMPORARY_LOCK.acquire()
+    if not _TEMPORARY_FILES:
+        return True
+    _TEMPORARY_LOCK.release()
+    return False
+
+
+def release_temporary_files() -> None:
+    """Undo a :func:`hold_no_temporary_files` that returned True."""
+    _TEMPORARY_LOCK.release()
 
 
 class TableWriter:

@@ -12,7 +12,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 #: Exit codes of ``fastsmote resample`` and ``fastsmote diagnose`` (docs/cli.md).
 EXIT_OK = 0
@@ -107,24 +107,26 @@ def run_guarded(command: Callable[[], int], stderr: TextIO | None = None) -> int
 
     SIGTERM (and SIGHUP) raise :class:`Terminated` while the command runs, SIGINT
     ``KeyboardInterrupt``, so that temporary files are removed on the way out; see
-    :func:`_signals_end_command` for signals that arrive while a kernel runs.
+    :func:`_signals_end_command` for signals that arrive while native code runs.
     """
     stderr = stderr or sys.stderr
     with _signals_end_command(stderr) as ending:
         try:
-            code = _report_errors(command, stderr)
+            code = _report_errors(command, stderr, ending)
             ending.finished = True  # from here on, signals find the work done
             return code
         except KeyboardInterrupt:
-            _say(stderr, "fastsmote: interrupted")
+            if ending.claim():
+                _say(stderr, "fastsmote: interrupted")
             return EXIT_SIGINT
         except Terminated as stop:
             code, word = _ENDING_SIGNALS[stop.signum]
-            _say(stderr, f"fastsmote: {word}")
+            if ending.claim():
+                _say(stderr, f"fastsmote: {word}")
             return code
 
 
-def _report_errors(command: Callable[[], int], stderr: TextIO) -> int:
+def _report_errors(command: Callable[[], int], stderr: TextIO, ending: _Ending) -> int:
     try:
         return command()
     except BrokenPipeError:
@@ -133,6 +135,8 @@ def _report_errors(command: Callable[[], int], stderr: TextIO) -> int:
         return EXIT_SIGPIPE
     except Exception as error:  # noqa: BLE001 - every error gets a code and a line
         code = code_for(error)
+        if not ending.claim():
+            return code  # a signal is ending the process and says so
         if code == EXIT_INTERNAL:
             traceback.print_exc(file=stderr)
             print(f"fastsmote: error: unexpected {type(error).__name__}: {error}", file=stderr)
@@ -154,6 +158,14 @@ class _Ending:
         self.signum: int | None = None  # the first ending signal, once its handler ran
         self.finished = False  # the command has returned its exit code
         self.done = threading.Event()  # ... and the signal handling ends
+        self._lock = threading.Lock()
+        self._claimed = False
+
+    def claim(self) -> bool:
+        """True for the first caller only: it prints the command's last line."""
+        with self._lock:
+            first, self._claimed = not self._claimed, True
+            return first
 
 
 @contextlib.contextmanager
@@ -213,8 +225,8 @@ def _signals_end_command(stderr: TextIO) -> Iterator[_Ending]:
 
 
 def _watch(reader: socket.socket, state: _Ending, stderr: TextIO) -> None:
-    """Wait for an ending signal; if the main thread is inside a kernel, end the process."""
-    from .._numba import hold_main_thread_in_kernel
+    """Wait for an ending signal; end the process at once where that is safe."""
+    from .._numba import hold_main_thread_in_kernel, release_main_thread
 
     signum = None
     while signum is None:
@@ -225,21 +237,35 @@ def _watch(reader: socket.socket, state: _Ending, stderr: TextIO) -> None:
         if not data:
             return
         signum = next((s for s in data if s in _ENDING_SIGNALS), None)
+    try:
+        from .. import io
+    except ImportError:  # no pyarrow: no output can be open
+        io = None
     # Until the command returns: even after the handler raised in the main thread, the
     # exception may be swallowed (Numba's compiler runs callbacks that ignore them).
     while not state.finished and not state.done.is_set():
         if hold_main_thread_in_kernel():
-            _end_process(signum, stderr)
-        state.done.wait(0.01)  # main is in other native code (Arrow, NumPy): poll
+            if not _end_process(signum, stderr, state, io):
+                release_main_thread()
+                return
+        if io is None or io.hold_no_temporary_files():
+            if not _end_process(signum, stderr, state, None):
+                if io is not None:
+                    io.release_temporary_files()
+                return
+        state.done.wait(0.01)  # an output is open, and main is in NumPy or Arrow: poll
 
 
-def _end_process(signum: int, stderr: TextIO) -> None:
-    """Remove the temporary outputs, print the line of ``signum``, exit at once.
+def _end_process(signum: int, stderr: TextIO, state: _Ending, io: Any) -> bool:
+    """Remove the temporary outputs (``io``), print the line of ``signum``, exit at once;
+    False if the main thread has already reported (it is returning its exit code).
 
-    Only called while the main thread is held inside a kernel: nothing else writes files.
+    Only called while nothing can write files any more: the main thread is held inside
+    a kernel, or no output is open and none can open.
     """
+    if not state.claim():
+        return False
     code, word = _ENDING_SIGNALS[signum]
-    io = sys.modules.get(f"{__package__.rpartition('.')[0]}.io")
     if io is not None:
         io.remove_temporary_files()
     _say(stderr, f"fastsmote: {word}")
