@@ -172,6 +172,29 @@ def test_ctrl_c_inside_a_kernel_raises_keyboard_interrupt_in_library_use(tmp_pat
     assert proc.stdout.split("\n") == ["KeyboardInterrupt, threads 2", "same after True", ""]
 
 
+def test_every_kernel_is_guarded():
+    import importlib
+    import pkgutil
+
+    import fastsmote._kernels
+
+    names = [
+        f"fastsmote._kernels.{m.name}" for m in pkgutil.iter_modules(fastsmote._kernels.__path__)
+    ]
+    kernels = [
+        obj
+        for module in map(importlib.import_module, [*names, "fastsmote._random"])
+        for obj in vars(module).values()
+        if isinstance(obj, numba.core.dispatcher.Dispatcher)
+    ]
+    assert len(kernels) > 20
+    assert all(isinstance(k, _numba._Kernel) for k in kernels)
+    parallel = {k.__name__ for k in kernels if k.targetoptions.get("parallel")}
+    assert parallel and all(
+        isinstance(k, _numba._ParallelKernel) == (k.__name__ in parallel) for k in kernels
+    )
+
+
 def test_handlers_are_restored_after_kernels():
     previous = signal.getsignal(signal.SIGINT)
     X = np.random.default_rng(0).standard_normal((50, 3))

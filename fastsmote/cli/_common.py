@@ -175,12 +175,15 @@ def _signals_end_command(stderr: TextIO) -> Iterator[_Ending]:
     In Python code the handler raises at once, and the exception unwinds through
     ``atomic_output``, which removes the temporary files. While the main thread runs a
     kernel, Python handlers wait until the kernel returns (see
-    ``fastsmote._numba.native_section``), which can take minutes on a large class: a
-    watcher thread, woken by the signal through ``signal.set_wakeup_fd``, then keeps the
-    main thread inside the kernel, removes the temporary files, prints the same line
-    and ends the process with the same exit code. Later signals are ignored, so that a
-    second Ctrl-C cannot interrupt the cleanup. Signals the process was started
-    ignoring (``nohup`` ignores SIGHUP, shells SIGINT for background jobs) stay ignored.
+    ``fastsmote._numba.native_section``), which can take minutes on a large class, and
+    in other native code (Arrow, NumPy) until that call returns. So a watcher thread,
+    woken by the signal through ``signal.set_wakeup_fd``, ends the process itself where
+    no file can change any more: when the main thread is inside a kernel (it is kept
+    there) or when no output is open (none can open then). It removes the temporary
+    files, prints the same line and exits with the same code. Later signals are
+    ignored, so that a second Ctrl-C cannot interrupt the cleanup. Signals the process
+    was started ignoring (``nohup`` ignores SIGHUP, shells SIGINT for background jobs)
+    stay ignored.
     """
     from .._numba import defer_in_kernel
 
