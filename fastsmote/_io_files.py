@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,10 +60,12 @@ class OutputFiles:
                 f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist"
             )
         tmp = parent / f".{path.name}.fastsmote-tmp-{secrets.token_hex(4)}"
-        try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except OSError as error:
-            raise OutputError(f"cannot write {str(path)!r}: {_reason(error)}") from None
+        with _TEMPORARY_LOCK:  # see hold_no_temporary_files
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except OSError as error:
+                raise OutputError(f"cannot write {str(path)!r}: {_reason(error)}") from None
+            _TEMPORARY_FILES.add(tmp)
         self._pending.append((tmp, path))
         return tmp
 
@@ -91,6 +94,8 @@ class OutputFiles:
                     path.unlink()
             self.discard()
             raise
+        for tmp, _ in self._pending:
+            _TEMPORARY_FILES.discard(tmp)
         self._pending = []
 
     def _place(self, tmp: Path, path: Path) -> None:
@@ -118,7 +123,40 @@ class OutputFiles:
         for tmp, _ in self._pending:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+            _TEMPORARY_FILES.discard(tmp)
         self._pending = []
+
+
+#: Temporary paths of the :class:`OutputFiles` of this process not yet placed or removed.
+_TEMPORARY_FILES: set[Path] = set()
+_TEMPORARY_LOCK = threading.Lock()
+
+
+def remove_temporary_files() -> None:
+    """Remove the temporary file of every :class:`OutputFiles` still open.
+
+    For a process that must end from another thread, without unwinding the main one
+    (the command line on a signal that arrives while a kernel runs).
+    """
+    for tmp in list(_TEMPORARY_FILES):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def hold_no_temporary_files() -> bool:
+    """From another thread: whether no temporary output file exists; if so, none can be
+    created any more in this process (the next one blocks), so that it can end at once
+    without leaving a file."""
+    _TEMPORARY_LOCK.acquire()
+    if not _TEMPORARY_FILES:
+        return True
+    _TEMPORARY_LOCK.release()
+    return False
+
+
+def release_temporary_files() -> None:
+    """Undo a :func:`hold_no_temporary_files` that returned True."""
+    _TEMPORARY_LOCK.release()
 
 
 @contextlib.contextmanager

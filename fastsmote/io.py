@@ -51,7 +51,10 @@ from ._io_files import (
     estimate_rows_bytes,
     estimate_table_bytes,
     free_disk_bytes,
+    hold_no_temporary_files,
     output_files,
+    release_temporary_files,
+    remove_temporary_files,
     write_text,
 )
 from ._memory import check_fits, rows_per_chunk
@@ -68,6 +71,9 @@ __all__ = [
     "OutputError",
     "OutputExistsError",
     "OutputFiles",
+    "hold_no_temporary_files",
+    "release_temporary_files",
+    "remove_temporary_files",
     "ResampleResult",
     "TableError",
     "TableWriter",

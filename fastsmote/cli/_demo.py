@@ -72,9 +72,19 @@ def print_info() -> int:
     )
     emit(
         f"numba threads: {numba.get_num_threads()} (max {numba.config.NUMBA_NUM_THREADS}), "
-        f"threading layer: {numba.config.THREADING_LAYER}"
+        f"threading layer: {_threading_layer()}"
     )
     cache_dir = numba.config.CACHE_DIR or "__pycache__ next to the sources"
     emit(f"numba cache: {'on' if CACHE else 'off'}, dir: {cache_dir}")
     emit(f"config: {get_config()}")
     return 0
+
+
+def _threading_layer() -> str:
+    """The layer Numba runs parallel kernels with."""
+    import numba
+
+    from .._numba import serialises_parallel_kernels
+
+    serial = serialises_parallel_kernels()  # starts Numba's threads, choosing the layer
+    return numba.threading_layer() + (" (parallel kernels run one at a time)" if serial else "")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._memory import check_fits
+from .._numba import native_section
 from .._validation import check_distance_range
 from ._exact import TABLE_ADVICE, exact_kneighbors
 from ._nndescent import graph_bytes, nndescent_graph
@@ -130,8 +131,9 @@ def _pynndescent_kneighbors(data: np.ndarray, n_neighbors: int, n_slots: int, se
             "neighbors='pynndescent' needs pynndescent: pip install pynndescent"
         ) from error
     n_graph = min(data.shape[0], n_slots + 1)
-    index = NNDescent(data, n_neighbors=n_graph, random_state=seed, metric="euclidean")
-    graph, _ = index.neighbor_graph
+    with native_section():  # its kernels, like ours: signals wait, workqueue serialised
+        index = NNDescent(data, n_neighbors=n_graph, random_state=seed, metric="euclidean")
+        graph, _ = index.neighbor_graph
     return first_non_self(np.asarray(graph, dtype=np.int64), n_neighbors)
 
 
