@@ -125,35 +125,38 @@ def standard_normal(key: int, counter: int) -> float:
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
-    """Reference of fastsmote._kernels.leakage.segment_hits: first (p, q) in neighbour
-    order with the query strictly inside segment p-q, per-feature tolerance, and an
-    off-grid value in a moving feature."""
+def segment_hits(X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
+    """Reference of fastsmote._kernels.leakage.segment_hits: the first (p, q) in
+    neighbour order with the query strictly inside segment p-q (per-feature tolerance,
+    an off-grid value in a moving feature) and no set shared by all three rows, unless
+    some such pair shares one."""
     m, k = neighbors.shape
     p_out = np.full(m, -1, dtype=np.int64)
     q_out = np.full(m, -1, dtype=np.int64)
     for i, r in enumerate(queries):
-        pairs = [(a, b) for a in range(min(n_first, k)) for b in range(k)]
-        for a, b in pairs:
-            p, q = neighbors[i, a], neighbors[i, b]
-            if a == b or p == q:
-                continue
-            step = X[q] - X[p]
-            den = step @ step
-            if den == 0:
-                continue
-            t = (X[r] - X[p]) @ step / den
-            if not t_margin < t < 1 - t_margin:
-                continue
-            tol = rtol * np.maximum(np.abs(X[p]), np.abs(X[q])) + atol
-            moving = np.abs(step) > tol
-            if (
-                np.all(np.abs(X[r] - (X[p] + t * step)) <= tol)
-                and np.sum(moving) >= min_moving
-                and np.any(moving & off_grid[i])
-            ):
-                p_out[i], q_out[i] = p, q
-                break
+        found = []
+        for a in range(min(n_first, k)):
+            for b in range(k):
+                p, q = neighbors[i, a], neighbors[i, b]
+                if a == b or p == q:
+                    continue
+                step = X[q] - X[p]
+                den = step @ step
+                if den == 0:
+                    continue
+                t = (X[r] - X[p]) @ step / den
+                if not t_margin < t < 1 - t_margin:
+                    continue
+                tol = rtol * np.maximum(np.abs(X[p]), np.abs(X[q])) + atol
+                moving = np.abs(step) > tol
+                if (
+                    np.all(np.abs(X[r] - (X[p] + t * step)) <= tol)
+                    and np.sum(moving) >= min_moving
+                    and np.any(moving & off_grid[i])
+                ):
+                    found.append((p, q))
+        if found and not any(sets[r] & sets[p] & sets[q] for p, q in found):
+            p_out[i], q_out[i] = found[0]
     return p_out, q_out
 
 

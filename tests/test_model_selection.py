@@ -138,7 +138,8 @@ def test_segment_kernel_matches_reference():
     neighbors = np.argsort(d, axis=1, kind="stable")[:, :6].astype(np.int64)
     off_grid = np.ones(X.shape, dtype=bool)
     off_grid[54] = False
-    args = (X, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
+    no_sets = np.zeros(len(X), dtype=np.uint8)
+    args = (X, no_sets, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
     p, q, t = segment_hits(*args)
     p_ref, q_ref = naive_segment_hits(*args)
     np.testing.assert_array_equal(p, p_ref)
@@ -150,11 +151,29 @@ def test_segment_kernel_matches_reference():
     assert p[52] == -1 and p[53] == -1 and p[54] == -1
     # one off-grid feature is enough, and it must be a moving one
     off_grid = rng.random(X.shape) < 0.3
-    args = (X, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
+    args = (X, no_sets, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
     p, q, _ = segment_hits(*args)
     p_ref, q_ref = naive_segment_hits(*args)
     np.testing.assert_array_equal(p, p_ref)
     np.testing.assert_array_equal(q, q_ref)
+    # a segment held by one set explains the row, whichever pair comes first
+    sets = rng.integers(1, 4, size=len(X)).astype(np.uint8)
+    off_grid = np.ones(X.shape, dtype=bool)
+    X[21] = X[20] + 0.05 * rng.normal(size=5)
+    X[55] = X[20] + 0.25 * (X[21] - X[20])  # and on the longer segment 20-22 as well:
+    X[22] = X[20] + 2.0 * (X[21] - X[20])
+    d = ((X[:, None] - X[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    neighbors = np.argsort(d, axis=1, kind="stable")[:, :6].astype(np.int64)
+    sets[[55, 20, 21, 22]] = [1, 1, 1, 2]
+    for sets_20_21 in ([1, 1], [1, 2]):
+        sets[[20, 21]] = sets_20_21
+        args = (X, sets, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
+        p, q, _ = segment_hits(*args)
+        p_ref, q_ref = naive_segment_hits(*args)
+        np.testing.assert_array_equal(p, p_ref)
+        np.testing.assert_array_equal(q, q_ref)
+        assert (p[55] == -1) == (sets_20_21 == [1, 1])
 
 
 def test_value_counting_kernel_matches_reference():

@@ -10,12 +10,17 @@ from .._numba import jit
 
 
 @jit(parallel=True)
-def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
-    """Per query row ``r``: a pair ``(p, q)`` of its neighbours with ``r`` on segment p-q.
+def segment_hits(X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
+    """Per query row ``r``: a pair ``(p, q)`` of its neighbours with ``r`` on segment p-q
+    that no set holds together with ``r``, unless another pair is held by one.
 
     Parameters
     ----------
     X : (n, d) float64
+    sets : (n,) uint8 bit mask of the sets holding each row (training 1, test 2): a
+        segment whose three rows share a set is explained within that set, and then the
+        query counts as no hit (on discrete data a row between two parents also lies
+        between one parent and a row further along the same line)
     queries : (m,) int64 rows of X
     neighbors : (m, k) int64 rows of X, nearest first (the query itself excluded)
     off_grid : (m, d) bool, whether the query's value of a feature is one only
@@ -35,6 +40,8 @@ def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin,
     -------
     p, q : (m,) int64, -1 where no pair was found (the first pair found, in neighbour order)
     t : (m,) float64 position on the segment (NaN where none)
+
+    All-zero ``sets`` make every pair count: the first pair found is returned.
     """
     m, k = neighbors.shape
     d = X.shape[1]
@@ -43,6 +50,7 @@ def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin,
     t_out = np.full(m, np.nan)
     for i in prange(m):
         r = queries[i]
+        explained = False
         for a in range(min(n_first, k)):
             p = neighbors[i, a]
             for b in range(k):
@@ -73,9 +81,13 @@ def segment_hits(X, queries, neighbors, off_grid, n_first, rtol, atol, t_margin,
                         moving += 1
                         interpolated = interpolated or off_grid[i, f]
                 if on_segment and interpolated and moving >= min_moving:
-                    p_out[i], q_out[i], t_out[i] = p, q, t
-                    break
-            if p_out[i] >= 0:
+                    if sets[r] & sets[p] & sets[q]:
+                        explained = True
+                        break
+                    if p_out[i] < 0:
+                        p_out[i], q_out[i], t_out[i] = p, q, t
+            if explained:
+                p_out[i], q_out[i], t_out[i] = -1, -1, np.nan
                 break
     return p_out, q_out, t_out
 

@@ -146,10 +146,11 @@ def check_leakage(
 
     For every checked class, each test row (and each training row) is tested against
     its ``n_neighbors`` nearest distinct same-class rows of both sets: does it lie,
-    within rounding, strictly inside a segment between two of them, with no one set
-    holding all three, and does it hold in a moving feature a value that only
-    interpolation makes (no other row holds it; not a whole number where the feature
-    holds only whole numbers)? That is where SMOTE puts a synthetic row. Exact
+    within rounding, strictly inside a segment between two of them, holding in a moving
+    feature a value that only interpolation makes (no other row holds it; not a whole
+    number where the feature holds only whole numbers), with no one set holding all
+    three rows, and no such segment held by one set? That is where SMOTE puts a
+    synthetic row. Exact
     duplicates across the split (random over-sampling) are counted for every row of the
     checked classes and compared, class by class, with the baseline class: of the
     classes with the most rows, the one that looks least resampled (over-sampling never
@@ -337,9 +338,12 @@ class _ClassCheck:
         k = min(self.n_neighbors, distinct.points.shape[0] - 1)
         neighbors = exact_kneighbors_of(distinct.points, points, k)[slot.ravel()]
         off_grid = np.concatenate([off_grid.of_a(plan.query_a), off_grid.of_b(plan.query_b)])
+        # a segment whose three rows one set holds (copies included) is not across the split
+        sets = distinct.has_train.astype(np.uint8) | (distinct.has_test.astype(np.uint8) << 1)
         with numba_threads(get_config()["n_threads"]):
-            p, q, _ = segment_hits(
+            p, _, _ = segment_hits(
                 distinct.points,
+                sets,
                 distinct.group[query],
                 neighbors,
                 off_grid,
@@ -349,12 +353,7 @@ class _ClassCheck:
                 1e-6,
                 2,
             )
-        found = p >= 0
-        r, p, q = query[found], p[found], q[found]
-        # across the split: no one set holds all three rows (copies included)
-        g, train, test = distinct.group[r], distinct.has_train, distinct.has_test
-        within = (train[g] & train[p] & train[q]) | (test[g] & test[p] & test[q])
-        r = r[~within]
+        r = query[p >= 0]
         return _ClassResult(
             rows_b[r[is_test[r]] - rows_a.size],
             rows_a[r[~is_test[r]]],
