@@ -211,7 +211,7 @@ def check_leakage(
     all_labels = list(np.unique(labels))
     sampled_plans = [check.plan(label, 4 * max_rows_per_class) for label in largest]
     plans = {label: check.plan(label) for label in (all_labels if classes is None else classes)}
-    off_grid = _OffGrid(A, B, sampled_plans + list(plans.values()))
+    off_grid = _OffGrid(A, B)
     sampled = [check.run(plan, off_grid) for plan in sampled_plans]
     baseline = int(np.argmin([_resampled_look(r) for r in sampled]))
     if classes is None:
@@ -334,26 +334,21 @@ class _ClassCheck:
                 rows_a.size + np.searchsorted(rows_b, plan.query_b),
             ]
         )
-        points, slot = np.unique(distinct.group[query], return_inverse=True)
+        searched, slot = np.unique(distinct.group[query], return_inverse=True)
         k = min(self.n_neighbors, distinct.points.shape[0] - 1)
-        neighbors = exact_kneighbors_of(distinct.points, points, k)[slot.ravel()]
-        off_grid = np.concatenate([off_grid.of_a(plan.query_a), off_grid.of_b(plan.query_b)])
-        # a segment whose three rows one set holds (copies included) is not across the split
+        neighbors = exact_kneighbors_of(distinct.points, searched, k)[slot.ravel()]
+        # A segment whose three rows one set holds (copies included) is not across the
+        # split. Only rows on some segment need their values looked up in every column:
+        # a first pass, counting every value as interpolated and every pair, finds them.
         sets = distinct.has_train.astype(np.uint8) | (distinct.has_test.astype(np.uint8) << 1)
-        with numba_threads(get_config()["n_threads"]):
-            p, _, _ = segment_hits(
-                distinct.points,
-                sets,
-                distinct.group[query],
-                neighbors,
-                off_grid,
-                3,
-                self.rtol,
-                self.atol,
-                1e-6,
-                2,
-            )
-        r = query[p >= 0]
+        points = distinct.group[query]
+        every = np.ones((query.size, U.shape[1]), dtype=bool)
+        candidate = self._hits(distinct.points, sets * 0, points, neighbors, every) >= 0
+        rows = query[candidate]  # training rows first, as in query
+        in_b = rows >= rows_a.size
+        found = off_grid(rows_a[rows[~in_b]], rows_b[rows[in_b] - rows_a.size])
+        p = self._hits(distinct.points, sets, points[candidate], neighbors[candidate], found)
+        r = rows[p >= 0]
         return _ClassResult(
             rows_b[r[is_test[r]] - rows_a.size],
             rows_a[r[~is_test[r]]],
@@ -365,42 +360,51 @@ class _ClassCheck:
             rows_a.size,
         )
 
+    def _hits(self, points, sets, queries, neighbors, off_grid) -> np.ndarray:
+        """The first endpoint of each query's segment, -1 where none (segment_hits)."""
+        with numba_threads(get_config()["n_threads"]):
+            p, _, _ = segment_hits(
+                points, sets, queries, neighbors, off_grid, 3, self.rtol, self.atol, 1e-6, 2
+            )
+        return p
+
 
 class _OffGrid:
-    """Whether a queried row's value of each feature is one interpolation makes and the
-    data's own rows do not: held by no other row of either set (all classes), and not a
-    whole number where the feature holds only whole numbers (counts, codes). One pass
-    over each column for the queries of every class."""
+    """Whether a row's value of each feature is one interpolation makes and the data's
+    own rows do not: held by no other row of either set (all classes), and not a whole
+    number where the feature holds only whole numbers (counts, codes)."""
 
     #: Rows of a column compared at a time (bounds the temporaries).
     CHUNK = 1 << 20
 
-    def __init__(self, A: np.ndarray, B: np.ndarray, plans: list[_ClassPlan]):
-        self.rows_a = np.unique(np.concatenate([p.query_a for p in plans] or [[]]))
-        self.rows_b = np.unique(np.concatenate([p.query_b for p in plans] or [[]]))
-        self.rows_a, self.rows_b = self.rows_a.astype(np.int64), self.rows_b.astype(np.int64)
-        self.off_grid = np.empty((self.rows_a.size + self.rows_b.size, A.shape[1]), dtype=bool)
+    def __init__(self, A: np.ndarray, B: np.ndarray):
+        self.A, self.B = A, B
+        self._whole: dict[int, bool] = {}
+
+    def __call__(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """(len(rows_a) + len(rows_b), n_features) bool, rows of A then rows of B; one
+        pass over each column."""
+        A, B = self.A, self.B
+        off_grid = np.zeros((rows_a.size + rows_b.size, A.shape[1]), dtype=bool)
+        if off_grid.shape[0] == 0:
+            return off_grid
         for f in range(A.shape[1]):
-            queried = np.concatenate([A[self.rows_a, f], B[self.rows_b, f]]) + 0.0
+            queried = np.concatenate([A[rows_a, f], B[rows_b, f]]) + 0.0
             values, position = np.unique(queried, return_inverse=True)
             held = np.zeros(values.size, dtype=np.int64)
             whole = True
             for column in (A[:, f], B[:, f]):
                 for start in range(0, column.size, self.CHUNK):
                     part = column[start : start + self.CHUNK] + 0.0  # a copy; -0.0 is 0.0
-                    whole = whole and bool(np.all(part == np.round(part)))
-                    if values.size:
-                        count_values(part.view(np.uint64), values.view(np.uint64), held)
-            off_grid = held == 1
+                    if f not in self._whole:
+                        whole = whole and bool(np.all(part == np.round(part)))
+                    count_values(part.view(np.uint64), values.view(np.uint64), held)
+            whole = self._whole.setdefault(f, whole)
+            once = held == 1
             if whole:
-                off_grid &= values != np.round(values)
-            self.off_grid[:, f] = off_grid[position.ravel()]
-
-    def of_a(self, rows: np.ndarray) -> np.ndarray:
-        return self.off_grid[np.searchsorted(self.rows_a, rows)]
-
-    def of_b(self, rows: np.ndarray) -> np.ndarray:
-        return self.off_grid[self.rows_a.size + np.searchsorted(self.rows_b, rows)]
+                once &= values != np.round(values)
+            off_grid[:, f] = once[position.ravel()]
+        return off_grid
 
 
 def _sample(positions: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
