@@ -43,7 +43,10 @@ def set_config(working_memory: int | None = None, n_threads: int | None | str = 
         approximate graph's workspace). Results never depend on it.
     n_threads : int or None, optional
         Number of Numba threads for the kernels (``None``: Numba's default,
-        negative: count back from all cores). Results never depend on it.
+        negative: count back from all cores). Results never depend on it. Several
+        Python threads may call samplers at once; without Numba's OpenMP or TBB
+        threading layer (the "workqueue" fallback) their parallel kernels then run
+        one at a time, each with ``n_threads`` threads.
     """
     config = _config()
     if working_memory is not None:

@@ -98,6 +98,48 @@ def check_params(estimator: Any, constraints: dict[str, list[Constraint]]) -> No
             )
 
 
+def neighbors_asked(spec: Any) -> int | None:
+    """How many neighbours (the row itself not counted) an int or an estimator asks for.
+
+    An estimator's ``n_neighbors`` counts the row itself, as in imbalanced-learn. None
+    when the estimator does not say (no int ``n_neighbors`` attribute).
+    """
+    if isinstance(spec, numbers.Integral) and not isinstance(spec, bool):
+        return int(spec)
+    n = getattr(spec, "n_neighbors", None)
+    if isinstance(n, numbers.Integral) and not isinstance(n, bool):
+        return int(n) - 1
+    return None
+
+
+def check_neighbor_count(
+    spec: Any, name: str, n_rows: int, where: str, one_row_advice: str = ""
+) -> None:
+    """Raise unless ``n_rows`` rows hold a row and the neighbours ``spec`` asks for.
+
+    A neighbour count is never lowered to fit the data: the message names the parameter,
+    ``where`` the rows are searched (e.g. ``"Class 1"``, ``"X"``), their number and the
+    largest value that works (``one_row_advice`` when one row leaves none).
+    """
+    k = neighbors_asked(spec)
+    if k is None:
+        return
+    if isinstance(spec, numbers.Integral):
+        asked, fix = f"{name}={k}", f"use {name} <= {n_rows - 1}"
+    else:
+        asked, fix = f"{name}={spec!r}", f"give the estimator n_neighbors <= {n_rows}"
+        if k < 1:
+            raise ValueError(
+                f"{asked} asks for no neighbour: an estimator's n_neighbors counts the row "
+                "itself, so it must be 2 or more."
+            )
+    if k + 1 <= n_rows:
+        return
+    if n_rows < 2 and one_row_advice:
+        fix = one_row_advice
+    raise ValueError(f"{where} has {n_rows} row(s) but {asked} needs at least {k + 1}: {fix}.")
+
+
 # --------------------------------------------------------------------------- target
 @dataclass
 class Target:
@@ -286,9 +328,21 @@ class Features:
             return out
         import pandas as pd
 
-        frame = pd.DataFrame(out, columns=self.columns, copy=False)
-        keep = {c: t for c, t in self.column_dtypes.items() if t.kind == "f" and t != out.dtype}
-        return frame.astype(keep) if keep else frame
+        dtypes = list(self.column_dtypes)
+        keep = [j for j, t in enumerate(dtypes) if t.kind == "f" and t != out.dtype]
+        if not keep:
+            return pd.DataFrame(out, columns=self.columns, copy=False)
+        if pd.Index(self.columns).is_unique:
+            frame = pd.DataFrame(out, columns=self.columns, copy=False)
+            return frame.astype({self.columns[j]: dtypes[j] for j in keep})
+        # names repeat: restore by position, so that a float64 column never takes the
+        # float32 type of another column of the same name
+        data = {
+            j: out[:, j].astype(dtypes[j]) if j in keep else out[:, j] for j in range(len(dtypes))
+        }
+        frame = pd.DataFrame(data, copy=False)
+        frame.columns = self.columns
+        return frame
 
 
 def take_rows(data: Any, indices: np.ndarray) -> Any:
@@ -455,17 +509,21 @@ def check_finite(X: np.ndarray, what: str = "X", row: int | None = None) -> None
         )
 
 
-def check_distance_range(X: np.ndarray, what: str = "X") -> None:
-    """Raise if squared Euclidean distances between rows of ``X`` could overflow its dtype.
+def check_distance_range(
+    X: np.ndarray, what: str = "X", rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Raise if squared Euclidean distances between rows of ``X`` could overflow its dtype;
+    return each feature's span (max - min, float64) over ``rows`` (default: all rows).
 
     Neighbour searches compute squared distances in the data's dtype (float32 stays
     float32); an overflow would make every distance infinite and leave neighbour lists
     empty. The bound is the sum of squared feature spans, with a margin of 8 for the
-    sums and products of the BLAS path.
+    sums and products of the BLAS path. (Tiny spans, whose squares would underflow, are
+    scaled by the searches themselves: ``fastsmote.neighbors``.)
     """
-    if X.shape[0] == 0:
-        return
-    span = X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
+    if X.shape[0] == 0 or (rows is not None and rows.size == 0):
+        return np.zeros(X.shape[1])
+    span = _column_spans(X, rows)
     if not np.isfinite(span).all():
         check_finite(X, what)  # names the first row with NaN or infinity
     largest = float(np.finfo(X.dtype).max)
@@ -476,6 +534,21 @@ def check_distance_range(X: np.ndarray, what: str = "X") -> None:
             f"({largest:.1e}): a feature spans {float(np.max(span)):.1e}. Scale the features "
             f"(e.g. with sklearn.preprocessing.StandardScaler){advice}."
         )
+    return span
+
+
+def _column_spans(X: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """max - min of each column over ``rows`` (None: all), in float64, copying at most
+    ``_ROW_BLOCK`` rows at a time."""
+    if rows is None:
+        return X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
+    low = np.full(X.shape[1], np.inf)
+    high = np.full(X.shape[1], -np.inf)
+    for start in range(0, rows.size, _ROW_BLOCK):
+        block = X[rows[start : start + _ROW_BLOCK]]
+        low = np.minimum(low, block.min(axis=0))  # NaN propagates: check_finite names it
+        high = np.maximum(high, block.max(axis=0))
+    return high - low
 
 
 # --------------------------------------------------------------------------- strategy
@@ -556,6 +629,14 @@ def _strategy_from_dict(wanted: Any, stats: dict, sampling_type: str) -> dict:
             f"A callable 'sampling_strategy' must return a dict; it returned {wanted!r}."
         )
     _check_known_classes(wanted, stats)
+    for c, n in wanted.items():
+        # a count is never rounded or truncated: 100.5 rows has no meaning
+        if not isinstance(n, numbers.Integral) or isinstance(n, (bool, np.bool_)):
+            raise ValueError(
+                "The number of samples in a class must be an int; 'sampling_strategy' "
+                f"asks for {n!r} samples of class {c!r}. Give whole numbers of rows, "
+                "e.g. int(round(n))."
+            )
     if any(n < 0 for n in wanted.values()):
         raise ValueError(
             "The number of samples in a class cannot be negative."

@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 from sklearn.utils.validation import _num_samples
 
 from ._validation import (
@@ -31,6 +31,7 @@ from ._validation import (
     check_target,
     restore_target,
 )
+from .neighbors import first_non_self
 
 if TYPE_CHECKING:
     from .diagnostics._record import ResamplingRecord
@@ -117,6 +118,37 @@ def origins_of(sampler: Any, X: Any, y: Any, n_out: int) -> RowOrigins | None:
     return None
 
 
+def estimator_neighbors(
+    spec: Any,
+    name: str,
+    X_fit: np.ndarray,
+    queries: np.ndarray | None = None,
+    n_neighbors: int | None = None,
+) -> tuple[np.ndarray, Any]:
+    """Neighbours found by a scikit-learn-style estimator given as parameter ``name``.
+
+    A clone of ``spec`` is fitted on ``X_fit`` and asked for the neighbours of its rows
+    ``queries`` (None: every row); each row itself is dropped by position, so a duplicate
+    of it stays a neighbour. ``n_neighbors`` is passed to ``kneighbors`` (None: the
+    estimator's own, which counts the row itself).
+
+    Returns
+    -------
+    table : ndarray of int64, shape (n_queries, n_found - 1), row numbers of ``X_fit``
+    estimator : the fitted clone
+    """
+    estimator = clone(spec).fit(X_fit)
+    X_query = X_fit if queries is None else X_fit[queries]
+    asked = {} if n_neighbors is None else {"n_neighbors": n_neighbors}
+    found = np.asarray(estimator.kneighbors(X_query, return_distance=False, **asked))
+    if found.ndim != 2 or found.shape[1] < 2:
+        raise ValueError(
+            f"The {name!r} estimator returned {found.shape[-1]} neighbour(s) per row, the "
+            "row itself included, so no neighbour is left: give it n_neighbors >= 2."
+        )
+    return first_non_self(found, found.shape[1] - 1, own=queries), estimator
+
+
 class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """Shared ``fit`` / ``fit_resample`` logic; not meant to be used directly."""
 
@@ -127,7 +159,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     #: True when ``_fit_resample`` already returns X in the user's container.
     _returns_container: ClassVar[bool] = False
 
-    def _validate(self, X: Any, y: Any) -> tuple[Features | Rows, Target]:
+    def _validate(
+        self, X: Any, y: Any, *, neighbors: bool = True
+    ) -> tuple[Features | Rows, Target]:
+        """Check parameters and inputs, resolve ``sampling_strategy_``; with
+        ``neighbors``, also check the neighbour counts against the rows (``fit`` does not:
+        like imbalanced-learn's, it succeeds on data that resampling would refuse)."""
         check_params(self, self._parameter_constraints)
         target = check_target(y)
         check = check_features if self._numeric_input else check_rows
@@ -135,6 +172,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, target, self._sampling_type
         )
+        if neighbors:
+            self._check_neighbors(target)
         self.n_features_in_ = features.n_features
         if features.columns is not None and all(isinstance(c, str) for c in features.columns):
             self.feature_names_in_ = np.asarray(features.columns, dtype=object)
@@ -149,6 +188,10 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             self.n_samples_out_ = sum(counts.values())
         return features, target
 
+    def _check_neighbors(self, target: Target) -> None:
+        """Raise when a neighbour count does not fit the rows it is searched among
+        (called once ``sampling_strategy_`` is resolved, before any search)."""
+
     def fit(self, X: Any, y: Any) -> BaseSampler:
         """Check the inputs and resolve ``sampling_strategy_`` without resampling.
 
@@ -161,7 +204,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         -------
         self : object
         """
-        features, _ = self._validate(X, y)
+        features, _ = self._validate(X, y, neighbors=False)
         if self._numeric_input:
             check_finite(features.as_float_array())
         return self

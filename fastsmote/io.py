@@ -2,8 +2,10 @@
 
 - :func:`detect_format`, :class:`InputTable`: open a Parquet or CSV file, read its
   schema, one column, all of it, or (Parquet) its row groups in batches.
-- :func:`atomic_output`: write to a hidden temporary file beside the destination and
-  rename it over the destination only on success.
+- :func:`output_files` (:func:`atomic_output` for one file): write to hidden temporary
+  files beside the destinations and move them into place together only on success;
+  :func:`check_disk_space` and :func:`estimate_rows_bytes` check sizes before writing.
+- :class:`TableWriter`, :func:`write_table`: Parquet (with page checksums) or CSV out.
 - :func:`resample_table`: any sampler on a whole Arrow table (column order kept, target
   column where it was, optional boolean column marking synthetic rows).
 - :func:`stream_smote`: SMOTE from Parquet without holding the file in memory: the
@@ -17,10 +19,10 @@ pyarrow and pandas are imported here, so ``import fastsmote`` never needs them.
 from __future__ import annotations
 
 import contextlib
+import numbers
 import os
-import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,49 +33,79 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ._memory import rows_per_chunk
+from ._io_errors import (
+    InputNotFoundError,
+    MissingColumnError,
+    MissingValuesError,
+    NonNumericColumnsError,
+    OutputError,
+    OutputExistsError,
+    TableError,
+    UnreadableInputError,
+)
+from ._io_files import (
+    OutputFiles,
+    _reason,
+    atomic_output,
+    check_disk_space,
+    estimate_rows_bytes,
+    estimate_table_bytes,
+    free_disk_bytes,
+    hold_no_temporary_files,
+    output_files,
+    release_temporary_files,
+    remove_temporary_files,
+    write_text,
+)
+from ._memory import check_fits, rows_per_chunk
 from ._validation import _float_dtype
+
+__all__ = [
+    "FORMATS",
+    "TEST_HOOK_ENV",
+    "InputNotFoundError",
+    "InputTable",
+    "MissingColumnError",
+    "MissingValuesError",
+    "NonNumericColumnsError",
+    "OutputError",
+    "OutputExistsError",
+    "OutputFiles",
+    "hold_no_temporary_files",
+    "release_temporary_files",
+    "remove_temporary_files",
+    "ResampleResult",
+    "TableError",
+    "TableWriter",
+    "UnreadableInputError",
+    "atomic_output",
+    "check_disk_space",
+    "check_labels",
+    "detect_format",
+    "estimate_rows_bytes",
+    "estimate_table_bytes",
+    "free_disk_bytes",
+    "no_progress",
+    "non_numeric_columns",
+    "output_files",
+    "resample_table",
+    "smote_output_schema",
+    "stream_smote",
+    "write_table",
+    "write_text",
+]
 
 FORMATS = ("parquet", "csv")
 _SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".parq": "parquet", ".csv": "csv"}
+#: What pyarrow raises on a file it cannot decode: I/O errors (page checksum failures
+#: included), invalid data, unsupported encodings. Its ``ArrowMemoryError`` is re-raised
+#: as memory (see :meth:`InputTable._unreadable_error`).
+_READ_ERRORS = (OSError, EOFError, pa.ArrowException)
 
 #: Test hook: when set to a path, the first write to an output creates that file and
 #: then blocks (up to 60 s, in short sleeps so signals are handled), so a test can
 #: kill the process deterministically in the middle of writing.
 TEST_HOOK_ENV = "FASTSMOTE_TEST_HOOK_AFTER_FIRST_WRITE"
-
-
-# --------------------------------------------------------------------------- errors
-class TableError(Exception):
-    """A problem with an input or output file, stated in one line."""
-
-
-class InputNotFoundError(TableError):
-    """The input file does not exist."""
-
-
-class UnreadableInputError(TableError):
-    """The input cannot be read: not Parquet/CSV, corrupt, truncated or not permitted."""
-
-
-class MissingColumnError(TableError):
-    """A named column (the target) is not in the input."""
-
-
-class NonNumericColumnsError(TableError, ValueError):
-    """Feature columns a numeric method cannot interpolate."""
-
-
-class MissingValuesError(TableError, ValueError):
-    """NaN, infinity or nulls where every value must be known."""
-
-
-class OutputExistsError(TableError):
-    """The output exists and overwriting was not asked for."""
-
-
-class OutputError(TableError):
-    """The output cannot be written (missing directory, permissions, disk full)."""
 
 
 # --------------------------------------------------------------------------- progress
@@ -123,8 +155,12 @@ def _pandas_index_columns(schema: pa.Schema) -> set[str]:
 class InputTable:
     """A Parquet or CSV file opened for reading.
 
-    Parquet files are read lazily (schema and row count from the footer); CSV files are
-    parsed whole on opening. Columns that hold a stored pandas index are left out.
+    Parquet files are read lazily (schema and row count from the footer); their page
+    checksums, where the file has them, are verified as pages are read, and every
+    decoded batch is validated (offsets, UTF-8 text). CSV files are parsed whole on
+    opening. Columns that hold a stored pandas index are left out.
+    Columns are kept by position, so duplicate column names are allowed (except for
+    columns named on the command line, see :meth:`field`).
 
     Parameters
     ----------
@@ -134,7 +170,9 @@ class InputTable:
 
     Raises
     ------
-    InputNotFoundError, UnreadableInputError
+    InputNotFoundError
+    UnreadableInputError
+        Not Parquet/CSV, corrupt, truncated, not permitted, or no rows.
     """
 
     def __init__(self, path: str | os.PathLike, fmt: str | None = None):
@@ -142,6 +180,8 @@ class InputTable:
         self.format = detect_format(path, fmt)
         if not self.path.exists():
             raise InputNotFoundError(f"input file not found: {str(self.path)!r}")
+        if self.path.is_dir():
+            raise UnreadableInputError(f"cannot read {str(self.path)!r}: it is a directory")
         self._table: pa.Table | None = None
         self._parquet: pq.ParquetFile | None = None
         try:
@@ -150,7 +190,11 @@ class InputTable:
                 # about its own size, not a row group's (measured: 114 vs 268 MiB at
                 # 1M-row groups of 20 float32 columns)
                 self._parquet = pq.ParquetFile(
-                    self.path, memory_map=False, buffer_size=1 << 20, pre_buffer=False
+                    self.path,
+                    memory_map=False,
+                    buffer_size=1 << 20,
+                    pre_buffer=False,
+                    page_checksum_verification=True,
                 )
                 schema = self._parquet.schema_arrow
                 self.num_rows = self._parquet.metadata.num_rows
@@ -158,45 +202,100 @@ class InputTable:
                 self._table = pacsv.read_csv(self.path)
                 schema = self._table.schema
                 self.num_rows = self._table.num_rows
-        except (OSError, pa.ArrowException) as error:
-            raise UnreadableInputError(self._unreadable(error)) from None
+        except _READ_ERRORS as error:
+            raise self._unreadable_error(error) from None
         hidden = _pandas_index_columns(schema)
-        self.columns = [n for n in schema.names if n not in hidden]
-        self.schema = pa.schema([schema.field(n) for n in self.columns])
+        #: positions of the data columns in the file's schema
+        self._positions = [i for i, n in enumerate(schema.names) if n not in hidden]
+        self.columns = [schema.names[i] for i in self._positions]
+        self.schema = pa.schema([schema.field(i) for i in self._positions])
+        if self.num_rows == 0:
+            raise UnreadableInputError(
+                f"{str(self.path)!r} has no rows (only a header or an empty table); "
+                "there is nothing to resample"
+            )
 
-    def _unreadable(self, error: BaseException) -> str:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return f"cannot read {str(self.path)!r} as {self.format.upper()}: {reason}"
+    def _unreadable_error(self, error: BaseException, row_group: int | None = None):
+        """The one-line error for a read that failed (memory errors stay memory errors)."""
+        if isinstance(error, MemoryError):
+            return error
+        text = str(error).strip()
+        reason = text.splitlines()[0] if text else type(error).__name__
+        where = ""
+        if row_group is not None and self._parquet is not None:
+            where = f" (row group {row_group} of {self._parquet.metadata.num_row_groups})"
+        return UnreadableInputError(
+            f"cannot read {str(self.path)!r} as {self.format.upper()}{where}: {reason}"
+        )
 
     def field(self, name: str) -> pa.Field:
-        """The schema field of a column; :class:`MissingColumnError` names the others."""
-        if name not in self.columns:
+        """The schema field of a column named on the command line.
+
+        Raises
+        ------
+        MissingColumnError
+            No such column (the message lists the columns), or more than one column
+            has that name.
+        """
+        count = self.columns.count(name)
+        if count == 0:
             shown = ", ".join(repr(c) for c in self.columns[:20])
             more = " ..." if len(self.columns) > 20 else ""
             raise MissingColumnError(
                 f"column {name!r} not found in {str(self.path)!r}; its columns are: {shown}{more}"
             )
-        return self.schema.field(name)
+        if count > 1:
+            raise MissingColumnError(
+                f"{count} columns of {str(self.path)!r} are named {name!r}; a column named "
+                "on the command line must be unique: rename the others"
+            )
+        return self.schema.field(self.columns.index(name))
 
     def read(self) -> pa.Table:
         """The whole table (without stored pandas index columns)."""
         if self._table is not None:
-            return self._table.select(self.columns)
-        try:
-            return self._parquet.read(columns=self.columns)
-        except (OSError, pa.ArrowException) as error:
-            raise UnreadableInputError(self._unreadable(error)) from None
+            return self._table.select(self._positions)
+        parts = []
+        for group in range(self._parquet.metadata.num_row_groups):
+            try:
+                part = self._parquet.read_row_group(group)
+                part.validate(full=True)  # e.g. damaged text that is not UTF-8
+            except _READ_ERRORS as error:
+                raise self._unreadable_error(error, group) from None
+            parts.append(part.select(self._positions))
+        return pa.concat_tables(parts)
 
     def iter_batches(self, batch_rows: int, columns: list[str] | None = None):
-        """Record batches of at most ``batch_rows`` rows, in file order."""
-        columns = self.columns if columns is None else columns
-        try:
-            if self._table is not None:
-                yield from self._table.select(columns).to_batches(max_chunksize=batch_rows)
-                return
-            yield from self._parquet.iter_batches(batch_size=batch_rows, columns=columns)
-        except (OSError, pa.ArrowException) as error:
-            raise UnreadableInputError(self._unreadable(error)) from None
+        """Record batches of at most ``batch_rows`` rows, in file order.
+
+        ``columns``: names of columns to read, each unique (default: every data
+        column). Batches do not span Parquet row groups.
+        """
+        if columns is None:
+            positions = self._positions
+        else:
+            positions = [self._positions[self.columns.index(self.field(c).name)] for c in columns]
+        if self._table is not None:
+            yield from self._table.select(positions).to_batches(max_chunksize=batch_rows)
+            return
+        names = self._parquet.schema_arrow.names
+        chosen = [names[i] for i in positions]
+        # pyarrow selects columns by name: where names repeat, read all and pick by position
+        by_name = all(names.count(n) == 1 for n in chosen)
+        for group in range(self._parquet.metadata.num_row_groups):
+            batches = self._parquet.iter_batches(
+                batch_size=batch_rows, row_groups=[group], columns=chosen if by_name else None
+            )
+            while True:
+                try:
+                    batch = next(batches, None)
+                    if batch is not None:
+                        batch.validate(full=True)  # e.g. damaged text that is not UTF-8
+                except _READ_ERRORS as error:
+                    raise self._unreadable_error(error, group) from None
+                if batch is None:
+                    break
+                yield batch.select(chosen if by_name else positions)
 
     def read_labels(self, name: str, batch_rows: int = 1 << 20) -> np.ndarray:
         """One column as a NumPy array, read batch by batch into one preallocated array.
@@ -205,7 +304,7 @@ class InputTable:
         ------
         MissingColumnError, MissingValuesError (nulls or NaN)
         """
-        field = self.field(name)
+        self.field(name)
         out = None
         start = 0
         for batch in self.iter_batches(batch_rows, [name]):
@@ -218,9 +317,25 @@ class InputTable:
                 out = np.empty(self.num_rows, dtype=values.dtype)
             out[start : start + values.size] = values
             start += values.size
-        if out is None:
-            raise UnreadableInputError(f"{str(self.path)!r} has no rows (column {field.name!r})")
         return out[:start]
+
+    def data_bytes(self) -> int:
+        """Uncompressed size of the data (Parquet footer; CSV: the parsed table)."""
+        if self._table is not None:
+            return self._table.nbytes
+        metadata = self._parquet.metadata
+        return sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+
+    def check_read_fits(self, advice: str) -> None:
+        """Raise ``MemoryError`` if the whole table cannot be held in memory as an Arrow
+        table and a DataFrame (a lower bound of what reading it whole holds)."""
+        copies = 2 if self._table is None else 1  # a CSV table is already read
+        check_fits(
+            copies * self.data_bytes(),
+            f"Reading {str(self.path)!r} into memory ({self.num_rows:,} rows, as an Arrow "
+            "table and a DataFrame)",
+            advice,
+        )
 
 
 def check_labels(column: pa.Array | pa.ChunkedArray, name: str, offset: int = 0) -> None:
@@ -258,58 +373,46 @@ def _pause_for_tests() -> None:
         time.sleep(0.05)
 
 
-@contextlib.contextmanager
-def atomic_output(path: str | os.PathLike, *, overwrite: bool = False) -> Iterator[Path]:
-    """Yield a hidden temporary path beside ``path``; rename it to ``path`` on success.
-
-    The temporary file is ``.{name}.fastsmote-tmp-{random}`` in the destination
-    directory (so the final ``os.replace`` is atomic). On any exception, including
-    ``KeyboardInterrupt`` and exceptions raised by signal handlers, it is removed and
-    the exception propagates; ``path`` is never left half-written.
-
-    Raises
-    ------
-    OutputExistsError
-        ``path`` exists (checked before and after writing) and ``overwrite`` is False.
-    OutputError
-        The destination directory does not exist.
-    """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputExistsError(f"output {str(path)!r} exists; pass --overwrite to replace it")
-    parent = path.parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
-    tmp = parent / f".{path.name}.fastsmote-tmp-{secrets.token_hex(4)}"
-    try:
-        yield tmp
-        if path.exists() and not overwrite:
-            raise OutputExistsError(
-                f"output {str(path)!r} appeared while writing; pass --overwrite to replace it"
-            )
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
 class TableWriter:
-    """Write record batches to a Parquet or CSV file, one schema throughout."""
+    """Write record batches to a Parquet or CSV file, one schema throughout.
 
-    def __init__(self, path: str | os.PathLike, fmt: str, schema: pa.Schema):
+    Parquet pages carry CRC checksums, so a reader that verifies them (fastsmote does)
+    detects a file damaged later.
+
+    Parameters
+    ----------
+    path : path-like
+    fmt : {"parquet", "csv"}
+    schema : pyarrow.Schema
+    shown : path-like, optional
+        The name to give in error messages (the destination of a temporary ``path``).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        fmt: str,
+        schema: pa.Schema,
+        shown: str | os.PathLike | None = None,
+    ):
         self.schema = schema
         self.rows = 0
+        self._shown = str(shown if shown is not None else path)
         try:
             if fmt == "parquet":
                 # dictionary encoding only where values repeat: on continuous floats it
                 # costs time and, with many row groups, space
                 keep = [f.name for f in schema if not pa.types.is_floating(f.type)]
-                self._writer = pq.ParquetWriter(path, schema, use_dictionary=keep or False)
+                self._writer = pq.ParquetWriter(
+                    path, schema, use_dictionary=keep or False, write_page_checksum=True
+                )
             else:
                 self._writer = pacsv.CSVWriter(path, schema)
         except OSError as error:
-            raise OutputError(f"cannot write {str(path)!r}: {error}") from None
+            raise self._error(error) from None
+
+    def _error(self, error: OSError) -> OutputError:
+        return OutputError(f"cannot write {self._shown!r}: {_reason(error)}")
 
     def write(self, data: pa.RecordBatch | pa.Table) -> None:
         """Append rows (a batch or table with exactly the writer's schema)."""
@@ -318,7 +421,7 @@ class TableWriter:
         try:
             self._writer.write_table(data)
         except OSError as error:
-            raise OutputError(f"cannot write the output: {error}") from None
+            raise self._error(error) from None
         first = self.rows == 0
         self.rows += data.num_rows
         if first:
@@ -328,13 +431,17 @@ class TableWriter:
         try:
             self._writer.close()
         except OSError as error:
-            raise OutputError(f"cannot write the output: {error}") from None
+            raise self._error(error) from None
 
     def __enter__(self) -> TableWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+            return
+        with contextlib.suppress(Exception):  # the first error is the one to report
+            self.close()
 
 
 def write_table(
@@ -344,10 +451,11 @@ def write_table(
     *,
     batch_rows: int = 1 << 20,
     progress: ProgressFactory = no_progress,
+    shown: str | os.PathLike | None = None,
 ) -> None:
-    """Write ``table`` to ``path`` (not atomically; see :func:`atomic_output`)."""
+    """Write ``table`` to ``path`` (not atomically; see :func:`output_files`)."""
     bar = progress("writing", table.num_rows)
-    with TableWriter(path, fmt, table.schema) as writer:
+    with TableWriter(path, fmt, table.schema, shown) as writer:
         for start in range(0, max(table.num_rows, 1), batch_rows):
             writer.write(table.slice(start, batch_rows))
             bar.update(min(batch_rows, table.num_rows - start))
@@ -382,20 +490,22 @@ def _synthetic_mask(sampler: Any, n_in: int, n_out: int) -> np.ndarray:
     return np.zeros(n_out, dtype=bool)
 
 
-def _match_input_types(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """Give columns their input Arrow type back where pandas changed only the container
-    (e.g. strings, categories), not where values were interpolated (ints to floats)."""
+def _arrow_from_frame(frame: Any, schema: pa.Schema) -> pa.Table:
+    """A DataFrame as an Arrow table, column by column (names may repeat), each column
+    given its input Arrow type back (``schema``, by position) where pandas changed only
+    the container (e.g. strings, categories), not where values were interpolated (ints
+    to floats)."""
     columns = []
-    for name in table.column_names:
-        column = table.column(name)
-        if name in schema.names:
-            wanted = schema.field(name).type
+    for i in range(frame.shape[1]):
+        column = pa.Array.from_pandas(frame.iloc[:, i])
+        if i < len(schema):
+            wanted = schema.field(i).type
             interpolated = pa.types.is_floating(column.type) and not pa.types.is_floating(wanted)
             if column.type != wanted and not interpolated:
                 with contextlib.suppress(pa.ArrowException):
                     column = column.cast(wanted)
         columns.append(column)
-    return pa.table(columns, names=table.column_names)
+    return pa.table(columns, names=[str(c) for c in frame.columns])
 
 
 def resample_table(
@@ -439,9 +549,7 @@ def resample_table(
         out[target] = out[target].astype(y_res.dtype)
     if synthetic_column is not None:
         out[synthetic_column] = _synthetic_mask(sampler, len(frame), len(out))
-    result_table = _match_input_types(
-        pa.Table.from_pandas(out, preserve_index=False), table.schema
-    )
+    result_table = _arrow_from_frame(out, table.schema)
     y_in = table.column(target).to_numpy()
     result = ResampleResult(
         _counts(y_in),
@@ -452,10 +560,15 @@ def resample_table(
     if with_provenance:
         origin = sampler.provenance(X, y)
         result.provenance = pa.table({name: getattr(origin, name) for name in origin._fields})
-    return result_table.replace_schema_metadata(None), result
+    return result_table, result
 
 
 # --------------------------------------------------------------------------- streaming
+#: Bytes per input row that streamed SMOTE holds for the target: the labels (int64 or
+#: object pointers) and their class codes
+_LABEL_ROW_BYTES = 16
+
+
 def smote_output_schema(
     schema: pa.Schema, target: str, synthetic_column: str | None
 ) -> tuple[pa.Schema, np.dtype]:
@@ -488,6 +601,7 @@ def stream_smote(
     synthetic_column: str | None = None,
     batch_rows: int | None = None,
     progress: ProgressFactory = no_progress,
+    shown: str | os.PathLike | None = None,
 ) -> ResampleResult:
     """SMOTE a Parquet file into ``output`` without reading the whole file into memory.
 
@@ -500,6 +614,13 @@ def stream_smote(
 
     The rows written are exactly those of ``sampler.fit_resample`` on the whole table
     (same ``random_state``), input rows first, then synthetic rows class by class.
+
+    Memory for the labels is checked before they are read. Before any feature is read
+    or any row written, once the class counts are known: the rows of the classes to
+    over-sample and their neighbour tables are checked
+    against available memory (``MemoryError``), and the output's estimated size
+    (:func:`estimate_rows_bytes`) against the free space of ``output``'s file system
+    (:class:`OutputError`).
 
     Parameters
     ----------
@@ -514,10 +635,17 @@ def stream_smote(
         Input rows per batch; by default from ``working_memory``.
     progress : callable, optional
         ``progress(label, total)`` returning an object with ``update(n)``/``close()``.
+    shown : path-like, optional
+        The output's name in error messages (the destination of a temporary ``output``).
 
     Returns
     -------
     ResampleResult
+
+    Raises
+    ------
+    MemoryError, OutputError
+        See above; also the errors of :class:`InputTable` and of the sampler.
     """
     started = time.perf_counter()
     source.field(target)
@@ -532,6 +660,11 @@ def stream_smote(
         # pages at once; smaller batches also measured faster than 1M-row ones
         batch_rows = min(1 << 20, rows_per_chunk(8 * row_bytes, sampler.working_memory))
 
+    check_fits(
+        source.num_rows * _LABEL_ROW_BYTES,
+        f"The labels of {source.num_rows:,} rows and their class codes",
+        "Streamed SMOTE holds every row's label; run on a machine with more memory.",
+    )
     bar = progress("reading labels", source.num_rows)
     y = source.read_labels(target, batch_rows)
     bar.update(y.size)
@@ -543,11 +676,34 @@ def stream_smote(
     collect = np.zeros(target_info.classes.size, dtype=bool)
     collect[plan_codes] = True
     selected = collect[target_info.encoded]
-    X_classes = np.empty((int(np.count_nonzero(selected)), len(features)), dtype=dtype)
+    n_selected = int(np.count_nonzero(selected))
+    k = int(sampler.k_neighbors) if isinstance(sampler.k_neighbors, numbers.Integral) else 0
+    check_fits(
+        n_selected * (len(features) * dtype.itemsize + 8 * k),
+        f"The rows of the classes to over-sample ({n_selected:,} rows x {len(features)} "
+        f"features, {dtype.name}) with their neighbour tables",
+        "Streamed SMOTE holds these rows (not the others); over-sample fewer classes, "
+        "or run on a machine with more memory.",
+    )
     target_index = source.columns.index(target)
+    label_width = max(len(str(c).encode()) for c in target_info.classes.tolist())
+    check_disk_space(
+        [
+            (
+                Path(output),
+                estimate_rows_bytes(
+                    schema, output_format, sampler.n_samples_out_, {target_index: label_width}
+                ),
+            )
+        ],
+        f"The output has {sampler.n_samples_out_:,} rows; free space, write it to "
+        "another disk, or lower --sampling-strategy.",
+        shown=shown,
+    )
+    X_classes = np.empty((n_selected, len(features)), dtype=dtype)
 
     filled = 0
-    with TableWriter(output, output_format, schema) as writer:
+    with TableWriter(output, output_format, schema, shown) as writer:
         bar = progress("copying input rows", source.num_rows)
         start = 0
         for batch in source.iter_batches(batch_rows):

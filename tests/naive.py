@@ -103,6 +103,16 @@ def smote_generate(
     return out, draws
 
 
+def danger_rows(X: np.ndarray, y: np.ndarray, c, m: int) -> np.ndarray:
+    """Borderline-SMOTE's rows of class ``c`` in danger: at least half, but not all, of
+    their ``m`` nearest other rows (each row excluded by position, so a duplicate of it
+    is a neighbour; ties to the lower row) belong to other classes."""
+    rows = np.flatnonzero(y == c)
+    _, nn = knn(X, np.arange(len(X)), m)
+    n_other = (y[nn[rows]] != c).sum(axis=1)
+    return rows[(n_other >= m / 2) & (n_other < m)]
+
+
 def bootstrap_positions(key: int, start: int, n: int, n_class: int) -> np.ndarray:
     return np.array([below(draw(key, start + t), n_class) for t in range(n)], dtype=np.int64)
 
@@ -115,32 +125,38 @@ def standard_normal(key: int, counter: int) -> float:
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-def segment_hits(X, queries, neighbors, n_first, rtol, atol, t_margin, min_moving):
-    """Reference of fastsmote._kernels.leakage.segment_hits: first (p, q) in neighbour
-    order with the query strictly inside segment p-q, per-feature tolerance."""
+def segment_hits(X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
+    """Reference of fastsmote._kernels.leakage.segment_hits: the first (p, q) in
+    neighbour order with the query strictly inside segment p-q (per-feature tolerance,
+    an off-grid value in a moving feature) and no set shared by all three rows, unless
+    some such pair shares one."""
     m, k = neighbors.shape
     p_out = np.full(m, -1, dtype=np.int64)
     q_out = np.full(m, -1, dtype=np.int64)
     for i, r in enumerate(queries):
-        pairs = [(a, b) for a in range(min(n_first, k)) for b in range(k)]
-        for a, b in pairs:
-            p, q = neighbors[i, a], neighbors[i, b]
-            if a == b or p == q:
-                continue
-            step = X[q] - X[p]
-            den = step @ step
-            if den == 0:
-                continue
-            t = (X[r] - X[p]) @ step / den
-            if not t_margin < t < 1 - t_margin:
-                continue
-            tol = rtol * np.maximum(np.abs(X[p]), np.abs(X[q])) + atol
-            if (
-                np.all(np.abs(X[r] - (X[p] + t * step)) <= tol)
-                and np.sum(np.abs(step) > tol) >= min_moving
-            ):
-                p_out[i], q_out[i] = p, q
-                break
+        found = []
+        for a in range(min(n_first, k)):
+            for b in range(k):
+                p, q = neighbors[i, a], neighbors[i, b]
+                if a == b or p == q:
+                    continue
+                step = X[q] - X[p]
+                den = step @ step
+                if den == 0:
+                    continue
+                t = (X[r] - X[p]) @ step / den
+                if not t_margin < t < 1 - t_margin:
+                    continue
+                tol = rtol * np.maximum(np.abs(X[p]), np.abs(X[q])) + atol
+                moving = np.abs(step) > tol
+                if (
+                    np.all(np.abs(X[r] - (X[p] + t * step)) <= tol)
+                    and np.sum(moving) >= min_moving
+                    and np.any(moving & off_grid[i])
+                ):
+                    found.append((p, q))
+        if found and not any(sets[r] & sets[p] & sets[q] for p, q in found):
+            p_out[i], q_out[i] = found[0]
     return p_out, q_out
 
 
@@ -207,3 +223,9 @@ def nndescent_round(data, g_dist, g_pos, g_new, max_candidates: int, key: int):
             out_dist[i, s], out_pos[i, s] = d, p
             out_new[i, s] = before[p][1] if p in before else True
     return out_dist, out_pos, out_new
+
+
+def count_values(column, values):
+    """Reference of fastsmote._kernels.leakage.count_values: how often each value occurs
+    in the column (``-0.0`` equal to ``0.0``)."""
+    return np.array([np.sum(column == v) for v in values], dtype=np.int64)

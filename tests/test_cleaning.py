@@ -47,6 +47,22 @@ def test_enn_equals_imblearn_on_continuous_data(overlapping, strategy, kind_sel,
     np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
 
 
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_enn_with_every_other_row_as_neighbour_equals_imblearn(kind_sel):
+    """The largest n_neighbors both accept (one less than the rows); one more raises."""
+    X, y = blobs([12, 8], shift=0.5)
+    params = dict(sampling_strategy="all", kind_sel=kind_sel, n_neighbors=len(X) - 1)
+    ours = EditedNearestNeighbours(**params)
+    ours.fit_resample(X, y)
+    theirs = ImbENN(**params)
+    theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+    params["n_neighbors"] = len(X)
+    for cls in (EditedNearestNeighbours, ImbENN):
+        with pytest.raises(ValueError, match="n_neighbors"):
+            cls(**params).fit_resample(X, y)
+
+
 def _with_duplicates():
     rng = np.random.default_rng(1)
     X = rng.integers(0, 3, size=(120, 2)).astype(float)  # many ties and duplicates

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from naive import count_values as naive_count_values
 from naive import segment_hits as naive_segment_hits
 from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
@@ -10,7 +11,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 import fastsmote as fs
-from fastsmote._kernels.leakage import segment_hits
+from fastsmote._kernels.leakage import count_values, segment_hits
 from fastsmote.model_selection import (
     check_leakage,
     cross_validate_resampled,
@@ -130,11 +131,15 @@ def test_segment_kernel_matches_reference():
     X[51] = (X[8] + np.float32(0.6) * (X[9] - X[8])).astype(np.float32)
     X[52] = X[10] + 0.5 * (X[11] - X[10]) + 1e-3
     X[53] = X[12]  # duplicate: t = 0, not an interpolation
+    X[54] = X[13] + 0.5 * (X[14] - X[13])  # an interpolation holding no off-grid value
     queries = np.arange(60, dtype=np.int64)
     d = ((X[:, None] - X[None]) ** 2).sum(-1)
     np.fill_diagonal(d, np.inf)
     neighbors = np.argsort(d, axis=1, kind="stable")[:, :6].astype(np.int64)
-    args = (X, queries, neighbors, 3, 1e-5, 1e-12, 1e-6, 2)
+    off_grid = np.ones(X.shape, dtype=bool)
+    off_grid[54] = False
+    no_sets = np.zeros(len(X), dtype=np.uint8)
+    args = (X, no_sets, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
     p, q, t = segment_hits(*args)
     p_ref, q_ref = naive_segment_hits(*args)
     np.testing.assert_array_equal(p, p_ref)
@@ -143,7 +148,45 @@ def test_segment_kernel_matches_reference():
         0.3 if p[50] == 3 else 0.7
     )
     assert {int(p[51]), int(q[51])} == {8, 9}
-    assert p[52] == -1 and p[53] == -1
+    assert p[52] == -1 and p[53] == -1 and p[54] == -1
+    # one off-grid feature is enough, and it must be a moving one
+    off_grid = rng.random(X.shape) < 0.3
+    args = (X, no_sets, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
+    p, q, _ = segment_hits(*args)
+    p_ref, q_ref = naive_segment_hits(*args)
+    np.testing.assert_array_equal(p, p_ref)
+    np.testing.assert_array_equal(q, q_ref)
+    # a segment held by one set explains the row, whichever pair comes first
+    sets = rng.integers(1, 4, size=len(X)).astype(np.uint8)
+    off_grid = np.ones(X.shape, dtype=bool)
+    X[21] = X[20] + 0.05 * rng.normal(size=5)
+    X[55] = X[20] + 0.25 * (X[21] - X[20])  # and on the longer segment 20-22 as well:
+    X[22] = X[20] + 2.0 * (X[21] - X[20])
+    d = ((X[:, None] - X[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    neighbors = np.argsort(d, axis=1, kind="stable")[:, :6].astype(np.int64)
+    sets[[55, 20, 21, 22]] = [1, 1, 1, 2]
+    for sets_20_21 in ([1, 1], [1, 2]):
+        sets[[20, 21]] = sets_20_21
+        args = (X, sets, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
+        p, q, _ = segment_hits(*args)
+        p_ref, q_ref = naive_segment_hits(*args)
+        np.testing.assert_array_equal(p, p_ref)
+        np.testing.assert_array_equal(q, q_ref)
+        assert (p[55] == -1) == (sets_20_21 == [1, 1])
+
+
+def test_value_counting_kernel_matches_reference():
+    rng = np.random.default_rng(1)
+    column = np.round(rng.normal(size=5000), 2)  # many repeats
+    column[:10] = -0.0
+    values = np.unique(np.concatenate([rng.choice(column, 300), [0.0, 123.5, -7.25]]))
+    counts = np.zeros(values.size, dtype=np.int64)
+    for part in (column[:1234] + 0.0, column[1234:] + 0.0):  # counts add up over calls
+        count_values(part.view(np.uint64), values.view(np.uint64), counts)
+    np.testing.assert_array_equal(counts, naive_count_values(column, values))
+    assert counts[values == 0.0][0] == np.sum(column == 0.0) >= 10
+    assert counts[values == 123.5][0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +258,89 @@ def test_a_single_class_test_set_is_checked(overlapping):
     train = np.setdiff1d(np.arange(len(y_res)), test)
     report = check_leakage(X_res[train], y_res[train], X_res[test], y_res[test])
     assert report.leaked
+
+
+def _discrete_classes(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Four classes of whole-number features on a coarse grid: natural duplicates (more
+    in the small classes) and rows collinear by chance, as in survey or count data."""
+    rng = np.random.default_rng(seed)
+    sizes, spreads = [900, 200, 120, 60], [2.0, 1.0, 0.8, 0.6]
+    X = np.concatenate(
+        [
+            np.round(rng.normal(c, s, size=(n, 6)))
+            for c, (n, s) in enumerate(zip(sizes, spreads, strict=True))
+        ]
+    )
+    y = np.repeat(np.arange(4), sizes)
+    return X, y
+
+
+def _coded(y: np.ndarray, minority_first: bool) -> np.ndarray:
+    """Class labels renumbered by size: the smallest class 0, or the largest class 0."""
+    values, counts = np.unique(y, return_counts=True)
+    order = np.argsort(counts if minority_first else -counts, kind="stable")
+    return np.argsort(order)[np.searchsorted(values, y)]
+
+
+@pytest.mark.parametrize("minority_first", [True, False])
+def test_leakage_verdict_does_not_depend_on_label_order(overlapping, minority_first):
+    """Balancing makes every class "largest": the baseline is the class resampling left
+    alone, however the labels sort ("fraud" < "normal", or the minority coded 0)."""
+    X, y = overlapping
+    names = np.where(y == 1, "fraud", "normal") if minority_first else y
+    for sampler in (fs.SMOTE(random_state=0), fs.RandomOverSampler(random_state=0)):
+        X_res, y_res = sampler.fit_resample(X, names)
+        a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, random_state=0)
+        report = check_leakage(a, c, b, d)
+        assert report.leaked, (type(sampler).__name__, report.verdict)
+        assert report.baseline_class == ("normal" if minority_first else 0)
+    Xd, yd = _discrete_classes(0)
+    yd = _coded(yd, minority_first)
+    for sampler in (fs.SMOTE(random_state=0), fs.RandomOverSampler(random_state=0)):
+        X_res, y_res = sampler.fit_resample(Xd, yd)
+        a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, random_state=1)
+        assert check_leakage(a, c, b, d).leaked, type(sampler).__name__
+
+
+def test_honest_splits_of_discrete_multiclass_data_are_not_flagged():
+    """Natural duplicates and chance collinearity of whole-number features are the
+    data's own, in every class; resampling inside the training part is not flagged."""
+    for seed in range(4):
+        X, y = _discrete_classes(seed)
+        for minority_first in (True, False):
+            yc = _coded(y, minority_first)
+            a, b, c, d = train_test_split(X, yc, test_size=0.25, stratify=yc, random_state=seed)
+            report = check_leakage(a, c, b, d)
+            assert not report.leaked, report.verdict
+            a_res, c_res = fs.SMOTE(random_state=seed).fit_resample(a, c)
+            assert not check_leakage(a_res, c_res, b, d).leaked
+
+
+def test_smote_on_duplicate_heavy_data_is_found(overlapping):
+    """Copies of one parent fill a synthetic row's neighbour list: segments are looked
+    for between distinct rows."""
+    X, y = overlapping
+    minority = np.flatnonzero(y == 1)
+    X = np.concatenate([X] + [X[minority]] * 3)  # each minority row 4 times
+    y = np.concatenate([y] + [y[minority]] * 3)
+    a, b, c, d = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    assert not check_leakage(a, c, b, d).test_rows_on_segments.size
+    X_res, y_res = fs.SMOTE(random_state=0).fit_resample(X, y)
+    a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, random_state=0)
+    report = check_leakage(a, c, b, d)
+    assert report.leaked and report.test_rows_on_segments.size > 0.1 * report.n_test_checked
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-30, 1e30, 1e200])
+def test_leakage_check_does_not_depend_on_the_data_scale(overlapping, scale):
+    X, y = overlapping
+    X_res, y_res = fs.SMOTE(random_state=0).fit_resample(X.astype(np.float64), y)
+    a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, random_state=0)
+    unit = check_leakage(a, c, b, d)
+    scaled = check_leakage(a * scale, c, b * scale, d)
+    assert unit.leaked and scaled.leaked
+    np.testing.assert_array_equal(scaled.test_rows_on_segments, unit.test_rows_on_segments)
+    np.testing.assert_array_equal(scaled.test_rows_duplicated, unit.test_rows_duplicated)
 
 
 def test_leakage_bad_input(overlapping):

@@ -235,14 +235,14 @@ def test_a_graph_that_cannot_fit_is_refused_before_it_is_built(monkeypatch):
     data = np.random.default_rng(13).standard_normal((5000, 8)).astype(np.float32)
     need = graph_bytes(data.shape, 4, 12, 12, 4)
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: need - 1)
-    with pytest.raises(MemoryError, match="graph of a class of 5,000 rows .*exact"):
+    with pytest.raises(MemoryError, match="graph of 5,000 rows .*exact"):
         nndescent_graph(data, 12, 12, 4, seed=0)
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: need)
     nndescent_graph(data, 12, 12, 4, seed=0)
     # through a sampler: the output fits, the graph does not
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: 2**23)
     X, y = blobs([4000, 1000])
-    with pytest.raises(MemoryError, match="graph of a class of 1,000 rows"):
+    with pytest.raises(MemoryError, match="graph of 1,000 rows"):
         SMOTE(neighbors="approx").fit_resample(X, y)
 
 
@@ -289,3 +289,32 @@ def test_approx_kneighbors_selected_rows_and_small_sets():
     assert recall(found, exact_kneighbors(X, 5, rows)) >= 0.95
     small = approx_kneighbors(X, 5, rows[:40], seed=4)  # fewer than two graph rows: exact
     np.testing.assert_array_equal(small, exact_kneighbors(X, 5, rows[:40]))
+
+
+def test_a_large_budget_is_a_ceiling_not_an_allocation(monkeypatch):
+    import tracemalloc
+
+    from conftest import blobs
+
+    import fastsmote._memory as memory
+    from fastsmote import SMOTE
+
+    data = np.random.default_rng(15).standard_normal((2000, 8)).astype(np.float32)
+    # a 2k-row class needs ~30 MiB (update buffers for all its rows at once, sized for
+    # the worst case) whatever the budget above that
+    need = graph_bytes(data.shape, 4, 12, 12, 4, working_memory=32768)
+    assert need == graph_bytes(data.shape, 4, 12, 12, 4, working_memory=256) < 64 * 2**20
+    expected = nndescent_graph(data, 12, 12, 4, seed=2, working_memory=1)
+    tracemalloc.start()
+    found = nndescent_graph(data, 12, 12, 4, seed=2, working_memory=32768)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak <= need, peak
+    for a, b in zip(expected, found, strict=True):
+        np.testing.assert_array_equal(a, b)  # the same graph for any budget
+    # through a sampler, with 1 GiB available: a 32 GiB budget is not an allocation
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 2**30)
+    X, y = blobs([6000, 2000])
+    small = SMOTE(neighbors="approx", random_state=0, working_memory=256).fit_resample(X, y)
+    large = SMOTE(neighbors="approx", random_state=0, working_memory=32768).fit_resample(X, y)
+    np.testing.assert_array_equal(small[0], large[0])

@@ -17,6 +17,7 @@ import naive
 from fastsmote._kernels.knn import knn_blocked, knn_mixed, knn_symmetric
 from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
 from fastsmote._kernels.arrays import first_nonfinite_row
+from fastsmote._kernels.leakage import count_values, segment_hits
 from fastsmote import SMOTE
 
 X = np.random.default_rng(0).integers(0, 3, size=(23, 2)).astype(np.float32)
@@ -35,6 +36,17 @@ key = naive.stream_key(42, 1)
 out = np.empty((9, 2), np.float32)
 smote_generate(X, rows, pos, np.uint64(key), 5, out, 0, 9, 4, NO_COUNTS, NO_DAMP, np.uint64(0))
 assert (out == naive.smote_generate(X, rows, pos, key, 5, 9)[0]).all()
+off_grid = np.ones(X.shape, dtype=bool)
+sets = (rows % 3 + 1).astype(np.uint8)
+args = (X.astype(np.float64), sets, rows, pos, off_grid, 2, 1e-5, 1e-12, 1e-6, 1)
+found = segment_hits(*args)
+reference = naive.segment_hits(*args)
+assert (found[0] == reference[0]).all() and (found[1] == reference[1]).all()
+column = X[:, 0].astype(np.float64)
+values = np.unique(column)
+counts = np.zeros(values.size, dtype=np.int64)
+count_values(column.view(np.uint64), values.view(np.uint64), counts)
+assert (counts == naive.count_values(column, values)).all()
 X[4, 1] = np.nan
 assert first_nonfinite_row(X, 4) == 4
 y = np.repeat([0, 1], [15, 8])

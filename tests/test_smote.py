@@ -196,6 +196,21 @@ def test_pandas_round_trip(binary_data):
     assert counts(y_res.to_numpy()) == {"fraud": 60, "ok": 60}
 
 
+def test_repeated_column_names_keep_each_columns_dtype(binary_data):
+    from fastsmote import RandomOverSampler
+
+    X, y = binary_data
+    df = pd.DataFrame({"a": X[:, 0].astype(np.float32), "b": 1 + X[:, 1] * 1e-9, "c": X[:, 2]})
+    df.columns = ["x", "x", "c"]  # float32 and float64 under one name
+    before = df.copy()
+    for sampler in (SMOTE(random_state=0), RandomOverSampler(random_state=0, shrinkage=1.0)):
+        X_res, _ = sampler.fit_resample(df, y)
+        assert list(X_res.columns) == ["x", "x", "c"]
+        assert list(X_res.dtypes) == [np.float32, np.float64, np.float64]
+        pd.testing.assert_frame_equal(X_res.iloc[: len(df)], df)  # float64 rows intact
+    pd.testing.assert_frame_equal(df, before)
+
+
 def test_categorical_target_series_keeps_dtype(binary_data):
     X, y = binary_data
     target = pd.Series(pd.Categorical(np.where(y == 1, "yes", "no")), name="t")

@@ -5,9 +5,24 @@ import pandas as pd
 import pytest
 from conftest import blobs
 from scipy import sparse
+from sklearn.neighbors import NearestNeighbors
 
-from fastsmote import SMOTE, SMOTENC, BorderlineSMOTE, TomekLinks, config_context, set_config
+from fastsmote import (
+    ADASYN,
+    SMOTE,
+    SMOTEENN,
+    SMOTENC,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    RandomOverSampler,
+    RandomUnderSampler,
+    SMOTETomek,
+    TomekLinks,
+    config_context,
+    set_config,
+)
 from fastsmote._random import key_from_random_state
+from fastsmote.cli._common import EXIT_CLASSES, code_for
 
 
 @pytest.fixture
@@ -163,6 +178,101 @@ def test_invalid_sampling_strategy(data, strategy, message):
     X, y = data
     with pytest.raises(ValueError, match=message):
         SMOTE(sampling_strategy=strategy).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    "count",
+    [100.5, 100.0, np.float64(100.0), np.float32(20.0), True, np.bool_(True), "100", None, np.nan],
+)
+@pytest.mark.parametrize("cls", [SMOTE, RandomOverSampler, RandomUnderSampler])
+def test_strategy_counts_must_be_ints(data, count, cls):
+    """A count of rows is never truncated or rounded (imbalanced-learn refuses them too)."""
+    X, y = data
+    label = 0 if cls is RandomUnderSampler else 1
+    for strategy in ({label: count}, lambda y: {label: count}):
+        with pytest.raises(ValueError, match="must be an int; 'sampling_strategy' asks for"):
+            cls(sampling_strategy=strategy).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("count", [np.int64(25), np.uint16(25), 25])
+def test_strategy_counts_of_any_integer_type(data, count):
+    X, y = data
+    y_res = SMOTE(sampling_strategy={1: count}, random_state=0).fit_resample(X, y)[1]
+    assert np.bincount(y_res).tolist() == [30, 25]
+    y_res = RandomUnderSampler(sampling_strategy={0: count}).fit_resample(X, y)[1]
+    assert np.bincount(y_res).tolist() == [25, 10]
+
+
+def _two_rows():
+    return np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1])
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (
+            lambda: EditedNearestNeighbours(n_neighbors=10**6),
+            "X has 40 row\\(s\\) but n_neighbors=1000000 needs at least 1000001: use "
+            "n_neighbors <= 39",
+        ),
+        (lambda: EditedNearestNeighbours(n_neighbors=40), "n_neighbors=40 needs at least 41"),
+        (
+            lambda: BorderlineSMOTE(m_neighbors=10**6),
+            "X has 40 row\\(s\\) but m_neighbors=1000000 needs at least 1000001: use "
+            "m_neighbors <= 39",
+        ),
+        (
+            lambda: BorderlineSMOTE(kind="borderline-2", k_neighbors=40),
+            "X has 40 row\\(s\\) but k_neighbors=40 needs at least 41",
+        ),
+        (lambda: ADASYN(n_neighbors=10), "Class 1 has 10 row\\(s\\) but n_neighbors=10"),
+        (
+            lambda: SMOTEENN(enn=EditedNearestNeighbours(n_neighbors=60), random_state=0),
+            "SMOTEENN: the EditedNearestNeighbours step cleans the 60 rows the SMOTE step "
+            "returned. X has 60 row\\(s\\) but n_neighbors=60 needs at least 61",
+        ),
+        (
+            lambda: SMOTETomek(smote=SMOTE(k_neighbors=10)),
+            "Class 1 has 10 row\\(s\\) but k_neighbors=10 needs at least 11",
+        ),
+    ],
+)
+def test_neighbour_counts_beyond_the_rows_are_refused(data, make, message):
+    """Never lowered silently (imbalanced-learn raises as well); the CLI exits with 8."""
+    X, y = data
+    with pytest.raises(ValueError, match=message) as error:
+        make().fit_resample(X, y)
+    assert code_for(error.value) == EXIT_CLASSES
+
+
+def test_smoteenn_on_two_rows_raises():
+    """Nothing to over-sample, then ENN's 3 neighbours among 2 rows: an error, not empty
+    arrays."""
+    with pytest.raises(ValueError, match="2 rows the SMOTE step.*n_neighbors=3 needs at least 4"):
+        SMOTEENN(random_state=0).fit_resample(*_two_rows())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda nn: SMOTE(k_neighbors=nn),
+        lambda nn: ADASYN(n_neighbors=nn),
+        lambda nn: BorderlineSMOTE(k_neighbors=nn),
+        lambda nn: EditedNearestNeighbours(n_neighbors=nn),
+    ],
+)
+def test_neighbour_estimators_need_a_neighbour_besides_the_row(data, make):
+    X, y = data
+    with pytest.raises(ValueError, match="asks for no neighbour.*counts the row itself"):
+        make(NearestNeighbors(n_neighbors=1)).fit_resample(X, y)
+
+
+def test_neighbour_estimators_larger_than_the_rows_are_refused(data):
+    X, y = data
+    with pytest.raises(ValueError, match="Class 1 has 10 row.*n_neighbors <= 10"):
+        SMOTE(k_neighbors=NearestNeighbors(n_neighbors=11)).fit_resample(X, y)
+    with pytest.raises(ValueError, match="X has 40 row.*n_neighbors <= 40"):
+        EditedNearestNeighbours(n_neighbors=NearestNeighbors(n_neighbors=41)).fit_resample(X, y)
 
 
 def test_float_strategy_needs_binary_target():

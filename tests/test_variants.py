@@ -3,9 +3,11 @@
 import numba
 import numpy as np
 import pytest
+from conftest import blobs
+from naive import danger_rows, stream_key
 from naive import knn as naive_knn
 from naive import smote_generate as naive_generate
-from naive import stream_key
+from sklearn.neighbors import NearestNeighbors
 
 from fastsmote import ADASYN, BorderlineSMOTE, config_context
 from fastsmote.over_sampling._variants import exact_shares
@@ -13,13 +15,6 @@ from fastsmote.over_sampling._variants import exact_shares
 imblearn = pytest.importorskip("imblearn")
 from imblearn.over_sampling import ADASYN as ImbADASYN  # noqa: E402
 from imblearn.over_sampling import BorderlineSMOTE as ImbBorderline  # noqa: E402
-
-
-def _danger(X, y, c, m):
-    rows = np.flatnonzero(y == c)
-    _, nn = naive_knn(X, np.arange(len(X)), m)
-    n_other = (y[nn[rows]] != c).sum(axis=1)
-    return rows[(n_other >= m / 2) & (n_other < m)]
 
 
 @pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
@@ -32,7 +27,7 @@ def test_borderline_danger_rows_and_counts_equal_imblearn(overlapping, kind):
     assert np.bincount(y_ours).tolist() == np.bincount(y_theirs).tolist()
     for c in (1, 2):
         np.testing.assert_array_equal(ours.in_danger_indices_[c], theirs.in_danger_indices[c])
-        np.testing.assert_array_equal(ours.in_danger_indices_[c], _danger(X, y, c, 10))
+        np.testing.assert_array_equal(ours.in_danger_indices_[c], danger_rows(X, y, c, 10))
 
 
 @pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
@@ -44,7 +39,7 @@ def test_borderline_rows_match_reference(overlapping, kind):
     for c in (1, 2):
         n_new = 300 - np.count_nonzero(y == c)
         class_key = stream_key(sampler.random_key_, c)
-        danger = _danger(X, y, c, 10)
+        danger = danger_rows(X, y, c, 10)
         rows = np.flatnonzero(y == c)
         if kind == "borderline-1":
             _, nn = naive_knn(X, rows, 4)
@@ -67,6 +62,88 @@ def test_borderline_rows_match_reference(overlapping, kind):
         np.testing.assert_array_equal(X_res[start : start + n_new], expected)
         assert set(b for b, _, _ in draws) <= set(danger)  # bases are exactly danger rows
         start += n_new
+
+
+def test_borderline_with_every_other_row_as_neighbour_equals_imblearn():
+    """The largest m_neighbors both accept (one less than the rows); one more raises."""
+    X, y = blobs([30, 10], shift=0.5)
+    params = dict(m_neighbors=len(X) - 1, k_neighbors=3, random_state=0)
+    ours = BorderlineSMOTE(**params)
+    ours.fit_resample(X, y)
+    theirs = ImbBorderline(**params)
+    theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.in_danger_indices_[1], theirs.in_danger_indices[1])
+    params["m_neighbors"] = len(X)
+    for cls in (BorderlineSMOTE, ImbBorderline):
+        with pytest.raises(ValueError, match="n_neighbors|m_neighbors"):
+            cls(**params).fit_resample(X, y)
+
+
+def test_borderline2_takes_a_neighbours_estimator(overlapping):
+    """Fitted on all rows, each danger row dropped from its own neighbours by position."""
+    X, y = overlapping
+    with_int = BorderlineSMOTE(kind="borderline-2", k_neighbors=4, neighbors="exact")
+    estimator = NearestNeighbors(n_neighbors=5)
+    with_estimator = BorderlineSMOTE(kind="borderline-2", k_neighbors=estimator)
+    X_int = with_int.set_params(random_state=3).fit_resample(X, y)[0]
+    X_est = with_estimator.set_params(random_state=3).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(X_est, X_int)
+    assert with_estimator.neighbors_backend_ == {1: "estimator", 2: "estimator"}
+
+
+def _duplicates_of_other_classes():
+    """Minority rows 1 and 3 lie exactly on majority rows 0 and 2 (duplicate rows with
+    conflicting labels, common in real tables)."""
+    X = np.array(
+        [[0, 0], [0, 0], [1, 0], [1, 0], [5, 5], [5, 6], [6, 5], [6, 6], [7, 7], [7, 6]]
+        + [[0.4, 0], [3, 0]],
+        dtype=float,
+    )
+    y = np.array([0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1])
+    return X, y
+
+
+def test_borderline_danger_rows_exclude_each_row_by_position():
+    """A row's m neighbours are m *other* rows: a duplicate of another class at distance
+    0 is one of them. Without ties at the m-th distance, row order does not matter."""
+    X, y = _duplicates_of_other_classes()
+    sampler = BorderlineSMOTE(m_neighbors=2, k_neighbors=1, random_state=0)
+    sampler.fit_resample(X, y)
+    # rows 1 and 3: their nearest rows are their majority duplicate and row 10
+    np.testing.assert_array_equal(sampler.in_danger_indices_[1], [1, 3, 10, 11])
+    for m in (2, 3, 4):
+        sampler.set_params(m_neighbors=m).fit_resample(X, y)
+        np.testing.assert_array_equal(sampler.in_danger_indices_[1], danger_rows(X, y, 1, m))
+        for seed in range(3):
+            order = np.random.default_rng(seed).permutation(len(y))
+            sampler.fit_resample(X[order], y[order])
+            danger = np.sort(order[sampler.in_danger_indices_[1]])
+            np.testing.assert_array_equal(danger, danger_rows(X, y, 1, m))
+
+
+def test_imblearn_danger_rows_keep_the_row_itself_among_its_neighbours():
+    """Where imbalanced-learn differs: it asks for m + 1 neighbours and drops the first
+    column. With a duplicate at distance 0 the first column may be the duplicate, the
+    row itself then stays among its "neighbours" and the duplicate's class is lost."""
+    X, y = _duplicates_of_other_classes()
+    theirs = ImbBorderline(m_neighbors=2, k_neighbors=1, random_state=0)
+    theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(theirs.in_danger_indices[1], [10, 11])  # ours: [1, 3, 10, 11]
+    kept = NearestNeighbors(n_neighbors=3).fit(X).kneighbors(X[[1, 3]], return_distance=False)
+    np.testing.assert_array_equal(kept[:, 1:], [[1, 10], [3, 10]])  # each row is its own
+
+
+def test_adasyn_weights_exclude_each_row_by_position():
+    """ADASYN's weights follow the same rule: rows 1 and 3 have one other-class row (their
+    duplicate) among their 2 nearest other rows."""
+    X, y = _duplicates_of_other_classes()
+    sampler = ADASYN(n_neighbors=2, random_state=0, sampling_strategy={1: 12})
+    sampler.fit_resample(X, y)
+    _, nn = naive_knn(X, np.arange(len(X)), 2)
+    rows = np.flatnonzero(y == 1)
+    weights = (y[nn[rows]] != 1).mean(axis=1)
+    np.testing.assert_array_equal(weights, [0.5, 0.5, 0.5, 0.5])
+    np.testing.assert_array_equal(sampler.base_counts_[1], exact_shares(weights, 8))
 
 
 def test_borderline_without_danger_rows_warns():

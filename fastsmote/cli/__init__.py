@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
 import sys
 
 from .._version import __version__
 from . import _diagnose, _resample
+from ._common import emit, run_guarded
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -35,6 +38,11 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``fastsmote`` command."""
     args = _build_parser().parse_args(argv)
+    if not faulthandler.is_enabled():
+        # a crash in compiled code (Numba, LLVM, Arrow) prints where it happened
+        # instead of ending the process without a word
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            faulthandler.enable()
     if args.command == "resample":
         return _resample.run(args)
     if args.command == "diagnose":
@@ -42,15 +50,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from ._demo import run_demo
 
-        return run_demo(args)
+        return run_guarded(lambda: run_demo(args))
     if args.command == "warmup":
-        from .. import warmup
-
-        print(f"kernels ready in {warmup():.1f} s")
-        return 0
+        return run_guarded(_warmup)
     from ._demo import print_info
 
-    print_info()
+    return run_guarded(print_info)
+
+
+def _warmup() -> int:
+    from .. import warmup
+
+    # a cold cache compiles for minutes: say so before going quiet
+    print(
+        "fastsmote: compiling or loading every kernel (minutes with a cold cache, "
+        "under a second with a warm one)",
+        file=sys.stderr,
+        flush=True,
+    )
+    emit(f"kernels ready in {warmup():.1f} s")
     return 0
 
 

@@ -10,6 +10,8 @@ import time
 
 import numpy as np
 
+from ._common import emit
+
 
 def make_imbalanced(
     n_rows: int, n_features: int, minority: float, dtype, seed: int = 0
@@ -38,8 +40,8 @@ def run_demo(args: argparse.Namespace) -> int:
     from .. import SMOTE, config_context, warmup
 
     X, y = make_imbalanced(args.rows, args.features, args.minority, args.dtype, args.seed)
-    print(f"data: {X.shape[0]:,} rows x {X.shape[1]} features, {X.dtype}")
-    print("class counts before:", _class_counts(y))
+    emit(f"data: {X.shape[0]:,} rows x {X.shape[1]} features, {X.dtype}")
+    emit(f"class counts before: {_class_counts(y)}")
     t0 = time.perf_counter()
     warmup(dtypes=(X.dtype,), samplers=("SMOTE",))
     compile_s = time.perf_counter() - t0
@@ -47,15 +49,15 @@ def run_demo(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         X_res, y_res = SMOTE(k_neighbors=args.k, random_state=args.seed).fit_resample(X, y)
         elapsed = time.perf_counter() - t0
-    print("class counts after: ", _class_counts(y_res))
-    print(f"output: {X_res.shape[0]:,} rows, {X_res.nbytes / 2**20:,.0f} MiB, {X_res.dtype}")
-    print(f"kernels compiled/loaded in {compile_s:.2f} s")
-    print(f"fit_resample: {elapsed:.2f} s")
-    print(f"peak RSS of the process: {_peak_rss_mib():,.0f} MiB")
+    emit(f"class counts after:  {_class_counts(y_res)}")
+    emit(f"output: {X_res.shape[0]:,} rows, {X_res.nbytes / 2**20:,.0f} MiB, {X_res.dtype}")
+    emit(f"kernels compiled/loaded in {compile_s:.2f} s")
+    emit(f"fit_resample: {elapsed:.2f} s")
+    emit(f"peak RSS of the process: {_peak_rss_mib():,.0f} MiB")
     return 0
 
 
-def print_info() -> None:
+def print_info() -> int:
     import numba
     import sklearn
 
@@ -63,15 +65,26 @@ def print_info() -> None:
     from .._numba import CACHE
     from .._random import RNG_VERSION
 
-    print(f"fastsmote {__version__} (RNG version {RNG_VERSION})")
-    print(
+    emit(f"fastsmote {__version__} (RNG version {RNG_VERSION})")
+    emit(
         f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
         f"scikit-learn {sklearn.__version__}"
     )
-    print(
+    emit(
         f"numba threads: {numba.get_num_threads()} (max {numba.config.NUMBA_NUM_THREADS}), "
-        f"threading layer: {numba.config.THREADING_LAYER}"
+        f"threading layer: {_threading_layer()}"
     )
     cache_dir = numba.config.CACHE_DIR or "__pycache__ next to the sources"
-    print(f"numba cache: {'on' if CACHE else 'off'}, dir: {cache_dir}")
-    print(f"config: {get_config()}")
+    emit(f"numba cache: {'on' if CACHE else 'off'}, dir: {cache_dir}")
+    emit(f"config: {get_config()}")
+    return 0
+
+
+def _threading_layer() -> str:
+    """The layer Numba runs parallel kernels with."""
+    import numba
+
+    from .._numba import serialises_parallel_kernels
+
+    serial = serialises_parallel_kernels()  # starts Numba's threads, choosing the layer
+    return numba.threading_layer() + (" (parallel kernels run one at a time)" if serial else "")

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ._common import EXIT_OK, CommandError, progress_factory, run_guarded
+from ._common import EXIT_OK, CommandError, emit, progress_factory, run_guarded
 
 
 def add_parser(sub: Any) -> None:
@@ -65,6 +65,7 @@ def _diagnose(args: argparse.Namespace) -> int:
                 "this method interpolates features", "the overlap report measures distances"
             )
         )
+    source.check_read_fits("Use a machine with more memory, or a sample of the rows.")
     progress = progress_factory(args.quiet)
     bar = progress("reading", source.num_rows)
     table = source.read()
@@ -76,7 +77,7 @@ def _diagnose(args: argparse.Namespace) -> int:
     report = overlap_report(X, y, n_neighbors=args.k, smote_k_neighbors=args.smote_k)
     bar.close()
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
+        emit(json.dumps(report.to_dict(), indent=2))
     else:
-        print(report.to_text())
+        emit(report.to_text())
     return EXIT_OK

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ._common import EXIT_OK, EXIT_USAGE, CommandError, progress_factory, run_guarded
+from ._common import EXIT_OK, EXIT_USAGE, CommandError, emit, progress_factory, run_guarded
 
 #: --method -> (what it is, needs numeric features, has k, name of its k parameter)
 METHODS = {
@@ -233,20 +234,36 @@ def run(args: argparse.Namespace) -> int:
     return run_guarded(lambda: _resample(args))
 
 
-def _output_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
+def _output_paths(args: argparse.Namespace) -> tuple[Path, Path | None, Path | None]:
     output = Path(args.output)
     if args.no_record and args.record:
         raise CommandError("--record and --no-record contradict each other")
     record = None if args.no_record else Path(args.record or f"{args.output}.record.json")
-    return output, record
+    provenance = Path(args.provenance) if args.provenance else None
+    return output, record, provenance
 
 
-def _check_new(paths: list[Path | None], overwrite: bool) -> None:
-    from ..io import OutputExistsError
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (relative paths, symlinks and hard links)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return False
 
-    for path in paths:
-        if path is not None and path.exists() and not overwrite:
-            raise OutputExistsError(f"output {str(path)!r} exists; pass --overwrite to replace it")
+
+def _check_clashes(named: list[tuple[str, Path | None]]) -> None:
+    """Refuse two roles for one file: every file a run writes is new, and INPUT is
+    never written."""
+    named = [(role, path) for role, path in named if path is not None]
+    for i, (role, path) in enumerate(named):
+        for other, other_path in named[:i]:
+            if _same_file(path, other_path):
+                raise CommandError(
+                    f"{role} {str(path)!r} and {other} {str(other_path)!r} are the same "
+                    "file; give each its own path"
+                )
 
 
 def _resample(args: argparse.Namespace) -> int:
@@ -256,16 +273,60 @@ def _resample(args: argparse.Namespace) -> int:
         raise CommandError(
             f"reading tables needs pyarrow and pandas ({error}); pip install 'fastsmote[io]'"
         ) from None
-    from .. import config_context
 
-    output, record_path = _output_paths(args)
-    provenance = Path(args.provenance) if args.provenance else None
+    output, record_path, provenance = _output_paths(args)
     out_format = io.detect_format(output, args.output_format or _same_format(args, output))
     if provenance is not None:
         io.detect_format(provenance)
         if args.method != "smote":
             raise CommandError("--provenance is available for --method smote only")
-    _check_new([output, record_path, provenance], args.overwrite)
+    _check_clashes(
+        [
+            ("INPUT", Path(args.input)),
+            ("OUTPUT", output),
+            ("--record", record_path),
+            ("--provenance", provenance),
+        ]
+    )
+    # every file is written to a temporary file created now (an unwritable place fails
+    # before any work) and moved into place only when everything has succeeded
+    with io.output_files(overwrite=args.overwrite) as files:
+        tmp = files.add(output)
+        tmp_record = None if record_path is None else files.add(record_path)
+        tmp_prov = None if provenance is None else files.add(provenance)
+        result, record = _run_method(
+            args, out_format, (output, tmp), None if provenance is None else (provenance, tmp_prov)
+        )
+        if tmp_record is not None:
+            text = (
+                record.to_markdown() if record_path.suffix.lower() == ".md" else record.to_json()
+            )
+            io.write_text(tmp_record, text, record_path)
+        if not args.quiet:
+            # before the files are moved into place: a summary that cannot be printed
+            # fails the run, and a failed run leaves no file
+            rows_in = sum(result.counts_before.values())
+            emit(
+                f"wrote {str(output)!r}: {rows_in:,} -> {result.rows_out:,} rows in "
+                f"{result.elapsed_seconds:.1f} s"
+                + ("" if record_path is None else f"; record: {str(record_path)!r}")
+            )
+    return EXIT_OK
+
+
+def _run_method(
+    args: argparse.Namespace,
+    out_format: str,
+    output: tuple[Path, Path],
+    provenance: tuple[Path, Path] | None,
+) -> tuple[Any, Any]:
+    """Read, resample and write OUTPUT (and the provenance table) to their temporary
+    files (``(destination, temporary)`` pairs); return the result and its record."""
+    from .. import config_context, io
+
+    output, tmp = output
+    provenance, tmp_provenance = provenance or (None, None)
+
     source = io.InputTable(args.input, args.format)
     source.field(args.target)
     if args.synthetic_column is not None and args.synthetic_column in source.columns:
@@ -286,26 +347,27 @@ def _resample(args: argparse.Namespace) -> int:
     )
     with config_context(working_memory=args.working_memory, n_threads=args.threads):
         if streamed:
-            labels = (
-                source.read_labels(args.target)
-                if isinstance(args.sampling_strategy, dict)
-                else None
-            )
-            strategy = _match_classes(args.sampling_strategy, labels)
+            strategy = args.sampling_strategy
+            if isinstance(strategy, dict):  # the labels are read again by stream_smote
+                strategy = _match_classes(strategy, source.read_labels(args.target))
             sampler = build_sampler(args, strategy, categorical)
-            with io.atomic_output(output, overwrite=args.overwrite) as tmp:
-                result = io.stream_smote(
-                    source,
-                    tmp,
-                    out_format,
-                    sampler,
-                    args.target,
-                    synthetic_column=args.synthetic_column,
-                    progress=progress,
-                )
-                record = _record(args, sampler, result, source, streamed=True)
-                _save_record(record, record_path, args.overwrite)
+            result = io.stream_smote(
+                source,
+                tmp,
+                out_format,
+                sampler,
+                args.target,
+                synthetic_column=args.synthetic_column,
+                progress=progress,
+                shown=output,
+            )
         else:
+            streams = args.method == "smote" and source.format == "parquet"
+            source.check_read_fits(
+                "SMOTE on Parquet streams the file: drop --in-memory and --provenance."
+                if streams
+                else "Use a machine with more memory, or split the input."
+            )
             bar = progress("reading", source.num_rows)
             table = source.read()
             bar.close()
@@ -321,21 +383,23 @@ def _resample(args: argparse.Namespace) -> int:
                 with_provenance=provenance is not None,
             )
             bar.close()
-            with io.atomic_output(output, overwrite=args.overwrite) as tmp:
-                io.write_table(table_out, tmp, out_format, progress=progress)
-                if provenance is not None:
-                    with io.atomic_output(provenance, overwrite=args.overwrite) as ptmp:
-                        io.write_table(result.provenance, ptmp, io.detect_format(provenance))
-                record = _record(args, sampler, result, source, streamed=False)
-                _save_record(record, record_path, args.overwrite)
-    if not args.quiet:
-        rows_in = sum(result.counts_before.values())
-        print(
-            f"wrote {str(output)!r}: {rows_in:,} -> {result.rows_out:,} rows in "
-            f"{result.elapsed_seconds:.1f} s"
-            + ("" if record_path is None else f"; record: {str(record_path)!r}")
-        )
-    return EXIT_OK
+            del table
+            needs = [(output, io.estimate_table_bytes(table_out, out_format))]
+            if provenance is not None:
+                provenance_format = io.detect_format(provenance)
+                estimate = io.estimate_table_bytes(result.provenance, provenance_format)
+                needs.append((provenance, estimate))
+            io.check_disk_space(
+                needs,
+                f"The output has {table_out.num_rows:,} rows; free space, write it to "
+                "another disk, or lower --sampling-strategy.",
+            )
+            io.write_table(table_out, tmp, out_format, progress=progress, shown=output)
+            if provenance is not None:
+                io.write_table(
+                    result.provenance, tmp_provenance, provenance_format, shown=provenance
+                )
+    return result, _record(args, sampler, result, source, streamed=streamed)
 
 
 def _same_format(args: argparse.Namespace, output: Path) -> str | None:
@@ -382,18 +446,6 @@ def _record(args, sampler, result, source, *, streamed: bool):
         elapsed_seconds=result.elapsed_seconds,
         applied_to=applied_to,
     )
-
-
-def _save_record(record: Any, path: Path | None, overwrite: bool) -> None:
-    """Write the record beside the output (inside the output's atomic block: a failure
-    here leaves no output either)."""
-    if path is None or record is None:
-        return
-    from ..io import atomic_output
-
-    with atomic_output(path, overwrite=overwrite) as tmp:
-        text = record.to_markdown() if path.suffix.lower() == ".md" else record.to_json()
-        tmp.write_text(text, encoding="utf-8")
 
 
 __all__ = ["add_parser", "run", "EXIT_USAGE"]

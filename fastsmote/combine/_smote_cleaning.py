@@ -6,6 +6,7 @@ import time
 from typing import Any, ClassVar
 
 from sklearn.base import clone
+from sklearn.utils.validation import _num_samples
 
 from .._validation import (
     NONE,
@@ -67,7 +68,16 @@ class _SMOTEThenClean(BaseSampler):
         self.classes_ = self.smote_.classes_
         if hasattr(self.smote_, "feature_names_in_"):
             self.feature_names_in_ = self.smote_.feature_names_in_
-        X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)
+        try:
+            X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)
+        except ValueError as error:
+            # the cleaner sees SMOTE's output, not the caller's X: say so
+            raise ValueError(
+                f"{type(self).__name__}: the {type(fitted_cleaner).__name__} step cleans "
+                f"the {_num_samples(X_res)} rows the SMOTE step returned. "
+                f"{str(error).rstrip('.')}; pass {self._cleaner_name}="
+                f"{type(fitted_cleaner).__name__}(...) to configure that step."
+            ) from error
         smote_log = getattr(self.smote_, "_resampling_log", None)
         clean_log = getattr(fitted_cleaner, "_resampling_log", None)
         if smote_log is not None and clean_log is not None:

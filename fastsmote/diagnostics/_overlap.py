@@ -25,13 +25,16 @@ from typing import Any
 import numpy as np
 
 from .._config import get_config
-from .._kernels.knn import knn_blocked
 from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
 from .._numba import numba_threads
 from .._random import key_from_random_state, stream_key
 from .._validation import Target, check_features, check_finite, check_target
-from ..neighbors import BACKENDS, all_rows_kneighbors, exact_kneighbors_of
-from ..neighbors._exact import QUERY_BLOCK, ref_block_size
+from ..neighbors import (
+    BACKENDS,
+    all_rows_kneighbors,
+    exact_kneighbors_of,
+    exact_kneighbors_of_points,
+)
 
 #: Typology categories, from most to least surrounded by the row's own class.
 CATEGORIES = ("safe", "borderline", "rare", "outlier")
@@ -641,12 +644,7 @@ def _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k):
             X_class, positions, class_nbr, class_key, 0, synthetic, 0, m, 2048,
             NO_COUNTS, NO_DAMP, np.uint64(0),
         )  # fmt: skip
-        skip = np.full(m, -1, dtype=np.int64)
-        block = ref_block_size(X.shape[1], X.dtype.itemsize)
-        _, nbr = knn_blocked(
-            synthetic, np.arange(m, dtype=np.int64), X, np.arange(X.shape[0], dtype=np.int64),
-            k, skip, QUERY_BLOCK, block,
-        )  # fmt: skip
+    nbr = exact_kneighbors_of_points(synthetic, X, k)
     other = np.count_nonzero(target.encoded[nbr] != ci, axis=1)
     return 2 * other > k, (bases, class_nbr[bases, slots], nbr[:, 0])
 

@@ -18,7 +18,15 @@ from __future__ import annotations
 import numpy as np
 
 from ._approx import HIGH_DIM, LARGE_CLASS, approx_kneighbors, first_non_self
-from ._exact import exact_kneighbors, exact_kneighbors_of, shortlist_method
+from ._exact import (
+    check_tables_fit,
+    exact_kneighbors,
+    exact_kneighbors_of,
+    exact_kneighbors_of_points,
+    mixed_kneighbors,
+    search_bytes,
+    shortlist_method,
+)
 
 #: fastsmote's NN-descent, measured (2026-11-28, `benchmarks/crossover.py`, graph sizes
 #: from `graph_size`): wall time ~ c * n * log2(n) us, c = 3 up to 32 features (24 graph
@@ -116,6 +124,12 @@ def all_rows_kneighbors(
     resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=n_queries)
     if resolved == "exact":
         if _self_search(X.shape[0], None if queries is None else n_queries):
+            if queries is not None:  # every row's list, then the queries' copy of theirs
+                method = shortlist_method(X.shape[1], X.shape[0], n_neighbors) or "direct"
+                search = search_bytes(
+                    X.shape[0], None, X.shape[1], X.dtype.itemsize, n_neighbors, method
+                )
+                check_tables_fit(search + n_queries * n_neighbors * 8, X.shape[0], n_neighbors)
             found = exact_kneighbors(X, n_neighbors)  # may take the BLAS path
             return (found if queries is None else found[queries]), "exact"
         return exact_kneighbors_of(X, queries, n_neighbors), "exact"
@@ -137,6 +151,8 @@ __all__ = [
     "estimated_exact_seconds",
     "exact_kneighbors",
     "exact_kneighbors_of",
+    "exact_kneighbors_of_points",
     "first_non_self",
+    "mixed_kneighbors",
     "resolve_backend",
 ]

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._memory import check_fits
+from .._numba import native_section
 from .._validation import check_distance_range
-from ._exact import exact_kneighbors
-from ._nndescent import nndescent_graph
+from ._exact import TABLE_ADVICE, exact_kneighbors
+from ._nndescent import graph_bytes, nndescent_graph
+from ._scaling import scale_exponent, scale_rows
 
 #: Graph neighbours kept per row: max(APPROX_FACTOR * k, minimum by dimension and size).
 #: Measured recall@5 of fastsmote's graph on Gaussian classes (2026-11-28): 20 features,
@@ -73,19 +76,50 @@ def approx_kneighbors(
     indices : ndarray of shape (len(rows), n_neighbors), int64
         Positions into ``rows``.
     """
-    check_distance_range(X)
-    data = np.ascontiguousarray(X[rows])
+    rows = np.asarray(rows, dtype=np.int64)
+    spans = check_distance_range(X, rows=rows)
     n_slots = graph_size(n_neighbors, X.shape[1], rows.size)
+    if method != "pynndescent" and rows.size <= 2 * n_slots:
+        # smaller than two graph rows: every pair is compared anyway
+        return exact_kneighbors(X, n_neighbors, rows)
+    # pynndescent computes in float32, whatever the data's dtype
+    search_dtype = np.dtype(np.float32) if method == "pynndescent" else X.dtype
+    exponent = scale_exponent(spans, X.dtype, search_dtype)
+    if method == "pynndescent":
+        needed = pynndescent_bytes(rows.size, X.shape[1], X.dtype.itemsize, n_slots, n_neighbors)
+    else:
+        shape = (rows.size, X.shape[1])
+        needed = graph_bytes(shape, X.dtype.itemsize, n_slots, n_slots, N_TREES, working_memory)
+        needed += rows.size * n_neighbors * 8  # the int64 result
+    check_fits(
+        needed,
+        f"The approximate neighbour graph of {rows.size:,} rows ({n_slots} neighbours per row)",
+        TABLE_ADVICE + ' Or use neighbors="exact".',
+    )
+    data = np.ascontiguousarray(X[rows])  # this function's own copy
+    if exponent:
+        scale_rows(data, exponent, spans)
     if method == "pynndescent":
         return _pynndescent_kneighbors(data, n_neighbors, n_slots, seed)
-    if data.shape[0] <= 2 * n_slots:
-        # smaller than two graph rows: every pair is compared anyway
-        return exact_kneighbors(data, n_neighbors)
     _, indices, _ = nndescent_graph(
         data, n_slots, n_slots, N_TREES, seed, working_memory, n_tracked=n_neighbors,
-        reorder_in_place=True,  # data is this function's own copy
+        reorder_in_place=True,
     )  # fmt: skip
     return indices[:, :n_neighbors].astype(np.int64)
+
+
+def pynndescent_bytes(
+    n_rows: int, n_features: int, itemsize: int, n_slots: int, n_neighbors: int
+) -> int:
+    """An estimate of what a pynndescent graph of ``n_slots + 1`` neighbours per row
+    allocates: the rows' copy and its float32 version, its heaps (positions, distances,
+    flags) about three times over (graph, candidates, updates), the int64 graph and the
+    sort that drops each row itself, and the result."""
+    n_graph = n_slots + 1
+    rows = n_features * (itemsize + 4)
+    heaps = 3 * n_graph * (4 + 4 + 1)
+    ours = 3 * n_graph * 8 + n_graph + n_neighbors * 8
+    return n_rows * (rows + heaps + ours)
 
 
 def _pynndescent_kneighbors(data: np.ndarray, n_neighbors: int, n_slots: int, seed: int):
@@ -97,8 +131,9 @@ def _pynndescent_kneighbors(data: np.ndarray, n_neighbors: int, n_slots: int, se
             "neighbors='pynndescent' needs pynndescent: pip install pynndescent"
         ) from error
     n_graph = min(data.shape[0], n_slots + 1)
-    index = NNDescent(data, n_neighbors=n_graph, random_state=seed, metric="euclidean")
-    graph, _ = index.neighbor_graph
+    with native_section():  # its kernels, like ours: signals wait, workqueue serialised
+        index = NNDescent(data, n_neighbors=n_graph, random_state=seed, metric="euclidean")
+        graph, _ = index.neighbor_graph
     return first_non_self(np.asarray(graph, dtype=np.int64), n_neighbors)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from contextlib import nullcontext
 
 import numpy as np
@@ -12,13 +13,16 @@ from .._kernels.knn import (
     FUSED,
     centre_and_sq_norms,
     knn_blocked,
+    knn_mixed,
     knn_shortlist_of,
     knn_shortlist_symmetric,
     knn_symmetric,
     refine_shortlist,
 )
+from .._memory import check_fits
 from .._numba import numba_threads
 from .._validation import check_distance_range
+from ._scaling import joint_bounds, scale_exponent, scaled_copy
 
 #: Queries per parallel task; a constant so work splits the same on any machine.
 QUERY_BLOCK = 512
@@ -44,6 +48,10 @@ SHORTLIST_EXTRA = {"fused": 2, "gemm": 8}
 #: cheaper than redoing each query against all rows: r queries one-sided cost ~r n d x
 #: 0.05 ns, the self-search ~n^2 d x 0.028 ns (NS_PER_PAIR_FEATURE), equal at r ~ 0.56 n.
 REDO_ALL_SHARE = 0.5
+#: What to do when the neighbour tables of a search do not fit in memory.
+TABLE_ADVICE = (
+    "Ask for fewer neighbours (k_neighbors, m_neighbors or n_neighbors), or search fewer rows."
+)
 
 
 def _pow2_floor(n: int, smallest: int = 64) -> int:
@@ -107,23 +115,77 @@ def exact_kneighbors(
         raise TypeError(f"X must be float32 or float64, got {X.dtype}")
     _check_method(method)
     X = np.ascontiguousarray(X)
-    check_distance_range(X)
-    rows = np.arange(X.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
-    limit = rows.size - 1 if exclude_self else rows.size
+    if rows is not None:
+        rows = np.asarray(rows, np.int64)
+    spans = check_distance_range(X, rows=rows)
+    n_rows = X.shape[0] if rows is None else rows.size
+    limit = n_rows - 1 if exclude_self else n_rows
     if not 1 <= n_neighbors <= limit:
         raise ValueError(
-            f"n_neighbors must be in [1, {limit}] for {rows.size} rows, got {n_neighbors}"
+            f"n_neighbors must be in [1, {limit}] for {n_rows} rows, got {n_neighbors}"
         )
     if method == "auto":
-        method = shortlist_method(X.shape[1], rows.size, n_neighbors) or "direct"
+        method = shortlist_method(X.shape[1], n_rows, n_neighbors) or "direct"
+    if method != "direct" and not exclude_self:
+        method = "direct"
+    exponent = scale_exponent(spans, X.dtype)
+    check_tables_fit(
+        search_bytes(n_rows, None, X.shape[1], X.dtype.itemsize, n_neighbors, method,
+                     copy=exponent != 0, distances=return_distance),
+        n_rows, n_neighbors,
+    )  # fmt: skip
+    if exponent:
+        X, rows = scaled_copy(X, rows, exponent, spans), None
+    rows = np.arange(n_rows, dtype=np.int64) if rows is None else rows
     with numba_threads(get_config()["n_threads"]):
-        if method != "direct" and exclude_self:
+        if method != "direct":
             dist, pos = _shortlist_kneighbors(X, rows, n_neighbors, method)
         else:
             dist, pos = _direct_self_search(X, rows, n_neighbors, exclude_self)
     if return_distance:
-        return np.sqrt(dist), pos
+        return np.ldexp(np.sqrt(dist), -exponent), pos
     return pos
+
+
+def search_bytes(
+    n_rows: int,
+    n_queries: int | None,
+    n_features: int,
+    itemsize: int,
+    n_neighbors: int,
+    method: str,
+    *,
+    copy: bool = False,
+    distances: bool = False,
+) -> int:
+    """An upper bound on what an exact search allocates: the neighbour tables (squared
+    distances and int64 positions), shortlists and their norms, the redone queries, and
+    a scaled copy of the rows when ``copy``. ``n_queries`` None: a self-search of
+    ``n_rows`` rows; else that many queries against ``n_rows`` rows (one-sided)."""
+    queries = n_rows if n_queries is None else n_queries
+    entry = itemsize + 8  # a distance and a position
+    total = n_rows * n_features * itemsize if copy else 0
+    if n_queries is not None:
+        total += 8 * n_rows  # every row's number
+    if method == "direct":
+        total += queries * n_neighbors * entry
+    else:
+        m = n_neighbors + SHORTLIST_EXTRA[method]
+        # norms, proofs, shortlists, refined lists and the redone queries' lists
+        total += n_rows * itemsize + queries * (itemsize + 1)
+        total += queries * (m + 2 * n_neighbors) * entry
+    if distances:
+        total += queries * n_neighbors * itemsize
+    return total
+
+
+def check_tables_fit(n_bytes: int, n_rows: int, n_neighbors: int) -> None:
+    """Raise ``MemoryError`` before a search whose tables (``n_bytes``) cannot fit."""
+    check_fits(
+        n_bytes,
+        f"The neighbour search of {n_rows:,} rows for {n_neighbors:,} neighbours each",
+        TABLE_ADVICE,
+    )
 
 
 def _check_method(method: str) -> None:
@@ -178,7 +240,9 @@ def _shortlist_kneighbors(X: np.ndarray, rows: np.ndarray, k: int, method: str):
             X, rows, centre, sq, m, SHORTLIST_BLOCK, TILE_ROWS, mode
         )
     dist, pos, redo = _refine(X, rows, rows, shortlist, sq, sq.max(), k)
+    del shortlist
     if redo.size > REDO_ALL_SHARE * rows.size:  # many duplicates: one direct pass is cheaper
+        del dist, pos
         return _direct_self_search(X, rows, k)
     if redo.size:
         dist[redo], pos[redo] = _direct(X, rows[redo], rows, k, redo)
@@ -226,7 +290,7 @@ def exact_kneighbors_of(
     """
     _check_method(method)
     X = np.ascontiguousarray(X)
-    check_distance_range(X)
+    spans = check_distance_range(X)
     queries = np.asarray(queries, dtype=np.int64)
     if not 1 <= n_neighbors <= X.shape[0] - 1:
         raise ValueError(
@@ -235,9 +299,91 @@ def exact_kneighbors_of(
         )
     if method == "auto":
         method = shortlist_method(X.shape[1], X.shape[0]) or "direct"
+    exponent = scale_exponent(spans, X.dtype)
+    check_tables_fit(
+        search_bytes(X.shape[0], queries.size, X.shape[1], X.dtype.itemsize, n_neighbors,
+                     method, copy=exponent != 0),
+        queries.size, n_neighbors,
+    )  # fmt: skip
+    if exponent:
+        X = scaled_copy(X, None, exponent, spans)
     with numba_threads(get_config()["n_threads"]):
         if method == "direct":
             _, pos = _direct(X, queries, np.arange(X.shape[0]), n_neighbors, queries)
         else:
             _, pos = _shortlist_kneighbors_of(X, queries, n_neighbors, method)
     return pos
+
+
+def exact_kneighbors_of_points(points: np.ndarray, X: np.ndarray, n_neighbors: int) -> np.ndarray:
+    """Exact neighbours of other points (not rows of ``X``) among all rows of ``X``.
+
+    Parameters
+    ----------
+    points : ndarray of shape (n_points, n_features), X's dtype, finite
+    X : ndarray of shape (n_samples, n_features), float32 or float64, finite
+    n_neighbors : int
+        At most ``n_samples``.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_points, n_neighbors), int64
+        Row numbers of ``X``, nearest first, ties to the lower row (explicit differences).
+    """
+    X = np.ascontiguousarray(X)
+    points = np.ascontiguousarray(points, dtype=X.dtype)
+    if not 1 <= n_neighbors <= X.shape[0]:
+        raise ValueError(
+            f"n_neighbors must be in [1, {X.shape[0]}] for {X.shape[0]} rows, got {n_neighbors}"
+        )
+    spans = check_distance_range(joint_bounds(points, X), "X and the points")
+    exponent = scale_exponent(spans, X.dtype)
+    n_points = points.shape[0]
+    copies = (n_points + X.shape[0]) * X.shape[1] * X.dtype.itemsize if exponent else 0
+    check_tables_fit(
+        copies + 8 * X.shape[0] + n_points * n_neighbors * (X.dtype.itemsize + 8),
+        n_points, n_neighbors,
+    )  # fmt: skip
+    if exponent:
+        points = scaled_copy(points, None, exponent, spans)
+        X = scaled_copy(X, None, exponent, spans)
+    block = ref_block_size(X.shape[1], X.dtype.itemsize)
+    with numba_threads(get_config()["n_threads"]):
+        _, pos = knn_blocked(
+            points, np.arange(n_points, dtype=np.int64), X, np.arange(X.shape[0], dtype=np.int64),
+            n_neighbors, np.full(n_points, -1, dtype=np.int64), QUERY_BLOCK, block,
+        )  # fmt: skip
+    return pos
+
+
+def mixed_kneighbors(
+    X: np.ndarray, codes: np.ndarray, n_neighbors: int, what: str = "X"
+) -> tuple[np.ndarray, float]:
+    """Exact neighbours (self excluded) under SMOTE-NC's distance: squared differences of
+    the continuous features ``X`` plus ``median_std ** 2`` (2 when it is 0) per
+    categorical code that differs (``codes``: int32, one row per row of ``X``);
+    ``median_std`` is the median of the continuous features' standard deviations.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_rows, n_neighbors), int64, ties to the lower row
+    median_std : float
+    """
+    X = np.ascontiguousarray(X)
+    spans = check_distance_range(X, what)
+    exponent = scale_exponent(spans, X.dtype)
+    n_rows = X.shape[0]
+    copy = n_rows * X.shape[1] * X.dtype.itemsize if exponent else 0
+    check_tables_fit(copy + n_rows * n_neighbors * (X.dtype.itemsize + 8), n_rows, n_neighbors)
+    if exponent:
+        X = scaled_copy(X, None, exponent, spans)
+    # on the scaled rows when they are scaled: tiny deviations' squares would underflow
+    median_std = float(np.median(X.std(axis=0, dtype=np.float64)))
+    # the categorical term scales with the squared distances (by 4**exponent); capped
+    # below overflow, a mismatch that outweighs every continuous distance still does
+    weight = math.ldexp(2.0, min(2 * exponent, 1000)) if median_std == 0 else median_std**2
+    weight = min(weight, float(np.finfo(X.dtype).max) / (8 * max(1, codes.shape[1])))
+    block = self_search_block(n_rows, X.shape[1] + codes.shape[1], X.itemsize)
+    with numba_threads(get_config()["n_threads"]):
+        _, pos = knn_mixed(X, codes, X.dtype.type(weight), n_neighbors, block, TILE_ROWS)
+    return pos, math.ldexp(median_std, -exponent)

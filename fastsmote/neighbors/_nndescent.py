@@ -27,14 +27,21 @@ def max_rounds(n_rows: int) -> int:
 
 
 def join_chunk_blocks(
-    max_candidates: int, working_memory: int | None = None, distance_bytes: int = 4
+    max_candidates: int,
+    working_memory: int | None = None,
+    distance_bytes: int = 4,
+    n_rows: int | None = None,
 ) -> int:
     """Blocks of rows joined before their updates are applied, so that the update
     buffers and their grouped copy (sized for the worst case: every pair improves both
-    rows) stay within the working-memory budget (4 blocks at least). Only the updates
-    actually found touch memory."""
+    rows) stay within the working-memory budget (4 blocks at least), and no more blocks
+    than ``n_rows`` rows fill (the budget is a ceiling, not an allocation). Only the
+    updates actually found touch memory."""
     per_block = _join_block_bytes(max_candidates, distance_bytes)
-    return int(np.clip(budget_bytes(working_memory) // per_block, 4, 256))
+    blocks = int(np.clip(budget_bytes(working_memory) // per_block, 4, 256))
+    if n_rows is not None:
+        blocks = min(blocks, max(1, -(-n_rows // kernels.JOIN_BLOCK)))
+    return blocks
 
 
 def _join_block_bytes(max_candidates: int, distance_bytes: int) -> int:
@@ -54,13 +61,33 @@ def graph_bytes(
     """An upper bound on the memory ``nndescent_graph`` allocates for data of ``shape``:
     per row the reordered copy, the graph (distance, position, flag) and its reordered
     result, the forest and the candidates (never alive together, counted both), plus
-    the workspace (the budget)."""
+    the workspace (``workspace_bytes``: at most the budget)."""
     n_rows, n_features = shape
     copy = n_features * itemsize
     graph = 2 * n_slots * (itemsize + 4) + n_slots
     forest = 3 * 4 * n_trees
     candidates = 2 * 4 * max_candidates + 2 * 4 + 8
-    return n_rows * (copy + graph + forest + candidates) + budget_bytes(working_memory)
+    workspace = workspace_bytes(n_rows, n_slots, max_candidates, itemsize, working_memory)
+    return n_rows * (copy + graph + forest + candidates) + workspace
+
+
+def workspace_bytes(
+    n_rows: int,
+    n_slots: int,
+    max_candidates: int,
+    distance_bytes: int,
+    working_memory: int | None = None,
+) -> int:
+    """Size of the workspace shared by sampling and joins: what they need to handle
+    every row at once, but no more than the ``working_memory`` budget (except that the
+    joins always get their minimum of 4 blocks: tiny budgets)."""
+    blocks = join_chunk_blocks(max_candidates, working_memory, distance_bytes, n_rows)
+    joins = blocks * _join_block_bytes(max_candidates, distance_bytes)
+    bucket = 1 << BUCKET_SHIFT
+    # CandidateSampler: half for every bucket's heaps, half for every reverse edge
+    heaps = -(-n_rows // bucket) * bucket * CandidateSampler.row_bytes(max_candidates)
+    sampling = 2 * max(heaps, 8 * n_rows * n_slots) + 256
+    return max(joins, min(budget_bytes(working_memory), sampling))
 
 
 def update_capacity_per_row(max_candidates: int) -> int:
@@ -119,8 +146,7 @@ def nndescent_graph(
         graph_bytes(
             data.shape, data.dtype.itemsize, n_slots, max_candidates, n_trees, working_memory
         ),  # fmt: skip
-        f"The approximate neighbour graph of a class of {n_rows:,} rows ({n_slots} "
-        "neighbours per row)",
+        f"The approximate neighbour graph of {n_rows:,} rows ({n_slots} neighbours per row)",
         'Use neighbors="exact", fewer neighbours, or a smaller working_memory.',
     )
     key = key_from_random_state(seed)
@@ -173,12 +199,13 @@ def refine_graph(
     n_old = np.zeros(n_rows, dtype=np.int32)
     new_max = np.empty(n_rows, dtype=np.uint64)
 
-    # Sampling and joining alternate, so their temporaries share one budget-sized
-    # workspace: the update buffers and their grouped copy, or a range of rows' heaps
+    # Sampling and joining alternate, so their temporaries share one workspace (within
+    # the budget): the update buffers and their grouped copy, or a range of rows' heaps
     # and reverse edges.
-    chunk_blocks = join_chunk_blocks(max_candidates, working_memory, g_dist.dtype.itemsize)
-    join_bytes = chunk_blocks * _join_block_bytes(max_candidates, g_dist.dtype.itemsize)
-    workspace = np.empty(max(join_bytes, budget_bytes(working_memory)), dtype=np.uint8)
+    itemsize = g_dist.dtype.itemsize
+    chunk_blocks = join_chunk_blocks(max_candidates, working_memory, itemsize, n_rows)
+    size = workspace_bytes(n_rows, n_slots, max_candidates, itemsize, working_memory)
+    workspace = np.empty(size, dtype=np.uint8)
     capacity = kernels.JOIN_BLOCK * update_capacity_per_row(max_candidates)
     buf_target, buf_other, buf_dist, sorted_target, sorted_other, sorted_dist = carve(
         workspace,
@@ -232,7 +259,7 @@ class CandidateSampler:
         # half the workspace for heaps (uint64 keys and a count per row), half for edges
         half = workspace.nbytes // 2
         n_buckets = -(-n_rows // bucket)
-        row_bytes = 8 * max_candidates + 8
+        row_bytes = self.row_bytes(max_candidates)
         self.bucket_capacity = int(np.clip(half // (row_bytes * bucket), 1, n_buckets))
         rows = min(n_rows, self.bucket_capacity * bucket)
         # a pass has at most n_rows * n_slots reverse edges
@@ -246,6 +273,11 @@ class CandidateSampler:
             (self.edge_capacity, np.int32),
             (self.edge_capacity, np.int32),
         )
+
+    @staticmethod
+    def row_bytes(max_candidates: int) -> int:
+        """Heap bytes per row: a uint64 key per candidate and a count."""
+        return 8 * max_candidates + 8
 
     def bucket_ranges(self, edges_per_bucket: np.ndarray) -> list[tuple[int, int]]:
         """Consecutive runs of buckets within the row and edge capacities (one bucket

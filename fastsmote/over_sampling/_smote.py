@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.utils.validation import _num_samples
 
 from .._config import get_config
@@ -22,18 +21,18 @@ from .._validation import (
     Features,
     Target,
     check_finite,
+    check_neighbor_count,
     check_out_array,
     has_methods,
     int_in_range,
     one_of,
 )
-from ..base import BaseSampler, RowOrigins
+from ..base import BaseSampler, RowOrigins, estimator_neighbors
 from ..neighbors import (
     APPROX_METHODS,
     BACKENDS,
     approx_kneighbors,
     exact_kneighbors,
-    first_non_self,
     resolve_backend,
 )
 
@@ -79,21 +78,23 @@ class _InterpolatingSampler(BaseSampler):
     #: Name of the parameter giving the neighbour count (ADASYN calls it n_neighbors).
     _k_param = "k_neighbors"
 
-    def _check_class_size(self, label: Any, n_class: int, k: int) -> None:
-        """A class to over-sample needs more than k rows: say which and what works."""
-        if n_class >= 2 and k <= n_class - 1:
-            return
-        name = self._k_param
-        advice = (
-            f"use {name} <= {n_class - 1}"
-            if n_class >= 2
-            else "SMOTE needs 2 or more rows of a class to interpolate; remove the class "
-            "from sampling_strategy or gather more rows"
+    def _check_class_size(self, label: Any, n_class: int, spec: Any) -> None:
+        """A class to over-sample needs more rows than neighbours: say which and what
+        works (``spec``: an int or an estimator whose n_neighbors counts the row)."""
+        check_neighbor_count(
+            spec,
+            self._k_param,
+            n_class,
+            f"Class {label!r}",
+            "SMOTE needs 2 or more rows of a class to interpolate; remove the class from "
+            "sampling_strategy, gather more rows, or copy its row with RandomOverSampler",
         )
-        raise ValueError(
-            f"Class {label!r} has {n_class} row(s) but {name}={k} needs at least {k + 1}: "
-            f"{advice}."
-        )
+
+    def _check_neighbors(self, target: Target) -> None:
+        counts = target.class_counts()
+        for label, n_new in self.sampling_strategy_.items():
+            if n_new > 0:
+                self._check_class_size(label, counts[label], getattr(self, self._k_param))
 
     def _class_neighbors(
         self, X: np.ndarray, rows: np.ndarray | None, label: Any, class_key: np.uint64
@@ -102,26 +103,20 @@ class _InterpolatingSampler(BaseSampler):
         class row's same-class neighbours."""
         n_class = X.shape[0] if rows is None else rows.size
         k_spec = getattr(self, self._k_param)
+        self._check_class_size(label, n_class, k_spec)
         if not isinstance(k_spec, numbers.Integral):
             # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
             X_class = X if rows is None else X[rows]
-            estimator = clone(k_spec)
-            found = estimator.fit(X_class).kneighbors(X_class, return_distance=False)
-            self.nn_k_ = estimator
+            found, self.nn_k_ = estimator_neighbors(k_spec, self._k_param, X_class)
             self.neighbors_backend_[label] = "estimator"
-            found = np.asarray(found)
-            return first_non_self(found, found.shape[1] - 1)
+            return found
         k = int(k_spec)
-        self._check_class_size(label, n_class, k)
         self.nn_k_ = k
         if not isinstance(self.neighbors, str):
             X_class = X if rows is None else X[rows]
-            estimator = clone(self.neighbors)
-            found = estimator.fit(X_class).kneighbors(
-                X_class, n_neighbors=k + 1, return_distance=False
-            )
+            found, _ = estimator_neighbors(self.neighbors, "neighbors", X_class, None, k + 1)
             self.neighbors_backend_[label] = "estimator"
-            return first_non_self(np.asarray(found), k)
+            return found
         backend = resolve_backend(self.neighbors, n_class, X.shape[1])
         self.neighbors_backend_[label] = backend
         if backend in APPROX_METHODS:
@@ -472,11 +467,7 @@ class SMOTE(_InterpolatingSampler):
         )
         self.classes_ = target.classes
         self.n_samples_out_ = target.labels.shape[0] + sum(self.sampling_strategy_.values())
-        if isinstance(self.k_neighbors, numbers.Integral):
-            counts = target.class_counts()
-            for label, n_new in self.sampling_strategy_.items():
-                if n_new > 0:
-                    self._check_class_size(label, counts[label], int(self.k_neighbors))
+        self._check_neighbors(target)
         return target
 
     def _stream_synthetic(

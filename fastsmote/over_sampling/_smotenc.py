@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from .._config import get_config
-from .._kernels.knn import knn_mixed
 from .._kernels.smote import smotenc_generate
 from .._numba import numba_threads
 from .._random import stream_key
@@ -28,12 +27,11 @@ from .._validation import (
     Features,
     Rows,
     Target,
-    check_distance_range,
     check_features,
     check_finite,
     int_in_range,
 )
-from ..neighbors._exact import TILE_ROWS, self_search_block
+from ..neighbors import mixed_kneighbors
 from ._smote import GENERATION_CHUNK, NO_ORIGIN_EXTRAS, _InterpolatingSampler
 
 CATEGORICAL_SPEC = Constraint(
@@ -123,7 +121,7 @@ class SMOTENC(_InterpolatingSampler):
         -------
         self : object
         """
-        rows, _ = self._validate(X, y)
+        rows, _ = self._validate(X, y, neighbors=False)
         features, _ = self._columns(rows)
         check_finite(features.as_float_array())
         return self
@@ -272,13 +270,10 @@ class SMOTENC(_InterpolatingSampler):
             class_rows = target.rows_of(class_index)
             self._check_class_size(label, class_rows.size, k)
             X_class = X[class_rows]
-            check_distance_range(X_class, "X (continuous features)")
             codes_class = np.ascontiguousarray(codes[class_rows])
-            median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
-            self.median_std_[label] = median_std
-            weight = X.dtype.type(2.0 if math.isclose(median_std, 0) else median_std**2)
-            block = self_search_block(class_rows.size, X.shape[1] + codes.shape[1], X.itemsize)
-            _, neighbors = knn_mixed(X_class, codes_class, weight, k, block, TILE_ROWS)
+            neighbors, self.median_std_[label] = mixed_kneighbors(
+                X_class, codes_class, k, "X (continuous features)"
+            )
             yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors
 
     def _origin_jobs(self, rows: Rows, target: Target, key: np.uint64):

@@ -22,10 +22,13 @@ from .._validation import (
     SAMPLING_STRATEGY,
     Features,
     Target,
+    check_neighbor_count,
     has_methods,
     int_in_range,
+    neighbors_asked,
     one_of,
 )
+from ..base import estimator_neighbors
 from ..neighbors import BACKENDS, all_rows_kneighbors
 from ._smote import GENERATION_CHUNK, _InterpolatingSampler
 
@@ -123,8 +126,7 @@ class _BoundarySampler(_InterpolatingSampler):
         configures the same-class search only: this one is then exact)."""
         backend = self.neighbors if isinstance(self.neighbors, str) else "exact"
         seed = int(np.uint64(stream_key(class_key, 3)) >> np.uint64(33))
-        k = min(n, X.shape[0] - 1)
-        found, used = all_rows_kneighbors(X, rows, k, backend, seed, self.working_memory)
+        found, used = all_rows_kneighbors(X, rows, n, backend, seed, self.working_memory)
         self.all_rows_backend_[label] = used
         return found
 
@@ -147,10 +149,13 @@ class BorderlineSMOTE(_BoundarySampler):
     ----------
     sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
     k_neighbors : int or estimator, default=5
-        Neighbours to interpolate towards (same class for borderline-1, exact search
-        among all rows for borderline-2).
+        Neighbours to interpolate towards: same class for borderline-1 (a class needs
+        ``k_neighbors + 1`` rows), among all rows for borderline-2. An estimator is
+        fitted on the class (borderline-1) or on all rows (borderline-2); its
+        ``n_neighbors`` counts the row itself.
     m_neighbors : int, default=10
-        Neighbours among all rows that decide the danger/noise rule.
+        Neighbours among all rows that decide the danger/noise rule (X needs
+        ``m_neighbors + 1`` rows).
     kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
     neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (borderline-1, as for :class:`fastsmote.SMOTE`)
@@ -207,6 +212,16 @@ class BorderlineSMOTE(_BoundarySampler):
         self.in_danger_indices_ = {}
         return super()._start(target)
 
+    def _check_neighbors(self, target: Target) -> None:
+        if not any(n_new > 0 for n_new in self.sampling_strategy_.values()):
+            return
+        n_rows = target.labels.shape[0]
+        check_neighbor_count(self.m_neighbors, "m_neighbors", n_rows, "X")
+        if self.kind == "borderline-1":  # same-class neighbours
+            super()._check_neighbors(target)
+        else:  # neighbours among all rows
+            check_neighbor_count(self.k_neighbors, "k_neighbors", n_rows, "X")
+
     def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
         rows = target.rows_of(class_index)
         m_rows = self._all_row_neighbors(X, rows, self.m_neighbors, label, class_key)
@@ -226,10 +241,16 @@ class BorderlineSMOTE(_BoundarySampler):
         if self.kind == "borderline-1":
             source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
             return source, row_map, bases[danger], neighbors[danger], NO_COUNTS, NO_DAMP
-        k = int(self.k_neighbors)
         danger_rows = rows[danger]
-        neighbor_rows = self._all_row_neighbors(X, danger_rows, k, label, class_key)
-        self.neighbors_backend_[label] = self.all_rows_backend_[label]
+        if isinstance(self.k_neighbors, numbers.Integral):
+            k = int(self.k_neighbors)
+            neighbor_rows = self._all_row_neighbors(X, danger_rows, k, label, class_key)
+            self.neighbors_backend_[label] = self.all_rows_backend_[label]
+        else:  # an estimator fitted on all rows, as imbalanced-learn does
+            neighbor_rows, self.nn_k_ = estimator_neighbors(
+                self.k_neighbors, "k_neighbors", X, danger_rows
+            )
+            self.neighbors_backend_[label] = "estimator"
         damp = target.encoded[neighbor_rows] != class_index
         return X, None, danger_rows, neighbor_rows, NO_COUNTS, damp
 
@@ -295,10 +316,17 @@ class ADASYN(_BoundarySampler):
         self.base_counts_ = {}
         return super()._start(target)
 
+    def _check_neighbors(self, target: Target) -> None:
+        if neighbors_asked(self.n_neighbors) is None:
+            raise ValueError(
+                "ADASYN weighs rows by their n_neighbors nearest rows of all classes: an "
+                "estimator given as n_neighbors needs an int n_neighbors attribute."
+            )
+        super()._check_neighbors(target)
+
     def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
         rows = target.rows_of(class_index)
-        spec = self.n_neighbors  # an estimator's n_neighbors counts the row itself
-        n = int(spec) if isinstance(spec, numbers.Integral) else spec.n_neighbors - 1
+        n = neighbors_asked(self.n_neighbors)  # an estimator's counts the row itself
         labels = target.encoded[self._all_row_neighbors(X, rows, n, label, class_key)]
         weights = np.count_nonzero(labels != class_index, axis=1) / labels.shape[1]
         if not weights.sum():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.base import clone
 
 from .._kernels.arrays import (
     mark_disagreeing,
@@ -25,12 +24,13 @@ from .._validation import (
     Features,
     Target,
     check_finite,
+    check_neighbor_count,
     has_methods,
     int_in_range,
     one_of,
 )
-from ..base import BaseSampler
-from ..neighbors import BACKENDS, all_rows_kneighbors, first_non_self
+from ..base import BaseSampler, estimator_neighbors
+from ..neighbors import BACKENDS, all_rows_kneighbors
 
 #: Seed of the approximate graph (the cleaners take no random_state).
 APPROX_SEED = 0
@@ -111,8 +111,9 @@ class EditedNearestNeighbours(BaseSampler):
     sampling_strategy : str, list or callable, default='auto'
         Classes to clean (see :class:`TomekLinks`).
     n_neighbors : int or estimator with ``kneighbors``, default=3
-        Neighbours examined. An estimator is fitted on all rows and, as in
-        imbalanced-learn, its own ``n_neighbors`` counts the row itself.
+        Neighbours examined; X needs ``n_neighbors + 1`` rows (a larger value raises).
+        An estimator is fitted on all rows and, as in imbalanced-learn, its own
+        ``n_neighbors`` counts the row itself (so it must be 2 or more).
     kind_sel : {'all', 'mode'}, default='all'
     neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
         Search among all rows for an int ``n_neighbors``, as for :class:`TomekLinks`.
@@ -143,13 +144,17 @@ class EditedNearestNeighbours(BaseSampler):
         self.kind_sel = kind_sel
         self.neighbors = neighbors
 
+    def _check_neighbors(self, target: Target) -> None:
+        if self.sampling_strategy_:  # some class to clean: its rows are searched
+            n_rows = target.labels.shape[0]
+            check_neighbor_count(self.n_neighbors, "n_neighbors", n_rows, "X")
+
     def _neighbors(self, X: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, str]:
         if isinstance(self.n_neighbors, numbers.Integral):
-            k = min(int(self.n_neighbors), X.shape[0] - 1)
+            k = int(self.n_neighbors)
             return all_rows_kneighbors(X, queries, k, self.neighbors, APPROX_SEED)
-        estimator = clone(self.n_neighbors).fit(X)
-        found = np.asarray(estimator.kneighbors(X[queries], return_distance=False))
-        return first_non_self(found, found.shape[1] - 1, own=queries), "estimator"
+        found, _ = estimator_neighbors(self.n_neighbors, "n_neighbors", X, queries)
+        return found, "estimator"
 
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()

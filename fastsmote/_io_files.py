@@ -1,0 +1,313 @@
+"""The files a batch run writes: hidden temporary files moved into place together only
+on success, their estimated sizes and the free space they need.
+
+Re-exported by :mod:`fastsmote.io`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ._io_errors import OutputError, OutputExistsError
+
+
+class OutputFiles:
+    """The files one run writes, each first to a hidden temporary file beside it.
+
+    :meth:`add` checks a destination and creates its temporary file at once (so an
+    unwritable place fails before any work); :meth:`commit` moves every temporary file
+    into place at the end, after checking all destinations again; :meth:`discard`
+    removes them. Use :func:`output_files`, which commits on success and discards on
+    any exception (``KeyboardInterrupt`` and signal handlers' exceptions included).
+
+    Parameters
+    ----------
+    overwrite : bool, default=False
+        Replace existing destinations. Without it a destination that exists, or
+        appears while the run writes, is an :class:`OutputExistsError`, and no file of
+        the run is left (a destination is linked, never renamed, over a file that
+        another process created in the meantime).
+    """
+
+    def __init__(self, overwrite: bool = False):
+        self.overwrite = overwrite
+        self._pending: list[tuple[Path, Path]] = []  # (temporary, destination)
+
+    def add(self, path: str | os.PathLike) -> Path:
+        """Check ``path`` and create its temporary file; return the temporary path.
+
+        Raises
+        ------
+        OutputExistsError
+            ``path`` exists and ``overwrite`` is False.
+        OutputError
+            ``path`` is a directory, its directory does not exist, or the temporary
+            file cannot be created there (permissions, read-only file system).
+        """
+        path = Path(path)
+        self._check(path, appeared=False)
+        parent = path.parent
+        if not parent.is_dir():
+            raise OutputError(
+                f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist"
+            )
+        tmp = parent / f".{path.name}.fastsmote-tmp-{secrets.token_hex(4)}"
+        with _TEMPORARY_LOCK:  # see hold_no_temporary_files
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except OSError as error:
+                raise OutputError(f"cannot write {str(path)!r}: {_reason(error)}") from None
+            _TEMPORARY_FILES.add(tmp)
+        self._pending.append((tmp, path))
+        return tmp
+
+    def _check(self, path: Path, *, appeared: bool) -> None:
+        if path.is_dir():
+            raise OutputError(f"cannot write {str(path)!r}: it is a directory")
+        if (path.exists() or path.is_symlink()) and not self.overwrite:
+            when = "appeared while writing" if appeared else "exists"
+            raise OutputExistsError(f"output {str(path)!r} {when}; pass --overwrite to replace it")
+
+    def commit(self) -> None:
+        """Move every temporary file into place (all destinations are checked first).
+
+        If one cannot be placed, the ones already placed are removed again.
+        """
+        for _, path in self._pending:
+            self._check(path, appeared=True)
+        placed: list[Path] = []
+        try:
+            for tmp, path in self._pending:
+                self._place(tmp, path)
+                placed.append(path)
+        except BaseException:
+            for path in placed:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            self.discard()
+            raise
+        for tmp, _ in self._pending:
+            _TEMPORARY_FILES.discard(tmp)
+        self._pending = []
+
+    def _place(self, tmp: Path, path: Path) -> None:
+        try:
+            if self.overwrite:
+                os.replace(tmp, path)
+                return
+            try:
+                os.link(tmp, path)  # fails if path exists: never replaces another's file
+            except FileExistsError:
+                raise OutputExistsError(
+                    f"output {str(path)!r} appeared while writing; pass --overwrite to replace it"
+                ) from None
+            except OSError:  # no hard links on this file system: check, then rename
+                self._check(path, appeared=True)
+                os.replace(tmp, path)
+                return
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        except OSError as error:
+            raise OutputError(f"cannot write {str(path)!r}: {_reason(error)}") from None
+
+    def discard(self) -> None:
+        """Remove every temporary file not yet moved into place."""
+        for tmp, _ in self._pending:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            _TEMPORARY_FILES.discard(tmp)
+        self._pending = []
+
+
+#: Temporary paths of the :class:`OutputFiles` of this process not yet placed or removed.
+_TEMPORARY_FILES: set[Path] = set()
+_TEMPORARY_LOCK = threading.Lock()
+
+
+def remove_temporary_files() -> None:
+    """Remove the temporary file of every :class:`OutputFiles` still open.
+
+    For a process that must end from another thread, without unwinding the main one
+    (the command line on a signal that arrives while a kernel runs).
+    """
+    for tmp in list(_TEMPORARY_FILES):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def hold_no_temporary_files() -> bool:
+    """From another thread: whether no temporary output file exists; if so, none can be
+    created any more in this process (the next one blocks), so that it can end at once
+    without leaving a file."""
+    _TEMPORARY_LOCK.acquire()
+    if not _TEMPORARY_FILES:
+        return True
+    _TEMPORARY_LOCK.release()
+    return False
+
+
+def release_temporary_files() -> None:
+    """Undo a :func:`hold_no_temporary_files` that returned True."""
+    _TEMPORARY_LOCK.release()
+
+
+@contextlib.contextmanager
+def output_files(*, overwrite: bool = False) -> Iterator[OutputFiles]:
+    """An :class:`OutputFiles` committed when the block succeeds, discarded otherwise."""
+    files = OutputFiles(overwrite)
+    try:
+        yield files
+        files.commit()
+    except BaseException:
+        files.discard()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike, *, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a hidden temporary path beside ``path``; rename it to ``path`` on success.
+
+    The temporary file is ``.{name}.fastsmote-tmp-{random}`` in the destination
+    directory (so the final move is atomic). On any exception, including
+    ``KeyboardInterrupt`` and exceptions raised by signal handlers, it is removed and
+    the exception propagates; ``path`` is never left half-written. Several files that
+    must appear together: :func:`output_files`.
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists (checked before and after writing) and ``overwrite`` is False.
+    OutputError
+        ``path`` is a directory, or its directory does not exist or is not writable.
+    """
+    with output_files(overwrite=overwrite) as files:
+        yield files.add(path)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def write_text(tmp: Path, text: str, destination: Path) -> None:
+    """Write ``text`` (UTF-8) to the temporary file of ``destination``."""
+    try:
+        tmp.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"cannot write {str(destination)!r}: {_reason(error)}") from None
+
+
+#: Most characters a CSV field of these types takes, separator included:
+#: "-2.2250738585072014e-308," (float64), "-1.17549435e-38," (float32), "false,".
+_CSV_FLOAT_CHARS = {2: 12, 4: 16, 8: 25}
+
+
+def _value_bytes(data_type: pa.DataType, fmt: str, text_bytes: float) -> float:
+    """Bytes one value of ``data_type`` takes in ``fmt``: Parquet without compression
+    (the plain encoding), CSV as text; ``text_bytes`` for strings and other
+    variable-width values."""
+    if pa.types.is_dictionary(data_type):
+        data_type = data_type.value_type
+    if pa.types.is_boolean(data_type):
+        return 1 / 8 if fmt == "parquet" else 6
+    try:
+        width = data_type.bit_width // 8
+    except ValueError:  # variable width: strings, binary, nested
+        return text_bytes + (4 if fmt == "parquet" else 3)  # length prefix / quotes, comma
+    if fmt == "parquet":
+        return width
+    if pa.types.is_floating(data_type):
+        return _CSV_FLOAT_CHARS[width]
+    if pa.types.is_integer(data_type):
+        return len(str(-(2 ** (8 * width - 1)))) + 1
+    return 32  # dates, times, decimals: at most this many characters
+
+
+def estimate_rows_bytes(
+    schema: pa.Schema, fmt: str, n_rows: int, text_bytes: dict[int, float] | None = None
+) -> int:
+    """An estimate of the file size of ``n_rows`` rows of ``schema`` in ``fmt``.
+
+    Parquet: the values' uncompressed (plain) size and a few KiB for the footer;
+    compression only makes the file smaller, and random floats (synthetic rows) hardly
+    compress. CSV: the widest text of each numeric type, plus the header line.
+    ``text_bytes`` maps a column position to the average bytes of its variable-width
+    values (default 32).
+    """
+    text_bytes = text_bytes or {}
+    row = sum(_value_bytes(f.type, fmt, text_bytes.get(i, 32.0)) for i, f in enumerate(schema))
+    header = sum(len(n.encode()) + 3 for n in schema.names)  # CSV header line
+    footer = 4096 + 512 * len(schema)  # Parquet footer and page headers, roughly
+    return int(np.ceil(row * n_rows)) + header + footer
+
+
+def estimate_table_bytes(table: pa.Table, fmt: str) -> int:
+    """:func:`estimate_rows_bytes` for a table in memory (string widths measured)."""
+    widths = {}
+    for i, column in enumerate(table.columns):
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if table.num_rows and _variable_width(column.type):
+            widths[i] = column.nbytes / table.num_rows
+    return estimate_rows_bytes(table.schema, fmt, table.num_rows, widths)
+
+
+def _variable_width(data_type: pa.DataType) -> bool:
+    try:
+        data_type.bit_width  # noqa: B018 - raises for variable-width types
+    except ValueError:
+        return True
+    return False
+
+
+def free_disk_bytes(directory: str | os.PathLike) -> int | None:
+    """Bytes that can still be written in ``directory``'s file system (None if unknown)."""
+    try:
+        stat = os.statvfs(directory)
+    except (OSError, AttributeError):
+        return None
+    return stat.f_bavail * stat.f_frsize
+
+
+def check_disk_space(
+    needs: list[tuple[Path, int]], advice: str, shown: str | os.PathLike | None = None
+) -> None:
+    """Raise :class:`OutputError` if files of these estimated sizes cannot fit.
+
+    ``needs``: ``(path, bytes)`` pairs; files on one file system are added up. Nothing
+    is checked where the free space is unknown. ``shown``: the name to give for a
+    single file (e.g. the destination of a temporary path).
+    """
+    by_device: dict[int, list] = {}
+    for path, n_bytes in needs:
+        directory = Path(path).parent
+        try:
+            device = os.stat(directory).st_dev
+        except OSError:
+            continue
+        entry = by_device.setdefault(device, [directory, 0, []])
+        entry[1] += n_bytes
+        entry[2].append(str(path))
+    for directory, n_bytes, names in by_device.values():
+        free = free_disk_bytes(directory)
+        if free is not None and n_bytes > free:
+            named = repr(str(shown)) if shown is not None and len(needs) == 1 else None
+            named = named or ", ".join(repr(n) for n in names)
+            raise OutputError(
+                f"not enough disk space for {named}: about {_size(n_bytes)} needed, "
+                f"{_size(free)} free in {str(directory)!r}. {advice}"
+            )
+
+
+def _size(n_bytes: float) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:,.1f} {unit}"
+    return f"{int(n_bytes)} bytes"

@@ -1,0 +1,275 @@
+"""fastsmote._numba: kernels called from Python under signals and from several threads.
+
+The signal tests run the command line (or a script) in a subprocess and signal it while
+a kernel runs: a test hook (``FASTSMOTE_TEST_HOOK_KERNEL``) creates a file right before
+the exact neighbour search of a class of 20,000 rows, which keeps one thread busy for a
+second or more, and the signal is sent as soon as the file appears.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+import pytest
+
+from fastsmote import _numba
+from fastsmote.neighbors import exact_kneighbors
+
+ROOT = Path(__file__).resolve().parents[1]
+KERNEL = "_symmetric_search"  # the exact self-search of a class (and of all rows)
+N_MAJOR, N_MINOR, N_FEATURES = 24_000, 20_000, 20
+posix_signals = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals only")
+
+
+def _env(**extra: str) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+
+
+def _default_signals() -> None:
+    """In the child: SIGINT and SIGHUP as in a terminal, even if this test run ignores
+    them (started by ``nohup``, or in the background by a script)."""
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
+def _wait_for(path: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 300  # a cold Numba cache compiles first
+    while not path.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the kernel never started: {proc.communicate()}")
+        time.sleep(0.005)
+
+
+# --------------------------------------------------------------------------- command line
+@pytest.fixture(scope="module")
+def busy_parquet(tmp_path_factory):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((N_MAJOR + N_MINOR, N_FEATURES), dtype=np.float32)
+    y = np.repeat([0, 1], [N_MAJOR, N_MINOR])
+    table = pa.table({**{f"f{i}": X[:, i] for i in range(N_FEATURES)}, "label": y})
+    path = tmp_path_factory.mktemp("busy") / "in.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def _signal_inside_kernel(args: list, kernel: str, tmp_path: Path, signals: list):
+    hook = tmp_path / "kernel-started"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastsmote.cli", *map(str, args)],
+        env=_env(**{_numba.KERNEL_HOOK_ENV: f"{kernel}={hook}"}),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_signals,
+    )
+    _wait_for(hook, proc)
+    for signum in signals:
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    return proc.returncode, err
+
+
+@posix_signals
+@pytest.mark.parametrize(
+    ("command", "signals", "code", "line"),
+    [
+        ("resample", [signal.SIGTERM], 143, "fastsmote: terminated"),
+        ("resample", [signal.SIGINT], 130, "fastsmote: interrupted"),
+        # a second signal during the cleanup changes nothing
+        ("resample", [signal.SIGTERM, signal.SIGINT], 143, "fastsmote: terminated"),
+        ("diagnose", [getattr(signal, "SIGHUP", None)], 129, "fastsmote: hangup"),
+    ],
+)
+def test_signal_inside_a_kernel_ends_the_command_cleanly(
+    busy_parquet, tmp_path, command, signals, code, line
+):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    if command == "resample":
+        args = ["resample", busy_parquet, out_dir / "out.parquet", "--target", "label"]
+        args += ["--neighbors", "exact", "--threads", "1", "-q"]
+        kernel = KERNEL
+    else:  # the minority's neighbours among all rows
+        args = ["diagnose", busy_parquet, "--target", "label", "-q"]
+        kernel = "_shortlist_of"
+    got, err = _signal_inside_kernel(args, kernel, tmp_path, signals)
+    assert (got, err) == (code, line + "\n")
+    assert os.listdir(out_dir) == []  # no output, record or temporary file
+
+
+@posix_signals
+def test_signals_ignored_at_start_stay_ignored():
+    from fastsmote.cli._common import _signals_end_command
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with _signals_end_command(sys.stderr):
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, signal.SIG_DFL)
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+# --------------------------------------------------------------------------- library
+_INTERRUPTED_SCRIPT = """
+import os, signal, sys, threading, time
+import numba
+import numpy as np
+from fastsmote import SMOTE, config_context
+
+hook = sys.argv[1]
+rng = np.random.default_rng(0)
+X = rng.standard_normal(({n_major} + {n_minor}, {n_features}), dtype=np.float32)
+y = np.repeat([0, 1], [{n_major}, {n_minor}])
+sampler = SMOTE(random_state=0, neighbors="exact")
+
+def interrupt():
+    while not os.path.exists(hook):
+        time.sleep(0.005)
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=interrupt, daemon=True).start()
+out = np.zeros((2 * {n_major}, {n_features}), dtype=np.float32)
+try:
+    with config_context(n_threads=1):
+        sampler.fit_resample(X, y, out=out)
+    print("not interrupted")
+except KeyboardInterrupt:
+    print("KeyboardInterrupt, threads", numba.get_num_threads())
+os.remove(hook)
+small = np.ascontiguousarray(X[::50])
+X_res, _ = sampler.fit_resample(small, y[::50])
+X_ref, _ = SMOTE(random_state=0, neighbors="exact").fit_resample(small, y[::50])
+print("same after", np.array_equal(X_res, X_ref))
+"""
+
+
+@posix_signals
+def test_ctrl_c_inside_a_kernel_raises_keyboard_interrupt_in_library_use(tmp_path):
+    hook = tmp_path / "kernel-started"
+    script = _INTERRUPTED_SCRIPT.format(n_major=N_MAJOR, n_minor=N_MINOR, n_features=N_FEATURES)
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), str(hook)],
+        env=_env(**{_numba.KERNEL_HOOK_ENV: f"{KERNEL}={hook}", "NUMBA_NUM_THREADS": "2"}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_default_signals,
+    )
+    assert proc.returncode == 0, proc.stderr
+    # numba_threads restored the thread count; the library works on afterwards
+    assert proc.stdout.split("\n") == ["KeyboardInterrupt, threads 2", "same after True", ""]
+
+
+def test_every_kernel_is_guarded():
+    import importlib
+    import pkgutil
+
+    import fastsmote._kernels
+
+    names = [
+        f"fastsmote._kernels.{m.name}" for m in pkgutil.iter_modules(fastsmote._kernels.__path__)
+    ]
+    kernels = [
+        obj
+        for module in map(importlib.import_module, [*names, "fastsmote._random"])
+        for obj in vars(module).values()
+        if isinstance(obj, numba.core.dispatcher.Dispatcher)
+    ]
+    assert len(kernels) > 20
+    assert all(isinstance(k, _numba._Kernel) for k in kernels)
+    parallel = {k.__name__ for k in kernels if k.targetoptions.get("parallel")}
+    assert parallel and all(
+        isinstance(k, _numba._ParallelKernel) == (k.__name__ in parallel) for k in kernels
+    )
+
+
+def test_handlers_are_restored_after_kernels():
+    previous = signal.getsignal(signal.SIGINT)
+    X = np.random.default_rng(0).standard_normal((50, 3))
+    exact_kneighbors(X, 3)
+    assert signal.getsignal(signal.SIGINT) is previous
+    assert _numba._main.depth == 0 and not _numba._main.saved
+
+
+# --------------------------------------------------------------------------- threads
+_THREADS_SCRIPT = """
+import threading
+import numba
+import numpy as np
+from fastsmote import SMOTE, RandomOverSampler, TomekLinks
+from fastsmote.neighbors import exact_kneighbors
+
+rng = np.random.default_rng(0)
+X = rng.standard_normal((3000, 12))
+y = (rng.random(3000) < 0.2).astype(int)
+calls = {
+    "smote": lambda: SMOTE(random_state=0).fit_resample(X, y)[0],
+    "approx": lambda: SMOTE(random_state=0, neighbors="approx").fit_resample(X, y)[0],
+    "random": lambda: RandomOverSampler(random_state=0).fit_resample(X, y)[0],
+    "tomek": lambda: TomekLinks().fit_resample(X, y)[0],
+    "exact": lambda: exact_kneighbors(X, 5),
+}
+expected = {name: call() for name, call in calls.items()}
+print(numba.threading_layer())
+same = []
+
+def work(name):
+    for _ in range(2):
+        same.append(np.array_equal(calls[name](), expected[name]))
+
+threads = [threading.Thread(target=work, args=(n,)) for n in list(calls) * 2]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(len(same), all(same))
+"""
+
+
+def test_threads_share_the_workqueue_layer_without_aborting():
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_THREADS_SCRIPT)],
+        env=_env(NUMBA_THREADING_LAYER="workqueue"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split("\n") == ["workqueue", "20 True", ""]
+
+
+def test_thread_safe_layers_run_parallel_kernels_concurrently():
+    X = np.random.default_rng(0).standard_normal((200, 3))
+    exact_kneighbors(X, 3)  # a parallel kernel has run: Numba has chosen its layer
+    if numba.threading_layer() == "workqueue":
+        pytest.skip("Numba found neither OpenMP nor TBB on this machine")
+    assert not _numba.serialises_parallel_kernels()
+    held, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        with _numba._layer_lock:
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    held.wait(60)
+    worker = threading.Thread(target=lambda: (exact_kneighbors(X, 3), done.set()))
+    worker.start()
+    finished = done.wait(60)  # with the lock held by another thread
+    release.set()
+    holder.join()
+    worker.join()
+    assert finished

@@ -1,0 +1,219 @@
+"""Tiny magnitudes: every neighbour search scales the rows it compares by a power of two
+when their squared distances would underflow, and leaves ordinary data alone."""
+
+import math
+
+import naive
+import numpy as np
+import pytest
+from conftest import blobs
+from sklearn.datasets import make_classification
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import NearestNeighbors
+
+import fastsmote.neighbors._approx as approx_module
+import fastsmote.neighbors._exact as exact_module
+from fastsmote import (
+    ADASYN,
+    SMOTE,
+    SMOTEENN,
+    SMOTENC,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    SMOTETomek,
+    TomekLinks,
+)
+from fastsmote.model_selection import check_leakage
+from fastsmote.neighbors import (
+    all_rows_kneighbors,
+    approx_kneighbors,
+    exact_kneighbors,
+    exact_kneighbors_of,
+    exact_kneighbors_of_points,
+    mixed_kneighbors,
+)
+from fastsmote.neighbors._scaling import scale_exponent, unit_exponent
+
+#: Magnitudes whose squared distances underflow (float32 from ~1e-21, float64 from
+#: ~1e-155); 1e-38 float32 and 1e-300 float64 hold subnormal values too.
+TINY = [
+    (np.float32, 1e-22),
+    (np.float32, 1e-30),
+    (np.float32, 1e-38),
+    (np.float64, 1e-160),
+    (np.float64, 1e-300),
+]
+
+
+def tiny_rows(dtype, scale, n=160, d=12, seed=0):
+    """Gaussian rows of the given magnitude, and the same rows scaled (exactly, by a
+    power of two) to a largest span in [1, 2): the reference for their neighbours."""
+    X = (np.random.default_rng(seed).standard_normal((n, d)) * scale).astype(dtype)
+    spans = X.max(axis=0).astype(np.float64) - X.min(axis=0)
+    exponent = unit_exponent(spans)
+    return X, np.ldexp(X, exponent), exponent
+
+
+@pytest.mark.parametrize("dtype, scale", TINY)
+def test_exact_paths_find_the_true_neighbours_of_tiny_values(dtype, scale):
+    X, reference, exponent = tiny_rows(dtype, scale)
+    assert scale_exponent(X.max(0).astype(float) - X.min(0), X.dtype) == exponent
+    every_row = np.arange(len(X))
+    true_dist, true_pos = naive.knn(reference, every_row, 5)
+    for method in ("direct", "fused", "gemm"):
+        dist, pos = exact_kneighbors(X, 5, method=method, return_distance=True)
+        np.testing.assert_array_equal(pos, true_pos, err_msg=method)
+        # distances in the data's units: the reference's, scaled back exactly
+        expected = np.ldexp(np.sqrt(true_dist), -exponent)
+        np.testing.assert_array_equal(dist, expected, err_msg=method)
+        queries = every_row[::7]
+        np.testing.assert_array_equal(
+            exact_kneighbors_of(X, queries, 5, method=method), true_pos[queries], err_msg=method
+        )
+    rows = every_row[10:130]  # a subset, searched in place
+    np.testing.assert_array_equal(exact_kneighbors(X, 4, rows), naive.knn(reference, rows, 4)[1])
+    # query points that are not rows of X: as if the points were rows
+    points = X[:20]
+    found = exact_kneighbors_of_points(points, X, 3)
+    np.testing.assert_array_equal(found, naive.knn(reference, every_row, 3, False)[1][:20])
+    if scale >= 1e-30 or dtype == np.float64:  # no subnormal inputs: no ties either
+        nn = NearestNeighbors(n_neighbors=6, algorithm="brute").fit(reference.astype(np.float64))
+        np.testing.assert_array_equal(true_pos, nn.kneighbors(return_distance=False)[:, :5])
+
+
+@pytest.mark.parametrize("dtype, scale", TINY)
+def test_approximate_graph_and_mixed_search_on_tiny_values(dtype, scale):
+    X, reference, exponent = tiny_rows(dtype, scale, n=400)
+    rows = np.arange(len(X))
+    # the same graph as for the scaled rows (scaling is exact), hence as good
+    graph = approx_kneighbors(X, 5, rows, seed=3)
+    np.testing.assert_array_equal(graph, approx_kneighbors(reference, 5, rows, seed=3))
+    exact = naive.knn(reference, rows, 5)[1]
+    recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(graph, exact, strict=True)])
+    assert recall >= 0.95, recall
+    # SMOTE-NC's distance: continuous part and categorical weight scale together
+    codes = np.random.default_rng(1).integers(0, 3, (len(X), 2)).astype(np.int32)
+    found, median_std = mixed_kneighbors(X, codes, 4)
+    expected, median_scaled = mixed_kneighbors(reference, codes, 4)
+    np.testing.assert_array_equal(found, expected)
+    assert median_std == math.ldexp(median_scaled, -exponent) > 0
+
+
+def test_pynndescent_gets_rows_float32_can_hold():
+    # pynndescent works in float32: float64 values of 1e-160 would all be 0 there, and
+    # squared distances of values around 1e30 would overflow
+    rng = np.random.default_rng(4)
+    base = rng.standard_normal((300, 8))
+    rows = np.arange(len(base))
+    exact = exact_kneighbors(base, 5)
+    for X in (base * 1e-160, base * 1e30):
+        found = approx_kneighbors(X, 5, rows, seed=0, method="pynndescent")
+        recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(found, exact, strict=True)])
+        assert recall >= 0.95, recall
+
+
+def _samplers():
+    return {
+        "SMOTE": SMOTE(random_state=0, k_neighbors=3),
+        "SMOTE-approx": SMOTE(random_state=0, neighbors="approx"),
+        "Borderline-1": BorderlineSMOTE(random_state=0, k_neighbors=3),
+        "Borderline-2": BorderlineSMOTE(random_state=0, kind="borderline-2"),
+        "ADASYN": ADASYN(random_state=0),
+        "Tomek": TomekLinks(),
+        "ENN": EditedNearestNeighbours(),
+        "ENN-approx": EditedNearestNeighbours(neighbors="approx"),
+        "SMOTETomek": SMOTETomek(random_state=0),
+        "SMOTEENN": SMOTEENN(random_state=0),
+        "SMOTENC": SMOTENC(categorical_features=[4], random_state=0),
+    }
+
+
+@pytest.mark.parametrize("dtype, scale", [(np.float32, 1e-30), (np.float64, 1e-300)])
+def test_samplers_resample_tiny_values_like_the_same_values_scaled(dtype, scale):
+    X, y = blobs([200, 60], n_features=5, shift=1.0, seed=2)  # overlapping: danger rows
+    tiny = (X * scale).astype(dtype)
+    exponent = unit_exponent(tiny.max(0).astype(float) - tiny.min(0))
+    categories = np.random.default_rng(3).integers(0, 3, len(X)).astype(dtype)
+    for name, sampler in _samplers().items():
+        data = {"tiny": tiny, "scaled": np.ldexp(tiny, exponent)}
+        if name == "SMOTENC":  # the last column holds categories, not scaled
+            data = {key: np.column_stack([v[:, :4], categories]) for key, v in data.items()}
+        results = {}
+        for key, values in data.items():
+            X_res, y_res = sampler.fit_resample(values, y)
+            origin = sampler.provenance(values, y) if hasattr(sampler, "provenance") else None
+            results[key] = X_res, y_res, origin
+        (X_tiny, y_tiny, tiny_origin), (X_big, y_big, big_origin) = results.values()
+        np.testing.assert_array_equal(y_tiny, y_big, err_msg=name)
+        assert len(y_tiny) != len(y) or name == "Tomek", name  # something happened
+        # synthetic values are rounded at the tiny scale (subnormals): equal to rounding
+        back = X_tiny.astype(np.float64)
+        columns = slice(0, 4) if name == "SMOTENC" else slice(None)
+        back[:, columns] = np.ldexp(back[:, columns], exponent)
+        np.testing.assert_allclose(back, X_big, rtol=1e-5, atol=1e-9, err_msg=name)
+        if tiny_origin is not None:
+            np.testing.assert_array_equal(tiny_origin.base, big_origin.base, err_msg=name)
+            np.testing.assert_array_equal(tiny_origin.neighbor, big_origin.neighbor, name)
+
+
+def test_tomek_and_all_rows_searches_on_tiny_values():
+    X, reference, _ = tiny_rows(np.float32, 1e-25, n=300, d=6)
+    rows = np.arange(len(X))
+    for queries in (None, rows[::3], rows[:200]):  # self-search, one-sided, self + gather
+        found, _ = all_rows_kneighbors(X, queries, 4, "exact", seed=0)
+        expected, _ = all_rows_kneighbors(reference, queries, 4, "exact", seed=0)
+        np.testing.assert_array_equal(found, expected)
+    y = (np.random.default_rng(0).random(len(X)) < 0.3).astype(int)
+    kept = TomekLinks().fit_resample(X, y)[1]
+    assert kept.size == TomekLinks().fit_resample(reference, y)[1].size < len(y)
+
+
+def test_leakage_check_does_not_depend_on_the_scale():
+    X, y = make_classification(
+        n_samples=1500, n_features=8, weights=[0.9], class_sep=0.8, random_state=0
+    )
+    X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)  # resampled before the split
+    a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, stratify=y_res, random_state=0)
+    report = check_leakage(a, c, b, d)
+    assert report.leaked and report.test_rows_on_segments.size > 0
+    for exponent in (-530, -900, 40):  # ~1e-160, ~1e-271 and ~1e12
+        scaled = check_leakage(np.ldexp(a, exponent), c, np.ldexp(b, exponent), d)
+        np.testing.assert_array_equal(scaled.test_rows_on_segments, report.test_rows_on_segments)
+        np.testing.assert_array_equal(scaled.train_rows_on_segments, report.train_rows_on_segments)
+        assert scaled.verdict == report.verdict
+
+
+def test_ordinary_data_is_searched_as_it_is(monkeypatch):
+    def no_copy(*args):
+        raise AssertionError("ordinary data must not be copied for scaling")
+
+    monkeypatch.setattr(exact_module, "scaled_copy", no_copy)
+    monkeypatch.setattr(approx_module, "scale_rows", no_copy)
+    rng = np.random.default_rng(6)
+    for scale in (1.0, 1e-10, 1e10):  # well inside float32's range
+        X = (rng.standard_normal((300, 12)) * scale).astype(np.float32)
+        rows = np.arange(len(X))
+        expected_dist, expected = naive.knn(X, rows, 5)
+        for method in ("direct", "fused", "gemm"):
+            dist, pos = exact_kneighbors(X, 5, method=method, return_distance=True)
+            np.testing.assert_array_equal(pos, expected)
+            np.testing.assert_array_equal(dist, np.sqrt(expected_dist))  # bit for bit
+            np.testing.assert_array_equal(exact_kneighbors_of(X, rows[:9], 5, method=method),
+                                          expected[:9])  # fmt: skip
+        approx_kneighbors(X, 5, rows, seed=0)
+        mixed_kneighbors(X, np.zeros((len(X), 1), np.int32), 5)
+        SMOTENC(categorical_features=[0], random_state=0).fit_resample(
+            np.column_stack([np.arange(300) % 2, X]), np.arange(300) < 60
+        )
+
+
+def test_scaling_is_asked_for_exactly_below_the_resolution_limit():
+    # a rounding unit of the largest span must square to a normal number
+    for dtype, limit in ((np.float32, 9.1e-13), (np.float64, 6.7e-139)):
+        assert scale_exponent(np.array([0.0, limit * 1.01]), np.dtype(dtype)) == 0
+        exponent = scale_exponent(np.array([0.0, limit * 0.99]), np.dtype(dtype))
+        assert 1 <= np.ldexp(limit * 0.99, exponent) < 2
+    assert scale_exponent(np.zeros(3), np.dtype(np.float32)) == 0  # identical rows
+    # pynndescent's float32 for float64 data: scaled down as well as up
+    assert scale_exponent(np.array([1e30]), np.dtype(np.float64)) == 0
+    assert scale_exponent(np.array([1e30]), np.dtype(np.float64), np.dtype(np.float32)) < 0
