@@ -14,6 +14,8 @@ see :meth:`fastsmote.base.RowOrigins.take` for the rule.
 
 from __future__ import annotations
 
+import numbers
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -309,3 +311,75 @@ def make_pipeline(*steps: Any, memory: Any = None, verbose: bool = False) -> Pip
     Pipeline
     """
     return Pipeline(_skpipeline._name_estimators(steps), memory=memory, verbose=verbose)
+
+
+# --------------------------------------------------------------------------- placement
+@dataclass(frozen=True)
+class SamplerPlacement:
+    """Where a sampler goes in a model: before step ``index`` of a pipeline's steps, or
+    (``pipeline`` False) in front of an estimator that is one step."""
+
+    pipeline: bool
+    index: int
+    note: str  # says where, for reports
+
+
+def sampler_placement(estimator: Any, position: Any) -> SamplerPlacement:
+    """Resolve a ``sampler_position`` against ``estimator``, before any fit.
+
+    ``position`` counts like ``list.insert`` among a pipeline's steps (``-1``: right
+    before the final step, after the preprocessing; ``0``: on the raw features) or names
+    the step the sampler goes before. An estimator that is not a scikit-learn
+    ``Pipeline`` (imbalanced-learn's and fastsmote's are) is one step: only ``0`` and
+    ``-1`` apply, and both mean "in front of it".
+    """
+    integer = isinstance(position, numbers.Integral) and not isinstance(position, bool)
+    if not isinstance(estimator, _skpipeline.Pipeline):
+        if integer and position in (0, -1):
+            return SamplerPlacement(
+                False, 0, f"samplers resample the raw features before {type(estimator).__name__}"
+            )
+        raise ValueError(
+            f"sampler_position={position!r} needs a Pipeline estimator; "
+            f"{type(estimator).__name__} is one step, so the sampler goes in front of it "
+            "(sampler_position 0 or -1)."
+        )
+    names = [name for name, _ in estimator.steps]
+    n = len(names)
+    if isinstance(position, str):
+        if position not in names:
+            raise ValueError(
+                f"sampler_position={position!r} is not a step of the pipeline; its steps "
+                f"are {names!r}."
+            )
+        index = names.index(position)
+    elif integer:
+        if not -n <= position <= n - 1:
+            raise ValueError(
+                f"sampler_position={position} is out of range for a pipeline of {n} steps "
+                f"{names!r}: use -{n}..{n - 1} (the sampler goes before that step) or a "
+                "step name."
+            )
+        index = position % n
+    else:
+        raise ValueError(
+            f"sampler_position must be an int (a step index) or a step name; got {position!r}."
+        )
+    before = names[:index]
+    where = f"after steps {before!r}" if before else "on the raw features"
+    return SamplerPlacement(
+        True, index, f"samplers resample {where}, before step {names[index]!r}"
+    )
+
+
+def with_sampler(sampler: Any, estimator: Any, placement: SamplerPlacement) -> Pipeline:
+    """A :class:`Pipeline` (resampling only in ``fit``) with ``sampler`` in place."""
+    if not placement.pipeline:
+        return make_pipeline(sampler, estimator)
+    steps = list(estimator.steps)
+    names = {name for name, _ in steps}
+    name = type(sampler).__name__.lower()
+    while name in names:
+        name += "_"
+    steps.insert(placement.index, (name, sampler))
+    return Pipeline(steps, memory=estimator.memory)

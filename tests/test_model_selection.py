@@ -123,6 +123,54 @@ def test_cross_validate_resampled_scores_untouched_validation_parts(data):
     assert list(table.index[-2:]) == ["mean", "std"]
 
 
+def test_cross_validate_resampled_resamples_after_a_pipelines_preprocessing(data):
+    """With a scaler + classifier pipeline, the sampler sees the scaled features, as in
+    a fastsmote Pipeline; sample weights reach the final step."""
+    from sklearn.base import BaseEstimator
+    from sklearn.model_selection import cross_validate
+    from sklearn.preprocessing import StandardScaler
+
+    from fastsmote.pipeline import make_pipeline
+
+    X, y = data
+    X = X * np.logspace(-3, 3, X.shape[1], dtype=np.float32)  # units far apart
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+
+    class Spy(BaseEstimator):
+        seen: list = []
+
+        def fit_resample(self, X, y):
+            Spy.seen.append(np.std(X, axis=0))
+            return X, y
+
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    cross_validate_resampled(model, X, y, sampler=Spy(), cv=cv)
+    assert len(Spy.seen) == 3 and np.allclose(Spy.seen, 1.0, atol=1e-3)
+    result = cross_validate_resampled(
+        model, X, y, sampler=fs.TomekLinks(), cv=cv, scoring="average_precision",
+        return_estimator=True,
+    )  # fmt: skip
+    by_hand = make_pipeline(StandardScaler(), fs.TomekLinks(), LogisticRegression())
+    expected = cross_validate(by_hand, X, y, cv=cv, scoring="average_precision")
+    np.testing.assert_allclose(result.scores["average_precision"], expected["test_score"])
+    assert [name for name, _ in result.estimators[0].steps] == [
+        "standardscaler",
+        "logisticregression",
+    ]
+    raw = cross_validate_resampled(
+        model, X, y, sampler=fs.TomekLinks(), cv=cv, scoring="average_precision",
+        sampler_position=0,
+    )  # fmt: skip
+    assert not np.allclose(raw.scores["average_precision"], expected["test_score"])
+    weighted = cross_validate_resampled(
+        model, X, y, sampler=fs.SMOTE(), cv=cv, sample_weight=np.ones(len(y)), random_state=0
+    )
+    unweighted = cross_validate_resampled(model, X, y, sampler=fs.SMOTE(), cv=cv, random_state=0)
+    np.testing.assert_allclose(weighted.scores["score"], unweighted.scores["score"])
+    with pytest.raises(ValueError, match="not a step"):
+        cross_validate_resampled(model, X, y, sampler=Spy(), sampler_position="scaler")
+
+
 def test_segment_kernel_matches_reference():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 5))

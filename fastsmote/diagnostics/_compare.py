@@ -20,6 +20,7 @@ from sklearn.base import clone
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 from .._validation import check_features, check_finite, check_target
+from ..pipeline import sampler_placement, with_sampler
 from ._calibration import expected_calibration_error
 
 #: Strategies compared by default, in this order.
@@ -172,7 +173,7 @@ def compare_strategies(
         raise ValueError(f"pos_label {pos_label!r} is not a label of y.")
     _check_capacity(capacity)
     models, notes = _strategy_models(estimator, strategies, random_state)
-    placement = _placement(estimator, sampler_position)
+    placement = sampler_placement(estimator, sampler_position)
     if any(sampler is not None for sampler, _ in models.values()):
         notes.append(placement.note)
     splits = list(_splitter(cv, random_state).split(np.zeros((labels.size, 1)), labels))
@@ -257,78 +258,6 @@ def _strategy_models(estimator: Any, strategies: Any, random_state: Any):
     return models, notes
 
 
-@dataclass(frozen=True)
-class _Placement:
-    """Where the sampler goes: before step ``index`` of ``estimator``'s pipeline steps
-    (``pipeline`` False: the estimator is one step, index 0)."""
-
-    pipeline: bool
-    index: int
-    note: str
-
-
-def _is_pipeline(estimator: Any) -> bool:
-    from sklearn.pipeline import Pipeline as SkPipeline
-
-    return isinstance(estimator, SkPipeline)
-
-
-def _placement(estimator: Any, position: Any) -> _Placement:
-    """Resolve ``sampler_position`` against ``estimator`` once, before any fit."""
-    if not _is_pipeline(estimator):
-        if isinstance(position, numbers.Integral) and not isinstance(position, bool):
-            if position in (0, -1):
-                return _Placement(
-                    False,
-                    0,
-                    f"samplers resample the raw features before {type(estimator).__name__}",
-                )
-        raise ValueError(
-            f"sampler_position={position!r} needs a Pipeline estimator; "
-            f"{type(estimator).__name__} is one step, so the sampler goes in front of it "
-            "(sampler_position 0 or -1)."
-        )
-    names = [name for name, _ in estimator.steps]
-    n = len(names)
-    if isinstance(position, str):
-        if position not in names:
-            raise ValueError(
-                f"sampler_position={position!r} is not a step of the pipeline; its steps "
-                f"are {names!r}."
-            )
-        index = names.index(position)
-    elif isinstance(position, numbers.Integral) and not isinstance(position, bool):
-        if not -n <= position <= n - 1:
-            raise ValueError(
-                f"sampler_position={position} is out of range for a pipeline of {n} steps "
-                f"{names!r}: use -{n}..{n - 1} (the sampler goes before that step) or a "
-                "step name."
-            )
-        index = position % n
-    else:
-        raise ValueError(
-            f"sampler_position must be an int (a step index) or a step name; got {position!r}."
-        )
-    before = names[:index]
-    where = f"after steps {before!r}" if before else "on the raw features"
-    return _Placement(True, index, f"samplers resample {where}, before step {names[index]!r}")
-
-
-def _with_sampler(sampler: Any, estimator: Any, placement: _Placement):
-    """A fastsmote Pipeline (resampling only in ``fit``) with ``sampler`` in place."""
-    from ..pipeline import Pipeline, make_pipeline
-
-    if not placement.pipeline:
-        return make_pipeline(sampler, estimator)
-    steps = list(estimator.steps)
-    names = {name for name, _ in steps}
-    name = type(sampler).__name__.lower()
-    while name in names:
-        name += "_"
-    steps.insert(placement.index, (name, sampler))
-    return Pipeline(steps, memory=estimator.memory)
-
-
 def _splitter(cv: Any, random_state: Any):
     from sklearn.model_selection import StratifiedKFold, check_cv
 
@@ -359,7 +288,7 @@ def _fit_score(model_spec, placement, X, labels, train, test, pos_label, capacit
     model = (
         clone(estimator)
         if sampler is None
-        else _with_sampler(clone(sampler), clone(estimator), placement)
+        else with_sampler(clone(sampler), clone(estimator), placement)
     )
     start = time.perf_counter()
     model.fit(_safe_indexing(X, train), labels[train])

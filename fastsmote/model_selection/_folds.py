@@ -18,12 +18,14 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedKFold, check_cv
+from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
 from .._random import key_from_random_state, stream_key
 from ..base import RowOrigins, origins_of
 from ..diagnostics._record import ResamplingRecord, label_counts
+from ..pipeline import sampler_placement
 
 
 def fold_seed(random_state: Any, fold: int) -> int:
@@ -146,6 +148,14 @@ def resampled_splits(
     ------
     ResampledFold
     """
+    for fold, _, _ in _resampled_folds(X, y, sampler, cv, groups, sample_weight, random_state):
+        yield fold
+
+
+def _resampled_folds(X, y, sampler, cv, groups, sample_weight, random_state, head=None):
+    """:func:`resampled_splits`' folds; with ``head`` (transformers), a clone of it is
+    fitted on each training part and transforms both parts before the training part is
+    resampled. Yields ``(fold, fitted head or None, untransformed validation rows)``."""
     key = key_from_random_state(random_state)  # drawn once: every fold's seed is recorded
     splitter = _splitter(cv, y, key)
     splits = list(splitter.split(X, y, groups))
@@ -156,6 +166,10 @@ def resampled_splits(
         X_va, y_va = _safe_indexing(X, valid), _safe_indexing(y, valid)
         w_tr = None if weights is None else weights[train]
         w_va = None if weights is None else weights[valid]
+        X_va_raw, fitted_head = X_va, None
+        if head is not None:
+            fitted_head = clone(head).fit(X_tr, y_tr)
+            X_tr, X_va = fitted_head.transform(X_tr), fitted_head.transform(X_va)
         fitted, record, seed = None, None, None
         X_res, y_res = X_tr, y_tr
         if sampler is not None:
@@ -175,7 +189,7 @@ def resampled_splits(
                         "does not say where its rows come from; use a fastsmote sampler."
                     )
                 w_tr = origins.take(w_tr)
-        yield ResampledFold(
+        resampled = ResampledFold(
             fold,
             len(splits),
             X_res,
@@ -191,6 +205,7 @@ def resampled_splits(
             record,
             (X_tr, y_tr, _num_samples(X)),
         )
+        yield resampled, fitted_head, X_va_raw
 
 
 def _record_of(sampler, y_before, y_after, seconds: float, where: str) -> ResamplingRecord:
@@ -258,6 +273,7 @@ def cross_validate_resampled(
     sample_weight: Any = None,
     random_state: Any = None,
     return_estimator: bool = False,
+    sampler_position: int | str = -1,
 ) -> ResampledCVResult:
     """Cross-validate ``estimator`` with resampling inside each training fold only.
 
@@ -265,7 +281,11 @@ def cross_validate_resampled(
     ----------
     estimator : estimator
         Cloned per fold and fitted on the resampled training part (with the resampled
-        ``sample_weight`` when given).
+        ``sample_weight`` when given, routed to a pipeline's final step). When it is a
+        scikit-learn ``Pipeline`` (also imbalanced-learn's or fastsmote's), the sampler
+        resamples the rows as its preprocessing leaves them (see ``sampler_position``):
+        the steps before the sampler are fitted on the training part, then transform
+        both parts.
     X, y, sampler, cv, groups, sample_weight, random_state :
         As for :func:`resampled_splits`.
     scoring : str, callable, list, dict or None
@@ -273,29 +293,34 @@ def cross_validate_resampled(
         validation parts (weighted by their ``sample_weight`` when given and the scorer
         accepts it).
     return_estimator : bool, default=False
+        Keep each fold's fitted model (a pipeline estimator: its steps, fitted, with the
+        sampler left out, since it acts only in fit).
+    sampler_position : int or str, default=-1
+        Where the sampler goes among the steps of a pipeline ``estimator``: before the
+        step at this index, as ``list.insert`` counts (``-1``: after every
+        preprocessing step, right before the final estimator; ``0``: on the raw
+        features), or before the step with this name. Any other estimator is one step:
+        the sampler goes in front of it, and only ``0`` and ``-1`` are accepted.
 
     Returns
     -------
     ResampledCVResult
     """
+    placement = sampler_placement(estimator, sampler_position)
+    head = None
+    if sampler is not None and placement.pipeline and placement.index > 0:
+        head, estimator = estimator[: placement.index], estimator[placement.index :]
     scorer = check_scoring(estimator, scoring=scoring)
     scores: dict[str, list] = {}
     fit_times, score_times, records, estimators = [], [], [], []
-    for fold in resampled_splits(
-        X,
-        y,
-        sampler,
-        cv,
-        groups=groups,
-        sample_weight=sample_weight,
-        random_state=random_state,
+    for fold, fitted_head, X_valid in _resampled_folds(
+        X, y, sampler, cv, groups, sample_weight, random_state, head
     ):
         model = clone(estimator)
         started = time.perf_counter()
-        fit_params = (
-            {} if fold.sample_weight_train is None else {"sample_weight": fold.sample_weight_train}
-        )
-        model.fit(fold.X_train, fold.y_train, **fit_params)
+        model.fit(fold.X_train, fold.y_train, **_weight_param(model, fold.sample_weight_train))
+        if fitted_head is not None:  # one model of the raw features
+            model = type(fitted_head)(fitted_head.steps + model.steps)
         if fold.record is not None:
             fit_times.append(time.perf_counter() - started + fold.record.elapsed_seconds)
         else:
@@ -304,7 +329,7 @@ def cross_validate_resampled(
         score_params = (
             {} if fold.sample_weight_valid is None else {"sample_weight": fold.sample_weight_valid}
         )
-        result = scorer(model, fold.X_valid, fold.y_valid, **score_params)
+        result = scorer(model, X_valid, fold.y_valid, **score_params)
         score_times.append(time.perf_counter() - started)
         if not isinstance(result, dict):
             result = {"score" if scoring is None or callable(scoring) else scoring: result}
@@ -320,3 +345,12 @@ def cross_validate_resampled(
         records,
         estimators if return_estimator else None,
     )
+
+
+def _weight_param(model: Any, weights: np.ndarray | None) -> dict:
+    """``fit`` parameters passing ``weights`` to ``model`` (a pipeline's final step)."""
+    if weights is None:
+        return {}
+    if isinstance(model, SkPipeline):
+        return {f"{model.steps[-1][0]}__sample_weight": weights}
+    return {"sample_weight": weights}
