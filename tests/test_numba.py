@@ -85,8 +85,9 @@ def _signal_inside_kernel(args: list, kernel: str, tmp_path: Path, signals: list
     [
         ("resample", [signal.SIGTERM], 143, "fastsmote: terminated"),
         ("resample", [signal.SIGINT], 130, "fastsmote: interrupted"),
-        # a second signal during the cleanup changes nothing
-        ("resample", [signal.SIGTERM, signal.SIGINT], 143, "fastsmote: terminated"),
+        # a second signal during the cleanup changes nothing: one line, its code (sent
+        # back to back, both may be pending at once, and Linux delivers SIGINT first)
+        ("resample", [signal.SIGTERM, signal.SIGINT], None, None),
         ("diagnose", [getattr(signal, "SIGHUP", None)], 129, "fastsmote: hangup"),
     ],
 )
@@ -103,7 +104,10 @@ def test_signal_inside_a_kernel_ends_the_command_cleanly(
         args = ["diagnose", busy_parquet, "--target", "label", "-q"]
         kernel = "_shortlist_of"
     got, err = _signal_inside_kernel(args, kernel, tmp_path, signals)
-    assert (got, err) == (code, line + "\n")
+    if code is None:
+        assert (got, err) in {(143, "fastsmote: terminated\n"), (130, "fastsmote: interrupted\n")}
+    else:
+        assert (got, err) == (code, line + "\n")
     assert os.listdir(out_dir) == []  # no output, record or temporary file
 
 
