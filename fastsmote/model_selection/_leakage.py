@@ -22,7 +22,7 @@ from .._config import get_config
 from .._kernels.leakage import count_values, segment_hits
 from .._numba import numba_threads
 from .._random import key_from_random_state
-from .._validation import check_features, check_finite, check_target
+from .._validation import check_features, check_finite, check_target, to_python
 from ..neighbors._exact import exact_kneighbors_of
 
 #: Share of checked rows (test or training) on cross-split segments above
@@ -102,13 +102,9 @@ class LeakageReport:
             if isinstance(value, np.ndarray):
                 out[name] = value.tolist()
         for name in ("classes", "classes_duplicated"):
-            out[name] = [_native(c) for c in out[name]]
-        out["baseline_class"] = _native(self.baseline_class)
+            out[name] = [to_python(c) for c in out[name]]
+        out["baseline_class"] = to_python(self.baseline_class)
         return out
-
-
-def _native(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 class _DistinctRows(NamedTuple):
@@ -227,18 +223,18 @@ def check_leakage(
         train_rows_on_segments=_joined([f.train_on_segments for f in found]),
         test_rows_duplicated=_joined([f.test_duplicated for f in found]),
         train_rows_duplicated=_joined([f.train_duplicated for f in found]),
-        classes=[_native(label) for label in classes],
+        classes=[to_python(label) for label in classes],
         n_test_checked=sum(f.n_test_checked for f in found),
         n_train_checked=sum(f.n_train_checked for f in found),
         n_test_in_classes=sum(f.n_test for f in found),
         n_train_in_classes=sum(f.n_train for f in found),
-        baseline_class=_native(largest[baseline]) if base else None,
+        baseline_class=to_python(largest[baseline]) if base else None,
         baseline_segment_share=_share(base.test_on_segments.size, base.n_test_checked)
         if base
         else 0.0,
         baseline_duplicate_share=_share(*base_duplicated),
         classes_duplicated=[
-            _native(label)
+            to_python(label)
             for label, f in zip(classes, found, strict=True)
             if _excess_duplicates((f.test_duplicated.size, f.n_test), base_duplicated)
         ],
