@@ -23,7 +23,7 @@ from .._kernels.leakage import count_values, segment_hits
 from .._numba import numba_threads
 from .._random import key_from_random_state
 from .._validation import check_features, check_finite, check_target, to_python
-from ..neighbors._exact import exact_kneighbors_of
+from ..neighbors import exact_kneighbors_of
 
 #: Share of checked rows (test or training) on cross-split segments above
 #: which the verdict is "likely leakage".
