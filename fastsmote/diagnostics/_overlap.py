@@ -382,9 +382,12 @@ def overlap_report(
                 "Gather more rows, or leave it out with classes=[...]."
             )
     majority = int(np.argmax(target.counts))  # first wins ties, like sampling_strategy
+    # rows SMOTE's default sampling_strategy adds to each class (none to the majority's
+    # size): only a class it over-samples needs more rows than smote_k_neighbors
+    n_new = target.counts[majority] - target.counts
     for ci in analysed:
         n_class = int(target.counts[ci])
-        if ci != majority and n_class <= smote_k_neighbors:
+        if n_new[ci] > 0 and n_class <= smote_k_neighbors:
             raise ValueError(
                 f"Class {to_python(target.classes[ci])!r} has {n_class} row(s) but "
                 f"smote_k_neighbors={smote_k_neighbors} needs at least "
@@ -421,12 +424,18 @@ def overlap_report(
         report.overlap[label] = n_other / (rows.size * n_neighbors)
         weighted += n_class * report.overlap[label]
         total += n_class
-        n_new = 0 if ci == majority else int(target.counts[majority] - target.counts[ci])
         report.smote[label] = (
             None
-            if n_new == 0
+            if n_new[ci] == 0
             else _smote_landing(
-                X_float, target, ci, n_new, n_neighbors, smote_samples, key, smote_k_neighbors
+                X_float,
+                target,
+                ci,
+                int(n_new[ci]),
+                n_neighbors,
+                smote_samples,
+                key,
+                smote_k_neighbors,
             )
         )
         report.recommendation[label] = describe(
