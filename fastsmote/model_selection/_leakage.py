@@ -71,9 +71,11 @@ class LeakageReport:
         never grows the largest class, and a balancing over-sampler ties the others with
         it). None when every class was checked.
     baseline_segment_share, baseline_duplicate_share : float
-        The shares of the baseline class's test rows on segments and duplicated
-        (discrete features make chance collinearity and duplicates). The verdict
-        requires much more.
+        The shares of the baseline class's test rows on segments and duplicated: what
+        this data shows without resampling (discrete features make duplicates). Each
+        checked class's duplicates are judged against the second; the first is for
+        reference (the segment test counts only values the data's own rows do not hold,
+        so it needs no baseline).
     classes_duplicated : list
         Checked classes whose share of duplicated test rows is beyond what the baseline
         explains (see the verdict's rule in docs/split_first.md).
@@ -146,12 +148,12 @@ def check_leakage(
     feature a value that only interpolation makes (no other row holds it; not a whole
     number where the feature holds only whole numbers), with no one set holding all
     three rows, and no such segment held by one set? That is where SMOTE puts a
-    synthetic row. Exact
-    duplicates across the split (random over-sampling) are counted for every row of the
-    checked classes and compared, class by class, with the baseline class: of the
-    classes with the most rows, the one that looks least resampled (over-sampling never
-    grows the largest class, and balancing ties the others with it, so the label order
-    never decides). The result does not depend on the data's scale.
+    synthetic row. Exact duplicates across the split (random over-sampling) are counted
+    for every row of the checked classes and compared, class by class, with the
+    baseline class: of the classes with the most rows, the one that looks least
+    resampled (over-sampling never grows the largest class, and balancing ties the
+    others with it, so the label order never decides). The result does not depend on
+    the data's scale.
 
     Parameters
     ----------
