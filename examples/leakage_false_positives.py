@@ -41,7 +41,7 @@ def binary_datasets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 data = load()
-        except Exception:  # noqa: BLE001 - a loader that fails with today's pandas
+        except Exception:  # noqa: BLE001 - a loader that fails with the installed pandas
             continue
         out[data["name"]] = (np.asarray(data["data"], float), np.asarray(data["target"]))
     return out

@@ -64,7 +64,7 @@ class OutputFiles:
             try:
                 os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             except OSError as error:
-                raise OutputError(f"cannot write {str(path)!r}: {_reason(error)}") from None
+                raise write_error(path, error) from None
             _TEMPORARY_FILES.add(tmp)
         self._pending.append((tmp, path))
         return tmp
@@ -73,8 +73,7 @@ class OutputFiles:
         if path.is_dir():
             raise OutputError(f"cannot write {str(path)!r}: it is a directory")
         if (path.exists() or path.is_symlink()) and not self.overwrite:
-            when = "appeared while writing" if appeared else "exists"
-            raise OutputExistsError(f"output {str(path)!r} {when}; pass --overwrite to replace it")
+            raise _exists_error(path, appeared)
 
     def commit(self) -> None:
         """Move every temporary file into place (all destinations are checked first).
@@ -106,9 +105,7 @@ class OutputFiles:
             try:
                 os.link(tmp, path)  # fails if path exists: never replaces another's file
             except FileExistsError:
-                raise OutputExistsError(
-                    f"output {str(path)!r} appeared while writing; pass --overwrite to replace it"
-                ) from None
+                raise _exists_error(path, appeared=True) from None
             except OSError:  # no hard links on this file system: check, then rename
                 self._check(path, appeared=True)
                 os.replace(tmp, path)
@@ -116,7 +113,7 @@ class OutputFiles:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         except OSError as error:
-            raise OutputError(f"cannot write {str(path)!r}: {_reason(error)}") from None
+            raise write_error(path, error) from None
 
     def discard(self) -> None:
         """Remove every temporary file not yet moved into place."""
@@ -192,8 +189,14 @@ def atomic_output(path: str | os.PathLike, *, overwrite: bool = False) -> Iterat
         yield files.add(path)
 
 
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
+def write_error(path: str | os.PathLike, error: OSError) -> OutputError:
+    """The :class:`OutputError` of a write to ``path`` that failed with ``error``."""
+    return OutputError(f"cannot write {str(path)!r}: {error.strerror or error}")
+
+
+def _exists_error(path: Path, appeared: bool) -> OutputExistsError:
+    when = "appeared while writing" if appeared else "exists"
+    return OutputExistsError(f"output {str(path)!r} {when}; pass --overwrite to replace it")
 
 
 def write_text(tmp: Path, text: str, destination: Path) -> None:
@@ -201,7 +204,7 @@ def write_text(tmp: Path, text: str, destination: Path) -> None:
     try:
         tmp.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise OutputError(f"cannot write {str(destination)!r}: {_reason(error)}") from None
+        raise write_error(destination, error) from None
 
 
 #: Most characters a CSV field of these types takes, separator included:
@@ -217,10 +220,9 @@ def _value_bytes(data_type: pa.DataType, fmt: str, text_bytes: float) -> float:
         data_type = data_type.value_type
     if pa.types.is_boolean(data_type):
         return 1 / 8 if fmt == "parquet" else 6
-    try:
-        width = data_type.bit_width // 8
-    except ValueError:  # variable width: strings, binary, nested
+    if _variable_width(data_type):  # strings, binary, nested
         return text_bytes + (4 if fmt == "parquet" else 3)  # length prefix / quotes, comma
+    width = data_type.bit_width // 8
     if fmt == "parquet":
         return width
     if pa.types.is_floating(data_type):

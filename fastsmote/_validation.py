@@ -278,6 +278,12 @@ def restore_target(target: Target, y_out: np.ndarray) -> Any:
     return pd.DataFrame(y_out, columns=name).astype(dtype)
 
 
+def to_python(value: Any) -> Any:
+    """A NumPy scalar (a label, a column name) as the Python scalar it holds, for
+    reports and JSON; any other value as it is."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 # --------------------------------------------------------------------------- features
 @dataclass
 class Features:

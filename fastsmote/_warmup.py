@@ -11,11 +11,12 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
     """Compile or load all kernels for the given dtypes on a tiny dataset.
 
     Runs every sampler once on writable and on read-only data (with its provenance,
-    the exact-search paths, the NN-descent graph and the leakage check), so later calls
-    in this process, and first calls in new processes (on-disk cache), skip compilation.
-    pynndescent's kernels (``neighbors="pynndescent"``) are not included. With a cold cache
-    this took 35-60 s per dtype here (12 s of it for read-only inputs, which Numba
-    compiles separately); with a warm one well under a second.
+    the exact-search paths, the NN-descent graph, the overlap report and the leakage
+    check), so later calls in this process, and first calls in new processes (on-disk
+    cache), skip compilation. pynndescent's kernels (``neighbors="pynndescent"``) are
+    not included. With a cold cache this takes 35-60 s per dtype on 2 cores (12 s of it
+    for read-only inputs, which Numba compiles separately); with a warm one well under a
+    second.
 
     Parameters
     ----------
@@ -76,11 +77,15 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
         if samplers is None:  # neighbors="approx" (it searches a contiguous copy)
             graph_rows = rng.standard_normal((120, 3)).astype(dtype)
             approx_kneighbors(graph_rows, 3, np.arange(120), seed=0)
-    if samplers is None:  # the leakage check computes in float64
+    if samplers is None:  # the diagnostics compute in float64
+        from .diagnostics import overlap_report
         from .model_selection import check_leakage
 
         X = rng.standard_normal((42, 3))
-        check_leakage(X[::2], y[::2], X[1::2], y[1::2])
+        overlap_report(X, y, n_neighbors=3, smote_samples=20)  # the simulated draws
+        # SMOTE before the split puts rows on segments: the check then counts values
+        X_res, y_res = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
+        check_leakage(X_res[::2], y_res[::2], X_res[1::2], y_res[1::2])
     return time.perf_counter() - start
 
 

@@ -45,7 +45,6 @@ from ._io_errors import (
 )
 from ._io_files import (
     OutputFiles,
-    _reason,
     atomic_output,
     check_disk_space,
     estimate_rows_bytes,
@@ -55,6 +54,7 @@ from ._io_files import (
     output_files,
     release_temporary_files,
     remove_temporary_files,
+    write_error,
     write_text,
 )
 from ._memory import check_fits, rows_per_chunk
@@ -409,10 +409,7 @@ class TableWriter:
             else:
                 self._writer = pacsv.CSVWriter(path, schema)
         except OSError as error:
-            raise self._error(error) from None
-
-    def _error(self, error: OSError) -> OutputError:
-        return OutputError(f"cannot write {self._shown!r}: {_reason(error)}")
+            raise write_error(self._shown, error) from None
 
     def write(self, data: pa.RecordBatch | pa.Table) -> None:
         """Append rows (a batch or table with exactly the writer's schema)."""
@@ -421,7 +418,7 @@ class TableWriter:
         try:
             self._writer.write_table(data)
         except OSError as error:
-            raise self._error(error) from None
+            raise write_error(self._shown, error) from None
         first = self.rows == 0
         self.rows += data.num_rows
         if first:
@@ -431,7 +428,7 @@ class TableWriter:
         try:
             self._writer.close()
         except OSError as error:
-            raise self._error(error) from None
+            raise write_error(self._shown, error) from None
 
     def __enter__(self) -> TableWriter:
         return self
@@ -617,10 +614,9 @@ def stream_smote(
 
     Memory for the labels is checked before they are read. Before any feature is read
     or any row written, once the class counts are known: the rows of the classes to
-    over-sample and their neighbour tables are checked
-    against available memory (``MemoryError``), and the output's estimated size
-    (:func:`estimate_rows_bytes`) against the free space of ``output``'s file system
-    (:class:`OutputError`).
+    over-sample and their neighbour tables are checked against available memory
+    (``MemoryError``), and the output's estimated size (:func:`estimate_rows_bytes`)
+    against the free space of ``output``'s file system (:class:`OutputError`).
 
     Parameters
     ----------

@@ -204,6 +204,16 @@ def test_smote_k_is_never_lowered_for_a_tiny_class():
         overlap_report(X, y, smote_k_neighbors=0)
 
 
+def test_class_tied_with_the_majority_is_not_refused_for_smote_k():
+    # SMOTE adds no row to a class as large as the majority, so it never refuses it for
+    # k_neighbors: the report must not either
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(10, 2)), np.repeat([0, 1], 5)
+    assert SMOTE().fit_resample(X, y)[0].shape == (10, 2)
+    report = overlap_report(X, y, n_neighbors=3)
+    assert report.classes == [1] and report.smote[1] is None
+
+
 def test_landing_interval_covers_the_share_of_the_data_distribution():
     # Many data sets from one distribution: the interval of each report should contain
     # the mean share (the expected share at this class size) about 95% of the time.

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-#: Exit codes of ``fastsmote resample`` and ``fastsmote diagnose`` (docs/cli.md).
+#: Exit codes of every ``fastsmote`` command (docs/cli.md).
 EXIT_OK = 0
 EXIT_INTERNAL = 1  # a bug: the traceback is printed
 EXIT_USAGE = 2  # bad command-line arguments or parameters (argparse uses 2 as well)
@@ -104,17 +104,25 @@ def emit(text: str) -> None:
     A closed pipe raises ``BrokenPipeError`` (exit 141 in :func:`run_guarded`); any
     other failure to write (e.g. a full disk or ``/dev/full``) is a
     :class:`CommandError` with the output exit code, and standard output is pointed at
-    the null device so that Python does not fail again when it flushes at exit.
+    the null device.
     """
     try:
         print(text, flush=True)
     except BrokenPipeError:
         raise
     except OSError as error:
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_devnull()
         reason = error.strerror or str(error)
         raise CommandError(f"cannot write to standard output: {reason}", EXIT_OUTPUT) from None
+
+
+def _stdout_to_devnull() -> None:
+    """Point standard output at the null device: Python would fail again writing to it
+    when it flushes at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def one_line(error: BaseException) -> str:
@@ -150,8 +158,7 @@ def _report_errors(command: Callable[[], int], stderr: TextIO, ending: _Ending) 
     try:
         return command()
     except BrokenPipeError:
-        # Python would complain again when flushing stdout at exit: point it at devnull.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_devnull()
         return EXIT_SIGPIPE
     except Exception as error:  # noqa: BLE001 - every error gets a code and a line
         code = code_for(error)

@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from .._validation import check_features, check_finite, check_target
+from .._validation import check_features, check_finite, check_target, to_python
 from ..pipeline import sampler_placement, with_sampler
 from ._calibration import expected_calibration_error
 
@@ -191,7 +191,7 @@ def compare_strategies(
         notes.append("capacity: the number of positives in each validation fold")
     table, per_fold = _tables(records, list(models))
     summary = _summary(table, per_fold, len(splits), notes)
-    return StrategyComparison(table, per_fold, summary, notes, _native(pos_label), len(splits))
+    return StrategyComparison(table, per_fold, summary, notes, to_python(pos_label), len(splits))
 
 
 # --------------------------------------------------------------------------- strategies
@@ -422,7 +422,3 @@ def _tradeoffs(mean: dict, best: str, base: str) -> str:
     if not parts:
         return head + f" with alert volume and calibration similar to {base}"
     return head + ": it " + " and ".join(parts)
-
-
-def _native(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value

@@ -28,7 +28,7 @@ from .._config import get_config
 from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
 from .._numba import numba_threads
 from .._random import key_from_random_state, stream_key
-from .._validation import Target, check_features, check_finite, check_target
+from .._validation import Target, check_features, check_finite, check_target, to_python
 from ..neighbors import (
     BACKENDS,
     all_rows_kneighbors,
@@ -370,21 +370,26 @@ def overlap_report(
             f"n_neighbors={n_neighbors} must be below the number of rows ({n}): each row "
             "needs that many other rows as neighbours."
         )
-    class_counts = {_native(c): int(m) for c, m in zip(target.classes, target.counts, strict=True)}
+    class_counts = {
+        to_python(c): int(m) for c, m in zip(target.classes, target.counts, strict=True)
+    }
     analysed = _analysed_classes(classes, target)
     for ci in analysed:
         if target.counts[ci] < 2:
             raise ValueError(
-                f"Class {_native(target.classes[ci])!r} has {int(target.counts[ci])} row: "
+                f"Class {to_python(target.classes[ci])!r} has {int(target.counts[ci])} row: "
                 "overlap diagnostics (and SMOTE) need at least 2 rows per analysed class. "
                 "Gather more rows, or leave it out with classes=[...]."
             )
     majority = int(np.argmax(target.counts))  # first wins ties, like sampling_strategy
+    # rows SMOTE's default sampling_strategy adds to each class (none to the majority's
+    # size): only a class it over-samples needs more rows than smote_k_neighbors
+    n_new = target.counts[majority] - target.counts
     for ci in analysed:
         n_class = int(target.counts[ci])
-        if ci != majority and n_class <= smote_k_neighbors:
+        if n_new[ci] > 0 and n_class <= smote_k_neighbors:
             raise ValueError(
-                f"Class {_native(target.classes[ci])!r} has {n_class} row(s) but "
+                f"Class {to_python(target.classes[ci])!r} has {n_class} row(s) but "
                 f"smote_k_neighbors={smote_k_neighbors} needs at least "
                 f"{smote_k_neighbors + 1}: SMOTE(k_neighbors={smote_k_neighbors}) refuses "
                 f"this class. Use smote_k_neighbors <= {n_class - 1} (the k_neighbors "
@@ -399,7 +404,7 @@ def overlap_report(
         report.warnings.append(_scale_warning(report.feature_scale))
     weighted, total = 0.0, 0
     for ci in analysed:
-        label = _native(target.classes[ci])
+        label = to_python(target.classes[ci])
         rows = target.rows_of(ci)
         if max_rows is not None and rows.size > max_rows:
             rng = np.random.default_rng(np.random.SeedSequence(int(key), spawn_key=(ci,)))
@@ -419,12 +424,18 @@ def overlap_report(
         report.overlap[label] = n_other / (rows.size * n_neighbors)
         weighted += n_class * report.overlap[label]
         total += n_class
-        n_new = 0 if ci == majority else int(target.counts[majority] - target.counts[ci])
         report.smote[label] = (
             None
-            if n_new == 0
+            if n_new[ci] == 0
             else _smote_landing(
-                X_float, target, ci, n_new, n_neighbors, smote_samples, key, smote_k_neighbors
+                X_float,
+                target,
+                ci,
+                int(n_new[ci]),
+                n_neighbors,
+                smote_samples,
+                key,
+                smote_k_neighbors,
             )
         )
         report.recommendation[label] = describe(
@@ -535,10 +546,6 @@ def _margin(n: int) -> str:
     return f"{100 * half:.1f}" if half < 0.1 else f"{100 * half:.0f}"
 
 
-def _native(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _feature_scale(X: np.ndarray, columns: Any) -> dict:
     """Largest / smallest standard deviation among the features that vary."""
     n = X.shape[0]
@@ -552,7 +559,7 @@ def _feature_scale(X: np.ndarray, columns: Any) -> dict:
         return {"std_ratio": 1.0, "largest": None, "smallest": None}
     hi = int(varying[np.argmax(std[varying])])
     lo = int(varying[np.argmin(std[varying])])
-    name = (lambda j: _native(columns[j])) if columns is not None else (lambda j: j)
+    name = (lambda j: to_python(columns[j])) if columns is not None else (lambda j: j)
     return {
         "std_ratio": float(std[hi] / std[lo]),
         "largest": name(hi),
@@ -593,8 +600,8 @@ def _analysed_classes(classes: Any, target: Target) -> list[int]:
             f"classes must be 'not majority', 'minority' or a list of labels, got {classes!r}."
         )
     if isinstance(classes, (list, tuple, np.ndarray)):
-        known = {_native(c): i for i, c in enumerate(target.classes)}
-        wanted = [_native(c) for c in classes]
+        known = {to_python(c): i for i, c in enumerate(target.classes)}
+        wanted = [to_python(c) for c in classes]
         unknown = [c for c in wanted if c not in known]
         if unknown or not wanted:
             raise ValueError(

@@ -22,8 +22,8 @@ from .._config import get_config
 from .._kernels.leakage import count_values, segment_hits
 from .._numba import numba_threads
 from .._random import key_from_random_state
-from .._validation import check_features, check_finite, check_target
-from ..neighbors._exact import exact_kneighbors_of
+from .._validation import check_features, check_finite, check_target, to_python
+from ..neighbors import exact_kneighbors_of
 
 #: Share of checked rows (test or training) on cross-split segments above
 #: which the verdict is "likely leakage".
@@ -71,9 +71,11 @@ class LeakageReport:
         never grows the largest class, and a balancing over-sampler ties the others with
         it). None when every class was checked.
     baseline_segment_share, baseline_duplicate_share : float
-        The shares of the baseline class's test rows on segments and duplicated
-        (discrete features make chance collinearity and duplicates). The verdict
-        requires much more.
+        The shares of the baseline class's test rows on segments and duplicated: what
+        this data shows without resampling (discrete features make duplicates). Each
+        checked class's duplicates are judged against the second; the first is for
+        reference (the segment test counts only values the data's own rows do not hold,
+        so it needs no baseline).
     classes_duplicated : list
         Checked classes whose share of duplicated test rows is beyond what the baseline
         explains (see the verdict's rule in docs/split_first.md).
@@ -102,13 +104,9 @@ class LeakageReport:
             if isinstance(value, np.ndarray):
                 out[name] = value.tolist()
         for name in ("classes", "classes_duplicated"):
-            out[name] = [_native(c) for c in out[name]]
-        out["baseline_class"] = _native(self.baseline_class)
+            out[name] = [to_python(c) for c in out[name]]
+        out["baseline_class"] = to_python(self.baseline_class)
         return out
-
-
-def _native(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 class _DistinctRows(NamedTuple):
@@ -150,12 +148,12 @@ def check_leakage(
     feature a value that only interpolation makes (no other row holds it; not a whole
     number where the feature holds only whole numbers), with no one set holding all
     three rows, and no such segment held by one set? That is where SMOTE puts a
-    synthetic row. Exact
-    duplicates across the split (random over-sampling) are counted for every row of the
-    checked classes and compared, class by class, with the baseline class: of the
-    classes with the most rows, the one that looks least resampled (over-sampling never
-    grows the largest class, and balancing ties the others with it, so the label order
-    never decides). The result does not depend on the data's scale.
+    synthetic row. Exact duplicates across the split (random over-sampling) are counted
+    for every row of the checked classes and compared, class by class, with the
+    baseline class: of the classes with the most rows, the one that looks least
+    resampled (over-sampling never grows the largest class, and balancing ties the
+    others with it, so the label order never decides). The result does not depend on
+    the data's scale.
 
     Parameters
     ----------
@@ -227,18 +225,18 @@ def check_leakage(
         train_rows_on_segments=_joined([f.train_on_segments for f in found]),
         test_rows_duplicated=_joined([f.test_duplicated for f in found]),
         train_rows_duplicated=_joined([f.train_duplicated for f in found]),
-        classes=[_native(label) for label in classes],
+        classes=[to_python(label) for label in classes],
         n_test_checked=sum(f.n_test_checked for f in found),
         n_train_checked=sum(f.n_train_checked for f in found),
         n_test_in_classes=sum(f.n_test for f in found),
         n_train_in_classes=sum(f.n_train for f in found),
-        baseline_class=_native(largest[baseline]) if base else None,
+        baseline_class=to_python(largest[baseline]) if base else None,
         baseline_segment_share=_share(base.test_on_segments.size, base.n_test_checked)
         if base
         else 0.0,
         baseline_duplicate_share=_share(*base_duplicated),
         classes_duplicated=[
-            _native(label)
+            to_python(label)
             for label, f in zip(classes, found, strict=True)
             if _excess_duplicates((f.test_duplicated.size, f.n_test), base_duplicated)
         ],

@@ -28,7 +28,7 @@ from ._exact import (
     shortlist_method,
 )
 
-#: fastsmote's NN-descent, measured (2026-11-28, `benchmarks/crossover.py`, graph sizes
+#: fastsmote's NN-descent, measured (`benchmarks/crossover.py`, graph sizes
 #: from `graph_size`): wall time ~ c * n * log2(n) us, c = 3 up to 32 features (24 graph
 #: neighbours; 100k / 150k / 200k / 300k x 20: 4.1 / 7.2 / 12.4 / 17.9 s), 18 beyond (60
 #: graph neighbours; 100k / 300k x 50: 28.9 / 98.3 s) and 30 beyond LARGE_CLASS rows (80

@@ -3,8 +3,8 @@
 ``"approx"`` builds fastsmote's NN-descent graph (:mod:`._nndescent`): its kernels are
 cached on disk, so a new process loads them in well under a second. pynndescent (the
 ``"pynndescent"`` backend, imported lazily) compiles its kernels for ~27-45 s in every new
-process even with a warm Numba cache (measured on this project's machine), which is why
-the issue that introduced approximate search asked for our own.
+process even with a warm Numba cache (measured on this project's machine), hence a graph
+of fastsmote's own as the default.
 
 Both need more graph neighbours than the k they return to reach recall@5 >= 0.95 on
 Gaussian data: 24 up to 32 features, 60 beyond (80 above 300k rows; measured,
@@ -23,7 +23,7 @@ from ._nndescent import graph_bytes, nndescent_graph
 from ._scaling import scale_exponent, scale_rows
 
 #: Graph neighbours kept per row: max(APPROX_FACTOR * k, minimum by dimension and size).
-#: Measured recall@5 of fastsmote's graph on Gaussian classes (2026-11-28): 20 features,
+#: Measured recall@5 of fastsmote's graph on Gaussian classes: 20 features,
 #: 25 slots (5k): 0.987-0.992 (50k-100k rows), 0.984 (200k-300k); 20 slots: 0.956 (200k).
 #: 50 features, 60 slots: 0.983 (100k), 0.954 (300k), 0.929 (500k); 80 slots: 0.978
 #: (500k). Recall falls with the class size at a fixed graph size, hence the step.

@@ -268,7 +268,9 @@ class SMOTE(_InterpolatingSampler):
         Source of the 64-bit key from which every draw derives. With the same key the
         output is bit-identical for any number of threads and any chunk size.
     k_neighbors : int or estimator with ``kneighbors``, default=5
-        Neighbours used to build synthetic rows. An estimator (e.g.
+        Neighbours used to build synthetic rows; a class to over-sample needs
+        ``k_neighbors + 1`` rows (never lowered: a ``ValueError`` names the class and
+        the largest value that works). An estimator (e.g.
         ``NearestNeighbors(n_neighbors=6)``) is fitted on each class; as in
         imbalanced-learn its ``n_neighbors`` counts the row itself, which is dropped
         by position.

@@ -270,6 +270,9 @@ class ADASYN(_BoundarySampler):
     ----------
     sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
     n_neighbors : int or estimator, default=5
+        Neighbours of the weights (all rows) and of the interpolation (same class: a
+        class to over-sample needs ``n_neighbors + 1`` rows). An estimator's own int
+        ``n_neighbors`` counts the row itself, as in imbalanced-learn.
     neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (as for :class:`fastsmote.SMOTE`) and of the
         weight search among all rows, as for :class:`BorderlineSMOTE`.
