@@ -28,21 +28,11 @@ from ._exact import (
     shortlist_method,
 )
 
-#: fastsmote's NN-descent, measured (`benchmarks/crossover.py`, graph sizes
-#: from `graph_size`): wall time ~ c * n * log2(n) us, c = 3 up to 32 features (24 graph
-#: neighbours; 100k / 150k / 200k / 300k x 20: 4.1 / 7.2 / 12.4 / 17.9 s), 18 beyond (60
-#: graph neighbours; 100k / 300k x 50: 28.9 / 98.3 s) and 30 beyond LARGE_CLASS rows (80
-#: graph neighbours; 500k / 1M x 50: ~215-245 / 594.5 s). Loading its cached kernels
-#: takes 0.4-1.1 s.
+#: NN-descent wall time ~ c * n * log2(n) us by regime, this project's machine
+#: (`python benchmarks/crossover.py`; the figures: docs/performance.md, constants).
 APPROX_US_PER_ROW_LOG2 = {"low-dim": 3.0, "high-dim": 18.0, "high-dim-large": 30.0}
-#: Measured exact cost per (query, reference) pair and feature, in ns, with 2 threads.
-#: Self-search computes each pair once for both rows: explicit differences ~0.028 (20
-#: features: 0.55 ns/pair at 100k-300k rows), shortlists by fused multiply-adds 0.74-0.76x
-#: that at 20 features (~0.021), product shortlists from WIDE_FEATURES on ~0.012 (50
-#: features: 0.6 ns/pair, BLAS and fused alike). A few queries against all rows cannot
-#: share pairs: ~0.05-0.06 by explicit differences, ~0.035 by shortlists (1M rows, 20 /
-#: 40 / 50 features, 2k-10k queries, medians of 3: 0.70 / 1.39 / 1.43 ns per pair,
-#: 1.7-2.0x the explicit differences).
+#: Exact cost per (query, reference) pair and feature, ns, 2 threads; a self-search
+#: computes each pair once for both rows (`python benchmarks/crossover.py`).
 NS_PER_PAIR_FEATURE = {
     "direct": 0.028,
     "fused": 0.021,

@@ -22,16 +22,13 @@ from ._exact import TABLE_ADVICE, exact_kneighbors
 from ._nndescent import graph_bytes, nndescent_graph
 from ._scaling import scale_exponent, scale_rows
 
-#: Graph neighbours kept per row: max(APPROX_FACTOR * k, minimum by dimension and size).
-#: Measured recall@5 of fastsmote's graph on Gaussian classes: 20 features,
-#: 25 slots (5k): 0.987-0.992 (50k-100k rows), 0.984 (200k-300k); 20 slots: 0.956 (200k).
-#: 50 features, 60 slots: 0.983 (100k), 0.954 (300k), 0.929 (500k); 80 slots: 0.978
-#: (500k). Recall falls with the class size at a fixed graph size, hence the step.
+#: Graph neighbours kept per row: max(APPROX_FACTOR * k, minimum by dimension and size),
+#: for recall@5 >= 0.95 on Gaussian classes (`python benchmarks/crossover.py`).
 APPROX_FACTOR = 5
 APPROX_MIN_LOW_DIM, APPROX_MIN_HIGH_DIM, HIGH_DIM = 24, 60, 32
 APPROX_MIN_HIGH_DIM_LARGE, LARGE_CLASS = 80, 300_000
-#: Random-projection trees for NN-descent's initial graph (8 -> 16 saved 2 of 8 rounds
-#: at 200k x 20; each tree costs about a fifth of a round).
+#: Random-projection trees for NN-descent's initial graph (each costs about a fifth of a
+#: round and saves rounds; docs/performance.md).
 N_TREES = 12
 
 

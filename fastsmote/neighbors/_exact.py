@@ -30,14 +30,10 @@ QUERY_BLOCK = 512
 REF_BLOCK_BYTES = 64 * 1024
 #: Query rows per distance tile of the symmetric self-search (tile: rows x ref block).
 TILE_ROWS = 128
-#: Features from which shortlists by fused multiply-adds beat explicit differences (each
-#: pair once either way; this project's machine, float32, medians of 3: 1.25-1.4x at 8
-#: and 12 features (30k rows), 1.3x at 20 (50k and 100k rows); see docs/performance.md).
-#: Fewer features give near neighbours too close for the shortlist's error bound.
+#: Features from which shortlists by fused multiply-adds beat explicit differences (fewer
+#: give near neighbours too close for the shortlist's error bound; docs/performance.md).
 FUSED_MIN_FEATURES = 8
-#: Features from which a BLAS product is as fast as the fused kernel (fused vs BLAS, medians
-#: of 5: 40k rows 1.13x at 32 features, 1.04x at 40, 1.00x at 50; 30k rows 0.95x at 64,
-#: 0.87x at 100).
+#: Features from which a BLAS product is as fast as the fused kernel (docs/performance.md).
 GEMM_MIN_FEATURES = 48
 #: Rows per block of the shortlist paths (each tile is TILE_ROWS x features x SHORTLIST_BLOCK).
 SHORTLIST_BLOCK = 512
@@ -197,8 +193,7 @@ def shortlist_method(n_features: int, n_rows: int, n_neighbors: int = 5) -> str 
     """The shortlist path "auto" uses for an exact self-search, or None (direct).
 
     One neighbour per row (TomekLinks) stays direct: a shortlist would triple the
-    neighbour table, which is most of that search's extra memory (measured at 100k x 20:
-    0.22x the output instead of 0.16x, above imbalanced-learn's 0.19x).
+    neighbour table, which is most of that search's extra memory.
     """
     if n_rows <= 1024 or n_features < FUSED_MIN_FEATURES or n_neighbors < 2:
         return None
