@@ -187,8 +187,7 @@ class InputTable:
         try:
             if self.format == "parquet":
                 # buffered page reads, no whole-row-group pre-buffering: a batch costs
-                # about its own size, not a row group's (measured: 114 vs 268 MiB at
-                # 1M-row groups of 20 float32 columns)
+                # about its own size, not a row group's (`benchmarks/cli_stream.py`)
                 self._parquet = pq.ParquetFile(
                     self.path,
                     memory_map=False,
@@ -653,7 +652,7 @@ def stream_smote(
     row_bytes = len(source.columns) * 8 + 8
     if batch_rows is None:
         # a batch lives as Arrow input, NumPy conversions, Arrow output and encoded
-        # pages at once; smaller batches also measured faster than 1M-row ones
+        # pages at once (`benchmarks/cli_stream.py` times the batch sizes)
         batch_rows = min(1 << 20, rows_per_chunk(8 * row_bytes, sampler.working_memory))
 
     check_fits(
