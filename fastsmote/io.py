@@ -187,7 +187,7 @@ class InputTable:
         try:
             if self.format == "parquet":
                 # buffered page reads, no whole-row-group pre-buffering: a batch costs
-                # about its own size, not a row group's (`benchmarks/cli_stream.py`)
+                # about its own size, not a row group's (peak memory: `benchmarks/cli_stream.py`)
                 self._parquet = pq.ParquetFile(
                     self.path,
                     memory_map=False,
@@ -652,7 +652,7 @@ def stream_smote(
     row_bytes = len(source.columns) * 8 + 8
     if batch_rows is None:
         # a batch lives as Arrow input, NumPy conversions, Arrow output and encoded
-        # pages at once (`benchmarks/cli_stream.py` times the batch sizes)
+        # pages at once (`benchmarks/cli_stream.py` measures the streamed path)
         batch_rows = min(1 << 20, rows_per_chunk(8 * row_bytes, sampler.working_memory))
 
     check_fits(
