@@ -2,7 +2,7 @@
 
     python benchmarks/compare.py --preset quick   # 1M x 20, kernels at 10k/50k rows
     python benchmarks/compare.py --preset full    # adds 5M x 20 and 50-feature kernels
-    python benchmarks/compare.py --preset scale   # issue "Scale" cases, one run each
+    python benchmarks/compare.py --preset scale   # the large cases, one run each
     python benchmarks/compare.py --preset full --end-to-end-only --memory recycled
     python benchmarks/compare.py --preset family --methods BorderlineSMOTE ADASYN --reps 3
 
@@ -50,8 +50,8 @@ PRESETS = {
         "generation": [(10_000_000, 20)],
         "reps": 3,
     },
-    # issue "Scale": one run each (imbalanced-learn needs minutes per case)
-    # issue "family": every method, one run each
+    # the large cases: one run each (imbalanced-learn needs minutes per case)
+    # every method, one run each
     "family": {
         "methods": [
             ("RandomOverSampler", (1_000_000, 20, 0.01)),
