@@ -29,7 +29,7 @@ from ._exact import (
 )
 
 #: NN-descent wall time ~ c * n * log2(n) us by regime, this project's machine
-#: (`python benchmarks/crossover.py`; the figures: docs/performance.md, constants).
+#: (`python benchmarks/crossover.py`; figures in docs/performance.md).
 APPROX_US_PER_ROW_LOG2 = {"low-dim": 3.0, "high-dim": 18.0, "high-dim-large": 30.0}
 #: Exact cost per (query, reference) pair and feature, ns, 2 threads; a self-search
 #: computes each pair once for both rows (`python benchmarks/crossover.py`).

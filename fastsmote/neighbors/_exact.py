@@ -31,9 +31,11 @@ REF_BLOCK_BYTES = 64 * 1024
 #: Query rows per distance tile of the symmetric self-search (tile: rows x ref block).
 TILE_ROWS = 128
 #: Features from which shortlists by fused multiply-adds beat explicit differences (fewer
-#: give near neighbours too close for the shortlist's error bound; docs/performance.md).
+#: give near neighbours too close for the shortlist's error bound;
+#: `python benchmarks/exact_paths.py`).
 FUSED_MIN_FEATURES = 8
-#: Features from which a BLAS product is as fast as the fused kernel (docs/performance.md).
+#: Features from which a BLAS product is as fast as the fused kernel
+#: (`python benchmarks/exact_paths.py`).
 GEMM_MIN_FEATURES = 48
 #: Rows per block of the shortlist paths (each tile is TILE_ROWS x features x SHORTLIST_BLOCK).
 SHORTLIST_BLOCK = 512
