@@ -6,16 +6,15 @@ import them when called.
 """
 
 from ._calibration import (
-    PriorCorrectedClassifier,
     ReliabilityCurve,
     brier_score,
     expected_calibration_error,
-    prior_correction,
     reliability_curve,
 )
 from ._compare import StrategyComparison, compare_strategies
 from ._overlap import OverlapReport, overlap_report
 from ._plots import plot_alert_volume, plot_overlap, plot_precision_recall, plot_reliability
+from ._prior_correction import PriorCorrectedClassifier, prior_correction
 from ._record import ResamplingRecord
 from ._thresholds import (
     AlertVolume,
