@@ -252,10 +252,13 @@ class Table:
 
     def build(self, columns: list[np.ndarray] | np.ndarray, dtypes: list[Any]) -> Any:
         """A frame of the user's kind with the user's column names, holding ``columns``
-        (a 2-D array or one array per column), each cast to ``dtypes[j]`` unless None."""
+        (a 2-D array or one array per column), column ``j`` cast to ``dtypes[j]``: None
+        keeps the array's dtype, :data:`SAME` gives the input column's exact dtype."""
         n_columns = len(dtypes)
-        cast = {j: t for j, t in enumerate(dtypes) if t is not None}
+        same = [j for j, t in enumerate(dtypes) if t is SAME]
         if self.pandas_like:
+            cast = {j: self.dtypes[j] if t is SAME else t for j, t in enumerate(dtypes)}
+            cast = {j: t for j, t in cast.items() if t is not None}
             namespace = type(self.native)
             if isinstance(columns, np.ndarray):
                 frame = namespace(columns, copy=False)
@@ -271,8 +274,22 @@ class Table:
         if isinstance(columns, np.ndarray):
             frame = nw.from_numpy(columns, schema=names, backend=backend)
         else:
-            data = {names[j]: columns[j] for j in range(n_columns)}
-            frame = nw.from_dict(data, backend=backend)
+            frame = nw.from_dict({names[j]: columns[j] for j in range(n_columns)}, backend=backend)
+        cast = {j: t for j, t in enumerate(dtypes) if t is not None and t is not SAME}
+        if same and backend not in (nw.Implementation.POLARS, nw.Implementation.PYARROW):
+            cast.update({j: self.dtypes[j] for j in same})  # narwhals' nearest dtype
+            same = []
         if cast:
             frame = frame.with_columns(nw.col(names[j]).cast(t) for j, t in cast.items())
-        return frame.to_native()
+        native = frame.to_native()
+        for j in same:  # the exact native type (e.g. a dictionary's index width)
+            if backend is nw.Implementation.POLARS:
+                native = native.with_columns(native[names[j]].cast(self.native.schema[names[j]]))
+            else:
+                column = native.column(j).cast(self.native.schema.field(j).type)
+                native = native.set_column(j, names[j], column)
+        return native
+
+
+#: In :meth:`Table.build`, the input column's exact dtype.
+SAME = object()

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from ._frames import SeriesKind, Table, as_series, as_table, first_null, series_values
+from ._frames import SAME, SeriesKind, Table, as_series, as_table, first_null, series_values
 from ._kernels.arrays import (
     codes_from_lookup,
     copy_rows,
@@ -292,7 +292,7 @@ def restore_target(target: Target, y_out: np.ndarray) -> Any:
         return target.container.build(y_out)
     table = target.container
     columns = y_out.reshape(y_out.shape[0], -1)
-    return table.build(columns, [table.native_dtype(j) for j in range(columns.shape[1])])
+    return table.build(columns, [SAME] * columns.shape[1])
 
 
 def to_python(value: Any) -> Any:

@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 from sklearn.utils.validation import _num_samples
 
+from ._frames import SAME, SeriesKind, as_series, as_table, series_values
 from ._validation import (
     Constraint,
     Features,
@@ -75,24 +76,38 @@ class RowOrigins(NamedTuple):
         gets the interpolation of its two parents' values with the row's gap,
         ``v[source] + gap * (v[partner] - v[source])`` (so a weight stays between its
         parents' weights); any other dtype (integers, booleans, strings, objects) takes
-        the base row's value. 2-D arrays are resampled row by row. A pandas Series
-        comes back as a Series with the same name and a fresh RangeIndex.
+        the base row's value. 2-D arrays are resampled row by row, DataFrames column by
+        column. A Series (pandas, polars, pyarrow) or DataFrame comes back as the same
+        kind with the same name(s) and dtypes (a pandas one with a fresh RangeIndex).
 
         Parameters
         ----------
-        values : array-like of shape (n_samples_in,) or (n_samples_in, m)
+        values : array-like, Series or DataFrame of shape (n_samples_in,) or
+            (n_samples_in, m)
 
         Returns
         -------
-        ndarray or Series of shape (n_samples_out,) or (n_samples_out, m)
+        ndarray, Series or DataFrame of shape (n_samples_out,) or (n_samples_out, m)
         """
-        name = getattr(values, "name", None) if hasattr(values, "iloc") else None
-        array = np.asarray(values)
+        table = as_table(values)
+        if table is not None:
+            if table.shape[0] != self.n_samples_in:
+                self._check_length(table.shape[0])
+            columns = [self._take_array(table.values(j)) for j in range(table.shape[1])]
+            return table.build(columns, [SAME] * len(columns))
+        series = as_series(values)
+        if series is not None:
+            return SeriesKind.of(series).build(self._take_array(series_values(series)))
+        return self._take_array(np.asarray(values))
+
+    def _check_length(self, n_rows: int) -> None:
+        raise ValueError(
+            f"per-row values have {n_rows} rows; the resampled input had {self.n_samples_in}."
+        )
+
+    def _take_array(self, array: np.ndarray) -> np.ndarray:
         if array.ndim == 0 or array.shape[0] != self.n_samples_in:
-            raise ValueError(
-                f"per-row values have {array.shape[0] if array.ndim else 0} rows; the "
-                f"resampled input had {self.n_samples_in}."
-            )
+            self._check_length(array.shape[0] if array.ndim else 0)
         out = array[self.source]
         synthetic = np.flatnonzero(self.partner >= 0)
         if array.dtype.kind == "f" and synthetic.size:
@@ -100,10 +115,6 @@ class RowOrigins(NamedTuple):
             partner = array[self.partner[synthetic]].astype(np.float64)
             gap = self.gap[synthetic].reshape((-1,) + (1,) * (array.ndim - 1))
             out[synthetic] = base + gap * (partner - base)
-        if hasattr(values, "iloc"):
-            import pandas as pd
-
-            return pd.Series(out, name=name)
         return out
 
 

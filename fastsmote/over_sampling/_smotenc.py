@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._config import get_config
+from .._frames import SAME
 from .._kernels.smote import smotenc_generate
 from .._numba import numba_threads
 from .._random import stream_key
@@ -315,7 +316,7 @@ class SMOTENC(_InterpolatingSampler):
                     columns[i] = pd.Categorical.from_codes(out_codes[:, j], dtype=dtype)
                 else:
                     columns[i] = np.asarray(categories)[out_codes[:, j]]
-                    dtypes[i] = table.native_dtype(i)
+                    dtypes[i] = SAME
             return table.build(columns, dtypes)
         source = np.asarray(rows.data)
         # float input keeps its dtype (float32 stays float32); integers become float64
