@@ -226,9 +226,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Numeric features. Not modified.
+            Numeric features: a NumPy array, a list of rows, or a pandas (NumPy, nullable
+            or pyarrow dtypes), polars or pyarrow DataFrame with numeric columns and no
+            missing values (row selectors accept any columns). Not modified.
         y : array-like or Series of shape (n_samples,)
-            Class labels (binary, multiclass, or one-hot encoded multiclass).
+            Class labels (binary, multiclass, or one-hot encoded multiclass), also as a
+            pandas, polars or pyarrow Series. Not modified.
         out : ndarray, optional
             Where to write the resampled features, e.g. an ``np.memmap`` for outputs
             larger than memory: C-contiguous, shape ``(n_samples_out_, n_features)``
@@ -238,9 +241,15 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         Returns
         -------
         X_resampled : {ndarray, DataFrame} of shape (n_samples_new, n_features)
-            Same container as ``X``.
+            The same kind of object as ``X``, with its column names. Selected rows keep
+            every dtype; synthetic values come in float columns: a float column keeps its
+            dtype, another numeric column becomes a float column of the same dtype family
+            (pandas ``Int64`` -> ``Float64``, ``int64[pyarrow]`` -> ``double[pyarrow]``,
+            polars ``Int64`` -> ``Float64``, NumPy integers -> ``float64``). Samplers
+            have no ``set_output``: scikit-learn's ``transform_output`` does not change
+            this (as in imbalanced-learn).
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
-            Same container as ``y``.
+            The same kind of object as ``y``, with its name and dtype.
         """
         if out is not None and not self._numeric_input:
             raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")

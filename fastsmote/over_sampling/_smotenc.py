@@ -67,7 +67,8 @@ class SMOTENC(_InterpolatingSampler):
     ----------
     categorical_features : 'auto', array of int, array of bool or array of str
         Categorical columns: indices, a boolean mask, column names (DataFrame), or
-        'auto' (the DataFrame's pandas ``category`` columns).
+        'auto' (the DataFrame's categorical columns: pandas ``category``, polars
+        ``Categorical``/``Enum``, pyarrow dictionary).
     sampling_strategy, random_state, k_neighbors : as for :class:`fastsmote.SMOTE`
         (``k_neighbors`` must be an int here).
 
@@ -81,9 +82,11 @@ class SMOTENC(_InterpolatingSampler):
 
     Notes
     -----
-    Output: the input container. DataFrame categorical columns keep their dtype and
-    category set; other columns keep their values' dtype; continuous columns are float
-    (float32 kept). Categorical columns must not hold missing values.
+    Output: the input container (NumPy, list, pandas, polars, pyarrow). Categorical
+    columns keep their dtype (a pandas ``category`` its category set); continuous columns
+    follow the over-samplers' rule: a float column keeps its dtype, another numeric
+    column becomes a float column of the same dtype family. Categorical columns must not
+    hold missing values.
     """
 
     _numeric_input = False
