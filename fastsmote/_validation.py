@@ -362,9 +362,8 @@ class Features:
 
 
 def take_rows(data: Any, indices: np.ndarray) -> Any:
-    """Rows ``indices`` of ``data`` in its own container (a DataFrame gets a new index)."""
-    if hasattr(data, "columns") and hasattr(data, "iloc"):
-        return data.iloc[indices].reset_index(drop=True)
+    """Rows ``indices`` of an array, list or sparse matrix, in its own container
+    (DataFrames: :meth:`fastsmote._frames.Table.take`)."""
     if isinstance(data, list):
         return [data[i] for i in indices]
     if isinstance(data, np.ndarray) and data.ndim == 2 and _gathered(data):
