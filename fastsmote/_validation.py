@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
+from ._frames import SAME, SeriesKind, Table, as_series, as_table, first_null, series_values
 from ._kernels.arrays import (
     codes_from_lookup,
     copy_rows,
@@ -150,7 +151,7 @@ class Target:
     encoded: np.ndarray  # int32 position of each row's label in ``classes``
     counts: np.ndarray
     one_vs_all: bool = False
-    container: Any = None  # ("series", name, dtype), ("dataframe", columns, dtypes) or "list"
+    container: Any = None  # a SeriesKind, a Table (DataFrame y), "list" or None
 
     def class_counts(self, rows: np.ndarray | None = None) -> dict:
         """``{label: count}`` over all input rows, or over the input rows ``rows``."""
@@ -191,20 +192,29 @@ class Target:
 
 
 def check_target(y: Any) -> Target:
-    """Validate a classification target (binary, multiclass or one-hot multiclass)."""
+    """Validate a classification target (binary, multiclass or one-hot multiclass).
+
+    ``y`` may be a NumPy array, a list, or a Series or DataFrame of any backend narwhals
+    reads (pandas with NumPy, nullable or pyarrow dtypes, polars, pyarrow); a missing
+    label is refused with its row.
+    """
     if y is None:
         raise ValueError("This sampler requires y to be passed, but the target y is None.")
-    container = None
-    if hasattr(y, "dtype") and hasattr(y, "name") and hasattr(y, "to_numpy"):
-        container = ("series", y.name, y.dtype)
-        y_arr = y.to_numpy()
-    elif hasattr(y, "columns") and hasattr(y, "to_numpy"):
-        container = ("dataframe", list(y.columns), y.dtypes)
-        y_arr = y.to_numpy()
+    if hasattr(y, "toarray"):
+        raise TypeError("y must be dense; sparse targets are not supported.")
+    container = "list" if isinstance(y, list) else None
+    series = as_series(y)
+    table = as_table(y) if series is None else None
+    if series is not None:
+        _check_no_null_label(first_null(series))
+        container = SeriesKind.of(series)
+        y_arr = series_values(series)
+    elif table is not None:
+        for j in range(table.shape[1]):
+            _check_no_null_label(first_null(table.column(j)))
+        container = table
+        y_arr = np.column_stack([table.values(j) for j in range(table.shape[1])])
     else:
-        if hasattr(y, "toarray"):
-            raise TypeError("y must be dense; sparse targets are not supported.")
-        container = "list" if isinstance(y, list) else None
         y_arr = np.asarray(y)
     if y_arr.ndim == 0 or y_arr.size == 0:
         raise ValueError(f"y must be a non-empty 1-D array of class labels, got {y!r:.80}")
@@ -260,6 +270,14 @@ def _encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return classes, encoded.astype(np.int32).ravel(), counts
 
 
+def _check_no_null_label(row: int) -> None:
+    if row >= 0:
+        raise ValueError(
+            f"y contains a missing label (first at row {row}); every row needs a class "
+            "label. Drop or label those rows first."
+        )
+
+
 def restore_target(target: Target, y_out: np.ndarray) -> Any:
     """Give ``y_out`` back in the container the user passed."""
     if target.one_vs_all:
@@ -270,12 +288,11 @@ def restore_target(target: Target, y_out: np.ndarray) -> Any:
         return y_out
     if target.container == "list":
         return y_out.tolist()
-    import pandas as pd
-
-    kind, name, dtype = target.container
-    if kind == "series":
-        return pd.Series(y_out, name=name).astype(dtype)
-    return pd.DataFrame(y_out, columns=name).astype(dtype)
+    if isinstance(target.container, SeriesKind):
+        return target.container.build(y_out)
+    table = target.container
+    columns = y_out.reshape(y_out.shape[0], -1)
+    return table.build(columns, [SAME] * columns.shape[1])
 
 
 def to_python(value: Any) -> Any:
@@ -293,29 +310,34 @@ class Features:
     n_samples: int
     n_features: int
     dtype: np.dtype  # float dtype used for computation and output
-    columns: Any = None  # pandas columns, if a DataFrame
-    column_dtypes: Any = None
+    columns: Any = None  # column labels, if a DataFrame
+    table: Table | None = None  # the DataFrame, if one was given
     extras: dict = field(default_factory=dict)
 
     def write_into(self, out: np.ndarray) -> int | None:
         """Copy the input rows into ``out[:n_samples]`` (casting as needed).
 
         Returns the first row holding NaN/inf (-1 if none) when the copy checked it, None
-        when it did not (then call :func:`check_finite`).
+        when it did not (then call :func:`check_finite`). A DataFrame's rows are always
+        checked; NaN or infinity raises, naming the column.
         """
-        if self.columns is not None:
+        n = self.n_samples
+        if self.table is not None:
+            converted = self.extras.get("converted", {})
             for j in range(self.n_features):
-                out[: self.n_samples, j] = self.data.iloc[:, j].to_numpy(dtype=self.dtype)
-            return None
+                values = converted.get(j)
+                out[:n, j] = self.table.values(j) if values is None else values
+            check_finite(out[:n], columns=self.columns)
+            return -1
         X = self.data
         if X.dtype == out.dtype and X.flags.c_contiguous:
             return int(copy_rows(X, out, _ROW_BLOCK))
-        out[: self.n_samples] = X
+        out[:n] = X
         return None
 
     def as_float_array(self) -> np.ndarray:
         """The input as a C-contiguous float array (a view when it already is one)."""
-        if self.columns is None and self.data.dtype == self.dtype:
+        if self.table is None and self.data.dtype == self.dtype:
             return np.ascontiguousarray(self.data)
         out = np.empty((self.n_samples, self.n_features), dtype=self.dtype)
         self.write_into(out)
@@ -323,38 +345,25 @@ class Features:
 
     def take(self, indices: np.ndarray) -> Any:
         """Selected input rows, unchanged (dtypes kept), in the user's container."""
-        source = self.extras.get("original", self.data)
-        return take_rows(source, indices)
+        if self.table is not None:
+            return self.table.take(indices)
+        return take_rows(self.extras.get("original", self.data), indices)
 
     def restore(self, out: np.ndarray) -> Any:
-        """Give ``out`` back in the container the user passed."""
+        """Give ``out`` back in the container the user passed: a float column keeps its
+        dtype, other columns become floats of ``out``'s precision in their dtype family
+        (see :mod:`fastsmote._frames`)."""
         if self.extras.get("list"):
             return out.tolist()
-        if self.columns is None:
+        if self.table is None:
             return out
-        import pandas as pd
-
-        dtypes = list(self.column_dtypes)
-        keep = [j for j, t in enumerate(dtypes) if t.kind == "f" and t != out.dtype]
-        if not keep:
-            return pd.DataFrame(out, columns=self.columns, copy=False)
-        if pd.Index(self.columns).is_unique:
-            frame = pd.DataFrame(out, columns=self.columns, copy=False)
-            return frame.astype({self.columns[j]: dtypes[j] for j in keep})
-        # names repeat: restore by position, so that a float64 column never takes the
-        # float32 type of another column of the same name
-        data = {
-            j: out[:, j].astype(dtypes[j]) if j in keep else out[:, j] for j in range(len(dtypes))
-        }
-        frame = pd.DataFrame(data, copy=False)
-        frame.columns = self.columns
-        return frame
+        dtypes = [self.table.float_dtype(j, out.dtype) for j in range(self.n_features)]
+        return self.table.build(out, dtypes)
 
 
 def take_rows(data: Any, indices: np.ndarray) -> Any:
-    """Rows ``indices`` of ``data`` in its own container (a DataFrame gets a new index)."""
-    if hasattr(data, "columns") and hasattr(data, "iloc"):
-        return data.iloc[indices].reset_index(drop=True)
+    """Rows ``indices`` of an array, list or sparse matrix, in its own container
+    (DataFrames: :meth:`fastsmote._frames.Table.take`)."""
     if isinstance(data, list):
         return [data[i] for i in indices]
     if isinstance(data, np.ndarray) and data.ndim == 2 and _gathered(data):
@@ -379,9 +388,12 @@ class Rows:
     n_samples: int
     n_features: int
     columns: Any = None
+    table: Table | None = None  # the DataFrame, if one was given
 
     def take(self, indices: np.ndarray) -> Any:
         """The selected rows, in the container the user passed."""
+        if self.table is not None:
+            return self.table.take(indices)
         return take_rows(self.data, indices)
 
     def restore(self, out: Any) -> Any:
@@ -390,8 +402,9 @@ class Rows:
 
 def check_rows(X: Any, n_samples: int) -> Rows:
     """Validate a 2-D table whose rows will only be selected (any dtype, NaN allowed)."""
-    if hasattr(X, "columns") and hasattr(X, "iloc"):
-        rows = Rows(X, X.shape[0], X.shape[1], X.columns)
+    table = as_table(X)
+    if table is not None:
+        rows = Rows(X, *table.shape, table.columns, table)
     elif hasattr(X, "tocsr") and hasattr(X, "shape"):
         X = X if getattr(X, "format", None) in ("csr", "csc") else X.tocsr()
         rows = Rows(X, X.shape[0], X.shape[1])
@@ -434,42 +447,23 @@ def check_features(X: Any, n_samples: int) -> Features:
     """Validate a dense numeric 2-D feature matrix with ``n_samples`` rows.
 
     Integer and boolean features are computed in float64 (synthetic values are
-    interpolations, so truncating them back to integers would be wrong).
+    interpolations, so truncating them back to integers would be wrong). A DataFrame
+    of any backend narwhals reads may hold any numeric dtype (NumPy, pandas nullable,
+    pyarrow, polars; object columns holding numbers); missing values and non-numeric
+    columns are refused by name.
     """
     if hasattr(X, "toarray") or hasattr(X, "tocsr"):
         raise TypeError(
             "X is a sparse matrix; fastsmote's kernels need dense numeric data. "
             "Convert it with X.toarray() if it fits in memory."
         )
-    if hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc"):
-        dtypes = X.dtypes
-        sparse_columns = [str(c) for c, t in dtypes.items() if str(t).startswith("Sparse")]
-        if sparse_columns:
-            raise TypeError(
-                f"X has sparse columns {sparse_columns[:5]}; fastsmote's kernels need dense "
-                "numeric data. Convert with X.sparse.to_dense() if it fits in memory."
-            )
-        bad = [str(c) for c, t in dtypes.items() if not _is_numeric_dtype(t)]
-        if bad:
-            raise ValueError(
-                f"X has non-numeric columns {bad}; SMOTE interpolates features, so every "
-                "column must be numeric (encode categorical columns first)."
-            )
-        shape = X.shape
-        kinds = [np.dtype(t) for t in dtypes] or [np.dtype(np.float64)]
-        dtype = _float_dtype(np.result_type(*kinds))
-        features = Features(X, shape[0], shape[1], dtype, X.columns, dtypes)
+    table = as_table(X)
+    if table is not None:
+        features = _check_frame(table)
     else:
         arr = X if isinstance(X, np.ndarray) else np.asarray(X)
         if arr.dtype.kind in "OUSV":
-            try:
-                arr = arr.astype(np.float64)
-            except (TypeError, ValueError) as error:
-                # keep the exception type NumPy chose (scikit-learn's convention)
-                raise type(error)(
-                    f"X contains non-numeric values ({error}); SMOTE needs numeric "
-                    "features (encode categorical columns first)."
-                ) from None
+            arr = _converted(arr, "X")
         if arr.dtype.kind not in "biuf":
             raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")
         _check_2d(arr)
@@ -480,11 +474,79 @@ def check_features(X: Any, n_samples: int) -> Features:
     return features
 
 
-def _is_numeric_dtype(dtype: Any) -> bool:
+def _converted(arr: np.ndarray, what: str) -> np.ndarray:
+    """An object or text array as float64, as NumPy converts it; a missing value
+    (None, NA) or a non-number raises, naming where it is."""
     try:
-        return np.dtype(dtype).kind in "biuf"
-    except TypeError:  # pandas extension dtypes (category, string, nullable ints)
-        return False
+        return arr.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        missing = _first_missing(arr)
+        if missing is not None:
+            where = f"row {missing[0]}" if arr.ndim == 1 else "row {}, column {}".format(*missing)
+            raise ValueError(
+                f"{what} contains a missing value (None or NA) (first at {where}); SMOTE "
+                "cannot interpolate missing values. Impute or drop them first."
+            ) from None
+        # keep the exception type NumPy chose (scikit-learn's convention)
+        raise type(error)(
+            f"{what} contains non-numeric values ({error}); SMOTE needs numeric "
+            "features (encode categorical columns first)."
+        ) from None
+
+
+def _first_missing(arr: np.ndarray) -> tuple[int, ...] | None:
+    """Position of the first None or pandas NA in an object array (row-major), if any."""
+    if arr.dtype.kind != "O":
+        return None
+    for position, value in np.ndenumerate(arr):
+        if value is None or type(value).__name__ == "NAType":
+            return position
+    return None
+
+
+def _check_frame(table: Table) -> Features:
+    """Column by column: numeric dtype, no missing value (object columns converted)."""
+    n_rows, n_columns = table.shape
+    names = list(table.columns)
+    if table.pandas_like:
+        dtypes = table.dtypes
+        sparse = [str(names[j]) for j in range(n_columns) if str(dtypes[j]).startswith("Sparse")]
+        if sparse:
+            raise TypeError(
+                f"X has sparse columns {sparse[:5]}; fastsmote's kernels need dense "
+                "numeric data. Convert with X.sparse.to_dense() if it fits in memory."
+            )
+    kinds, bad, missing, converted = set(), [], [], {}
+    for j in range(n_columns):
+        kind = table.numeric_dtype(j)
+        row = first_null(table.column(j)) if kind is not None and table.may_hold_nulls(j) else -1
+        if row >= 0:
+            missing.append((row, j))
+        elif kind == np.dtype(object):
+            try:
+                converted[j] = np.asarray(table.values(j)).astype(np.float64)
+            except (TypeError, ValueError):
+                kind = None
+        if kind is None:
+            bad.append(str(names[j]))
+        else:
+            kinds.add(np.dtype(np.float64) if kind == np.dtype(object) else kind)
+    if bad:
+        raise ValueError(
+            f"X has non-numeric columns {bad}; SMOTE interpolates features, so every "
+            "column must be numeric (encode categorical columns first)."
+        )
+    if missing:
+        row, j = min(missing)
+        raise ValueError(
+            f"X contains a missing value (NA, None or null) in column {names[j]!r} (first "
+            f"at row {row}); SMOTE cannot interpolate missing values. Impute or drop them "
+            "first."
+        )
+    dtype = _float_dtype(np.result_type(*kinds)) if kinds else np.dtype(np.float64)
+    features = Features(table.native, n_rows, n_columns, dtype, table.columns, table)
+    features.extras["converted"] = converted
+    return features
 
 
 def check_out_array(out: Any, shape: tuple[int, int], dtype: np.dtype) -> None:
@@ -500,8 +562,11 @@ def check_out_array(out: Any, shape: tuple[int, int], dtype: np.dtype) -> None:
         raise ValueError("out must be a writeable C-contiguous array.")
 
 
-def check_finite(X: np.ndarray, what: str = "X", row: int | None = None) -> None:
-    """Raise if a float array holds NaN or infinity, naming the first bad row.
+def check_finite(
+    X: np.ndarray, what: str = "X", row: int | None = None, columns: Any = None
+) -> None:
+    """Raise if a float array holds NaN or infinity, naming the first bad row (and its
+    column, from ``columns``, when given).
 
     ``row``: the first bad row when already known (-1: none), e.g. from ``write_into``.
     """
@@ -509,8 +574,12 @@ def check_finite(X: np.ndarray, what: str = "X", row: int | None = None) -> None
         row = first_nonfinite_row(X, _ROW_BLOCK)
     if row >= 0:
         kind = "NaN" if np.isnan(X[row]).any() else "infinity"
+        where = f"row {row}"
+        if columns is not None:
+            column = int(np.flatnonzero(~np.isfinite(X[row]))[0])
+            where += f", column {list(columns)[column]!r}"
         raise ValueError(
-            f"{what} contains {kind} (first at row {row}); SMOTE cannot interpolate "
+            f"{what} contains {kind} (first at {where}); SMOTE cannot interpolate "
             "missing or infinite values. Impute or drop them first."
         )
 

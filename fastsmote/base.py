@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 from sklearn.utils.validation import _num_samples
 
+from ._frames import SAME, SeriesKind, as_series, as_table, series_values
 from ._validation import (
     Constraint,
     Features,
@@ -75,24 +76,38 @@ class RowOrigins(NamedTuple):
         gets the interpolation of its two parents' values with the row's gap,
         ``v[source] + gap * (v[partner] - v[source])`` (so a weight stays between its
         parents' weights); any other dtype (integers, booleans, strings, objects) takes
-        the base row's value. 2-D arrays are resampled row by row. A pandas Series
-        comes back as a Series with the same name and a fresh RangeIndex.
+        the base row's value. 2-D arrays are resampled row by row, DataFrames column by
+        column. A Series (pandas, polars, pyarrow) or DataFrame comes back as the same
+        kind with the same name(s) and dtypes (a pandas one with a fresh RangeIndex).
 
         Parameters
         ----------
-        values : array-like of shape (n_samples_in,) or (n_samples_in, m)
+        values : array-like, Series or DataFrame of shape (n_samples_in,) or
+            (n_samples_in, m)
 
         Returns
         -------
-        ndarray or Series of shape (n_samples_out,) or (n_samples_out, m)
+        ndarray, Series or DataFrame of shape (n_samples_out,) or (n_samples_out, m)
         """
-        name = getattr(values, "name", None) if hasattr(values, "iloc") else None
-        array = np.asarray(values)
+        table = as_table(values)
+        if table is not None:
+            if table.shape[0] != self.n_samples_in:
+                self._check_length(table.shape[0])
+            columns = [self._take_array(table.values(j)) for j in range(table.shape[1])]
+            return table.build(columns, [SAME] * len(columns))
+        series = as_series(values)
+        if series is not None:
+            return SeriesKind.of(series).build(self._take_array(series_values(series)))
+        return self._take_array(np.asarray(values))
+
+    def _check_length(self, n_rows: int) -> None:
+        raise ValueError(
+            f"per-row values have {n_rows} rows; the resampled input had {self.n_samples_in}."
+        )
+
+    def _take_array(self, array: np.ndarray) -> np.ndarray:
         if array.ndim == 0 or array.shape[0] != self.n_samples_in:
-            raise ValueError(
-                f"per-row values have {array.shape[0] if array.ndim else 0} rows; the "
-                f"resampled input had {self.n_samples_in}."
-            )
+            self._check_length(array.shape[0] if array.ndim else 0)
         out = array[self.source]
         synthetic = np.flatnonzero(self.partner >= 0)
         if array.dtype.kind == "f" and synthetic.size:
@@ -100,10 +115,6 @@ class RowOrigins(NamedTuple):
             partner = array[self.partner[synthetic]].astype(np.float64)
             gap = self.gap[synthetic].reshape((-1,) + (1,) * (array.ndim - 1))
             out[synthetic] = base + gap * (partner - base)
-        if hasattr(values, "iloc"):
-            import pandas as pd
-
-            return pd.Series(out, name=name)
         return out
 
 
@@ -215,9 +226,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Numeric features. Not modified.
+            Numeric features: a NumPy array, a list of rows, or a pandas (NumPy, nullable
+            or pyarrow dtypes), polars or pyarrow DataFrame with numeric columns and no
+            missing values (row selectors accept any columns). Not modified.
         y : array-like or Series of shape (n_samples,)
-            Class labels (binary, multiclass, or one-hot encoded multiclass).
+            Class labels (binary, multiclass, or one-hot encoded multiclass), also as a
+            pandas, polars or pyarrow Series. Not modified.
         out : ndarray, optional
             Where to write the resampled features, e.g. an ``np.memmap`` for outputs
             larger than memory: C-contiguous, shape ``(n_samples_out_, n_features)``
@@ -227,9 +241,15 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         Returns
         -------
         X_resampled : {ndarray, DataFrame} of shape (n_samples_new, n_features)
-            Same container as ``X``.
+            The same kind of object as ``X``, with its column names. Selected rows keep
+            every dtype; synthetic values come in float columns: a float column keeps its
+            dtype, another numeric column becomes a float column of the same dtype family
+            (pandas ``Int64`` -> ``Float64``, ``int64[pyarrow]`` -> ``double[pyarrow]``,
+            polars ``Int64`` -> ``Float64``, NumPy integers -> ``float64``). Samplers
+            have no ``set_output``: scikit-learn's ``transform_output`` does not change
+            this (as in imbalanced-learn).
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
-            Same container as ``y``.
+            The same kind of object as ``y``, with its name and dtype.
         """
         if out is not None and not self._numeric_input:
             raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")

@@ -21,6 +21,7 @@ from .._validation import (
     Target,
     check_features,
     check_finite,
+    to_python,
 )
 from ..base import BaseSampler
 
@@ -143,7 +144,7 @@ class RandomOverSampler(BaseSampler):
         with numba_threads(get_config()["n_threads"]):
             for (class_index, n_new), class_positions in zip(plan, positions, strict=True):
                 X_class = X[target.rows_of(class_index)]
-                label = target.classes[class_index].item()
+                label = to_python(target.classes[class_index])
                 scale = self.shrinkage_[label] * constant * X_class.std(axis=0, dtype=np.float64)
                 noise_key = np.uint64(stream_key(key, 2 * class_index + 1))
                 smoothed_bootstrap(X_class, class_positions, noise_key, 0, scale, out, start)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._config import get_config
+from .._frames import SAME
 from .._kernels.smote import smotenc_generate
 from .._numba import numba_threads
 from .._random import stream_key
@@ -66,7 +67,8 @@ class SMOTENC(_InterpolatingSampler):
     ----------
     categorical_features : 'auto', array of int, array of bool or array of str
         Categorical columns: indices, a boolean mask, column names (DataFrame), or
-        'auto' (the DataFrame's pandas ``category`` columns).
+        'auto' (the DataFrame's categorical columns: pandas ``category``, polars
+        ``Categorical``/``Enum``, pyarrow dictionary).
     sampling_strategy, random_state, k_neighbors : as for :class:`fastsmote.SMOTE`
         (``k_neighbors`` must be an int here).
 
@@ -80,9 +82,11 @@ class SMOTENC(_InterpolatingSampler):
 
     Notes
     -----
-    Output: the input container. DataFrame categorical columns keep their dtype and
-    category set; other columns keep their values' dtype; continuous columns are float
-    (float32 kept). Categorical columns must not hold missing values.
+    Output: the input container (NumPy, list, pandas, polars, pyarrow). Categorical
+    columns keep their dtype (a pandas ``category`` its category set); continuous columns
+    follow the over-samplers' rule: a float column keeps its dtype, another numeric
+    column becomes a float column of the same dtype family. Categorical columns must not
+    hold missing values.
     """
 
     _numeric_input = False
@@ -149,8 +153,7 @@ class SMOTENC(_InterpolatingSampler):
                 raise ValueError(
                     "categorical_features='auto' needs a DataFrame with 'category' columns."
                 )
-            dtypes = rows.data.dtypes
-            found = [i for i, t in enumerate(dtypes) if str(t) == "category"]
+            found = [i for i in range(d) if rows.table.is_categorical(i)]
         else:
             values = list(spec)
             if all(isinstance(v, (bool, np.bool_)) for v in values):
@@ -192,22 +195,21 @@ class SMOTENC(_InterpolatingSampler):
 
     def _split(self, rows: Rows) -> tuple[Any, list]:
         """Continuous block (validated) and per categorical column (codes, categories)."""
-        data = rows.data
-        frame = rows.columns is not None
-        column = (lambda i: data.iloc[:, i]) if frame else (lambda i: np.asarray(data)[:, i])
+        table = rows.table
+        frame = table is not None
         continuous = (
-            data.iloc[:, self.continuous_features_]
+            table.select(self.continuous_features_)
             if frame
-            else np.asarray(data)[:, self.continuous_features_]
+            else np.asarray(rows.data)[:, self.continuous_features_]
         )
         encoded = []
         for i in self.categorical_features_:
-            values = column(i)
-            if frame and str(values.dtype) == "category":
+            if frame and table.pandas_like and table.is_categorical(i):
+                values = table.native.iloc[:, i]
                 codes = values.cat.codes.to_numpy().astype(np.int32)
                 categories = values.cat.categories
             else:
-                values = np.asarray(values)
+                values = table.values(i) if frame else np.asarray(rows.data)[:, i]
                 if _has_missing(values):
                     codes = np.full(1, -1)
                 else:
@@ -299,25 +301,26 @@ class SMOTENC(_InterpolatingSampler):
     def _assemble(self, rows: Rows, features, out_cont, out_codes, encoded) -> Any:
         """Put continuous and categorical columns back in the user's order and types."""
         n_total = out_cont.shape[0]
-        if rows.columns is not None:
-            import pandas as pd
-
-            data = rows.data
-            columns = {}
+        table = rows.table
+        if table is not None:
+            # continuous columns: the over-samplers' float rule; categorical columns keep
+            # their dtype (a pandas category keeps its category set)
+            columns: list[Any] = [None] * rows.n_features
+            dtypes: list[Any] = [None] * rows.n_features
             for j, i in enumerate(self.continuous_features_):
-                dtype = data.dtypes.iloc[i]
-                values = out_cont[:, j]
-                columns[i] = values.astype(dtype) if dtype.kind == "f" else values
+                columns[i] = out_cont[:, j]
+                dtypes[i] = table.float_dtype(i, out_cont.dtype)
             for j, i in enumerate(self.categorical_features_):
                 codes, categories = encoded[j]
-                dtype = data.dtypes.iloc[i]
-                if str(dtype) == "category":
+                if table.pandas_like and table.is_categorical(i):
+                    import pandas as pd
+
+                    dtype = table.native_dtype(i)
                     columns[i] = pd.Categorical.from_codes(out_codes[:, j], dtype=dtype)
                 else:
                     columns[i] = np.asarray(categories)[out_codes[:, j]]
-            frame = pd.DataFrame({k: columns[k] for k in range(rows.n_features)})
-            frame.columns = rows.columns
-            return frame
+                    dtypes[i] = SAME
+            return table.build(columns, dtypes)
         source = np.asarray(rows.data)
         # float input keeps its dtype (float32 stays float32); integers become float64
         if source.dtype.kind == "f":
