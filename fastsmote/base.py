@@ -236,8 +236,8 @@ class FittedNeighbors:
 #: ``{n_jobs}`` in the docstring of every sampler that has it.
 N_JOBS_DOC = """n_jobs : int, default=None
         Threads for this call: fastsmote's Numba kernels use ``n_jobs`` threads (and a
-        neighbours estimator given as a parameter gets it as its own ``n_jobs``, as in
-        imbalanced-learn). None keeps the current setting
+        neighbours estimator that EditedNearestNeighbours fits gets it as its own
+        ``n_jobs``, as in imbalanced-learn). None keeps the current setting
         (``fastsmote.set_config(n_threads=...)``, else Numba's); -1 uses all cores and
         other negative values count back from them as in scikit-learn
         (``n_cores + 1 + n_jobs``, at least 1); at most the threads Numba started with

@@ -329,8 +329,11 @@ class SMOTE(_InterpolatingSampler):
         The 64-bit key the draws came from (see :meth:`provenance`).
     rng_version_ : int
         Version of the draw scheme (:data:`fastsmote._random.RNG_VERSION`).
-    nn_k_ : int or estimator
-        The neighbour count or the fitted neighbours estimator of the last class.
+    nn_k_ : estimator
+        As in imbalanced-learn: the clone of a ``k_neighbors`` estimator fitted on the
+        last class over-sampled, else ``NearestNeighbors(n_neighbors=k_neighbors + 1)``
+        on that class's rows, fitted when first read (fastsmote's own search does not
+        need it; unfitted when no class is over-sampled).
     neighbors_backend_ : dict
         ``{class: "exact" | "approx" | "estimator"}``: the search used for each class
         that was over-sampled (what ``neighbors="auto"`` resolved to).
@@ -451,16 +454,19 @@ class SMOTE(_InterpolatingSampler):
         for start in range(0, n, chunk_rows):
             stop = min(n, start + chunk_rows)
             yield X_float[start:stop].copy(), labels[start:stop].copy()
-        yield from self._synthetic_chunks(X_float, target, target, key, plan, chunk_rows)
+        chunks = self._synthetic_chunks(X_float, target, target, key, plan, chunk_rows, features)
+        yield from chunks
 
-    def _synthetic_chunks(self, X, rows_target, target, key, plan, chunk_rows):
+    def _synthetic_chunks(self, X, rows_target, target, key, plan, chunk_rows, data=None):
         """The synthetic rows class by class in chunks; ``rows_target`` numbers the rows
-        of ``X`` (``target`` itself, or the over-sampled classes only when streaming)."""
+        of ``X`` (``target`` itself, or the over-sampled classes only when streaming);
+        ``data``: the input ``X`` comes from, if any (see :meth:`_defer_class_estimator`)."""
         with numba_threads(get_config()["n_threads"]):
             tables = list(self._class_tables(X, rows_target, key, plan))
         if tables:
             class_index, source, row_map = tables[-1][:3]
-            self._defer_class_estimator(source, row_map, X, rows_target.rows_of(class_index))
+            rows = rows_target.rows_of(class_index)
+            self._defer_class_estimator(source, row_map, X if data is None else data, rows)
         for class_index, source, _, bases, neighbors, class_key, n_new, _ in tables:
             label = target.output_value(class_index)
             for start in range(0, n_new, chunk_rows):

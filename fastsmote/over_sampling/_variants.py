@@ -32,6 +32,7 @@ from ..neighbors import BACKENDS, all_rows_kneighbors
 from ._smote import GENERATION_CHUNK, _InterpolatingSampler
 
 _NEIGHBORS = [one_of(*BACKENDS), has_methods("fit", "kneighbors")]
+_NEIGHBOR_COUNT = [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")]
 
 
 def exact_shares(weights: np.ndarray, total: int) -> np.ndarray:
@@ -207,7 +208,6 @@ class BorderlineSMOTE(_BoundarySampler):
     """
 
     nn_m_ = FittedNeighbors()
-    _NEIGHBOR_COUNT = [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")]
     _parameter_constraints = {
         "sampling_strategy": SAMPLING_STRATEGY,
         "random_state": [RANDOM_STATE],
@@ -355,7 +355,7 @@ class ADASYN(_BoundarySampler):
     _parameter_constraints = {
         "sampling_strategy": SAMPLING_STRATEGY,
         "random_state": [RANDOM_STATE],
-        "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        "n_neighbors": _NEIGHBOR_COUNT,
         "neighbors": _NEIGHBORS,
         "working_memory": [NONE, int_in_range(1)],
     }
