@@ -52,14 +52,17 @@ def int_in_range(low: int, high: int | None = None) -> Constraint:
 
 
 def has_methods(*names: str) -> Constraint:
+    quoted = [repr(n) for n in names]
+    listed = quoted[0] if len(names) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
     return Constraint(
         lambda v: all(callable(getattr(v, n, None)) for n in names),
-        "an object implementing " + ", ".join(repr(n) for n in names),
+        "an object implementing " + listed,
     )
 
 
 def one_of(*options: Any) -> Constraint:
-    return Constraint(lambda v: isinstance(v, str) and v in options, f"a str among {set(options)}")
+    listed = "{" + ", ".join(repr(o) for o in options) + "}"  # in a fixed order
+    return Constraint(lambda v: isinstance(v, str) and v in options, f"a str among {listed}")
 
 
 FLOAT_RATIO = Constraint(
@@ -77,6 +80,12 @@ RANDOM_STATE = Constraint(
         or isinstance(v, (np.random.RandomState, np.random.Generator))
     ),
     "None, a non-negative int, a numpy RandomState or Generator",
+)
+N_JOBS = Constraint(
+    lambda v: (
+        v is None or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v != 0)
+    ),
+    "None or a non-zero int (-1: all cores)",
 )
 SAMPLING_STRATEGY = [
     FLOAT_RATIO,
@@ -752,7 +761,10 @@ def _strategy_from_float(ratio: float, stats: dict, sampling_type: str) -> dict:
             "For multi-class, use a dict."
         )
     if sampling_type == "clean-sampling":
-        raise ValueError("'clean-sampling' methods do let the user specify the sampling ratio.")
+        raise ValueError(
+            "'clean-sampling' methods do not let the user specify the sampling ratio: give "
+            "the classes to clean as a list, or a str such as 'auto'."
+        )
     if sampling_type == "over-sampling":
         n_max = max(stats.values())
         majority = max(stats, key=stats.get)

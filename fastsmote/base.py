@@ -11,14 +11,20 @@ so they work in ``imblearn.pipeline.Pipeline`` without importing imbalanced-lear
 
 from __future__ import annotations
 
+import functools
+import numbers
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 from sklearn.utils.validation import _num_samples
 
+from ._config import config_context
 from ._frames import SAME, SeriesKind, as_series, as_table, series_values
+from ._numba import numba_threads
 from ._validation import (
     Constraint,
     Features,
@@ -132,23 +138,28 @@ def origins_of(sampler: Any, X: Any, y: Any, n_out: int) -> RowOrigins | None:
 def estimator_neighbors(
     spec: Any,
     name: str,
-    X_fit: np.ndarray,
+    X_fit: Any,
     queries: np.ndarray | None = None,
     n_neighbors: int | None = None,
+    n_jobs: Any = "keep",
 ) -> tuple[np.ndarray, Any]:
     """Neighbours found by a scikit-learn-style estimator given as parameter ``name``.
 
     A clone of ``spec`` is fitted on ``X_fit`` and asked for the neighbours of its rows
     ``queries`` (None: every row); each row itself is dropped by position, so a duplicate
     of it stays a neighbour. ``n_neighbors`` is passed to ``kneighbors`` (None: the
-    estimator's own, which counts the row itself).
+    estimator's own, which counts the row itself). ``n_jobs`` other than "keep" is set
+    on a clone that has that parameter, as imbalanced-learn's cleaners do.
 
     Returns
     -------
     table : ndarray of int64, shape (n_queries, n_found - 1), row numbers of ``X_fit``
     estimator : the fitted clone
     """
-    estimator = clone(spec).fit(X_fit)
+    estimator = clone(spec)
+    if n_jobs != "keep" and "n_jobs" in estimator.get_params(deep=False):
+        estimator.set_params(n_jobs=n_jobs)
+    estimator.fit(X_fit)
     X_query = X_fit if queries is None else X_fit[queries]
     asked = {} if n_neighbors is None else {"n_neighbors": n_neighbors}
     found = np.asarray(estimator.kneighbors(X_query, return_distance=False, **asked))
@@ -158,6 +169,124 @@ def estimator_neighbors(
             "row itself included, so no neighbour is left: give it n_neighbors >= 2."
         )
     return first_non_self(found, found.shape[1] - 1, own=queries), estimator
+
+
+def neighbors_estimator(spec: Any, **params: Any) -> Any:
+    """The unfitted estimator behind a neighbour parameter, as imbalanced-learn makes it:
+    ``NearestNeighbors(n_neighbors=spec + 1, **params)`` for an int (the row itself is
+    one of its neighbours), a clone of an estimator (``params`` set where it has them)."""
+    if isinstance(spec, numbers.Integral):
+        from sklearn.neighbors import NearestNeighbors
+
+        return NearestNeighbors(n_neighbors=int(spec) + 1, **params)
+    estimator = clone(spec)
+    known = estimator.get_params(deep=False)
+    return estimator.set_params(**{k: v for k, v in params.items() if k in known})
+
+
+def float_rows(source: Any, rows: np.ndarray | None) -> np.ndarray:
+    """Rows ``rows`` (None: all) of validated ``Features`` or of an array, as floats."""
+    X = source.as_float_array() if hasattr(source, "as_float_array") else source
+    return X if rows is None else X[rows]
+
+
+class Deferred:
+    """A neighbours estimator fitted on ``data(*args)`` when it is first read.
+
+    fastsmote searches with its own kernels; the estimator imbalanced-learn would have
+    fitted (a tree over the rows for up to 15 features) is built only if it is used.
+    Pickled, it holds the rows it is to be fitted on (what imbalanced-learn's fitted
+    estimator holds), not ``args``.
+    """
+
+    __slots__ = ("estimator", "data", "args")
+
+    def __init__(self, estimator: Any, data: Callable[..., Any], *args: Any) -> None:
+        self.estimator, self.data, self.args = estimator, data, args
+
+    def fit(self) -> Any:
+        return self.estimator.fit(self.data(*self.args))
+
+    def __reduce__(self) -> tuple:
+        return (Deferred, (self.estimator, _identity, self.data(*self.args)))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+class FittedNeighbors:
+    """A fitted neighbours-estimator attribute (imbalanced-learn's ``nn_k_``, ``nn_m_``,
+    ``nn_``): a :class:`Deferred` value is fitted when the attribute is first read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, sampler: Any, owner: type | None = None) -> Any:
+        if sampler is None:
+            return self
+        try:
+            value = sampler.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(
+                f"{type(sampler).__name__!r} object has no attribute {self.name!r}"
+            ) from None
+        if isinstance(value, Deferred):
+            value = sampler.__dict__[self.name] = value.fit()
+        return value
+
+    def __set__(self, sampler: Any, value: Any) -> None:
+        sampler.__dict__[self.name] = value
+
+    def __delete__(self, sampler: Any) -> None:
+        sampler.__dict__.pop(self.name, None)
+
+
+# --------------------------------------------------------------------------- n_jobs
+#: The ``n_jobs`` parameter, written once: :func:`shared_doc` puts it in place of
+#: ``{n_jobs}`` in the docstring of every sampler that has it.
+N_JOBS_DOC = """n_jobs : int, default=None
+        Threads for this call: fastsmote's Numba kernels use ``n_jobs`` threads (and a
+        neighbours estimator that EditedNearestNeighbours fits gets it as its own
+        ``n_jobs``, as in imbalanced-learn). None keeps the current setting
+        (``fastsmote.set_config(n_threads=...)``, else Numba's); -1 uses all cores and
+        other negative values count back from them as in scikit-learn
+        (``n_cores + 1 + n_jobs``, at least 1); at most the threads Numba started with
+        (``numba.config.NUMBA_NUM_THREADS``). The previous thread count is restored when
+        the call returns or raises. Results never depend on it."""
+
+
+def shared_doc(cls: type) -> type:
+    """Put the shared parameter texts (``{n_jobs}``) into ``cls``'s docstring."""
+    if cls.__doc__:
+        cls.__doc__ = cls.__doc__.replace("{n_jobs}", N_JOBS_DOC)
+    return cls
+
+
+@contextmanager
+def call_threads(n_jobs: int | None) -> Iterator[None]:
+    """Run the body with ``n_jobs`` threads (see :data:`N_JOBS_DOC`); None: no change."""
+    if n_jobs is None:
+        yield
+        return
+    with config_context(n_threads=int(n_jobs)), numba_threads(int(n_jobs)):
+        yield
+
+
+def with_n_jobs(method: Callable) -> Callable:
+    """Run a sampler method with the sampler's ``n_jobs`` threads, when it has that
+    parameter (checked first, so a bad value gets the parameter's own message)."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        allowed = self._parameter_constraints.get("n_jobs")
+        if allowed is None:
+            return method(self, *args, **kwargs)
+        check_params(self, {"n_jobs": allowed})
+        with call_threads(self.n_jobs):
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
@@ -203,6 +332,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """Raise when a neighbour count does not fit the rows it is searched among
         (called once ``sampling_strategy_`` is resolved, before any search)."""
 
+    @with_n_jobs
     def fit(self, X: Any, y: Any) -> BaseSampler:
         """Check the inputs and resolve ``sampling_strategy_`` without resampling.
 
@@ -220,6 +350,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             check_finite(features.as_float_array())
         return self
 
+    @with_n_jobs
     def fit_resample(self, X: Any, y: Any, *, out: np.ndarray | None = None) -> tuple[Any, Any]:
         """Resample the dataset.
 

@@ -125,7 +125,7 @@ def test_cleaning_bad_parameters(overlapping):
     X, y = overlapping
     with pytest.raises(ValueError, match="'kind_sel' parameter"):
         EditedNearestNeighbours(kind_sel="most").fit_resample(X, y)
-    with pytest.raises(ValueError, match="do let the user specify the sampling ratio"):
+    with pytest.raises(ValueError, match="do not let the user specify the sampling ratio"):
         TomekLinks(sampling_strategy=0.5).fit_resample(X[y < 2], y[y < 2])
     with pytest.raises(ValueError, match="as a dict for cleaning methods is not supported"):
         TomekLinks(sampling_strategy={1: 10}).fit_resample(X, y)

@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from naive import below, draw, smote_draws, stream_key
+from scipy import sparse
 from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder
 
 from fastsmote import SMOTENC
 from fastsmote._kernels.knn import knn_mixed
@@ -143,7 +145,8 @@ def test_numpy_object_input():
         ([5], "out of range"),
         (["nope"], "not columns of X"),
         ([True, False], "boolean mask needs 4 entries"),
-        ([], "'categorical_features' parameter"),
+        ([], "not designed to work only with numerical features"),
+        ("colour", "'categorical_features' parameter"),
     ],
 )
 def test_bad_categorical_specs(mixed, spec, message):
@@ -189,3 +192,102 @@ def test_small_class_is_named(mixed):
         y_small = np.zeros_like(y)
         y_small[:3] = 1
         SMOTENC(categorical_features=["colour"]).fit_resample(frame, y_small)
+
+
+@pytest.mark.parametrize("as_array", [False, True], ids=["DataFrame", "object array"])
+def test_fitted_encoder_and_n_features_are_imblearns(mixed, as_array):
+    frame, y = mixed
+    X = frame.to_numpy(dtype=object) if as_array else frame
+    ours = SMOTENC(categorical_features=[1, 3], random_state=0)
+    ours.fit_resample(X, y)
+    theirs = ImbSMOTENC(categorical_features=[1, 3], random_state=0)
+    theirs.fit_resample(X, y)
+    assert ours.categorical_encoder_.get_params() == theirs.categorical_encoder_.get_params()
+    for mine, its in zip(
+        ours.categorical_encoder_.categories_, theirs.categorical_encoder_.categories_, strict=True
+    ):
+        np.testing.assert_array_equal(mine, its)
+        assert mine.dtype == its.dtype
+    assert ours.n_features_ == theirs.n_features_ == 4
+    encoder = OneHotEncoder(handle_unknown="ignore")
+    ours.set_params(categorical_encoder=encoder).fit_resample(X, y)
+    assert ours.categorical_encoder_ is not encoder and not hasattr(encoder, "categories_")
+
+
+def test_categorical_encoder_categories_number_the_categories(mixed):
+    """The fitted encoder's categories_ give each category its code: a tie between
+    equally frequent categories is drawn among them in that order."""
+    frame, y = mixed
+    order = [["red", "blue", "green"], [1, 2, 3, 4]]
+    params = dict(categorical_features=["colour", "size"], random_state=3, k_neighbors=4)
+    sampler = SMOTENC(categorical_encoder=OneHotEncoder(categories=order), **params)
+    X_res, _ = sampler.fit_resample(frame, y)
+    default, _ = SMOTENC(**params).fit_resample(frame, y)
+    rows = np.flatnonzero(y == 1)
+    X = frame[["a", "b"]].to_numpy(np.float64)[rows]
+    codes = np.column_stack(
+        [[order[f].index(v) for v in frame[c]] for f, c in enumerate(["colour", "size"])]
+    ).astype(np.int32)[rows]
+    nn = naive_mixed_knn(X, codes, sampler.median_std_[1] ** 2, 4)
+    tie_key = stream_key(stream_key(sampler.random_key_, 1), 2)
+    synthetic = X_res.iloc[len(frame) :]
+    for t in range(len(synthetic)):
+        base, _, _ = smote_draws(stream_key(sampler.random_key_, 1), t, rows.size, 4)
+        for f, column in enumerate(["colour", "size"]):
+            values, counts = np.unique(codes[nn[base], f], return_counts=True)
+            tied = values[counts == counts.max()]
+            pick = tied[below(draw(tie_key, t * 2 + f), tied.size)]
+            assert synthetic[column].iloc[t] == order[f][pick]
+    assert (X_res["colour"] != default["colour"]).any()  # the order made a difference
+    pd.testing.assert_frame_equal(X_res[["a", "b"]], default[["a", "b"]])
+
+
+class _ReversedOneHot(OneHotEncoder):
+    """One column per category, but not in the order of categories_."""
+
+    def transform(self, X):
+        return super().transform(X)[:, ::-1]
+
+
+@pytest.mark.parametrize(
+    "encoder, message",
+    [
+        (OneHotEncoder(drop="first"), "produced 5 columns for 7 categories"),
+        (OneHotEncoder(max_categories=2), "merges infrequent categories"),
+        (OrdinalEncoder(), "one column per category"),
+        (_ReversedOneHot(), "in the order of the encoder's categories_"),
+        (
+            OneHotEncoder(categories=[["red", "green"], [1, 2, 3, 4]], handle_unknown="ignore"),
+            "'colour' holds 'blue', which is not among the categories",
+        ),
+        (FunctionTransformer(), "categories_"),
+    ],
+    ids=["drop", "infrequent", "ordinal", "reordered", "unknown", "no categories_"],
+)
+def test_encoders_whose_encoding_smotenc_cannot_follow_raise(mixed, encoder, message):
+    frame, y = mixed
+    sampler = SMOTENC(categorical_features=[1, 3], categorical_encoder=encoder)
+    with pytest.raises(ValueError, match=message):
+        sampler.fit_resample(frame, y)
+
+
+def test_k_neighbors_estimator_searches_imblearns_one_hot_matrix(mixed):
+    """An estimator sees imbalanced-learn's matrix (continuous columns, then one-hot
+    columns scaled by median_std / sqrt(2), sparse) and finds the int's neighbours."""
+    frame, y = mixed
+    by_int = SMOTENC(categorical_features=[1, 3], k_neighbors=4, random_state=2)
+    X_int = by_int.fit_resample(frame, y)[0]
+    estimator = NearestNeighbors(n_neighbors=5)
+    by_estimator = SMOTENC(categorical_features=[1, 3], k_neighbors=estimator, random_state=2)
+    X_estimator = by_estimator.fit_resample(frame, y)[0]
+    pd.testing.assert_frame_equal(X_estimator, X_int)
+    assert by_estimator.neighbors_backend_ == {1: "estimator"}
+    theirs = ImbSMOTENC(categorical_features=[1, 3], k_neighbors=4, random_state=2)
+    theirs.fit_resample(frame, y)
+    for fitted in (by_int.nn_k_, by_estimator.nn_k_):
+        assert fitted is not estimator
+        assert fitted.get_params() == theirs.nn_k_.get_params()
+        assert sparse.issparse(fitted._fit_X) and sparse.issparse(theirs.nn_k_._fit_X)
+        np.testing.assert_allclose(
+            fitted._fit_X.toarray(), theirs.nn_k_._fit_X.toarray(), rtol=1e-12
+        )

@@ -207,3 +207,64 @@ def test_thread_invariance(cls, overlapping):
         with config_context(n_threads=threads):
             outputs.append(cls(random_state=5).fit_resample(X, y)[0])
     np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+def _one_class_far_away():
+    """Classes 0 and 1 overlap; class 2 lies far away, so no row of it is in danger."""
+    rng = np.random.default_rng(3)
+    X = np.vstack(
+        [rng.standard_normal((120, 2)), rng.standard_normal((30, 2)) + 1]
+        + [rng.standard_normal((20, 2)) + 40]
+    )
+    return X, np.repeat([0, 1, 2], [120, 30, 20])
+
+
+def test_in_danger_indices_hold_only_classes_with_danger_rows_as_imblearn():
+    X, y = _one_class_far_away()
+    ours = BorderlineSMOTE(random_state=0)
+    with pytest.warns(UserWarning, match="class 2 has no row in danger"):
+        ours.fit_resample(X, y)
+    theirs = ImbBorderline(random_state=0)
+    theirs.fit_resample(X, y)
+    assert list(ours.in_danger_indices_) == list(theirs.in_danger_indices) == [1]
+    np.testing.assert_array_equal(ours.in_danger_indices_[1], theirs.in_danger_indices[1])
+    assert ours.in_danger_indices_[1].dtype == theirs.in_danger_indices[1].dtype
+    assert ours.in_danger_indices is ours.in_danger_indices_  # imbalanced-learn's name
+
+
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_m_neighbors_estimator_decides_the_danger_rows_as_imblearn(overlapping, kind):
+    X, y = overlapping
+    manhattan = NearestNeighbors(n_neighbors=9, metric="manhattan")
+    ours = BorderlineSMOTE(kind=kind, m_neighbors=manhattan, random_state=0)
+    ours.fit_resample(X, y)
+    theirs = ImbBorderline(kind=kind, m_neighbors=manhattan, random_state=0)
+    theirs.fit_resample(X, y)
+    for c in (1, 2):
+        np.testing.assert_array_equal(ours.in_danger_indices_[c], theirs.in_danger_indices[c])
+    assert ours.all_rows_backend_ == {1: "estimator", 2: "estimator"}
+    # a Euclidean estimator asking for 10 + 1 neighbours is m_neighbors=10
+    euclidean = BorderlineSMOTE(kind=kind, m_neighbors=NearestNeighbors(n_neighbors=11))
+    by_int = BorderlineSMOTE(kind=kind, m_neighbors=10, neighbors="exact")
+    np.testing.assert_array_equal(
+        euclidean.set_params(random_state=1).fit_resample(X, y)[0],
+        by_int.set_params(random_state=1).fit_resample(X, y)[0],
+    )
+
+
+def test_adasyn_weights_come_from_the_n_neighbors_estimator(overlapping):
+    """An estimator given as n_neighbors is fitted on all rows for the weights (as in
+    imbalanced-learn), not only asked how many neighbours it wants."""
+    X, y = overlapping
+    sampler = ADASYN(n_neighbors=NearestNeighbors(n_neighbors=5, metric="manhattan"))
+    sampler.set_params(random_state=0).fit_resample(X, y)
+    distances = np.abs(X[:, None, :] - X[None, :, :]).sum(axis=2)
+    np.fill_diagonal(distances, np.inf)  # each row excluded from its own neighbours
+    nearest = np.argsort(distances, axis=1, kind="stable")[:, :4]
+    for c in (1, 2):
+        rows = np.flatnonzero(y == c)
+        weights = (y[nearest[rows]] != c).mean(axis=1)
+        np.testing.assert_array_equal(
+            sampler.base_counts_[c], exact_shares(weights, 300 - rows.size)
+        )
+    assert sampler.all_rows_backend_ == {1: "estimator", 2: "estimator"}

@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.utils.validation import _num_samples
 
 from .._validation import (
+    N_JOBS,
     NONE,
     RANDOM_STATE,
     SAMPLING_STRATEGY,
@@ -16,7 +17,7 @@ from .._validation import (
     check_params,
     has_methods,
 )
-from ..base import BaseSampler, RowOrigins
+from ..base import BaseSampler, RowOrigins, shared_doc, with_n_jobs
 from ..diagnostics._record import label_counts
 from ..over_sampling import SMOTE
 from ..under_sampling import EditedNearestNeighbours, TomekLinks
@@ -26,13 +27,14 @@ _SAMPLER = has_methods("fit_resample")
 
 class _SMOTEThenClean(BaseSampler):
     """SMOTE (``smote`` or one built from ``sampling_strategy``/``random_state``), then a
-    cleaner (``cleaner`` or the default with ``sampling_strategy='all'``), as
-    imbalanced-learn composes them."""
+    cleaner (``cleaner`` or the default with ``sampling_strategy='all'`` and ``n_jobs``),
+    as imbalanced-learn composes them; the whole call runs with ``n_jobs`` threads."""
 
     _sampling_type = "over-sampling"
     _cleaner_name: ClassVar[str]
     _default_cleaner: ClassVar[type]
 
+    @with_n_jobs
     def fit_resample(self, X: Any, y: Any, *, out: None = None) -> tuple[Any, Any]:
         """SMOTE, then clean; containers as for :meth:`fastsmote.SMOTE.fit_resample`.
 
@@ -59,7 +61,7 @@ class _SMOTEThenClean(BaseSampler):
         fitted_cleaner = (
             clone(cleaner)
             if cleaner is not None
-            else self._default_cleaner(sampling_strategy="all")
+            else self._default_cleaner(sampling_strategy="all", n_jobs=self.n_jobs)
         )
         setattr(self, self._cleaner_name + "_", fitted_cleaner)
         X_res, y_res = self.smote_.fit_resample(X, y)
@@ -109,6 +111,7 @@ class _SMOTEThenClean(BaseSampler):
         return self.smote_.row_origins(X, y).select(cleaner.sample_indices_)
 
 
+@shared_doc
 class SMOTETomek(_SMOTEThenClean):
     """SMOTE, then remove Tomek links (a drop-in for ``imblearn.combine.SMOTETomek``).
 
@@ -122,7 +125,9 @@ class SMOTETomek(_SMOTEThenClean):
         A configured SMOTE-like sampler (cloned); default ``SMOTE(sampling_strategy,
         random_state)``.
     tomek : sampler, default=None
-        Default ``TomekLinks(sampling_strategy='all')``.
+        Default ``TomekLinks(sampling_strategy='all', n_jobs=n_jobs)``.
+    {n_jobs}
+        A ``smote`` or ``tomek`` given with its own ``n_jobs`` uses that for its step.
 
     Attributes
     ----------
@@ -137,15 +142,20 @@ class SMOTETomek(_SMOTEThenClean):
         "random_state": [RANDOM_STATE],
         "smote": [_SAMPLER, NONE],
         "tomek": [_SAMPLER, NONE],
+        "n_jobs": [N_JOBS],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, tomek=None):
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, smote=None, tomek=None, n_jobs=None
+    ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote
         self.tomek = tomek
+        self.n_jobs = n_jobs
 
 
+@shared_doc
 class SMOTEENN(_SMOTEThenClean):
     """SMOTE, then Edited Nearest Neighbours (a drop-in for ``imblearn.combine.SMOTEENN``).
 
@@ -153,7 +163,9 @@ class SMOTEENN(_SMOTEThenClean):
     ----------
     sampling_strategy, random_state, smote : as for :class:`SMOTETomek`.
     enn : sampler, default=None
-        Default ``EditedNearestNeighbours(sampling_strategy='all')``.
+        Default ``EditedNearestNeighbours(sampling_strategy='all', n_jobs=n_jobs)``.
+    {n_jobs}
+        A ``smote`` or ``enn`` given with its own ``n_jobs`` uses that for its step.
 
     Attributes
     ----------
@@ -168,10 +180,14 @@ class SMOTEENN(_SMOTEThenClean):
         "random_state": [RANDOM_STATE],
         "smote": [_SAMPLER, NONE],
         "enn": [_SAMPLER, NONE],
+        "n_jobs": [N_JOBS],
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None):
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None, n_jobs=None
+    ):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote
         self.enn = enn
+        self.n_jobs = n_jobs

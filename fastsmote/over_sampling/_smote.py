@@ -27,7 +27,15 @@ from .._validation import (
     int_in_range,
     one_of,
 )
-from ..base import BaseSampler, RowOrigins, estimator_neighbors
+from ..base import (
+    BaseSampler,
+    Deferred,
+    FittedNeighbors,
+    RowOrigins,
+    estimator_neighbors,
+    float_rows,
+    neighbors_estimator,
+)
 from ..neighbors import (
     APPROX_METHODS,
     BACKENDS,
@@ -77,6 +85,9 @@ class _InterpolatingSampler(BaseSampler):
     # ------------------------------------------------------------------ neighbours
     #: Name of the parameter giving the neighbour count (ADASYN calls it n_neighbors).
     _k_param = "k_neighbors"
+    #: imbalanced-learn's fitted estimator of that parameter (ADASYN's is ``nn_``).
+    _nn_attr = "nn_k_"
+    nn_k_ = FittedNeighbors()
 
     def _check_class_size(self, label: Any, n_class: int, spec: Any) -> None:
         """A class to over-sample needs more rows than neighbours: say which and what
@@ -107,11 +118,11 @@ class _InterpolatingSampler(BaseSampler):
         if not isinstance(k_spec, numbers.Integral):
             # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
             X_class = X if rows is None else X[rows]
-            found, self.nn_k_ = estimator_neighbors(k_spec, self._k_param, X_class)
+            found, fitted = estimator_neighbors(k_spec, self._k_param, X_class)
+            setattr(self, self._nn_attr, fitted)
             self.neighbors_backend_[label] = "estimator"
             return found
         k = int(k_spec)
-        self.nn_k_ = k
         if not isinstance(self.neighbors, str):
             X_class = X if rows is None else X[rows]
             found, _ = estimator_neighbors(self.neighbors, "neighbors", X_class, None, k + 1)
@@ -163,7 +174,22 @@ class _InterpolatingSampler(BaseSampler):
         self.random_key_ = int(key)
         self.rng_version_ = RNG_VERSION
         self.neighbors_backend_ = {}
+        # unfitted until a class is searched, as imbalanced-learn's
+        setattr(self, self._nn_attr, neighbors_estimator(getattr(self, self._k_param)))
         return key, self._plan(target)
+
+    def _defer_class_estimator(
+        self, source: Any, row_map: np.ndarray | None, data: Any, rows: np.ndarray
+    ) -> None:
+        """For an int neighbour count, ``nn_k_`` (ADASYN: ``nn_``) is imbalanced-learn's
+        ``NearestNeighbors(k + 1)`` on the last class searched, fitted when first read:
+        on ``source`` when it is a copy of the class (``row_map`` given), else on the
+        rows ``rows`` of ``data``."""
+        spec = getattr(self, self._k_param)
+        if not isinstance(spec, numbers.Integral):
+            return  # the estimator fitted by the search is already in place
+        args = (source, None) if row_map is not None else (data, rows)
+        setattr(self, self._nn_attr, Deferred(neighbors_estimator(spec), float_rows, *args))
 
     def _allocate(self, features: Features, out: np.ndarray | None) -> np.ndarray:
         """The output array (checked or allocated), with the input rows copied in."""
@@ -303,8 +329,11 @@ class SMOTE(_InterpolatingSampler):
         The 64-bit key the draws came from (see :meth:`provenance`).
     rng_version_ : int
         Version of the draw scheme (:data:`fastsmote._random.RNG_VERSION`).
-    nn_k_ : int or estimator
-        The neighbour count or the fitted neighbours estimator of the last class.
+    nn_k_ : estimator
+        As in imbalanced-learn: the clone of a ``k_neighbors`` estimator fitted on the
+        last class over-sampled, else ``NearestNeighbors(n_neighbors=k_neighbors + 1)``
+        on that class's rows, fitted when first read (fastsmote's own search does not
+        need it; unfitted when no class is over-sampled).
     neighbors_backend_ : dict
         ``{class: "exact" | "approx" | "estimator"}``: the search used for each class
         that was over-sampled (what ``neighbors="auto"`` resolved to).
@@ -360,12 +389,16 @@ class SMOTE(_InterpolatingSampler):
         key, plan = self._start(target)
         out = self._allocate(features, out)
         X = out[: features.n_samples]
+        last = None
         with numba_threads(get_config()["n_threads"]):
-            for _, source, _, bases, neighbors, class_key, n_new, start in self._class_tables(
-                X, target, key, plan
-            ):
+            for table in self._class_tables(X, target, key, plan):
+                class_index, source, row_map, bases, neighbors, class_key, n_new, start = table
                 args = (source, bases, neighbors, class_key, 0, out, start, n_new)
                 smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
+                last = class_index, source, row_map
+        if last is not None:
+            class_index, source, row_map = last
+            self._defer_class_estimator(source, row_map, features, target.rows_of(class_index))
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return out, y_out
 
@@ -421,13 +454,19 @@ class SMOTE(_InterpolatingSampler):
         for start in range(0, n, chunk_rows):
             stop = min(n, start + chunk_rows)
             yield X_float[start:stop].copy(), labels[start:stop].copy()
-        yield from self._synthetic_chunks(X_float, target, target, key, plan, chunk_rows)
+        chunks = self._synthetic_chunks(X_float, target, target, key, plan, chunk_rows, features)
+        yield from chunks
 
-    def _synthetic_chunks(self, X, rows_target, target, key, plan, chunk_rows):
+    def _synthetic_chunks(self, X, rows_target, target, key, plan, chunk_rows, data=None):
         """The synthetic rows class by class in chunks; ``rows_target`` numbers the rows
-        of ``X`` (``target`` itself, or the over-sampled classes only when streaming)."""
+        of ``X`` (``target`` itself, or the over-sampled classes only when streaming);
+        ``data``: the input ``X`` comes from, if any (see :meth:`_defer_class_estimator`)."""
         with numba_threads(get_config()["n_threads"]):
             tables = list(self._class_tables(X, rows_target, key, plan))
+        if tables:
+            class_index, source, row_map = tables[-1][:3]
+            rows = rows_target.rows_of(class_index)
+            self._defer_class_estimator(source, row_map, X if data is None else data, rows)
         for class_index, source, _, bases, neighbors, class_key, n_new, _ in tables:
             label = target.output_value(class_index)
             for start in range(0, n_new, chunk_rows):

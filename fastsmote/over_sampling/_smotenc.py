@@ -3,9 +3,11 @@
 imbalanced-learn one-hot encodes the categorical columns, scaled so that a differing
 category adds ``median_std ** 2`` to the squared distance (``median_std``: the median of
 the class's continuous standard deviations), and builds neighbours x categories arrays
-to vote. Here categories are int32 codes: the distance kernel adds ``median_std ** 2``
+to vote. Here categories are int32 codes (positions in the fitted
+``categorical_encoder_``'s ``categories_``): the distance kernel adds ``median_std ** 2``
 per differing categorical feature, and the vote counts codes among the k neighbours, so
-memory stays proportional to the output.
+memory stays proportional to the output. The scaled one-hot matrix is built only for a
+neighbours estimator given as ``k_neighbors``, which searches it as in imbalanced-learn.
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ import numbers
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+from sklearn.base import clone
 
 from .._config import get_config
 from .._frames import SAME
 from .._kernels.smote import smotenc_generate
+from .._memory import check_fits
 from .._numba import numba_threads
 from .._random import stream_key
 from .._validation import (
+    NONE,
     RANDOM_STATE,
     SAMPLING_STRATEGY,
     Constraint,
@@ -30,14 +36,16 @@ from .._validation import (
     Target,
     check_features,
     check_finite,
+    has_methods,
     int_in_range,
 )
+from ..base import Deferred, estimator_neighbors, neighbors_estimator
 from ..neighbors import mixed_kneighbors
 from ._smote import GENERATION_CHUNK, NO_ORIGIN_EXTRAS, _InterpolatingSampler
 
 CATEGORICAL_SPEC = Constraint(
-    lambda v: (isinstance(v, str) and v == "auto") or (hasattr(v, "__len__") and len(v) > 0),
-    "'auto' or a non-empty list of column indices, names or a boolean mask",
+    lambda v: v == "auto" if isinstance(v, str) else hasattr(v, "__len__") and np.ndim(v) == 1,
+    "'auto' or a 1-D array-like of column indices, column names or a boolean mask",
 )
 
 
@@ -49,6 +57,47 @@ def _has_missing(values: np.ndarray) -> bool:
     if values.dtype.kind == "O":
         return any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in values)
     return False
+
+
+def _category_codes(values: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """Position (int32) of each value in ``categories``; -1 for a value not among them."""
+    categories = np.asarray(categories)
+    if values.dtype.kind in "biuf" and categories.dtype.kind in "biuf" and categories.size:
+        order = np.argsort(categories, kind="stable")
+        ordered = categories[order]
+        found = np.searchsorted(ordered, values).clip(0, categories.size - 1)
+        codes = order[found].astype(np.int32)
+        codes[ordered[found] != values] = -1
+        return codes
+    lookup = {value: i for i, value in enumerate(categories.tolist())}
+    return np.fromiter(
+        (lookup.get(value, -1) for value in values.tolist()), dtype=np.int32, count=len(values)
+    )
+
+
+def one_hot_scaled(
+    X: np.ndarray, codes: np.ndarray, sizes: list[int], value: float
+) -> sparse.csr_matrix:
+    """imbalanced-learn's SMOTE-NC matrix of a class: its continuous features, then one
+    column per category holding ``value`` where the row has that category (so a
+    differing category adds ``2 * value ** 2`` to a squared Euclidean distance)."""
+    n, n_cat = codes.shape
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    categorical = sparse.csr_matrix(
+        (
+            np.full(n * n_cat, value, dtype=X.dtype),
+            (codes + offsets).ravel(),
+            np.arange(0, n * n_cat + 1, n_cat),
+        ),
+        shape=(n, int(sum(sizes))),
+    )
+    return sparse.hstack([sparse.csr_matrix(X), categorical], format="csr")
+
+
+def _one_hot_value(median_std: float) -> float:
+    """The one-hot entry giving a differing category the kernel's weight,
+    ``median_std ** 2`` (2 when the median is 0): ``sqrt(weight / 2)``."""
+    return median_std / math.sqrt(2) if median_std else 1.0
 
 
 class SMOTENC(_InterpolatingSampler):
@@ -69,15 +118,42 @@ class SMOTENC(_InterpolatingSampler):
         Categorical columns: indices, a boolean mask, column names (DataFrame), or
         'auto' (the DataFrame's categorical columns: pandas ``category``, polars
         ``Categorical``/``Enum``, pyarrow dictionary).
-    sampling_strategy, random_state, k_neighbors : as for :class:`fastsmote.SMOTE`
-        (``k_neighbors`` must be an int here).
+    categorical_encoder : one-hot encoder, default=None
+        Fitted (a clone) on the categorical columns; its ``categories_`` give each
+        column's categories and their order, which numbers them: a tie between equally
+        frequent categories among the neighbours is drawn among the tied ones in that
+        order. It must encode every category of the data as a column of its own, in
+        ``categories_`` order (what :class:`~sklearn.preprocessing.OneHotEncoder` does
+        without ``drop``, ``min_frequency`` or ``max_categories`` merging); an encoder
+        that drops or merges columns, or leaves a value of the data out of its
+        categories (e.g. explicit ``categories`` with ``handle_unknown='ignore'``),
+        raises a ``ValueError``. None: ``OneHotEncoder(handle_unknown='ignore')`` (sorted
+        categories), as imbalanced-learn.
+    sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
+    k_neighbors : int or estimator with ``kneighbors``, default=5
+        Neighbours of each row in its class under the SMOTE-NC distance (a class to
+        over-sample needs ``k_neighbors + 1`` rows). An estimator is fitted on each
+        class's continuous features followed by its one-hot columns scaled by
+        ``median_std / sqrt(2)`` (a sparse CSR matrix, as imbalanced-learn gives it),
+        and, as in imbalanced-learn, its ``n_neighbors`` counts the row itself.
 
     Attributes
     ----------
+    categorical_encoder_ : estimator
+        The fitted encoder of the categorical columns.
     categorical_features_ : ndarray of int
     continuous_features_ : ndarray of int
     median_std_ : dict
         ``{class: median of its continuous standard deviations}``.
+    n_features_ : int
+        Number of features of X (also ``n_features_in_``).
+    nn_k_ : estimator
+        As in imbalanced-learn: the clone of a ``k_neighbors`` estimator fitted on the
+        last class over-sampled, else ``NearestNeighbors(n_neighbors=k_neighbors + 1)``
+        on that class's scaled one-hot matrix, fitted when first read (fastsmote's own
+        search does not need it).
+    neighbors_backend_ : dict
+        ``{class: "exact" | "estimator"}``.
     sampling_strategy_, random_key_, rng_version_, n_samples_out_
 
     Notes
@@ -93,15 +169,23 @@ class SMOTENC(_InterpolatingSampler):
     _returns_container = True
     _parameter_constraints = {
         "categorical_features": [CATEGORICAL_SPEC],
+        "categorical_encoder": [NONE, has_methods("fit", "transform")],
         "sampling_strategy": SAMPLING_STRATEGY,
         "random_state": [RANDOM_STATE],
-        "k_neighbors": [int_in_range(1)],
+        "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
     }
 
     def __init__(
-        self, categorical_features, *, sampling_strategy="auto", random_state=None, k_neighbors=5
+        self,
+        categorical_features,
+        *,
+        categorical_encoder=None,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
     ):
         self.categorical_features = categorical_features
+        self.categorical_encoder = categorical_encoder
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
@@ -131,19 +215,22 @@ class SMOTENC(_InterpolatingSampler):
         return self
 
     def _columns(self, rows: Rows) -> tuple[Features, list]:
-        """Resolve the categorical columns; return the validated continuous block and
-        per categorical column (codes, categories)."""
+        """Resolve the categorical columns and fit ``categorical_encoder_``; return the
+        validated continuous block and per categorical column (codes, categories, codes
+        of the column's pandas categories or None)."""
         if hasattr(rows.data, "tocsr"):
             raise TypeError(
                 "X is a sparse matrix; SMOTENC needs dense rows (continuous features are "
                 "interpolated). Convert with X.toarray() if it fits in memory."
             )
+        self.n_features_ = rows.n_features
         self.categorical_features_ = self._resolve_columns(rows)
         self.continuous_features_ = np.setdiff1d(
             np.arange(rows.n_features), self.categorical_features_
         )
-        continuous, encoded = self._split(rows)
-        return check_features(continuous, rows.n_samples), encoded
+        continuous, categorical, columns = self._split(rows)
+        features = check_features(continuous, rows.n_samples)
+        return features, self._encode(rows, categorical, columns, features.dtype)
 
     # ------------------------------------------------------------------ columns
     def _resolve_columns(self, rows: Rows) -> np.ndarray:
@@ -156,7 +243,9 @@ class SMOTENC(_InterpolatingSampler):
             found = [i for i in range(d) if rows.table.is_categorical(i)]
         else:
             values = list(spec)
-            if all(isinstance(v, (bool, np.bool_)) for v in values):
+            if not values:
+                found = []
+            elif all(isinstance(v, (bool, np.bool_)) for v in values):
                 if len(values) != d:
                     raise ValueError(
                         f"categorical_features as a boolean mask needs {d} entries, "
@@ -185,7 +274,12 @@ class SMOTENC(_InterpolatingSampler):
                 )
         found = np.unique(np.asarray(found, dtype=np.int64))
         if found.size == 0:
-            raise ValueError("SMOTENC needs at least one categorical feature; use SMOTE.")
+            auto = " (categorical_features='auto' found no column of pandas 'category' dtype)"
+            raise ValueError(
+                "SMOTE-NC is not designed to work only with numerical features. It requires "
+                f"some categorical features{auto if isinstance(spec, str) else ''}; use SMOTE "
+                "for numerical features only."
+            )
         if found.size == d:
             raise ValueError(
                 "SMOTE-NC is not designed to work only with categorical features. It "
@@ -193,36 +287,128 @@ class SMOTENC(_InterpolatingSampler):
             )
         return found
 
-    def _split(self, rows: Rows) -> tuple[Any, list]:
-        """Continuous block (validated) and per categorical column (codes, categories)."""
+    def _split(self, rows: Rows) -> tuple[Any, Any, list]:
+        """The continuous block, the categorical block (what the encoder is fitted on)
+        and each categorical column's values, checked for missing values. A pandas
+        ``category`` column stays a Series (its codes are read); others are arrays."""
         table = rows.table
         frame = table is not None
+        data = None if frame else np.asarray(rows.data)
         continuous = (
             table.select(self.continuous_features_)
             if frame
-            else np.asarray(rows.data)[:, self.continuous_features_]
+            else data[:, self.continuous_features_]
         )
-        encoded = []
+        columns = []
         for i in self.categorical_features_:
             if frame and table.pandas_like and table.is_categorical(i):
                 values = table.native.iloc[:, i]
-                codes = values.cat.codes.to_numpy().astype(np.int32)
-                categories = values.cat.categories
+                missing = bool((values.cat.codes < 0).any())
             else:
-                values = table.values(i) if frame else np.asarray(rows.data)[:, i]
-                if _has_missing(values):
-                    codes = np.full(1, -1)
-                else:
-                    categories, codes = np.unique(values, return_inverse=True)
-                    codes = codes.astype(np.int32)
-            if (codes < 0).any():
+                values = table.values(i) if frame else data[:, i]
+                missing = _has_missing(values)
+            if missing:
                 name = rows.columns[i] if frame else int(i)
                 raise ValueError(
                     f"categorical column {name!r} has missing (NaN/None) or infinite values; "
                     "impute them or make them a category of their own first."
                 )
-            encoded.append((codes, categories))
-        return continuous, encoded
+            columns.append(values)
+        if frame and table.pandas_like:
+            categorical = table.native.iloc[:, self.categorical_features_]
+        elif frame:  # polars, pyarrow: the encoder is given the values as an array
+            categorical = np.empty((rows.n_samples, len(columns)), dtype=object)
+            for j, values in enumerate(columns):
+                categorical[:, j] = values
+        else:
+            categorical = data[:, self.categorical_features_]
+        return continuous, categorical, columns
+
+    def _encode(self, rows: Rows, categorical: Any, columns: list, dtype: np.dtype) -> list:
+        """Fit ``categorical_encoder_`` on the categorical block; per column, the codes
+        (positions in its ``categories_``), the categories, and for a pandas
+        ``category`` column the codes of its own categories (None otherwise)."""
+        if self.categorical_encoder is None:
+            from sklearn.preprocessing import OneHotEncoder
+
+            encoder = OneHotEncoder(handle_unknown="ignore", dtype=dtype)
+        else:
+            encoder = clone(self.categorical_encoder)
+        self.categorical_encoder_ = encoder.fit(categorical)
+        found = getattr(encoder, "categories_", None)
+        n_cat = len(columns)
+        if found is None or len(found) != n_cat:
+            raise ValueError(
+                "SMOTENC reads each categorical column's categories from the fitted "
+                f"categorical_encoder's categories_ (one array per column, {n_cat} here); "
+                f"{type(encoder).__name__} has "
+                + ("none." if found is None else f"{len(found)}.")
+                + " Pass a one-hot encoder such as OneHotEncoder(handle_unknown='ignore')."
+            )
+        encoded = []
+        for j, values in enumerate(columns):
+            categories = np.asarray(found[j])
+            if str(values.dtype) == "category":
+                own = np.asarray(values.cat.categories)
+                remap = _category_codes(own, categories)
+                codes = remap[values.cat.codes.to_numpy()]
+                to_own = np.asarray(values.cat.categories.get_indexer(categories))
+            else:
+                values = np.asarray(values)
+                if values.dtype != object and categories.dtype == object:
+                    # the encoder saw an object block: give the column its own type back
+                    categories = categories.astype(values.dtype)
+                codes, to_own = _category_codes(values, categories), None
+            if (codes < 0).any():
+                i = self.categorical_features_[j]
+                name = rows.columns[i] if rows.columns is not None else int(i)
+                value = np.asarray(values)[np.flatnonzero(codes < 0)[0]]
+                raise ValueError(
+                    f"categorical column {name!r} holds {value!r}, which is not among the "
+                    f"categories of the fitted categorical_encoder (categories_[{j}]): "
+                    "SMOTENC needs every value to be one of them."
+                )
+            encoded.append((codes, categories, to_own))
+        self._check_one_hot(categorical, encoded, rows.n_samples)
+        return encoded
+
+    def _check_one_hot(self, categorical: Any, encoded: list, n_rows: int) -> None:
+        """Raise unless the encoder gives every category of the data a column of its own,
+        in ``categories_`` order: the codes, hence the result, are defined by that
+        order. Checked on one row of each category."""
+        rows = []
+        for codes, categories, _ in encoded:
+            row_of = np.full(len(categories), -1, dtype=np.int64)
+            row_of[codes] = np.arange(n_rows)  # some row with each present code
+            rows.append(row_of[row_of >= 0])
+        rows = np.unique(np.concatenate(rows))
+        sample = categorical.iloc[rows] if hasattr(categorical, "iloc") else categorical[rows]
+        matrix = self.categorical_encoder_.transform(sample)
+        matrix = matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+        sizes = [len(categories) for _, categories, _ in encoded]
+        if matrix.ndim != 2 or matrix.shape[1] != sum(sizes):
+            raise ValueError(
+                "SMOTENC requires a one-hot encoding with one column per category for the "
+                "categorical features. The provided `categorical_encoder` produced "
+                f"{matrix.shape[-1]} columns for {sum(sizes)} categories. This happens "
+                "when the encoder drops columns (e.g. `OneHotEncoder(drop=...)`) or merges "
+                "infrequent categories, which is not supported. Pass an encoder that keeps "
+                "all categories, such as `OneHotEncoder(handle_unknown='ignore')`."
+            )
+        start = 0
+        for j, (codes, _, _) in enumerate(encoded):
+            nonzero = matrix[:, start : start + sizes[j]] != 0
+            expected = np.zeros_like(nonzero)
+            expected[np.arange(rows.size), codes[rows]] = True
+            if not np.array_equal(nonzero, expected):
+                raise ValueError(
+                    "SMOTENC requires a one-hot encoding with one column per category, in "
+                    f"the order of the encoder's categories_: the provided "
+                    f"`categorical_encoder` does not encode categorical feature {j} that "
+                    "way. Pass an encoder that keeps all categories, such as "
+                    "`OneHotEncoder(handle_unknown='ignore')`."
+                )
+            start += sizes[j]
 
     # ------------------------------------------------------------------ resampling
     def _fit_resample(self, rows: Rows, target: Target, out: None):
@@ -230,7 +416,8 @@ class SMOTENC(_InterpolatingSampler):
         key, plan = self._start(target)
         n = rows.n_samples
         out_cont = self._allocate(features, None)
-        codes = np.column_stack([c for c, _ in encoded])
+        codes = np.column_stack([c for c, _, _ in encoded])
+        sizes = [len(categories) for _, categories, _ in encoded]
         out_codes = np.empty((self.n_samples_out_, codes.shape[1]), dtype=np.int32)
         out_codes[:n] = codes
         X = out_cont[:n]  # finite: checked while copied in
@@ -244,7 +431,7 @@ class SMOTENC(_InterpolatingSampler):
                 X_class,
                 codes_class,
                 neighbors,
-            ) in self._class_tables(X, codes, target, plan):
+            ) in self._class_tables(X, codes, sizes, target, plan):
                 class_key = np.uint64(stream_key(key, class_index))
                 tie_key = np.uint64(stream_key(class_key, 2))
                 smotenc_generate(
@@ -263,27 +450,47 @@ class SMOTENC(_InterpolatingSampler):
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return self._assemble(rows, features, out_cont, out_codes, encoded), y_out
 
-    def _class_tables(self, X: np.ndarray, codes: np.ndarray, target: Target, plan: list):
+    def _class_tables(
+        self, X: np.ndarray, codes: np.ndarray, sizes: list, target: Target, plan: list
+    ):
         """Per class to over-sample: its rows, their continuous values and codes, and
         each row's k nearest same-class rows under the SMOTE-NC distance."""
         self.median_std_ = {}
-        k = int(self.k_neighbors)
+        spec = self.k_neighbors
         for class_index, label, n_new, start in plan:
             class_rows = target.rows_of(class_index)
-            self._check_class_size(label, class_rows.size, k)
+            self._check_class_size(label, class_rows.size, spec)
             X_class = X[class_rows]
             codes_class = np.ascontiguousarray(codes[class_rows])
-            neighbors, self.median_std_[label] = mixed_kneighbors(
-                X_class, codes_class, k, "X (continuous features)"
-            )
+            if isinstance(spec, numbers.Integral):
+                neighbors, median_std = mixed_kneighbors(
+                    X_class, codes_class, int(spec), "X (continuous features)"
+                )
+                self.neighbors_backend_[label] = "exact"
+                # imbalanced-learn's nn_k_, on its one-hot matrix of the class: when read
+                args = (X_class, codes_class, sizes, _one_hot_value(median_std))
+                self.nn_k_ = Deferred(neighbors_estimator(spec), one_hot_scaled, *args)
+            else:
+                median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
+                n_values = X_class.size + codes_class.size
+                check_fits(
+                    n_values * (X_class.itemsize + 4) + 8 * class_rows.size,
+                    f"The one-hot matrix of class {label!r} for the k_neighbors estimator",
+                    "Give k_neighbors as an int: fastsmote's search needs no such matrix.",
+                )
+                encoded = one_hot_scaled(X_class, codes_class, sizes, _one_hot_value(median_std))
+                neighbors, self.nn_k_ = estimator_neighbors(spec, "k_neighbors", encoded)
+                self.neighbors_backend_[label] = "estimator"
+            self.median_std_[label] = median_std
             yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors
 
     def _origin_jobs(self, rows: Rows, target: Target, key: np.uint64):
         features, encoded = self._columns(rows)
         X = features.as_float_array()
-        codes = np.column_stack([c for c, _ in encoded])
+        codes = np.column_stack([c for c, _, _ in encoded])
+        sizes = [len(categories) for _, categories, _ in encoded]
         for class_index, _, n_new, start, class_rows, _, _, neighbors in self._class_tables(
-            X, codes, target, self._plan(target)
+            X, codes, sizes, target, self._plan(target)
         ):
             positions = np.arange(class_rows.size)
             class_key = np.uint64(stream_key(key, class_index))
@@ -311,12 +518,12 @@ class SMOTENC(_InterpolatingSampler):
                 columns[i] = out_cont[:, j]
                 dtypes[i] = table.float_dtype(i, out_cont.dtype)
             for j, i in enumerate(self.categorical_features_):
-                codes, categories = encoded[j]
-                if table.pandas_like and table.is_categorical(i):
+                _, categories, to_own = encoded[j]
+                if to_own is not None:  # a pandas category column: its own codes
                     import pandas as pd
 
                     dtype = table.native_dtype(i)
-                    columns[i] = pd.Categorical.from_codes(out_codes[:, j], dtype=dtype)
+                    columns[i] = pd.Categorical.from_codes(to_own[out_codes[:, j]], dtype=dtype)
                 else:
                     columns[i] = np.asarray(categories)[out_codes[:, j]]
                     dtypes[i] = SAME

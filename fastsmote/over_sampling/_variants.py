@@ -25,14 +25,14 @@ from .._validation import (
     check_neighbor_count,
     has_methods,
     int_in_range,
-    neighbors_asked,
     one_of,
 )
-from ..base import estimator_neighbors
+from ..base import Deferred, FittedNeighbors, estimator_neighbors, float_rows, neighbors_estimator
 from ..neighbors import BACKENDS, all_rows_kneighbors
 from ._smote import GENERATION_CHUNK, _InterpolatingSampler
 
 _NEIGHBORS = [one_of(*BACKENDS), has_methods("fit", "kneighbors")]
+_NEIGHBOR_COUNT = [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")]
 
 
 def exact_shares(weights: np.ndarray, total: int) -> np.ndarray:
@@ -65,6 +65,7 @@ class _BoundarySampler(_InterpolatingSampler):
         X = out[: features.n_samples]
         written, added = features.n_samples, []
         self.n_synthetic_ = {}
+        last = None
         with numba_threads(get_config()["n_threads"]):
             for class_index, label, n_new, _ in plan:
                 class_key = np.uint64(stream_key(key, class_index))
@@ -72,7 +73,8 @@ class _BoundarySampler(_InterpolatingSampler):
                 if job is None:
                     self.n_synthetic_[label] = 0
                     continue
-                source, _, bases, neighbor_rows, counts, damp = job
+                source, row_map, bases, neighbor_rows, counts, damp = job
+                last = class_index, source, row_map
                 smote_generate(
                     source,
                     bases,
@@ -90,8 +92,18 @@ class _BoundarySampler(_InterpolatingSampler):
                 written += n_new
                 added.append((class_index, n_new))
                 self.n_synthetic_[label] = n_new
+        if plan:
+            self._defer_estimators(features, target, last)
         self.n_samples_out_ = written
         return out[:written], target.extended(added)
+
+    def _defer_estimators(self, features: Features, target: Target, last: Any) -> None:
+        """imbalanced-learn's fitted estimators of int neighbour counts, fitted when first
+        read (see :meth:`_defer_class_estimator`); ``last``: ``(class index, source, row
+        map)`` of the last class that generated rows, or None."""
+        if last is not None:
+            class_index, source, row_map = last
+            self._defer_class_estimator(source, row_map, features, target.rows_of(class_index))
 
     def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
         X = data.as_float_array()
@@ -120,15 +132,20 @@ class _BoundarySampler(_InterpolatingSampler):
         return super()._start(target)
 
     def _all_row_neighbors(
-        self, X: np.ndarray, rows: np.ndarray, n: int, label: Any, class_key: np.uint64
-    ) -> np.ndarray:
-        """Neighbours among all rows, by the ``neighbors`` backend (an estimator there
-        configures the same-class search only: this one is then exact)."""
+        self, X: np.ndarray, rows: np.ndarray, spec: Any, name: str, class_key: np.uint64
+    ) -> tuple[np.ndarray, str, Any]:
+        """Neighbours of the rows ``rows`` among all rows, with the backend used and the
+        fitted estimator (None for an int). ``spec``, the parameter ``name``: an
+        estimator, fitted on all rows as in imbalanced-learn, or an int searched by the
+        ``neighbors`` backend (an estimator there configures the same-class search only:
+        this one is then exact)."""
+        if not isinstance(spec, numbers.Integral):
+            found, fitted = estimator_neighbors(spec, name, X, rows)
+            return found, "estimator", fitted
         backend = self.neighbors if isinstance(self.neighbors, str) else "exact"
         seed = int(np.uint64(stream_key(class_key, 3)) >> np.uint64(33))
-        found, used = all_rows_kneighbors(X, rows, n, backend, seed, self.working_memory)
-        self.all_rows_backend_[label] = used
-        return found
+        found, used = all_rows_kneighbors(X, rows, int(spec), backend, seed, self.working_memory)
+        return found, used, None
 
 
 class BorderlineSMOTE(_BoundarySampler):
@@ -153,15 +170,16 @@ class BorderlineSMOTE(_BoundarySampler):
         ``k_neighbors + 1`` rows), among all rows for borderline-2. An estimator is
         fitted on the class (borderline-1) or on all rows (borderline-2); its
         ``n_neighbors`` counts the row itself.
-    m_neighbors : int, default=10
+    m_neighbors : int or estimator with ``kneighbors``, default=10
         Neighbours among all rows that decide the danger/noise rule (X needs
-        ``m_neighbors + 1`` rows).
+        ``m_neighbors + 1`` rows). An estimator is fitted on all rows; its
+        ``n_neighbors`` counts the row itself, as in imbalanced-learn.
     kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
     neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (borderline-1, as for :class:`fastsmote.SMOTE`)
-        and of the searches among all rows (danger rule, borderline-2 neighbours):
-        "auto" goes approximate (one NN-descent graph over all rows) only when exact
-        search is estimated to take longer than that graph (see
+        and of the searches among all rows (danger rule, borderline-2 neighbours) for int
+        neighbour counts: "auto" goes approximate (one NN-descent graph over all rows)
+        only when exact search is estimated to take longer than that graph (see
         :func:`fastsmote.neighbors.resolve_backend`). An estimator configures the
         same-class search; the all-rows searches are then exact.
     working_memory : int, optional
@@ -169,21 +187,32 @@ class BorderlineSMOTE(_BoundarySampler):
 
     Attributes
     ----------
-    in_danger_indices_ : dict
-        ``{class: input rows in danger}``.
+    in_danger_indices_ : dict of ndarray
+        ``{class: input rows in danger}``, only for classes with danger rows (as
+        imbalanced-learn's ``in_danger_indices``, which is an alias of it).
     n_synthetic_ : dict
         ``{class: rows generated}``.
+    nn_m_ : estimator
+        As in imbalanced-learn: the fitted clone of an ``m_neighbors`` estimator, else
+        ``NearestNeighbors(n_neighbors=m_neighbors + 1)`` on all rows, fitted when first
+        read (fastsmote's own search does not need it).
+    nn_k_ : estimator
+        The same for ``k_neighbors``, on the last class with danger rows (borderline-1)
+        or on all rows (borderline-2); unfitted when no class had danger rows.
     all_rows_backend_ : dict
-        ``{class: "exact" | "approx" | "pynndescent"}`` used for the searches among all
-        rows.
-    sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
+        ``{class: "exact" | "approx" | "pynndescent" | "estimator"}``: the danger-rule
+        search among all rows.
+    neighbors_backend_ : dict
+        ``{class: backend}`` of the search for the ``k_neighbors`` to interpolate towards.
+    sampling_strategy_, random_key_, rng_version_, n_samples_out_
     """
 
+    nn_m_ = FittedNeighbors()
     _parameter_constraints = {
         "sampling_strategy": SAMPLING_STRATEGY,
         "random_state": [RANDOM_STATE],
-        "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
-        "m_neighbors": [int_in_range(1)],
+        "k_neighbors": _NEIGHBOR_COUNT,
+        "m_neighbors": _NEIGHBOR_COUNT,
         "kind": [one_of("borderline-1", "borderline-2")],
         "neighbors": _NEIGHBORS,
         "working_memory": [NONE, int_in_range(1)],
@@ -208,8 +237,19 @@ class BorderlineSMOTE(_BoundarySampler):
         self.neighbors = neighbors
         self.working_memory = working_memory
 
+    @property
+    def in_danger_indices(self) -> dict:
+        """imbalanced-learn's name of :attr:`in_danger_indices_`."""
+        try:
+            return self.in_danger_indices_
+        except AttributeError:
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute 'in_danger_indices'"
+            ) from None
+
     def _start(self, target: Target):
         self.in_danger_indices_ = {}
+        self.nn_m_ = neighbors_estimator(self.m_neighbors)
         return super()._start(target)
 
     def _check_neighbors(self, target: Target) -> None:
@@ -222,35 +262,47 @@ class BorderlineSMOTE(_BoundarySampler):
         else:  # neighbours among all rows
             check_neighbor_count(self.k_neighbors, "k_neighbors", n_rows, "X")
 
+    def _defer_estimators(self, features: Features, target: Target, last: Any) -> None:
+        if isinstance(self.m_neighbors, numbers.Integral):
+            estimator = neighbors_estimator(self.m_neighbors)
+            self.nn_m_ = Deferred(estimator, float_rows, features, None)
+        if self.kind == "borderline-1":
+            super()._defer_estimators(features, target, last)
+        elif last is not None and isinstance(self.k_neighbors, numbers.Integral):
+            estimator = neighbors_estimator(self.k_neighbors)
+            self.nn_k_ = Deferred(estimator, float_rows, features, None)
+
     def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
         rows = target.rows_of(class_index)
-        m_rows = self._all_row_neighbors(X, rows, self.m_neighbors, label, class_key)
+        m_rows, used, fitted = self._all_row_neighbors(
+            X, rows, self.m_neighbors, "m_neighbors", class_key
+        )
+        self.all_rows_backend_[label] = used
+        if fitted is not None:
+            self.nn_m_ = fitted
         m_labels = target.encoded[m_rows]
         m = m_labels.shape[1]
         n_other = np.count_nonzero(m_labels != class_index, axis=1)
         danger = (n_other >= m / 2) & (n_other < m)
-        self.in_danger_indices_[label] = rows[danger]
         if not danger.any():
             warnings.warn(
                 f"BorderlineSMOTE: class {label!r} has no row in danger (with "
                 f"m_neighbors={self.m_neighbors}); no synthetic rows were generated for it.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
             return None
+        self.in_danger_indices_[label] = rows[danger]
         if self.kind == "borderline-1":
             source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
             return source, row_map, bases[danger], neighbors[danger], NO_COUNTS, NO_DAMP
         danger_rows = rows[danger]
-        if isinstance(self.k_neighbors, numbers.Integral):
-            k = int(self.k_neighbors)
-            neighbor_rows = self._all_row_neighbors(X, danger_rows, k, label, class_key)
-            self.neighbors_backend_[label] = self.all_rows_backend_[label]
-        else:  # an estimator fitted on all rows, as imbalanced-learn does
-            neighbor_rows, self.nn_k_ = estimator_neighbors(
-                self.k_neighbors, "k_neighbors", X, danger_rows
-            )
-            self.neighbors_backend_[label] = "estimator"
+        neighbor_rows, used, fitted = self._all_row_neighbors(
+            X, danger_rows, self.k_neighbors, "k_neighbors", class_key
+        )
+        self.neighbors_backend_[label] = used
+        if fitted is not None:
+            self.nn_k_ = fitted
         damp = target.encoded[neighbor_rows] != class_index
         return X, None, danger_rows, neighbor_rows, NO_COUNTS, damp
 
@@ -269,9 +321,10 @@ class ADASYN(_BoundarySampler):
     Parameters
     ----------
     sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
-    n_neighbors : int or estimator, default=5
+    n_neighbors : int or estimator with ``kneighbors``, default=5
         Neighbours of the weights (all rows) and of the interpolation (same class: a
-        class to over-sample needs ``n_neighbors + 1`` rows). An estimator's own int
+        class to over-sample needs ``n_neighbors + 1`` rows). An estimator is fitted on
+        all rows for the weights and on each class for the interpolation; its own
         ``n_neighbors`` counts the row itself, as in imbalanced-learn.
     neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (as for :class:`fastsmote.SMOTE`) and of the
@@ -285,17 +338,24 @@ class ADASYN(_BoundarySampler):
         ``{class: rows generated}`` (always the requested number).
     base_counts_ : dict
         ``{class: synthetic rows per class row, in input order}``.
+    nn_ : estimator
+        As in imbalanced-learn: the clone of an ``n_neighbors`` estimator fitted on the
+        last class over-sampled, else ``NearestNeighbors(n_neighbors=n_neighbors + 1)``
+        on that class's rows, fitted when first read (fastsmote's own search does not
+        need it).
     all_rows_backend_ : dict
-        ``{class: "exact" | "approx" | "pynndescent"}`` used for the weight search among
-        all rows.
+        ``{class: "exact" | "approx" | "pynndescent" | "estimator"}`` used for the
+        weight search among all rows.
     sampling_strategy_, random_key_, rng_version_, neighbors_backend_, n_samples_out_
     """
 
     _k_param = "n_neighbors"
+    _nn_attr = "nn_"
+    nn_ = FittedNeighbors()
     _parameter_constraints = {
         "sampling_strategy": SAMPLING_STRATEGY,
         "random_state": [RANDOM_STATE],
-        "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        "n_neighbors": _NEIGHBOR_COUNT,
         "neighbors": _NEIGHBORS,
         "working_memory": [NONE, int_in_range(1)],
     }
@@ -319,18 +379,15 @@ class ADASYN(_BoundarySampler):
         self.base_counts_ = {}
         return super()._start(target)
 
-    def _check_neighbors(self, target: Target) -> None:
-        if neighbors_asked(self.n_neighbors) is None:
-            raise ValueError(
-                "ADASYN weighs rows by their n_neighbors nearest rows of all classes: an "
-                "estimator given as n_neighbors needs an int n_neighbors attribute."
-            )
-        super()._check_neighbors(target)
-
     def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
         rows = target.rows_of(class_index)
-        n = neighbors_asked(self.n_neighbors)  # an estimator's counts the row itself
-        labels = target.encoded[self._all_row_neighbors(X, rows, n, label, class_key)]
+        found, used, fitted = self._all_row_neighbors(
+            X, rows, self.n_neighbors, "n_neighbors", class_key
+        )
+        self.all_rows_backend_[label] = used
+        if fitted is not None:
+            self.nn_ = fitted
+        labels = target.encoded[found]
         weights = np.count_nonzero(labels != class_index, axis=1) / labels.shape[1]
         if not weights.sum():
             raise RuntimeError(

@@ -20,6 +20,7 @@ from .._kernels.arrays import (
 )
 from .._validation import (
     LIST,
+    N_JOBS,
     SAMPLING_STRATEGY,
     Features,
     Target,
@@ -29,7 +30,15 @@ from .._validation import (
     int_in_range,
     one_of,
 )
-from ..base import BaseSampler, estimator_neighbors
+from ..base import (
+    BaseSampler,
+    Deferred,
+    FittedNeighbors,
+    estimator_neighbors,
+    float_rows,
+    neighbors_estimator,
+    shared_doc,
+)
 from ..neighbors import BACKENDS, all_rows_kneighbors
 
 #: Seed of the approximate graph (the cleaners take no random_state).
@@ -38,6 +47,7 @@ APPROX_SEED = 0
 CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
 
 
+@shared_doc
 class TomekLinks(BaseSampler):
     """Remove the rows of Tomek links: pairs of mutual nearest neighbours of different
     classes.
@@ -59,6 +69,7 @@ class TomekLinks(BaseSampler):
         links for speed on millions of rows; "auto" goes approximate when exact search
         is estimated to take longer than the NN-descent graph
         (:func:`fastsmote.neighbors.resolve_backend`).
+    {n_jobs}
 
     Attributes
     ----------
@@ -78,11 +89,13 @@ class TomekLinks(BaseSampler):
     _parameter_constraints = {
         "sampling_strategy": CLEANING_STRATEGY,
         "neighbors": [one_of(*BACKENDS)],
+        "n_jobs": [N_JOBS],
     }
 
-    def __init__(self, *, sampling_strategy="auto", neighbors="exact"):
+    def __init__(self, *, sampling_strategy="auto", neighbors="exact", n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.neighbors = neighbors
+        self.n_jobs = n_jobs
 
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
@@ -97,6 +110,7 @@ class TomekLinks(BaseSampler):
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
 
 
+@shared_doc
 class EditedNearestNeighbours(BaseSampler):
     """Remove rows whose neighbourhood disagrees with their class.
 
@@ -117,11 +131,17 @@ class EditedNearestNeighbours(BaseSampler):
     kind_sel : {'all', 'mode'}, default='all'
     neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
         Search among all rows for an int ``n_neighbors``, as for :class:`TomekLinks`.
+    {n_jobs}
 
     Attributes
     ----------
     sample_indices_ : ndarray of int64
         Input rows kept: class by class in sorted label order, input order within a class.
+    nn_ : estimator
+        As in imbalanced-learn, with ``n_jobs`` set: the clone of an ``n_neighbors``
+        estimator fitted on all rows, else ``NearestNeighbors(n_neighbors=n_neighbors +
+        1)`` on all rows, fitted when first read (fastsmote's own search does not need
+        it).
     neighbors_backend_ : dict
         ``{class: "exact" | "approx" | "pynndescent" | "estimator"}`` for each cleaned
         class.
@@ -129,20 +149,29 @@ class EditedNearestNeighbours(BaseSampler):
 
     _sampling_type = "clean-sampling"
     _returns_container = True
+    nn_ = FittedNeighbors()
     _parameter_constraints = {
         "sampling_strategy": CLEANING_STRATEGY,
         "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
         "kind_sel": [one_of("all", "mode")],
         "neighbors": [one_of(*BACKENDS)],
+        "n_jobs": [N_JOBS],
     }
 
     def __init__(
-        self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all", neighbors="exact"
+        self,
+        *,
+        sampling_strategy="auto",
+        n_neighbors=3,
+        kind_sel="all",
+        neighbors="exact",
+        n_jobs=None,
     ):
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
         self.neighbors = neighbors
+        self.n_jobs = n_jobs
 
     def _check_neighbors(self, target: Target) -> None:
         if self.sampling_strategy_:  # some class to clean: its rows are searched
@@ -153,7 +182,9 @@ class EditedNearestNeighbours(BaseSampler):
         if isinstance(self.n_neighbors, numbers.Integral):
             k = int(self.n_neighbors)
             return all_rows_kneighbors(X, queries, k, self.neighbors, APPROX_SEED)
-        found, _ = estimator_neighbors(self.n_neighbors, "n_neighbors", X, queries)
+        found, self.nn_ = estimator_neighbors(
+            self.n_neighbors, "n_neighbors", X, queries, n_jobs=self.n_jobs
+        )
         return found, "estimator"
 
     def _fit_resample(self, features: Features, target: Target, out: None):
@@ -166,6 +197,10 @@ class EditedNearestNeighbours(BaseSampler):
         queries = rows_of_classes(codes, np.isin(target.classes, cleaned))
         keep = np.ones(codes.size, dtype=np.bool_)
         self.neighbors_backend_ = {}
+        # imbalanced-learn's nn_ (fitted on all rows), replaced by the fitted estimator
+        # when an estimator searches
+        estimator = neighbors_estimator(self.n_neighbors, n_jobs=self.n_jobs)
+        self.nn_ = Deferred(estimator, float_rows, features, None)
         if queries.size:
             found, backend = self._neighbors(X, queries)
             self.neighbors_backend_ = dict.fromkeys(cleaned, backend)
