@@ -167,6 +167,24 @@ class Pipeline(_skpipeline.Pipeline):
     >>> model = make_pipeline(StandardScaler(), SMOTE(random_state=0), LogisticRegression())
     """
 
+    _parameter_constraints: dict = {
+        **_skpipeline.Pipeline._parameter_constraints,
+        "transform_input": [list, None],
+    }
+
+    def __init__(
+        self,
+        steps: list,
+        *,
+        transform_input: list[str] | None = None,
+        memory: Any = None,
+        verbose: bool = False,
+    ) -> None:
+        self.steps = steps
+        self.transform_input = transform_input
+        self.memory = memory
+        self.verbose = verbose
+
     def _validate_steps(self) -> None:
         if not self.steps:
             raise ValueError("The pipeline is empty. Please add steps.")
@@ -246,33 +264,27 @@ class Pipeline(_skpipeline.Pipeline):
 
     def _route_fit(self, caller: str, params: dict) -> list[dict[str, dict]]:
         """Per step, the parameters of each method that fitting calls."""
-        if _routing():
+        routing, last = _routing(), len(self.steps) - 1
+        if routing:
             routed = process_routing(self, caller if _routable(caller) else "fit", **params)
         else:
             routed = self._check_method_params(method="fit", props=params)
-        routing, last = _routing(), len(self.steps) - 1
         per_step = []
         for idx, (name, step) in enumerate(self.steps):
             own = {} if _is_passthrough(step) else routed.get(name) or {}
+            callees = _callees(step, last=idx == last)
             if routing:
-                per_step.append(
-                    {c: dict(own.get(c) or {}) for c in _callees(step, last=idx == last)}
-                )
+                per_step.append({c: dict(own.get(c) or {}) for c in callees})
             else:  # step__param goes to the method that fits the step, as in scikit-learn
                 fit = own.get("fit") or {}
-                per_step.append(
-                    {
-                        c: dict(fit) if c != "transform" else {}
-                        for c in _callees(step, last=idx == last)
-                    }
-                )
+                per_step.append({c: {} if c == "transform" else dict(fit) for c in callees})
         return per_step
 
     # ------------------------------------------------------------------ fitting
     def _fit(self, X, y, params: dict, caller: str = "fit"):
         """Fit every step but the last; return (Xt, yt, parameters of the last step)."""
         self._validate_params()
-        if getattr(self, "transform_input", None) is not None and not _routing():
+        if self.transform_input is not None and not _routing():
             raise ValueError(
                 "The `transform_input` parameter can only be set if metadata routing is "
                 "enabled. You can enable metadata routing using "
@@ -308,7 +320,7 @@ class Pipeline(_skpipeline.Pipeline):
     def _transform_input_for(self, idx: int, own: dict, params: dict) -> dict:
         """``own`` with the metadata named in ``transform_input`` passed through the
         transformers before step ``idx`` (samplers skipped, as at predict time)."""
-        names = getattr(self, "transform_input", None)
+        names = self.transform_input
         if not names or idx == 0 or not any(key in names for p in own.values() for key in p):
             return own
         before = self[:idx]
@@ -335,7 +347,7 @@ class Pipeline(_skpipeline.Pipeline):
     def _carry_row_params(self, sampler, idx, X, y, X_res, step_params) -> None:
         """Resample the per-row fit parameters of the steps after sampler step ``idx``."""
         n_in, n_out = _num_samples(X), _num_samples(X_res)
-        skip = set(getattr(self, "transform_input", None) or ())
+        skip = set(self.transform_input or ())
         origins = None
         done: dict[int, Any] = {}  # one value routed to several methods is taken once
         for later in range(idx + 1, len(self.steps)):
@@ -562,4 +574,9 @@ def with_sampler(sampler: Any, estimator: Any, placement: SamplerPlacement) -> P
     while name in names:
         name += "_"
     steps.insert(placement.index, (name, sampler))
-    return Pipeline(steps, memory=estimator.memory)
+    return Pipeline(
+        steps,
+        memory=estimator.memory,
+        transform_input=getattr(estimator, "transform_input", None),
+        verbose=estimator.verbose,
+    )
