@@ -324,6 +324,8 @@ np.testing.assert_allclose(model[-1].coef_, reference.coef_)
 X_pass, _ = make_pipeline(fs.SMOTE(random_state=0), "passthrough").fit_resample(X, y)
 np.testing.assert_array_equal(X_pass, X_res)
 assert not hasattr(fs.SMOTE(), "set_fit_resample_request")
+tags = fs.RandomUnderSampler().__sklearn_tags__()  # imbalanced-learn's tags, without it
+assert tags.sampler_tags.sample_indices and tags.input_tags.dataframe
 assert "imblearn" not in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True)
