@@ -523,3 +523,13 @@ def test_transform_input_needs_metadata_routing(data):
     model = make_pipeline(StandardScaler(), LogisticRegression(), transform_input=["X_val"])
     with pytest.raises(ValueError, match="can only be set if metadata routing is enabled"):
         model.fit(X, y)
+
+
+def test_a_sampler_placed_in_a_pipeline_keeps_its_settings():
+    from fastsmote.pipeline import sampler_placement, with_sampler
+
+    steps = [("scale", StandardScaler()), ("clf", LogisticRegression())]
+    estimator = sklearn.pipeline.Pipeline(steps, transform_input=["X_val"], verbose=True)
+    model = with_sampler(fs.SMOTE(), estimator, sampler_placement(estimator, -1))
+    assert [name for name, _ in model.steps] == ["scale", "smote", "clf"]
+    assert model.transform_input == ["X_val"] and model.verbose
