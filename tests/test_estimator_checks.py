@@ -200,11 +200,13 @@ RUNS_ONLY_IF = {
 }
 
 # pytest wants the parameter values as a collection, not imbalanced-learn's generator
-_imblearn_checks = parametrize_with_checks(SAMPLERS)
+_imblearn_parametrization = parametrize_with_checks(SAMPLERS)
 
 
 @pytest.mark.parametrize(
-    *_imblearn_checks.args[:1], list(_imblearn_checks.args[1]), **_imblearn_checks.kwargs
+    *_imblearn_parametrization.args[:1],
+    list(_imblearn_parametrization.args[1]),
+    **_imblearn_parametrization.kwargs,
 )
 def test_imblearn_checks(estimator, check, request):
     name = _check_name(check)
