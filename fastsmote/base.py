@@ -470,4 +470,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         tags.input_tags.allow_nan = not self._numeric_input
         tags.input_tags.sparse = not self._numeric_input
         tags.input_tags.string = not self._numeric_input
-        return tags
+        # Samplers that keep BaseSampler.row_origins output copies of input rows only and
+        # list them in sample_indices_; the others (synthetic rows) override row_origins.
+        copies_only = type(self).row_origins is BaseSampler.row_origins
+        from ._tags import sampler_tags  # scikit-learn >= 1.6 (its Tags) calls this only
+
+        return sampler_tags(tags, sample_indices=copies_only)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sklearn
 from naive import count_values as naive_count_values
 from naive import segment_hits as naive_segment_hits
 from sklearn.datasets import make_classification
@@ -169,6 +170,30 @@ def test_cross_validate_resampled_resamples_after_a_pipelines_preprocessing(data
     np.testing.assert_allclose(weighted.scores["score"], unweighted.scores["score"])
     with pytest.raises(ValueError, match="not a step"):
         cross_validate_resampled(model, X, y, sampler=Spy(), sampler_position="scaler")
+
+
+def test_weights_reach_a_pipeline_under_metadata_routing(data):
+    X, y = data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    w = np.random.default_rng(0).uniform(0.5, 3.0, len(y))
+
+    from sklearn.preprocessing import StandardScaler
+
+    from fastsmote.pipeline import make_pipeline
+
+    def run():
+        clf = LogisticRegression()
+        if sklearn.get_config()["enable_metadata_routing"]:
+            clf.set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
+        model = make_pipeline(StandardScaler(), clf)
+        return cross_validate_resampled(
+            model, X, y, sampler=fs.SMOTE(), cv=cv, sample_weight=w, random_state=0
+        ).scores["score"]
+
+    legacy = run()
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = run()
+    np.testing.assert_allclose(routed, legacy)
 
 
 def test_segment_kernel_matches_reference():

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedKFold, check_cv
@@ -281,7 +282,8 @@ def cross_validate_resampled(
     ----------
     estimator : estimator
         Cloned per fold and fitted on the resampled training part (with the resampled
-        ``sample_weight`` when given, routed to a pipeline's final step). When it is a
+        ``sample_weight`` when given, passed to a pipeline's final step, or with metadata
+        routing enabled to the steps that request it). When it is a
         scikit-learn ``Pipeline`` (also imbalanced-learn's or fastsmote's), the sampler
         resamples the rows as its preprocessing leaves them (see ``sampler_position``):
         the steps before the sampler are fitted on the training part, then transform
@@ -348,9 +350,10 @@ def cross_validate_resampled(
 
 
 def _weight_param(model: Any, weights: np.ndarray | None) -> dict:
-    """``fit`` parameters passing ``weights`` to ``model`` (a pipeline's final step)."""
+    """``fit`` parameters passing ``weights`` to ``model`` (a pipeline's final step; with
+    metadata routing, the steps that request ``sample_weight``)."""
     if weights is None:
         return {}
-    if isinstance(model, SkPipeline):
+    if isinstance(model, SkPipeline) and not get_config().get("enable_metadata_routing"):
         return {f"{model.steps[-1][0]}__sample_weight": weights}
     return {"sample_weight": weights}

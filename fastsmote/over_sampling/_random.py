@@ -82,6 +82,12 @@ class RandomOverSampler(BaseSampler):
         self.random_state = random_state
         self.shrinkage = shrinkage
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.shrinkage is not None:  # the smoothed bootstrap needs dense numeric X
+            tags.input_tags.allow_nan = tags.input_tags.sparse = tags.input_tags.string = False
+        return tags
+
     def _resolve_shrinkage(self) -> dict | None:
         if self.shrinkage is None:
             return None
