@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ._io_csv import CsvFile, unwritable_columns
 from ._io_errors import (
     InputNotFoundError,
     MissingColumnError,
@@ -376,7 +377,9 @@ class TableWriter:
     """Write record batches to a Parquet or CSV file, one schema throughout.
 
     Parquet pages carry CRC checksums, so a reader that verifies them (fastsmote does)
-    detects a file damaged later.
+    detects a file damaged later. CSV floats are written as floats (``6.0``, not
+    ``6``), so that readers inferring types from the text read float columns as floats;
+    every other value as pyarrow's CSV writer writes it.
 
     Parameters
     ----------
@@ -406,7 +409,14 @@ class TableWriter:
                     path, schema, use_dictionary=keep or False, write_page_checksum=True
                 )
             else:
-                self._writer = pacsv.CSVWriter(path, schema)
+                unwritable = unwritable_columns(schema)
+                if unwritable:
+                    shown_columns = ", ".join(f"{f.name!r} ({f.type})" for f in unwritable[:10])
+                    raise OutputError(
+                        f"cannot write {self._shown!r} as CSV: column(s) {shown_columns} "
+                        "have no CSV form; write Parquet instead"
+                    )
+                self._writer = CsvFile(path, schema)
         except OSError as error:
             raise write_error(self._shown, error) from None
 
