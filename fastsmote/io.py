@@ -59,6 +59,7 @@ from ._io_files import (
     write_text,
 )
 from ._memory import check_fits, rows_per_chunk
+from ._progress import start as _report
 from ._validation import _float_dtype
 
 __all__ = [
@@ -119,16 +120,24 @@ class _NoProgress:
 
 
 def no_progress(label: str, total: int | None) -> _NoProgress:
-    """A progress factory that shows nothing (the default)."""
+    """A progress factory that shows nothing."""
     return _NoProgress()
 
 
+#: ``progress(label, total)`` returning an object with ``update(n)`` and ``close()``;
+#: the default, :func:`fastsmote._progress.start`, reports to the reporter installed
+#: with :func:`fastsmote._progress.report_progress` (the command line's display), if any.
 ProgressFactory = Callable[[str, "int | None"], Any]
 
 
 # --------------------------------------------------------------------------- input
-def detect_format(path: str | os.PathLike, fmt: str | None = None) -> str:
+def detect_format(
+    path: str | os.PathLike, fmt: str | None = None, option: str = "--format"
+) -> str:
     """``fmt`` if given, else the format named by the file's extension.
+
+    ``option``: the command-line option that names the format of this file, for the
+    error message.
 
     Raises
     ------
@@ -143,7 +152,8 @@ def detect_format(path: str | os.PathLike, fmt: str | None = None) -> str:
     if suffix not in _SUFFIXES:
         raise ValueError(
             f"cannot tell the format of {str(path)!r} from its extension; name it .parquet "
-            "or .csv, or pass --format/--output-format"
+            "or .csv"
+            + (f", or pass {option}" if option else "")
         )
     return _SUFFIXES[suffix]
 
@@ -251,18 +261,64 @@ class InputTable:
             )
         return self.schema.field(self.columns.index(name))
 
-    def read(self) -> pa.Table:
-        """The whole table (without stored pandas index columns)."""
+    def drop_columns(self, names: list[str]) -> None:
+        """Leave the named columns out of everything read from now on (and out of
+        :attr:`columns` and :attr:`schema`).
+
+        Raises
+        ------
+        MissingColumnError
+            See :meth:`field`.
+        """
+        for name in names:
+            self.field(name)
+        keep = [i for i, name in enumerate(self.columns) if name not in set(names)]
+        self._positions = [self._positions[i] for i in keep]
+        self.columns = [self.columns[i] for i in keep]
+        self.schema = pa.schema([self.schema.field(i) for i in keep])
+
+    def distinct_count(self, name: str, max_rows: int = 100_000) -> tuple[int, int]:
+        """``(distinct values, rows read)`` of a column's first ``max_rows`` non-null
+        values (in file order): enough to tell an id from a category without reading
+        the whole column."""
+        parts, n = [], 0
+        for batch in self.iter_batches(min(max_rows, 1 << 16), [name]):
+            column = batch.column(0).drop_null()
+            parts.append(column.slice(0, max_rows - n))
+            n += len(parts[-1])
+            if n >= max_rows:
+                break
+        if not n:
+            return 0, 0
+        values = pa.chunked_array(parts)
+        if pa.types.is_dictionary(values.type):
+            values = values.cast(values.type.value_type)
+        return int(pc.count_distinct(values).as_py()), n
+
+    def read(self, progress: ProgressFactory = _report) -> pa.Table:
+        """The whole table (without stored pandas index columns or dropped columns).
+
+        ``progress``: see :data:`ProgressFactory` (rows read, by Parquet row group).
+        """
         if self._table is not None:
             return self._table.select(self._positions)
+        names = self._parquet.schema_arrow.names
+        chosen = [names[i] for i in self._positions]
+        # pyarrow selects columns by name: where names repeat, read all and pick by position
+        by_name = all(names.count(n) == 1 for n in chosen)
         parts = []
-        for group in range(self._parquet.metadata.num_row_groups):
-            try:
-                part = self._parquet.read_row_group(group)
-                part.validate(full=True)  # e.g. damaged text that is not UTF-8
-            except _READ_ERRORS as error:
-                raise self._unreadable_error(error, group) from None
-            parts.append(part.select(self._positions))
+        bar = progress("reading", self.num_rows)
+        try:
+            for group in range(self._parquet.metadata.num_row_groups):
+                try:
+                    part = self._parquet.read_row_group(group, columns=chosen if by_name else None)
+                    part.validate(full=True)  # e.g. damaged text that is not UTF-8
+                except _READ_ERRORS as error:
+                    raise self._unreadable_error(error, group) from None
+                parts.append(part if by_name else part.select(self._positions))
+                bar.update(part.num_rows)
+        finally:
+            bar.close()
         return pa.concat_tables(parts)
 
     def iter_batches(self, batch_rows: int, columns: list[str] | None = None):
@@ -456,7 +512,7 @@ def write_table(
     fmt: str,
     *,
     batch_rows: int = 1 << 20,
-    progress: ProgressFactory = no_progress,
+    progress: ProgressFactory = _report,
     shown: str | os.PathLike | None = None,
 ) -> None:
     """Write ``table`` to ``path`` (not atomically; see :func:`output_files`)."""
@@ -471,13 +527,18 @@ def write_table(
 # --------------------------------------------------------------------------- in memory
 @dataclass
 class ResampleResult:
-    """Class counts (``{label: rows}``) of one resampling and its wall time."""
+    """Class counts (``{label: rows}``) of one resampling and its wall time.
+
+    ``feature_std``: each feature's standard deviation over the input rows (by
+    position, as ``(name, std)`` pairs), for warnings about feature scales.
+    """
 
     counts_before: dict
     counts_after: dict
     elapsed_seconds: float
     rows_out: int = 0
     provenance: pa.Table | None = None
+    feature_std: list | None = None
 
 
 def _counts(labels: np.ndarray) -> dict:
@@ -485,15 +546,30 @@ def _counts(labels: np.ndarray) -> dict:
     return {c: int(n) for c, n in zip(classes.tolist(), counts.tolist(), strict=True)}
 
 
-def _synthetic_mask(sampler: Any, n_in: int, n_out: int) -> np.ndarray:
-    """True for output rows that are not input rows (generated or duplicated)."""
+def input_rows(sampler: Any, n_in: int, n_out: int) -> np.ndarray | None:
+    """For each of a fitted sampler's ``n_out`` output rows, the input row it is
+    (``-1`` for rows the sampler added: generated, or duplicated by random
+    over-sampling); None if the sampler does not say which input rows it kept."""
     for cleaner in ("tomek_", "enn_"):  # SMOTE then clean: kept rows of SMOTE's output
         kept = getattr(getattr(sampler, cleaner, None), "sample_indices_", None)
         if kept is not None:
-            return np.asarray(kept) >= n_in
+            kept = np.asarray(kept, dtype=np.int64)
+            return np.where(kept < n_in, kept, -1)
     if getattr(sampler, "_sampling_type", None) == "over-sampling":
-        return np.arange(n_out) >= n_in
-    return np.zeros(n_out, dtype=bool)
+        rows = np.arange(n_out, dtype=np.int64)  # the input rows first, in order
+        rows[n_in:] = -1
+        return rows
+    kept = getattr(sampler, "sample_indices_", None)
+    if kept is None or len(kept) != n_out:
+        return None
+    return np.asarray(kept, dtype=np.int64)
+
+
+def carried_column(column: pa.ChunkedArray | pa.Array, rows: np.ndarray) -> pa.ChunkedArray:
+    """``column``'s values at ``rows`` (input rows), null where ``rows`` is -1."""
+    indices = pa.array(rows, mask=rows < 0)
+    taken = column.take(indices)
+    return taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
 
 
 def _arrow_from_frame(frame: Any, schema: pa.Schema) -> pa.Table:
@@ -514,11 +590,24 @@ def _arrow_from_frame(frame: Any, schema: pa.Schema) -> pa.Table:
     return pa.table(columns, names=[str(c) for c in frame.columns])
 
 
+def _unique_positions(names: list[str], wanted: list[str], role: str) -> list[int]:
+    positions = []
+    for name in wanted:
+        if names.count(name) != 1:
+            raise ValueError(
+                f"{role} column {name!r} must be the name of exactly one column, found "
+                f"{names.count(name)}"
+            )
+        positions.append(names.index(name))
+    return positions
+
+
 def resample_table(
     table: pa.Table,
     target: str,
     sampler: Any,
     *,
+    passthrough: list[str] | tuple[str, ...] = (),
     synthetic_column: str | None = None,
     with_provenance: bool = False,
 ) -> tuple[pa.Table, ResampleResult]:
@@ -528,8 +617,12 @@ def resample_table(
     ----------
     table : pyarrow.Table
     target : str
-        The label column; every other column is a feature.
+        The label column; every other column is a feature, except ``passthrough``.
     sampler : fastsmote sampler
+    passthrough : list of str, default=()
+        Columns carried through unchanged and not given to the sampler (ids, keys):
+        the output holds each kept input row's value, and null in rows the sampler
+        added (synthetic, or duplicated by random over-sampling). Any type.
     synthetic_column : str, optional
         Name of a boolean column to append, True for rows the sampler added.
     with_provenance : bool, default=False
@@ -540,33 +633,69 @@ def resample_table(
     -------
     table : pyarrow.Table
         Columns in input order (target where it was, features as the sampler returns
-        them: interpolated integer features become float), then ``synthetic_column``.
+        them: interpolated integer features become float, ``passthrough`` columns
+        with their input type, nullable), then ``synthetic_column``.
     result : ResampleResult
+
+    Raises
+    ------
+    ValueError
+        A ``passthrough`` column is the target, or its name is not that of exactly one
+        column; the sampler does not say which input rows it kept.
     """
     started = time.perf_counter()
+    names = list(table.column_names)
+    (target_index,) = _unique_positions(names, [target], "target")
+    carried = _unique_positions(names, list(passthrough), "passthrough")
+    if target_index in carried:
+        raise ValueError(f"the target column {target!r} cannot be a passthrough column")
     check_labels(table.column(target), target)
-    frame = table.replace_schema_metadata(None).to_pandas()
+    model = table.select([i for i in range(len(names)) if i not in carried])
+    feature_std = [
+        (name, _std(model.column(i)))
+        for i, name in enumerate(model.column_names)
+        if name != target and _is_numeric(model.schema.field(i).type)
+    ]
+    frame = model.replace_schema_metadata(None).to_pandas()
     X = frame.drop(columns=[target])
     y = frame[target]
     X_res, y_res = sampler.fit_resample(X, y)
     out = X_res.copy() if hasattr(X_res, "columns") else X_res
-    out.insert(list(table.column_names).index(target), target, np.asarray(y_res))
+    out.insert(model.column_names.index(target), target, np.asarray(y_res))
     if hasattr(y_res, "dtype"):
         out[target] = out[target].astype(y_res.dtype)
-    if synthetic_column is not None:
-        out[synthetic_column] = _synthetic_mask(sampler, len(frame), len(out))
-    result_table = _arrow_from_frame(out, table.schema)
+    rows = input_rows(sampler, len(frame), len(out))
+    if rows is None and carried:
+        raise ValueError(
+            f"{type(sampler).__name__} does not say which input rows it kept "
+            "(no sample_indices_), so columns cannot be carried through"
+        )
+    if synthetic_column is not None:  # a selector that does not say kept input rows only
+        out[synthetic_column] = np.zeros(len(out), dtype=bool) if rows is None else rows < 0
+    result_table = _arrow_from_frame(out, model.schema)
+    for i in sorted(carried):  # back where they were, in input order
+        field = table.schema.field(i).with_nullable(True)
+        result_table = result_table.add_column(i, field, carried_column(table.column(i), rows))
     y_in = table.column(target).to_numpy()
     result = ResampleResult(
         _counts(y_in),
         _counts(np.asarray(y_res)),
         time.perf_counter() - started,
         result_table.num_rows,
+        feature_std=feature_std,
     )
     if with_provenance:
         origin = sampler.provenance(X, y)
         result.provenance = pa.table({name: getattr(origin, name) for name in origin._fields})
     return result_table, result
+
+
+def _std(column: pa.ChunkedArray | pa.Array) -> float:
+    """Population standard deviation (0 for a column without two values)."""
+    value = pc.stddev(
+        column.cast(pa.float64()) if not pa.types.is_floating(column.type) else column
+    )
+    return float(value.as_py() or 0.0)
 
 
 # --------------------------------------------------------------------------- streaming
@@ -576,25 +705,59 @@ _LABEL_ROW_BYTES = 16
 
 
 def smote_output_schema(
-    schema: pa.Schema, target: str, synthetic_column: str | None
+    schema: pa.Schema,
+    target: str,
+    synthetic_column: str | None,
+    passthrough: list[str] | tuple[str, ...] = (),
 ) -> tuple[pa.Schema, np.dtype]:
     """Output schema of SMOTE on a table, and the float dtype it computes in.
 
     Float features keep their type, other numeric features become the compute dtype
-    (as :class:`fastsmote.SMOTE` returns a DataFrame), the target keeps its type.
+    (as :class:`fastsmote.SMOTE` returns a DataFrame), the target keeps its type, and
+    ``passthrough`` columns keep theirs, nullable (synthetic rows hold nulls there).
     """
-    features = [f for f in schema if f.name != target]
+    features = [f for f in schema if f.name != target and f.name not in passthrough]
     kinds = [np.dtype(f.type.to_pandas_dtype()) for f in features]
     dtype = _float_dtype(np.result_type(*kinds))
-    fields = [
-        f
-        if f.name == target or pa.types.is_floating(f.type)
-        else f.with_type(pa.from_numpy_dtype(dtype))
-        for f in schema
-    ]
+    fields = []
+    for f in schema:
+        if f.name in passthrough:
+            fields.append(f.with_nullable(True))
+        elif f.name == target or pa.types.is_floating(f.type):
+            fields.append(f)
+        else:
+            fields.append(f.with_type(pa.from_numpy_dtype(dtype)))
     if synthetic_column is not None:
         fields.append(pa.field(synthetic_column, pa.bool_()))
     return pa.schema(fields), dtype
+
+
+class _Moments:
+    """Count, mean and sum of squared deviations per column, merged batch by batch
+    (Chan et al.), for the features' standard deviations."""
+
+    def __init__(self, n_columns: int):
+        self.n = 0
+        self.mean = np.zeros(n_columns)
+        self.m2 = np.zeros(n_columns)
+
+    def add(self, j: int, values: np.ndarray) -> None:
+        """Column ``j`` of the next batch (call for every column, then :meth:`next`)."""
+        m = values.size
+        if not m:
+            return
+        mean = float(values.mean(dtype=np.float64))
+        m2 = float(np.square(values - mean, dtype=np.float64).sum())
+        delta = mean - self.mean[j]
+        total = self.n + m
+        self.mean[j] += delta * m / total
+        self.m2[j] += m2 + delta * delta * self.n * m / total
+
+    def next(self, m: int) -> None:
+        self.n += m
+
+    def std(self) -> np.ndarray:
+        return np.sqrt(self.m2 / max(self.n, 1))
 
 
 def stream_smote(
@@ -604,9 +767,10 @@ def stream_smote(
     sampler: Any,
     target: str,
     *,
+    passthrough: list[str] | tuple[str, ...] = (),
     synthetic_column: str | None = None,
     batch_rows: int | None = None,
-    progress: ProgressFactory = no_progress,
+    progress: ProgressFactory = _report,
     shown: str | os.PathLike | None = None,
 ) -> ResampleResult:
     """SMOTE a Parquet file into ``output`` without reading the whole file into memory.
@@ -630,16 +794,22 @@ def stream_smote(
     Parameters
     ----------
     source : InputTable
+        Its columns (less those removed with :meth:`InputTable.drop_columns`) are
+        written, in order.
     output : path-like
         Where to write (write to a temporary path from :func:`atomic_output`).
     output_format : {"parquet", "csv"}
     sampler : fastsmote.SMOTE
     target : str
+    passthrough : list of str, default=()
+        Columns copied unchanged into the input rows of the output and null in the
+        synthetic rows (ids, keys); not features. Any type.
     synthetic_column : str, optional
     batch_rows : int, optional
         Input rows per batch; by default from ``working_memory``.
     progress : callable, optional
-        ``progress(label, total)`` returning an object with ``update(n)``/``close()``.
+        ``progress(label, total)`` returning an object with ``update(n)``/``close()``
+        (see :data:`ProgressFactory`).
     shown : path-like, optional
         The output's name in error messages (the destination of a temporary ``output``).
 
@@ -651,14 +821,21 @@ def stream_smote(
     ------
     MemoryError, OutputError
         See above; also the errors of :class:`InputTable` and of the sampler.
+    NonNumericColumnsError
+        A feature column is not numeric.
     """
     started = time.perf_counter()
     source.field(target)
-    features = [c for c in source.columns if c != target]
-    bad = non_numeric_columns(source.schema, (target,))
+    for name in passthrough:
+        source.field(name)
+    if target in passthrough:
+        raise ValueError(f"the target column {target!r} cannot be a passthrough column")
+    carried = {source.columns.index(name) for name in passthrough}
+    features = [c for i, c in enumerate(source.columns) if c != target and i not in carried]
+    bad = non_numeric_columns(source.schema, (target, *passthrough))
     if bad:
         raise NonNumericColumnsError(_non_numeric_message(bad))
-    schema, dtype = smote_output_schema(source.schema, target, synthetic_column)
+    schema, dtype = smote_output_schema(source.schema, target, synthetic_column, passthrough)
     row_bytes = len(source.columns) * 8 + 8
     if batch_rows is None:
         # a batch lives as Arrow input, NumPy conversions, Arrow output and encoded
@@ -670,10 +847,9 @@ def stream_smote(
         f"The labels of {source.num_rows:,} rows and their class codes",
         "Streamed SMOTE holds every row's label; run on a machine with more memory.",
     )
-    bar = progress("reading labels", source.num_rows)
-    y = source.read_labels(target, batch_rows)
-    bar.update(y.size)
-    bar.close()
+    with contextlib.closing(progress("reading labels", source.num_rows)) as bar:
+        y = source.read_labels(target, batch_rows)
+        bar.update(y.size)
     target_info = sampler._stream_fit_target(y)
     plan_codes = [
         target_info.class_index(label) for label, n in sampler.sampling_strategy_.items() if n > 0
@@ -706,63 +882,68 @@ def stream_smote(
         shown=shown,
     )
     X_classes = np.empty((n_selected, len(features)), dtype=dtype)
+    moments = _Moments(len(features))
 
     filled = 0
     with TableWriter(output, output_format, schema, shown) as writer:
-        bar = progress("copying input rows", source.num_rows)
-        start = 0
-        for batch in source.iter_batches(batch_rows):
-            m = batch.num_rows
-            take = selected[start : start + m]
-            n_take = int(np.count_nonzero(take))
-            bad_rows = np.zeros(m, dtype=bool)
-            arrays = []
-            j = 0
-            for i, name in enumerate(source.columns):
-                column = batch.column(i)
-                if i == target_index:
-                    arrays.append(column)
-                    continue
-                values = _numeric_values(column, name, start)
-                converted = values.astype(dtype, copy=False)
-                bad_rows |= ~np.isfinite(converted)
-                if n_take:
-                    X_classes[filled : filled + n_take, j] = converted[take]
-                arrays.append(column if pa.types.is_floating(column.type) else pa.array(converted))
-                j += 1
-            if bad_rows.any():
-                row = int(np.argmax(bad_rows))
-                _raise_nonfinite(batch, source.columns, target_index, row, start)
-            if synthetic_column is not None:
-                arrays.append(pa.array(np.zeros(m, dtype=bool)))
-            writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
-            filled += n_take
-            start += m
-            bar.update(m)
-        bar.close()
-        del batch, arrays, column  # the last batch holds decoded pages
+        with contextlib.closing(progress("copying input rows", source.num_rows)) as bar:
+            start = 0
+            for batch in source.iter_batches(batch_rows):
+                m = batch.num_rows
+                take = selected[start : start + m]
+                n_take = int(np.count_nonzero(take))
+                bad_rows = np.zeros(m, dtype=bool)
+                arrays = []
+                j = 0
+                for i, name in enumerate(source.columns):
+                    column = batch.column(i)
+                    if i == target_index or i in carried:
+                        arrays.append(column)
+                        continue
+                    values = _numeric_values(column, name, start)
+                    converted = values.astype(dtype, copy=False)
+                    bad_rows |= ~np.isfinite(converted)
+                    if n_take:
+                        X_classes[filled : filled + n_take, j] = converted[take]
+                    moments.add(j, converted)
+                    arrays.append(
+                        column if pa.types.is_floating(column.type) else pa.array(converted)
+                    )
+                    j += 1
+                if bad_rows.any():
+                    row = int(np.argmax(bad_rows))
+                    _raise_nonfinite(batch, source.columns, target_index, row, start, carried)
+                moments.next(m)
+                if synthetic_column is not None:
+                    arrays.append(pa.array(np.zeros(m, dtype=bool)))
+                writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
+                filled += n_take
+                start += m
+                bar.update(m)
+            del batch, arrays, column  # the last batch holds decoded pages
 
         n_synthetic = sum(sampler.sampling_strategy_.values())
-        bar = progress("neighbours and synthetic rows", n_synthetic)
         label_type = schema.field(target).type
-        for X_chunk, y_chunk in sampler._stream_synthetic(
-            target_info, X_classes, chunk_rows=batch_rows
-        ):
-            m = X_chunk.shape[0]
-            arrays = []
-            j = 0
-            for i, field in enumerate(schema):
-                if i == target_index:
-                    arrays.append(_labels_array(y_chunk, label_type))
-                elif field.name == synthetic_column and i == len(schema) - 1:
-                    arrays.append(pa.array(np.ones(m, dtype=bool)))
-                else:
-                    values = X_chunk[:, j].astype(field.type.to_pandas_dtype())
-                    arrays.append(pa.array(values))
-                    j += 1
-            writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
-            bar.update(m)
-        bar.close()
+        with contextlib.closing(progress("synthetic rows", n_synthetic)) as bar:
+            for X_chunk, y_chunk in sampler._stream_synthetic(
+                target_info, X_classes, chunk_rows=batch_rows
+            ):
+                m = X_chunk.shape[0]
+                arrays = []
+                j = 0
+                for i, field in enumerate(schema):
+                    if i == target_index:
+                        arrays.append(_labels_array(y_chunk, label_type))
+                    elif i in carried:
+                        arrays.append(pa.nulls(m, field.type))
+                    elif field.name == synthetic_column and i == len(schema) - 1:
+                        arrays.append(pa.array(np.ones(m, dtype=bool)))
+                    else:
+                        values = X_chunk[:, j].astype(field.type.to_pandas_dtype())
+                        arrays.append(pa.array(values))
+                        j += 1
+                writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
+                bar.update(m)
     counts_before = target_info.class_counts()
     counts_after = {
         c: n + int(sampler.sampling_strategy_.get(c, 0)) for c, n in counts_before.items()
@@ -772,15 +953,16 @@ def stream_smote(
         counts_after,
         time.perf_counter() - started,
         int(sampler.n_samples_out_),
+        feature_std=list(zip(features, moments.std().tolist(), strict=True)),
     )
 
 
 def _non_numeric_message(bad: list[str]) -> str:
     shown = ", ".join(repr(c) for c in bad[:10]) + (" ..." if len(bad) > 10 else "")
     return (
-        f"non-numeric feature column(s) {shown}: this method interpolates features, so "
-        "every feature must be numeric; encode or drop them, or use --method smotenc "
-        "(categorical columns)"
+        f"non-numeric feature column(s) {shown}: SMOTE interpolates features, so every "
+        "feature must be numeric; carry ids through as passthrough columns, encode or "
+        "drop the others, or use SMOTENC for categorical columns"
     )
 
 
@@ -794,9 +976,11 @@ def _numeric_values(column: pa.Array, name: str, offset: int) -> np.ndarray:
     return column.to_numpy(zero_copy_only=False)
 
 
-def _raise_nonfinite(batch, columns: list[str], target_index: int, row: int, offset: int):
+def _raise_nonfinite(
+    batch, columns: list[str], target_index: int, row: int, offset: int, carried=frozenset()
+):
     for i, name in enumerate(columns):
-        if i == target_index:
+        if i == target_index or i in carried:
             continue
         value = batch.column(i)[row].as_py()
         if isinstance(value, float) and not np.isfinite(value):

@@ -19,6 +19,7 @@ import numpy as np
 from .._config import get_config
 from .._kernels.smote import smotenc_generate
 from .._numba import numba_threads
+from .._progress import phase
 from .._random import stream_key
 from .._validation import (
     RANDOM_STATE,
@@ -245,19 +246,20 @@ class SMOTENC(_InterpolatingSampler):
             ) in self._class_tables(X, codes, target, plan):
                 class_key = np.uint64(stream_key(key, class_index))
                 tie_key = np.uint64(stream_key(class_key, 2))
-                smotenc_generate(
-                    X_class,
-                    codes_class,
-                    neighbors,
-                    class_key,
-                    tie_key,
-                    0,
-                    out_cont,
-                    out_codes,
-                    start,
-                    n_new,
-                    GENERATION_CHUNK,
-                )
+                with phase(f"generating {n_new:,} rows"):
+                    smotenc_generate(
+                        X_class,
+                        codes_class,
+                        neighbors,
+                        class_key,
+                        tie_key,
+                        0,
+                        out_cont,
+                        out_codes,
+                        start,
+                        n_new,
+                        GENERATION_CHUNK,
+                    )
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return self._assemble(rows, features, out_cont, out_codes, encoded), y_out
 
@@ -271,9 +273,10 @@ class SMOTENC(_InterpolatingSampler):
             self._check_class_size(label, class_rows.size, k)
             X_class = X[class_rows]
             codes_class = np.ascontiguousarray(codes[class_rows])
-            neighbors, self.median_std_[label] = mixed_kneighbors(
-                X_class, codes_class, k, "X (continuous features)"
-            )
+            with phase(f"neighbour search, class {label} ({class_rows.size:,} rows)"):
+                neighbors, self.median_std_[label] = mixed_kneighbors(
+                    X_class, codes_class, k, "X (continuous features)"
+                )
             yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors
 
     def _origin_jobs(self, rows: Rows, target: Target, key: np.uint64):
