@@ -4,14 +4,16 @@ pyarrow's CSV writer prints a whole-number float as ``6``, so readers that infer
 types from the text (polars, DuckDB, pandas for columns without fractions) read such a
 column as integers, and fail or change type at the first synthetic row. This writer
 prints every value as pyarrow's writer does (the same text for integers, booleans,
-dates, times, decimals; strings and binary values quoted, inner quotes doubled; nulls
-as empty fields; a quoted header), except floats, which keep a decimal point or an
-exponent: ``6.0``, ``0.25``, ``1e+20``, ``nan``.
+dates, times, decimals; nulls as empty fields; a quoted header), except floats, which
+keep a decimal point or an exponent: ``6.0``, ``0.25``, ``1e+20``, ``nan``.
 
-Each column is turned into text by pyarrow's ``cast`` (the same code its writer uses),
-the columns are joined into lines, and the lines are written as one buffer. Slices of
-rows are encoded on pyarrow's CPU count of threads (pyarrow releases the GIL), at most
-a few slices ahead of the writing, so memory stays a few slices of text.
+Text values are written bare where no value of a slice of rows needs quotes (the
+usual labels and ids: no delimiter, quote, line break or empty string); otherwise
+every text and binary value of that slice is quoted, inner quotes doubled, as pyarrow
+quotes them. Either way pyarrow's ``cast`` turns values into text (the same code its
+writer uses). Slices are encoded on pyarrow's CPU count of threads (pyarrow releases
+the GIL), at most a few slices ahead of the writing, so memory stays a few slices of
+text.
 
 Re-exported through :class:`fastsmote.io.TableWriter`.
 """
@@ -25,6 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 #: Text bytes per slice of rows encoded at once (one task of the thread pool).
 SLICE_BYTES = 8 << 20
@@ -74,8 +77,31 @@ def _is_binary_like(data_type: pa.DataType) -> bool:
     )
 
 
+def float_text(column: pa.Array) -> pa.Array:
+    """A float column as text that reads back as floats: ``6.0``, not ``6``."""
+    text = column.cast(pa.string())
+    # whole numbers print without a point ("6"); exponents ("1e+20") and nan/inf
+    # already read as floats
+    whole = pc.and_(pc.is_finite(column), pc.equal(column, pc.floor(column)))
+    if pc.any(whole).as_py():
+        whole = pc.and_(whole, pc.invert(pc.match_substring(text, "e")))
+        text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+    return text
+
+
+def _bare(column: pa.Array) -> bool:
+    """Whether the text values of a column can be written unquoted: no delimiter, quote
+    or line break, and no empty string (which would read back as a null)."""
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return False  # binary may not be UTF-8, views are rare: the general path
+    return not pc.any(pc.match_substring_regex(column, '[,"\r\n]|^$')).as_py()
+
+
 def column_text(column: pa.Array) -> pa.Array:
-    """One column as CSV fields (binary, no separators): see the module docstring."""
+    """One column as quoted CSV fields (binary, no separators): see the module
+    docstring."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
     if _is_binary_like(column.type):
@@ -84,22 +110,37 @@ def column_text(column: pa.Array) -> pa.Array:
             b'"', pc.replace_substring(values, b'"', b'""'), b'"', b""
         )
         return quoted.fill_null(b"")
-    text = column.cast(pa.string())
-    if pa.types.is_floating(column.type):
-        # whole numbers print without a point ("6"); exponents ("1e+20") and nan/inf
-        # already read as floats
-        whole = pc.and_(pc.is_finite(column), pc.equal(column, pc.floor(column)))
-        if pc.any(whole).as_py():
-            whole = pc.and_(whole, pc.invert(pc.match_substring(text, "e")))
-            text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+    text = float_text(column) if pa.types.is_floating(column.type) else column.cast(pa.string())
     return text.cast(pa.binary()).fill_null(b"")
 
 
 def encode(table: pa.RecordBatch) -> memoryview:
-    """The CSV lines of ``table`` (no header), as one buffer."""
-    columns = [column_text(c) for c in table.columns]
-    if not columns or table.num_rows == 0:
+    """The CSV lines of ``table`` (no header), as one buffer.
+
+    Where no text value needs quotes (the usual case: numbers, labels, ids), pyarrow's
+    writer assembles the lines, with floats given as text and text unquoted; otherwise
+    every field is rendered here and text values are quoted, as pyarrow quotes them.
+    """
+    if table.num_rows == 0 or table.num_columns == 0:
         return memoryview(b"\n" * table.num_rows)
+    text = [_value_type(c.type) for c in table.columns]
+    if all(not _is_binary_like(t) or _bare(c) for t, c in zip(text, table.columns, strict=True)):
+        columns = [float_text(c) if pa.types.is_floating(c.type) else c for c in table.columns]
+        out = pa.BufferOutputStream()
+        try:
+            pacsv.write_csv(
+                pa.RecordBatch.from_arrays(columns, names=table.schema.names),
+                out,
+                pacsv.WriteOptions(include_header=False, quoting_style="none"),
+            )
+            return memoryview(out.getvalue())
+        except pa.ArrowInvalid:  # a value with a delimiter after all: quote everything
+            pass
+    return _quoted_lines(table)
+
+
+def _quoted_lines(table: pa.RecordBatch) -> memoryview:
+    columns = [column_text(c) for c in table.columns]
     columns[-1] = pc.binary_join_element_wise(columns[-1], b"\n", b"")
     lines = pc.binary_join_element_wise(*columns, b",") if len(columns) > 1 else columns[0]
     _, offsets, data = lines.buffers()

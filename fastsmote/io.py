@@ -152,8 +152,7 @@ def detect_format(
     if suffix not in _SUFFIXES:
         raise ValueError(
             f"cannot tell the format of {str(path)!r} from its extension; name it .parquet "
-            "or .csv"
-            + (f", or pass {option}" if option else "")
+            "or .csv" + (f", or pass {option}" if option else "")
         )
     return _SUFFIXES[suffix]
 
@@ -516,12 +515,13 @@ def write_table(
     shown: str | os.PathLike | None = None,
 ) -> None:
     """Write ``table`` to ``path`` (not atomically; see :func:`output_files`)."""
-    bar = progress("writing", table.num_rows)
-    with TableWriter(path, fmt, table.schema, shown) as writer:
+    with (
+        contextlib.closing(progress("writing", table.num_rows)) as bar,
+        TableWriter(path, fmt, table.schema, shown) as writer,
+    ):
         for start in range(0, max(table.num_rows, 1), batch_rows):
             writer.write(table.slice(start, batch_rows))
             bar.update(min(batch_rows, table.num_rows - start))
-    bar.close()
 
 
 # --------------------------------------------------------------------------- in memory

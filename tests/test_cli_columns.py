@@ -344,6 +344,10 @@ def test_csv_writer_writes_what_pyarrow_writes_except_floats(tmp_path):
         ',,0.1,nan,,,,"v",,\n'
         '-3,2.5,,1e+20,false,"x,y\nz","q",,,\n'
     )
+    # text that needs no quotes is written bare (pyarrow assembles the lines)
+    plain = pa.table({"s": ["fraud", None, "ok"], "f": [1.0, 2.5, None], "k": [1, 2, 3]})
+    io.write_table(plain, tmp_path / "plain.csv", "csv")
+    assert (tmp_path / "plain.csv").read_text() == '"s","f","k"\nfraud,1.0,1\n,2.5,2\nok,,3\n'
     back = pa.csv.read_csv(path)
     assert back.column("f").type == pa.float64() and back.column("f32").type == pa.float64()
     with pytest.raises(io.OutputError, match="'l' \\(list<item: int64>\\) have no CSV form"):
