@@ -8,12 +8,10 @@ dates, times, decimals; nulls as empty fields; a quoted header), except floats, 
 keep a decimal point or an exponent: ``6.0``, ``0.25``, ``1e+20``, ``nan``.
 
 Text values are written bare where no value of a slice of rows needs quotes (the
-usual labels and ids: no delimiter, quote, line break or empty string); otherwise
-every text and binary value of that slice is quoted, inner quotes doubled, as pyarrow
-quotes them. Either way pyarrow's ``cast`` turns values into text (the same code its
-writer uses). Slices are encoded on pyarrow's CPU count of threads (pyarrow releases
-the GIL), at most a few slices ahead of the writing, so memory stays a few slices of
-text.
+usual labels and ids: no delimiter, quote, line break or empty string), and pyarrow's
+writer assembles the lines; otherwise every text and binary value of that slice is
+quoted, inner quotes doubled, as pyarrow quotes them. Either way pyarrow's ``cast``
+turns values into text (the same code its writer uses), a slice of rows at a time.
 
 Re-exported through :class:`fastsmote.io.TableWriter`.
 """
@@ -21,8 +19,6 @@ Re-exported through :class:`fastsmote.io.TableWriter`.
 from __future__ import annotations
 
 import os
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -114,29 +110,14 @@ def column_text(column: pa.Array) -> pa.Array:
     return text.cast(pa.binary()).fill_null(b"")
 
 
-def encode(table: pa.RecordBatch) -> memoryview:
-    """The CSV lines of ``table`` (no header), as one buffer.
-
-    Where no text value needs quotes (the usual case: numbers, labels, ids), pyarrow's
-    writer assembles the lines, with floats given as text and text unquoted; otherwise
-    every field is rendered here and text values are quoted, as pyarrow quotes them.
-    """
-    if table.num_rows == 0 or table.num_columns == 0:
-        return memoryview(b"\n" * table.num_rows)
-    text = [_value_type(c.type) for c in table.columns]
-    if all(not _is_binary_like(t) or _bare(c) for t, c in zip(text, table.columns, strict=True)):
-        columns = [float_text(c) if pa.types.is_floating(c.type) else c for c in table.columns]
-        out = pa.BufferOutputStream()
-        try:
-            pacsv.write_csv(
-                pa.RecordBatch.from_arrays(columns, names=table.schema.names),
-                out,
-                pacsv.WriteOptions(include_header=False, quoting_style="none"),
-            )
-            return memoryview(out.getvalue())
-        except pa.ArrowInvalid:  # a value with a delimiter after all: quote everything
-            pass
-    return _quoted_lines(table)
+def _bare_batch(table: pa.RecordBatch) -> pa.RecordBatch | None:
+    """``table`` with floats as text, for pyarrow's writer without quotes; None if a
+    text value needs quotes."""
+    for column in table.columns:
+        if _is_binary_like(_value_type(column.type)) and not _bare(column):
+            return None
+    columns = [float_text(c) if pa.types.is_floating(c.type) else c for c in table.columns]
+    return pa.RecordBatch.from_arrays(columns, names=table.schema.names)
 
 
 def _quoted_lines(table: pa.RecordBatch) -> memoryview:
@@ -167,6 +148,11 @@ def slice_rows(table: pa.Table | pa.RecordBatch) -> int:
 class CsvFile:
     """Append tables of one schema to a CSV file (header first).
 
+    Where no text value of a slice of rows needs quotes (the usual case: numbers,
+    labels, ids), pyarrow's writer writes the slice, with floats given as text and text
+    unquoted; otherwise every field is rendered here and text values are quoted, as
+    pyarrow quotes them.
+
     Parameters
     ----------
     path : path-like
@@ -178,32 +164,30 @@ class CsvFile:
         The file cannot be created or written.
     """
 
+    _BARE = pacsv.WriteOptions(include_header=False, quoting_style="none")
+
     def __init__(self, path: str | os.PathLike, schema: pa.Schema):
         self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
-        self._threads = max(1, min(pa.cpu_count(), 8))
-        self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="fastsmote-csv")
         try:
             self._file.write(header(schema.names))
         except BaseException:
-            self.close()
+            self._file.close()
             raise
 
     def write_table(self, table: pa.Table) -> None:
         """Append the rows of ``table``."""
-        step = slice_rows(table)
-        pending: deque[Future] = deque()
-        try:
-            for batch in table.to_batches(max_chunksize=step):
-                pending.append(self._pool.submit(encode, batch))
-                if len(pending) > self._threads:
-                    self._file.write(pending.popleft().result())
-            while pending:
-                self._file.write(pending.popleft().result())
-        finally:
-            for future in pending:
-                future.cancel()
+        for batch in table.to_batches(max_chunksize=slice_rows(table)):
+            if batch.num_rows == 0:
+                continue
+            if batch.num_columns == 0:
+                self._file.write(b"\n" * batch.num_rows)
+                continue
+            bare = _bare_batch(batch)
+            if bare is None:
+                self._file.write(_quoted_lines(batch))
+            else:
+                pacsv.write_csv(bare, self._file, self._BARE)
 
     def close(self) -> None:
-        """Flush and close the file (the encoding threads end first)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Flush and close the file."""
         self._file.close()
