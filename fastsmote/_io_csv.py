@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-#: Text bytes per slice of rows encoded at once (one task of the thread pool).
+#: Text bytes per slice of rows turned into text at once (one call into pyarrow).
 SLICE_BYTES = 8 << 20
 #: Most rows per slice.
 SLICE_ROWS = 1 << 16
@@ -92,7 +92,7 @@ def _bare(column: pa.Array) -> bool:
         column = column.dictionary
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return False  # binary may not be UTF-8, views are rare: the general path
-    return not pc.any(pc.match_substring_regex(column, '[,"\r\n]|^$')).as_py()
+    return not pc.any(pc.match_substring_regex(column, r'[,"\r\n]|^$')).as_py()
 
 
 def column_text(column: pa.Array) -> pa.Array:
