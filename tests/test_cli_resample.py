@@ -17,7 +17,6 @@ pq = pytest.importorskip("pyarrow.parquet")
 
 from fastsmote import SMOTE, io  # noqa: E402
 from fastsmote.cli import main  # noqa: E402
-from fastsmote.cli._common import Progress  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -277,23 +276,3 @@ def test_diagnose_text_and_json(parquet_file, capsys):
     assert code == 0 and isinstance(json.loads(out), dict)
     code, _, err = _run(capsys, "diagnose", parquet_file, "--target", "nope")
     assert code == 5 and "not found" in err
-
-
-def test_progress_shows_only_when_enabled():
-    class Stream:
-        text = ""
-
-        def write(self, s):
-            self.text += s
-
-        def flush(self):
-            pass
-
-    shown, hidden = Stream(), Stream()
-    bar = Progress("copying", 10, True, stream=shown, delay=0)
-    bar._last = -1.0
-    bar.update(4)
-    bar.close()
-    Progress("copying", 10, False, stream=hidden, delay=0).update(4)
-    assert "copying: 4/10 rows (40%)" in shown.text and shown.text.endswith("\n")
-    assert hidden.text == ""

@@ -1,4 +1,4 @@
-"""Shared by the batch commands: exit codes, one-line errors, signals, progress."""
+"""Shared by the batch commands: exit codes, one-line errors, signals, warnings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import signal
 import socket
 import sys
 import threading
-import time
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
@@ -302,63 +301,12 @@ def _end_process(signum: int, stderr: TextIO, state: _Ending, io: Any) -> bool:
     os._exit(code)
 
 
-# --------------------------------------------------------------------------- progress
-class Progress:
-    """A one-line stderr progress display, shown only for work past ``delay`` seconds.
-
-    Parameters
-    ----------
-    label : str
-    total : int or None
-        Units of work (rows); None shows elapsed time only.
-    enabled : bool
-        False (``--quiet``, or stderr not a terminal) prints nothing.
-    """
-
-    def __init__(
-        self,
-        label: str,
-        total: int | None,
-        enabled: bool,
-        *,
-        stream: TextIO | None = None,
-        delay: float = 2.0,
-    ):
-        self.label, self.total, self.enabled = label, total, enabled
-        self.stream = stream or sys.stderr
-        self.delay = delay
-        self.done = 0
-        self.started = self._last = time.monotonic()
-        self.shown = False
-
-    def update(self, n: int) -> None:
-        self.done += n
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.started >= self.delay and now - self._last >= 0.2:
-            self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        self._last = now
-        elapsed = now - self.started
-        if self.total:
-            share = 100 * self.done / self.total
-            text = f"{self.label}: {self.done:,}/{self.total:,} rows ({share:.0f}%)"
-        else:
-            text = f"{self.label}: {self.done:,} rows"
-        self.stream.write(f"\r{text}, {elapsed:.0f} s\033[K")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.enabled and (self.shown or time.monotonic() - self.started >= self.delay):
-            self._draw(time.monotonic())
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def progress_factory(quiet: bool) -> Callable[[str, int | None], Progress]:
-    """Progress bars on stderr unless ``quiet`` or stderr is not a terminal."""
-    enabled = not quiet and sys.stderr.isatty()
-    return lambda label, total: Progress(label, total, enabled)
+# --------------------------------------------------------------------------- warnings
+def warn(text: str, display: Any = None) -> None:
+    """``fastsmote: warning: <text>`` on stderr (through the progress ``display``, if
+    any, so that its bars stay intact)."""
+    line = f"fastsmote: warning: {text}"
+    if display is not None:
+        display.say(line)
+    else:
+        _say(sys.stderr, line)

@@ -6,7 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from ._common import EXIT_OK, CommandError, emit, progress_factory, run_guarded
+from ._columns import add_drop_option, integer_id_warnings, non_numeric_message, resolve_roles
+from ._common import EXIT_OK, CommandError, emit, run_guarded, warn
+from ._progress import progress_display
 
 
 def add_parser(sub: Any) -> None:
@@ -33,6 +35,13 @@ def add_parser(sub: Any) -> None:
         metavar="K",
         help="k_neighbors of the simulated SMOTE (default 5, as SMOTE's)",
     )
+    add_drop_option(p)
+    p.add_argument(
+        "--scale",
+        action="store_true",
+        help="standardise the features (mean 0, standard deviation 1) before the "
+        "neighbour search; the report says so",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--format", choices=["parquet", "csv"], default=None, help="input format")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
@@ -50,34 +59,94 @@ def _diagnose(args: argparse.Namespace) -> int:
         raise CommandError(
             f"reading tables needs pyarrow and pandas ({error}); pip install 'fastsmote[io]'"
         ) from None
+    from .._progress import phase
     from ..diagnostics import overlap_report
+    from ..diagnostics._overlap import SCALE_RATIO
 
     if args.k < 1:
         raise CommandError(f"--k must be >= 1, got {args.k}")
     if args.smote_k < 1:
         raise CommandError(f"--smote-k must be >= 1, got {args.smote_k}")
-    source = io.InputTable(args.input, args.format)
-    source.field(args.target)
-    bad = io.non_numeric_columns(source.schema, (args.target,))
-    if bad:
-        raise io.NonNumericColumnsError(
-            io._non_numeric_message(bad).replace(
-                "this method interpolates features", "the overlap report measures distances"
+    with progress_display(args.quiet) as display:
+        in_format = io.detect_format(args.input, args.format)
+        with phase("reading" if in_format == "csv" else "opening"):  # CSV is parsed whole
+            source = io.InputTable(args.input, in_format)
+        roles = resolve_roles(args, source)
+        bad = io.non_numeric_columns(source.schema, (args.target,))
+        if bad:
+            raise io.NonNumericColumnsError(
+                non_numeric_message(
+                    source, bad, "diagnose", "the overlap report measures distances between rows"
+                )
             )
-        )
-    source.check_read_fits("Use a machine with more memory, or a sample of the rows.")
-    progress = progress_factory(args.quiet)
-    bar = progress("reading", source.num_rows)
-    table = source.read()
-    bar.close()
-    io.check_labels(table.column(args.target), args.target)
-    frame = table.replace_schema_metadata(None).to_pandas()
-    X, y = frame.drop(columns=[args.target]), frame[args.target]
-    bar = progress("neighbour search", None)
-    report = overlap_report(X, y, n_neighbors=args.k, smote_k_neighbors=args.smote_k)
-    bar.close()
+        for text in integer_id_warnings(
+            source, roles.features, "diagnose", "used in neighbour distances"
+        ):
+            warn(text, display)
+        source.check_read_fits("Use a machine with more memory, or a sample of the rows.")
+        table = source.read()
+        io.check_labels(table.column(args.target), args.target)
+        frame = table.replace_schema_metadata(None).to_pandas()
+        del table
+        X, y = frame.drop(columns=[args.target]), frame[args.target]
+        del frame
+        scaling = {"standardised": False}
+        if args.scale:
+            X, scaling = _standardised(X)
+        with phase("overlap report"):
+            report = overlap_report(X, y, n_neighbors=args.k, smote_k_neighbors=args.smote_k)
     if args.json:
-        emit(json.dumps(report.to_dict(), indent=2))
-    else:
-        emit(report.to_text())
+        data = report.to_dict()
+        data["scaling"] = scaling
+        emit(json.dumps(data, indent=2))
+        return EXIT_OK
+    lines = [report.to_text()]
+    if args.scale:
+        before = scaling["std_ratio_before"]
+        lines.insert(
+            0,
+            "Features standardised (--scale): each feature centred and divided by its "
+            "standard deviation before the neighbour search"
+            + (
+                ""
+                if before is None
+                else f" (their standard deviations differ by a factor "
+                f"of {before:,.0f} in the file)"
+            )
+            + ".\n",
+        )
+    elif report.feature_scale.get("std_ratio", 1.0) > SCALE_RATIO:
+        lines.append(
+            "\nThe features' scales differ (see the warning above): --scale standardises "
+            "them before the neighbour search."
+        )
+    emit("\n".join(lines))
     return EXIT_OK
+
+
+def _standardised(X: Any) -> tuple[Any, dict]:
+    """Each feature centred and divided by its standard deviation (constant features
+    centred only); the record of what was done for the report."""
+    import numpy as np
+    import pandas as pd
+
+    from .._memory import check_fits
+
+    dtype = np.float32 if all(t == np.float32 for t in X.dtypes) else np.float64
+    check_fits(
+        X.shape[0] * X.shape[1] * np.dtype(dtype).itemsize,
+        f"The standardised features ({X.shape[0]:,} rows x {X.shape[1]})",
+        "Standardise a sample of the rows, or run without --scale.",
+    )
+    values = X.to_numpy(dtype=dtype, copy=True)
+    mean = values.mean(axis=0, dtype=np.float64)
+    values -= mean.astype(dtype)
+    squares = np.zeros(values.shape[1])
+    for start in range(0, values.shape[0], 1 << 16):  # bounded temporaries
+        squares += np.square(values[start : start + (1 << 16)], dtype=np.float64).sum(axis=0)
+    std = np.sqrt(squares / values.shape[0])
+    varying = std > 0
+    values /= np.where(varying, std, 1.0).astype(dtype)
+    ratio = float(std[varying].max() / std[varying].min()) if varying.sum() >= 2 else None
+    scaled = pd.DataFrame(values, columns=X.columns, index=X.index, copy=False)
+    return scaled, {"standardised": True, "std_ratio_before": ratio}

@@ -11,7 +11,18 @@ from typing import Any
 
 import numpy as np
 
-from ._common import EXIT_OK, EXIT_USAGE, CommandError, emit, progress_factory, run_guarded
+from ._columns import (
+    Roles,
+    add_drop_option,
+    add_passthrough_option,
+    categorical_ids_message,
+    integer_id_warnings,
+    non_numeric_message,
+    resolve_roles,
+    scale_warning,
+)
+from ._common import EXIT_OK, EXIT_USAGE, CommandError, emit, run_guarded, warn
+from ._progress import progress_display
 
 #: --method -> (what it is, needs numeric features, has k, name of its k parameter)
 METHODS = {
@@ -38,6 +49,8 @@ _K_PARAM = {
     "smote-enn": "k_neighbors",
 }
 _NEIGHBORS = ("smote", "borderline", "adasyn", "smote-tomek", "smote-enn")
+#: methods that measure distances between rows (their results depend on feature scales)
+_DISTANCES = tuple(m for m in METHODS if m not in ("random-over", "random-under"))
 _SEEDED = ("smote", "borderline", "adasyn", "random-over", "random-under", "smotenc")
 _STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority", "all")
 _UNITS = {"": 1, "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
@@ -57,6 +70,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("output", help="output table (format from its extension or --output-format)")
     p.add_argument("--target", required=True, metavar="COL", help="the class label column")
     p.add_argument("--method", choices=list(METHODS), default="smote", help="default: smote")
+    add_passthrough_option(p)
+    add_drop_option(p)
     p.add_argument(
         "--k",
         type=_positive_int,
@@ -275,9 +290,11 @@ def _resample(args: argparse.Namespace) -> int:
         ) from None
 
     output, record_path, provenance = _output_paths(args)
-    out_format = io.detect_format(output, args.output_format or _same_format(args, output))
+    out_format = io.detect_format(
+        output, args.output_format or _same_format(args, output), "--output-format"
+    )
     if provenance is not None:
-        io.detect_format(provenance)
+        io.detect_format(provenance, option="")
         if args.method != "smote":
             raise CommandError("--provenance is available for --method smote only")
     _check_clashes(
@@ -290,12 +307,19 @@ def _resample(args: argparse.Namespace) -> int:
     )
     # every file is written to a temporary file created now (an unwritable place fails
     # before any work) and moved into place only when everything has succeeded
-    with io.output_files(overwrite=args.overwrite) as files:
+    with (
+        progress_display(args.quiet) as display,
+        io.output_files(overwrite=args.overwrite) as files,
+    ):
         tmp = files.add(output)
         tmp_record = None if record_path is None else files.add(record_path)
         tmp_prov = None if provenance is None else files.add(provenance)
         result, record = _run_method(
-            args, out_format, (output, tmp), None if provenance is None else (provenance, tmp_prov)
+            args,
+            out_format,
+            (output, tmp),
+            None if provenance is None else (provenance, tmp_prov),
+            display,
         )
         if tmp_record is not None:
             text = (
@@ -314,31 +338,54 @@ def _resample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_columns(args: argparse.Namespace, source: Any, roles: Roles, display: Any) -> None:
+    """Refuse features the method cannot use; warn about integer ids used as features."""
+    from .. import io
+
+    if args.synthetic_column is not None and args.synthetic_column in source.columns:
+        raise CommandError(
+            f"--synthetic-column {args.synthetic_column!r} is already a column of the input"
+        )
+    if args.method not in _ANY_COLUMNS:
+        bad = io.non_numeric_columns(source.schema, (roles.target, *roles.passthrough))
+        if bad:
+            what = (
+                f"--method {args.method} measures distances between rows"
+                if args.method in ("tomek", "enn")
+                else f"--method {args.method} interpolates features"
+            )
+            raise io.NonNumericColumnsError(non_numeric_message(source, bad, "resample", what))
+    if args.method in _DISTANCES:
+        use = (
+            "used in neighbour distances"
+            if args.method in ("tomek", "enn")
+            else "interpolated in synthetic rows and used in neighbour distances"
+        )
+        for text in integer_id_warnings(source, roles.features, "resample", use):
+            warn(text, display)
+
+
 def _run_method(
     args: argparse.Namespace,
     out_format: str,
     output: tuple[Path, Path],
     provenance: tuple[Path, Path] | None,
+    display: Any,
 ) -> tuple[Any, Any]:
     """Read, resample and write OUTPUT (and the provenance table) to their temporary
     files (``(destination, temporary)`` pairs); return the result and its record."""
     from .. import config_context, io
+    from .._progress import phase
 
     output, tmp = output
     provenance, tmp_provenance = provenance or (None, None)
 
-    source = io.InputTable(args.input, args.format)
-    source.field(args.target)
-    if args.synthetic_column is not None and args.synthetic_column in source.columns:
-        raise CommandError(
-            f"--synthetic-column {args.synthetic_column!r} is already a column of the input"
-        )
-    categorical = _categorical(args, source)
-    if args.method not in _ANY_COLUMNS:
-        bad = io.non_numeric_columns(source.schema, (args.target,))
-        if bad:
-            raise io.NonNumericColumnsError(io._non_numeric_message(bad))
-    progress = progress_factory(args.quiet)
+    in_format = io.detect_format(args.input, args.format)
+    with phase("reading" if in_format == "csv" else "opening"):  # CSV is parsed whole
+        source = io.InputTable(args.input, in_format)
+    roles = resolve_roles(args, source)
+    categorical = _categorical(args, source, roles)
+    _check_columns(args, source, roles, display)
     streamed = (
         args.method == "smote"
         and source.format == "parquet"
@@ -357,8 +404,8 @@ def _run_method(
                 out_format,
                 sampler,
                 args.target,
+                passthrough=roles.passthrough,
                 synthetic_column=args.synthetic_column,
-                progress=progress,
                 shown=output,
             )
         else:
@@ -368,25 +415,23 @@ def _run_method(
                 if streams
                 else "Use a machine with more memory, or split the input."
             )
-            bar = progress("reading", source.num_rows)
             table = source.read()
-            bar.close()
             labels = table.column(args.target).to_numpy()
             strategy = _match_classes(args.sampling_strategy, labels)
             sampler = build_sampler(args, strategy, categorical)
-            bar = progress("resampling", None)
-            table_out, result = io.resample_table(
-                table,
-                args.target,
-                sampler,
-                synthetic_column=args.synthetic_column,
-                with_provenance=provenance is not None,
-            )
-            bar.close()
+            with phase(f"resampling ({METHODS[args.method]})"):
+                table_out, result = io.resample_table(
+                    table,
+                    args.target,
+                    sampler,
+                    passthrough=roles.passthrough,
+                    synthetic_column=args.synthetic_column,
+                    with_provenance=provenance is not None,
+                )
             del table
             needs = [(output, io.estimate_table_bytes(table_out, out_format))]
             if provenance is not None:
-                provenance_format = io.detect_format(provenance)
+                provenance_format = io.detect_format(provenance, option="")
                 estimate = io.estimate_table_bytes(result.provenance, provenance_format)
                 needs.append((provenance, estimate))
             io.check_disk_space(
@@ -394,12 +439,21 @@ def _run_method(
                 f"The output has {table_out.num_rows:,} rows; free space, write it to "
                 "another disk, or lower --sampling-strategy.",
             )
-            io.write_table(table_out, tmp, out_format, progress=progress, shown=output)
+            io.write_table(table_out, tmp, out_format, shown=output)
             if provenance is not None:
                 io.write_table(
                     result.provenance, tmp_provenance, provenance_format, shown=provenance
                 )
-    return result, _record(args, sampler, result, source, streamed=streamed)
+    if args.method in _DISTANCES and result.feature_std:
+        from ..diagnostics._overlap import SCALE_RATIO
+
+        text = scale_warning(result.feature_std, SCALE_RATIO)
+        if text is not None:
+            warn(text, display)
+    record = _record(args, sampler, result, source, streamed=streamed)
+    if record is not None:
+        record.columns = roles.record(args.synthetic_column)
+    return result, record
 
 
 def _same_format(args: argparse.Namespace, output: Path) -> str | None:
@@ -411,24 +465,30 @@ def _same_format(args: argparse.Namespace, output: Path) -> str | None:
     return detect_format(args.input, args.format)
 
 
-def _categorical(args: argparse.Namespace, source: Any) -> list[str] | None:
+def _categorical(args: argparse.Namespace, source: Any, roles: Roles) -> list[str] | None:
     if args.categorical is not None and args.method != "smotenc":
         raise CommandError("--categorical applies to --method smotenc only")
     if args.method != "smotenc":
         return None
-    from ..io import non_numeric_columns
+    from ..io import NonNumericColumnsError, non_numeric_columns
 
     if args.categorical is None:
-        found = non_numeric_columns(source.schema, (args.target,))
+        found = non_numeric_columns(source.schema, (roles.target, *roles.passthrough))
         if not found:
             raise CommandError(
                 "--method smotenc found no non-numeric column to treat as categorical; "
                 "name them with --categorical COL,COL"
             )
+        message = categorical_ids_message(source, found)
+        if message is not None:
+            raise NonNumericColumnsError(message)
         return found
     names = [c.strip() for c in args.categorical.split(",") if c.strip()]
     for name in names:
         source.field(name)
+        if name not in roles.features:
+            role = "the target" if name == roles.target else "a --passthrough column"
+            raise CommandError(f"--categorical names {name!r}, which is {role}, not a feature")
     return names
 
 

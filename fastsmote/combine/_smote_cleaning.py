@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from sklearn.base import clone
 from sklearn.utils.validation import _num_samples
 
+from .._progress import phase
 from .._validation import (
     N_JOBS,
     NONE,
@@ -64,14 +65,16 @@ class _SMOTEThenClean(BaseSampler):
             else self._default_cleaner(sampling_strategy="all", n_jobs=self.n_jobs)
         )
         setattr(self, self._cleaner_name + "_", fitted_cleaner)
-        X_res, y_res = self.smote_.fit_resample(X, y)
+        with phase(f"over-sampling ({type(self.smote_).__name__})"):
+            X_res, y_res = self.smote_.fit_resample(X, y)
         self.sampling_strategy_ = self.smote_.sampling_strategy_
         self.n_features_in_ = self.smote_.n_features_in_
         self.classes_ = self.smote_.classes_
         if hasattr(self.smote_, "feature_names_in_"):
             self.feature_names_in_ = self.smote_.feature_names_in_
         try:
-            X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)
+            with phase(f"cleaning ({type(fitted_cleaner).__name__})"):
+                X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)
         except ValueError as error:
             # the cleaner sees SMOTE's output, not the caller's X: say so
             raise ValueError(

@@ -27,6 +27,7 @@ import numpy as np
 from .._config import get_config
 from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
 from .._numba import numba_threads
+from .._progress import phase
 from .._random import key_from_random_state, stream_key
 from .._validation import Target, check_features, check_finite, check_target, to_python
 from ..neighbors import (
@@ -410,7 +411,8 @@ def overlap_report(
             rng = np.random.default_rng(np.random.SeedSequence(int(key), spawn_key=(ci,)))
             rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
         seed = int(np.uint64(key) % np.uint64(2**31))
-        nbr, backend = all_rows_kneighbors(X_float, rows, n_neighbors, neighbors, seed)
+        with phase(f"class {label}"):
+            nbr, backend = all_rows_kneighbors(X_float, rows, n_neighbors, neighbors, seed)
         same = np.count_nonzero(target.encoded[nbr] == ci, axis=1)
         counts = typology_counts(same, n_neighbors)
         report.classes.append(label)
@@ -615,7 +617,8 @@ def _analysed_classes(classes: Any, target: Target) -> list[int]:
 
 def _smote_landing(X, target, ci, n_new, k, n_samples, key, smote_k) -> dict:
     """Generate SMOTE's first synthetic rows for class ``ci`` and check where they land."""
-    hit, ways = _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k)
+    with phase(f"class {to_python(target.classes[ci])}: where SMOTE's rows land"):
+        hit, ways = _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k)
     share = float(hit.mean())
     return {
         "n_synthetic": n_new,

@@ -99,6 +99,11 @@ class ResamplingRecord:
         Where it was applied, e.g. ``"fold 3 of 5, training part (8000 rows)"``.
     created_at : str
         UTC time the record was made, ISO 8601.
+    columns : dict or None
+        The table's columns by role, where the resampling was applied to a table (the
+        command line): ``target``, ``features``, ``passthrough`` (carried through
+        unchanged, null in added rows), ``dropped`` (left out of the output),
+        ``synthetic_column``. None otherwise.
     """
 
     method: str
@@ -114,6 +119,7 @@ class ResamplingRecord:
     elapsed_seconds: float
     applied_to: str | None
     created_at: str
+    columns: dict | None = None
 
     @classmethod
     def build(
@@ -192,8 +198,11 @@ class ResamplingRecord:
     def from_dict(cls, data: dict) -> ResamplingRecord:
         """Rebuild a record from :meth:`to_dict` output; unknown keys are an error."""
         names = {f.name for f in dataclasses.fields(cls)}
+        optional = {
+            f.name for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING
+        }
         unknown = set(data) - names
-        missing = names - set(data)
+        missing = names - optional - set(data)
         if unknown or missing:
             raise ValueError(
                 f"not a fastsmote resampling record: unknown fields {sorted(unknown)}, "
@@ -223,6 +232,7 @@ class ResamplingRecord:
             f"- synthetic rows: {self.n_synthetic:,}; removed rows: {self.n_removed:,}",
             f"- random key: {self.random_key} (RNG version {self.rng_version})",
             "- versions: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()),
+            *_column_lines(self.columns),
             "",
             "| class | before | after |",
             "|---|---:|---:|",
@@ -260,3 +270,16 @@ class ResamplingRecord:
         path = Path(path)
         text = path.read_text(encoding="utf-8")
         return cls.from_markdown(text) if path.suffix.lower() == ".md" else cls.from_json(text)
+
+
+def _column_lines(columns: dict | None) -> list[str]:
+    """Markdown lines for the columns by role (none without them)."""
+    if not columns:
+        return []
+    lines = []
+    for role, names in columns.items():
+        if names is None or names == []:
+            continue
+        shown = ", ".join(f"`{n}`" for n in names) if isinstance(names, list) else f"`{names}`"
+        lines.append(f"- {role.replace('_', ' ')}: {shown}")
+    return lines

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._progress import phase
 from ._approx import HIGH_DIM, LARGE_CLASS, approx_kneighbors, first_non_self
 from ._exact import (
     check_tables_fit,
@@ -111,23 +112,25 @@ def all_rows_kneighbors(
     backend : "exact", "approx" or "pynndescent"
     """
     n_queries = X.shape[0] if queries is None else len(queries)
-    resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=n_queries)
-    if resolved == "exact":
-        if _self_search(X.shape[0], None if queries is None else n_queries):
-            if queries is not None:  # every row's list, then the queries' copy of theirs
-                method = shortlist_method(X.shape[1], X.shape[0], n_neighbors) or "direct"
-                search = search_bytes(
-                    X.shape[0], None, X.shape[1], X.dtype.itemsize, n_neighbors, method
-                )
-                check_tables_fit(search + n_queries * n_neighbors * 8, X.shape[0], n_neighbors)
-            found = exact_kneighbors(X, n_neighbors)  # may take the BLAS path
-            return (found if queries is None else found[queries]), "exact"
-        return exact_kneighbors_of(X, queries, n_neighbors), "exact"
-    every_row = np.arange(X.shape[0], dtype=np.int64)
-    found = approx_kneighbors(
-        X, n_neighbors, every_row, seed, APPROX_METHODS[resolved], working_memory
-    )
-    return (found if queries is None else found[queries]), resolved
+    label = f"neighbour search, {n_queries:,} rows among all {X.shape[0]:,}"
+    with phase(label):
+        resolved = resolve_backend(backend, X.shape[0], X.shape[1], n_queries=n_queries)
+        if resolved == "exact":
+            if _self_search(X.shape[0], None if queries is None else n_queries):
+                if queries is not None:  # every row's list, then the queries' copy of theirs
+                    method = shortlist_method(X.shape[1], X.shape[0], n_neighbors) or "direct"
+                    search = search_bytes(
+                        X.shape[0], None, X.shape[1], X.dtype.itemsize, n_neighbors, method
+                    )
+                    check_tables_fit(search + n_queries * n_neighbors * 8, X.shape[0], n_neighbors)
+                found = exact_kneighbors(X, n_neighbors)  # may take the BLAS path
+                return (found if queries is None else found[queries]), "exact"
+            return exact_kneighbors_of(X, queries, n_neighbors), "exact"
+        every_row = np.arange(X.shape[0], dtype=np.int64)
+        found = approx_kneighbors(
+            X, n_neighbors, every_row, seed, APPROX_METHODS[resolved], working_memory
+        )
+        return (found if queries is None else found[queries]), resolved
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from .._config import get_config
 from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate, smote_origins
 from .._memory import budget_bytes, check_output_fits, rows_per_chunk
 from .._numba import numba_threads
+from .._progress import phase
 from .._random import RNG_VERSION, key_from_random_state, stream_key
 from .._validation import (
     NONE,
@@ -148,11 +149,12 @@ class _InterpolatingSampler(BaseSampler):
         gathers from compact, cache-friendly memory. A larger class is searched and read
         in place (``source`` is ``X``, no row map). The values are the same either way.
         """
-        if rows.size * X.shape[1] * X.dtype.itemsize <= budget_bytes(self.working_memory):
-            X_class = X[rows]
-            neighbors = self._class_neighbors(X_class, None, label, class_key)
-            return X_class, rows, np.arange(rows.size), neighbors
-        neighbors = self._class_neighbors(X, rows, label, class_key)
+        with phase(f"neighbour search, class {label} ({rows.size:,} rows)"):
+            if rows.size * X.shape[1] * X.dtype.itemsize <= budget_bytes(self.working_memory):
+                X_class = X[rows]
+                neighbors = self._class_neighbors(X_class, None, label, class_key)
+                return X_class, rows, np.arange(rows.size), neighbors
+            neighbors = self._class_neighbors(X, rows, label, class_key)
         step = rows_per_chunk(neighbors.shape[1] * 16, self.working_memory)
         for start in range(0, rows.shape[0], step):  # positions -> rows of X, in place
             neighbors[start : start + step] = rows[neighbors[start : start + step]]
@@ -394,7 +396,8 @@ class SMOTE(_InterpolatingSampler):
             for table in self._class_tables(X, target, key, plan):
                 class_index, source, row_map, bases, neighbors, class_key, n_new, start = table
                 args = (source, bases, neighbors, class_key, 0, out, start, n_new)
-                smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
+                with phase(f"generating {n_new:,} rows"):
+                    smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
                 last = class_index, source, row_map
         if last is not None:
             class_index, source, row_map = last

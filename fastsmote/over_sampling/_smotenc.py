@@ -25,6 +25,7 @@ from .._frames import SAME
 from .._kernels.smote import smotenc_generate
 from .._memory import check_fits
 from .._numba import numba_threads
+from .._progress import phase
 from .._random import stream_key
 from .._validation import (
     NONE,
@@ -434,19 +435,20 @@ class SMOTENC(_InterpolatingSampler):
             ) in self._class_tables(X, codes, sizes, target, plan):
                 class_key = np.uint64(stream_key(key, class_index))
                 tie_key = np.uint64(stream_key(class_key, 2))
-                smotenc_generate(
-                    X_class,
-                    codes_class,
-                    neighbors,
-                    class_key,
-                    tie_key,
-                    0,
-                    out_cont,
-                    out_codes,
-                    start,
-                    n_new,
-                    GENERATION_CHUNK,
-                )
+                with phase(f"generating {n_new:,} rows"):
+                    smotenc_generate(
+                        X_class,
+                        codes_class,
+                        neighbors,
+                        class_key,
+                        tie_key,
+                        0,
+                        out_cont,
+                        out_codes,
+                        start,
+                        n_new,
+                        GENERATION_CHUNK,
+                    )
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return self._assemble(rows, features, out_cont, out_codes, encoded), y_out
 
@@ -463,9 +465,10 @@ class SMOTENC(_InterpolatingSampler):
             X_class = X[class_rows]
             codes_class = np.ascontiguousarray(codes[class_rows])
             if isinstance(spec, numbers.Integral):
-                neighbors, median_std = mixed_kneighbors(
-                    X_class, codes_class, int(spec), "X (continuous features)"
-                )
+                with phase(f"neighbour search, class {label} ({class_rows.size:,} rows)"):
+                    neighbors, median_std = mixed_kneighbors(
+                        X_class, codes_class, int(spec), "X (continuous features)"
+                    )
                 self.neighbors_backend_[label] = "exact"
                 # imbalanced-learn's nn_k_, on its one-hot matrix of the class: when read
                 args = (X_class, codes_class, sizes, _one_hot_value(median_std))
@@ -479,7 +482,8 @@ class SMOTENC(_InterpolatingSampler):
                     "Give k_neighbors as an int: fastsmote's search needs no such matrix.",
                 )
                 encoded = one_hot_scaled(X_class, codes_class, sizes, _one_hot_value(median_std))
-                neighbors, self.nn_k_ = estimator_neighbors(spec, "k_neighbors", encoded)
+                with phase(f"neighbour search, class {label} ({class_rows.size:,} rows)"):
+                    neighbors, self.nn_k_ = estimator_neighbors(spec, "k_neighbors", encoded)
                 self.neighbors_backend_[label] = "estimator"
             self.median_std_[label] = median_std
             yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors

@@ -15,6 +15,7 @@ import numpy as np
 from .._config import get_config
 from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
 from .._numba import numba_threads
+from .._progress import phase
 from .._random import stream_key
 from .._validation import (
     NONE,
@@ -75,20 +76,21 @@ class _BoundarySampler(_InterpolatingSampler):
                     continue
                 source, row_map, bases, neighbor_rows, counts, damp = job
                 last = class_index, source, row_map
-                smote_generate(
-                    source,
-                    bases,
-                    neighbor_rows,
-                    class_key,
-                    0,
-                    out,
-                    written,
-                    n_new,
-                    GENERATION_CHUNK,
-                    counts,
-                    damp,
-                    np.uint64(stream_key(class_key, 1)),
-                )
+                with phase(f"generating {n_new:,} rows"):
+                    smote_generate(
+                        source,
+                        bases,
+                        neighbor_rows,
+                        class_key,
+                        0,
+                        out,
+                        written,
+                        n_new,
+                        GENERATION_CHUNK,
+                        counts,
+                        damp,
+                        np.uint64(stream_key(class_key, 1)),
+                    )
                 written += n_new
                 added.append((class_index, n_new))
                 self.n_synthetic_[label] = n_new
