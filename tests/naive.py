@@ -252,14 +252,15 @@ def knn_of(X_query, query_rows, X_ref, ref_rows, k: int, skip):
 
 def mixed_knn(X, codes, weight, k: int):
     """Reference of ``knn_mixed``: self-kNN by the defined-order continuous distance plus
-    ``weight`` (in X's dtype) per differing categorical code, ties to the lower row."""
+    ``weight`` (rounded to X's dtype) times the number of differing categorical codes,
+    added in float64 and rounded once to X's dtype; ties to the lower row."""
     n = len(X)
     dist_out = np.full((n, k), np.inf, dtype=X.dtype)
     pos_out = np.full((n, k), -1, dtype=np.int64)
-    weight = X.dtype.type(weight)
+    weight = np.float64(X.dtype.type(weight))
     for i in range(n):
-        dist = sq_distances_to(X, i)
-        dist = dist + weight * (codes != codes[i]).sum(axis=1).astype(X.dtype)
+        mismatches = (codes != codes[i]).sum(axis=1)
+        dist = (sq_distances_to(X, i) + weight * mismatches).astype(X.dtype)
         positions = np.delete(np.arange(n), i)
         order = np.lexsort((positions, dist[positions]))[:k]
         dist_out[i, : order.size] = dist[positions[order]]

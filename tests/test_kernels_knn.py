@@ -1,11 +1,22 @@
 """Exact kNN kernels (``fastsmote._kernels.knn``) against the references in ``naive.py``,
 and the exact search paths built on them."""
 
+import naive
 import numpy as np
 import pytest
 from naive import knn as naive_knn
 
-from fastsmote._kernels.knn import knn_blocked, knn_symmetric
+from fastsmote._kernels.knn import (
+    BLAS,
+    FUSED,
+    centre_and_sq_norms,
+    knn_blocked,
+    knn_mixed,
+    knn_shortlist_of,
+    knn_shortlist_symmetric,
+    knn_symmetric,
+    refine_shortlist,
+)
 from fastsmote._numba import numba_threads
 from fastsmote.neighbors import exact_kneighbors
 
@@ -181,8 +192,7 @@ def test_shortlists_hold_each_rows_best_approximations(mode_name, block, tile_ro
     short_dist, short_pos = knn.knn_shortlist_symmetric(
         X, rows, centre, sq, m, block, tile_rows, getattr(knn, mode_name)
     )
-    exact = ((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)
-    np.fill_diagonal(exact, np.inf)
+    exact = naive.sq_distance_matrix(X, rows)
     expected = np.sort(exact, axis=1)[:, :m]
     # float64 data: the product form is within rounding of the exact distances
     np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
@@ -270,8 +280,7 @@ def test_one_sided_shortlists_hold_each_querys_best_approximations(
         X, queries, centre, sq, m, queries, getattr(knn, mode_name), query_block, ref_block,
         tile_rows,
     )  # fmt: skip
-    exact = ((X[queries, None, :] - X[None, :, :]) ** 2).sum(axis=2)
-    exact[np.arange(queries.size), queries] = np.inf  # skip: the query's own row
+    exact = naive.sq_distance_matrix(X, queries)  # skip: the query's own row
     expected = np.sort(exact, axis=1)[:, :m]
     np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
     found = np.take_along_axis(exact, short_pos, axis=1)
@@ -302,3 +311,117 @@ def test_unknown_search_method_is_named():
                    lambda m: exact_kneighbors_of(X, [0, 1], 2, method=m)):  # fmt: skip
         with pytest.raises(ValueError, match="method must be .* got 'blas'"):
             search("blas")
+
+
+# ------------------------------------------------ small random inputs against naive.py
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_cat", [1, 3])
+@pytest.mark.parametrize("block, tile_rows", [(32, 16), (7, 3)])  # odd blocks, odd tiles
+def test_mixed_knn_matches_naive(dtype, n_cat, block, tile_rows):
+    rng = np.random.default_rng(n_cat)
+    X = rng.integers(0, 3, size=(150, 3)).astype(dtype)  # ties
+    X[20:23] = X[19]  # duplicates
+    codes = rng.integers(0, 2, size=(150, n_cat)).astype(np.int32)
+    codes[20:23] = codes[19]
+    weight = dtype(0.7)
+    dist, pos = knn_mixed(X, codes, weight, 5, block, tile_rows)
+    ref_dist, ref_pos = naive.mixed_knn(X, codes, weight, 5)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+    assert dist.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_searches_on_one_two_and_three_rows(dtype, n):
+    X = np.arange(2 * n, dtype=dtype).reshape(n, 2)
+    rows = np.arange(n, dtype=np.int64)
+    codes = np.zeros((n, 1), dtype=np.int32)
+    k = 3  # more neighbours than there are rows
+    for found in (
+        knn_blocked(X, rows, X, rows, k, rows, 2, 2),
+        knn_symmetric(X, rows, k, False, 2, 1),
+        knn_mixed(X, codes, 1.0, k, 2, 1),
+    ):
+        ref_dist, ref_pos = naive_knn(X, rows, k)
+        np.testing.assert_array_equal(found[1], ref_pos)
+        np.testing.assert_array_equal(found[0], ref_dist)
+        assert (found[1][:, n - 1 :] == -1).all()
+    dist, pos = knn_symmetric(X, rows, k, True, 2, 1)  # self included: found first
+    np.testing.assert_array_equal(pos, naive_knn(X, rows, k, exclude_self=False)[1])
+    np.testing.assert_array_equal(pos[:, 0], rows)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("blocks", [(1, 1), (5, 8), (64, 256)])
+def test_knn_of_queries_against_other_references_matches_naive(dtype, blocks):
+    rng = np.random.default_rng(21)
+    X_query = rng.integers(0, 3, size=(40, 5)).astype(dtype)  # ties with the references
+    X_ref = rng.integers(0, 3, size=(70, 5)).astype(dtype)
+    X_ref[30:33] = X_ref[2]  # duplicates
+    query_rows = rng.integers(0, 40, 25)  # any order, with repeats
+    ref_rows = np.sort(rng.choice(70, 50, replace=False))
+    for skip in (np.full(25, -1), rng.integers(0, 50, 25)):
+        found = knn_blocked(X_query, query_rows, X_ref, ref_rows, 6, skip, *blocks)
+        ref_dist, ref_pos = naive.knn_of(X_query, query_rows, X_ref, ref_rows, 6, skip)
+        np.testing.assert_array_equal(found[1], ref_pos)
+        np.testing.assert_array_equal(found[0], ref_dist)
+        assert not (found[1] == skip[:, None]).any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_rows", [1, 2, 57])
+def test_centre_and_sq_norms_match_naive(dtype, n_rows):
+    rng = np.random.default_rng(n_rows)
+    X = (rng.standard_normal((80, 6)) * 10 + 100).astype(dtype)
+    rows = rng.choice(80, n_rows, replace=False)  # any order: the sum runs in row order
+    centre, sq = centre_and_sq_norms(X, rows)
+    ref_centre, ref_sq = naive.centre_and_sq_norms(X, rows)
+    assert centre.dtype == sq.dtype == dtype
+    np.testing.assert_array_equal(centre, ref_centre)
+    np.testing.assert_array_equal(sq, ref_sq)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("mode", [FUSED, BLAS])
+def test_refined_shortlists_are_exact_where_proven(dtype, mode):
+    rng = np.random.default_rng(22)
+    X = rng.integers(0, 3, size=(200, 16)).astype(dtype) + 50  # ties, far from the origin
+    X[40:46] = X[3]  # duplicates
+    rows = np.sort(rng.choice(200, 150, replace=False))
+    centre, sq = centre_and_sq_norms(X, rows)
+    short_dist, short_pos = knn_shortlist_symmetric(X, rows, centre, sq, 7, 32, 8, mode)
+    eps = np.finfo(dtype).eps
+    dist, pos, proven = refine_shortlist(
+        X, rows, rows, short_dist, short_pos, sq, sq.max(), 4, eps
+    )
+    # the exact top 4 of each shortlist, in the defined order, ties to the lower position
+    for i in range(rows.size):
+        listed = short_pos[i][short_pos[i] >= 0]
+        exact = naive.sq_distances_to(X[rows], i)[listed]
+        order = np.lexsort((listed, exact))[:4]
+        np.testing.assert_array_equal(pos[i], listed[order])
+        np.testing.assert_array_equal(dist[i], exact[order])
+    # a proven list is the true kNN among all rows
+    ref_dist, ref_pos = naive_knn(X, rows, 4)
+    np.testing.assert_array_equal(pos[proven], ref_pos[proven])
+    np.testing.assert_array_equal(dist[proven], ref_dist[proven])
+    assert proven.mean() > 0.5
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_one_sided_shortlists_hold_the_naive_nearest(dtype):
+    rng = np.random.default_rng(23)
+    X = rng.standard_normal((90, 9)).astype(dtype)
+    queries = np.array([0, 89, 5, 5])  # first, last, a repeat
+    skip = np.array([0, -1, 7, 5])  # own row, none, another row, own row
+    centre, sq = centre_and_sq_norms(X, np.arange(90))
+    for mode in (FUSED, BLAS):
+        short_dist, short_pos = knn_shortlist_of(X, queries, centre, sq, 5, skip, mode, 2, 16, 1)
+        exact = naive.sq_distance_matrix(X, queries, skip)
+        expected = np.sort(exact, axis=1)[:, :5]
+        rtol = 1e-4 if dtype == np.float32 else 1e-9
+        np.testing.assert_allclose(short_dist, expected, rtol=rtol, atol=rtol)
+        assert not (short_pos == skip[:, None]).any()

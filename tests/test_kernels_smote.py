@@ -1,5 +1,6 @@
 """SMOTE draw and generation kernels (``fastsmote._kernels.smote``) against ``naive.py``."""
 
+import naive
 import numba
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from fastsmote._kernels.smote import (
     smote_draws_range,
     smote_generate,
     smote_origins,
+    smotenc_generate,
 )
 from fastsmote._numba import numba_threads
 from fastsmote._random import stream_key
@@ -177,3 +179,56 @@ def test_generation_in_pieces_equals_one_call():
             np.uint64(0),
         )
     np.testing.assert_array_equal(whole, pieces)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_class, k", [(1, 1), (2, 1), (30, 4)])
+def test_generation_with_damping_matches_naive(dtype, n_class, k):
+    rng = np.random.default_rng(n_class)
+    X = rng.integers(0, 3, size=(40, 3)).astype(dtype)  # duplicates: zero steps
+    base_rows = rng.choice(40, n_class, replace=False).astype(np.int64)
+    neighbor_rows = rng.integers(0, 40, size=(n_class, k)).astype(np.int64)
+    damp = rng.random((n_class, k)) < 0.5
+    damp[0, 0] = True
+    out = np.full((55, 3), np.nan, dtype=dtype)
+    smote_generate(
+        X, base_rows, neighbor_rows, np.uint64(31), 3, out, 5, 50, 7, NO_COUNTS, damp,
+        np.uint64(32),
+    )  # fmt: skip
+    expected, _ = naive_generate(X, base_rows, neighbor_rows, 31, 3, 50, damp=damp, damp_key=32)
+    np.testing.assert_array_equal(out[5:], expected)
+    assert np.isnan(out[:5]).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("k", [1, 2, 5])  # one voter; even counts: tied votes
+@pytest.mark.parametrize("chunk", [1, 16])
+def test_smotenc_generation_matches_naive(dtype, k, chunk):
+    rng = np.random.default_rng(k)
+    n_class = 12
+    X = rng.standard_normal((n_class, 2)).astype(dtype)
+    X[3] = X[2]  # a duplicate
+    codes = rng.integers(0, 3, size=(n_class, 3)).astype(np.int32)
+    codes[:, 2] = 7  # a categorical feature with one value
+    neighbors = naive_knn(X, np.arange(n_class), k)[1]
+    class_key, tie_key = naive.stream_key(41, 1), naive.stream_key(41, 2)
+    start, n_new = 6, 40
+    out = np.full((n_new + 1, 2), np.nan, dtype=dtype)
+    out_codes = np.full((n_new + 1, 3), -1, dtype=np.int32)
+    smotenc_generate(
+        X, codes, neighbors, np.uint64(class_key), np.uint64(tie_key), start, out, out_codes,
+        1, n_new, chunk,
+    )  # fmt: skip
+    expected, expected_codes = naive.smotenc_generate(
+        X, codes, neighbors, class_key, tie_key, start, n_new
+    )
+    np.testing.assert_array_equal(out[1:], expected)
+    np.testing.assert_array_equal(out_codes[1:], expected_codes)
+    assert (out_codes[0] == -1).all() and (out_codes[1:, 2] == 7).all()
+    if k == 2:  # two different codes among two voters: the tie is broken both ways
+        picks = {
+            int(out_codes[1 + t, 0])
+            for t in range(n_new)
+            if len(set(codes[neighbors[naive_draws(class_key, start + t, n_class, k)[0]], 0])) == 2
+        }
+        assert len(picks) >= 2
