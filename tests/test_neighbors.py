@@ -87,12 +87,19 @@ def gaussian_class():
     return np.random.default_rng(3).standard_normal((4000, 20)).astype(np.float32)
 
 
+@pytest.fixture(scope="module")
+def gaussian_class_exact(gaussian_class):
+    return exact_kneighbors(gaussian_class, 5)
+
+
+# pynndescent compiles its uncached kernels (~40 s of CPU) once per process, whatever the
+# data size: its tests here and in test_scaling.py share that one compile
 @pytest.mark.parametrize("method", ["nndescent", "pynndescent"])
-def test_approx_recall_against_exact(gaussian_class, method):
+def test_approx_recall_against_exact(gaussian_class, gaussian_class_exact, method):
     X = gaussian_class
     rows = np.arange(len(X), dtype=np.int64)
     approx = approx_kneighbors(X, 5, rows, seed=1, method=method)
-    exact = exact_kneighbors(X, 5)
+    exact = gaussian_class_exact
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.95, recall
     assert not np.any(approx == rows[:, None])
@@ -122,16 +129,16 @@ def test_bad_neighbors_parameter():
         SMOTE(neighbors="fast").fit_resample(X, y)
 
 
-@pytest.mark.parametrize("n_rows, n_features", [(30_000, 20), (20_000, 50)])
+@pytest.mark.parametrize("n_rows, n_features", [(10_000, 20), (10_000, 50)])
 def test_approx_recall_on_benchmark_like_blobs(n_rows, n_features):
     # a class like the benchmarks' (a shifted standard normal), recall on sampled queries
-    # (measured 0.993-0.998 over seeds; the issue asks for 0.95)
+    # (measured 0.995-0.9996 over graph seeds at these sizes; 0.996-0.997 at 20-30k rows)
     X = np.random.default_rng(4).standard_normal((n_rows, n_features)).astype(np.float32) + 1
     queries = np.random.default_rng(5).choice(n_rows, 500, replace=False)
     approx = approx_kneighbors(X, 5, np.arange(n_rows), seed=2)[queries]
     exact = exact_kneighbors_of(X, queries, 5)
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
-    assert recall >= 0.97, recall
+    assert recall >= 0.98, recall
 
 
 def test_classifier_quality_same_with_approx_and_exact_neighbours():
