@@ -229,3 +229,185 @@ def count_values(column, values):
     """Reference of fastsmote._kernels.leakage.count_values: how often each value occurs
     in the column (``-0.0`` equal to ``0.0``)."""
     return np.array([np.sum(column == v) for v in values], dtype=np.int64)
+
+
+def knn_of(X_query, query_rows, X_ref, ref_rows, k: int, skip):
+    """Reference of ``knn_blocked``: the k nearest of ``X_ref[ref_rows]`` to each
+    ``X_query[query_rows[i]]`` by the defined-order distance, never position ``skip[i]``
+    (-1: none), ties to the lower position."""
+    n = len(query_rows)
+    dist_out = np.full((n, k), np.inf, dtype=X_ref.dtype)
+    pos_out = np.full((n, k), -1, dtype=np.int64)
+    data = X_ref[ref_rows]
+    for i in range(n):
+        dist = sq_distances_to(np.vstack([X_query[query_rows[i]][None, :], data]), 0)[1:]
+        positions = np.arange(len(ref_rows))
+        keep = positions != skip[i]
+        dist, positions = dist[keep], positions[keep]
+        order = np.lexsort((positions, dist))[:k]
+        dist_out[i, : order.size] = dist[order]
+        pos_out[i, : order.size] = positions[order]
+    return dist_out, pos_out
+
+
+def mixed_knn(X, codes, weight, k: int):
+    """Reference of ``knn_mixed``: self-kNN by the defined-order continuous distance plus
+    ``weight`` (rounded to X's dtype) times the number of differing categorical codes,
+    added in float64 and rounded once to X's dtype; ties to the lower row."""
+    n = len(X)
+    dist_out = np.full((n, k), np.inf, dtype=X.dtype)
+    pos_out = np.full((n, k), -1, dtype=np.int64)
+    weight = np.float64(X.dtype.type(weight))
+    for i in range(n):
+        mismatches = (codes != codes[i]).sum(axis=1)
+        dist = (sq_distances_to(X, i) + weight * mismatches).astype(X.dtype)
+        positions = np.delete(np.arange(n), i)
+        order = np.lexsort((positions, dist[positions]))[:k]
+        dist_out[i, : order.size] = dist[positions[order]]
+        pos_out[i, : order.size] = positions[order]
+    return dist_out, pos_out
+
+
+def sq_distance_matrix(X, query_rows, skip=None):
+    """Squared distances (float64, NumPy's summation) from ``X[query_rows]`` to every row,
+    ``inf`` at ``skip[i]`` (or at the query's own row when ``skip`` is None)."""
+    X = X.astype(np.float64)
+    dist = ((X[query_rows, None, :] - X[None, :, :]) ** 2).sum(axis=2)
+    skip = np.asarray(query_rows) if skip is None else np.asarray(skip)
+    has = skip >= 0
+    dist[np.flatnonzero(has), skip[has]] = np.inf
+    return dist
+
+
+def centre_and_sq_norms(X, rows):
+    """Reference of ``centre_and_sq_norms``: the mean of ``X[rows]`` summed in float64 in
+    row order, in X's dtype, and each row's centred squared norm summed feature by
+    feature in X's dtype."""
+    total = np.zeros(X.shape[1])
+    for r in rows:
+        total = total + X[r].astype(np.float64)
+    centre = (total / max(len(rows), 1)).astype(X.dtype)
+    centred = X[rows] - centre
+    sq = np.zeros(len(rows), dtype=X.dtype)
+    for f in range(X.shape[1]):
+        sq = sq + centred[:, f] * centred[:, f]
+    return centre, sq
+
+
+def smotenc_generate(X, codes, neighbors, class_key: int, tie_key: int, start: int, n_new: int):
+    """Reference of ``smotenc_generate``: continuous features as :func:`smote_generate`
+    (bases are the rows of ``X``); categorical feature ``f`` the most frequent code among
+    the base's neighbours, ties broken by draw ``j * n_cat + f`` of ``tie_key`` among the
+    tied codes in increasing order."""
+    n_cat = codes.shape[1]
+    rows = np.arange(len(X), dtype=np.int64)
+    out, draws = smote_generate(X, rows, neighbors, class_key, start, n_new)
+    out_codes = np.empty((n_new, n_cat), dtype=codes.dtype)
+    for t, (base, _, _) in enumerate(draws):
+        for f in range(n_cat):
+            values, counts = np.unique(codes[neighbors[base], f], return_counts=True)
+            tied = values[counts == counts.max()]
+            out_codes[t, f] = tied[below(draw(tie_key, (start + t) * n_cat + f), tied.size)]
+    return out, out_codes
+
+
+def priorities(key: int, n: int) -> np.ndarray:
+    """Reference of ``priorities``: draw ``t`` of ``key`` for t = 0..n-1."""
+    return np.array([draw(key, t) for t in range(n)], dtype=np.uint64)
+
+
+def smoothed_bootstrap(X_class, positions, noise_key: int, start: int, scale):
+    """Reference of ``smoothed_bootstrap``: ``X_class[positions[t]] + scale * N(0, 1)``
+    in float64 (noise of row ``start + t``, feature ``f`` at counter ``(start + t) * d +
+    f``), rounded once to X's dtype."""
+    d = X_class.shape[1]
+    noise = np.array(
+        [
+            [standard_normal(noise_key, (start + t) * d + f) for f in range(d)]
+            for t in range(len(positions))
+        ]  # fmt: skip
+    ).reshape(len(positions), d)
+    return (X_class[positions].astype(np.float64) + scale * noise).astype(X_class.dtype)
+
+
+def first_nonfinite_row(X) -> int:
+    """Reference of ``first_nonfinite_row``: the first row holding NaN or +-inf, or -1."""
+    bad = np.flatnonzero(~np.isfinite(X).all(axis=1))
+    return int(bad[0]) if bad.size else -1
+
+
+def count_compact_ints(y, lo: int, n_values: int, rows=None) -> np.ndarray:
+    """Reference of ``count_compact_ints``: counts of ``lo .. lo + n_values - 1`` in
+    ``y`` (or ``y[rows]``)."""
+    values = (y if rows is None else y[rows]).astype(np.int64) - lo
+    return np.bincount(values, minlength=n_values).astype(np.int64)
+
+
+def codes_from_lookup(y, lo: int, lookup) -> np.ndarray:
+    """Reference of ``codes_from_lookup``: ``lookup[y - lo]`` as int32."""
+    return np.array([lookup[int(v) - lo] for v in y], dtype=np.int32)
+
+
+def tomek_link_mask(nearest, codes, targeted) -> np.ndarray:
+    """Reference of ``tomek_link_mask``: row i is marked when its class is targeted and
+    it and its nearest neighbour are each other's nearest neighbour with different
+    classes."""
+    return np.array(
+        [
+            bool(targeted[codes[i]]) and codes[nearest[i]] != codes[i] and nearest[nearest[i]] == i
+            for i in range(len(nearest))
+        ],
+        dtype=bool,
+    )
+
+
+def mark_disagreeing(rows, neighbours, codes, unanimous: bool, keep):
+    """Reference of ``mark_disagreeing`` (Edited Nearest Neighbours): a copy of ``keep``
+    with ``keep[rows[i]]`` set to whether the classes of row i's neighbours all equal
+    its own (``unanimous``), or whether its own class is the lowest of the most frequent
+    neighbour classes."""
+    keep = keep.copy()
+    for i, row in enumerate(rows):
+        own = codes[row]
+        theirs = codes[neighbours[i]]
+        if unanimous:
+            keep[row] = bool(np.all(theirs == own))
+        else:
+            values, counts = np.unique(theirs, return_counts=True)
+            keep[row] = bool(values[counts == counts.max()].min() == own)
+    return keep
+
+
+def rows_of_classes(codes, wanted) -> np.ndarray:
+    """Reference of ``rows_of_classes``: rows whose class is wanted, in input order."""
+    return np.array([i for i, c in enumerate(codes) if wanted[c]], dtype=np.int64)
+
+
+def rows_by_class(codes, keep, n_classes: int):
+    """Reference of ``rows_by_class``: kept rows, class by class, input order within a
+    class, and the count of each class."""
+    groups = [
+        [i for i in range(len(codes)) if keep[i] and codes[i] == c] for c in range(n_classes)
+    ]
+    rows = np.array([i for group in groups for i in group], dtype=np.int64)
+    return rows, np.array([len(group) for group in groups], dtype=np.int64)
+
+
+def ece(hit, conf, edges) -> float:
+    """Expected calibration error by a plain loop: bin b holds ``edges[b] < conf <=
+    edges[b + 1]`` (the first bin also ``conf == edges[0]``, the last bin everything
+    above its lower edge)."""
+    total = 0.0
+    n_bins = len(edges) - 1
+    for b in range(n_bins):
+        lo, hi = edges[b], edges[b + 1]
+        in_bin = [
+            i
+            for i in range(len(conf))
+            if (conf[i] <= hi or b == n_bins - 1) and (conf[i] > lo or b == 0)
+        ]
+        if in_bin:
+            acc = sum(hit[i] for i in in_bin) / len(in_bin)
+            mean_conf = sum(conf[i] for i in in_bin) / len(in_bin)
+            total += len(in_bin) * abs(acc - mean_conf)
+    return total / len(conf)

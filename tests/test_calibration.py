@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from imblearn.pipeline import Pipeline
+from naive import ece as naive_ece
 from scipy.special import expit, logit, softmax
 from sklearn.base import clone
 from sklearn.calibration import calibration_curve
@@ -30,24 +31,6 @@ def probabilities(n=3000, seed=0):
     proba = rng.random(n)
     y = (rng.random(n) < proba**2).astype(int)
     return y, proba
-
-
-def naive_ece(hit, conf, edges):
-    """Plain loop: bin b holds edges[b] < conf <= edges[b + 1] (first bin from edges[0])."""
-    total = 0.0
-    n_bins = len(edges) - 1
-    for b in range(n_bins):
-        lo, hi = edges[b], edges[b + 1]
-        in_bin = [
-            i
-            for i in range(len(conf))
-            if (conf[i] <= hi or b == n_bins - 1) and (conf[i] > lo or b == 0)
-        ]
-        if in_bin:
-            acc = sum(hit[i] for i in in_bin) / len(in_bin)
-            mean_conf = sum(conf[i] for i in in_bin) / len(in_bin)
-            total += len(in_bin) * abs(acc - mean_conf)
-    return total / len(conf)
 
 
 # --------------------------------------------------------------------------- metrics

@@ -16,7 +16,6 @@ from fastsmote.neighbors import (
     NS_PER_PAIR_FEATURE,
     all_rows_kneighbors,
     approx_kneighbors,
-    estimated_approx_seconds,
     estimated_exact_seconds,
     exact_kneighbors,
     exact_kneighbors_of,
@@ -36,15 +35,19 @@ def test_auto_rule_picks_the_backend_estimated_to_finish_first():
     assert resolve_backend("exact", 5_000_000, 20) == "exact"
     assert resolve_backend("approx", 100, 20) == "approx"
     assert resolve_backend("pynndescent", 100, 20) == "pynndescent"  # never chosen by auto
-    # the switch happens exactly where the exact estimate overtakes the approximate one
-    for d in (20, 50):
+    # the documented switch points (docs/performance.md: from ~125k rows at 20 features,
+    # ~1M at 50), and approx for every larger class from there
+    for d, lo, hi in ((20, 100_000, 160_000), (50, 700_000, 1_400_000)):
         sizes = np.geomspace(1e4, 1e7, 300).astype(int)
         choices = [resolve_backend("auto", int(n), d) for n in sizes]
         first = choices.index("approx")
-        above, below = int(sizes[first]), int(sizes[first - 1])
-        assert estimated_exact_seconds(above, d) > estimated_approx_seconds(above, d)
-        assert estimated_exact_seconds(below, d) <= estimated_approx_seconds(below, d)
+        assert lo < sizes[first] < hi, (d, sizes[first])
         assert all(c == "approx" for c in choices[first:])
+    # a search by few queries (BorderlineSMOTE's, ADASYN's minority rows) stays exact
+    # where the graph over all rows would be chosen for all of them
+    assert resolve_backend("auto", 1_000_000, 20) == "approx"
+    assert resolve_backend("auto", 1_000_000, 20, n_queries=50_000) == "exact"
+    assert resolve_backend("auto", 1_000_000, 20, n_queries=1) == "exact"
 
 
 def test_graph_size_grows_where_recall_would_fall():
@@ -84,12 +87,19 @@ def gaussian_class():
     return np.random.default_rng(3).standard_normal((4000, 20)).astype(np.float32)
 
 
+@pytest.fixture(scope="module")
+def gaussian_class_exact(gaussian_class):
+    return exact_kneighbors(gaussian_class, 5)
+
+
+# pynndescent compiles its uncached kernels (~40 s of CPU) once per process, whatever the
+# data size: its tests here and in test_scaling.py share that one compile
 @pytest.mark.parametrize("method", ["nndescent", "pynndescent"])
-def test_approx_recall_against_exact(gaussian_class, method):
+def test_approx_recall_against_exact(gaussian_class, gaussian_class_exact, method):
     X = gaussian_class
     rows = np.arange(len(X), dtype=np.int64)
     approx = approx_kneighbors(X, 5, rows, seed=1, method=method)
-    exact = exact_kneighbors(X, 5)
+    exact = gaussian_class_exact
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.95, recall
     assert not np.any(approx == rows[:, None])
@@ -119,16 +129,16 @@ def test_bad_neighbors_parameter():
         SMOTE(neighbors="fast").fit_resample(X, y)
 
 
-@pytest.mark.parametrize("n_rows, n_features", [(30_000, 20), (20_000, 50)])
+@pytest.mark.parametrize("n_rows, n_features", [(10_000, 20), (10_000, 50)])
 def test_approx_recall_on_benchmark_like_blobs(n_rows, n_features):
     # a class like the benchmarks' (a shifted standard normal), recall on sampled queries
-    # (measured 0.993-0.998 over seeds; the issue asks for 0.95)
+    # (measured 0.995-0.9996 over graph seeds at these sizes; 0.996-0.997 at 20-30k rows)
     X = np.random.default_rng(4).standard_normal((n_rows, n_features)).astype(np.float32) + 1
     queries = np.random.default_rng(5).choice(n_rows, 500, replace=False)
     approx = approx_kneighbors(X, 5, np.arange(n_rows), seed=2)[queries]
     exact = exact_kneighbors_of(X, queries, 5)
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
-    assert recall >= 0.97, recall
+    assert recall >= 0.98, recall
 
 
 def test_classifier_quality_same_with_approx_and_exact_neighbours():
@@ -207,7 +217,12 @@ def test_samplers_searching_all_rows_use_the_configured_backend(make, gaussian_c
     _, y_approx = approx.fit_resample(X, y)
     backend = getattr(approx, "all_rows_backend_", None) or approx.neighbors_backend_
     assert "approx" in (backend.values() if isinstance(backend, dict) else [backend])
-    assert np.bincount(y_approx).tolist() == pytest.approx(np.bincount(y_exact).tolist(), rel=0.05)
+    if not hasattr(exact, "sample_indices_"):  # over-samplers: counts set by the strategy
+        assert np.bincount(y_approx).tolist() == np.bincount(y_exact).tolist() == [2400, 2400]
+    if hasattr(exact, "base_counts_"):  # ADASYN: rows per base follow the neighbours' classes
+        counts_exact, counts_approx = exact.base_counts_[1], approx.base_counts_[1]
+        moved = np.abs(counts_exact - counts_approx).sum() / (2 * counts_exact.sum())
+        assert moved <= 0.05, moved
     if hasattr(exact, "sample_indices_"):  # cleaners: almost the same rows removed
         removed_exact = set(range(len(y))) - set(exact.sample_indices_.tolist())
         removed_approx = set(range(len(y))) - set(approx.sample_indices_.tolist())

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from naive import below, draw, smote_draws, stream_key
+from naive import below, draw, mixed_knn, smote_draws, stream_key
 from scipy import sparse
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder
@@ -11,8 +11,10 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEnc
 from fastsmote import SMOTENC
 from fastsmote._kernels.knn import knn_mixed
 
-imblearn = pytest.importorskip("imblearn")
-from imblearn.over_sampling import SMOTENC as ImbSMOTENC  # noqa: E402
+
+def imb_smotenc(**params):
+    """imbalanced-learn's SMOTENC (the tests comparing with it skip without it)."""
+    return pytest.importorskip("imblearn.over_sampling").SMOTENC(**params)
 
 
 @pytest.fixture
@@ -29,37 +31,6 @@ def mixed():
     )
     y = (rng.random(n) < 0.2).astype(int)
     return frame, y
-
-
-def naive_mixed_knn(X, codes, weight, k):
-    n = len(X)
-    pos_out = np.empty((n, k), dtype=np.int64)
-    for i in range(n):
-        sq = (X[i] - X) ** 2
-        dist = np.zeros(n, dtype=X.dtype)
-        f = 0
-        while f + 4 <= X.shape[1]:
-            dist += (sq[:, f] + sq[:, f + 1]) + (sq[:, f + 2] + sq[:, f + 3])
-            f += 4
-        for rest in range(f, X.shape[1]):
-            dist += sq[:, rest]
-        dist += weight * (codes != codes[i]).sum(axis=1)
-        positions = np.delete(np.arange(n), i)
-        order = np.lexsort((positions, dist[positions]))[:k]
-        pos_out[i] = positions[order]
-    return pos_out
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_mixed_knn_matches_reference(dtype):
-    rng = np.random.default_rng(1)
-    X = rng.integers(0, 3, size=(150, 3)).astype(dtype)  # ties
-    codes = rng.integers(0, 2, size=(150, 2)).astype(np.int32)
-    weight = dtype(0.7)
-    _, pos = knn_mixed(X, codes, weight, 5, 32, 16)
-    np.testing.assert_array_equal(pos, naive_mixed_knn(X, codes, weight, 5))
-    _, pos = knn_mixed(X, codes, weight, 5, 7, 3)  # odd block count, tiles not dividing
-    np.testing.assert_array_equal(pos, naive_mixed_knn(X, codes, weight, 5))
 
 
 def test_neighbours_equal_one_hot_distance_of_imblearn(mixed):
@@ -87,7 +58,7 @@ def test_rows_match_reference_and_categories_come_from_neighbours(mixed):
         [frame["colour"].cat.codes.to_numpy(), np.unique(frame["size"], return_inverse=True)[1]]
     ).astype(np.int32)[rows]
     weight = sampler.median_std_[1] ** 2
-    nn = naive_mixed_knn(X, codes, weight, 4)
+    nn = mixed_knn(X, codes, weight, 4)[1]
     class_key = stream_key(sampler.random_key_, 1)
     tie_key = stream_key(class_key, 2)
     n_new = len(y) - 2 * rows.size
@@ -114,7 +85,7 @@ def test_types_counts_and_column_specs(mixed):
     X_res, y_res = sampler.fit_resample(frame, y)
     assert (X_res.dtypes == frame.dtypes).all()  # categorical int column stays int
     assert list(X_res["colour"].cat.categories) == list(frame["colour"].cat.categories)
-    theirs = ImbSMOTENC(categorical_features=[1, 3], random_state=0).fit_resample(frame, y)[1]
+    theirs = imb_smotenc(categorical_features=[1, 3], random_state=0).fit_resample(frame, y)[1]
     assert np.bincount(y_res).tolist() == np.bincount(theirs).tolist()
     for spec in ([False, True, False, True], ["colour", "size"], [-3, -1]):
         other = SMOTENC(categorical_features=spec, random_state=0).fit_resample(frame, y)[0]
@@ -200,7 +171,7 @@ def test_fitted_encoder_and_n_features_are_imblearns(mixed, as_array):
     X = frame.to_numpy(dtype=object) if as_array else frame
     ours = SMOTENC(categorical_features=[1, 3], random_state=0)
     ours.fit_resample(X, y)
-    theirs = ImbSMOTENC(categorical_features=[1, 3], random_state=0)
+    theirs = imb_smotenc(categorical_features=[1, 3], random_state=0)
     theirs.fit_resample(X, y)
     assert ours.categorical_encoder_.get_params() == theirs.categorical_encoder_.get_params()
     for mine, its in zip(
@@ -228,7 +199,7 @@ def test_categorical_encoder_categories_number_the_categories(mixed):
     codes = np.column_stack(
         [[order[f].index(v) for v in frame[c]] for f, c in enumerate(["colour", "size"])]
     ).astype(np.int32)[rows]
-    nn = naive_mixed_knn(X, codes, sampler.median_std_[1] ** 2, 4)
+    nn = mixed_knn(X, codes, sampler.median_std_[1] ** 2, 4)[1]
     tie_key = stream_key(stream_key(sampler.random_key_, 1), 2)
     synthetic = X_res.iloc[len(frame) :]
     for t in range(len(synthetic)):
@@ -282,7 +253,7 @@ def test_k_neighbors_estimator_searches_imblearns_one_hot_matrix(mixed):
     X_estimator = by_estimator.fit_resample(frame, y)[0]
     pd.testing.assert_frame_equal(X_estimator, X_int)
     assert by_estimator.neighbors_backend_ == {1: "estimator"}
-    theirs = ImbSMOTENC(categorical_features=[1, 3], k_neighbors=4, random_state=2)
+    theirs = imb_smotenc(categorical_features=[1, 3], k_neighbors=4, random_state=2)
     theirs.fit_resample(frame, y)
     for fitted in (by_int.nn_k_, by_estimator.nn_k_):
         assert fitted is not estimator

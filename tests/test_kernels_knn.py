@@ -1,29 +1,23 @@
-"""Kernels against the plain-NumPy references in ``naive.py``."""
+"""Exact kNN kernels (``fastsmote._kernels.knn``) against the references in ``naive.py``,
+and the exact search paths built on them."""
 
-import numba
+import naive
 import numpy as np
 import pytest
 from naive import knn as naive_knn
-from naive import smote_draws as naive_draws
-from naive import smote_generate as naive_generate
-from naive import stream_key as naive_stream_key
 
-from fastsmote._kernels.arrays import (
-    copy_rows,
-    count_compact_ints,
-    first_nonfinite_row,
-    gather_rows,
-)
-from fastsmote._kernels.knn import knn_blocked, knn_symmetric
-from fastsmote._kernels.smote import (
-    NO_COUNTS,
-    NO_DAMP,
-    smote_draws_range,
-    smote_generate,
-    smote_origins,
+from fastsmote._kernels.knn import (
+    BLAS,
+    FUSED,
+    centre_and_sq_norms,
+    knn_blocked,
+    knn_mixed,
+    knn_shortlist_of,
+    knn_shortlist_symmetric,
+    knn_symmetric,
+    refine_shortlist,
 )
 from fastsmote._numba import numba_threads
-from fastsmote._random import stream_key
 from fastsmote.neighbors import exact_kneighbors
 
 DTYPES = [np.float32, np.float64]
@@ -121,228 +115,6 @@ def test_exact_kneighbors_matches_sklearn_on_continuous_data():
     np.testing.assert_allclose(dist, ref_dist[:, 1:], rtol=1e-12)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("start", [0, 1234567])
-def test_generation_matches_naive_bit_for_bit(dtype, start):
-    rng = np.random.default_rng(4)
-    X = rng.standard_normal((50, 5)).astype(dtype)
-    rows = np.sort(rng.choice(50, 20, replace=False)).astype(np.int64)
-    neighbors = naive_knn(X, rows, 4)[1]
-    key = naive_stream_key(0xDEADBEEF12345678, 1)
-    n_new = 37
-    out = np.full((60 + n_new, 5), np.nan, dtype=dtype)
-    neighbor_rows = rows[neighbors]
-    smote_generate(
-        X,
-        rows,
-        neighbor_rows,
-        np.uint64(key),
-        start,
-        out,
-        60,
-        n_new,
-        8,
-        NO_COUNTS,
-        NO_DAMP,
-        np.uint64(0),
-    )
-    expected, _ = naive_generate(X, rows, neighbor_rows, key, start, n_new)
-    np.testing.assert_array_equal(out[60:], expected)
-    assert np.isnan(out[:60]).all()  # nothing outside the assigned rows is written
-
-
-@pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
-@pytest.mark.parametrize("start", [0, 17])
-def test_generation_with_counts_matches_naive_for_any_chunk(chunk, start):
-    # ADASYN: bases repeated by counts (some zero); each chunk finds its first base once
-    # and steps forward, which must equal looking each sample up
-    rng = np.random.default_rng(6)
-    n_base, k, n_new = 30, 3, 250
-    X = rng.standard_normal((120, 4))
-    base_rows = rng.permutation(120)[:n_base].astype(np.int64)
-    neighbor_rows = rng.integers(0, 120, size=(n_base, k)).astype(np.int64)
-    counts = rng.multinomial(start + n_new, np.full(n_base, 1 / n_base))
-    counts[[0, 5, 6, n_base - 1]] = 0
-    counts[1] += start + n_new - counts.sum()
-    out = np.empty((n_new, 4))
-    smote_generate(
-        X, base_rows, neighbor_rows, np.uint64(9), start, out, 0, n_new, chunk,
-        np.cumsum(counts), NO_DAMP, np.uint64(0),
-    )  # fmt: skip
-    expected, _ = naive_generate(X, base_rows, neighbor_rows, 9, start, n_new, counts=counts)
-    np.testing.assert_array_equal(out, expected)
-
-
-@pytest.mark.parametrize("variant", ["plain", "counts", "damp"])
-def test_origins_match_naive_draws(variant):
-    rng = np.random.default_rng(4)
-    n_base, k, n_new, start = 40, 4, 300, 17
-    base_rows = rng.permutation(200)[:n_base].astype(np.int64)
-    neighbor_rows = rng.integers(0, 200, size=(n_base, k)).astype(np.int64)
-    counts = rng.multinomial(start + n_new, np.full(n_base, 1 / n_base))
-    damp = rng.random((n_base, k)) < 0.5
-    kwargs = {"counts": counts} if variant == "counts" else {}
-    if variant == "damp":
-        kwargs = {"damp": damp, "damp_key": 77}
-    X = rng.standard_normal((200, 3))
-    _, draws = naive_generate(X, base_rows, neighbor_rows, 5, start, n_new, **kwargs)
-    base, neighbor, gap = smote_origins(
-        base_rows,
-        neighbor_rows,
-        np.uint64(5),
-        start,
-        n_new,
-        np.cumsum(counts) if variant == "counts" else NO_COUNTS,
-        damp if variant == "damp" else NO_DAMP,
-        np.uint64(77),
-    )
-    expected = np.array(draws, dtype=object)
-    np.testing.assert_array_equal(base, expected[:, 0].astype(np.int64))
-    np.testing.assert_array_equal(neighbor, expected[:, 1].astype(np.int64))
-    np.testing.assert_array_equal(gap, expected[:, 2].astype(np.float64))
-
-
-def test_draws_match_python_reference():
-    key = naive_stream_key(12345, 2)
-    assert int(stream_key(np.uint64(12345), 2)) == key
-    base, slot, gap = smote_draws_range(np.uint64(key), 10, 50, 1000, 7)
-    for t in range(50):
-        assert (base[t], slot[t], gap[t]) == naive_draws(key, 10 + t, 1000, 7)
-
-
-def test_draws_are_uniform_enough():
-    base, slot, gap = smote_draws_range(np.uint64(99), 0, 200_000, 10, 5)
-    counts = np.bincount(base, minlength=10)
-    # chi-square with 9 dof; 40 is far beyond the 0.9999 quantile (33.7)
-    expected = base.size / 10
-    assert ((counts - expected) ** 2 / expected).sum() < 40
-    assert set(np.unique(slot)) == set(range(5))
-    assert 0 <= gap.min() and gap.max() < 1 and abs(gap.mean() - 0.5) < 0.005
-
-
-def test_generation_same_for_threads_and_chunks():
-    rng = np.random.default_rng(5)
-    X = rng.standard_normal((400, 6)).astype(np.float32)
-    rows = np.arange(400, dtype=np.int64)
-    neighbors = exact_kneighbors(X, 5)
-    results = []
-    for threads in (1, numba.config.NUMBA_NUM_THREADS):
-        for chunk in (1, 64, 5000):
-            out = np.empty((3000, 6), dtype=np.float32)
-            with numba_threads(threads):
-                smote_generate(
-                    X,
-                    rows,
-                    neighbors,
-                    np.uint64(7),
-                    0,
-                    out,
-                    0,
-                    3000,
-                    chunk,
-                    NO_COUNTS,
-                    NO_DAMP,
-                    np.uint64(0),
-                )
-            results.append(out)
-    for other in results[1:]:
-        np.testing.assert_array_equal(results[0], other)
-
-
-def test_generation_in_pieces_equals_one_call():
-    rng = np.random.default_rng(6)
-    X = rng.standard_normal((100, 3))
-    rows = np.arange(100, dtype=np.int64)
-    neighbors = exact_kneighbors(X, 3)
-    whole = np.empty((500, 3))
-    smote_generate(
-        X, rows, neighbors, np.uint64(3), 0, whole, 0, 500, 64, NO_COUNTS, NO_DAMP, np.uint64(0)
-    )
-    pieces = np.empty((500, 3))
-    for start in range(0, 500, 123):
-        n = min(123, 500 - start)
-        smote_generate(
-            X,
-            rows,
-            neighbors,
-            np.uint64(3),
-            start,
-            pieces,
-            start,
-            n,
-            64,
-            NO_COUNTS,
-            NO_DAMP,
-            np.uint64(0),
-        )
-    np.testing.assert_array_equal(whole, pieces)
-
-
-@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_first_nonfinite_row(bad):
-    X = np.ones((1000, 4), dtype=np.float32)
-    assert first_nonfinite_row(X, 64) == -1
-    X[700, 2] = bad
-    X[900, 0] = bad
-    assert first_nonfinite_row(X, 64) == 700
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_finite_extremes_are_not_flagged(dtype):
-    info = np.finfo(dtype)
-    X = np.zeros((300, 5), dtype=dtype)
-    X[10] = [info.max, -info.max, info.tiny, info.smallest_subnormal, -0.0]
-    assert first_nonfinite_row(X, 64) == -1
-    assert copy_rows(X, np.empty_like(X), 64) == -1
-    X[299, 4] = np.nan  # last row of a partial block
-    assert first_nonfinite_row(X, 64) == copy_rows(X, np.empty_like(X), 64) == 299
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_gather_rows_matches_numpy_indexing(dtype):
-    rng = np.random.default_rng(2)
-    src = rng.standard_normal((500, 7)).astype(dtype)
-    rows = rng.integers(0, 500, 1234)  # repeats, any order, several blocks
-    out = np.empty((rows.size, 7), dtype=dtype)
-    gather_rows(src, rows, out, 64)
-    np.testing.assert_array_equal(out, src[rows])
-
-
-@pytest.mark.parametrize("n_values", [1, 2, 5, 64, 65, 3000])  # lanes up to 64, one pass beyond
-@pytest.mark.parametrize("n_rows", [1, 63, 64, 1001])  # one block, exact blocks, a remainder
-@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
-def test_count_compact_ints_matches_bincount(n_values, n_rows, dtype):
-    lo = 0 if dtype == np.uint8 else -7
-    n_values = min(n_values, np.iinfo(dtype).max + 1)  # uint8: at most 256 values
-    rng = np.random.default_rng(n_values + n_rows)
-    y = (rng.integers(0, n_values, n_rows) + lo).astype(dtype)
-    y[-1] = lo + n_values - 1  # the top value, in the last row of a partial block
-    counts = count_compact_ints(y, lo, n_values, 16)
-    np.testing.assert_array_equal(counts, np.bincount(y.astype(np.int64) - lo, minlength=n_values))
-    rows = rng.integers(0, n_rows, 2 * n_rows + 3)  # repeats, any order
-    counts = count_compact_ints(y, lo, n_values, 16, rows)
-    np.testing.assert_array_equal(
-        counts, np.bincount(y[rows].astype(np.int64) - lo, minlength=n_values)
-    )
-
-
-def test_copy_rows():
-    src = np.random.default_rng(0).standard_normal((1001, 3))
-    dst = np.zeros((1500, 3))
-    assert copy_rows(src, dst, 64) == -1
-    np.testing.assert_array_equal(dst[:1001], src)
-    assert not dst[1001:].any()
-
-
-@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_copy_rows_reports_the_first_nonfinite_row(bad):
-    src = np.random.default_rng(0).standard_normal((1001, 3)).astype(np.float32)
-    src[[950, 300, 301], [0, 2, 1]] = bad
-    dst = np.zeros_like(src)
-    assert copy_rows(src, dst, 64) == first_nonfinite_row(src, 64) == 300
-    np.testing.assert_array_equal(dst, src)  # NaN positions compare equal here
-
-
 SHORTLISTS = ["fused", "gemm"]
 
 
@@ -420,8 +192,7 @@ def test_shortlists_hold_each_rows_best_approximations(mode_name, block, tile_ro
     short_dist, short_pos = knn.knn_shortlist_symmetric(
         X, rows, centre, sq, m, block, tile_rows, getattr(knn, mode_name)
     )
-    exact = ((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)
-    np.fill_diagonal(exact, np.inf)
+    exact = naive.sq_distance_matrix(X, rows)
     expected = np.sort(exact, axis=1)[:, :m]
     # float64 data: the product form is within rounding of the exact distances
     np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
@@ -509,8 +280,7 @@ def test_one_sided_shortlists_hold_each_querys_best_approximations(
         X, queries, centre, sq, m, queries, getattr(knn, mode_name), query_block, ref_block,
         tile_rows,
     )  # fmt: skip
-    exact = ((X[queries, None, :] - X[None, :, :]) ** 2).sum(axis=2)
-    exact[np.arange(queries.size), queries] = np.inf  # skip: the query's own row
+    exact = naive.sq_distance_matrix(X, queries)  # skip: the query's own row
     expected = np.sort(exact, axis=1)[:, :m]
     np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
     found = np.take_along_axis(exact, short_pos, axis=1)
@@ -533,28 +303,6 @@ def test_one_sided_redo_covers_exactly_the_unproven_queries(monkeypatch):
     np.testing.assert_array_equal(found, exact.exact_kneighbors_of(X, queries, 4, method="direct"))
 
 
-def test_rows_of_classes_selects_the_wanted_classes_in_input_order():
-    from fastsmote._kernels.arrays import rows_of_classes
-
-    codes = np.random.default_rng(20).integers(0, 4, 300).astype(np.int32)
-    wanted = np.array([True, False, True, False])
-    np.testing.assert_array_equal(rows_of_classes(codes, wanted), np.flatnonzero(codes % 2 == 0))
-    assert rows_of_classes(codes, np.zeros(4, dtype=bool)).size == 0
-
-
-@pytest.mark.parametrize("n_classes", [1, 3, 40])  # one pass per class; a counting sort
-def test_rows_by_class_is_a_stable_sort_of_the_kept_rows(n_classes):
-    from fastsmote._kernels.arrays import rows_by_class
-
-    rng = np.random.default_rng(18)
-    codes = rng.integers(0, n_classes, 500).astype(np.int32)
-    keep = rng.random(500) < 0.7
-    rows, counts = rows_by_class(codes, keep, n_classes + 1)  # the last class has no rows
-    kept = np.flatnonzero(keep)
-    np.testing.assert_array_equal(rows, kept[np.argsort(codes[kept], kind="stable")])
-    np.testing.assert_array_equal(counts, np.bincount(codes[kept], minlength=n_classes + 1))
-
-
 def test_unknown_search_method_is_named():
     from fastsmote.neighbors import exact_kneighbors_of
 
@@ -563,3 +311,117 @@ def test_unknown_search_method_is_named():
                    lambda m: exact_kneighbors_of(X, [0, 1], 2, method=m)):  # fmt: skip
         with pytest.raises(ValueError, match="method must be .* got 'blas'"):
             search("blas")
+
+
+# ------------------------------------------------ small random inputs against naive.py
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_cat", [1, 3])
+@pytest.mark.parametrize("block, tile_rows", [(32, 16), (7, 3)])  # odd blocks, odd tiles
+def test_mixed_knn_matches_naive(dtype, n_cat, block, tile_rows):
+    rng = np.random.default_rng(n_cat)
+    X = rng.integers(0, 3, size=(150, 3)).astype(dtype)  # ties
+    X[20:23] = X[19]  # duplicates
+    codes = rng.integers(0, 2, size=(150, n_cat)).astype(np.int32)
+    codes[20:23] = codes[19]
+    weight = dtype(0.7)
+    dist, pos = knn_mixed(X, codes, weight, 5, block, tile_rows)
+    ref_dist, ref_pos = naive.mixed_knn(X, codes, weight, 5)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+    assert dist.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_searches_on_one_two_and_three_rows(dtype, n):
+    X = np.arange(2 * n, dtype=dtype).reshape(n, 2)
+    rows = np.arange(n, dtype=np.int64)
+    codes = np.zeros((n, 1), dtype=np.int32)
+    k = 3  # more neighbours than there are rows
+    for found in (
+        knn_blocked(X, rows, X, rows, k, rows, 2, 2),
+        knn_symmetric(X, rows, k, False, 2, 1),
+        knn_mixed(X, codes, 1.0, k, 2, 1),
+    ):
+        ref_dist, ref_pos = naive_knn(X, rows, k)
+        np.testing.assert_array_equal(found[1], ref_pos)
+        np.testing.assert_array_equal(found[0], ref_dist)
+        assert (found[1][:, n - 1 :] == -1).all()
+    dist, pos = knn_symmetric(X, rows, k, True, 2, 1)  # self included: found first
+    np.testing.assert_array_equal(pos, naive_knn(X, rows, k, exclude_self=False)[1])
+    np.testing.assert_array_equal(pos[:, 0], rows)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("blocks", [(1, 1), (5, 8), (64, 256)])
+def test_knn_of_queries_against_other_references_matches_naive(dtype, blocks):
+    rng = np.random.default_rng(21)
+    X_query = rng.integers(0, 3, size=(40, 5)).astype(dtype)  # ties with the references
+    X_ref = rng.integers(0, 3, size=(70, 5)).astype(dtype)
+    X_ref[30:33] = X_ref[2]  # duplicates
+    query_rows = rng.integers(0, 40, 25)  # any order, with repeats
+    ref_rows = np.sort(rng.choice(70, 50, replace=False))
+    for skip in (np.full(25, -1), rng.integers(0, 50, 25)):
+        found = knn_blocked(X_query, query_rows, X_ref, ref_rows, 6, skip, *blocks)
+        ref_dist, ref_pos = naive.knn_of(X_query, query_rows, X_ref, ref_rows, 6, skip)
+        np.testing.assert_array_equal(found[1], ref_pos)
+        np.testing.assert_array_equal(found[0], ref_dist)
+        assert not (found[1] == skip[:, None]).any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_rows", [1, 2, 57])
+def test_centre_and_sq_norms_match_naive(dtype, n_rows):
+    rng = np.random.default_rng(n_rows)
+    X = (rng.standard_normal((80, 6)) * 10 + 100).astype(dtype)
+    rows = rng.choice(80, n_rows, replace=False)  # any order: the sum runs in row order
+    centre, sq = centre_and_sq_norms(X, rows)
+    ref_centre, ref_sq = naive.centre_and_sq_norms(X, rows)
+    assert centre.dtype == sq.dtype == dtype
+    np.testing.assert_array_equal(centre, ref_centre)
+    np.testing.assert_array_equal(sq, ref_sq)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("mode", [FUSED, BLAS])
+def test_refined_shortlists_are_exact_where_proven(dtype, mode):
+    rng = np.random.default_rng(22)
+    X = rng.integers(0, 3, size=(200, 16)).astype(dtype) + 50  # ties, far from the origin
+    X[40:46] = X[3]  # duplicates
+    rows = np.sort(rng.choice(200, 150, replace=False))
+    centre, sq = centre_and_sq_norms(X, rows)
+    short_dist, short_pos = knn_shortlist_symmetric(X, rows, centre, sq, 7, 32, 8, mode)
+    eps = np.finfo(dtype).eps
+    dist, pos, proven = refine_shortlist(
+        X, rows, rows, short_dist, short_pos, sq, sq.max(), 4, eps
+    )
+    # the exact top 4 of each shortlist, in the defined order, ties to the lower position
+    for i in range(rows.size):
+        listed = short_pos[i][short_pos[i] >= 0]
+        exact = naive.sq_distances_to(X[rows], i)[listed]
+        order = np.lexsort((listed, exact))[:4]
+        np.testing.assert_array_equal(pos[i], listed[order])
+        np.testing.assert_array_equal(dist[i], exact[order])
+    # a proven list is the true kNN among all rows
+    ref_dist, ref_pos = naive_knn(X, rows, 4)
+    np.testing.assert_array_equal(pos[proven], ref_pos[proven])
+    np.testing.assert_array_equal(dist[proven], ref_dist[proven])
+    assert proven.mean() > 0.5
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_one_sided_shortlists_hold_the_naive_nearest(dtype):
+    rng = np.random.default_rng(23)
+    X = rng.standard_normal((90, 9)).astype(dtype)
+    queries = np.array([0, 89, 5, 5])  # first, last, a repeat
+    skip = np.array([0, -1, 7, 5])  # own row, none, another row, own row
+    centre, sq = centre_and_sq_norms(X, np.arange(90))
+    for mode in (FUSED, BLAS):
+        short_dist, short_pos = knn_shortlist_of(X, queries, centre, sq, 5, skip, mode, 2, 16, 1)
+        exact = naive.sq_distance_matrix(X, queries, skip)
+        expected = np.sort(exact, axis=1)[:, :5]
+        rtol = 1e-4 if dtype == np.float32 else 1e-9
+        np.testing.assert_allclose(short_dist, expected, rtol=rtol, atol=rtol)
+        assert not (short_pos == skip[:, None]).any()

@@ -1,0 +1,239 @@
+"""Every kernel entry point against ``naive.py`` on tiny data, as plain Python.
+
+Run by ``test_nojit.py`` in a subprocess with ``NUMBA_DISABLE_JIT=1`` (coverage tools
+cannot see inside compiled kernels). Prints the kernel functions that were called, one
+``module.name`` per line, then ``ok``.
+"""
+
+import sys
+import warnings
+from pathlib import Path
+
+import naive
+import numpy as np
+
+import fastsmote._kernels as kernel_package
+from fastsmote import SMOTE
+from fastsmote._kernels import arrays, knn, leakage, sampling, smote
+from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
+
+warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
+KERNEL_DIR = str(Path(kernel_package.__file__).parent)
+called = set()
+
+
+def record(frame, event, arg):
+    if event == "call" and frame.f_code.co_filename.startswith(KERNEL_DIR):
+        called.add(f"{frame.f_globals['__name__']}.{frame.f_code.co_name}")
+
+
+def equal(a, b):
+    np.testing.assert_array_equal(a, b)
+
+
+def check_arrays(X):
+    n = len(X)
+    bad = X.copy()
+    bad[4, 1] = np.nan
+    for data in (X, bad):
+        assert arrays.first_nonfinite_row(data, 4) == naive.first_nonfinite_row(data)
+        dst = np.empty_like(data)
+        assert arrays.copy_rows(data, dst, 4) == naive.first_nonfinite_row(data)
+        equal(dst, data)
+    rows = np.array([3, 0, 3, n - 1])
+    out = np.empty((4, X.shape[1]), X.dtype)
+    arrays.gather_rows(X, rows, out, 2)
+    equal(out, X[rows])
+    y = np.arange(n, dtype=np.int64) % 3 - 1
+    for n_values in (3, 70):  # blocked histograms; one pass
+        equal(
+            arrays.count_compact_ints(y, -1, n_values, 4),
+            naive.count_compact_ints(y, -1, n_values),
+        )
+        equal(
+            arrays.count_compact_ints(y, -1, n_values, 4, rows),
+            naive.count_compact_ints(y, -1, n_values, rows),
+        )
+    lookup = np.array([2, 0, 1], dtype=np.int32)
+    codes = arrays.codes_from_lookup(y, -1, lookup, 4)
+    equal(codes, naive.codes_from_lookup(y, -1, lookup))
+    nearest = naive.knn(X, np.arange(n), 1)[1][:, 0]
+    targeted = np.array([True, False, True])
+    equal(
+        arrays.tomek_link_mask(nearest, codes, targeted),
+        naive.tomek_link_mask(nearest, codes, targeted),
+    )
+    queries = np.arange(0, n, 2)
+    found = naive.knn(X, np.arange(n), 4)[1][queries]
+    for unanimous in (True, False):
+        keep = np.ones(n, dtype=bool)
+        expected = naive.mark_disagreeing(queries, found, codes, unanimous, keep)
+        arrays.mark_disagreeing(queries, found, codes, 3, unanimous, keep)
+        equal(keep, expected)
+    equal(arrays.rows_of_classes(codes, targeted), naive.rows_of_classes(codes, targeted))
+    for n_classes in (3, 12):  # one pass per class; a counting sort
+        many = (np.arange(n) * 7 % n_classes).astype(np.int32)
+        keep = np.arange(n) % 4 != 1
+        for got, want in zip(
+            arrays.rows_by_class(many, keep, n_classes),
+            naive.rows_by_class(many, keep, n_classes),
+            strict=True,
+        ):
+            equal(got, want)
+
+
+def check_knn(X):
+    n = len(X)
+    rows = np.arange(n)
+    dist, neighbors = knn.knn_blocked(X, rows, X, rows, 3, rows, 4, 5)
+    ref_dist, ref_pos = naive.knn(X, rows, 3)
+    equal(neighbors, ref_pos)
+    equal(dist, ref_dist)
+    skip = np.full(5, -1)
+    queries = np.array([0, 7, 7, 2, n - 1])
+    got = knn.knn_blocked(X, queries, X[::2].copy(), np.arange(0, (n + 1) // 2), 3, skip, 2, 3)
+    want = naive.knn_of(X, queries, X[::2].copy(), np.arange(0, (n + 1) // 2), 3, skip)
+    equal(got[1], want[1])
+    equal(got[0], want[0])
+    for include_self in (False, True):
+        dist, pos = knn.knn_symmetric(X, rows, 3, include_self, 4, 3)
+        ref_dist, ref_pos = naive.knn(X, rows, 3, not include_self)
+        equal(pos, ref_pos)
+        equal(dist, ref_dist)
+    codes = (X[:, :1] > 1).astype(np.int32)
+    dist, pos = knn.knn_mixed(X, codes, 0.5, 3, 4, 3)
+    ref_dist, ref_pos = naive.mixed_knn(X, codes, 0.5, 3)
+    equal(pos, ref_pos)
+    equal(dist, ref_dist)
+    X64 = X.astype(np.float64) + np.arange(n)[:, None] * 0.01  # fewer exact ties
+    centre, sq = knn.centre_and_sq_norms(X64, rows)
+    for got, want in zip((centre, sq), naive.centre_and_sq_norms(X64, rows), strict=True):
+        equal(got, want)
+    exact = naive.sq_distance_matrix(X64, rows)
+    for mode in (knn.FUSED, knn.BLAS):
+        short_dist, short_pos = knn.knn_shortlist_symmetric(X64, rows, centre, sq, 5, 4, 3, mode)
+        np.testing.assert_allclose(short_dist, np.sort(exact, axis=1)[:, :5], rtol=1e-9, atol=1e-9)
+        dist, pos, proven = knn.refine_shortlist(
+            X64, rows, rows, short_dist, short_pos, sq, sq.max(), 3, 2.2e-16
+        )
+        ref_dist, ref_pos = naive.knn(X64, rows, 3)
+        assert proven.any()
+        equal(pos[proven], ref_pos[proven])
+        equal(dist[proven], ref_dist[proven])
+        short_dist, short_pos = knn.knn_shortlist_of(
+            X64, queries, centre, sq, 4, queries, mode, 2, 8, 1
+        )
+        expected = np.sort(naive.sq_distance_matrix(X64, queries), axis=1)[:, :4]
+        np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
+    return neighbors
+
+
+def check_smote(X, neighbors):
+    rows = np.arange(len(X))
+    key = naive.stream_key(42, 1)
+    base, slot, gap = smote.smote_draws_range(np.uint64(key), 5, 4, len(X), 3)
+    for t in range(4):
+        assert (base[t], slot[t], gap[t]) == naive.smote_draws(key, 5 + t, len(X), 3)
+    counts = np.arange(len(X)) % 3
+    damp = (np.arange(len(X) * 3) % 2 == 0).reshape(len(X), 3)
+    for cum, flags, kwargs in (
+        (smote.NO_COUNTS, smote.NO_DAMP, {}),
+        (np.cumsum(counts), smote.NO_DAMP, {"counts": counts}),
+        (smote.NO_COUNTS, damp, {"damp": damp, "damp_key": 7}),
+    ):
+        out = np.empty((9, X.shape[1]), X.dtype)
+        smote.smote_generate(
+            X, rows, neighbors, np.uint64(key), 5, out, 0, 9, 4, cum, flags, np.uint64(7)
+        )
+        expected, draws = naive.smote_generate(X, rows, neighbors, key, 5, 9, **kwargs)
+        equal(out, expected)
+        base, neighbor, gap = smote.smote_origins(
+            rows, neighbors, np.uint64(key), 5, 9, cum, flags, np.uint64(7)
+        )
+        equal(np.column_stack([base, neighbor]), np.array([d[:2] for d in draws]))
+        equal(gap, np.array([d[2] for d in draws]))
+    codes = (X.astype(np.int32) % 2).astype(np.int32)
+    tie_key = naive.stream_key(key, 2)
+    out = np.empty((6, X.shape[1]), X.dtype)
+    out_codes = np.empty((6, codes.shape[1]), np.int32)
+    smote.smotenc_generate(
+        X, codes, neighbors, np.uint64(key), np.uint64(tie_key), 3, out, out_codes, 0, 6, 4
+    )
+    expected, expected_codes = naive.smotenc_generate(X, codes, neighbors, key, tie_key, 3, 6)
+    equal(out, expected)
+    equal(out_codes, expected_codes)
+
+
+def check_sampling(X):
+    key = naive.stream_key(9, 2)
+    positions = sampling.bootstrap_positions(np.uint64(key), 3, 7, len(X))
+    equal(positions, naive.bootstrap_positions(key, 3, 7, len(X)))
+    equal(sampling.priorities(np.uint64(key), 5), naive.priorities(key, 5))
+    scale = np.array([0.0, 0.25])
+    out = np.empty((8, 2), X.dtype)
+    sampling.smoothed_bootstrap(X, positions, np.uint64(key), 3, scale, out, 1)
+    equal(out[1:], naive.smoothed_bootstrap(X, positions, key, 3, scale))
+
+
+def check_leakage(X, neighbors):
+    rows = np.arange(len(X))
+    off_grid = np.ones(X.shape, dtype=bool)
+    sets = (rows % 3 + 1).astype(np.uint8)
+    args = (X.astype(np.float64), sets, rows, neighbors, off_grid, 2, 1e-5, 1e-12, 1e-6, 1)
+    found = leakage.segment_hits(*args)
+    reference = naive.segment_hits(*args)
+    equal(found[0], reference[0])
+    equal(found[1], reference[1])
+    column = X[:, 0].astype(np.float64)
+    values = np.unique(column)
+    counts = np.zeros(values.size, dtype=np.int64)
+    leakage.count_values(column.view(np.uint64), values.view(np.uint64), counts)
+    equal(counts, naive.count_values(column, values))
+
+
+def check_nndescent():
+    rng = np.random.default_rng(1)
+    data = rng.standard_normal((24, 3))
+    n_slots = 5
+    g_dist = np.empty((24, n_slots))
+    g_pos = np.empty((24, n_slots), dtype=np.int32)
+    for i in range(24):
+        others = rng.choice(np.delete(np.arange(24), i), n_slots, replace=False)
+        dist = naive.sq_distances_to(data, i)[others]
+        order = np.lexsort((others, dist))
+        g_dist[i], g_pos[i] = dist[order], others[order]
+    g_new = rng.random((24, n_slots)) < 0.6
+    key = 12345
+    expected = naive.nndescent_round(
+        data, g_dist, g_pos, g_new, 4, naive.stream_key(naive.stream_key(key, 3), 0)
+    )
+    assert refine_graph(data, g_dist, g_pos, g_new, 4, np.uint64(key), rounds=1) == 1
+    for got, want in zip((g_dist, g_pos, g_new), expected, strict=True):
+        equal(got, want)
+    g_dist, g_pos, _ = nndescent_graph(data, n_slots, 4, 2, seed=3)
+    for i in range(24):  # sorted, self-free, exact distances
+        assert i not in g_pos[i] and (np.diff(g_dist[i]) >= 0).all()
+        equal(g_dist[i], naive.sq_distances_to(data, i)[g_pos[i]])
+
+
+def main():
+    X = np.random.default_rng(0).integers(0, 3, size=(23, 2)).astype(np.float32)
+    sys.setprofile(record)
+    check_arrays(X)
+    neighbors = check_knn(X)
+    check_smote(X, neighbors)
+    check_sampling(X)
+    check_leakage(X, neighbors)
+    check_nndescent()
+    sys.setprofile(None)
+    y = np.repeat([0, 1], [15, 8])
+    X_res, y_res = SMOTE(k_neighbors=2, random_state=0).fit_resample(
+        X[5:].astype(np.float64), y[5:]
+    )
+    assert X_res.shape == (20, 2) and (y_res == 1).sum() == 10
+    print("\n".join(sorted(called)))
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

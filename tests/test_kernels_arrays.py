@@ -1,0 +1,239 @@
+"""Whole-array kernels (``fastsmote._kernels.arrays``) against ``naive.py``."""
+
+import naive
+import numpy as np
+import pytest
+
+from fastsmote._kernels.arrays import (
+    codes_from_lookup,
+    copy_rows,
+    count_compact_ints,
+    first_nonfinite_row,
+    gather_rows,
+    mark_disagreeing,
+    rows_by_class,
+    rows_of_classes,
+    tomek_link_mask,
+)
+
+DTYPES = [np.float32, np.float64]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_first_nonfinite_row(bad):
+    X = np.ones((1000, 4), dtype=np.float32)
+    assert first_nonfinite_row(X, 64) == -1
+    X[700, 2] = bad
+    X[900, 0] = bad
+    assert first_nonfinite_row(X, 64) == 700
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_finite_extremes_are_not_flagged(dtype):
+    info = np.finfo(dtype)
+    X = np.zeros((300, 5), dtype=dtype)
+    X[10] = [info.max, -info.max, info.tiny, info.smallest_subnormal, -0.0]
+    assert first_nonfinite_row(X, 64) == -1
+    assert copy_rows(X, np.empty_like(X), 64) == -1
+    X[299, 4] = np.nan  # last row of a partial block
+    assert first_nonfinite_row(X, 64) == copy_rows(X, np.empty_like(X), 64) == 299
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gather_rows_matches_numpy_indexing(dtype):
+    rng = np.random.default_rng(2)
+    src = rng.standard_normal((500, 7)).astype(dtype)
+    rows = rng.integers(0, 500, 1234)  # repeats, any order, several blocks
+    out = np.empty((rows.size, 7), dtype=dtype)
+    gather_rows(src, rows, out, 64)
+    np.testing.assert_array_equal(out, src[rows])
+
+
+@pytest.mark.parametrize("n_values", [1, 2, 5, 64, 65, 3000])  # lanes up to 64, one pass beyond
+@pytest.mark.parametrize("n_rows", [1, 63, 64, 1001])  # one block, exact blocks, a remainder
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+def test_count_compact_ints_matches_bincount(n_values, n_rows, dtype):
+    lo = 0 if dtype == np.uint8 else -7
+    n_values = min(n_values, np.iinfo(dtype).max + 1)  # uint8: at most 256 values
+    rng = np.random.default_rng(n_values + n_rows)
+    y = (rng.integers(0, n_values, n_rows) + lo).astype(dtype)
+    y[-1] = lo + n_values - 1  # the top value, in the last row of a partial block
+    counts = count_compact_ints(y, lo, n_values, 16)
+    np.testing.assert_array_equal(counts, np.bincount(y.astype(np.int64) - lo, minlength=n_values))
+    rows = rng.integers(0, n_rows, 2 * n_rows + 3)  # repeats, any order
+    counts = count_compact_ints(y, lo, n_values, 16, rows)
+    np.testing.assert_array_equal(
+        counts, np.bincount(y[rows].astype(np.int64) - lo, minlength=n_values)
+    )
+
+
+def test_copy_rows():
+    src = np.random.default_rng(0).standard_normal((1001, 3))
+    dst = np.zeros((1500, 3))
+    assert copy_rows(src, dst, 64) == -1
+    np.testing.assert_array_equal(dst[:1001], src)
+    assert not dst[1001:].any()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_copy_rows_reports_the_first_nonfinite_row(bad):
+    src = np.random.default_rng(0).standard_normal((1001, 3)).astype(np.float32)
+    src[[950, 300, 301], [0, 2, 1]] = bad
+    dst = np.zeros_like(src)
+    assert copy_rows(src, dst, 64) == first_nonfinite_row(src, 64) == 300
+    np.testing.assert_array_equal(dst, src)  # NaN positions compare equal here
+
+
+def test_rows_of_classes_selects_the_wanted_classes_in_input_order():
+    from fastsmote._kernels.arrays import rows_of_classes
+
+    codes = np.random.default_rng(20).integers(0, 4, 300).astype(np.int32)
+    wanted = np.array([True, False, True, False])
+    np.testing.assert_array_equal(rows_of_classes(codes, wanted), np.flatnonzero(codes % 2 == 0))
+    assert rows_of_classes(codes, np.zeros(4, dtype=bool)).size == 0
+
+
+@pytest.mark.parametrize("n_classes", [1, 3, 40])  # one pass per class; a counting sort
+def test_rows_by_class_is_a_stable_sort_of_the_kept_rows(n_classes):
+    from fastsmote._kernels.arrays import rows_by_class
+
+    rng = np.random.default_rng(18)
+    codes = rng.integers(0, n_classes, 500).astype(np.int32)
+    keep = rng.random(500) < 0.7
+    rows, counts = rows_by_class(codes, keep, n_classes + 1)  # the last class has no rows
+    kept = np.flatnonzero(keep)
+    np.testing.assert_array_equal(rows, kept[np.argsort(codes[kept], kind="stable")])
+    np.testing.assert_array_equal(counts, np.bincount(codes[kept], minlength=n_classes + 1))
+
+
+# ------------------------------------------------ small random inputs against naive.py
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_rows", [1, 2, 37])
+@pytest.mark.parametrize("row_block", [1, 4, 4096])
+def test_row_scans_match_naive(dtype, n_rows, row_block):
+    rng = np.random.default_rng(n_rows * row_block)
+    src = rng.integers(-2, 3, size=(n_rows, 3)).astype(dtype)  # repeated values
+    for bad_row in (None, n_rows - 1, 0):
+        X = src.copy()
+        if bad_row is not None:
+            X[bad_row, 2] = np.inf
+            X[n_rows // 2, 1] = np.nan
+        expected = naive.first_nonfinite_row(X)
+        assert first_nonfinite_row(X, row_block) == expected
+        dst = np.full((n_rows + 2, 3), 7, dtype=dtype)
+        assert copy_rows(X, dst, row_block) == expected
+        np.testing.assert_array_equal(dst[:n_rows], X)
+        assert (dst[n_rows:] == 7).all()
+    rows = rng.integers(0, n_rows, 2 * n_rows + 1)  # repeats, any order
+    out = np.empty((rows.size, 3), dtype=dtype)
+    gather_rows(src, rows, out, row_block)
+    np.testing.assert_array_equal(out, src[rows])
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint16])
+@pytest.mark.parametrize("n_rows", [1, 5, 301])
+def test_class_counts_and_codes_match_naive(dtype, n_rows):
+    rng = np.random.default_rng(n_rows)
+    lo = 0 if np.iinfo(dtype).min == 0 else -3
+    y = (rng.integers(0, 9, n_rows) + lo).astype(dtype)
+    y[0] = lo  # the lowest value present
+    np.testing.assert_array_equal(
+        count_compact_ints(y, lo, 9, 4), naive.count_compact_ints(y, lo, 9)
+    )
+    rows = rng.integers(0, n_rows, n_rows + 2)
+    np.testing.assert_array_equal(
+        count_compact_ints(y, lo, 9, 4, rows), naive.count_compact_ints(y, lo, 9, rows)
+    )
+    # the lookup of the classes present (absent values hold -1 and are never read)
+    present = np.unique(y.astype(np.int64) - lo)
+    lookup = np.full(9, -1, dtype=np.int32)
+    lookup[present] = np.arange(present.size, dtype=np.int32)
+    for row_block in (1, 7, 4096):
+        codes = codes_from_lookup(y, lo, lookup, row_block)
+        assert codes.dtype == np.int32
+        np.testing.assert_array_equal(codes, naive.codes_from_lookup(y, lo, lookup))
+        assert (codes >= 0).all()
+
+
+def _nearest_of(X):
+    """Each row's nearest other row (ties to the lower row), as the cleaners search it."""
+    return naive.knn(X, np.arange(len(X)), 1)[1][:, 0]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("seed", range(4))
+def test_tomek_link_mask_matches_naive(dtype, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 4, size=(60, 2)).astype(dtype)  # ties and exact duplicates
+    X[10] = X[11] = 9.5  # a duplicate pair off the grid: each other's nearest row
+    codes = rng.integers(0, 3, 60).astype(np.int32)
+    codes[10], codes[11] = 0, 1  # of different classes: a link
+    nearest = _nearest_of(X)
+    for targeted in ([True, True, True], [False, True, False], [False, False, False]):
+        targeted = np.array(targeted)
+        mask = tomek_link_mask(nearest, codes, targeted)
+        np.testing.assert_array_equal(mask, naive.tomek_link_mask(nearest, codes, targeted))
+    both = tomek_link_mask(nearest, codes, np.ones(3, dtype=bool))
+    assert both[10] and both[11]
+    assert both.any() and not both.all()
+
+
+def test_tomek_link_mask_on_two_rows():
+    nearest = np.array([1, 0], dtype=np.int64)
+    for codes, expected in (([0, 1], [True, True]), ([1, 1], [False, False])):
+        codes = np.array(codes, dtype=np.int32)
+        mask = tomek_link_mask(nearest, codes, np.ones(2, dtype=bool))
+        np.testing.assert_array_equal(mask, expected)
+        np.testing.assert_array_equal(mask, naive.tomek_link_mask(nearest, codes, [True, True]))
+
+
+@pytest.mark.parametrize("unanimous", [True, False])
+@pytest.mark.parametrize("k", [1, 2, 4])  # even k: tied votes
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_mark_disagreeing_matches_naive(unanimous, k, n_classes):
+    rng = np.random.default_rng(k * n_classes + unanimous)
+    n = 80
+    codes = rng.integers(0, n_classes, n).astype(np.int32)
+    rows = np.sort(rng.choice(n - 2, 50, replace=False)).astype(np.int64)
+    neighbours = rng.integers(0, n, size=(rows.size, k)).astype(np.int64)
+    neighbours[0] = rows[0]  # all neighbours one row of the query's own class
+    if k >= 2:  # a tie between two classes, the query's the higher one
+        codes[rows[1]] = 1
+        codes[[n - 2, n - 1]] = 0, 1
+        neighbours[1, : k // 2], neighbours[1, k // 2 :] = n - 2, n - 1
+    keep = rng.random(n) < 0.5  # rows not queried keep their flag
+    expected = naive.mark_disagreeing(rows, neighbours, codes, unanimous, keep)
+    mark_disagreeing(rows, neighbours, codes, n_classes, unanimous, keep)
+    np.testing.assert_array_equal(keep, expected)
+    assert keep[rows[0]]
+    if k >= 2:
+        assert not keep[rows[1]]  # a tie goes to the lower class code
+
+
+def test_mark_disagreeing_on_a_single_row():
+    codes = np.array([0, 1], dtype=np.int32)
+    for unanimous in (True, False):
+        keep = np.array([False, True])
+        mark_disagreeing(np.array([0]), np.array([[1]]), codes, 2, unanimous, keep)
+        np.testing.assert_array_equal(keep, [False, True])
+        keep = np.array([False, False])
+        mark_disagreeing(np.array([1]), np.array([[1]]), codes, 2, unanimous, keep)
+        np.testing.assert_array_equal(keep, [False, True])
+
+
+@pytest.mark.parametrize("n_rows", [1, 2, 301])
+@pytest.mark.parametrize("n_classes", [1, 2, 9])  # one pass per class up to 8; a counting sort
+def test_row_selection_matches_naive(n_rows, n_classes):
+    rng = np.random.default_rng(n_rows + n_classes)
+    codes = rng.integers(0, n_classes, n_rows).astype(np.int32)
+    wanted = rng.random(n_classes) < 0.5
+    np.testing.assert_array_equal(
+        rows_of_classes(codes, wanted), naive.rows_of_classes(codes, wanted)
+    )
+    keep = rng.random(n_rows) < 0.7
+    rows, counts = rows_by_class(codes, keep, n_classes)
+    ref_rows, ref_counts = naive.rows_by_class(codes, keep, n_classes)
+    np.testing.assert_array_equal(rows, ref_rows)
+    np.testing.assert_array_equal(counts, ref_counts)

@@ -1,0 +1,45 @@
+"""Random samplers' kernels (``fastsmote._kernels.sampling``) against ``naive.py``."""
+
+import naive
+import numpy as np
+import pytest
+
+from fastsmote._kernels.sampling import bootstrap_positions, priorities, smoothed_bootstrap
+
+DTYPES = [np.float32, np.float64]
+
+
+@pytest.mark.parametrize("start", [0, 5, 2**40])
+@pytest.mark.parametrize("n_class", [1, 2, 7])
+def test_bootstrap_positions_match_naive(start, n_class):
+    key = naive.stream_key(11, 2)
+    found = bootstrap_positions(np.uint64(key), start, 40, n_class)
+    np.testing.assert_array_equal(found, naive.bootstrap_positions(key, start, 40, n_class))
+    assert found.min() >= 0 and found.max() < n_class
+    assert bootstrap_positions(np.uint64(key), start, 0, n_class).size == 0
+
+
+@pytest.mark.parametrize("n", [0, 1, 33])
+def test_priorities_match_naive(n):
+    key = naive.stream_key(12, 3)
+    found = priorities(np.uint64(key), n)
+    assert found.dtype == np.uint64
+    np.testing.assert_array_equal(found, naive.priorities(key, n))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_class", [1, 6])
+@pytest.mark.parametrize("start", [0, 9])
+def test_smoothed_bootstrap_matches_naive(dtype, n_class, start):
+    rng = np.random.default_rng(n_class + start)
+    X_class = rng.standard_normal((n_class, 3)).astype(dtype)
+    X_class[-1] = X_class[0]  # a duplicate (the same row when there is one)
+    positions = rng.integers(0, n_class, 25)
+    scale = np.array([0.0, 0.5, 3.0])  # no noise in the first feature
+    key = naive.stream_key(13, 4)
+    out = np.full((30, 3), np.nan, dtype=dtype)
+    smoothed_bootstrap(X_class, positions, np.uint64(key), start, scale, out, 2)
+    expected = naive.smoothed_bootstrap(X_class, positions, key, start, scale)
+    np.testing.assert_array_equal(out[2:27], expected)
+    np.testing.assert_array_equal(out[2:27, 0], X_class[positions, 0])
+    assert np.isnan(out[:2]).all() and np.isnan(out[27:]).all()  # only its rows written
