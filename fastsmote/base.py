@@ -16,7 +16,7 @@ import numbers
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
@@ -25,6 +25,7 @@ from sklearn.utils.validation import _num_samples
 from ._config import config_context
 from ._frames import SAME, SeriesKind, as_series, as_table, series_values
 from ._numba import numba_threads
+from ._record import ResamplingRecord
 from ._validation import (
     Constraint,
     Features,
@@ -39,9 +40,6 @@ from ._validation import (
     restore_target,
 )
 from .neighbors import first_non_self
-
-if TYPE_CHECKING:
-    from .diagnostics._record import ResamplingRecord
 
 
 class RowOrigins(NamedTuple):
@@ -448,8 +446,6 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             Method, parameters, versions, key, class counts before/after, synthetic rows,
             neighbour backend, time; ``.save(path)`` writes JSON or Markdown.
         """
-        from .diagnostics._record import ResamplingRecord
-
         log = getattr(self, "_resampling_log", None)
         if log is None:
             raise AttributeError(

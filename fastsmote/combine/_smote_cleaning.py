@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.utils.validation import _num_samples
 
 from .._progress import phase
+from .._record import label_counts
 from .._validation import (
     N_JOBS,
     NONE,
@@ -19,7 +20,6 @@ from .._validation import (
     has_methods,
 )
 from ..base import BaseSampler, RowOrigins, shared_doc, with_n_jobs
-from ..diagnostics._record import label_counts
 from ..over_sampling import SMOTE
 from ..under_sampling import EditedNearestNeighbours, TomekLinks
 
