@@ -371,6 +371,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     _numeric_input: ClassVar[bool] = True
     #: True when ``_fit_resample`` already returns X in the user's container.
     _returns_container: ClassVar[bool] = False
+    #: The parameter giving the number of neighbours, if any (the command line's --k).
+    _k_param: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -147,6 +147,7 @@ class EditedNearestNeighbours(_Cleaner):
         class.
     """
 
+    _k_param = "n_neighbors"
     nn_ = FittedNeighbors()
     _parameter_constraints = {
         **_Cleaner._parameter_constraints,
