@@ -116,3 +116,17 @@ def test_record_pickles_under_both_module_names(data):
     assert b"cfastsmote._record\nResamplingRecord\n" in text
     old = text.replace(b"cfastsmote._record\n", b"cfastsmote.diagnostics._record\n")
     assert pickle.loads(old) == record
+
+
+def test_subpackages_are_attributes_of_the_package():
+    code = (
+        "import fastsmote\n"
+        "print(fastsmote.diagnostics.overlap_report.__name__, fastsmote.pipeline.Pipeline"
+        ".__name__, fastsmote.model_selection.__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["overlap_report", "Pipeline", "fastsmote.model_selection"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        fs.nothing  # noqa: B018
