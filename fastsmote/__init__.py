@@ -28,3 +28,15 @@ __all__ = [
     "warmup",
     "__version__",
 ]
+
+#: Subpackages reachable as attributes (``fastsmote.diagnostics.overlap_report``),
+#: imported on first use so that ``import fastsmote`` stays light.
+_LAZY_SUBPACKAGES = ("diagnostics", "model_selection", "pipeline")
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,9 +14,9 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
     the exact-search paths, the NN-descent graph, the overlap report and the leakage
     check), so later calls in this process, and first calls in new processes (on-disk
     cache), skip compilation. pynndescent's kernels (``neighbors="pynndescent"``) are
-    not included. With a cold cache this takes 35-60 s per dtype on 2 cores (12 s of it
-    for read-only inputs, which Numba compiles separately); with a warm one well under a
-    second.
+    not included. With a cold cache this takes tens of seconds per dtype (read-only
+    inputs are a separate type to Numba and compile separately; the performance guide
+    gives the times); with a warm one well under a second.
 
     Parameters
     ----------

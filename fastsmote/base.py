@@ -16,7 +16,7 @@ import numbers
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
@@ -25,7 +25,12 @@ from sklearn.utils.validation import _num_samples
 from ._config import config_context
 from ._frames import SAME, SeriesKind, as_series, as_table, series_values
 from ._numba import numba_threads
+from ._record import ResamplingRecord
 from ._validation import (
+    N_JOBS,
+    NONE,
+    RANDOM_STATE,
+    SAMPLING_STRATEGY,
     Constraint,
     Features,
     Rows,
@@ -36,12 +41,12 @@ from ._validation import (
     check_rows,
     check_sampling_strategy,
     check_target,
+    has_methods,
+    int_in_range,
+    one_of,
     restore_target,
 )
-from .neighbors import first_non_self
-
-if TYPE_CHECKING:
-    from .diagnostics._record import ResamplingRecord
+from .neighbors import BACKENDS, first_non_self
 
 
 class RowOrigins(NamedTuple):
@@ -242,9 +247,49 @@ class FittedNeighbors:
         sampler.__dict__.pop(self.name, None)
 
 
-# --------------------------------------------------------------------------- n_jobs
-#: The ``n_jobs`` parameter, written once: :func:`shared_doc` puts it in place of
-#: ``{n_jobs}`` in the docstring of every sampler that has it.
+# --------------------------------------------------------------------------- shared parameters
+# Rules of the parameters several samplers take, each declared once: a sampler's
+# ``_parameter_constraints`` extends its base class's table with the ones it adds, as
+# imbalanced-learn's do (``{**BaseSampler._parameter_constraints, ...}``).
+#: ``random_state``: where the 64-bit key comes from.
+SEED = [RANDOM_STATE]
+#: ``n_jobs``: threads for one call.
+THREADS = [N_JOBS]
+#: ``working_memory``: MiB for temporaries; None follows ``get_config()``.
+WORKING_MEMORY = [NONE, int_in_range(1)]
+#: A neighbour count (``k_neighbors``, ``n_neighbors``, ``m_neighbors``): an int, or an
+#: estimator whose own ``n_neighbors`` counts the row itself.
+NEIGHBOR_COUNT = [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")]
+#: ``neighbors`` of the SMOTE family: a backend name or an estimator to search with.
+NEIGHBORS = [one_of(*BACKENDS), has_methods("fit", "kneighbors")]
+#: ``neighbors`` of the cleaners: a backend name.
+NEIGHBOR_BACKEND = [one_of(*BACKENDS)]
+
+# Parameters text of the parameters several samplers take, each written once:
+# :func:`shared_doc` puts it in place of ``{name}`` in a sampler's docstring (indented
+# for a Parameters entry of a class docstring). A sampler adds lines of its own below
+# the placeholder, indented as the text is.
+_SAMPLING_STRATEGY_DOCS = {
+    "over-sampling": """sampling_strategy : float, str, dict or callable, default='auto'
+        How many rows each class should have after resampling, with
+        imbalanced-learn's semantics:
+
+        - float (binary only): desired ratio minority / majority after resampling;
+        - 'minority', 'not minority', 'not majority', 'all', 'auto' (= 'not majority');
+        - dict ``{class: n_rows_after}``;
+        - callable ``f(y) -> dict``.""",
+    "under-sampling": """sampling_strategy : float, str, dict or callable, default='auto'
+        How many rows each class keeps, with imbalanced-learn's semantics:
+
+        - float (binary only): desired ratio minority / majority after resampling;
+        - 'majority', 'not minority', 'not majority', 'all', 'auto' (= 'not minority');
+        - dict ``{class: n_rows_to_keep}``;
+        - callable ``f(y) -> dict``.""",
+    "clean-sampling": """sampling_strategy : str or list, default='auto'
+        Classes to clean: 'auto' (= 'not minority'), 'majority', 'not minority',
+        'not majority', 'all', or a list of labels.""",
+}
+#: The ``n_jobs`` parameter, written once (see :data:`SHARED_DOCS`).
 N_JOBS_DOC = """n_jobs : int, default=None
         Threads for this call: fastsmote's Numba kernels use ``n_jobs`` threads (and a
         neighbours estimator that EditedNearestNeighbours fits gets it as its own
@@ -254,12 +299,36 @@ N_JOBS_DOC = """n_jobs : int, default=None
         (``n_cores + 1 + n_jobs``, at least 1); at most the threads Numba started with
         (``numba.config.NUMBA_NUM_THREADS``). The previous thread count is restored when
         the call returns or raises. Results never depend on it."""
+#: ``{name}`` -> Parameters text; ``{sampling_strategy}`` depends on the sampling type.
+SHARED_DOCS = {
+    "random_state": """random_state : None, int, RandomState or Generator, default=None
+        Source of the 64-bit key from which every draw derives. With the same key the
+        output is bit-identical for any number of threads.""",
+    "n_jobs": N_JOBS_DOC,
+    "working_memory": """working_memory : int, optional
+        Budget in MiB for this sampler's temporaries (default:
+        ``fastsmote.get_config()["working_memory"]``, 256). A class is copied into a
+        contiguous block for its search and generation only when the copy fits the
+        budget; a larger class is read in place. Also the workspace of the approximate
+        graph (whose lists and sampled candidates, ~0.5 KB per class row at 20
+        features, are class-sized). Results never depend on it.""",
+}
 
 
 def shared_doc(cls: type) -> type:
-    """Put the shared parameter texts (``{n_jobs}``) into ``cls``'s docstring."""
-    if cls.__doc__:
-        cls.__doc__ = cls.__doc__.replace("{n_jobs}", N_JOBS_DOC)
+    """Put the shared parameter texts (``{random_state}``, ``{n_jobs}``,
+    ``{working_memory}``, ``{sampling_strategy}`` of ``cls``'s sampling type) into
+    ``cls``'s docstring. Every :class:`BaseSampler` subclass gets this when defined."""
+    doc = cls.__dict__.get("__doc__")
+    if not doc:
+        return cls
+    texts = {**SHARED_DOCS}
+    sampling_type = getattr(cls, "_sampling_type", None)
+    if sampling_type in _SAMPLING_STRATEGY_DOCS:
+        texts["sampling_strategy"] = _SAMPLING_STRATEGY_DOCS[sampling_type]
+    for name, text in texts.items():
+        doc = doc.replace("{" + name + "}", text)
+    cls.__doc__ = doc
     return cls
 
 
@@ -293,11 +362,21 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """Shared ``fit`` / ``fit_resample`` logic; not meant to be used directly."""
 
     _sampling_type: ClassVar[str] = "over-sampling"
-    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {}
+    #: Rules of the parameters; subclasses extend it (``{**Base._parameter_constraints,
+    #: ...}``) and the cleaners replace the sampling_strategy rule with theirs.
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "sampling_strategy": SAMPLING_STRATEGY,
+    }
     #: False for samplers that only select rows: any dtype, NaN and sparse X are fine.
     _numeric_input: ClassVar[bool] = True
     #: True when ``_fit_resample`` already returns X in the user's container.
     _returns_container: ClassVar[bool] = False
+    #: The parameter giving the number of neighbours, if any (the command line's --k).
+    _k_param: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        shared_doc(cls)
 
     def _validate(
         self, X: Any, y: Any, *, neighbors: bool = True
@@ -448,8 +527,6 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             Method, parameters, versions, key, class counts before/after, synthetic rows,
             neighbour backend, time; ``.save(path)`` writes JSON or Markdown.
         """
-        from .diagnostics._record import ResamplingRecord
-
         log = getattr(self, "_resampling_log", None)
         if log is None:
             raise AttributeError(

@@ -15,8 +15,12 @@ pa = pytest.importorskip("pyarrow")
 pd = pytest.importorskip("pandas")
 pq = pytest.importorskip("pyarrow.parquet")
 
+import fastsmote  # noqa: E402
 from fastsmote import SMOTE, io  # noqa: E402
-from fastsmote.cli import main  # noqa: E402
+from fastsmote.base import BaseSampler  # noqa: E402
+from fastsmote.cli import _build_parser, main  # noqa: E402
+from fastsmote.cli._common import CommandError  # noqa: E402
+from fastsmote.cli._resample import METHODS, _categorical, build_sampler  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -214,7 +218,16 @@ def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, cap
         (
             2,
             "--neighbors",
-            [parquet_file, out, "--target", "label", "--method", "tomek", "--neighbors", "exact"],
+            [
+                parquet_file,
+                out,
+                "--target",
+                "label",
+                "--method",
+                "random-over",
+                "--neighbors",
+                "exact",
+            ],
         ),
         (2, "from its extension", [parquet_file, tmp_path / "out.xlsx", "--target", "label"]),
     ]
@@ -276,3 +289,62 @@ def test_diagnose_text_and_json(parquet_file, capsys):
     assert code == 0 and isinstance(json.loads(out), dict)
     code, _, err = _run(capsys, "diagnose", parquet_file, "--target", "nope")
     assert code == 5 and "not found" in err
+
+
+# --------------------------------------------------------------------------- methods
+def _method_args(method, **options):
+    argv = ["resample", "in.parquet", "out.parquet", "--target", "label", "--method", method]
+    for option, value in options.items():
+        argv += [f"--{option}", str(value)]
+    return _build_parser().parse_args(argv)
+
+
+def test_every_public_sampler_is_a_method():
+    public = {getattr(fastsmote, name) for name in fastsmote.__all__}
+    samplers = {c for c in public if isinstance(c, type) and issubclass(c, BaseSampler)}
+    assert set(METHODS.values()) == samplers
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_each_option_sets_the_parameter_the_sampler_takes(method):
+    categorical = ["f32"] if method == "smotenc" else None
+    params = build_sampler(_method_args(method), "auto", categorical).get_params(deep=True)
+
+    def taken(*names):  # the first of these parameters the sampler (or its step) takes
+        return next((name for name in names if name in params), None)
+
+    options = [
+        ("seed", 11, taken("random_state")),
+        ("k", 4, taken("k_neighbors", "n_neighbors", "smote__k_neighbors")),
+        ("neighbors", "pynndescent", taken("neighbors", "smote__neighbors")),
+        ("kind", "borderline-2", taken("kind")),
+    ]
+    for option, value, name in options:
+        args = _method_args(method, **{option: value})
+        if name is None and option == "seed":  # --seed has a default: unseeded methods ignore it
+            assert "random_state" not in build_sampler(args, "auto", categorical).get_params()
+            continue
+        if name is None:
+            with pytest.raises(CommandError, match=f"--{option}"):
+                build_sampler(args, "auto", categorical)
+            continue
+        built = build_sampler(args, "auto", categorical).get_params(deep=True)
+        assert built[name] == value, (option, name)
+        if option == "seed" and "smote__random_state" in built:
+            assert built["smote__random_state"] == value  # the step is seeded too
+    args = _method_args(method, categorical="f32")
+    if "categorical_features" in params:
+        assert params["categorical_features"] == ["f32"]
+    else:
+        with pytest.raises(CommandError, match="--categorical applies to --method smotenc"):
+            _categorical(args, None, None)
+
+
+def test_cleaners_take_the_neighbour_search(parquet_file, tmp_path, capsys):
+    out = tmp_path / "out.parquet"
+    for method in ("tomek", "enn"):
+        argv = [parquet_file, out, "--target", "label", "--method", method]
+        code, _, err = _run(capsys, "resample", *argv, "--neighbors", "exact", "--overwrite")
+        assert code == 0, err
+        record = json.loads(Path(f"{out}.record.json").read_text())
+        assert record["parameters"]["neighbors"] == "exact"

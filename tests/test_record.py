@@ -1,6 +1,9 @@
 """The resampling record: built from every sampler, exact JSON/Markdown round trips."""
 
 import json
+import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -86,3 +89,44 @@ def test_loading_something_else_is_an_error():
         ResamplingRecord.from_json('{"method": "SMOTE"}')
     with pytest.raises(ValueError, match="no embedded"):
         ResamplingRecord.from_markdown("# hello")
+
+
+def test_samplers_do_not_import_the_diagnostics():
+    # The record lives below the samplers: building one needs nothing from diagnostics.
+    code = (
+        "import sys, numpy as np, fastsmote, fastsmote.model_selection\n"
+        "X = np.arange(40.0).reshape(20, 2); y = np.r_[np.zeros(14), np.ones(6)]\n"
+        "s = fastsmote.SMOTETomek(random_state=0); s.fit_resample(X, y); s.record()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('fastsmote.diagnostics')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_record_pickles_under_both_module_names(data):
+    X, y = data
+    sampler = fs.SMOTE(random_state=0)
+    sampler.fit_resample(X, y)
+    record = sampler.record()
+    assert pickle.loads(pickle.dumps(record)) == record
+    # a record pickled when the class lived in fastsmote.diagnostics._record
+    text = pickle.dumps(record, protocol=0)
+    assert b"cfastsmote._record\nResamplingRecord\n" in text
+    old = text.replace(b"cfastsmote._record\n", b"cfastsmote.diagnostics._record\n")
+    assert pickle.loads(old) == record
+
+
+def test_subpackages_are_attributes_of_the_package():
+    code = (
+        "import fastsmote\n"
+        "print(fastsmote.diagnostics.overlap_report.__name__, fastsmote.pipeline.Pipeline"
+        ".__name__, fastsmote.model_selection.__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["overlap_report", "Pipeline", "fastsmote.model_selection"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        fs.nothing  # noqa: B018

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import (
+    ADASYN,
+    SMOTE,
+    SMOTEENN,
+    SMOTENC,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    RandomOverSampler,
+    RandomUnderSampler,
+    SMOTETomek,
+    TomekLinks,
+)
+from ..neighbors import BACKENDS
 from ._columns import (
     Roles,
     add_drop_option,
@@ -24,34 +38,67 @@ from ._columns import (
 from ._common import EXIT_OK, EXIT_USAGE, CommandError, emit, run_guarded, warn
 from ._progress import progress_display
 
-#: --method -> (what it is, needs numeric features, has k, name of its k parameter)
-METHODS = {
-    "smote": "SMOTE",
-    "borderline": "BorderlineSMOTE",
-    "adasyn": "ADASYN",
-    "random-over": "RandomOverSampler",
-    "random-under": "RandomUnderSampler",
-    "smote-tomek": "SMOTETomek",
-    "smote-enn": "SMOTEENN",
-    "tomek": "TomekLinks",
-    "enn": "EditedNearestNeighbours",
-    "smotenc": "SMOTENC",
+#: --method -> the sampler it runs; what each option sets is read from the sampler
+#: (:func:`method_options`).
+METHODS: dict[str, type] = {
+    "smote": SMOTE,
+    "borderline": BorderlineSMOTE,
+    "adasyn": ADASYN,
+    "random-over": RandomOverSampler,
+    "random-under": RandomUnderSampler,
+    "smote-tomek": SMOTETomek,
+    "smote-enn": SMOTEENN,
+    "tomek": TomekLinks,
+    "enn": EditedNearestNeighbours,
+    "smotenc": SMOTENC,
 }
-#: methods that take any column type (they select rows, or handle categoricals)
-_ANY_COLUMNS = ("random-over", "random-under", "smotenc")
-_K_PARAM = {
-    "smote": "k_neighbors",
-    "borderline": "k_neighbors",
-    "adasyn": "n_neighbors",
-    "smotenc": "k_neighbors",
-    "enn": "n_neighbors",
-    "smote-tomek": "k_neighbors",  # of the SMOTE step
-    "smote-enn": "k_neighbors",
-}
-_NEIGHBORS = ("smote", "borderline", "adasyn", "smote-tomek", "smote-enn")
-#: methods that measure distances between rows (their results depend on feature scales)
-_DISTANCES = tuple(m for m in METHODS if m not in ("random-over", "random-under"))
-_SEEDED = ("smote", "borderline", "adasyn", "random-over", "random-under", "smotenc")
+
+
+class MethodOptions(NamedTuple):
+    """What the options of one ``--method`` set, read from its sampler.
+
+    ``seed``, ``k``, ``neighbors``, ``kind``, ``categorical``: the sampler parameter that
+    ``--seed``, ``--k``, ``--neighbors``, ``--kind``, ``--categorical`` set (None: the
+    option does not apply). For a combination (a sampler with a ``smote`` step) ``k``
+    and ``neighbors`` are parameters of its SMOTE step (``step``).
+    """
+
+    seed: str | None
+    k: str | None
+    neighbors: str | None
+    kind: str | None
+    categorical: str | None
+    step: bool
+    any_columns: bool  # takes any column type: it selects rows, or encodes categoricals
+    distances: bool  # measures distances between rows: results depend on feature scales
+    cleaner: bool  # removes rows only (its distances are not for interpolation)
+
+
+def _parameters(cls: type) -> set[str]:
+    return set(inspect.signature(cls).parameters)
+
+
+def method_options(method: str) -> MethodOptions:
+    """What the options of ``--method method`` set (see :class:`MethodOptions`)."""
+    cls = METHODS[method]
+    own = _parameters(cls)
+    step = "smote" in own
+    searcher = SMOTE if step else cls
+    k = searcher._k_param
+    neighbors = "neighbors" if "neighbors" in _parameters(searcher) else None
+    return MethodOptions(
+        seed="random_state" if "random_state" in own else None,
+        k=k,
+        neighbors=neighbors,
+        kind="kind" if "kind" in own else None,
+        categorical="categorical_features" if "categorical_features" in own else None,
+        step=step,
+        any_columns=not cls._numeric_input,
+        distances=k is not None or neighbors is not None,
+        cleaner=cls._sampling_type == "clean-sampling",
+    )
+
+
 _STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority", "all")
 _UNITS = {"": 1, "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
 
@@ -89,10 +136,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
     p.add_argument(
         "--neighbors",
-        choices=["auto", "exact", "approx", "pynndescent"],
+        choices=list(BACKENDS),
         default=None,
-        help="neighbour search of the SMOTE family: 'approx' is fastsmote's NN-descent, "
-        "'pynndescent' pynndescent's (default: auto)",
+        help="neighbour search: 'approx' is fastsmote's NN-descent, 'pynndescent' "
+        "pynndescent's (default: the method's, auto; exact for tomek and enn)",
     )
     p.add_argument(
         "--kind",
@@ -211,36 +258,35 @@ def _match_classes(strategy: Any, labels: np.ndarray) -> Any:
 # --------------------------------------------------------------------------- samplers
 def build_sampler(args: argparse.Namespace, strategy: Any, categorical: list[str] | None):
     """The sampler named by ``--method`` with the options that apply to it."""
-    import fastsmote
-
     method = args.method
-    if args.neighbors is not None and method not in _NEIGHBORS:
+    options = method_options(method)
+    if args.neighbors is not None and options.neighbors is None:
         raise CommandError(f"--neighbors does not apply to --method {method}")
-    if args.kind is not None and method != "borderline":
-        raise CommandError("--kind applies to --method borderline only")
-    if args.k is not None and method not in _K_PARAM:
+    if args.kind is not None and options.kind is None:
+        raise CommandError(f"--kind applies to --method {_methods_with('kind')} only")
+    if args.k is not None and options.k is None:
         raise CommandError(f"--k does not apply to --method {method}")
     params: dict[str, Any] = {"sampling_strategy": strategy}
-    if method in _SEEDED:
-        params["random_state"] = args.seed
-    if args.k is not None and method not in ("smote-tomek", "smote-enn"):
-        params[_K_PARAM[method]] = args.k
-    if args.neighbors is not None and method in ("smote", "borderline", "adasyn"):
-        params["neighbors"] = args.neighbors
+    if options.seed is not None:
+        params[options.seed] = args.seed
+    searched = {}
+    if args.k is not None:
+        searched[options.k] = args.k
+    if args.neighbors is not None:
+        searched[options.neighbors] = args.neighbors
     if args.kind is not None:
-        params["kind"] = args.kind
-    if method == "smotenc":
-        return fastsmote.SMOTENC(categorical, **params)
-    if method in ("smote-tomek", "smote-enn"):
-        step = {"sampling_strategy": strategy, "random_state": args.seed}
-        if args.k is not None:
-            step["k_neighbors"] = args.k
-        if args.neighbors is not None:
-            step["neighbors"] = args.neighbors
-        return getattr(fastsmote, METHODS[method])(
-            random_state=args.seed, smote=fastsmote.SMOTE(**step)
-        )
-    return getattr(fastsmote, METHODS[method])(**params)
+        params[options.kind] = args.kind
+    if options.categorical is not None:
+        params[options.categorical] = categorical
+    if options.step:  # the options configure the SMOTE step; the cleaner keeps its own
+        smote = SMOTE(sampling_strategy=strategy, random_state=args.seed, **searched)
+        return METHODS[method](random_state=args.seed, smote=smote)
+    return METHODS[method](**params, **searched)
+
+
+def _methods_with(option: str) -> str:
+    """The --method values an option applies to, for a message."""
+    return ", ".join(m for m in METHODS if getattr(method_options(m), option) is not None)
 
 
 # --------------------------------------------------------------------------- the command
@@ -346,19 +392,20 @@ def _check_columns(args: argparse.Namespace, source: Any, roles: Roles, display:
         raise CommandError(
             f"--synthetic-column {args.synthetic_column!r} is already a column of the input"
         )
-    if args.method not in _ANY_COLUMNS:
+    options = method_options(args.method)
+    if not options.any_columns:
         bad = io.non_numeric_columns(source.schema, (roles.target, *roles.passthrough))
         if bad:
             what = (
                 f"--method {args.method} measures distances between rows"
-                if args.method in ("tomek", "enn")
+                if options.cleaner
                 else f"--method {args.method} interpolates features"
             )
             raise io.NonNumericColumnsError(non_numeric_message(source, bad, "resample", what))
-    if args.method in _DISTANCES:
+    if options.distances:
         use = (
             "used in neighbour distances"
-            if args.method in ("tomek", "enn")
+            if options.cleaner
             else "interpolated in synthetic rows and used in neighbour distances"
         )
         for text in integer_id_warnings(source, roles.features, "resample", use):
@@ -419,7 +466,7 @@ def _run_method(
             labels = table.column(args.target).to_numpy()
             strategy = _match_classes(args.sampling_strategy, labels)
             sampler = build_sampler(args, strategy, categorical)
-            with phase(f"resampling ({METHODS[args.method]})"):
+            with phase(f"resampling ({METHODS[args.method].__name__})"):
                 table_out, result = io.resample_table(
                     table,
                     args.target,
@@ -444,7 +491,7 @@ def _run_method(
                 io.write_table(
                     result.provenance, tmp_provenance, provenance_format, shown=provenance
                 )
-    if args.method in _DISTANCES and result.feature_std:
+    if method_options(args.method).distances and result.feature_std:
         from ..diagnostics._overlap import SCALE_RATIO
 
         text = scale_warning(result.feature_std, SCALE_RATIO)
@@ -466,9 +513,11 @@ def _same_format(args: argparse.Namespace, output: Path) -> str | None:
 
 
 def _categorical(args: argparse.Namespace, source: Any, roles: Roles) -> list[str] | None:
-    if args.categorical is not None and args.method != "smotenc":
-        raise CommandError("--categorical applies to --method smotenc only")
-    if args.method != "smotenc":
+    if method_options(args.method).categorical is None:
+        if args.categorical is not None:
+            raise CommandError(
+                f"--categorical applies to --method {_methods_with('categorical')} only"
+            )
         return None
     from ..io import NonNumericColumnsError, non_numeric_columns
 

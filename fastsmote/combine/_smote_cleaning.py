@@ -9,17 +9,14 @@ from sklearn.base import clone
 from sklearn.utils.validation import _num_samples
 
 from .._progress import phase
+from .._record import label_counts
 from .._validation import (
-    N_JOBS,
     NONE,
-    RANDOM_STATE,
-    SAMPLING_STRATEGY,
     Constraint,
     check_params,
     has_methods,
 )
-from ..base import BaseSampler, RowOrigins, shared_doc, with_n_jobs
-from ..diagnostics._record import label_counts
+from ..base import SEED, THREADS, BaseSampler, RowOrigins, with_n_jobs
 from ..over_sampling import SMOTE
 from ..under_sampling import EditedNearestNeighbours, TomekLinks
 
@@ -34,6 +31,12 @@ class _SMOTEThenClean(BaseSampler):
     _sampling_type = "over-sampling"
     _cleaner_name: ClassVar[str]
     _default_cleaner: ClassVar[type]
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        **BaseSampler._parameter_constraints,
+        "random_state": SEED,
+        "smote": [_SAMPLER, NONE],
+        "n_jobs": THREADS,
+    }
 
     @with_n_jobs
     def fit_resample(self, X: Any, y: Any, *, out: None = None) -> tuple[Any, Any]:
@@ -114,15 +117,15 @@ class _SMOTEThenClean(BaseSampler):
         return self.smote_.row_origins(X, y).select(cleaner.sample_indices_)
 
 
-@shared_doc
 class SMOTETomek(_SMOTEThenClean):
     """SMOTE, then remove Tomek links (a drop-in for ``imblearn.combine.SMOTETomek``).
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
+    {sampling_strategy}
+
         Used to build the SMOTE step when ``smote`` is None.
-    random_state : None, int, RandomState or Generator, default=None
+    {random_state}
         Used to build the SMOTE step when ``smote`` is None.
     smote : sampler, default=None
         A configured SMOTE-like sampler (cloned); default ``SMOTE(sampling_strategy,
@@ -141,11 +144,8 @@ class SMOTETomek(_SMOTEThenClean):
     _cleaner_name = "tomek"
     _default_cleaner = TomekLinks
     _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
-        "smote": [_SAMPLER, NONE],
+        **_SMOTEThenClean._parameter_constraints,
         "tomek": [_SAMPLER, NONE],
-        "n_jobs": [N_JOBS],
     }
 
     def __init__(
@@ -158,13 +158,19 @@ class SMOTETomek(_SMOTEThenClean):
         self.n_jobs = n_jobs
 
 
-@shared_doc
 class SMOTEENN(_SMOTEThenClean):
     """SMOTE, then Edited Nearest Neighbours (a drop-in for ``imblearn.combine.SMOTEENN``).
 
     Parameters
     ----------
-    sampling_strategy, random_state, smote : as for :class:`SMOTETomek`.
+    {sampling_strategy}
+
+        Used to build the SMOTE step when ``smote`` is None.
+    {random_state}
+        Used to build the SMOTE step when ``smote`` is None.
+    smote : sampler, default=None
+        A configured SMOTE-like sampler (cloned); default ``SMOTE(sampling_strategy,
+        random_state)``.
     enn : sampler, default=None
         Default ``EditedNearestNeighbours(sampling_strategy='all', n_jobs=n_jobs)``.
     {n_jobs}
@@ -179,11 +185,8 @@ class SMOTEENN(_SMOTEThenClean):
     _cleaner_name = "enn"
     _default_cleaner = EditedNearestNeighbours
     _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
-        "smote": [_SAMPLER, NONE],
+        **_SMOTEThenClean._parameter_constraints,
         "enn": [_SAMPLER, NONE],
-        "n_jobs": [N_JOBS],
     }
 
     def __init__(

@@ -5,6 +5,7 @@ Importing this package imports neither pandas nor matplotlib; functions that nee
 import them when called.
 """
 
+from .._record import ResamplingRecord
 from ._calibration import (
     ReliabilityCurve,
     brier_score,
@@ -15,7 +16,6 @@ from ._compare import StrategyComparison, compare_strategies
 from ._overlap import OverlapReport, overlap_report
 from ._plots import plot_alert_volume, plot_overlap, plot_precision_recall, plot_reliability
 from ._prior_correction import PriorCorrectedClassifier, prior_correction
-from ._record import ResamplingRecord
 from ._thresholds import (
     AlertVolume,
     CapacityThreshold,

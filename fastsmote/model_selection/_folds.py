@@ -24,8 +24,8 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
 from .._random import key_from_random_state, stream_key
+from .._record import ResamplingRecord, label_counts
 from ..base import RowOrigins, origins_of
-from ..diagnostics._record import ResamplingRecord, label_counts
 from ..pipeline import sampler_placement
 
 

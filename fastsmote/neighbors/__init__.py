@@ -5,11 +5,10 @@
   results either way.
 - ``"approx"``: fastsmote's NN-descent graph (kernels cached on disk, deterministic for
   any thread count).
-- ``"pynndescent"``: pynndescent's graph, imported lazily (~30 s of compilation in every
-  new process; never chosen by "auto").
+- ``"pynndescent"``: pynndescent's graph, imported lazily (compiled anew in every
+  process; never chosen by "auto").
 - ``"auto"``: exact unless exact search is estimated to take longer than building the
-  approximate graph (both estimated from costs measured on this project's machine: the
-  switch falls at ~125k rows for 20 features and ~1M rows for 50).
+  approximate graph (:func:`resolve_backend`, from the cost constants below).
 - an estimator with ``kneighbors`` (scikit-learn style), fitted per class.
 """
 
@@ -29,8 +28,7 @@ from ._exact import (
     shortlist_method,
 )
 
-#: NN-descent wall time ~ c * n * log2(n) us by regime, this project's machine
-#: (`python benchmarks/crossover.py`; figures in docs/performance.md).
+#: NN-descent wall time ~ c * n * log2(n) us by regime (`python benchmarks/crossover.py`).
 APPROX_US_PER_ROW_LOG2 = {"low-dim": 3.0, "high-dim": 18.0, "high-dim-large": 30.0}
 #: Exact cost per (query, reference) pair and feature, ns, 2 threads; a self-search
 #: computes each pair once for both rows (`python benchmarks/crossover.py`).
@@ -57,8 +55,8 @@ def _self_search(n_rows: int, n_queries: int | None) -> bool:
 
 def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None = None) -> float:
     """Rough wall time of exact kNN among ``n_rows`` rows for ``n_queries`` of them (all by
-    default), with the kernel the exact path would use for several neighbours (this
-    machine's constants)."""
+    default), with the kernel the exact path would use for several neighbours (from
+    :data:`NS_PER_PAIR_FEATURE`)."""
     if _self_search(n_rows, n_queries):
         path = shortlist_method(n_features, n_rows) or "direct"
         if path != "direct" and n_features >= WIDE_FEATURES:
@@ -69,8 +67,8 @@ def estimated_exact_seconds(n_rows: int, n_features: int, n_queries: int | None 
 
 
 def estimated_approx_seconds(n_rows: int, n_features: int) -> float:
-    """Rough wall time of fastsmote's approximate graph over ``n_rows`` rows (this
-    machine's constants)."""
+    """Rough wall time of fastsmote's approximate graph over ``n_rows`` rows (from
+    :data:`APPROX_US_PER_ROW_LOG2`)."""
     if n_features <= HIGH_DIM:
         regime = "low-dim"
     else:

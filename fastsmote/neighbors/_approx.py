@@ -1,14 +1,12 @@
 """Approximate neighbours: fastsmote's own NN-descent, or pynndescent on request.
 
 ``"approx"`` builds fastsmote's NN-descent graph (:mod:`._nndescent`): its kernels are
-cached on disk, so a new process loads them in well under a second. pynndescent (the
-``"pynndescent"`` backend, imported lazily) compiles its kernels for ~27-45 s in every new
-process even with a warm Numba cache (measured on this project's machine), hence a graph
-of fastsmote's own as the default.
+cached on disk, so a new process loads them quickly. pynndescent (the ``"pynndescent"``
+backend, imported lazily) compiles its kernels in every new process even with a warm
+Numba cache, hence a graph of fastsmote's own as the default.
 
 Both need more graph neighbours than the k they return to reach recall@5 >= 0.95 on
-Gaussian data: 24 up to 32 features, 60 beyond (80 above 300k rows; measured,
-docs/performance.md).
+Gaussian data: see :func:`graph_size`.
 """
 
 from __future__ import annotations

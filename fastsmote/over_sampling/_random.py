@@ -14,8 +14,6 @@ from .._random import RNG_VERSION, key_from_random_state, stream_key
 from .._validation import (
     DICT,
     NONE,
-    RANDOM_STATE,
-    SAMPLING_STRATEGY,
     Constraint,
     Rows,
     Target,
@@ -23,7 +21,7 @@ from .._validation import (
     check_finite,
     to_python,
 )
-from ..base import BaseSampler
+from ..base import SEED, BaseSampler
 
 NON_NEGATIVE = Constraint(
     lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and v >= 0,
@@ -44,10 +42,8 @@ class RandomOverSampler(BaseSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        As for :class:`fastsmote.SMOTE` (imbalanced-learn's semantics).
-    random_state : None, int, RandomState or Generator, default=None
-        Source of the 64-bit key; the output does not depend on the thread count.
+    {sampling_strategy}
+    {random_state}
     shrinkage : float, dict or None, default=None
         ``None``: plain duplicates. A float: the same factor for every class. A dict:
         ``{class: factor}`` for every class that is over-sampled.
@@ -72,8 +68,8 @@ class RandomOverSampler(BaseSampler):
     _sampling_type = "over-sampling"
     _numeric_input = False
     _parameter_constraints = {
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
+        **BaseSampler._parameter_constraints,
+        "random_state": SEED,
         "shrinkage": [NON_NEGATIVE, DICT, NONE],
     }
 

@@ -16,19 +16,17 @@ from .._numba import numba_threads
 from .._progress import phase
 from .._random import RNG_VERSION, key_from_random_state, stream_key
 from .._validation import (
-    NONE,
-    RANDOM_STATE,
-    SAMPLING_STRATEGY,
     Features,
     Target,
     check_finite,
     check_neighbor_count,
     check_out_array,
-    has_methods,
-    int_in_range,
-    one_of,
 )
 from ..base import (
+    NEIGHBOR_COUNT,
+    NEIGHBORS,
+    SEED,
+    WORKING_MEMORY,
     BaseSampler,
     Deferred,
     FittedNeighbors,
@@ -39,7 +37,6 @@ from ..base import (
 )
 from ..neighbors import (
     APPROX_METHODS,
-    BACKENDS,
     approx_kneighbors,
     exact_kneighbors,
     resolve_backend,
@@ -82,6 +79,7 @@ class _InterpolatingSampler(BaseSampler):
     """Shared by the SMOTE family: neighbour search per class, keys, output allocation."""
 
     _sampling_type = "over-sampling"
+    _parameter_constraints = {**BaseSampler._parameter_constraints, "random_state": SEED}
 
     # ------------------------------------------------------------------ neighbours
     #: Name of the parameter giving the neighbour count (ADASYN calls it n_neighbors).
@@ -284,17 +282,9 @@ class SMOTE(_InterpolatingSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        How many rows each class should have after resampling, with
-        imbalanced-learn's semantics:
-
-        - float (binary only): desired ratio minority / majority after resampling;
-        - 'minority', 'not minority', 'not majority', 'all', 'auto' (= 'not majority');
-        - dict ``{class: n_rows_after}``;
-        - callable ``f(y) -> dict``.
-    random_state : None, int, RandomState or Generator, default=None
-        Source of the 64-bit key from which every draw derives. With the same key the
-        output is bit-identical for any number of threads and any chunk size.
+    {sampling_strategy}
+    {random_state}
+        The same holds for any ``chunk_rows`` of :meth:`fit_resample_iter`.
     k_neighbors : int or estimator with ``kneighbors``, default=5
         Neighbours used to build synthetic rows; a class to over-sample needs
         ``k_neighbors + 1`` rows (never lowered: a ``ValueError`` names the class and
@@ -306,22 +296,16 @@ class SMOTE(_InterpolatingSampler):
         How the ``k_neighbors`` neighbours are found when ``k_neighbors`` is an int.
         "exact": fastsmote's exact kernels. "approx": fastsmote's NN-descent graph with
         ``max(24, 5k)`` neighbours per row up to 32 features, ``max(60, 5k)`` beyond
-        (``max(80, 5k)`` for classes above 300k rows),
-        which keeps recall@k >= 0.95 (seeded from ``random_state``; the same for any
-        thread count). "pynndescent": pynndescent's graph of the same size (it compiles
-        for ~30-45 s in each new process). "auto": exact unless exact search of the class
-        is estimated to take longer than the NN-descent graph (~125k rows at 20
-        features, ~1M at 50; :func:`fastsmote.neighbors.resolve_backend`). An estimator
-        with ``fit``/``kneighbors`` is fitted per class and asked for
-        ``k_neighbors + 1`` neighbours, the row itself dropped by position.
-    working_memory : int, optional
-        Budget in MiB for this sampler's temporaries (default:
-        ``fastsmote.get_config()["working_memory"]``, 256). A class is copied into a
-        contiguous block for its search and generation only when the copy fits the
-        budget; a larger class is read in place. Also the default chunk size of
-        :meth:`fit_resample_iter`, and the workspace of the approximate graph (whose
-        lists and sampled candidates, ~0.5 KB per class row at 20 features, are
-        class-sized). Results never depend on it.
+        (``max(80, 5k)`` for classes above 300k rows), which keeps recall@k >= 0.95
+        (seeded from ``random_state``; the same for any thread count). "pynndescent":
+        pynndescent's graph of the same size (compiled anew in each process). "auto":
+        exact unless exact search of the class is estimated to take longer than the
+        NN-descent graph (:func:`fastsmote.neighbors.resolve_backend`; the measured
+        crossover is in the performance guide). An estimator with ``fit``/``kneighbors``
+        is fitted per class and asked for ``k_neighbors + 1`` neighbours, the row itself
+        dropped by position.
+    {working_memory}
+        It is also the default chunk size of :meth:`fit_resample_iter`.
 
     Attributes
     ----------
@@ -356,11 +340,10 @@ class SMOTE(_InterpolatingSampler):
 
     _sampling_type = "over-sampling"
     _parameter_constraints = {
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
-        "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
-        "neighbors": [one_of(*BACKENDS), has_methods("fit", "kneighbors")],
-        "working_memory": [NONE, int_in_range(1)],
+        **_InterpolatingSampler._parameter_constraints,
+        "k_neighbors": NEIGHBOR_COUNT,
+        "neighbors": NEIGHBORS,
+        "working_memory": WORKING_MEMORY,
     }
 
     def __init__(

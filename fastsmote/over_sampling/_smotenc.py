@@ -29,8 +29,6 @@ from .._progress import phase
 from .._random import stream_key
 from .._validation import (
     NONE,
-    RANDOM_STATE,
-    SAMPLING_STRATEGY,
     Constraint,
     Features,
     Rows,
@@ -38,9 +36,8 @@ from .._validation import (
     check_features,
     check_finite,
     has_methods,
-    int_in_range,
 )
-from ..base import Deferred, estimator_neighbors, neighbors_estimator
+from ..base import NEIGHBOR_COUNT, Deferred, estimator_neighbors, neighbors_estimator
 from ..neighbors import mixed_kneighbors
 from ._smote import GENERATION_CHUNK, NO_ORIGIN_EXTRAS, _InterpolatingSampler
 
@@ -130,7 +127,8 @@ class SMOTENC(_InterpolatingSampler):
         categories (e.g. explicit ``categories`` with ``handle_unknown='ignore'``),
         raises a ``ValueError``. None: ``OneHotEncoder(handle_unknown='ignore')`` (sorted
         categories), as imbalanced-learn.
-    sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
+    {sampling_strategy}
+    {random_state}
     k_neighbors : int or estimator with ``kneighbors``, default=5
         Neighbours of each row in its class under the SMOTE-NC distance (a class to
         over-sample needs ``k_neighbors + 1`` rows). An estimator is fitted on each
@@ -171,9 +169,8 @@ class SMOTENC(_InterpolatingSampler):
     _parameter_constraints = {
         "categorical_features": [CATEGORICAL_SPEC],
         "categorical_encoder": [NONE, has_methods("fit", "transform")],
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
-        "k_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        **_InterpolatingSampler._parameter_constraints,
+        "k_neighbors": NEIGHBOR_COUNT,
     }
 
     def __init__(

@@ -18,22 +18,23 @@ from .._numba import numba_threads
 from .._progress import phase
 from .._random import stream_key
 from .._validation import (
-    NONE,
-    RANDOM_STATE,
-    SAMPLING_STRATEGY,
     Features,
     Target,
     check_neighbor_count,
-    has_methods,
-    int_in_range,
     one_of,
 )
-from ..base import Deferred, FittedNeighbors, estimator_neighbors, float_rows, neighbors_estimator
-from ..neighbors import BACKENDS, all_rows_kneighbors
+from ..base import (
+    NEIGHBOR_COUNT,
+    NEIGHBORS,
+    WORKING_MEMORY,
+    Deferred,
+    FittedNeighbors,
+    estimator_neighbors,
+    float_rows,
+    neighbors_estimator,
+)
+from ..neighbors import all_rows_kneighbors
 from ._smote import GENERATION_CHUNK, _InterpolatingSampler
-
-_NEIGHBORS = [one_of(*BACKENDS), has_methods("fit", "kneighbors")]
-_NEIGHBOR_COUNT = [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")]
 
 
 def exact_shares(weights: np.ndarray, total: int) -> np.ndarray:
@@ -166,7 +167,8 @@ class BorderlineSMOTE(_BoundarySampler):
 
     Parameters
     ----------
-    sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
+    {sampling_strategy}
+    {random_state}
     k_neighbors : int or estimator, default=5
         Neighbours to interpolate towards: same class for borderline-1 (a class needs
         ``k_neighbors + 1`` rows), among all rows for borderline-2. An estimator is
@@ -177,6 +179,8 @@ class BorderlineSMOTE(_BoundarySampler):
         ``m_neighbors + 1`` rows). An estimator is fitted on all rows; its
         ``n_neighbors`` counts the row itself, as in imbalanced-learn.
     kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
+        Interpolate towards neighbours of the base's own class ('borderline-1') or of
+        any class ('borderline-2'), as described above.
     neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (borderline-1, as for :class:`fastsmote.SMOTE`)
         and of the searches among all rows (danger rule, borderline-2 neighbours) for int
@@ -184,8 +188,7 @@ class BorderlineSMOTE(_BoundarySampler):
         only when exact search is estimated to take longer than that graph (see
         :func:`fastsmote.neighbors.resolve_backend`). An estimator configures the
         same-class search; the all-rows searches are then exact.
-    working_memory : int, optional
-        Budget in MiB for temporaries, as for :class:`fastsmote.SMOTE`.
+    {working_memory}
 
     Attributes
     ----------
@@ -211,13 +214,12 @@ class BorderlineSMOTE(_BoundarySampler):
 
     nn_m_ = FittedNeighbors()
     _parameter_constraints = {
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
-        "k_neighbors": _NEIGHBOR_COUNT,
-        "m_neighbors": _NEIGHBOR_COUNT,
+        **_BoundarySampler._parameter_constraints,
+        "k_neighbors": NEIGHBOR_COUNT,
+        "m_neighbors": NEIGHBOR_COUNT,
         "kind": [one_of("borderline-1", "borderline-2")],
-        "neighbors": _NEIGHBORS,
-        "working_memory": [NONE, int_in_range(1)],
+        "neighbors": NEIGHBORS,
+        "working_memory": WORKING_MEMORY,
     }
 
     def __init__(
@@ -322,7 +324,8 @@ class ADASYN(_BoundarySampler):
 
     Parameters
     ----------
-    sampling_strategy, random_state : as for :class:`fastsmote.SMOTE`.
+    {sampling_strategy}
+    {random_state}
     n_neighbors : int or estimator with ``kneighbors``, default=5
         Neighbours of the weights (all rows) and of the interpolation (same class: a
         class to over-sample needs ``n_neighbors + 1`` rows). An estimator is fitted on
@@ -331,8 +334,7 @@ class ADASYN(_BoundarySampler):
     neighbors : {"auto", "exact", "approx", "pynndescent"} or estimator, default="auto"
         Backend of the same-class search (as for :class:`fastsmote.SMOTE`) and of the
         weight search among all rows, as for :class:`BorderlineSMOTE`.
-    working_memory : int, optional
-        Budget in MiB for temporaries, as for :class:`fastsmote.SMOTE`.
+    {working_memory}
 
     Attributes
     ----------
@@ -355,11 +357,10 @@ class ADASYN(_BoundarySampler):
     _nn_attr = "nn_"
     nn_ = FittedNeighbors()
     _parameter_constraints = {
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
-        "n_neighbors": _NEIGHBOR_COUNT,
-        "neighbors": _NEIGHBORS,
-        "working_memory": [NONE, int_in_range(1)],
+        **_BoundarySampler._parameter_constraints,
+        "n_neighbors": NEIGHBOR_COUNT,
+        "neighbors": NEIGHBORS,
+        "working_memory": WORKING_MEMORY,
     }
 
     def __init__(

@@ -20,26 +20,25 @@ from .._kernels.arrays import (
 )
 from .._validation import (
     LIST,
-    N_JOBS,
     SAMPLING_STRATEGY,
     Features,
     Target,
     check_finite,
     check_neighbor_count,
-    has_methods,
-    int_in_range,
     one_of,
 )
 from ..base import (
+    NEIGHBOR_BACKEND,
+    NEIGHBOR_COUNT,
+    THREADS,
     BaseSampler,
     Deferred,
     FittedNeighbors,
     estimator_neighbors,
     float_rows,
     neighbors_estimator,
-    shared_doc,
 )
-from ..neighbors import BACKENDS, all_rows_kneighbors
+from ..neighbors import all_rows_kneighbors
 
 #: Seed of the approximate graph (the cleaners take no random_state).
 APPROX_SEED = 0
@@ -47,10 +46,21 @@ APPROX_SEED = 0
 CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
 
 
-@shared_doc
-class TomekLinks(BaseSampler):
-    """Remove the rows of Tomek links: pairs of mutual nearest neighbours of different
-    classes.
+class _Cleaner(BaseSampler):
+    """Shared by the cleaners: the classes to clean, the search among all rows, threads."""
+
+    _sampling_type = "clean-sampling"
+    _returns_container = True
+    _parameter_constraints = {
+        **BaseSampler._parameter_constraints,
+        "sampling_strategy": CLEANING_STRATEGY,
+        "neighbors": NEIGHBOR_BACKEND,
+        "n_jobs": THREADS,
+    }
+
+
+class TomekLinks(_Cleaner):
+    """Remove the rows of Tomek links: mutual nearest neighbours of different classes.
 
     A drop-in for ``imblearn.under_sampling.TomekLinks``. A row is removed when its class
     is targeted by ``sampling_strategy`` (default 'auto' = every class but the minority),
@@ -59,9 +69,7 @@ class TomekLinks(BaseSampler):
 
     Parameters
     ----------
-    sampling_strategy : str, list or callable, default='auto'
-        Classes to clean ('auto', 'all', 'majority', 'not minority', 'not majority' or a
-        list of labels).
+    {sampling_strategy}
     neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
         Nearest-neighbour search among all rows. "exact" (fastsmote's blocked kernel)
         gives imbalanced-learn's links; "approx" (fastsmote's NN-descent graph over all
@@ -84,14 +92,6 @@ class TomekLinks(BaseSampler):
     imbalanced-learn's); ``fastsmote.neighbors.exact_kneighbors(X, 1)`` gives it.
     """
 
-    _sampling_type = "clean-sampling"
-    _returns_container = True
-    _parameter_constraints = {
-        "sampling_strategy": CLEANING_STRATEGY,
-        "neighbors": [one_of(*BACKENDS)],
-        "n_jobs": [N_JOBS],
-    }
-
     def __init__(self, *, sampling_strategy="auto", neighbors="exact", n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.neighbors = neighbors
@@ -110,8 +110,7 @@ class TomekLinks(BaseSampler):
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
 
 
-@shared_doc
-class EditedNearestNeighbours(BaseSampler):
+class EditedNearestNeighbours(_Cleaner):
     """Remove rows whose neighbourhood disagrees with their class.
 
     A drop-in for ``imblearn.under_sampling.EditedNearestNeighbours``. For each row of a
@@ -122,13 +121,14 @@ class EditedNearestNeighbours(BaseSampler):
 
     Parameters
     ----------
-    sampling_strategy : str, list or callable, default='auto'
-        Classes to clean (see :class:`TomekLinks`).
+    {sampling_strategy}
     n_neighbors : int or estimator with ``kneighbors``, default=3
         Neighbours examined; X needs ``n_neighbors + 1`` rows (a larger value raises).
         An estimator is fitted on all rows and, as in imbalanced-learn, its own
         ``n_neighbors`` counts the row itself (so it must be 2 or more).
     kind_sel : {'all', 'mode'}, default='all'
+        Keep a row when all its neighbours share its class ('all') or when the most
+        frequent neighbour class is its class ('mode'), as described above.
     neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
         Search among all rows for an int ``n_neighbors``, as for :class:`TomekLinks`.
     {n_jobs}
@@ -147,15 +147,12 @@ class EditedNearestNeighbours(BaseSampler):
         class.
     """
 
-    _sampling_type = "clean-sampling"
-    _returns_container = True
+    _k_param = "n_neighbors"
     nn_ = FittedNeighbors()
     _parameter_constraints = {
-        "sampling_strategy": CLEANING_STRATEGY,
-        "n_neighbors": [int_in_range(1), has_methods("kneighbors", "kneighbors_graph")],
+        **_Cleaner._parameter_constraints,
+        "n_neighbors": NEIGHBOR_COUNT,
         "kind_sel": [one_of("all", "mode")],
-        "neighbors": [one_of(*BACKENDS)],
-        "n_jobs": [N_JOBS],
     }
 
     def __init__(

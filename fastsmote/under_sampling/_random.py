@@ -10,8 +10,8 @@ from .._config import get_config
 from .._kernels.sampling import bootstrap_positions, priorities
 from .._numba import numba_threads
 from .._random import RNG_VERSION, key_from_random_state, stream_key
-from .._validation import RANDOM_STATE, SAMPLING_STRATEGY, Constraint, Rows, Target
-from ..base import BaseSampler
+from .._validation import Constraint, Rows, Target
+from ..base import SEED, BaseSampler
 
 BOOLEAN = Constraint(lambda v: isinstance(v, bool), "a bool")
 
@@ -26,10 +26,8 @@ class RandomUnderSampler(BaseSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        imbalanced-learn's under-sampling semantics ('auto' = 'not minority'; a float is
-        the desired minority/majority ratio after resampling; a dict gives rows to keep).
-    random_state : None, int, RandomState or Generator, default=None
+    {sampling_strategy}
+    {random_state}
     replacement : bool, default=False
         Draw with replacement (rows may repeat).
 
@@ -45,8 +43,8 @@ class RandomUnderSampler(BaseSampler):
     _sampling_type = "under-sampling"
     _numeric_input = False
     _parameter_constraints = {
-        "sampling_strategy": SAMPLING_STRATEGY,
-        "random_state": [RANDOM_STATE],
+        **BaseSampler._parameter_constraints,
+        "random_state": SEED,
         "replacement": [BOOLEAN],
     }
 
