@@ -374,3 +374,80 @@ class SmotePlan:
             labels = np.empty(0) if classes is None else classes[:0]
             return SyntheticProvenance(empty, labels, empty, empty, np.empty(0))
         return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts, strict=True)))
+
+
+@dataclass
+class StreamPlan:
+    """SMOTE of a table read in passes (see :func:`stream_plan`): the counts known from
+    the labels, which rows to collect, then the synthetic rows from those rows.
+
+    Attributes
+    ----------
+    selected : ndarray of bool of shape (n_samples,)
+        The rows of the classes to over-sample: collect their features, in input order.
+    counts_before, counts_after : dict
+        ``{class: rows}`` of the input and of the output.
+    n_samples_out : int
+        Rows of the output.
+    n_synthetic : int
+        Synthetic rows.
+    """
+
+    sampler: Any
+    target: Any
+    selected: np.ndarray
+    counts_before: dict
+    counts_after: dict
+    n_samples_out: int
+    n_synthetic: int
+
+    def chunks(
+        self, X_classes: np.ndarray, chunk_rows: int | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The synthetic rows of ``sampler.fit_resample`` on the whole table, class by
+        class in chunks ``(X_chunk, y_chunk)`` (bit-identical for the same key).
+
+        Parameters
+        ----------
+        X_classes : ndarray of shape (n_selected, n_features)
+            The rows :attr:`selected`, in input order, finite, C-contiguous, in
+            :func:`compute_dtype` of the features.
+        chunk_rows : int, optional
+            By default from the sampler's ``working_memory``.
+        """
+        return self.sampler._stream_synthetic(self.target, X_classes, chunk_rows=chunk_rows)
+
+
+def stream_plan(sampler: Any, y: Any) -> StreamPlan:
+    """Plan SMOTE on a table whose features are read later, from its labels only.
+
+    Checks the sampler's parameters and ``y`` and resolves ``sampling_strategy_`` and
+    the output size before any feature is read; the caller then collects the rows
+    :attr:`StreamPlan.selected` and asks :meth:`StreamPlan.chunks` for the synthetic
+    rows (the input rows are written by the caller, unchanged).
+
+    Parameters
+    ----------
+    sampler : fastsmote.SMOTE
+    y : array-like of shape (n_samples,)
+        Labels of every row, in input order.
+
+    Returns
+    -------
+    StreamPlan
+    """
+    target = sampler._stream_fit_target(y)
+    strategy = sampler.sampling_strategy_
+    collect = np.zeros(target.classes.size, dtype=bool)
+    collect[[target.class_index(label) for label, n in strategy.items() if n > 0]] = True
+    counts_before = target.class_counts()
+    counts_after = {c: n + int(strategy.get(c, 0)) for c, n in counts_before.items()}
+    return StreamPlan(
+        sampler,
+        target,
+        collect[target.encoded],
+        counts_before,
+        counts_after,
+        int(sampler.n_samples_out_),
+        int(sum(strategy.values())),
+    )
