@@ -368,11 +368,17 @@ class SMOTE(_InterpolatingSampler):
         source, row_map, bases, neighbors = self._class_source(
             X, target.rows_of(class_index), label, class_key
         )
-        label_value = target.classes[class_index]
         return ClassJob(
-            class_index, label_value, class_key, n_new, first_row, source, bases, neighbors,
-            row_map,
-        )  # fmt: skip
+            class_index=class_index,
+            label=target.classes[class_index],
+            key=class_key,
+            n_new=n_new,
+            first_row=first_row,
+            source=source,
+            bases=bases,
+            neighbors=neighbors,
+            row_map=row_map,
+        )
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
@@ -450,8 +456,8 @@ class SMOTE(_InterpolatingSampler):
         the input ``X`` comes from, if any (see :meth:`_defer_class_estimator`)."""
         with numba_threads(get_config()["n_threads"]):
             jobs = list(self._jobs(X, rows_target, key, n_samples))
-        self._defer_job_estimator(jobs[-1] if jobs else None, X if data is None else data,
-                                  rows_target)  # fmt: skip
+        last = jobs[-1] if jobs else None
+        self._defer_job_estimator(last, X if data is None else data, rows_target)
         return SmotePlan(jobs, n_samples)
 
     # ------------------------------------------------------------------ streaming (private)

@@ -464,15 +464,15 @@ class SMOTENC(_InterpolatingSampler):
             self.median_std_[label] = median_std
             class_key = stream_key(key, class_stream(class_index))
             yield ClassJob(
-                class_index,
-                target.classes[class_index],
-                class_key,
-                n_new,
-                start,
-                X_class,
-                np.arange(class_rows.size),
-                neighbors,
-                class_rows,
+                class_index=class_index,
+                label=target.classes[class_index],
+                key=class_key,
+                n_new=n_new,
+                first_row=start,
+                source=X_class,
+                bases=np.arange(class_rows.size),
+                neighbors=neighbors,
+                row_map=class_rows,
                 codes=codes_class,
                 tie_key=stream_key(class_key, TIE_STREAM),
             )

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from .._config import get_config
-from .._kernels.smote import NO_COUNTS, NO_DAMP
 from .._numba import numba_threads
 from .._random import ALL_ROWS_GRAPH_STREAM, DAMP_STREAM, foreign_seed, stream_key
 from .._validation import (
@@ -85,21 +84,14 @@ class _BoundarySampler(_InterpolatingSampler):
         self._defer_job_estimator(last, features, target)
 
     @staticmethod
-    def _job(class_index, target, class_key, n_new, first_row, source, row_map, bases,
-             neighbors, counts=NO_COUNTS, damp=NO_DAMP) -> ClassJob:  # fmt: skip
+    def _job(target: Target, class_index: int, class_key: np.uint64, **fields) -> ClassJob:
+        """The class's job; ``fields``: the other :class:`ClassJob` fields."""
         return ClassJob(
-            class_index,
-            target.classes[class_index],
-            class_key,
-            n_new,
-            first_row,
-            source,
-            bases,
-            neighbors,
-            row_map,
-            counts,
-            damp,
-            stream_key(class_key, DAMP_STREAM),
+            class_index=class_index,
+            label=target.classes[class_index],
+            key=class_key,
+            damp_key=stream_key(class_key, DAMP_STREAM),
+            **fields,
         )
 
     def _start(self, target: Target):
@@ -270,8 +262,17 @@ class BorderlineSMOTE(_BoundarySampler):
         self.in_danger_indices_[label] = rows[danger]
         if self.kind == "borderline-1":
             source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
-            return self._job(class_index, target, class_key, n_new, first_row, source,
-                             row_map, bases[danger], neighbors[danger])  # fmt: skip
+            return self._job(
+                target,
+                class_index,
+                class_key,
+                n_new=n_new,
+                first_row=first_row,
+                source=source,
+                row_map=row_map,
+                bases=bases[danger],
+                neighbors=neighbors[danger],
+            )
         danger_rows = rows[danger]
         neighbor_rows, used, fitted = self._all_row_neighbors(
             X, danger_rows, self.k_neighbors, "k_neighbors", class_key
@@ -279,9 +280,17 @@ class BorderlineSMOTE(_BoundarySampler):
         self.neighbors_backend_[label] = used
         if fitted is not None:
             self.nn_k_ = fitted
-        damp = target.encoded[neighbor_rows] != class_index
-        return self._job(class_index, target, class_key, n_new, first_row, X, None,
-                         danger_rows, neighbor_rows, damp=damp)  # fmt: skip
+        return self._job(
+            target,
+            class_index,
+            class_key,
+            n_new=n_new,
+            first_row=first_row,
+            source=X,
+            bases=danger_rows,
+            neighbors=neighbor_rows,
+            damp=target.encoded[neighbor_rows] != class_index,
+        )
 
 
 class ADASYN(_BoundarySampler):
@@ -375,5 +384,15 @@ class ADASYN(_BoundarySampler):
         counts = exact_shares(weights, n_new)
         self.base_counts_[label] = counts
         source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
-        return self._job(class_index, target, class_key, n_new, first_row, source, row_map,
-                         bases, neighbors, counts=np.cumsum(counts))  # fmt: skip
+        return self._job(
+            target,
+            class_index,
+            class_key,
+            n_new=n_new,
+            first_row=first_row,
+            source=source,
+            row_map=row_map,
+            bases=bases,
+            neighbors=neighbors,
+            cum_counts=np.cumsum(counts),
+        )
