@@ -130,7 +130,8 @@ def foreign_seed(key: np.uint64 | int, *, bits: int = 31, end: str = "high") -> 
     key : numpy.uint64 or int
         Usually a stream key (:func:`stream_key`) dedicated to that library's use.
     bits : int, default=31
-        Width of the seed (31 fits every signed 32-bit API).
+        Width of the seed, 1 to 64 (31 fits every signed 32-bit API; 64 is the whole
+        key, as entropy for :class:`numpy.random.SeedSequence`).
     end : {"high", "low"}, default="high"
         Take the key's top bits (the best mixed), or its low bits (where results already
         depend on them).
@@ -140,10 +141,12 @@ def foreign_seed(key: np.uint64 | int, *, bits: int = 31, end: str = "high") -> 
     int
     """
     key = np.uint64(key)
+    if not 1 <= bits <= 64:
+        raise ValueError(f"bits must be in 1..64, got {bits!r}")
     if end == "high":
         return int(key >> np.uint64(64 - bits))
     if end == "low":
-        return int(key & np.uint64((1 << bits) - 1))
+        return int(key) & ((1 << bits) - 1)
     raise ValueError(f"end must be 'high' or 'low', got {end!r}")
 
 

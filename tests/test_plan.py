@@ -161,5 +161,8 @@ def test_registered_stream_numbers_and_seeds_are_the_ones_results_depend_on():
     assert foreign_seed(key) == int(key) >> 33
     assert foreign_seed(key, bits=32) == int(key) >> 32
     assert foreign_seed(key, end="low") == int(key) % 2**31
+    assert foreign_seed(key, bits=64) == int(key)
+    with pytest.raises(ValueError, match="bits"):
+        foreign_seed(key, bits=0)
     with pytest.raises(ValueError, match="end"):
         foreign_seed(key, end="middle")

@@ -406,7 +406,8 @@ def overlap_report(
         label = to_python(target.classes[ci])
         rows = target.rows_of(ci)
         if max_rows is not None and rows.size > max_rows:
-            rng = np.random.default_rng(np.random.SeedSequence(int(key), spawn_key=(ci,)))
+            entropy = foreign_seed(key, bits=64)
+            rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(ci,)))
             rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
         seed = foreign_seed(key, end="low")
         with phase(f"class {label}"):
