@@ -120,14 +120,44 @@ def test_out_of_range_and_malformed_jobs_are_refused():
         job.generate(4, 11)
     with pytest.raises(ValueError, match="out of range"):
         job.origins(5, 4)
-    with pytest.raises(ValueError, match="one row per row"):
+    with pytest.raises(ValueError, match="one row per base"):
         ClassJob.for_class(X_class, table[:3], 7, 0, 10)
-    with pytest.raises(ValueError, match="positions in X_class"):
+    with pytest.raises(ValueError, match="positions in the 6 rows"):
         ClassJob.for_class(X_class, table + 6, 7, 0, 10)
     with pytest.raises(ValueError, match="float32 or float64"):
         ClassJob.for_class(X_class.astype(np.int64), table, 7, 0, 10)
     with pytest.raises(ValueError, match="chunk_rows"):
         next(SmotePlan([job], 6).chunks(0))
+    # an output that cannot take the rows is refused before the kernel writes
+    with pytest.raises(ValueError, match="cannot be written from row 8"):
+        job.generate(0, 4, out=np.empty((10, 2)), out_row=8)
+    with pytest.raises(ValueError, match="float64 array with 2 columns"):
+        job.generate(0, 4, out=np.empty((10, 2), dtype=np.float32))
+    with pytest.raises(ValueError, match="cum_counts"):
+        ClassJob(0, 0, job.key, 10, 6, X_class, job.bases, table, cum_counts=np.arange(6))
+
+
+def test_counted_and_damped_jobs_in_ranges_equal_one_call():
+    """ADASYN's per-base counts and Borderline-SMOTE-2's damping are functions of j too."""
+    X, _ = blobs([40], n_features=3, seed=1)
+    table = exact_kneighbors(X, 4, None)
+    rng = np.random.default_rng(0)
+    counts = rng.integers(0, 5, X.shape[0])
+    common = dict(class_index=0, label=0, key=np.uint64(99), first_row=0, source=X)
+    jobs = [
+        ClassJob(
+            **common, n_new=int(counts.sum()), bases=np.arange(40), neighbors=table,
+            cum_counts=np.cumsum(counts),
+        ),
+        ClassJob(
+            **common, n_new=57, bases=np.arange(0, 40, 2), neighbors=table[::2],
+            damp=rng.random((20, 4)) < 0.5, damp_key=np.uint64(7),
+        ),
+    ]  # fmt: skip
+    for job in jobs:
+        cuts = [0, 3, 4, 30, job.n_new]
+        parts = [job.generate(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        np.testing.assert_array_equal(np.concatenate(parts), job.generate())
 
 
 def test_stream_plan_collects_the_oversampled_classes_and_gives_the_tail(fitted):

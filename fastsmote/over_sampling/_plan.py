@@ -121,6 +121,38 @@ class ClassJob:
     codes: np.ndarray | None = None
     tie_key: np.uint64 = _NO_KEY
 
+    def __post_init__(self) -> None:
+        # the kernels index without bounds checks: refuse what would read out of bounds
+        source, bases, neighbors = self.source, self.bases, self.neighbors
+        if source.ndim != 2 or source.dtype not in (np.float32, np.float64):
+            raise ValueError(
+                "the rows to interpolate from (source, X_class) must be a 2-D float32 or "
+                f"float64 array, got {source.dtype} with shape {source.shape}"
+            )
+        for name, table, ndim in (("bases", bases, 1), ("neighbors", neighbors, 2)):
+            if table.ndim != ndim or table.dtype.kind not in "iu":
+                raise ValueError(f"{name} must be a {ndim}-D integer array, got {table.dtype}")
+            if table.size and not (0 <= table.min() and table.max() < source.shape[0]):
+                raise ValueError(
+                    f"{name} must hold positions in the {source.shape[0]} rows of source"
+                )
+        n_bases = source.shape[0] if self.codes is not None else bases.shape[0]
+        if neighbors.shape[0] != n_bases or (neighbors.shape[1] == 0 and self.n_new):
+            raise ValueError(
+                f"neighbors must have one row per base ({n_bases}) and at least one "
+                f"column, got shape {neighbors.shape}"
+            )
+        if self.n_new < 0 or (self.n_new and n_bases == 0):
+            raise ValueError(f"cannot generate {self.n_new} rows from {n_bases} bases")
+        if self.cum_counts.size and (
+            self.cum_counts.shape != (n_bases,) or self.cum_counts[-1] != self.n_new
+        ):
+            raise ValueError("cum_counts must have one entry per base and end at n_new")
+        if self.damp.size and self.damp.shape != neighbors.shape:
+            raise ValueError("damp must have the shape of neighbors")
+        if self.codes is not None and self.codes.shape[0] != source.shape[0]:
+            raise ValueError("codes must have one row per row of source")
+
     @classmethod
     def for_class(
         cls,
@@ -164,18 +196,6 @@ class ClassJob:
         """
         X_class = np.ascontiguousarray(X_class)
         neighbors = np.ascontiguousarray(neighbors, dtype=np.int64)
-        if X_class.ndim != 2 or X_class.dtype not in (np.float32, np.float64):
-            raise ValueError(
-                f"X_class must be a 2-D float32 or float64 array, got {X_class.dtype} "
-                f"with shape {X_class.shape}"
-            )
-        if neighbors.ndim != 2 or neighbors.shape[0] != X_class.shape[0]:
-            raise ValueError(
-                f"neighbors must have one row per row of X_class ({X_class.shape[0]}), "
-                f"got shape {neighbors.shape}"
-            )
-        if neighbors.size and not (0 <= neighbors.min() and neighbors.max() < len(X_class)):
-            raise ValueError("neighbors must hold positions in X_class")
         return cls(
             class_index=int(class_index),
             label=label,
@@ -232,6 +252,9 @@ class ClassJob:
         m = j1 - j0
         if out is None:
             out, out_row = np.empty((m, self.source.shape[1]), dtype=self.source.dtype), 0
+        _check_out(out, out_row, m, self.source, "out")
+        if self.codes is not None and out_codes is not None:
+            _check_out(out_codes, out_row, m, self.codes, "out_codes")
         with numba_threads(get_config()["n_threads"]):
             if self.codes is None:
                 smote_generate(
@@ -269,6 +292,24 @@ class ClassJob:
         if self.row_map is not None:
             base, neighbor = self.row_map[base], self.row_map[neighbor]
         return base, neighbor, gap
+
+
+def _check_out(out: np.ndarray, out_row: int, m: int, like: np.ndarray, name: str) -> None:
+    """``out`` can take ``m`` rows like those of ``like`` from row ``out_row``."""
+    if (
+        not isinstance(out, np.ndarray)
+        or out.ndim != 2
+        or out.dtype != like.dtype
+        or out.shape[1] != like.shape[1]
+        or not out.flags.writeable
+    ):
+        raise ValueError(
+            f"{name} must be a writeable 2-D {like.dtype} array with {like.shape[1]} columns"
+        )
+    if not 0 <= out_row <= out.shape[0] - m:
+        raise ValueError(
+            f"{name} has {out.shape[0]} rows: {m} rows cannot be written from row {out_row}"
+        )
 
 
 def draw_bases(
