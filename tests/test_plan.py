@@ -55,6 +55,9 @@ def test_a_class_generated_in_ranges_equals_it_generated_at_once(fitted):
     X, y, sampler, X_res, _ = fitted
     plan = worker_plan(X, y, sampler)
     assert plan.n_samples_out == X_res.shape[0]
+    assert plan.job(2) is plan.jobs[1]
+    with pytest.raises(KeyError):
+        plan.job(0)  # the majority class gets no rows
     for job in plan.jobs:
         whole = job.generate()
         cuts = [0, 1, 7, 8, job.n_new // 2, job.n_new]

@@ -368,23 +368,64 @@ class SmotePlan:
         return self.n_samples + self.n_synthetic
 
     def job(self, class_index: int) -> ClassJob:
-        """The job of the class at ``class_index`` in the sorted labels."""
+        """The job of the class at ``class_index`` in the sorted labels.
+
+        Parameters
+        ----------
+        class_index : int
+
+        Returns
+        -------
+        ClassJob
+
+        Raises
+        ------
+        KeyError
+            No rows are planned for that class.
+        """
         for job in self.jobs:
             if job.class_index == class_index:
                 return job
         raise KeyError(f"no synthetic rows are planned for class index {class_index}")
 
     def generate(self, out: np.ndarray, out_codes: np.ndarray | None = None) -> np.ndarray:
-        """Write every synthetic row at its output row (``out`` has
-        :attr:`n_samples_out` rows; its first ``n_samples`` are left alone)."""
+        """Write every synthetic row at its output row (``first_row`` onwards).
+
+        Parameters
+        ----------
+        out : ndarray of shape (n_samples_out, n_features)
+            The output, in the jobs' dtype; rows before each job's ``first_row`` are
+            left alone (the input rows go first).
+        out_codes : ndarray of int32, optional
+            SMOTE-NC: the categorical codes, rows as in ``out``.
+
+        Returns
+        -------
+        ndarray
+            ``out``.
+        """
         for job in self.jobs:
             with phase(f"generating {job.n_new:,} rows"):
                 job.generate(out=out, out_row=job.first_row, out_codes=out_codes)
         return out
 
     def chunks(self, chunk_rows: int) -> Iterator[tuple[ClassJob, np.ndarray]]:
-        """The synthetic rows class by class, at most ``chunk_rows`` at a time, as
-        ``(job, rows)``; concatenated they are what :meth:`generate` writes."""
+        """The synthetic rows class by class, at most ``chunk_rows`` at a time.
+
+        A chunk never spans two classes; concatenated, the chunks are the rows
+        :meth:`generate` writes, bit for bit, whatever ``chunk_rows`` is.
+
+        Parameters
+        ----------
+        chunk_rows : int
+            Rows per chunk (at least 1).
+
+        Yields
+        ------
+        job : ClassJob
+            The class the chunk belongs to.
+        rows : ndarray of shape (n_rows, n_features)
+        """
         if chunk_rows < 1:
             raise ValueError(f"chunk_rows must be a positive int, got {chunk_rows!r}")
         for job in self.jobs:
@@ -455,6 +496,11 @@ class StreamPlan:
             :func:`compute_dtype` of the features.
         chunk_rows : int, optional
             By default from the sampler's ``working_memory``.
+
+        Returns
+        -------
+        iterator of (X_chunk, y_chunk)
+            As the tail of ``sampler.fit_resample_iter`` yields them.
         """
         return self.sampler._stream_synthetic(self.target, X_classes, chunk_rows=chunk_rows)
 
