@@ -8,6 +8,10 @@ its own *counter* (derived from the global index of the synthetic row), so the o
 does not depend on thread count, chunk size or partitioning, and classes never share
 random numbers.
 
+Stream numbers are registered below (:data:`STREAMS`), each under a name saying what it
+draws; a foreign library (pynndescent, scikit-learn's splitters) gets an int seed from a
+key through :func:`foreign_seed` only.
+
 Changing anything here changes every result: bump :data:`RNG_VERSION` when you do.
 """
 
@@ -40,9 +44,110 @@ def mix64(z):
 
 
 @jit(inline="always")
-def stream_key(key, stream):
-    """Key of an independent stream (e.g. one class) derived from the sampler key."""
+def kernel_stream_key(key, stream):
+    """:func:`stream_key` for use inside kernels (returns the kernel's uint64)."""
     return mix64(np.uint64(key) ^ mix64(np.uint64(stream + 1) * _STREAM_GAMMA))
+
+
+def stream_key(key: np.uint64 | int, stream: int) -> np.uint64:
+    """Key of the independent stream number ``stream`` derived from ``key``.
+
+    Parameters
+    ----------
+    key : numpy.uint64 or int
+        A sampler key (:func:`key_from_random_state`) or a stream key.
+    stream : int
+        A stream number: see :data:`STREAMS` for what each number draws.
+
+    Returns
+    -------
+    numpy.uint64
+    """
+    return np.uint64(kernel_stream_key(np.uint64(key), stream))
+
+
+# --------------------------------------------------------------------------- streams
+# Streams of a sampler key: ``stream_key(key, n)``.
+def class_stream(class_index: int) -> int:
+    """Stream of a class's draws (SMOTE family, RandomUnderSampler): its position in
+    the sorted class labels."""
+    return class_index
+
+
+def copy_stream(class_index: int) -> int:
+    """RandomOverSampler: stream of the rows a class copies."""
+    return 2 * class_index
+
+
+def shrinkage_stream(class_index: int) -> int:
+    """RandomOverSampler: stream of a class's smoothed-bootstrap noise."""
+    return 2 * class_index + 1
+
+
+#: Streams ``0, 1, ...`` of the key of a cross-validation run seed its folds' samplers
+#: (fold ``i``: stream ``i``); this one seeds the fold assignment.
+FOLD_SPLIT_STREAM = 1_000_000
+
+# Sub-streams of a class key: ``stream_key(class_key, n)``.
+#: Borderline-SMOTE-2: the draw that halves a gap towards another class.
+DAMP_STREAM = 1
+#: SMOTE-NC: the draw that breaks a tie between equally frequent categories.
+TIE_STREAM = 2
+#: Borderline-SMOTE and ADASYN: seed of the approximate graph among all rows.
+ALL_ROWS_GRAPH_STREAM = 3
+
+# Streams of an NN-descent graph key (used inside the graph kernels).
+#: Random-projection tree ``t``: stream ``TREE_STREAM * TREE_STRIDE + t``.
+TREE_STREAM, TREE_STRIDE = 1, 1_000_003
+#: Random fill of the lists the trees left short.
+FILL_STREAM = 2
+#: Candidate sampling; round ``r`` uses stream ``r`` of this stream's key.
+SAMPLE_STREAM = 3
+
+#: Every registered stream, by name: ``(scope, number)``. A number means something only
+#: within its scope (the key it derives from); callables map a class index or fold.
+STREAMS = {
+    "class": ("sampler key", class_stream),
+    "random-over copy": ("sampler key", copy_stream),
+    "random-over shrinkage": ("sampler key", shrinkage_stream),
+    "fold sampler": ("cross-validation key", lambda fold: fold),
+    "fold split": ("cross-validation key", FOLD_SPLIT_STREAM),
+    "damp": ("class key", DAMP_STREAM),
+    "tie": ("class key", TIE_STREAM),
+    "all-rows graph": ("class key", ALL_ROWS_GRAPH_STREAM),
+    "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
+    "graph fill": ("graph key", FILL_STREAM),
+    "graph sample": ("graph key", SAMPLE_STREAM),
+}
+
+
+def foreign_seed(key: np.uint64 | int, *, bits: int = 31, end: str = "high") -> int:
+    """A non-negative int seed of ``bits`` bits taken from a 64-bit key, for a library
+    that wants an int (pynndescent, scikit-learn's splitters, NumPy).
+
+    Parameters
+    ----------
+    key : numpy.uint64 or int
+        Usually a stream key (:func:`stream_key`) dedicated to that library's use.
+    bits : int, default=31
+        Width of the seed, 1 to 64 (31 fits every signed 32-bit API; 64 is the whole
+        key, as entropy for :class:`numpy.random.SeedSequence`).
+    end : {"high", "low"}, default="high"
+        Take the key's top bits (the best mixed), or its low bits (where results already
+        depend on them).
+
+    Returns
+    -------
+    int
+    """
+    key = np.uint64(key)
+    if not 1 <= bits <= 64:
+        raise ValueError(f"bits must be in 1..64, got {bits!r}")
+    if end == "high":
+        return int(key >> np.uint64(64 - bits))
+    if end == "low":
+        return int(key) & ((1 << bits) - 1)
+    raise ValueError(f"end must be 'high' or 'low', got {end!r}")
 
 
 @jit(inline="always")

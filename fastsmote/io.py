@@ -73,7 +73,7 @@ from ._io_input import (
     non_numeric_columns,
 )
 from ._memory import check_fits, rows_per_chunk
-from ._validation import _float_dtype
+from .over_sampling import compute_dtype, stream_plan
 
 __all__ = [
     "FORMATS",
@@ -418,7 +418,7 @@ def smote_output_schema(
     """
     features = [f for f in schema if f.name != target and f.name not in passthrough]
     kinds = [np.dtype(f.type.to_pandas_dtype()) for f in features]
-    dtype = _float_dtype(np.result_type(*kinds))
+    dtype = compute_dtype(np.result_type(*kinds))
     fields = []
     for f in schema:
         if f.name in passthrough:
@@ -550,13 +550,8 @@ def stream_smote(
     with contextlib.closing(progress("reading labels", source.num_rows)) as bar:
         y = source.read_labels(target, batch_rows)
         bar.update(y.size)
-    target_info = sampler._stream_fit_target(y)
-    plan_codes = [
-        target_info.class_index(label) for label, n in sampler.sampling_strategy_.items() if n > 0
-    ]
-    collect = np.zeros(target_info.classes.size, dtype=bool)
-    collect[plan_codes] = True
-    selected = collect[target_info.encoded]
+    plan = stream_plan(sampler, y)
+    selected = plan.selected
     n_selected = int(np.count_nonzero(selected))
     k = int(sampler.k_neighbors) if isinstance(sampler.k_neighbors, numbers.Integral) else 0
     check_fits(
@@ -567,17 +562,17 @@ def stream_smote(
         "or run on a machine with more memory.",
     )
     target_index = source.columns.index(target)
-    label_width = max(len(str(c).encode()) for c in target_info.classes.tolist())
+    label_width = max(len(str(c).encode()) for c in plan.counts_before)
     check_disk_space(
         [
             (
                 Path(output),
                 estimate_rows_bytes(
-                    schema, output_format, sampler.n_samples_out_, {target_index: label_width}
+                    schema, output_format, plan.n_samples_out, {target_index: label_width}
                 ),
             )
         ],
-        f"The output has {sampler.n_samples_out_:,} rows; free space, write it to "
+        f"The output has {plan.n_samples_out:,} rows; free space, write it to "
         "another disk, or lower --sampling-strategy.",
         shown=shown,
     )
@@ -622,12 +617,9 @@ def stream_smote(
                 bar.update(m)
             del batch, arrays, column  # the last batch holds decoded pages
 
-        n_synthetic = sum(sampler.sampling_strategy_.values())
         label_type = schema.field(target).type
-        with contextlib.closing(progress("synthetic rows", n_synthetic)) as bar:
-            for X_chunk, y_chunk in sampler._stream_synthetic(
-                target_info, X_classes, chunk_rows=batch_rows
-            ):
+        with contextlib.closing(progress("synthetic rows", plan.n_synthetic)) as bar:
+            for X_chunk, y_chunk in plan.chunks(X_classes, chunk_rows=batch_rows):
                 m = X_chunk.shape[0]
                 arrays = []
                 j = 0
@@ -644,15 +636,11 @@ def stream_smote(
                         j += 1
                 writer.write(pa.RecordBatch.from_arrays(arrays, schema=schema))
                 bar.update(m)
-    counts_before = target_info.class_counts()
-    counts_after = {
-        c: n + int(sampler.sampling_strategy_.get(c, 0)) for c, n in counts_before.items()
-    }
     return ResampleResult(
-        counts_before,
-        counts_after,
+        plan.counts_before,
+        plan.counts_after,
         time.perf_counter() - started,
-        int(sampler.n_samples_out_),
+        plan.n_samples_out,
         feature_std=list(zip(features, moments.std().tolist(), strict=True)),
     )
 

@@ -22,7 +22,7 @@ from fastsmote import (
     config_context,
     get_config,
 )
-from fastsmote.over_sampling import _smote
+from fastsmote.over_sampling import _plan
 from fastsmote.under_sampling import _clean
 
 imblearn = pytest.importorskip("imblearn")
@@ -88,7 +88,7 @@ def _record_threads(monkeypatch, raise_inside=False):
         monkeypatch.setattr(module, name, recording)
 
     wrap(_clean, "all_rows_kneighbors")
-    wrap(_smote, "smote_generate")
+    wrap(_plan, "smote_generate")
     return seen
 
 

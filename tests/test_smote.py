@@ -147,11 +147,11 @@ def test_same_output_for_any_thread_count(three_class_data):
 
 def test_same_output_for_any_chunk_size(monkeypatch, three_class_data):
     import fastsmote.neighbors._exact as exact
-    import fastsmote.over_sampling._smote as smote_module
+    import fastsmote.over_sampling._plan as plan_module
 
     X, y = three_class_data
     reference = SMOTE(random_state=5).fit_resample(X, y)[0]
-    monkeypatch.setattr(smote_module, "GENERATION_CHUNK", 3)
+    monkeypatch.setattr(plan_module, "GENERATION_CHUNK", 3)
     monkeypatch.setattr(exact, "QUERY_BLOCK", 5)
     monkeypatch.setattr(exact, "REF_BLOCK_BYTES", 64)
     np.testing.assert_array_equal(SMOTE(random_state=5).fit_resample(X, y)[0], reference)

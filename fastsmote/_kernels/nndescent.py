@@ -30,7 +30,15 @@ import numpy as np
 from numba import prange
 
 from .._numba import jit
-from .._random import draw_uint64, stream_key, uint64_below
+from .._random import (
+    FILL_STREAM,
+    SAMPLE_STREAM,
+    TREE_STREAM,
+    TREE_STRIDE,
+    draw_uint64,
+    kernel_stream_key,
+    uint64_below,
+)
 from .knn import block_distances, pair_sq_distance
 
 #: Position of an empty slot: sorts after every real row at equal (infinite) distance.
@@ -42,7 +50,6 @@ JOIN_BLOCK = 64
 SAMPLE_PARTS = 64
 #: Distance loops run over whole groups of this many columns (an AVX-512 float32 vector).
 LANES = 16
-_TREE_STREAM, _FILL_STREAM, _SAMPLE_STREAM = 1, 2, 3
 
 
 @jit(inline="always")
@@ -165,7 +172,7 @@ def rp_forest(data, key, n_trees, leaf_size):
     for t in prange(n_trees):
         normal = np.empty(d, dtype=np.float64)
         _build_tree(
-            data, stream_key(key, _TREE_STREAM * 1_000_003 + t), leaf_size,
+            data, kernel_stream_key(key, TREE_STREAM * TREE_STRIDE + t), leaf_size,
             perm[t], leaf_of[t], leaf_bounds[t], normal,
         )  # fmt: skip
     return perm, leaf_of, leaf_bounds
@@ -217,7 +224,7 @@ def graph_from_forest(data, perm, leaf_of, leaf_bounds, n_slots, key):
                     j = rows[b]
                     _push_sorted(g_dist[i], g_pos[i], g_new[i], dist[b], j)
                     _push_sorted(g_dist[j], g_pos[j], g_new[j], dist[b], i)
-    fill_key = stream_key(key, _FILL_STREAM)
+    fill_key = kernel_stream_key(key, FILL_STREAM)
     for i in prange(n):
         draw = 0
         while g_pos[i, n_slots - 1] == EMPTY and draw < 8 * n_slots:
@@ -533,4 +540,4 @@ def apply_updates(
 @jit()
 def round_key(key, round_):
     """Key of one round's candidate sampling."""
-    return stream_key(stream_key(key, _SAMPLE_STREAM), round_)
+    return kernel_stream_key(kernel_stream_key(key, SAMPLE_STREAM), round_)

@@ -24,11 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .._config import get_config
-from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_draws_range, smote_generate
-from .._numba import numba_threads
 from .._progress import phase
-from .._random import key_from_random_state, stream_key
+from .._random import class_stream, foreign_seed, key_from_random_state, stream_key
 from .._validation import Target, check_features, check_finite, check_target, to_python
 from ..neighbors import (
     BACKENDS,
@@ -36,6 +33,7 @@ from ..neighbors import (
     exact_kneighbors_of,
     exact_kneighbors_of_points,
 )
+from ..over_sampling import ClassJob, draw_bases
 
 #: Typology categories, from most to least surrounded by the row's own class.
 CATEGORIES = ("safe", "borderline", "rare", "outlier")
@@ -408,9 +406,10 @@ def overlap_report(
         label = to_python(target.classes[ci])
         rows = target.rows_of(ci)
         if max_rows is not None and rows.size > max_rows:
-            rng = np.random.default_rng(np.random.SeedSequence(int(key), spawn_key=(ci,)))
+            entropy = foreign_seed(key, bits=64)
+            rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(ci,)))
             rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
-        seed = int(np.uint64(key) % np.uint64(2**31))
+        seed = foreign_seed(key, end="low")
         with phase(f"class {label}"):
             nbr, backend = all_rows_kneighbors(X_float, rows, n_neighbors, neighbors, seed)
         same = np.count_nonzero(target.encoded[nbr] == ci, axis=1)
@@ -640,20 +639,12 @@ def _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k):
     """
     rows = target.rows_of(ci)
     X_class = np.ascontiguousarray(X[rows])
-    class_key = np.uint64(stream_key(key, ci))
     m = min(n_samples, n_new)
-    with numba_threads(get_config()["n_threads"]):
-        bases, slots, _ = smote_draws_range(class_key, 0, m, rows.size, smote_k)
+    bases, slots = draw_bases(stream_key(key, class_stream(ci)), 0, m, rows.size, smote_k)
     needed = np.unique(bases)
     class_nbr = np.zeros((rows.size, smote_k), dtype=np.int64)  # rows never drawn: unused
     class_nbr[needed] = exact_kneighbors_of(X_class, needed, smote_k)
-    synthetic = np.empty((m, X.shape[1]), dtype=X.dtype)
-    with numba_threads(get_config()["n_threads"]):
-        positions = np.arange(rows.size, dtype=np.int64)
-        smote_generate(
-            X_class, positions, class_nbr, class_key, 0, synthetic, 0, m, 2048,
-            NO_COUNTS, NO_DAMP, np.uint64(0),
-        )  # fmt: skip
+    synthetic = ClassJob.for_class(X_class, class_nbr, key, ci, n_new).generate(0, m)
     nbr = exact_kneighbors_of_points(synthetic, X, k)
     other = np.count_nonzero(target.encoded[nbr] != ci, axis=1)
     return 2 * other > k, (bases, class_nbr[bases, slots], nbr[:, 0])

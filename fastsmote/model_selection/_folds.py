@@ -23,7 +23,7 @@ from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
-from .._random import key_from_random_state, stream_key
+from .._random import FOLD_SPLIT_STREAM, foreign_seed, key_from_random_state, stream_key
 from .._record import ResamplingRecord, label_counts
 from ..base import RowOrigins, origins_of
 from ..pipeline import sampler_placement
@@ -49,7 +49,7 @@ def fold_seed(random_state: Any, fold: int) -> int:
 
 
 def _seed(key: np.uint64, stream: int) -> int:
-    return int(np.uint64(stream_key(key, stream)) >> np.uint64(32))
+    return foreign_seed(stream_key(key, stream), bits=32)
 
 
 @dataclasses.dataclass
@@ -106,14 +106,10 @@ class ResampledFold:
         return RowOrigins(self.train_index[origins.source], partner, origins.gap, n_input)
 
 
-#: Stream of the key that seeds the fold assignment (folds use streams 0, 1, ...).
-_SPLIT_STREAM = 1_000_000
-
-
 def _splitter(cv: Any, y: Any, key: np.uint64):
     if isinstance(cv, numbers.Integral):
         # Shuffled, stratified folds seeded from the key (sklearn's int cv is unshuffled).
-        return StratifiedKFold(int(cv), shuffle=True, random_state=_seed(key, _SPLIT_STREAM))
+        return StratifiedKFold(int(cv), shuffle=True, random_state=_seed(key, FOLD_SPLIT_STREAM))
     return check_cv(cv, y, classifier=True)
 
 

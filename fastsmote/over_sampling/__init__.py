@@ -1,7 +1,16 @@
-"""Over-samplers."""
+"""Over-samplers, and the SMOTE plan they generate through."""
 
+from ._plan import (
+    ClassJob,
+    SmotePlan,
+    StreamPlan,
+    SyntheticProvenance,
+    compute_dtype,
+    draw_bases,
+    stream_plan,
+)
 from ._random import RandomOverSampler
-from ._smote import SMOTE, SyntheticProvenance
+from ._smote import SMOTE
 from ._smotenc import SMOTENC
 from ._variants import ADASYN, BorderlineSMOTE
 
@@ -10,6 +19,12 @@ __all__ = [
     "SMOTE",
     "SMOTENC",
     "BorderlineSMOTE",
+    "ClassJob",
     "RandomOverSampler",
+    "SmotePlan",
+    "StreamPlan",
     "SyntheticProvenance",
+    "compute_dtype",
+    "draw_bases",
+    "stream_plan",
 ]

@@ -10,7 +10,13 @@ import numpy as np
 from .._config import get_config
 from .._kernels.sampling import bootstrap_positions, smoothed_bootstrap
 from .._numba import numba_threads
-from .._random import RNG_VERSION, key_from_random_state, stream_key
+from .._random import (
+    RNG_VERSION,
+    copy_stream,
+    key_from_random_state,
+    shrinkage_stream,
+    stream_key,
+)
 from .._validation import (
     DICT,
     NONE,
@@ -117,7 +123,7 @@ class RandomOverSampler(BaseSampler):
         with numba_threads(get_config()["n_threads"]):
             for class_index, n_new in plan:
                 class_rows = target.rows_of(class_index)
-                index_key = np.uint64(stream_key(key, 2 * class_index))
+                index_key = stream_key(key, copy_stream(class_index))
                 positions.append(bootstrap_positions(index_key, 0, n_new, class_rows.size))
                 chosen.append(class_rows[positions[-1]])
         self.sample_indices_ = np.concatenate(chosen)
@@ -148,7 +154,7 @@ class RandomOverSampler(BaseSampler):
                 X_class = X[target.rows_of(class_index)]
                 label = to_python(target.classes[class_index])
                 scale = self.shrinkage_[label] * constant * X_class.std(axis=0, dtype=np.float64)
-                noise_key = np.uint64(stream_key(key, 2 * class_index + 1))
+                noise_key = stream_key(key, shrinkage_stream(class_index))
                 smoothed_bootstrap(X_class, class_positions, noise_key, 0, scale, out, start)
                 start += n_new
         return features.restore(out)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from sklearn.utils.validation import _num_samples
 
 from .._config import get_config
-from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate, smote_origins
 from .._memory import budget_bytes, check_output_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._progress import phase
-from .._random import RNG_VERSION, key_from_random_state, stream_key
+from .._random import RNG_VERSION, class_stream, foreign_seed, key_from_random_state, stream_key
 from .._validation import (
     Features,
     Target,
@@ -41,38 +40,7 @@ from ..neighbors import (
     exact_kneighbors,
     resolve_backend,
 )
-
-#: Plain SMOTE jobs: no per-base counts, no damping.
-NO_ORIGIN_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0))
-
-#: Synthetic rows per parallel task; fixed so that scheduling never depends on threads.
-GENERATION_CHUNK = 2048
-
-
-class SyntheticProvenance(NamedTuple):
-    """Where each synthetic row of a ``fit_resample`` output came from.
-
-    All arrays have one entry per synthetic row, in output order.
-
-    Attributes
-    ----------
-    row : ndarray of int64
-        Row number of the synthetic row in ``X_resampled``.
-    label : ndarray
-        Its class label.
-    base : ndarray of int64
-        Input row number of the base row.
-    neighbor : ndarray of int64
-        Input row number of the neighbour it was interpolated towards.
-    gap : ndarray of float64
-        ``u`` in ``base + u * (neighbor - base)`` before rounding to the data dtype.
-    """
-
-    row: np.ndarray
-    label: np.ndarray
-    base: np.ndarray
-    neighbor: np.ndarray
-    gap: np.ndarray
+from ._plan import ClassJob, SmotePlan, SyntheticProvenance
 
 
 class _InterpolatingSampler(BaseSampler):
@@ -130,7 +98,7 @@ class _InterpolatingSampler(BaseSampler):
         backend = resolve_backend(self.neighbors, n_class, X.shape[1])
         self.neighbors_backend_[label] = backend
         if backend in APPROX_METHODS:
-            seed = int(class_key % np.uint64(2**31))
+            seed = foreign_seed(class_key, end="low")
             everything = np.arange(n_class) if rows is None else rows
             method = APPROX_METHODS[backend]
             return approx_kneighbors(X, k, everything, seed, method, self.working_memory)
@@ -222,23 +190,9 @@ class _InterpolatingSampler(BaseSampler):
             raise AttributeError(
                 "provenance() needs a fitted sampler: call fit_resample(X, y) first."
             )
-        key = np.uint64(self.random_key_)
         data, target = self._validate(X, y)
-        parts = []
-        for job in self._origin_jobs(data, target, key):
-            class_index, first_row, rows, bases, neighbor_table, class_key, n_new, extras = job
-            base, neighbor, gap = smote_origins(
-                bases, neighbor_table, class_key, 0, n_new, *extras
-            )
-            if rows is not None:  # positions in a class copy -> input row numbers
-                base, neighbor = rows[base], rows[neighbor]
-            label = target.classes[class_index]
-            rows_out = np.arange(first_row, first_row + n_new, dtype=np.int64)
-            parts.append((rows_out, np.full(n_new, label), base, neighbor, gap))
-        if not parts:
-            empty = np.empty(0, dtype=np.int64)
-            return SyntheticProvenance(empty, target.classes[:0], empty, empty, np.empty(0))
-        return SyntheticProvenance(*(np.concatenate(p) for p in zip(*parts, strict=True)))
+        plan = self._origin_plan(data, target, np.uint64(self.random_key_))
+        return plan.provenance(target.classes)
 
     def row_origins(self, X: Any, y: Any) -> RowOrigins:
         """Where every output row comes from: input rows are their own origin,
@@ -262,11 +216,43 @@ class _InterpolatingSampler(BaseSampler):
             n,
         )
 
-    def _origin_jobs(self, data: Any, target: Target, key: np.uint64):
-        """Per class with synthetic rows: (class index, first output row, row map or None,
-        base table, neighbour table, class key, rows, (cum_counts, damp, damp_key)) as
-        the generation used them."""
+    def _origin_plan(self, data: Any, target: Target, key: np.uint64) -> SmotePlan:
+        """The plan of the last ``fit_resample`` on ``data``, ``target`` (see
+        :meth:`provenance`)."""
+        n = data.n_samples
+        return SmotePlan(list(self._jobs(data.as_float_array(), target, key, n)), n)
+
+    def _jobs(
+        self, X: np.ndarray, target: Target, key: np.uint64, first_row: int
+    ) -> Iterator[ClassJob]:
+        """The job of each class with rows to generate, in output order, searched one
+        class at a time as they are consumed; ``target`` numbers the rows of ``X``,
+        ``first_row`` is the output row of the first synthetic row."""
+        for class_index, label, n_new, _ in self._plan(target):
+            class_key = stream_key(key, class_stream(class_index))
+            job = self._class_job(X, target, class_index, label, n_new, class_key, first_row)
+            if job is not None:
+                yield job
+                first_row += n_new
+
+    def _class_job(
+        self,
+        X: np.ndarray,
+        target: Target,
+        class_index: int,
+        label: Any,
+        n_new: int,
+        class_key: np.uint64,
+        first_row: int,
+    ) -> ClassJob | None:
+        """The job of one class (None: nothing to generate for it)."""
         raise NotImplementedError
+
+    def _defer_job_estimator(self, job: ClassJob | None, data: Any, target: Target) -> None:
+        """:meth:`_defer_class_estimator` for the last job that generated rows."""
+        if job is not None:
+            rows = target.rows_of(job.class_index)
+            self._defer_class_estimator(job.source, job.row_map, data, rows)
 
 
 class SMOTE(_InterpolatingSampler):
@@ -361,30 +347,32 @@ class SMOTE(_InterpolatingSampler):
         self.neighbors = neighbors
         self.working_memory = working_memory
 
-    def _class_tables(self, X: np.ndarray, target: Target, key, plan: list):
-        """Per class to over-sample: ``(class index, source, row map, bases, neighbour
-        table, stream key, rows to generate, first output row)``; see
-        :meth:`_class_source`."""
-        for class_index, label, n_new, start in plan:
-            class_key = np.uint64(stream_key(key, class_index))
-            source = self._class_source(X, target.rows_of(class_index), label, class_key)
-            yield class_index, *source, class_key, n_new, start
+    def _class_job(self, X, target, class_index, label, n_new, class_key, first_row):
+        source, row_map, bases, neighbors = self._class_source(
+            X, target.rows_of(class_index), label, class_key
+        )
+        return ClassJob(
+            class_index=class_index,
+            label=target.classes[class_index],
+            key=class_key,
+            n_new=n_new,
+            first_row=first_row,
+            source=source,
+            bases=bases,
+            neighbors=neighbors,
+            row_map=row_map,
+        )
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
         out = self._allocate(features, out)
         X = out[: features.n_samples]
-        last = None
+        job = None
         with numba_threads(get_config()["n_threads"]):
-            for table in self._class_tables(X, target, key, plan):
-                class_index, source, row_map, bases, neighbors, class_key, n_new, start = table
-                args = (source, bases, neighbors, class_key, 0, out, start, n_new)
-                with phase(f"generating {n_new:,} rows"):
-                    smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
-                last = class_index, source, row_map
-        if last is not None:
-            class_index, source, row_map = last
-            self._defer_class_estimator(source, row_map, features, target.rows_of(class_index))
+            # one class at a time: its neighbour table is dropped before the next search
+            for job in self._jobs(X, target, key, features.n_samples):
+                SmotePlan([job], features.n_samples).generate(out)
+        self._defer_job_estimator(job, features, target)
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return out, y_out
 
@@ -432,7 +420,7 @@ class SMOTE(_InterpolatingSampler):
             chunk_rows = rows_per_chunk(row_bytes, working_memory or self.working_memory)
         elif not isinstance(chunk_rows, numbers.Integral) or chunk_rows < 1:
             raise ValueError(f"chunk_rows must be a positive int, got {chunk_rows!r}")
-        key, plan = self._start(target)
+        key, _ = self._start(target)
         X_float = features.as_float_array()
         check_finite(X_float)
         n = features.n_samples
@@ -440,28 +428,20 @@ class SMOTE(_InterpolatingSampler):
         for start in range(0, n, chunk_rows):
             stop = min(n, start + chunk_rows)
             yield X_float[start:stop].copy(), labels[start:stop].copy()
-        chunks = self._synthetic_chunks(X_float, target, target, key, plan, chunk_rows, features)
-        yield from chunks
+        smote_plan = self._searched_plan(X_float, target, key, n, features)
+        yield from _labelled_chunks(smote_plan, target, chunk_rows)
 
-    def _synthetic_chunks(self, X, rows_target, target, key, plan, chunk_rows, data=None):
-        """The synthetic rows class by class in chunks; ``rows_target`` numbers the rows
-        of ``X`` (``target`` itself, or the over-sampled classes only when streaming);
-        ``data``: the input ``X`` comes from, if any (see :meth:`_defer_class_estimator`)."""
+    def _searched_plan(
+        self, X: np.ndarray, rows_target: Target, key: np.uint64, n_samples: int, data=None
+    ) -> SmotePlan:
+        """The plan with every class searched; ``rows_target`` numbers the rows of ``X``
+        (the whole target, or the over-sampled classes only when streaming); ``data``:
+        the input ``X`` comes from, if any (see :meth:`_defer_class_estimator`)."""
         with numba_threads(get_config()["n_threads"]):
-            tables = list(self._class_tables(X, rows_target, key, plan))
-        if tables:
-            class_index, source, row_map = tables[-1][:3]
-            rows = rows_target.rows_of(class_index)
-            self._defer_class_estimator(source, row_map, X if data is None else data, rows)
-        for class_index, source, _, bases, neighbors, class_key, n_new, _ in tables:
-            label = target.output_value(class_index)
-            for start in range(0, n_new, chunk_rows):
-                m = min(chunk_rows, n_new - start)
-                chunk = np.empty((m, X.shape[1]), dtype=X.dtype)
-                with numba_threads(get_config()["n_threads"]):
-                    args = (source, bases, neighbors, class_key, start, chunk, 0, m)
-                    smote_generate(*args, GENERATION_CHUNK, NO_COUNTS, NO_DAMP, np.uint64(0))
-                yield chunk, np.full(m, label)
+            jobs = list(self._jobs(X, rows_target, key, n_samples))
+        last = jobs[-1] if jobs else None
+        self._defer_job_estimator(last, X if data is None else data, rows_target)
+        return SmotePlan(jobs, n_samples)
 
     # ------------------------------------------------------------------ streaming (private)
     # For ``fastsmote.io``: the input rows are streamed from disk to the output by the
@@ -540,10 +520,14 @@ class SMOTE(_InterpolatingSampler):
         if chunk_rows is None:
             row_bytes = X_classes.shape[1] * X_classes.dtype.itemsize
             chunk_rows = rows_per_chunk(row_bytes, self.working_memory)
-        yield from self._synthetic_chunks(X_classes, sub, target, key, plan, chunk_rows)
+        smote_plan = self._searched_plan(X_classes, sub, key, target.labels.shape[0])
+        yield from _labelled_chunks(smote_plan, target, chunk_rows)
 
-    def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
-        X = data.as_float_array()
-        tables = self._class_tables(X, target, key, self._plan(target))
-        for class_index, _, rows, bases, neighbors, class_key, n_new, start in tables:
-            yield class_index, start, rows, bases, neighbors, class_key, n_new, NO_ORIGIN_EXTRAS
+
+def _labelled_chunks(
+    plan: SmotePlan, target: Target, chunk_rows: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(X_chunk, y_chunk)`` of :meth:`SmotePlan.chunks`, labels as ``fit_resample``
+    returns them (class codes for one-hot targets)."""
+    for job, rows in plan.chunks(chunk_rows):
+        yield rows, np.full(rows.shape[0], target.output_value(job.class_index))

@@ -22,11 +22,10 @@ from sklearn.base import clone
 
 from .._config import get_config
 from .._frames import SAME
-from .._kernels.smote import smotenc_generate
 from .._memory import check_fits
 from .._numba import numba_threads
 from .._progress import phase
-from .._random import stream_key
+from .._random import TIE_STREAM, class_stream, stream_key
 from .._validation import (
     NONE,
     Constraint,
@@ -39,7 +38,8 @@ from .._validation import (
 )
 from ..base import NEIGHBOR_COUNT, Deferred, estimator_neighbors, neighbors_estimator
 from ..neighbors import mixed_kneighbors
-from ._smote import GENERATION_CHUNK, NO_ORIGIN_EXTRAS, _InterpolatingSampler
+from ._plan import ClassJob, SmotePlan
+from ._smote import _InterpolatingSampler
 
 CATEGORICAL_SPEC = Constraint(
     lambda v: v == "auto" if isinstance(v, str) else hasattr(v, "__len__") and np.ndim(v) == 1,
@@ -420,43 +420,19 @@ class SMOTENC(_InterpolatingSampler):
         out_codes[:n] = codes
         X = out_cont[:n]  # finite: checked while copied in
         with numba_threads(get_config()["n_threads"]):
-            for (
-                class_index,
-                _,
-                n_new,
-                start,
-                _,
-                X_class,
-                codes_class,
-                neighbors,
-            ) in self._class_tables(X, codes, sizes, target, plan):
-                class_key = np.uint64(stream_key(key, class_index))
-                tie_key = np.uint64(stream_key(class_key, 2))
-                with phase(f"generating {n_new:,} rows"):
-                    smotenc_generate(
-                        X_class,
-                        codes_class,
-                        neighbors,
-                        class_key,
-                        tie_key,
-                        0,
-                        out_cont,
-                        out_codes,
-                        start,
-                        n_new,
-                        GENERATION_CHUNK,
-                    )
+            for job in self._nc_jobs(X, codes, sizes, target, key):
+                SmotePlan([job], n).generate(out_cont, out_codes)
         y_out = target.extended([(p[0], p[2]) for p in plan])
         return self._assemble(rows, features, out_cont, out_codes, encoded), y_out
 
-    def _class_tables(
-        self, X: np.ndarray, codes: np.ndarray, sizes: list, target: Target, plan: list
+    def _nc_jobs(
+        self, X: np.ndarray, codes: np.ndarray, sizes: list, target: Target, key: np.uint64
     ):
-        """Per class to over-sample: its rows, their continuous values and codes, and
-        each row's k nearest same-class rows under the SMOTE-NC distance."""
+        """Per class to over-sample, its job: its continuous values and codes, and each
+        row's k nearest same-class rows under the SMOTE-NC distance."""
         self.median_std_ = {}
         spec = self.k_neighbors
-        for class_index, label, n_new, start in plan:
+        for class_index, label, n_new, start in self._plan(target):
             class_rows = target.rows_of(class_index)
             self._check_class_size(label, class_rows.size, spec)
             X_class = X[class_rows]
@@ -483,28 +459,27 @@ class SMOTENC(_InterpolatingSampler):
                     neighbors, self.nn_k_ = estimator_neighbors(spec, "k_neighbors", encoded)
                 self.neighbors_backend_[label] = "estimator"
             self.median_std_[label] = median_std
-            yield class_index, label, n_new, start, class_rows, X_class, codes_class, neighbors
+            class_key = stream_key(key, class_stream(class_index))
+            yield ClassJob(
+                class_index=class_index,
+                label=target.classes[class_index],
+                key=class_key,
+                n_new=n_new,
+                first_row=start,
+                source=X_class,
+                bases=np.arange(class_rows.size),
+                neighbors=neighbors,
+                row_map=class_rows,
+                codes=codes_class,
+                tie_key=stream_key(class_key, TIE_STREAM),
+            )
 
-    def _origin_jobs(self, rows: Rows, target: Target, key: np.uint64):
+    def _origin_plan(self, rows: Rows, target: Target, key: np.uint64) -> SmotePlan:
         features, encoded = self._columns(rows)
         X = features.as_float_array()
         codes = np.column_stack([c for c, _, _ in encoded])
         sizes = [len(categories) for _, categories, _ in encoded]
-        for class_index, _, n_new, start, class_rows, _, _, neighbors in self._class_tables(
-            X, codes, sizes, target, self._plan(target)
-        ):
-            positions = np.arange(class_rows.size)
-            class_key = np.uint64(stream_key(key, class_index))
-            yield (
-                class_index,
-                start,
-                class_rows,
-                positions,
-                neighbors,
-                class_key,
-                n_new,
-                NO_ORIGIN_EXTRAS,
-            )
+        return SmotePlan(list(self._nc_jobs(X, codes, sizes, target, key)), rows.n_samples)
 
     def _assemble(self, rows: Rows, features, out_cont, out_codes, encoded) -> Any:
         """Put continuous and categorical columns back in the user's order and types."""

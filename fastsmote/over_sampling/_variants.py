@@ -13,10 +13,8 @@ from typing import Any
 import numpy as np
 
 from .._config import get_config
-from .._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
 from .._numba import numba_threads
-from .._progress import phase
-from .._random import stream_key
+from .._random import ALL_ROWS_GRAPH_STREAM, DAMP_STREAM, foreign_seed, stream_key
 from .._validation import (
     Features,
     Target,
@@ -34,7 +32,8 @@ from ..base import (
     neighbors_estimator,
 )
 from ..neighbors import all_rows_kneighbors
-from ._smote import GENERATION_CHUNK, _InterpolatingSampler
+from ._plan import ClassJob, SmotePlan
+from ._smote import _InterpolatingSampler
 
 
 def exact_shares(weights: np.ndarray, total: int) -> np.ndarray:
@@ -55,10 +54,9 @@ def exact_shares(weights: np.ndarray, total: int) -> np.ndarray:
 class _BoundarySampler(_InterpolatingSampler):
     """Generation loop shared by Borderline-SMOTE and ADASYN.
 
-    Subclasses write ``_class_job``, which returns None (nothing to generate) or
-    ``(source, row map, bases, neighbour table, cum_counts, damp)``: bases and neighbours
-    are rows of ``source``; the row map turns them into input rows (None when ``source``
-    is X itself).
+    Subclasses write ``_class_job``, which returns None (nothing to generate) or the
+    class's :class:`ClassJob`, with its per-base counts (ADASYN) or damping
+    (Borderline-SMOTE-2).
     """
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
@@ -66,69 +64,36 @@ class _BoundarySampler(_InterpolatingSampler):
         out = self._allocate(features, out)
         X = out[: features.n_samples]
         written, added = features.n_samples, []
-        self.n_synthetic_ = {}
-        last = None
+        self.n_synthetic_ = {label: 0 for _, label, _, _ in plan}
+        labels = {class_index: label for class_index, label, _, _ in plan}
+        job = None
         with numba_threads(get_config()["n_threads"]):
-            for class_index, label, n_new, _ in plan:
-                class_key = np.uint64(stream_key(key, class_index))
-                job = self._class_job(X, target, class_index, label, n_new, class_key)
-                if job is None:
-                    self.n_synthetic_[label] = 0
-                    continue
-                source, row_map, bases, neighbor_rows, counts, damp = job
-                last = class_index, source, row_map
-                with phase(f"generating {n_new:,} rows"):
-                    smote_generate(
-                        source,
-                        bases,
-                        neighbor_rows,
-                        class_key,
-                        0,
-                        out,
-                        written,
-                        n_new,
-                        GENERATION_CHUNK,
-                        counts,
-                        damp,
-                        np.uint64(stream_key(class_key, 1)),
-                    )
-                written += n_new
-                added.append((class_index, n_new))
-                self.n_synthetic_[label] = n_new
+            for job in self._jobs(X, target, key, features.n_samples):
+                SmotePlan([job], features.n_samples).generate(out)
+                written += job.n_new
+                added.append((job.class_index, job.n_new))
+                self.n_synthetic_[labels[job.class_index]] = job.n_new
         if plan:
-            self._defer_estimators(features, target, last)
+            self._defer_estimators(features, target, job)
         self.n_samples_out_ = written
         return out[:written], target.extended(added)
 
     def _defer_estimators(self, features: Features, target: Target, last: Any) -> None:
         """imbalanced-learn's fitted estimators of int neighbour counts, fitted when first
-        read (see :meth:`_defer_class_estimator`); ``last``: ``(class index, source, row
-        map)`` of the last class that generated rows, or None."""
-        if last is not None:
-            class_index, source, row_map = last
-            self._defer_class_estimator(source, row_map, features, target.rows_of(class_index))
+        read (see :meth:`_defer_class_estimator`); ``last``: the job of the last class
+        that generated rows, or None."""
+        self._defer_job_estimator(last, features, target)
 
-    def _origin_jobs(self, data: Features, target: Target, key: np.uint64):
-        X = data.as_float_array()
-        first_row = data.n_samples
-        for class_index, label, n_new, _ in self._plan(target):
-            class_key = np.uint64(stream_key(key, class_index))
-            job = self._class_job(X, target, class_index, label, n_new, class_key)
-            if job is None:
-                continue
-            _, rows, bases, neighbor_rows, counts, damp = job
-            damp_key = np.uint64(stream_key(class_key, 1))
-            yield (
-                class_index,
-                first_row,
-                rows,
-                bases,
-                neighbor_rows,
-                class_key,
-                n_new,
-                (counts, damp, damp_key),
-            )
-            first_row += n_new
+    @staticmethod
+    def _job(target: Target, class_index: int, class_key: np.uint64, **fields) -> ClassJob:
+        """The class's job; ``fields``: the other :class:`ClassJob` fields."""
+        return ClassJob(
+            class_index=class_index,
+            label=target.classes[class_index],
+            key=class_key,
+            damp_key=stream_key(class_key, DAMP_STREAM),
+            **fields,
+        )
 
     def _start(self, target: Target):
         self.all_rows_backend_ = {}
@@ -146,7 +111,7 @@ class _BoundarySampler(_InterpolatingSampler):
             found, fitted = estimator_neighbors(spec, name, X, rows)
             return found, "estimator", fitted
         backend = self.neighbors if isinstance(self.neighbors, str) else "exact"
-        seed = int(np.uint64(stream_key(class_key, 3)) >> np.uint64(33))
+        seed = foreign_seed(stream_key(class_key, ALL_ROWS_GRAPH_STREAM))
         found, used = all_rows_kneighbors(X, rows, int(spec), backend, seed, self.working_memory)
         return found, used, None
 
@@ -276,7 +241,7 @@ class BorderlineSMOTE(_BoundarySampler):
             estimator = neighbors_estimator(self.k_neighbors)
             self.nn_k_ = Deferred(estimator, float_rows, features, None)
 
-    def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
+    def _class_job(self, X, target, class_index, label, n_new, class_key, first_row):
         rows = target.rows_of(class_index)
         m_rows, used, fitted = self._all_row_neighbors(
             X, rows, self.m_neighbors, "m_neighbors", class_key
@@ -299,7 +264,17 @@ class BorderlineSMOTE(_BoundarySampler):
         self.in_danger_indices_[label] = rows[danger]
         if self.kind == "borderline-1":
             source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
-            return source, row_map, bases[danger], neighbors[danger], NO_COUNTS, NO_DAMP
+            return self._job(
+                target,
+                class_index,
+                class_key,
+                n_new=n_new,
+                first_row=first_row,
+                source=source,
+                row_map=row_map,
+                bases=bases[danger],
+                neighbors=neighbors[danger],
+            )
         danger_rows = rows[danger]
         neighbor_rows, used, fitted = self._all_row_neighbors(
             X, danger_rows, self.k_neighbors, "k_neighbors", class_key
@@ -307,8 +282,17 @@ class BorderlineSMOTE(_BoundarySampler):
         self.neighbors_backend_[label] = used
         if fitted is not None:
             self.nn_k_ = fitted
-        damp = target.encoded[neighbor_rows] != class_index
-        return X, None, danger_rows, neighbor_rows, NO_COUNTS, damp
+        return self._job(
+            target,
+            class_index,
+            class_key,
+            n_new=n_new,
+            first_row=first_row,
+            source=X,
+            bases=danger_rows,
+            neighbors=neighbor_rows,
+            damp=target.encoded[neighbor_rows] != class_index,
+        )
 
 
 class ADASYN(_BoundarySampler):
@@ -382,7 +366,7 @@ class ADASYN(_BoundarySampler):
         self.base_counts_ = {}
         return super()._start(target)
 
-    def _class_job(self, X, target, class_index, label, n_new, class_key) -> Any:
+    def _class_job(self, X, target, class_index, label, n_new, class_key, first_row):
         rows = target.rows_of(class_index)
         found, used, fitted = self._all_row_neighbors(
             X, rows, self.n_neighbors, "n_neighbors", class_key
@@ -401,4 +385,15 @@ class ADASYN(_BoundarySampler):
         counts = exact_shares(weights, n_new)
         self.base_counts_[label] = counts
         source, row_map, bases, neighbors = self._class_source(X, rows, label, class_key)
-        return source, row_map, bases, neighbors, np.cumsum(counts), NO_DAMP
+        return self._job(
+            target,
+            class_index,
+            class_key,
+            n_new=n_new,
+            first_row=first_row,
+            source=source,
+            row_map=row_map,
+            bases=bases,
+            neighbors=neighbors,
+            cum_counts=np.cumsum(counts),
+        )

@@ -9,7 +9,7 @@ import numpy as np
 from .._config import get_config
 from .._kernels.sampling import bootstrap_positions, priorities
 from .._numba import numba_threads
-from .._random import RNG_VERSION, key_from_random_state, stream_key
+from .._random import RNG_VERSION, class_stream, key_from_random_state, stream_key
 from .._validation import Constraint, Rows, Target
 from ..base import SEED, BaseSampler
 
@@ -64,7 +64,7 @@ class RandomUnderSampler(BaseSampler):
                     kept.append(class_rows)
                     continue
                 n_keep = int(self.sampling_strategy_[label])
-                class_key = np.uint64(stream_key(key, class_index))
+                class_key = stream_key(key, class_stream(class_index))
                 if self.replacement:
                     positions = bootstrap_positions(class_key, 0, n_keep, class_rows.size)
                 else:  # the n_keep smallest random priorities: a uniform random subset
