@@ -25,7 +25,7 @@ def _first_nonfinite_in(X, lo, hi):
     return -1
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X",))
 def first_nonfinite_row(X, row_block):
     """Smallest row index holding NaN or +-inf, or -1 (no boolean temporary).
 
@@ -49,7 +49,7 @@ def first_nonfinite_row(X, row_block):
     return -1
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("src",))
 def copy_rows(src, dst, row_block):
     """``dst[:len(src)] = src`` in parallel blocks (also spreads first-touch page faults).
 
@@ -75,7 +75,7 @@ def copy_rows(src, dst, row_block):
     return -1
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("src",))
 def gather_rows(src, rows, out, row_block):
     """``out[i] = src[rows[i]]`` in parallel blocks (NumPy's ``src[rows]`` is one thread;
     2-3x slower for outputs that fit the cache)."""
@@ -101,7 +101,7 @@ def _value_at(y, rows, i):
     return np.int64(y[rows[i]])
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("y",))
 def count_compact_ints(y, lo, n_values, row_block, rows=None):
     """Counts of each value ``lo .. lo + n_values - 1`` in ``y``, or in ``y[rows]`` (no
     shifted or gathered temporary).
@@ -136,7 +136,7 @@ def count_compact_ints(y, lo, n_values, row_block, rows=None):
     return counts
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("y",))
 def codes_from_lookup(y, lo, lookup, row_block):
     """``lookup[y - lo]`` as int32 class codes, in parallel blocks."""
     n = y.shape[0]
