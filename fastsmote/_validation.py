@@ -247,41 +247,17 @@ def _encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     if y.dtype.kind in "biu" and y.size:
         lo, hi = int(y.min()), int(y.max())
-        if hi - lo <= max(1 << 16, y.size) and hi < 2**63:
-            n_values = hi - lo + 1
-            all_counts = np.zeros(n_values, dtype=np.int64)
-            for _, part in _as_int64_parts(y):
-                all_counts += count_compact_ints(part, lo, n_values, _ROW_BLOCK)
+        if hi - lo <= max(1 << 16, y.size):
+            y_int = y.view(np.uint8) if y.dtype == np.bool_ else y
+            all_counts = count_compact_ints(y_int, lo, hi - lo + 1, _ROW_BLOCK)
             present = np.flatnonzero(all_counts)
-            lookup = np.full(n_values, -1, dtype=np.int32)
+            lookup = np.full(hi - lo + 1, -1, dtype=np.int32)
             lookup[present] = np.arange(present.size, dtype=np.int32)
             classes = (present + lo).astype(y.dtype)
-            if y.dtype == np.int64:
-                codes = codes_from_lookup(y, lo, lookup, _ROW_BLOCK)
-            else:
-                codes = np.empty(y.size, dtype=np.int32)
-                for start, part in _as_int64_parts(y):
-                    codes[start : start + part.size] = codes_from_lookup(
-                        part, lo, lookup, _ROW_BLOCK
-                    )
+            codes = codes_from_lookup(y_int, lo, lookup, _ROW_BLOCK)
             return classes, codes, all_counts[present]
     classes, encoded, counts = np.unique(y, return_inverse=True, return_counts=True)
     return classes, encoded.astype(np.int32).ravel(), counts
-
-
-#: Rows of integer labels widened to int64 at a time (a 8 MiB temporary).
-_WIDEN_ROWS = 1 << 20
-
-
-def _as_int64_parts(y: np.ndarray):
-    """``(start, part)`` pairs covering integer or boolean labels ``y`` as int64: ``y``
-    itself when it is int64, else widened chunk by chunk. The label kernels take int64
-    only, so they compile once whatever the labels' type."""
-    if y.dtype == np.int64:
-        yield 0, y
-        return
-    for start in range(0, y.size, _WIDEN_ROWS):
-        yield start, y[start : start + _WIDEN_ROWS].astype(np.int64)
 
 
 def restore_target(target: Target, y_out: np.ndarray) -> Any:

@@ -229,3 +229,12 @@ def count_values(column, values):
     """Reference of fastsmote._kernels.leakage.count_values: how often each value occurs
     in the column (``-0.0`` equal to ``0.0``)."""
     return np.array([np.sum(column == v) for v in values], dtype=np.int64)
+
+
+def tomek_link_mask(nearest, codes, targeted):
+    """Rows whose nearest neighbour has another class and has them as nearest neighbour,
+    in a targeted class."""
+    mask = np.zeros(nearest.size, dtype=bool)
+    for i, j in enumerate(nearest):
+        mask[i] = bool(targeted[codes[i]]) and codes[j] != codes[i] and nearest[j] == i
+    return mask

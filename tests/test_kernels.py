@@ -7,12 +7,16 @@ from naive import knn as naive_knn
 from naive import smote_draws as naive_draws
 from naive import smote_generate as naive_generate
 from naive import stream_key as naive_stream_key
+from naive import tomek_link_mask as naive_tomek_link_mask
 
+from fastsmote._kernels import arrays
 from fastsmote._kernels.arrays import (
+    codes_from_lookup,
     copy_rows,
     count_compact_ints,
     first_nonfinite_row,
     gather_rows,
+    tomek_link_mask,
 )
 from fastsmote._kernels.knn import knn_blocked, knn_symmetric
 from fastsmote._kernels.smote import (
@@ -278,6 +282,14 @@ def test_generation_in_pieces_equals_one_call():
     np.testing.assert_array_equal(whole, pieces)
 
 
+@pytest.fixture(params=["numpy", "kernel"])
+def array_path(request, monkeypatch):
+    """The whole-array helpers through NumPy (what small inputs take) or their kernels."""
+    monkeypatch.setattr(arrays, "NUMPY_MAX_VALUES", 1 << 62 if request.param == "numpy" else 0)
+    return request.param
+
+
+@pytest.mark.usefixtures("array_path")
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_first_nonfinite_row(bad):
     X = np.ones((1000, 4), dtype=np.float32)
@@ -287,6 +299,7 @@ def test_first_nonfinite_row(bad):
     assert first_nonfinite_row(X, 64) == 700
 
 
+@pytest.mark.usefixtures("array_path")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_finite_extremes_are_not_flagged(dtype):
     info = np.finfo(dtype)
@@ -298,6 +311,7 @@ def test_finite_extremes_are_not_flagged(dtype):
     assert first_nonfinite_row(X, 64) == copy_rows(X, np.empty_like(X), 64) == 299
 
 
+@pytest.mark.usefixtures("array_path")
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_gather_rows_matches_numpy_indexing(dtype):
     rng = np.random.default_rng(2)
@@ -308,6 +322,7 @@ def test_gather_rows_matches_numpy_indexing(dtype):
     np.testing.assert_array_equal(out, src[rows])
 
 
+@pytest.mark.usefixtures("array_path")
 @pytest.mark.parametrize("n_values", [1, 2, 5, 64, 65, 3000])  # lanes up to 64, one pass beyond
 @pytest.mark.parametrize("n_rows", [1, 63, 64, 1001])  # one block, exact blocks, a remainder
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
@@ -326,6 +341,43 @@ def test_count_compact_ints_matches_bincount(n_values, n_rows, dtype):
     )
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint16, np.bool_])
+def test_labels_of_any_integer_type_are_counted_and_coded_in_int64_parts(
+    array_path, dtype, monkeypatch
+):
+    monkeypatch.setattr(arrays, "WIDEN_ROWS", 100)  # several parts
+    rng = np.random.default_rng(3)
+    lo = 0 if dtype in (np.uint16, np.bool_) else -3
+    n_values = 2 if dtype == np.bool_ else 6
+    y = (rng.integers(0, n_values, 1001) + lo).astype(dtype)
+    lookup = rng.permutation(n_values).astype(np.int32)
+    expected = lookup[y.astype(np.int64) - lo]
+    np.testing.assert_array_equal(codes_from_lookup(y, lo, lookup, 64), expected)
+    counts = count_compact_ints(y, lo, n_values, 64)
+    np.testing.assert_array_equal(counts, np.bincount(y.astype(np.int64) - lo))
+    if array_path == "kernel":  # one compiled version, whatever the labels' type
+        whole_arrays = [
+            s
+            for s in arrays._count_compact_ints.signatures
+            if not isinstance(s[4], numba.types.Array)
+        ]
+        assert {s[0].dtype for s in whole_arrays} == {numba.int64}
+        assert {s[0].dtype for s in arrays._codes_from_lookup.signatures} == {numba.int64}
+
+
+@pytest.mark.usefixtures("array_path")
+def test_tomek_link_mask_matches_naive():
+    rng = np.random.default_rng(4)
+    nearest = rng.integers(0, 300, 300)
+    nearest[nearest[:100]] = np.arange(100)  # mutual pairs
+    codes = rng.integers(0, 3, 300).astype(np.int32)
+    targeted = np.array([True, False, True])
+    expected = naive_tomek_link_mask(nearest, codes, targeted)
+    assert expected.any()
+    np.testing.assert_array_equal(tomek_link_mask(nearest, codes, targeted), expected)
+
+
+@pytest.mark.usefixtures("array_path")
 def test_copy_rows():
     src = np.random.default_rng(0).standard_normal((1001, 3))
     dst = np.zeros((1500, 3))
@@ -334,6 +386,7 @@ def test_copy_rows():
     assert not dst[1001:].any()
 
 
+@pytest.mark.usefixtures("array_path")
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_copy_rows_reports_the_first_nonfinite_row(bad):
     src = np.random.default_rng(0).standard_normal((1001, 3)).astype(np.float32)
