@@ -153,8 +153,13 @@ def run_child(code: str, cache_dir: str) -> dict:
     env.pop("NUMBA_DISABLE_JIT", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    proc = subprocess.run(  # run elsewhere: a fastsmote/ in the working directory would win
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=cache_dir,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -202,6 +207,16 @@ def print_table(rows: list[dict], verbose: bool) -> None:
                 print(f"    {n:3d}  {kernel}")
 
 
+def _fastsmote_location() -> str:
+    """Where the children import fastsmote from (PYTHONPATH or the installed package)."""
+    code = "import fastsmote, os; print(os.path.dirname(fastsmote.__file__))"
+    with tempfile.TemporaryDirectory() as elsewhere:
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True
+        )
+    return proc.stdout.strip() or proc.stderr.strip()[-200:]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="+", choices=list(ENTRIES), help="entry points to run")
@@ -218,6 +233,7 @@ def main() -> None:
         rows.append(measure(name, args.repeat))
         print(f"  done: {name}", file=sys.stderr, flush=True)
     load_after = os.getloadavg()
+    print(f"fastsmote from {_fastsmote_location()}")
     print(
         f"python {platform.python_version()}, numba {numba.__version__}, "
         f"{os.cpu_count()} CPUs, load average {load_before[0]:.1f} before, "
