@@ -344,6 +344,18 @@ def _product_tile(X, rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t, 
                     n_ref, tile[i - c0], tile[out_b])  # fmt: skip
 
 
+@jit()
+def _transposed_codes(codes, rows, r0, n_ref):
+    """Categorical codes of rows ``rows[r0..r0+n_ref]``, features x rows (none: 0 x n_ref)."""
+    if codes is None:
+        return np.empty((0, n_ref), dtype=np.int32)
+    codes_t = np.empty((codes.shape[1], n_ref), dtype=codes.dtype)
+    for j in range(n_ref):
+        for f in range(codes.shape[1]):
+            codes_t[f, j] = codes[rows[r0 + j], f]
+    return codes_t
+
+
 @jit(parallel=True, read_only=("X",))
 def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self, block,
                       tile_rows):  # fmt: skip
@@ -351,8 +363,9 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
     (direct distances, optionally mixed) and :func:`knn_shortlist_symmetric`
     (approximations).
 
-    ``centre`` and ``sq`` None select direct distances (``mode`` unused): Numba then
-    compiles the direct tiles only, and the shortlist version the product tiles only.
+    Direct distances take ``centre`` and ``sq`` None (``mode`` unused), shortlists take
+    ``codes`` None. Numba drops a branch on ``arg is None`` only when that argument is
+    None, so each version tests its own None argument and compiles one kind of tile.
     """
     n = rows.shape[0]
     d = X.shape[1]
@@ -371,15 +384,13 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
             i0, r0 = min(a, b) * block, max(a, b) * block
             i1, n_ref = min(n, i0 + block), min(block, n - r0)
             ref_t = np.empty((d, n_ref), dtype=X.dtype)
-            codes_t = np.empty((codes.shape[1], n_ref), dtype=codes.dtype)
+            codes_t = _transposed_codes(codes, rows, r0, n_ref)
             last_d = np.empty(n_ref, dtype=X.dtype)
             last_p = np.empty(n_ref, dtype=np.int64)
             for j in range(n_ref):
                 row = rows[r0 + j]
                 for f in range(d):
                     ref_t[f, j] = X[row, f] if centre is None else X[row, f] - centre[f]
-                for f in range(codes.shape[1]):
-                    codes_t[f, j] = codes[row, f]
                 last_d[j] = out_dist[r0 + j, k - 1]
                 last_p[j] = out_pos[r0 + j, k - 1]
             scratch = np.empty((1 if centre is None else tile_rows, d), dtype=X.dtype)
@@ -388,10 +399,10 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
             col_min = np.empty(n_ref, dtype=X.dtype)
             for c0 in range(i0, i1, tile_rows):
                 c1 = min(i1, c0 + tile_rows)
-                if centre is None:
+                if centre is None and codes is not None:
                     _direct_tile(X, rows, codes, weight, c0, c1, n_ref, ref_t, codes_t, scratch,
                                  mismatches, tile)  # fmt: skip
-                else:
+                elif codes is None and centre is not None:
                     _product_tile(X, rows, centre, sq, sq[r0 : r0 + n_ref], mode, c0, c1, n_ref,
                                   ref_t, scratch, tile)  # fmt: skip
                 if a == b:
@@ -484,7 +495,7 @@ def knn_shortlist_symmetric(X, rows, centre, sq, m, block, tile_rows, mode):
     BLAS tiles (``mode=BLAS``) or fused multiply-adds (``FUSED``); a row never lists
     itself."""
     return _symmetric_search(
-        X, rows, _NO_CODES, X.dtype.type(0), centre, sq, mode, m, False, block, tile_rows
+        X, rows, None, X.dtype.type(0), centre, sq, mode, m, False, block, tile_rows
     )
 
 
