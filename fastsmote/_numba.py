@@ -23,6 +23,7 @@ keeps two promises Numba does not:
 from __future__ import annotations
 
 import _signal  # signal's C functions: signal.getsignal converts to enums, ~50x slower
+import inspect
 import os
 import signal
 import threading
@@ -31,6 +32,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numba
+import numpy as np
 from numba.core.registry import CPUDispatcher
 
 #: Set ``FASTSMOTE_NUMBA_CACHE=0`` to compile in memory only (read-only installs).
@@ -43,13 +45,24 @@ KERNEL_HOOK_ENV = "FASTSMOTE_TEST_HOOK_KERNEL"
 _hook_name, _, _hook_path = os.environ.get(KERNEL_HOOK_ENV, "").partition("=")
 
 
-def jit(*, parallel: bool = False, inline: str = "never", contract: bool = False):
+def jit(
+    *,
+    parallel: bool = False,
+    inline: str = "never",
+    contract: bool = False,
+    read_only: tuple[str, ...] = (),
+):
     """Decorate a kernel: lazy compilation, on-disk cache, no fastmath.
 
     ``contract`` allows fused multiply-adds, and nothing else of fastmath, for kernels
     whose results are approximations checked afterwards (distance shortlists). Calls
     from Python run inside :func:`native_section`; calls from other kernels are plain
     native calls.
+
+    ``read_only`` names the array arguments the kernel only reads. Calls from Python
+    pass them as read-only views: Numba compiles a writable and a read-only array
+    (memory maps, Arrow buffers) separately, and this way both share one compiled
+    version.
     """
     fastmath = {"contract"} if contract else False
     compile_ = numba.njit(
@@ -60,17 +73,35 @@ def jit(*, parallel: bool = False, inline: str = "never", contract: bool = False
         kernel = compile_(func)
         if type(kernel) is CPUDispatcher:  # not with NUMBA_DISABLE_JIT=1 (a plain function)
             kernel.__class__ = _ParallelKernel if parallel else _Kernel
+            names = list(inspect.signature(func).parameters)
+            kernel._read_only = tuple((names.index(name), name) for name in read_only)
         return kernel
 
     return decorate
+
+
+def _read_only_view(value):
+    """A read-only view of a writable array; anything else unchanged."""
+    if isinstance(value, np.ndarray) and value.flags.writeable:
+        value = value.view()
+        value.flags.writeable = False
+    return value
 
 
 class _Kernel(CPUDispatcher):
     """A Numba dispatcher whose calls from Python run inside :func:`native_section`."""
 
     _parallel = False
+    _read_only: tuple[tuple[int, str], ...] = ()
 
     def __call__(self, *args, **kwargs):
+        if self._read_only:
+            args = list(args)
+            for position, name in self._read_only:
+                if position < len(args):
+                    args[position] = _read_only_view(args[position])
+                elif name in kwargs:
+                    kwargs[name] = _read_only_view(kwargs[name])
         with native_section(parallel=self._parallel):
             if _hook_name == self.__name__:
                 # compile or load it first, so that a signal lands in the kernel itself

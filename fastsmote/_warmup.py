@@ -3,32 +3,63 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 
-def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = None) -> float:
+def warmup(
+    dtypes: tuple = (np.float32, np.float64),
+    samplers: tuple | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> float:
     """Compile or load all kernels for the given dtypes on a tiny dataset.
 
-    Runs every sampler once on writable and on read-only data (with its provenance,
-    the exact-search paths, the NN-descent graph, the overlap report and the leakage
-    check), so later calls in this process, and first calls in new processes (on-disk
-    cache), skip compilation. pynndescent's kernels (``neighbors="pynndescent"``) are
-    not included. With a cold cache this takes tens of seconds per dtype (read-only
-    inputs are a separate type to Numba and compile separately; the performance guide
-    gives the times); with a warm one well under a second.
+    Runs every sampler once (with its provenance), the exact-search paths, the NN-descent
+    graph, the overlap report and the leakage check, so later calls in this process, and
+    first calls in new processes (on-disk cache), skip compilation. Read-only arrays
+    (memory maps, Arrow buffers) use the same compiled kernels as writable ones, and
+    the kernels of inputs large enough to skip the small-input NumPy paths are included.
+    pynndescent's kernels (``neighbors="pynndescent"``) are not. With a cold cache this
+    takes about a minute of CPU time (``docs/performance.md``, "Cold start"); with a
+    warm one under a second.
 
     Parameters
     ----------
     dtypes : tuple of numpy float dtypes, default=(float32, float64)
     samplers : tuple of str, optional
-        Class names to warm up (e.g. ``("SMOTE",)``); default: all.
+        Class names to warm up (e.g. ``("SMOTE",)``); default: all, with the search
+        paths and the diagnostics.
+    progress : callable, optional
+        Called with one line of text before each group of kernels, e.g.
+        ``"[3/21] BorderlineSMOTE float32 (12 s)"`` (the group's number, how many there
+        are, seconds since the start).
 
     Returns
     -------
     seconds : float
         Wall-clock time spent.
     """
+    from ._kernels import arrays
+
+    steps = _steps(tuple(np.dtype(d) for d in dtypes), samplers)
+    start = time.perf_counter()
+    saved = arrays.NUMPY_MAX_VALUES
+    arrays.NUMPY_MAX_VALUES = 0  # the kernels large inputs run, on this tiny data too
+    try:
+        for number, (name, step) in enumerate(steps, 1):
+            if progress is not None:
+                elapsed = time.perf_counter() - start
+                progress(f"[{number}/{len(steps)}] {name} ({elapsed:.0f} s)")
+            step()
+    finally:
+        arrays.NUMPY_MAX_VALUES = saved
+    return time.perf_counter() - start
+
+
+def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[], None]]]:
+    """(name, what to run) per group of kernels, in order."""
     from . import (
         ADASYN,
         SMOTE,
@@ -41,9 +72,6 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
     )
     from .neighbors import approx_kneighbors, exact_kneighbors, exact_kneighbors_of
 
-    start = time.perf_counter()
-    rng = np.random.default_rng(0)
-    y = np.repeat([0, 1], [30, 12])
     instances = [
         SMOTE(k_neighbors=3, random_state=0),
         BorderlineSMOTE(k_neighbors=3, m_neighbors=5, random_state=0),
@@ -56,40 +84,56 @@ def warmup(dtypes: tuple = (np.float32, np.float64), samplers: tuple | None = No
         SMOTENC(categorical_features=[0], k_neighbors=3, random_state=0),
     ]
     chosen = [s for s in instances if samplers is None or type(s).__name__ in samplers]
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], [30, 12])
+    steps = []
     for dtype in dtypes:
         X = rng.standard_normal((42, 3)).astype(dtype)
         X[y == 1] += 0.5  # overlapping classes: every sampler has work to do
         X[:, 0] = np.round(X[:, 0])  # SMOTENC's categorical column: a few codes
         wide = rng.standard_normal((40, 32)).astype(dtype)
-        # read-only arrays (memory maps, Arrow buffers) are another type to Numba
-        for data, data_wide in ((X, wide), (_read_only(X), _read_only(wide))):
-            for sampler in chosen:
-                sampler.fit_resample(data, y)
-            if samplers is None:
-                # the shortlist paths (classes with >= 8 features), one-sided queries
-                exact_kneighbors(data_wide, 3, method="fused")
-                exact_kneighbors(data_wide, 3, method="gemm")
-                exact_kneighbors_of(data, np.arange(5), 3)
-                exact_kneighbors_of(data_wide, np.arange(5), 3, method="fused")
-                exact_kneighbors_of(data_wide, np.arange(5), 3, method="gemm")
+        graph_rows = rng.standard_normal((120, 3)).astype(dtype)
+
+        def run_sampler(sampler, X=X):
+            sampler.fit_resample(X, y)
+            if hasattr(sampler, "row_origins"):
+                sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
+
         for sampler in chosen:
-            sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
-        if samplers is None:  # neighbors="approx" (it searches a contiguous copy)
-            graph_rows = rng.standard_normal((120, 3)).astype(dtype)
-            approx_kneighbors(graph_rows, 3, np.arange(120), seed=0)
+            name = type(sampler).__name__
+            if getattr(sampler, "kind", "") == "borderline-2":
+                name += "(kind='borderline-2')"
+            steps.append((f"{name} {dtype.name}", lambda s=sampler, f=run_sampler: f(s)))
+        if samplers is None:
+
+            def exact_paths(X=X, wide=wide):
+                # the shortlist paths (classes with >= 8 features), one-sided queries
+                exact_kneighbors(wide, 3, method="fused")
+                exact_kneighbors(wide, 3, method="gemm")
+                exact_kneighbors_of(X, np.arange(5), 3)
+                exact_kneighbors_of(wide, np.arange(5), 3, method="fused")
+                exact_kneighbors_of(wide, np.arange(5), 3, method="gemm")
+
+            steps.append((f"exact search paths {dtype.name}", exact_paths))
+            # neighbors="approx" (it searches a contiguous copy)
+            steps.append(
+                (
+                    f"approximate search {dtype.name}",
+                    lambda g=graph_rows: approx_kneighbors(g, 3, np.arange(120), seed=0),
+                )
+            )
     if samplers is None:  # the diagnostics compute in float64
-        from .diagnostics import overlap_report
-        from .model_selection import check_leakage
-
-        X = rng.standard_normal((42, 3))
-        overlap_report(X, y, n_neighbors=3, smote_samples=20)  # the simulated draws
-        # SMOTE before the split puts rows on segments: the check then counts values
-        X_res, y_res = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
-        check_leakage(X_res[::2], y_res[::2], X_res[1::2], y_res[1::2])
-    return time.perf_counter() - start
+        steps.append(("diagnostics float64", lambda: _diagnostics(y)))
+    return steps
 
 
-def _read_only(X: np.ndarray) -> np.ndarray:
-    X = X.copy()
-    X.flags.writeable = False
-    return X
+def _diagnostics(y: np.ndarray) -> None:
+    from . import SMOTE
+    from .diagnostics import overlap_report
+    from .model_selection import check_leakage
+
+    X = np.random.default_rng(1).standard_normal((y.size, 3))
+    overlap_report(X, y, n_neighbors=3, smote_samples=20)  # the simulated draws
+    # SMOTE before the split puts rows on segments: the check then counts values
+    X_res, y_res = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
+    check_leakage(X_res[::2], y_res[::2], X_res[1::2], y_res[1::2])

@@ -45,7 +45,7 @@ def test_import_compiles_nothing_and_loads_no_extras():
         "from fastsmote._kernels import knn, smote, arrays, leakage\n"
         "kernels = [knn.knn_blocked, knn._symmetric_search, smote.smote_generate,\n"
         "           smote.smote_draws_range, smote.smote_origins, leakage.segment_hits,\n"
-        "           arrays.copy_rows, arrays.first_nonfinite_row]\n"
+        "           arrays._copy_rows, arrays._first_nonfinite_row]\n"
         "assert all(not k.signatures for k in kernels), [k.signatures for k in kernels]\n"
         # (pandas is left out: scikit-learn >= 1.9 imports it itself when installed)
         "assert not {'imblearn', 'pynndescent', 'matplotlib'} & set(sys.modules)\n"
@@ -117,6 +117,11 @@ def test_after_warmup_nothing_compiles_for_read_only_inputs_or_approx_search():
         "        doubled.flags.writeable = False\n"
         "        exact_kneighbors_of(doubled, np.arange(10), 3)\n"
         "        fastsmote.SMOTE(neighbors='approx').fit_resample(X, y)\n"
+        # large inputs skip the small-input NumPy paths of the whole-array helpers
+        "        arrays.NUMPY_MAX_VALUES = 0\n"
+        "        for name in ('SMOTE', 'TomekLinks', 'RandomUnderSampler'):\n"
+        "            getattr(fastsmote, name)().fit_resample(X, y.astype(np.int32))\n"
+        "        arrays.NUMPY_MAX_VALUES = 1 << 16\n"
         "grown = [k.__name__ for k in kernels if len(k.signatures) != before[k]]\n"
         "assert not grown, grown\n"
         "print('ok')\n"

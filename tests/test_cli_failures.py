@@ -372,10 +372,19 @@ def test_commands_without_files_report_failures_in_one_line(capsys, monkeypatch)
     code, out, err = _run(capsys, "warmup")
     assert code == 11 and out == ""
     assert err.splitlines() == [
-        "fastsmote: compiling or loading every kernel (minutes with a cold cache, under a "
-        "second with a warm one)",
+        "fastsmote: compiling or loading every kernel (a minute or more with a cold cache, "
+        "under a second with a warm one)",
         "fastsmote: error: no room to compile",
     ]
+
+    class Failing:
+        def __init__(self, **params):
+            pass
+
+        def fit_resample(self, X, y):
+            raise MemoryError("no room to compile")
+
+    monkeypatch.setattr(fastsmote, "SMOTE", Failing)
     code, _, err = _run(capsys, "demo", "--rows", "50", "--features", "2", "--minority", "0.1")
     assert code == 11 and err == "fastsmote: error: no room to compile\n"
 

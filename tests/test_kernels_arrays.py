@@ -1,9 +1,11 @@
 """Whole-array kernels (``fastsmote._kernels.arrays``) against ``naive.py``."""
 
 import naive
+import numba
 import numpy as np
 import pytest
 
+from fastsmote._kernels import arrays
 from fastsmote._kernels.arrays import (
     codes_from_lookup,
     copy_rows,
@@ -17,6 +19,38 @@ from fastsmote._kernels.arrays import (
 )
 
 DTYPES = [np.float32, np.float64]
+
+
+@pytest.fixture(params=["numpy", "kernel"], autouse=True)
+def array_path(request, monkeypatch):
+    """Every test runs through both paths of the whole-array helpers: NumPy (what small
+    inputs take) and the kernels (what large inputs take)."""
+    monkeypatch.setattr(arrays, "NUMPY_MAX_VALUES", 1 << 62 if request.param == "numpy" else 0)
+    return request.param
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint16, np.bool_])
+def test_labels_of_any_integer_type_are_counted_and_coded_in_int64_parts(
+    array_path, dtype, monkeypatch
+):
+    monkeypatch.setattr(arrays, "WIDEN_ROWS", 100)  # several parts
+    rng = np.random.default_rng(3)
+    lo = 0 if dtype in (np.uint16, np.bool_) else -3
+    n_values = 2 if dtype == np.bool_ else 6
+    y = (rng.integers(0, n_values, 1001) + lo).astype(dtype)
+    lookup = rng.permutation(n_values).astype(np.int32)
+    expected = lookup[y.astype(np.int64) - lo]
+    np.testing.assert_array_equal(codes_from_lookup(y, lo, lookup, 64), expected)
+    counts = count_compact_ints(y, lo, n_values, 64)
+    np.testing.assert_array_equal(counts, np.bincount(y.astype(np.int64) - lo))
+    if array_path == "kernel":  # one compiled version, whatever the labels' type
+        whole_arrays = [
+            s
+            for s in arrays._count_compact_ints.signatures
+            if not isinstance(s[4], numba.types.Array)
+        ]
+        assert {s[0].dtype for s in whole_arrays} == {numba.int64}
+        assert {s[0].dtype for s in arrays._codes_from_lookup.signatures} == {numba.int64}
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])

@@ -6,6 +6,7 @@ the exact neighbour search of a class of 20,000 rows, which keeps one thread bus
 second or more, and the signal is sent as soon as the file appears.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -197,6 +198,66 @@ def test_every_kernel_is_guarded():
     assert parallel and all(
         isinstance(k, _numba._ParallelKernel) == (k.__name__ in parallel) for k in kernels
     )
+
+
+@_numba.jit(read_only=("values",))
+def _total(values, scale):
+    acc = 0.0
+    for v in values:
+        acc += v
+    return acc * scale
+
+
+def test_read_only_arguments_share_one_compiled_version():
+    writable = np.arange(5.0)
+    read_only = np.arange(5.0)
+    read_only.flags.writeable = False
+    assert _total(writable, 2.0) == _total(read_only, 2.0) == _total(values=writable, scale=2.0)
+    assert len(_total.signatures) == 1
+    assert writable.flags.writeable  # the caller's array is untouched
+
+
+# Every input form of one SMOTE call: the kernels SMOTE runs must compile one version per
+# float dtype (labels: one in all), and nothing else (no shortlist code for tiny data).
+_SMOTE_SPECIALISATIONS = """
+import json, sys
+import numpy as np, fastsmote
+from numba.core.registry import CPUDispatcher
+rng = np.random.default_rng(0)
+for dtype in (np.float32, np.float64):
+    for order in "CF":
+        for labels in (np.int64, np.int32, np.int8, np.uint8, np.bool_):
+            for writeable in (True, False):
+                X = np.asarray(rng.standard_normal((60, 3)), dtype=dtype, order=order)
+                y = np.repeat([0, 1], [40, 20]).astype(labels)
+                X.flags.writeable = y.flags.writeable = writeable
+                fastsmote.SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
+counts = {}
+for name, module in list(sys.modules.items()):
+    for attr in vars(module).values() if name.startswith("fastsmote") else ():
+        if isinstance(attr, CPUDispatcher) and attr.signatures:
+            counts[attr.__name__] = len(attr.signatures)
+print(json.dumps(counts))
+"""
+
+
+def test_smote_compiles_one_version_per_float_dtype():
+    result = subprocess.run(
+        [sys.executable, "-c", _SMOTE_SPECIALISATIONS],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = json.loads(result.stdout.splitlines()[-1])
+    assert {"_symmetric_search", "smote_generate"} <= set(counts)
+    # labels this small are counted in NumPy; when kernels count them, one version serves
+    # every integer type (tests/test_kernels_arrays.py)
+    per_label_type = {"_count_compact_ints", "_codes_from_lookup", "kernel_stream_key"}
+    assert {k: n for k, n in counts.items() if k in per_label_type and n != 1} == {}
+    assert {k: n for k, n in counts.items() if n > 2} == {}
+    assert not {"_product_tile", "_fused_pair", "centre_and_sq_norms"} & set(counts)
 
 
 def test_handlers_are_restored_after_kernels():

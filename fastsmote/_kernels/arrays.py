@@ -1,4 +1,11 @@
-"""Whole-array helpers that NumPy would do with an input-sized temporary."""
+"""Whole-array helpers that NumPy would do with an input-sized temporary.
+
+Each public helper takes any size; up to ``NUMPY_MAX_VALUES`` values it runs in NumPy,
+which is as fast there (a parallel kernel's start-up costs more) and compiles nothing, so
+a first small call does not wait for these kernels to compile (each parallel kernel
+takes about a second). Both paths give the same results (``tests/test_kernels.py``
+runs each helper both ways).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,12 @@ import numpy as np
 from numba import prange
 
 from .._numba import jit
+
+#: Up to this many values (rows x features, or labels) the helpers use NumPy.
+NUMPY_MAX_VALUES = 1 << 16
+#: Labels of another integer type are widened to int64 this many at a time (8 MiB), so
+#: the label kernels compile for int64 only.
+WIDEN_ROWS = 1 << 20
 
 
 @jit(inline="always")
@@ -25,8 +38,17 @@ def _first_nonfinite_in(X, lo, hi):
     return -1
 
 
-@jit(parallel=True)
-def first_nonfinite_row(X, row_block):
+def first_nonfinite_row(X: np.ndarray, row_block: int) -> int:
+    """Smallest row index of a 2-D float array holding NaN or +-inf, or -1 (above
+    ``NUMPY_MAX_VALUES`` without a boolean temporary)."""
+    if X.size <= NUMPY_MAX_VALUES:
+        bad = np.flatnonzero(~np.isfinite(X).all(axis=1))
+        return int(bad[0]) if bad.size else -1
+    return int(_first_nonfinite_row(X, row_block))
+
+
+@jit(parallel=True, read_only=("X",))
+def _first_nonfinite_row(X, row_block):
     """Smallest row index holding NaN or +-inf, or -1 (no boolean temporary).
 
     Each block is scanned without branching; only a block found to hold a bad value is
@@ -49,8 +71,17 @@ def first_nonfinite_row(X, row_block):
     return -1
 
 
-@jit(parallel=True)
-def copy_rows(src, dst, row_block):
+def copy_rows(src: np.ndarray, dst: np.ndarray, row_block: int) -> int:
+    """``dst[:len(src)] = src`` (same dtype); returns the smallest row index of ``src``
+    holding NaN or +-inf, or -1. Above ``NUMPY_MAX_VALUES``: :func:`_copy_rows`."""
+    if src.size <= NUMPY_MAX_VALUES:
+        dst[: src.shape[0]] = src
+        return first_nonfinite_row(src, row_block)
+    return int(_copy_rows(src, dst, row_block))
+
+
+@jit(parallel=True, read_only=("src",))
+def _copy_rows(src, dst, row_block):
     """``dst[:len(src)] = src`` in parallel blocks (also spreads first-touch page faults).
 
     Returns the smallest row index of ``src`` holding NaN or +-inf, or -1: the copy
@@ -75,8 +106,17 @@ def copy_rows(src, dst, row_block):
     return -1
 
 
-@jit(parallel=True)
-def gather_rows(src, rows, out, row_block):
+def gather_rows(src: np.ndarray, rows: np.ndarray, out: np.ndarray, row_block: int) -> None:
+    """``out[i] = src[rows[i]]`` (int64 ``rows``); in parallel blocks above
+    ``NUMPY_MAX_VALUES`` values."""
+    if rows.size * src.shape[1] <= NUMPY_MAX_VALUES:
+        np.take(src, rows, axis=0, out=out)
+        return
+    _gather_rows(src, rows, out, row_block)
+
+
+@jit(parallel=True, read_only=("src",))
+def _gather_rows(src, rows, out, row_block):
     """``out[i] = src[rows[i]]`` in parallel blocks (NumPy's ``src[rows]`` is one thread;
     2-3x slower for outputs that fit the cache)."""
     n = rows.shape[0]
@@ -101,8 +141,26 @@ def _value_at(y, rows, i):
     return np.int64(y[rows[i]])
 
 
-@jit(parallel=True)
-def count_compact_ints(y, lo, n_values, row_block, rows=None):
+def count_compact_ints(
+    y: np.ndarray, lo: int, n_values: int, row_block: int, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Counts (int64) of each value ``lo .. lo + n_values - 1`` in the integer or boolean
+    array ``y`` (values in that range), or in ``y[rows]``."""
+    n = y.shape[0] if rows is None else rows.shape[0]
+    if n <= NUMPY_MAX_VALUES:
+        values = (y if rows is None else y[rows]).astype(np.int64)
+        return np.bincount(values - lo, minlength=n_values)
+    if rows is not None or y.dtype == np.int64:  # (rows None typed as in the loop below)
+        return _count_compact_ints(y, lo, n_values, row_block, rows)
+    counts = np.zeros(n_values, dtype=np.int64)
+    for start in range(0, n, WIDEN_ROWS):
+        part = y[start : start + WIDEN_ROWS].astype(np.int64)
+        counts += _count_compact_ints(part, lo, n_values, row_block, None)
+    return counts
+
+
+@jit(parallel=True, read_only=("y",))
+def _count_compact_ints(y, lo, n_values, row_block, rows=None):
     """Counts of each value ``lo .. lo + n_values - 1`` in ``y``, or in ``y[rows]`` (no
     shifted or gathered temporary).
 
@@ -136,8 +194,21 @@ def count_compact_ints(y, lo, n_values, row_block, rows=None):
     return counts
 
 
-@jit(parallel=True)
-def codes_from_lookup(y, lo, lookup, row_block):
+def codes_from_lookup(y: np.ndarray, lo: int, lookup: np.ndarray, row_block: int) -> np.ndarray:
+    """``lookup[y - lo]`` (int32 ``lookup``) for integer or boolean labels ``y``."""
+    if y.size <= NUMPY_MAX_VALUES:
+        return lookup[y.astype(np.int64) - lo]
+    if y.dtype == np.int64:
+        return _codes_from_lookup(y, lo, lookup, row_block)
+    codes = np.empty(y.size, dtype=np.int32)
+    for start in range(0, y.size, WIDEN_ROWS):
+        part = y[start : start + WIDEN_ROWS].astype(np.int64)
+        codes[start : start + part.size] = _codes_from_lookup(part, lo, lookup, row_block)
+    return codes
+
+
+@jit(parallel=True, read_only=("y",))
+def _codes_from_lookup(y, lo, lookup, row_block):
     """``lookup[y - lo]`` as int32 class codes, in parallel blocks."""
     n = y.shape[0]
     codes = np.empty(n, dtype=np.int32)
@@ -148,8 +219,16 @@ def codes_from_lookup(y, lo, lookup, row_block):
     return codes
 
 
+def tomek_link_mask(nearest: np.ndarray, codes: np.ndarray, targeted: np.ndarray) -> np.ndarray:
+    """True for rows in a Tomek link whose class is targeted (see :func:`_tomek_link_mask`)."""
+    if nearest.size <= NUMPY_MAX_VALUES:
+        linked = nearest[nearest] == np.arange(nearest.size)
+        return targeted[codes] & (codes[nearest] != codes) & linked
+    return _tomek_link_mask(nearest, codes, targeted)
+
+
 @jit(parallel=True)
-def tomek_link_mask(nearest, codes, targeted):
+def _tomek_link_mask(nearest, codes, targeted):
     """True for rows in a Tomek link whose class is targeted.
 
     Row i is in a link when its nearest neighbour j has another class and j's nearest

@@ -119,7 +119,7 @@ def _merge_into_topk(dist, n_ref, ref_start, skip, best_dist, best_pos):
             worst = best_dist[k - 1]
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X_query", "X_ref"))
 def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_block):
     """k nearest references of each query, exact.
 
@@ -238,9 +238,9 @@ def _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist, out
             last_d[j], last_p[j] = wd, wp
 
 
-#: How a distance tile is computed: explicit differences in the defined order (exact),
-#: or ``|q|^2 + |r|^2 - 2 q.r`` on centred rows for shortlists, through a BLAS product or
-#: through fused multiply-adds in Numba.
+#: How a distance tile is computed: explicit differences in the defined order (exact,
+#: :func:`_direct_tile`), or ``|q|^2 + |r|^2 - 2 q.r`` on centred rows for shortlists,
+#: through a BLAS product or through fused multiply-adds in Numba (:func:`_product_tile`).
 DIRECT, BLAS, FUSED = 0, 1, 2
 
 
@@ -288,40 +288,13 @@ def _fused_pair(qa, qb, sa, sb, ref_t, sq_ref, n_ref, pa, pb):
 
 
 @jit()
-def _fill_tile(X, rows, codes, weight, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t,
-               codes_t, scratch, mismatches, tile):  # fmt: skip
-    """Distances of rows ``rows[c0..c1]`` to the block in ``ref_t`` (features x references).
-
-    ``DIRECT``: explicit differences in the defined order, plus ``weight`` times the
-    number of differing categorical ``codes`` (SMOTE-NC's one-hot distance without
-    one-hot columns; no codes: nothing added). ``BLAS`` / ``FUSED`` (``ref_t`` holds
-    centred rows): ``|q|^2 + |r|^2 - 2 q.r`` on rows centred here, tile by tile (no
-    centred copy of the data), an approximation for shortlists; ``sq_rows[i]`` is the
-    centred squared norm of ``rows[i]``, ``sq_ref`` the block's. ``tile`` has one spare
-    row beyond ``tile_rows`` (an odd row out of the fused pairs).
-    """
+def _direct_tile(X, rows, codes, weight, c0, c1, n_ref, ref_t, codes_t, scratch, mismatches,
+                 tile):  # fmt: skip
+    """Distances of rows ``rows[c0..c1]`` to the block in ``ref_t`` (features x references):
+    explicit differences in the defined order, plus ``weight`` times the number of
+    differing categorical ``codes`` (SMOTE-NC's one-hot distance without one-hot columns;
+    no codes: nothing added)."""
     d = X.shape[1]
-    if mode == BLAS:
-        for i in range(c0, c1):
-            for f in range(d):
-                scratch[i - c0, f] = X[rows[i], f] - centre[f]
-        products = np.dot(scratch[: c1 - c0], ref_t)
-        for i in range(c0, c1):
-            row = products[i - c0]
-            for j in range(n_ref):
-                tile[i - c0, j] = sq_rows[i] + sq_ref[j] - (row[j] + row[j])
-        return
-    if mode == FUSED:
-        for i in range(c0, c1):
-            for f in range(d):
-                t = X[rows[i], f] - centre[f]
-                scratch[i - c0, f] = -(t + t)
-        spare = tile.shape[0] - 1
-        for i in range(c0, c1, 2):
-            b, out_b = (i + 1, i + 1 - c0) if i + 1 < c1 else (i, spare)
-            _fused_pair(scratch[i - c0], scratch[b - c0], sq_rows[i], sq_rows[b], ref_t, sq_ref,
-                        n_ref, tile[i - c0], tile[out_b])  # fmt: skip
-        return
     n_cat = codes.shape[1]
     for i in range(c0, c1):
         for f in range(d):
@@ -340,12 +313,60 @@ def _fill_tile(X, rows, codes, weight, centre, sq_rows, sq_ref, mode, c0, c1, n_
             dist[j] += weight * mismatches[j]
 
 
-@jit(parallel=True)
+@jit()
+def _product_tile(X, rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t, scratch, tile):
+    """Approximate distances of rows ``rows[c0..c1]`` to the block in ``ref_t`` (centred
+    rows, features x references): ``|q|^2 + |r|^2 - 2 q.r`` on rows centred here, tile by
+    tile (no centred copy of the data), for shortlists, by a BLAS product (``BLAS``) or
+    fused multiply-adds (``FUSED``); ``sq_rows[i]`` is the centred squared norm of
+    ``rows[i]``, ``sq_ref`` the block's. ``tile`` has one spare row beyond ``tile_rows``
+    (an odd row out of the fused pairs).
+    """
+    d = X.shape[1]
+    if mode == BLAS:
+        for i in range(c0, c1):
+            for f in range(d):
+                scratch[i - c0, f] = X[rows[i], f] - centre[f]
+        products = np.dot(scratch[: c1 - c0], ref_t)
+        for i in range(c0, c1):
+            row = products[i - c0]
+            for j in range(n_ref):
+                tile[i - c0, j] = sq_rows[i] + sq_ref[j] - (row[j] + row[j])
+        return
+    for i in range(c0, c1):
+        for f in range(d):
+            t = X[rows[i], f] - centre[f]
+            scratch[i - c0, f] = -(t + t)
+    spare = tile.shape[0] - 1
+    for i in range(c0, c1, 2):
+        b, out_b = (i + 1, i + 1 - c0) if i + 1 < c1 else (i, spare)
+        _fused_pair(scratch[i - c0], scratch[b - c0], sq_rows[i], sq_rows[b], ref_t, sq_ref,
+                    n_ref, tile[i - c0], tile[out_b])  # fmt: skip
+
+
+@jit()
+def _transposed_codes(codes, rows, r0, n_ref):
+    """Categorical codes of rows ``rows[r0..r0+n_ref]``, features x rows (none: 0 x n_ref)."""
+    if codes is None:
+        return np.empty((0, n_ref), dtype=np.int32)
+    codes_t = np.empty((codes.shape[1], n_ref), dtype=codes.dtype)
+    for j in range(n_ref):
+        for f in range(codes.shape[1]):
+            codes_t[f, j] = codes[rows[r0 + j], f]
+    return codes_t
+
+
+@jit(parallel=True, read_only=("X",))
 def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self, block,
                       tile_rows):  # fmt: skip
     """k best rows per row among ``rows``, each pair once; see :func:`knn_symmetric`
     (direct distances, optionally mixed) and :func:`knn_shortlist_symmetric`
-    (approximations)."""
+    (approximations).
+
+    Direct distances take ``centre`` and ``sq`` None (``mode`` unused), shortlists take
+    ``codes`` None. Numba drops a branch on ``arg is None`` only when that argument is
+    None, so each version tests its own None argument and compiles one kind of tile.
+    """
     n = rows.shape[0]
     d = X.shape[1]
     out_dist = np.full((n, k), np.inf, dtype=X.dtype)
@@ -363,25 +384,27 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
             i0, r0 = min(a, b) * block, max(a, b) * block
             i1, n_ref = min(n, i0 + block), min(block, n - r0)
             ref_t = np.empty((d, n_ref), dtype=X.dtype)
-            codes_t = np.empty((codes.shape[1], n_ref), dtype=codes.dtype)
+            codes_t = _transposed_codes(codes, rows, r0, n_ref)
             last_d = np.empty(n_ref, dtype=X.dtype)
             last_p = np.empty(n_ref, dtype=np.int64)
             for j in range(n_ref):
                 row = rows[r0 + j]
                 for f in range(d):
-                    ref_t[f, j] = X[row, f] if mode == DIRECT else X[row, f] - centre[f]
-                for f in range(codes.shape[1]):
-                    codes_t[f, j] = codes[row, f]
+                    ref_t[f, j] = X[row, f] if centre is None else X[row, f] - centre[f]
                 last_d[j] = out_dist[r0 + j, k - 1]
                 last_p[j] = out_pos[r0 + j, k - 1]
-            scratch = np.empty((1 if mode == DIRECT else tile_rows, d), dtype=X.dtype)
+            scratch = np.empty((1 if centre is None else tile_rows, d), dtype=X.dtype)
             mismatches = np.empty(n_ref, dtype=np.int64)
             tile = np.empty((tile_rows + 1, n_ref), dtype=X.dtype)  # + a spare row
             col_min = np.empty(n_ref, dtype=X.dtype)
             for c0 in range(i0, i1, tile_rows):
                 c1 = min(i1, c0 + tile_rows)
-                _fill_tile(X, rows, codes, weight, centre, sq, sq[r0 : r0 + n_ref], mode, c0, c1,
-                           n_ref, ref_t, codes_t, scratch, mismatches, tile)  # fmt: skip
+                if centre is None and codes is not None:
+                    _direct_tile(X, rows, codes, weight, c0, c1, n_ref, ref_t, codes_t, scratch,
+                                 mismatches, tile)  # fmt: skip
+                elif codes is None and centre is not None:
+                    _product_tile(X, rows, centre, sq, sq[r0 : r0 + n_ref], mode, c0, c1, n_ref,
+                                  ref_t, scratch, tile)  # fmt: skip
                 if a == b:
                     _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos)
                 else:
@@ -408,8 +431,8 @@ def knn_symmetric(X, rows, k, include_self, block, tile_rows):
         ``include_self``)
     """
     return _symmetric_search(
-        X, rows, _NO_CODES, X.dtype.type(0), _unused(X), _unused(X), DIRECT, k, include_self,
-        block, tile_rows,
+        X, rows, _NO_CODES, X.dtype.type(0), None, None, DIRECT, k, include_self, block,
+        tile_rows,
     )  # fmt: skip
 
 
@@ -423,17 +446,12 @@ def knn_mixed(X, codes, weight, k, block, tile_rows):
     """
     rows = np.arange(X.shape[0], dtype=np.int64)
     return _symmetric_search(
-        X, rows, codes, X.dtype.type(weight), _unused(X), _unused(X), DIRECT, k, False, block,
-        tile_rows,
+        X, rows, codes, X.dtype.type(weight), None, None, DIRECT, k, False, block, tile_rows,
     )  # fmt: skip
 
 
 #: Plain data: no categorical columns (int32 like SMOTE-NC's codes: one compiled kernel).
 _NO_CODES = np.empty((0, 0), dtype=np.int32)
-
-
-def _unused(X):
-    return np.empty(0, dtype=X.dtype)
 
 
 # ------------------------------------------------------------------------ shortlist paths
@@ -450,7 +468,7 @@ def _unused(X):
 # each reference load).
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X",))
 def centre_and_sq_norms(X, rows):
     """Mean of the selected rows (summed in float64, in row order) in X's dtype, and
     each row's squared norm after centring, in X's dtype. No copy of the rows."""
@@ -477,7 +495,7 @@ def knn_shortlist_symmetric(X, rows, centre, sq, m, block, tile_rows, mode):
     BLAS tiles (``mode=BLAS``) or fused multiply-adds (``FUSED``); a row never lists
     itself."""
     return _symmetric_search(
-        X, rows, _NO_CODES, X.dtype.type(0), centre, sq, mode, m, False, block, tile_rows
+        X, rows, None, X.dtype.type(0), centre, sq, mode, m, False, block, tile_rows
     )
 
 
@@ -501,9 +519,8 @@ def _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos):
                     wd, wp = _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
 
 
-@jit(parallel=True)
-def _shortlist_of(X, query_rows, codes, weight, centre, sq, m, skip, mode, query_block,
-                  ref_block, tile_rows):  # fmt: skip
+@jit(parallel=True, read_only=("X",))
+def _shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_block, tile_rows):
     """See :func:`knn_shortlist_of`."""
     n_query = query_rows.shape[0]
     n, d = X.shape
@@ -518,7 +535,6 @@ def _shortlist_of(X, query_rows, codes, weight, centre, sq, m, skip, mode, query
         q1 = min(n_query, q0 + query_block)
         scratch = np.empty((tile_rows, d), dtype=X.dtype)
         tile = np.empty((tile_rows + 1, ref_block), dtype=X.dtype)  # + a spare row
-        mismatches = np.empty(0, dtype=np.int64)
         for r0 in range(0, n, ref_block):
             n_ref = min(ref_block, n - r0)
             ref_t = np.empty((d, n_ref), dtype=X.dtype)  # exact width: BLAS takes it whole
@@ -528,8 +544,8 @@ def _shortlist_of(X, query_rows, codes, weight, centre, sq, m, skip, mode, query
             sq_ref = sq[r0 : r0 + n_ref]
             for c0 in range(q0, q1, tile_rows):
                 c1 = min(q1, c0 + tile_rows)
-                _fill_tile(X, query_rows, codes, weight, centre, sq_rows, sq_ref, mode, c0, c1,
-                           n_ref, ref_t, codes, scratch, mismatches, tile)  # fmt: skip
+                _product_tile(X, query_rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t,
+                              scratch, tile)  # fmt: skip
                 _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos)
     return out_dist, out_pos
 
@@ -547,12 +563,11 @@ def knn_shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_
     pos : (n_query, m) int64 row numbers of ``X``
     """
     return _shortlist_of(
-        X, query_rows, _NO_CODES, X.dtype.type(0), centre, sq, m, skip, mode, query_block,
-        ref_block, tile_rows,
-    )  # fmt: skip
+        X, query_rows, centre, sq, m, skip, mode, query_block, ref_block, tile_rows
+    )
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X",))
 def refine_shortlist(X, query_rows, ref_rows, short_dist, short_pos, sq_rows, sq_max, k, eps):
     """Exact top-k from each shortlist, and whether the error bound proves it complete.
 

@@ -9,7 +9,7 @@ from numba import prange
 from .._numba import jit
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X",))
 def segment_hits(X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
     """Per query row ``r``: a pair ``(p, q)`` of its neighbours with ``r`` on segment p-q
     that no set holds together with ``r``, unless another pair is held by one.

@@ -31,7 +31,7 @@ def priorities(key, n):
     return out
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X_class",))
 def smoothed_bootstrap(X_class, positions, noise_key, start, scale, out, out_start):
     """``out[out_start + t] = X_class[positions[t]] + scale * N(0, 1)`` per feature.
 

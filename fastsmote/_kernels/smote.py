@@ -80,7 +80,7 @@ def _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key):
     return base_pos, slot, gap
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X",))
 def smote_generate(
     X,
     base_rows,
@@ -155,7 +155,7 @@ NO_COUNTS = np.empty(0, dtype=np.int64)
 NO_DAMP = np.empty((0, 0), dtype=np.bool_)
 
 
-@jit(parallel=True)
+@jit(parallel=True, read_only=("X", "codes"))
 def smotenc_generate(
     X, codes, neighbors, class_key, tie_key, start, out, out_codes, out_start, n_new, chunk
 ):

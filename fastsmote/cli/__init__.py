@@ -30,7 +30,8 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     demo.add_argument("--threads", type=int, default=None, help="Numba threads")
 
-    sub.add_parser("warmup", help="compile and cache every kernel")
+    warm = sub.add_parser("warmup", help="compile and cache every kernel")
+    warm.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     sub.add_parser("info", help="versions, threads and the Numba cache location")
     return parser
 
@@ -52,23 +53,24 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_guarded(lambda: run_demo(args))
     if args.command == "warmup":
-        return run_guarded(_warmup)
+        return run_guarded(lambda: _warmup(args.quiet))
     from ._demo import print_info
 
     return run_guarded(print_info)
 
 
-def _warmup() -> int:
+def _warmup(quiet: bool) -> int:
     from .. import warmup
 
-    # a cold cache compiles for minutes: say so before going quiet
-    print(
-        "fastsmote: compiling or loading every kernel (minutes with a cold cache, "
-        "under a second with a warm one)",
-        file=sys.stderr,
-        flush=True,
-    )
-    emit(f"kernels ready in {warmup():.1f} s")
+    def say(line: str) -> None:  # progress on stderr, so stdout keeps the result only
+        print(f"fastsmote: {line}", file=sys.stderr, flush=True)
+
+    if not quiet:  # a cold cache compiles for a minute or more: say what is happening
+        say(
+            "compiling or loading every kernel (a minute or more with a cold cache, "
+            "under a second with a warm one)"
+        )
+    emit(f"kernels ready in {warmup(progress=None if quiet else say):.1f} s")
     return 0
 
 
