@@ -33,7 +33,7 @@ def warmup(
         paths and the diagnostics.
     progress : callable, optional
         Called with one line of text before each group of kernels, e.g.
-        ``"[3/21] BorderlineSMOTE float32 (12 s)"`` (the group's number, how many there
+        ``"[2/23] BorderlineSMOTE float32 (9 s)"`` (the group's number, how many there
         are, seconds since the start).
 
     Returns

@@ -1,5 +1,6 @@
 """The command line: demo, warmup, info, version."""
 
+import re
 import subprocess
 import sys
 
@@ -22,6 +23,21 @@ def test_warmup_and_info(capsys):
     assert main(["info"]) == 0
     out = capsys.readouterr().out
     assert "kernels ready in" in out and f"fastsmote {__version__}" in out
+
+
+def test_warmup_reports_progress_on_stderr_unless_quiet(capsys):
+    assert main(["warmup"]) == 0
+    out, err = capsys.readouterr()
+    first, *lines = err.splitlines()
+    assert first.startswith("fastsmote: compiling or loading every kernel")
+    steps = [re.fullmatch(r"fastsmote: \[(\d+)/(\d+)\] (.+) \((\d+) s\)", line) for line in lines]
+    assert steps and all(steps), lines
+    assert [int(m[1]) for m in steps] == list(range(1, int(steps[0][2]) + 1))
+    assert {"SMOTE float32", "SMOTE float64", "diagnostics float64"} <= {m[3] for m in steps}
+    assert out.startswith("kernels ready in")
+    assert main(["warmup", "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.startswith("kernels ready in")
 
 
 def test_version_and_help_from_a_fresh_process():
