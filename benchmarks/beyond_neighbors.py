@@ -4,7 +4,7 @@ The neighbour-based methods (Borderline-SMOTE, ADASYN, Tomek links, ENN) spend m
 their time searching neighbours among all rows. This script separates that search from
 everything else (danger classification, weights, generation, cleaning, copying) by
 timing every neighbour call of each library in the same process: fastsmote's
-``all_rows_kneighbors`` / same-class searches, and scikit-learn's
+``kneighbors`` / same-class searches, and scikit-learn's
 ``NearestNeighbors.fit``/``kneighbors`` that imbalanced-learn calls. Data and warm-up as
 in compare.py; medians of ``--reps`` runs; ratios are imbalanced-learn / fastsmote.
 
@@ -63,6 +63,8 @@ def _timed(function, cache: str = "function"):
             if key not in _memo:
                 _memo[key] = function(*args, **kwargs)
             found = _memo[key]  # a copy: callers may convert tables in place
+            if hasattr(found, "indices"):  # fastsmote's Found
+                return found._replace(indices=found.indices.copy())
             return found.copy() if hasattr(found, "copy") and hasattr(found, "shape") else found
         finally:
             _spent["search"] += time.perf_counter() - started
@@ -78,8 +80,8 @@ def _instrument() -> None:
     import fastsmote.over_sampling._variants as variants
     import fastsmote.under_sampling._clean as clean
 
-    variants.all_rows_kneighbors = _timed(variants.all_rows_kneighbors)
-    clean.all_rows_kneighbors = _timed(clean.all_rows_kneighbors)
+    variants.kneighbors = _timed(variants.kneighbors)
+    clean.kneighbors = _timed(clean.kneighbors)
     cls = smote_module._InterpolatingSampler
     cls._class_neighbors = _timed(cls._class_neighbors, cache="method")
     NearestNeighbors.fit = _timed(NearestNeighbors.fit, cache="never")

@@ -198,9 +198,14 @@ def check_output_fits(n_rows: int, n_features: int, dtype: np.dtype) -> None:
     )
 
 
+def resolve_working_memory(working_memory: int | None) -> int:
+    """The budget in MiB: ``working_memory`` when given, else the global config's."""
+    return int(working_memory or get_config()["working_memory"])
+
+
 def budget_bytes(working_memory: int | None = None) -> int:
     """The ``working_memory`` budget in bytes (MiB given, else the global config)."""
-    return (working_memory or get_config()["working_memory"]) * MIB
+    return resolve_working_memory(working_memory) * MIB
 
 
 def rows_per_chunk(row_bytes: int, working_memory: int | None = None) -> int:

@@ -24,6 +24,7 @@ from sklearn.utils.validation import _num_samples
 
 from ._config import config_context
 from ._frames import SAME, SeriesKind, as_series, as_table, series_values
+from ._memory import resolve_working_memory
 from ._numba import numba_threads
 from ._record import ResamplingRecord
 from ._validation import (
@@ -46,7 +47,7 @@ from ._validation import (
     one_of,
     restore_target,
 )
-from .neighbors import BACKENDS, first_non_self
+from .neighbors import BACKENDS
 
 
 class RowOrigins(NamedTuple):
@@ -138,42 +139,6 @@ def origins_of(sampler: Any, X: Any, y: Any, n_out: int) -> RowOrigins | None:
     if indices is not None and len(indices) == n_out:
         return RowOrigins.copies(indices, _num_samples(X))
     return None
-
-
-def estimator_neighbors(
-    spec: Any,
-    name: str,
-    X_fit: Any,
-    queries: np.ndarray | None = None,
-    n_neighbors: int | None = None,
-    n_jobs: Any = "keep",
-) -> tuple[np.ndarray, Any]:
-    """Neighbours found by a scikit-learn-style estimator given as parameter ``name``.
-
-    A clone of ``spec`` is fitted on ``X_fit`` and asked for the neighbours of its rows
-    ``queries`` (None: every row); each row itself is dropped by position, so a duplicate
-    of it stays a neighbour. ``n_neighbors`` is passed to ``kneighbors`` (None: the
-    estimator's own, which counts the row itself). ``n_jobs`` other than "keep" is set
-    on a clone that has that parameter, as imbalanced-learn's cleaners do.
-
-    Returns
-    -------
-    table : ndarray of int64, shape (n_queries, n_found - 1), row numbers of ``X_fit``
-    estimator : the fitted clone
-    """
-    estimator = clone(spec)
-    if n_jobs != "keep" and "n_jobs" in estimator.get_params(deep=False):
-        estimator.set_params(n_jobs=n_jobs)
-    estimator.fit(X_fit)
-    X_query = X_fit if queries is None else X_fit[queries]
-    asked = {} if n_neighbors is None else {"n_neighbors": n_neighbors}
-    found = np.asarray(estimator.kneighbors(X_query, return_distance=False, **asked))
-    if found.ndim != 2 or found.shape[1] < 2:
-        raise ValueError(
-            f"The {name!r} estimator returned {found.shape[-1]} neighbour(s) per row, the "
-            "row itself included, so no neighbour is left: give it n_neighbors >= 2."
-        )
-    return first_non_self(found, found.shape[1] - 1, own=queries), estimator
 
 
 def neighbors_estimator(spec: Any, **params: Any) -> Any:
@@ -384,7 +349,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """Check parameters and inputs, resolve ``sampling_strategy_``; with
         ``neighbors``, also check the neighbour counts against the rows (``fit`` does not:
         like imbalanced-learn's, it succeeds on data that resampling would refuse)."""
-        check_params(self, self._parameter_constraints)
+        self._check_params()
         target = check_target(y)
         check = check_features if self._numeric_input else check_rows
         features = check(X, target.labels.shape[0])
@@ -406,6 +371,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             counts.update(self.sampling_strategy_)
             self.n_samples_out_ = sum(counts.values())
         return features, target
+
+    def _check_params(self) -> None:
+        """Check the parameters and resolve the memory budget of this call once (MiB,
+        ``_working_memory_mib``): a config change during the call does not split it."""
+        check_params(self, self._parameter_constraints)
+        self._working_memory_mib = resolve_working_memory(getattr(self, "working_memory", None))
 
     def _check_neighbors(self, target: Target) -> None:
         """Raise when a neighbour count does not fit the rows it is searched among

@@ -87,7 +87,7 @@ def _record_threads(monkeypatch, raise_inside=False):
 
         monkeypatch.setattr(module, name, recording)
 
-    wrap(_clean, "all_rows_kneighbors")
+    wrap(_clean, "kneighbors")
     wrap(_plan, "smote_generate")
     return seen
 

@@ -13,11 +13,11 @@ from conftest import blobs
 import fastsmote._memory as memory
 from fastsmote import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, EditedNearestNeighbours
 from fastsmote.neighbors import (
-    all_rows_kneighbors,
     approx_kneighbors,
     exact_kneighbors,
     exact_kneighbors_of,
     exact_kneighbors_of_points,
+    kneighbors,
     mixed_kneighbors,
 )
 
@@ -160,7 +160,7 @@ def test_every_search_checks_its_tables_before_allocating(little_memory):
         "mixed": lambda: mixed_kneighbors(X, codes, 100),
         "approx": lambda: approx_kneighbors(X, 20, rows, seed=0),
         "pynndescent": lambda: approx_kneighbors(X, 20, rows, seed=0, method="pynndescent"),
-        "all rows": lambda: all_rows_kneighbors(X, rows[:1500], 100, "exact", seed=0),
+        "all rows": lambda: kneighbors(X, 100, queries=rows[:1500], backend="exact", seed=0)[:2],
     }
     for search in searches.values():
         with pytest.raises(MemoryError, match="neighbour .* fewer neighbours"):

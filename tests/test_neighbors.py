@@ -14,12 +14,12 @@ from fastsmote import (
 )
 from fastsmote.neighbors import (
     NS_PER_PAIR_FEATURE,
-    all_rows_kneighbors,
     approx_kneighbors,
     estimated_exact_seconds,
     exact_kneighbors,
     exact_kneighbors_of,
     first_non_self,
+    kneighbors,
     resolve_backend,
 )
 
@@ -177,8 +177,8 @@ def test_all_rows_search_auto_rule_counts_queries():
 def test_all_rows_approx_recall_and_exact_identity(gaussian_class):
     X = gaussian_class
     queries = np.arange(0, len(X), 7, dtype=np.int64)
-    approx, used = all_rows_kneighbors(X, queries, 5, "approx", seed=2)
-    exact, used_exact = all_rows_kneighbors(X, queries, 5, "exact", seed=2)
+    approx, used = kneighbors(X, 5, queries=queries, backend="approx", seed=2)[:2]
+    exact, used_exact = kneighbors(X, 5, queries=queries, backend="exact", seed=2)[:2]
     assert (used, used_exact) == ("approx", "exact")
     np.testing.assert_array_equal(exact, exact_kneighbors(X, 5)[queries])
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
@@ -192,7 +192,7 @@ def test_all_rows_exact_search_same_for_few_and_many_queries(step):
     rng = np.random.default_rng(11)
     X = rng.integers(0, 3, size=(700, 4)).astype(np.float32)  # ties and duplicates
     queries = np.flatnonzero(np.arange(700) % 7 != 3) if step == 1 else np.arange(0, 700, step)
-    found, used = all_rows_kneighbors(X, queries, 4, "exact", seed=0)
+    found, used = kneighbors(X, 4, queries=queries, backend="exact", seed=0)[:2]
     assert used == "exact"
     np.testing.assert_array_equal(found, exact_kneighbors_of(X, queries, 4))
 

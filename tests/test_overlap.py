@@ -267,9 +267,9 @@ def test_approx_backend_follows_the_resolve_rule(monkeypatch, overlapping):
         calls.append(rows.size)
         return exact_kneighbors(data, k, rows)
 
-    import fastsmote.neighbors
+    import fastsmote.neighbors._search as search
 
-    monkeypatch.setattr(fastsmote.neighbors, "approx_kneighbors", fake_approx)
+    monkeypatch.setattr(search, "approx_kneighbors", fake_approx)
     approx = overlap_report(X, y, neighbors="approx")
     exact = overlap_report(X, y, neighbors="exact")
     assert approx.neighbors_backend == {1: "approx", 2: "approx"}

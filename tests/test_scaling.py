@@ -25,11 +25,11 @@ from fastsmote import (
 )
 from fastsmote.model_selection import check_leakage
 from fastsmote.neighbors import (
-    all_rows_kneighbors,
     approx_kneighbors,
     exact_kneighbors,
     exact_kneighbors_of,
     exact_kneighbors_of_points,
+    kneighbors,
     mixed_kneighbors,
 )
 from fastsmote.neighbors._scaling import scale_exponent, unit_exponent
@@ -160,8 +160,8 @@ def test_tomek_and_all_rows_searches_on_tiny_values():
     X, reference, _ = tiny_rows(np.float32, 1e-25, n=300, d=6)
     rows = np.arange(len(X))
     for queries in (None, rows[::3], rows[:200]):  # self-search, one-sided, self + gather
-        found, _ = all_rows_kneighbors(X, queries, 4, "exact", seed=0)
-        expected, _ = all_rows_kneighbors(reference, queries, 4, "exact", seed=0)
+        found, _ = kneighbors(X, 4, queries=queries, backend="exact", seed=0)[:2]
+        expected, _ = kneighbors(reference, 4, queries=queries, backend="exact", seed=0)[:2]
         np.testing.assert_array_equal(found, expected)
     y = (np.random.default_rng(0).random(len(X)) < 0.3).astype(int)
     kept = TomekLinks().fit_resample(X, y)[1]

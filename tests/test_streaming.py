@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 from conftest import blobs
 
-from fastsmote import ADASYN, SMOTE, BorderlineSMOTE, config_context
+from fastsmote import (
+    ADASYN,
+    SMOTE,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    TomekLinks,
+    config_context,
+)
 from fastsmote._memory import check_output_fits, rows_per_chunk
+from fastsmote.diagnostics import overlap_report
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 7, 64, 10_000])
@@ -134,6 +142,7 @@ def test_class_read_in_place_over_budget_gives_the_same_rows(make):
 
 def _class_source(sampler, X, rows):
     sampler.neighbors_backend_ = {}
+    sampler._check_params()  # as fit_resample does first: resolves the budget
     return sampler._class_source(X, rows, 1, np.uint64(5))
 
 
@@ -162,17 +171,41 @@ def test_estimator_working_memory_sizes_the_chunks():
     assert max(sizes) == 2 * per_chunk
 
 
-@pytest.mark.parametrize("cls", [BorderlineSMOTE, ADASYN])
-def test_estimator_budget_reaches_the_graph_over_all_rows(cls, monkeypatch):
-    import fastsmote.neighbors as neighbors
+def _record_graph_budgets(monkeypatch) -> list:
+    """The working_memory each approximate graph is built with."""
+    import fastsmote.neighbors._search as search
 
     budgets = []
-    build = neighbors.approx_kneighbors
+    build = search.approx_kneighbors
     monkeypatch.setattr(
-        neighbors, "approx_kneighbors", lambda *args: budgets.append(args[5]) or build(*args)
+        search, "approx_kneighbors", lambda *args: budgets.append(args[5]) or build(*args)
     )
+    return budgets
+
+
+@pytest.mark.parametrize(
+    "cls", [SMOTE, BorderlineSMOTE, ADASYN, TomekLinks, EditedNearestNeighbours]
+)
+def test_estimator_budget_reaches_every_graph_resolved_once(cls, monkeypatch):
+    budgets = _record_graph_budgets(monkeypatch)
     X, y = blobs([2_000, 300], n_features=6, shift=0.7)
-    tight = cls(random_state=3, neighbors="approx", working_memory=1).fit_resample(X, y)
-    default = cls(random_state=3, neighbors="approx").fit_resample(X, y)
-    assert budgets == [1, None]  # one graph over all rows per fit
-    np.testing.assert_array_equal(tight[0], default[0])  # the budget never changes rows
+    seeded = {"random_state": 3} if "random_state" in cls().get_params() else {}
+    tight = cls(**seeded, neighbors="approx", working_memory=1).fit_resample(X, y)
+    with config_context(working_memory=7):  # None follows the config, read once per fit
+        default = cls(**seeded, neighbors="approx").fit_resample(X, y)
+    assert budgets and set(budgets) == {1, 7}
+    assert budgets[: len(budgets) // 2] == [1] * (len(budgets) // 2)
+    for tight_part, default_part in zip(tight, default, strict=True):
+        np.testing.assert_array_equal(tight_part, default_part)  # never changes rows
+
+
+def test_overlap_report_budget_reaches_its_graphs(monkeypatch):
+    budgets = _record_graph_budgets(monkeypatch)
+    X, y = blobs([2_000, 300], n_features=6, shift=0.7)
+    tight = overlap_report(X, y, neighbors="approx", working_memory=1)
+    with config_context(working_memory=7):
+        default = overlap_report(X, y, neighbors="approx")
+    assert budgets == [1, 7]
+    assert tight.counts == default.counts
+    with pytest.raises(ValueError, match="working_memory must be an int >= 1"):
+        overlap_report(X, y, working_memory=0)

@@ -24,15 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from .._memory import resolve_working_memory
 from .._progress import phase
 from .._random import class_stream, foreign_seed, key_from_random_state, stream_key
 from .._validation import Target, check_features, check_finite, check_target, to_python
-from ..neighbors import (
-    BACKENDS,
-    all_rows_kneighbors,
-    exact_kneighbors_of,
-    exact_kneighbors_of_points,
-)
+from ..neighbors import BACKENDS, kneighbors
 from ..over_sampling import ClassJob, draw_bases
 
 #: Typology categories, from most to least surrounded by the row's own class.
@@ -273,6 +269,7 @@ def overlap_report(
     smote_samples: int = 2000,
     smote_k_neighbors: int = SMOTE_K,
     random_state: int | None = 0,
+    working_memory: int | None = None,
 ) -> OverlapReport:
     """Describe class overlap: each class's neighbourhoods and where SMOTE's rows land.
 
@@ -337,6 +334,9 @@ def overlap_report(
         more rows than this, or a ``ValueError`` names the class and what works.
     random_state : None or int, default=0
         Seeds the simulated SMOTE draws, as ``SMOTE(random_state=...)``.
+    working_memory : int, optional
+        Budget in MiB for the approximate graph's workspace (default:
+        ``fastsmote.get_config()["working_memory"]``). Results never depend on it.
 
     Returns
     -------
@@ -357,6 +357,9 @@ def overlap_report(
     _check_int("smote_k_neighbors", smote_k_neighbors)
     if max_rows is not None:
         _check_int("max_rows", max_rows)
+    if working_memory is not None:
+        _check_int("working_memory", working_memory)
+    working_memory = resolve_working_memory(working_memory)
     if neighbors not in BACKENDS:
         raise ValueError(f"neighbors must be one of {BACKENDS}, got {neighbors!r}.")
     target = check_target(y)
@@ -411,7 +414,11 @@ def overlap_report(
             rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
         seed = foreign_seed(key, end="low")
         with phase(f"class {label}"):
-            nbr, backend = all_rows_kneighbors(X_float, rows, n_neighbors, neighbors, seed)
+            found = kneighbors(
+                X_float, n_neighbors, queries=rows, backend=neighbors, seed=seed,
+                working_memory=working_memory,
+            )  # fmt: skip
+            nbr, backend = found.indices, found.backend
         same = np.count_nonzero(target.encoded[nbr] == ci, axis=1)
         counts = typology_counts(same, n_neighbors)
         report.classes.append(label)
@@ -643,9 +650,9 @@ def _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k):
     bases, slots = draw_bases(stream_key(key, class_stream(ci)), 0, m, rows.size, smote_k)
     needed = np.unique(bases)
     class_nbr = np.zeros((rows.size, smote_k), dtype=np.int64)  # rows never drawn: unused
-    class_nbr[needed] = exact_kneighbors_of(X_class, needed, smote_k)
+    class_nbr[needed] = kneighbors(X_class, smote_k, queries=needed, backend="exact").indices
     synthetic = ClassJob.for_class(X_class, class_nbr, key, ci, n_new).generate(0, m)
-    nbr = exact_kneighbors_of_points(synthetic, X, k)
+    nbr = kneighbors(X, k, points=synthetic, backend="exact").indices
     other = np.count_nonzero(target.encoded[nbr] != ci, axis=1)
     return 2 * other > k, (bases, class_nbr[bases, slots], nbr[:, 0])
 

@@ -23,7 +23,7 @@ from .._kernels.leakage import count_values, segment_hits
 from .._numba import numba_threads
 from .._random import key_from_random_state
 from .._validation import check_features, check_finite, check_target, to_python
-from ..neighbors import exact_kneighbors_of
+from ..neighbors import kneighbors
 
 #: Share of checked rows (test or training) on cross-split segments above
 #: which the verdict is "likely leakage".
@@ -334,7 +334,8 @@ class _ClassCheck:
         )
         searched, slot = np.unique(distinct.group[query], return_inverse=True)
         k = min(self.n_neighbors, distinct.points.shape[0] - 1)
-        neighbors = exact_kneighbors_of(distinct.points, searched, k)[slot.ravel()]
+        found = kneighbors(distinct.points, k, queries=searched, backend="exact")
+        neighbors = found.indices[slot.ravel()]
         # A segment whose three rows one set holds (copies included) is not across the
         # split. Only rows on some segment need their values looked up in every column:
         # a first pass, counting every value as interpolated and every pair, finds them.

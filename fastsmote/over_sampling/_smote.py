@@ -30,16 +30,10 @@ from ..base import (
     Deferred,
     FittedNeighbors,
     RowOrigins,
-    estimator_neighbors,
     float_rows,
     neighbors_estimator,
 )
-from ..neighbors import (
-    APPROX_METHODS,
-    approx_kneighbors,
-    exact_kneighbors,
-    resolve_backend,
-)
+from ..neighbors import is_estimator, kneighbors
 from ._plan import ClassJob, SmotePlan, SyntheticProvenance
 
 
@@ -82,27 +76,20 @@ class _InterpolatingSampler(BaseSampler):
         n_class = X.shape[0] if rows is None else rows.size
         k_spec = getattr(self, self._k_param)
         self._check_class_size(label, n_class, k_spec)
-        if not isinstance(k_spec, numbers.Integral):
-            # imbalanced-learn style: the estimator's own n_neighbors counts the row itself
-            X_class = X if rows is None else X[rows]
-            found, fitted = estimator_neighbors(k_spec, self._k_param, X_class)
-            setattr(self, self._nn_attr, fitted)
-            self.neighbors_backend_[label] = "estimator"
-            return found
-        k = int(k_spec)
-        if not isinstance(self.neighbors, str):
-            X_class = X if rows is None else X[rows]
-            found, _ = estimator_neighbors(self.neighbors, "neighbors", X_class, None, k + 1)
-            self.neighbors_backend_[label] = "estimator"
-            return found
-        backend = resolve_backend(self.neighbors, n_class, X.shape[1])
-        self.neighbors_backend_[label] = backend
-        if backend in APPROX_METHODS:
-            seed = foreign_seed(class_key, end="low")
-            everything = np.arange(n_class) if rows is None else rows
-            method = APPROX_METHODS[backend]
-            return approx_kneighbors(X, k, everything, seed, method, self.working_memory)
-        return exact_kneighbors(X, k, rows)
+        if is_estimator(k_spec):  # imbalanced-learn style: its n_neighbors counts the row
+            found = kneighbors(X, None, within=rows, backend=k_spec, param=self._k_param)
+            setattr(self, self._nn_attr, found.estimator)
+        else:
+            found = kneighbors(
+                X,
+                int(k_spec),
+                within=rows,
+                backend=self.neighbors,
+                seed=foreign_seed(class_key, end="low"),
+                working_memory=self._working_memory_mib,
+            )
+        self.neighbors_backend_[label] = found.backend
+        return found.indices
 
     def _class_source(
         self, X: np.ndarray, rows: np.ndarray, label: Any, class_key: np.uint64
@@ -116,12 +103,12 @@ class _InterpolatingSampler(BaseSampler):
         in place (``source`` is ``X``, no row map). The values are the same either way.
         """
         with phase(f"neighbour search, class {label} ({rows.size:,} rows)"):
-            if rows.size * X.shape[1] * X.dtype.itemsize <= budget_bytes(self.working_memory):
+            if rows.size * X.shape[1] * X.dtype.itemsize <= budget_bytes(self._working_memory_mib):
                 X_class = X[rows]
                 neighbors = self._class_neighbors(X_class, None, label, class_key)
                 return X_class, rows, np.arange(rows.size), neighbors
             neighbors = self._class_neighbors(X, rows, label, class_key)
-        step = rows_per_chunk(neighbors.shape[1] * 16, self.working_memory)
+        step = rows_per_chunk(neighbors.shape[1] * 16, self._working_memory_mib)
         for start in range(0, rows.shape[0], step):  # positions -> rows of X, in place
             neighbors[start : start + step] = rows[neighbors[start : start + step]]
         return X, None, rows, neighbors
@@ -417,7 +404,7 @@ class SMOTE(_InterpolatingSampler):
             )
         if chunk_rows is None:
             row_bytes = features.n_features * features.dtype.itemsize
-            chunk_rows = rows_per_chunk(row_bytes, working_memory or self.working_memory)
+            chunk_rows = rows_per_chunk(row_bytes, working_memory or self._working_memory_mib)
         elif not isinstance(chunk_rows, numbers.Integral) or chunk_rows < 1:
             raise ValueError(f"chunk_rows must be a positive int, got {chunk_rows!r}")
         key, _ = self._start(target)
@@ -465,9 +452,9 @@ class SMOTE(_InterpolatingSampler):
             To pass to :meth:`_stream_synthetic`. The classes to collect are the keys
             of ``sampling_strategy_`` with a positive count.
         """
-        from .._validation import check_params, check_sampling_strategy, check_target
+        from .._validation import check_sampling_strategy, check_target
 
-        check_params(self, self._parameter_constraints)
+        self._check_params()
         target = check_target(y)
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, target, self._sampling_type
@@ -519,7 +506,7 @@ class SMOTE(_InterpolatingSampler):
         )
         if chunk_rows is None:
             row_bytes = X_classes.shape[1] * X_classes.dtype.itemsize
-            chunk_rows = rows_per_chunk(row_bytes, self.working_memory)
+            chunk_rows = rows_per_chunk(row_bytes, self._working_memory_mib)
         smote_plan = self._searched_plan(X_classes, sub, key, target.labels.shape[0])
         yield from _labelled_chunks(smote_plan, target, chunk_rows)
 

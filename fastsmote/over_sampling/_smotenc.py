@@ -36,8 +36,8 @@ from .._validation import (
     check_finite,
     has_methods,
 )
-from ..base import NEIGHBOR_COUNT, Deferred, estimator_neighbors, neighbors_estimator
-from ..neighbors import mixed_kneighbors
+from ..base import NEIGHBOR_COUNT, Deferred, neighbors_estimator
+from ..neighbors import kneighbors
 from ._plan import ClassJob, SmotePlan
 from ._smote import _InterpolatingSampler
 
@@ -439,10 +439,8 @@ class SMOTENC(_InterpolatingSampler):
             codes_class = np.ascontiguousarray(codes[class_rows])
             if isinstance(spec, numbers.Integral):
                 with phase(f"neighbour search, class {label} ({class_rows.size:,} rows)"):
-                    neighbors, median_std = mixed_kneighbors(
-                        X_class, codes_class, int(spec), "X (continuous features)"
-                    )
-                self.neighbors_backend_[label] = "exact"
+                    found = kneighbors(X_class, int(spec), codes=codes_class, backend="exact")
+                median_std = found.median_std
                 # imbalanced-learn's nn_k_, on its one-hot matrix of the class: when read
                 args = (X_class, codes_class, sizes, _one_hot_value(median_std))
                 self.nn_k_ = Deferred(neighbors_estimator(spec), one_hot_scaled, *args)
@@ -456,8 +454,9 @@ class SMOTENC(_InterpolatingSampler):
                 )
                 encoded = one_hot_scaled(X_class, codes_class, sizes, _one_hot_value(median_std))
                 with phase(f"neighbour search, class {label} ({class_rows.size:,} rows)"):
-                    neighbors, self.nn_k_ = estimator_neighbors(spec, "k_neighbors", encoded)
-                self.neighbors_backend_[label] = "estimator"
+                    found = kneighbors(encoded, None, backend=spec, param="k_neighbors")
+                self.nn_k_ = found.estimator
+            self.neighbors_backend_[label] = found.backend
             self.median_std_[label] = median_std
             class_key = stream_key(key, class_stream(class_index))
             yield ClassJob(
@@ -468,7 +467,7 @@ class SMOTENC(_InterpolatingSampler):
                 first_row=start,
                 source=X_class,
                 bases=np.arange(class_rows.size),
-                neighbors=neighbors,
+                neighbors=found.indices,
                 row_map=class_rows,
                 codes=codes_class,
                 tie_key=stream_key(class_key, TIE_STREAM),

@@ -27,11 +27,10 @@ from ..base import (
     WORKING_MEMORY,
     Deferred,
     FittedNeighbors,
-    estimator_neighbors,
     float_rows,
     neighbors_estimator,
 )
-from ..neighbors import all_rows_kneighbors
+from ..neighbors import Found, is_estimator, kneighbors
 from ._plan import ClassJob, SmotePlan
 from ._smote import _InterpolatingSampler
 
@@ -101,19 +100,22 @@ class _BoundarySampler(_InterpolatingSampler):
 
     def _all_row_neighbors(
         self, X: np.ndarray, rows: np.ndarray, spec: Any, name: str, class_key: np.uint64
-    ) -> tuple[np.ndarray, str, Any]:
-        """Neighbours of the rows ``rows`` among all rows, with the backend used and the
-        fitted estimator (None for an int). ``spec``, the parameter ``name``: an
-        estimator, fitted on all rows as in imbalanced-learn, or an int searched by the
-        ``neighbors`` backend (an estimator there configures the same-class search only:
-        this one is then exact)."""
-        if not isinstance(spec, numbers.Integral):
-            found, fitted = estimator_neighbors(spec, name, X, rows)
-            return found, "estimator", fitted
-        backend = self.neighbors if isinstance(self.neighbors, str) else "exact"
-        seed = foreign_seed(stream_key(class_key, ALL_ROWS_GRAPH_STREAM))
-        found, used = all_rows_kneighbors(X, rows, int(spec), backend, seed, self.working_memory)
-        return found, used, None
+    ) -> Found:
+        """Neighbours of the rows ``rows`` among all rows. ``spec``, the parameter
+        ``name``: an estimator, fitted on all rows as in imbalanced-learn, or an int
+        searched by the ``neighbors`` backend (an estimator there configures the
+        same-class search only: this one is then exact)."""
+        if is_estimator(spec):
+            return kneighbors(X, None, queries=rows, backend=spec, param=name)
+        return kneighbors(
+            X,
+            int(spec),
+            queries=rows,
+            backend=self.neighbors if isinstance(self.neighbors, str) else "exact",
+            seed=foreign_seed(stream_key(class_key, ALL_ROWS_GRAPH_STREAM)),
+            working_memory=self._working_memory_mib,
+            param=name,
+        )
 
 
 class BorderlineSMOTE(_BoundarySampler):
@@ -243,13 +245,11 @@ class BorderlineSMOTE(_BoundarySampler):
 
     def _class_job(self, X, target, class_index, label, n_new, class_key, first_row):
         rows = target.rows_of(class_index)
-        m_rows, used, fitted = self._all_row_neighbors(
-            X, rows, self.m_neighbors, "m_neighbors", class_key
-        )
-        self.all_rows_backend_[label] = used
-        if fitted is not None:
-            self.nn_m_ = fitted
-        m_labels = target.encoded[m_rows]
+        found = self._all_row_neighbors(X, rows, self.m_neighbors, "m_neighbors", class_key)
+        self.all_rows_backend_[label] = found.backend
+        if found.estimator is not None:
+            self.nn_m_ = found.estimator
+        m_labels = target.encoded[found.indices]
         m = m_labels.shape[1]
         n_other = np.count_nonzero(m_labels != class_index, axis=1)
         danger = (n_other >= m / 2) & (n_other < m)
@@ -276,12 +276,11 @@ class BorderlineSMOTE(_BoundarySampler):
                 neighbors=neighbors[danger],
             )
         danger_rows = rows[danger]
-        neighbor_rows, used, fitted = self._all_row_neighbors(
-            X, danger_rows, self.k_neighbors, "k_neighbors", class_key
-        )
-        self.neighbors_backend_[label] = used
-        if fitted is not None:
-            self.nn_k_ = fitted
+        found = self._all_row_neighbors(X, danger_rows, self.k_neighbors, "k_neighbors", class_key)
+        self.neighbors_backend_[label] = found.backend
+        if found.estimator is not None:
+            self.nn_k_ = found.estimator
+        neighbor_rows = found.indices
         return self._job(
             target,
             class_index,
@@ -368,13 +367,11 @@ class ADASYN(_BoundarySampler):
 
     def _class_job(self, X, target, class_index, label, n_new, class_key, first_row):
         rows = target.rows_of(class_index)
-        found, used, fitted = self._all_row_neighbors(
-            X, rows, self.n_neighbors, "n_neighbors", class_key
-        )
-        self.all_rows_backend_[label] = used
-        if fitted is not None:
-            self.nn_ = fitted
-        labels = target.encoded[found]
+        found = self._all_row_neighbors(X, rows, self.n_neighbors, "n_neighbors", class_key)
+        self.all_rows_backend_[label] = found.backend
+        if found.estimator is not None:
+            self.nn_ = found.estimator
+        labels = target.encoded[found.indices]
         weights = np.count_nonzero(labels != class_index, axis=1) / labels.shape[1]
         if not weights.sum():
             raise RuntimeError(

@@ -8,8 +8,6 @@ when duplicates exist). Rows are returned unchanged, dtypes kept.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .._kernels.arrays import (
@@ -18,6 +16,7 @@ from .._kernels.arrays import (
     rows_of_classes,
     tomek_link_mask,
 )
+from .._progress import phase
 from .._validation import (
     LIST,
     SAMPLING_STRATEGY,
@@ -31,14 +30,14 @@ from ..base import (
     NEIGHBOR_BACKEND,
     NEIGHBOR_COUNT,
     THREADS,
+    WORKING_MEMORY,
     BaseSampler,
     Deferred,
     FittedNeighbors,
-    estimator_neighbors,
     float_rows,
     neighbors_estimator,
 )
-from ..neighbors import all_rows_kneighbors
+from ..neighbors import is_estimator, kneighbors
 
 #: Seed of the approximate graph (the cleaners take no random_state).
 APPROX_SEED = 0
@@ -56,6 +55,7 @@ class _Cleaner(BaseSampler):
         "sampling_strategy": CLEANING_STRATEGY,
         "neighbors": NEIGHBOR_BACKEND,
         "n_jobs": THREADS,
+        "working_memory": WORKING_MEMORY,
     }
 
 
@@ -78,13 +78,14 @@ class TomekLinks(_Cleaner):
         is estimated to take longer than the NN-descent graph
         (:func:`fastsmote.neighbors.resolve_backend`).
     {n_jobs}
+    {working_memory}
 
     Attributes
     ----------
     sample_indices_ : ndarray of int64
         Input rows kept, in input order.
-    neighbors_backend_ : str
-        "exact", "approx" or "pynndescent".
+    neighbors_backend_ : dict
+        ``{class: "exact" | "approx" | "pynndescent"}`` for each targeted class.
 
     Notes
     -----
@@ -92,20 +93,30 @@ class TomekLinks(_Cleaner):
     imbalanced-learn's); ``fastsmote.neighbors.exact_kneighbors(X, 1)`` gives it.
     """
 
-    def __init__(self, *, sampling_strategy="auto", neighbors="exact", n_jobs=None):
+    def __init__(
+        self, *, sampling_strategy="auto", neighbors="exact", n_jobs=None, working_memory=None
+    ):
         self.sampling_strategy = sampling_strategy
         self.neighbors = neighbors
         self.n_jobs = n_jobs
+        self.working_memory = working_memory
 
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
         check_finite(X)
-        nearest, self.neighbors_backend_ = all_rows_kneighbors(
-            X, None, 1, self.neighbors, APPROX_SEED
-        )
+        with phase(f"neighbour search, {X.shape[0]:,} rows among all {X.shape[0]:,}"):
+            found = kneighbors(
+                X,
+                1,
+                backend=self.neighbors,
+                seed=APPROX_SEED,
+                working_memory=self._working_memory_mib,
+            )
+        targeted_labels = [c for c in target.classes.tolist() if c in self.sampling_strategy_]
+        self.neighbors_backend_ = dict.fromkeys(targeted_labels, found.backend)
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
-        in_link = tomek_link_mask(nearest[:, 0], target.encoded, targeted)
-        del nearest  # not kept: peak memory stays below imbalanced-learn's
+        in_link = tomek_link_mask(found.indices[:, 0], target.encoded, targeted)
+        del found  # not kept: peak memory stays below imbalanced-learn's
         self.sample_indices_ = np.flatnonzero(~in_link)
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
 
@@ -132,6 +143,7 @@ class EditedNearestNeighbours(_Cleaner):
     neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
         Search among all rows for an int ``n_neighbors``, as for :class:`TomekLinks`.
     {n_jobs}
+    {working_memory}
 
     Attributes
     ----------
@@ -163,12 +175,14 @@ class EditedNearestNeighbours(_Cleaner):
         kind_sel="all",
         neighbors="exact",
         n_jobs=None,
+        working_memory=None,
     ):
         self.sampling_strategy = sampling_strategy
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
         self.neighbors = neighbors
         self.n_jobs = n_jobs
+        self.working_memory = working_memory
 
     def _check_neighbors(self, target: Target) -> None:
         if self.sampling_strategy_:  # some class to clean: its rows are searched
@@ -176,13 +190,18 @@ class EditedNearestNeighbours(_Cleaner):
             check_neighbor_count(self.n_neighbors, "n_neighbors", n_rows, "X")
 
     def _neighbors(self, X: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, str]:
-        if isinstance(self.n_neighbors, numbers.Integral):
-            k = int(self.n_neighbors)
-            return all_rows_kneighbors(X, queries, k, self.neighbors, APPROX_SEED)
-        found, self.nn_ = estimator_neighbors(
-            self.n_neighbors, "n_neighbors", X, queries, n_jobs=self.n_jobs
-        )
-        return found, "estimator"
+        if is_estimator(self.n_neighbors):
+            found = kneighbors(
+                X, None, queries=queries, backend=self.n_neighbors, param="n_neighbors",
+                n_jobs=self.n_jobs,
+            )  # fmt: skip
+            self.nn_ = found.estimator
+        else:
+            found = kneighbors(
+                X, int(self.n_neighbors), queries=queries, backend=self.neighbors,
+                seed=APPROX_SEED, working_memory=self._working_memory_mib,
+            )  # fmt: skip
+        return found.indices, found.backend
 
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
