@@ -6,12 +6,12 @@ sampled rows against all rows) on a standard-normal float32 class like the bench
 Methods alternate within each repetition; medians are printed, with ns per ordered pair
 (n^2 for a self-search, Q n one-sided) and each method's speed-up over the first one.
 Every method must return the same neighbours (checked). This is the measurement behind
-``FUSED_MIN_FEATURES``, ``GEMM_MIN_FEATURES`` and ``NS_PER_PAIR_FEATURE``.
+``FUSED_MIN_FEATURES``, ``BLAS_MIN_FEATURES`` and ``NS_PER_PAIR_FEATURE``.
 
     python benchmarks/exact_paths.py --shapes 30000x8 30000x12 50000x20 100000x20 \
         --methods direct fused --reps 3
     python benchmarks/exact_paths.py --shapes 40000x32 40000x40 40000x50 30000x64 \
-        30000x100 --methods fused gemm --reps 5
+        30000x100 --methods fused blas --reps 5
     python benchmarks/exact_paths.py --shapes 1000000x20 --queries 10000 --k 10 \
         --methods direct fused --reps 3
 """
@@ -29,7 +29,7 @@ from fastsmote.neighbors import exact_kneighbors, exact_kneighbors_of
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", nargs="+", default=["50000x20"], help="ROWSxFEATURES")
-    parser.add_argument("--methods", nargs="+", default=["direct", "fused", "gemm"])
+    parser.add_argument("--methods", nargs="+", default=["direct", "fused", "blas"])
     parser.add_argument("--queries", type=int, help="one-sided: this many rows vs all rows")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--reps", type=int, default=3)

@@ -109,10 +109,10 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[]
             def exact_paths(X=X, wide=wide):
                 # the shortlist paths (classes with >= 8 features), one-sided queries
                 exact_kneighbors(wide, 3, method="fused")
-                exact_kneighbors(wide, 3, method="gemm")
+                exact_kneighbors(wide, 3, method="blas")
                 exact_kneighbors_of(X, np.arange(5), 3)
                 exact_kneighbors_of(wide, np.arange(5), 3, method="fused")
-                exact_kneighbors_of(wide, np.arange(5), 3, method="gemm")
+                exact_kneighbors_of(wide, np.arange(5), 3, method="blas")
 
             steps.append((f"exact search paths {dtype.name}", exact_paths))
             # neighbors="approx" (it searches a contiguous copy)

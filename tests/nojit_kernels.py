@@ -14,7 +14,7 @@ import numpy as np
 
 import fastsmote._kernels as kernel_package
 from fastsmote import SMOTE
-from fastsmote._kernels import arrays, knn, leakage, sampling, smote
+from fastsmote._kernels import arrays, cleaning, knn, leakage, sampling, smote
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
 
 warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
@@ -57,10 +57,15 @@ def check_arrays(X):
     lookup = np.array([2, 0, 1], dtype=np.int32)
     codes = arrays.codes_from_lookup(y, -1, lookup, 4)
     equal(codes, naive.codes_from_lookup(y, -1, lookup))
+
+
+def check_cleaning(X):
+    n = len(X)
+    codes = naive.codes_from_lookup(np.arange(n) % 3 - 1, -1, np.array([2, 0, 1], np.int32))
     nearest = naive.knn(X, np.arange(n), 1)[1][:, 0]
     targeted = np.array([True, False, True])
     equal(
-        arrays.tomek_link_mask(nearest, codes, targeted),
+        cleaning.tomek_link_mask(nearest, codes, targeted),
         naive.tomek_link_mask(nearest, codes, targeted),
     )
     queries = np.arange(0, n, 2)
@@ -68,14 +73,14 @@ def check_arrays(X):
     for unanimous in (True, False):
         keep = np.ones(n, dtype=bool)
         expected = naive.mark_disagreeing(queries, found, codes, unanimous, keep)
-        arrays.mark_disagreeing(queries, found, codes, 3, unanimous, keep)
+        cleaning.mark_disagreeing(queries, found, codes, 3, unanimous, keep)
         equal(keep, expected)
-    equal(arrays.rows_of_classes(codes, targeted), naive.rows_of_classes(codes, targeted))
+    equal(cleaning.rows_of_classes(codes, targeted), naive.rows_of_classes(codes, targeted))
     for n_classes in (3, 12):  # one pass per class; a counting sort
         many = (np.arange(n) * 7 % n_classes).astype(np.int32)
         keep = np.arange(n) % 4 != 1
         for got, want in zip(
-            arrays.rows_by_class(many, keep, n_classes),
+            cleaning.rows_by_class(many, keep, n_classes),
             naive.rows_by_class(many, keep, n_classes),
             strict=True,
         ):
@@ -220,6 +225,7 @@ def main():
     X = np.random.default_rng(0).integers(0, 3, size=(23, 2)).astype(np.float32)
     sys.setprofile(record)
     check_arrays(X)
+    check_cleaning(X)
     neighbors = check_knn(X)
     check_smote(X, neighbors)
     check_sampling(X)

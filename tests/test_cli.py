@@ -111,9 +111,10 @@ def test_after_warmup_nothing_compiles_for_read_only_inputs_or_approx_search():
     # without warm-up coverage their first use compiled for seconds.
     script = (
         "import numpy as np, fastsmote\n"
-        "from fastsmote._kernels import arrays, knn, nndescent, smote\n"
+        "from fastsmote._kernels import arrays, cleaning, knn, nndescent, smote\n"
         "from fastsmote.neighbors import exact_kneighbors_of\n"
-        "kernels = [getattr(m, n) for m in (arrays, knn, nndescent, smote) for n in dir(m)\n"
+        "kernels = [getattr(m, n) for m in (arrays, cleaning, knn, nndescent, smote)\n"
+        "           for n in dir(m)\n"
         "           if hasattr(getattr(m, n), 'signatures')]\n"
         "fastsmote.warmup()\n"
         "before = {k: len(k.signatures) for k in kernels}\n"

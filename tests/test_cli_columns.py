@@ -317,43 +317,6 @@ def test_csv_floats_read_back_as_floats(tables, tmp_path, capsys):
         np.testing.assert_array_equal(got["amount"].to_numpy()[: len(frame)], frame["amount"])
 
 
-def test_csv_writer_writes_what_pyarrow_writes_except_floats(tmp_path):
-    import datetime
-
-    from fastsmote import io
-
-    table = pa.table(
-        {
-            "i": pa.array([1, None, -3]),
-            "f": pa.array([6.0, None, 2.5]),
-            "f32": pa.array([1.0, 0.1, None], pa.float32()),
-            "g": pa.array([-0.0, float("nan"), 1e20]),
-            "b": pa.array([True, None, False]),
-            "s": pa.array(['a"b', None, "x,y\nz"]),
-            "e": pa.array(["", None, "q"]),
-            "d": pa.array(["u", "v", None]).dictionary_encode(),
-            "t": pa.array([datetime.datetime(2020, 1, 2, 3, 4, 5), None, None]),
-            "n": pa.nulls(3),
-        }
-    )
-    path = tmp_path / "t.csv"
-    io.write_table(table, path, "csv")
-    assert path.read_text() == (
-        '"i","f","f32","g","b","s","e","d","t","n"\n'
-        '1,6.0,1.0,-0.0,true,"a""b","","u",2020-01-02 03:04:05.000000,\n'
-        ',,0.1,nan,,,,"v",,\n'
-        '-3,2.5,,1e+20,false,"x,y\nz","q",,,\n'
-    )
-    # text that needs no quotes is written bare (pyarrow assembles the lines)
-    plain = pa.table({"s": ["fraud", None, "ok"], "f": [1.0, 2.5, None], "k": [1, 2, 3]})
-    io.write_table(plain, tmp_path / "plain.csv", "csv")
-    assert (tmp_path / "plain.csv").read_text() == '"s","f","k"\nfraud,1.0,1\n,2.5,2\nok,,3\n'
-    back = pa.csv.read_csv(path)
-    assert back.column("f").type == pa.float64() and back.column("f32").type == pa.float64()
-    with pytest.raises(io.OutputError, match="'l' \\(list<item: int64>\\) have no CSV form"):
-        io.write_table(pa.table({"l": pa.array([[1], [2]])}), tmp_path / "l.csv", "csv")
-
-
 # --------------------------------------------------------------------------- scales
 def test_diagnose_warns_about_scales_and_standardises_with_scale(tables, tmp_path, capsys):
     frame, _, _ = tables

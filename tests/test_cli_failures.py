@@ -45,6 +45,20 @@ def _run(capsys, *argv):
     return code, out, err
 
 
+def _after_first_write(monkeypatch, action):
+    """Call ``action()`` right after each output's first batch is written (another
+    process acting while the run writes)."""
+    write = io.TableWriter.write
+
+    def write_then_act(self, data):
+        first = self.rows == 0
+        write(self, data)
+        if first:
+            action()
+
+    monkeypatch.setattr(io.TableWriter, "write", write_then_act)
+
+
 def _one_line(err, words):
     assert err.startswith("fastsmote: error: ") and err.count("\n") == 1, err
     assert words in err and "Traceback" not in err, err
@@ -323,7 +337,7 @@ def test_disk_full_on_a_real_file_system(tmp_path, capsys, small, monkeypatch):
             stat = os.statvfs(disk)
             filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize))
 
-        monkeypatch.setattr(io, "_pause_for_tests", fill)
+        _after_first_write(monkeypatch, fill)
         code, _, err = _run(capsys, "resample", small, disk / "out.parquet", "--target", "label")
         assert code == 10, err
         _one_line(err, "No space left on device")
@@ -478,7 +492,7 @@ def test_one_file_for_two_roles_is_refused(tmp_path, capsys, small, monkeypatch)
 def test_output_created_by_another_process_mid_run(tmp_path, capsys, small, monkeypatch, extra):
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out.parquet"
-    monkeypatch.setattr(io, "_pause_for_tests", lambda: out.write_text("theirs"))
+    _after_first_write(monkeypatch, lambda: out.write_text("theirs"))
     code, _, err = _run(capsys, "resample", small, out, "--target", "label", *extra)
     assert code == 9
     _one_line(err, f"output {str(out)!r} appeared while writing")

@@ -16,7 +16,7 @@ pd = pytest.importorskip("pandas")
 pq = pytest.importorskip("pyarrow.parquet")
 
 import fastsmote  # noqa: E402
-from fastsmote import SMOTE, io  # noqa: E402
+from fastsmote import SMOTE  # noqa: E402
 from fastsmote.base import BaseSampler  # noqa: E402
 from fastsmote.cli import _build_parser, main  # noqa: E402
 from fastsmote.cli._common import CommandError  # noqa: E402
@@ -52,24 +52,10 @@ def _run(capsys, *argv):
 
 
 # --------------------------------------------------------------------------- results
-def test_streamed_output_is_exactly_fit_resample(parquet_file, tmp_path, capsys):
+def test_streamed_and_in_memory_outputs_are_the_same_table(parquet_file, tmp_path, capsys):
     frame = _frame()
     X, y = frame.drop(columns=["label"]), frame["label"]
-    X_ref, y_ref = SMOTE(random_state=7, k_neighbors=3).fit_resample(X, y)
-
-    # the library entry point, with batches smaller than the row groups
-    source = io.InputTable(parquet_file)
-    out = tmp_path / "direct.parquet"
-    result = io.stream_smote(
-        source, out, "parquet", SMOTE(random_state=7, k_neighbors=3), "label", batch_rows=97
-    )
-    got = pq.read_table(out).to_pandas()
-    assert result.rows_out == len(got) == len(X_ref)
-    pd.testing.assert_frame_equal(got.drop(columns=["label"]), X_ref)
-    np.testing.assert_array_equal(got["label"].to_numpy(), y_ref.to_numpy())
-    assert result.counts_after == {0: 1020, 1: 1020, 2: 1020}
-
-    # the command: streamed and in-memory outputs are the same table
+    X_ref, _ = SMOTE(random_state=7, k_neighbors=3).fit_resample(X, y)
     args = ["--target", "label", "--seed", "7", "--k", "3", "--synthetic-column", "is_syn", "-q"]
     assert _run(capsys, "resample", parquet_file, tmp_path / "s.parquet", *args)[0] == 0
     assert (
@@ -243,13 +229,37 @@ def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, cap
     assert exc.value.code == 2
 
 
-def _hooked_run(tmp_path, parquet_file):
+#: ``python -c`` program: the command line, whose first write to an output creates the
+#: file ``argv[1]`` and then waits (in short sleeps, so signals are handled), so that a
+#: test can signal the process in the middle of writing.
+_PAUSED_AFTER_FIRST_WRITE = """
+import sys, time
+from pathlib import Path
+from fastsmote import io
+from fastsmote.cli import main
+
+write = io.TableWriter.write
+
+def write_then_wait(self, data):
+    write(self, data)
+    Path(sys.argv[1]).write_text("written")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+
+io.TableWriter.write = write_then_wait
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _paused_run(tmp_path, parquet_file):
     flag = tmp_path / "first-write"
-    env = {**os.environ, io.TEST_HOOK_ENV: str(flag), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [
         sys.executable,
-        "-m",
-        "fastsmote.cli",
+        "-c",
+        _PAUSED_AFTER_FIRST_WRITE,
+        str(flag),
         "resample",
         str(parquet_file),
         str(tmp_path / "out.parquet"),
@@ -271,8 +281,8 @@ def test_killed_or_terminated_mid_write_leaves_no_output(parquet_file, tmp_path)
     killed, terminated = tmp_path / "k", tmp_path / "t"
     killed.mkdir()
     terminated.mkdir()
-    a = _hooked_run(killed, parquet_file)
-    b = _hooked_run(terminated, parquet_file)
+    a = _paused_run(killed, parquet_file)
+    b = _paused_run(terminated, parquet_file)
     a.send_signal(signal.SIGKILL)
     b.send_signal(signal.SIGTERM)
     assert a.wait(60) == -signal.SIGKILL

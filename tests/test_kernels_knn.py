@@ -115,7 +115,7 @@ def test_exact_kneighbors_matches_sklearn_on_continuous_data():
     np.testing.assert_allclose(dist, ref_dist[:, 1:], rtol=1e-12)
 
 
-SHORTLISTS = ["fused", "gemm"]
+SHORTLISTS = ["fused", "blas"]
 
 
 def _shortlist_vs_direct(X, method, k=5, rows=None):
@@ -165,15 +165,15 @@ def test_mostly_unprovable_shortlists_fall_back_to_one_direct_search(method, mon
 
 def test_auto_method_follows_the_documented_rule():
     from fastsmote.neighbors._exact import (
+        BLAS_MIN_FEATURES,
         FUSED_MIN_FEATURES,
-        GEMM_MIN_FEATURES,
         shortlist_method,
     )
 
     assert shortlist_method(FUSED_MIN_FEATURES - 1, 10_000) is None
     assert shortlist_method(FUSED_MIN_FEATURES, 10_000) == "fused"
-    assert shortlist_method(GEMM_MIN_FEATURES - 1, 10_000) == "fused"
-    assert shortlist_method(GEMM_MIN_FEATURES, 10_000) == "gemm"
+    assert shortlist_method(BLAS_MIN_FEATURES - 1, 10_000) == "fused"
+    assert shortlist_method(BLAS_MIN_FEATURES, 10_000) == "blas"
     assert shortlist_method(20, 1024) is None  # small sets: direct
     assert shortlist_method(20, 10_000, n_neighbors=1) is None  # memory: see its docstring
     assert shortlist_method(20, 10_000, n_neighbors=2) == "fused"
@@ -200,7 +200,7 @@ def test_shortlists_hold_each_rows_best_approximations(mode_name, block, tile_ro
     np.testing.assert_allclose(found, expected, rtol=1e-9, atol=1e-9)
 
 
-def test_gemm_refinement_flags_unprovable_queries():
+def test_blas_refinement_flags_unprovable_queries():
     from fastsmote._kernels.knn import (
         BLAS,
         centre_and_sq_norms,
@@ -309,8 +309,8 @@ def test_unknown_search_method_is_named():
     X = np.random.default_rng(19).standard_normal((20, 3))
     for search in (lambda m: exact_kneighbors(X, 2, method=m),
                    lambda m: exact_kneighbors_of(X, [0, 1], 2, method=m)):  # fmt: skip
-        with pytest.raises(ValueError, match="method must be .* got 'blas'"):
-            search("blas")
+        with pytest.raises(ValueError, match="method must be .* got 'brute'"):
+            search("brute")
 
 
 # ------------------------------------------------ small random inputs against naive.py

@@ -154,7 +154,7 @@ def test_every_search_checks_its_tables_before_allocating(little_memory):
     searches = {
         "direct": lambda: exact_kneighbors(X, 100, method="direct"),
         "fused": lambda: exact_kneighbors(X, 100, method="fused"),
-        "gemm": lambda: exact_kneighbors(X, 100, method="gemm"),
+        "blas": lambda: exact_kneighbors(X, 100, method="blas"),
         "one-sided": lambda: exact_kneighbors_of(X, rows[:500], 300),
         "points": lambda: exact_kneighbors_of_points(X[:500], X, 300),
         "mixed": lambda: mixed_kneighbors(X, codes, 100),

@@ -49,7 +49,7 @@ def kernel_entry_points() -> set[str]:
 
 def test_entry_points_are_found():
     entry_points = kernel_entry_points()
-    assert "fastsmote._kernels.arrays.tomek_link_mask" in entry_points
+    assert "fastsmote._kernels.cleaning.tomek_link_mask" in entry_points
     assert "fastsmote._kernels.nndescent.join_chunk" in entry_points
     assert "fastsmote._kernels.smote.NO_COUNTS" not in entry_points
     assert len(entry_points) >= 30

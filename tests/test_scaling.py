@@ -60,7 +60,7 @@ def test_exact_paths_find_the_true_neighbours_of_tiny_values(dtype, scale):
     assert scale_exponent(X.max(0).astype(float) - X.min(0), X.dtype) == exponent
     every_row = np.arange(len(X))
     true_dist, true_pos = naive.knn(reference, every_row, 5)
-    for method in ("direct", "fused", "gemm"):
+    for method in ("direct", "fused", "blas"):
         dist, pos = exact_kneighbors(X, 5, method=method, return_distance=True)
         np.testing.assert_array_equal(pos, true_pos, err_msg=method)
         # distances in the data's units: the reference's, scaled back exactly
@@ -194,7 +194,7 @@ def test_ordinary_data_is_searched_as_it_is(monkeypatch):
         X = (rng.standard_normal((300, 12)) * scale).astype(np.float32)
         rows = np.arange(len(X))
         expected_dist, expected = naive.knn(X, rows, 5)
-        for method in ("direct", "fused", "gemm"):
+        for method in ("direct", "fused", "blas"):
             dist, pos = exact_kneighbors(X, 5, method=method, return_distance=True)
             np.testing.assert_array_equal(pos, expected)
             np.testing.assert_array_equal(dist, np.sqrt(expected_dist))  # bit for bit

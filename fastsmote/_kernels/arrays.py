@@ -3,7 +3,7 @@
 Each public helper takes any size; up to ``NUMPY_MAX_VALUES`` values it runs in NumPy,
 which is as fast there (a parallel kernel's start-up costs more) and compiles nothing, so
 a first small call does not wait for these kernels to compile (each parallel kernel
-takes about a second). Both paths give the same results (``tests/test_kernels.py``
+takes about a second). Both paths give the same results (``tests/test_kernels_arrays.py``
 runs each helper both ways).
 """
 
@@ -217,99 +217,3 @@ def _codes_from_lookup(y, lo, lookup, row_block):
         for i in range(b * row_block, min(n, (b + 1) * row_block)):
             codes[i] = lookup[np.int64(y[i]) - lo]
     return codes
-
-
-def tomek_link_mask(nearest: np.ndarray, codes: np.ndarray, targeted: np.ndarray) -> np.ndarray:
-    """True for rows in a Tomek link whose class is targeted (see :func:`_tomek_link_mask`)."""
-    if nearest.size <= NUMPY_MAX_VALUES:
-        linked = nearest[nearest] == np.arange(nearest.size)
-        return targeted[codes] & (codes[nearest] != codes) & linked
-    return _tomek_link_mask(nearest, codes, targeted)
-
-
-@jit(parallel=True)
-def _tomek_link_mask(nearest, codes, targeted):
-    """True for rows in a Tomek link whose class is targeted.
-
-    Row i is in a link when its nearest neighbour j has another class and j's nearest
-    neighbour is i. One boolean per row, no other temporaries.
-    """
-    n = nearest.shape[0]
-    mask = np.zeros(n, dtype=np.bool_)
-    for i in prange(n):
-        j = nearest[i]
-        if targeted[codes[i]] and codes[j] != codes[i] and nearest[j] == i:
-            mask[i] = True
-    return mask
-
-
-@jit(parallel=True)
-def mark_disagreeing(rows, neighbours, codes, n_classes, unanimous, keep):
-    """Set ``keep[rows[i]]`` to whether row i's neighbours (``codes`` of ``neighbours[i]``)
-    agree with its class: all of them (``unanimous``) or a plurality, ties to the lowest
-    class code (Edited Nearest Neighbours' ``kind_sel="all"`` / ``"mode"``)."""
-    n, k = neighbours.shape
-    for i in prange(n):
-        own = codes[rows[i]]
-        if unanimous:
-            same = True
-            for j in range(k):
-                if codes[neighbours[i, j]] != own:
-                    same = False
-                    break
-            keep[rows[i]] = same
-            continue
-        votes = np.zeros(n_classes, dtype=np.int64)
-        for j in range(k):
-            votes[codes[neighbours[i, j]]] += 1
-        keep[rows[i]] = np.argmax(votes) == own  # argmax: the lowest code on ties
-
-
-@jit()
-def rows_of_classes(codes, wanted):
-    """Row numbers ``i`` whose class is wanted (``wanted[codes[i]]``), in input order, in
-    one pass (no mask gathered by class code, no ``flatnonzero``)."""
-    out = np.empty(codes.shape[0], dtype=np.int64)
-    filled = 0
-    for i in range(codes.shape[0]):
-        if wanted[codes[i]]:
-            out[filled] = i
-            filled += 1
-    return out[:filled]
-
-
-#: Up to this many classes, ``rows_by_class`` makes one pass per class (its write position
-#: stays in a register); beyond, one counting sort (per-class cursors in memory, each
-#: increment waiting on the last: 2.5x slower for two classes at 100k rows, but a fixed
-#: two passes for any number of classes).
-ONE_PASS_PER_CLASS_MAX = 8
-
-
-@jit()
-def rows_by_class(codes, keep, n_classes):
-    """Row numbers ``i`` with ``keep[i]``, class code by class code, in input order within
-    a class, and how many of each class."""
-    n = codes.shape[0]
-    out = np.empty(n, dtype=np.int64)
-    counts = np.zeros(n_classes, dtype=np.int64)
-    filled = 0
-    if n_classes <= ONE_PASS_PER_CLASS_MAX:
-        for c in range(n_classes):
-            start = filled
-            for i in range(n):
-                if keep[i] and codes[i] == c:
-                    out[filled] = i
-                    filled += 1
-            counts[c] = filled - start
-        return out[:filled], counts
-    for i in range(n):
-        counts[codes[i]] += keep[i]
-    cursor = np.empty(n_classes, dtype=np.int64)
-    for c in range(n_classes):
-        cursor[c] = filled
-        filled += counts[c]
-    for i in range(n):
-        if keep[i]:
-            out[cursor[codes[i]]] = i
-            cursor[codes[i]] += 1
-    return out[:filled], counts

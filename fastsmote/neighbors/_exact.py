@@ -36,12 +36,12 @@ TILE_ROWS = 128
 FUSED_MIN_FEATURES = 8
 #: Features from which a BLAS product is as fast as the fused kernel
 #: (`python benchmarks/exact_paths.py`).
-GEMM_MIN_FEATURES = 48
+BLAS_MIN_FEATURES = 48
 #: Rows per block of the shortlist paths (each tile is TILE_ROWS x features x SHORTLIST_BLOCK).
 SHORTLIST_BLOCK = 512
 #: Extra shortlist entries beyond k; more means fewer queries redone by the direct kernel,
 #: but longer lists to merge. Fused products err less than BLAS (one rounding per term).
-SHORTLIST_EXTRA = {"fused": 2, "gemm": 8}
+SHORTLIST_EXTRA = {"fused": 2, "blas": 8}
 #: Above this share of unproven queries (duplicates, ties), one direct self-search is
 #: cheaper than redoing each query against all rows: r queries one-sided cost ~r n d x
 #: 0.05 ns, the self-search ~n^2 d x 0.028 ns (NS_PER_PAIR_FEATURE), equal at r ~ 0.56 n.
@@ -93,13 +93,13 @@ def exact_kneighbors(
         duplicates are still each other's neighbours.
     return_distance : bool, default=False
         Also return the Euclidean distances.
-    method : {"auto", "direct", "fused", "gemm"}, default="auto"
+    method : {"auto", "direct", "fused", "blas"}, default="auto"
         "direct" sums explicit squared differences, each pair once for both rows;
-        "fused" (fused multiply-adds) and "gemm" (a BLAS matrix product) shortlist
+        "fused" (fused multiply-adds) and "blas" (a BLAS matrix product) shortlist
         candidates by ``|q|^2 + |r|^2 - 2 q.r`` and prove each shortlist complete
         (queries they cannot prove are redone directly). All give identical results;
-        "auto" picks "fused" from ``FUSED_MIN_FEATURES`` and "gemm" from
-        ``GEMM_MIN_FEATURES`` features on, for more than 1024 rows and more than one
+        "auto" picks "fused" from ``FUSED_MIN_FEATURES`` and "blas" from
+        ``BLAS_MIN_FEATURES`` features on, for more than 1024 rows and more than one
         neighbour.
 
     Returns
@@ -187,8 +187,8 @@ def check_tables_fit(n_bytes: int, n_rows: int, n_neighbors: int) -> None:
 
 
 def _check_method(method: str) -> None:
-    if method not in ("auto", "direct", "fused", "gemm"):
-        raise ValueError(f"method must be 'auto', 'direct', 'fused' or 'gemm', got {method!r}")
+    if method not in ("auto", "direct", "fused", "blas"):
+        raise ValueError(f"method must be 'auto', 'direct', 'fused' or 'blas', got {method!r}")
 
 
 def shortlist_method(n_features: int, n_rows: int, n_neighbors: int = 5) -> str | None:
@@ -199,7 +199,7 @@ def shortlist_method(n_features: int, n_rows: int, n_neighbors: int = 5) -> str 
     """
     if n_rows <= 1024 or n_features < FUSED_MIN_FEATURES or n_neighbors < 2:
         return None
-    return "gemm" if n_features >= GEMM_MIN_FEATURES else "fused"
+    return "blas" if n_features >= BLAS_MIN_FEATURES else "fused"
 
 
 def _direct(X, query_rows, ref_rows, k, skip):
@@ -216,7 +216,7 @@ def _single_threaded_blas(method: str):
     """Numba threads run the products in parallel; BLAS must not add its own threads."""
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(1, user_api="blas") if method == "gemm" else nullcontext()
+    return threadpool_limits(1, user_api="blas") if method == "blas" else nullcontext()
 
 
 def _refine(X, query_rows, ref_rows, shortlist, sq_rows, sq_max, k):
@@ -231,7 +231,7 @@ def _refine(X, query_rows, ref_rows, shortlist, sq_rows, sq_max, k):
 def _shortlist_kneighbors(X: np.ndarray, rows: np.ndarray, k: int, method: str):
     centre, sq = centre_and_sq_norms(X, rows)
     m = min(rows.size - 1, k + SHORTLIST_EXTRA[method])
-    mode = BLAS if method == "gemm" else FUSED
+    mode = BLAS if method == "blas" else FUSED
     with _single_threaded_blas(method):
         shortlist = knn_shortlist_symmetric(
             X, rows, centre, sq, m, SHORTLIST_BLOCK, TILE_ROWS, mode
@@ -250,7 +250,7 @@ def _shortlist_kneighbors_of(X: np.ndarray, queries: np.ndarray, k: int, method:
     every_row = np.arange(X.shape[0], dtype=np.int64)
     centre, sq = centre_and_sq_norms(X, every_row)
     m = min(X.shape[0] - 1, k + SHORTLIST_EXTRA[method])
-    mode = BLAS if method == "gemm" else FUSED
+    mode = BLAS if method == "blas" else FUSED
     # at least ~4 query blocks, so both threads get work when few rows are queried
     query_block = min(QUERY_BLOCK, max(TILE_ROWS, _pow2_floor(queries.size // 4)))
     with _single_threaded_blas(method):
@@ -275,7 +275,7 @@ def exact_kneighbors_of(
         Row numbers of ``X`` to query.
     n_neighbors : int
         At most ``n_samples - 1``.
-    method : {"auto", "direct", "fused", "gemm"}, default="auto"
+    method : {"auto", "direct", "fused", "blas"}, default="auto"
         As in :func:`exact_kneighbors` (identical results); "auto" shortlists at any
         number of neighbours, since a one-sided shortlist table is only
         ``len(queries) x (n_neighbors + 2..8)``.

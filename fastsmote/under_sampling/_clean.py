@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._kernels.arrays import (
+from .._kernels.cleaning import (
     mark_disagreeing,
     rows_by_class,
     rows_of_classes,

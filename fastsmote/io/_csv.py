@@ -13,7 +13,7 @@ writer assembles the lines; otherwise every text and binary value of that slice 
 quoted, inner quotes doubled, as pyarrow quotes them. Either way pyarrow's ``cast``
 turns values into text (the same code its writer uses), a slice of rows at a time.
 
-Re-exported through :class:`fastsmote.io.TableWriter`.
+Used by :class:`fastsmote.io.TableWriter`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""Input tables for :mod:`fastsmote.io`: formats, :class:`InputTable` (a Parquet or CSV
-file opened for reading), label and column-type checks, progress factories.
-
-Re-exported by :mod:`fastsmote.io`.
-"""
+"""Tables in: formats, :class:`InputTable` (a Parquet or CSV file opened for reading),
+label and column-type checks, progress factories."""
 
 from __future__ import annotations
 
@@ -17,14 +14,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ._io_errors import (
+from .._memory import check_fits
+from .._progress import start as _report
+from ._errors import (
     InputNotFoundError,
     MissingColumnError,
     MissingValuesError,
     UnreadableInputError,
 )
-from ._memory import check_fits
-from ._progress import start as _report
 
 FORMATS = ("parquet", "csv")
 _SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".parq": "parquet", ".csv": "csv"}
@@ -329,7 +326,8 @@ def check_labels(column: pa.Array | pa.ChunkedArray, name: str, offset: int = 0)
         )
 
 
-def _is_numeric(data_type: pa.DataType) -> bool:
+def is_numeric(data_type: pa.DataType) -> bool:
+    """Whether SMOTE can interpolate values of this type (int, float or bool)."""
     return (
         pa.types.is_integer(data_type)
         or pa.types.is_floating(data_type)
@@ -339,4 +337,4 @@ def _is_numeric(data_type: pa.DataType) -> bool:
 
 def non_numeric_columns(schema: pa.Schema, skip: tuple[str, ...] = ()) -> list[str]:
     """Columns of ``schema`` (other than ``skip``) that are not int, float or bool."""
-    return [f.name for f in schema if f.name not in skip and not _is_numeric(f.type)]
+    return [f.name for f in schema if f.name not in skip and not is_numeric(f.type)]
