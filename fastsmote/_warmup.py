@@ -22,8 +22,8 @@ def warmup(
     (memory maps, Arrow buffers) use the same compiled kernels as writable ones, and
     the kernels of inputs large enough to skip the small-input NumPy paths are included.
     pynndescent's kernels (``neighbors="pynndescent"``) are not. With a cold cache this
-    takes about a minute of CPU time (``docs/performance.md``, "Cold start"); with a
-    warm one under a second.
+    takes about two minutes of CPU time for both dtypes, half for one
+    (``docs/performance.md``, "Cold start"); with a warm one a few seconds.
 
     Parameters
     ----------
