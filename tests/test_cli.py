@@ -18,14 +18,7 @@ def test_demo_prints_counts_time_and_memory(capsys):
     assert "fit_resample:" in out and "peak RSS" in out
 
 
-def test_warmup_and_info(capsys):
-    assert main(["warmup"]) == 0
-    assert main(["info"]) == 0
-    out = capsys.readouterr().out
-    assert "kernels ready in" in out and f"fastsmote {__version__}" in out
-
-
-def test_warmup_reports_progress_on_stderr_unless_quiet(capsys):
+def test_warmup_reports_progress_on_stderr_unless_quiet_and_info(capsys):
     assert main(["warmup"]) == 0
     out, err = capsys.readouterr()
     first, *lines = err.splitlines()
@@ -38,6 +31,8 @@ def test_warmup_reports_progress_on_stderr_unless_quiet(capsys):
     assert main(["warmup", "-q"]) == 0
     out, err = capsys.readouterr()
     assert err == "" and out.startswith("kernels ready in")
+    assert main(["info"]) == 0
+    assert f"fastsmote {__version__}" in capsys.readouterr().out
 
 
 def test_version_and_help_from_a_fresh_process():
