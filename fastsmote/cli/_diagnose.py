@@ -60,8 +60,7 @@ def _diagnose(args: argparse.Namespace) -> int:
             f"reading tables needs pyarrow and pandas ({error}); pip install 'fastsmote[io]'"
         ) from None
     from .._progress import phase
-    from ..diagnostics import overlap_report
-    from ..diagnostics._overlap import SCALE_RATIO
+    from ..diagnostics import SCALE_RATIO, overlap_report
 
     if args.k < 1:
         raise CommandError(f"--k must be >= 1, got {args.k}")

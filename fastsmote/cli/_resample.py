@@ -492,7 +492,7 @@ def _run_method(
                     result.provenance, tmp_provenance, provenance_format, shown=provenance
                 )
     if method_options(args.method).distances and result.feature_std:
-        from ..diagnostics._overlap import SCALE_RATIO
+        from ..diagnostics import SCALE_RATIO
 
         text = scale_warning(result.feature_std, SCALE_RATIO)
         if text is not None:

@@ -13,7 +13,7 @@ from ._calibration import (
     reliability_curve,
 )
 from ._compare import StrategyComparison, compare_strategies
-from ._overlap import OverlapReport, overlap_report
+from ._overlap import SCALE_RATIO, OverlapReport, overlap_report
 from ._plots import plot_alert_volume, plot_overlap, plot_precision_recall, plot_reliability
 from ._prior_correction import PriorCorrectedClassifier, prior_correction
 from ._thresholds import (
@@ -28,6 +28,7 @@ from ._thresholds import (
 __all__ = [
     "OverlapReport",
     "overlap_report",
+    "SCALE_RATIO",
     "StrategyComparison",
     "compare_strategies",
     "ResamplingRecord",
