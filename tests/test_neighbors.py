@@ -234,3 +234,51 @@ def test_samplers_searching_all_rows_use_the_configured_backend(make, gaussian_c
         )
         overlap = len(danger_exact & danger_approx) / len(danger_exact | danger_approx)
         assert overlap >= 0.85, overlap
+
+
+def test_the_door_gives_each_search_as_its_reference_does():
+    import naive
+
+    rng = np.random.default_rng(21)
+    X = rng.integers(0, 4, size=(300, 5)).astype(np.float64)  # ties and duplicates
+    rows = np.sort(rng.choice(300, 120, replace=False))
+    every_row = np.arange(300)
+    # within rows: positions into them
+    found = kneighbors(X, 4, within=rows)
+    assert found.backend == "exact" and found.estimator is None
+    np.testing.assert_array_equal(rows[found.indices], rows[naive.knn(X, rows, 4)[1]])
+    # rows among all rows: row numbers of X
+    np.testing.assert_array_equal(
+        kneighbors(X, 4, queries=rows).indices, naive.knn(X, every_row, 4)[1][rows]
+    )
+    # other points: nothing excluded
+    points = X[:7] + 0.25
+    expected = np.argsort(((points[:, None, :] - X[None]) ** 2).sum(-1), kind="stable")[:, :3]
+    np.testing.assert_array_equal(kneighbors(X, 3, points=points).indices, expected)
+
+
+def test_the_door_fits_an_estimator_on_the_searched_rows():
+    X, _ = blobs([200, 60])
+    rows = np.arange(50, 150)
+    spec = NearestNeighbors(n_neighbors=4)
+    own = kneighbors(X, None, within=rows, backend=spec, param="k_neighbors")
+    asked = kneighbors(X, 3, within=rows, backend=spec)  # a count: +1 for the row itself
+    assert own.backend == asked.backend == "estimator"
+    assert own.estimator is not spec and own.estimator.n_samples_fit_ == rows.size
+    np.testing.assert_array_equal(own.indices, asked.indices)
+    np.testing.assert_array_equal(own.indices, exact_kneighbors(X, 3, rows))
+    with pytest.raises(ValueError, match="'k_neighbors' estimator returned 1 neighbour"):
+        kneighbors(X, None, backend=NearestNeighbors(n_neighbors=1), param="k_neighbors")
+
+
+def test_the_door_refuses_what_it_cannot_search():
+    X, _ = blobs([40, 20])
+    with pytest.raises(ValueError, match="at most one of within, queries, points and codes"):
+        kneighbors(X, 3, within=np.arange(10), queries=np.arange(5))
+    with pytest.raises(ValueError, match="other points is exact; got backend 'approx'"):
+        kneighbors(X, 3, points=X[:2], backend="approx")
+    codes = np.zeros((len(X), 1), dtype=np.int32)
+    with pytest.raises(ValueError, match="mixed distance is exact; got backend 'pynndescent'"):
+        kneighbors(X, 3, codes=codes, backend="pynndescent")
+    with pytest.raises(ValueError, match="needs a neighbour count"):
+        kneighbors(X, None)
