@@ -1,0 +1,76 @@
+"""Input checks, container handling and ``sampling_strategy`` resolution.
+
+Every message names the problem in the user's terms (which class, which column, which
+parameter), so no bad input reaches a Numba kernel.
+
+The modules of this package (their names are the ones imported here): ``_params``
+(parameter rules, neighbour counts), ``_target`` (class labels), ``_features`` (feature
+matrices and row tables) and ``_sampling_strategy`` (``sampling_strategy`` to per-class
+counts).
+"""
+
+from __future__ import annotations
+
+from ._features import (
+    Features,
+    Rows,
+    _float_dtype,
+    check_distance_range,
+    check_features,
+    check_finite,
+    check_out_array,
+    check_rows,
+    take_rows,
+)
+from ._params import (
+    CALLABLE,
+    DICT,
+    FLOAT_RATIO,
+    LIST,
+    N_JOBS,
+    NONE,
+    RANDOM_STATE,
+    SAMPLING_STRATEGY,
+    Constraint,
+    check_neighbor_count,
+    check_params,
+    has_methods,
+    int_in_range,
+    neighbors_asked,
+    one_of,
+)
+from ._sampling_strategy import SAMPLING_TYPES, check_sampling_strategy
+from ._target import Target, check_target, restore_target, to_python
+
+__all__ = [
+    "CALLABLE",
+    "DICT",
+    "FLOAT_RATIO",
+    "LIST",
+    "N_JOBS",
+    "NONE",
+    "RANDOM_STATE",
+    "SAMPLING_STRATEGY",
+    "SAMPLING_TYPES",
+    "Constraint",
+    "Features",
+    "Rows",
+    "Target",
+    "_float_dtype",
+    "check_distance_range",
+    "check_features",
+    "check_finite",
+    "check_neighbor_count",
+    "check_out_array",
+    "check_params",
+    "check_rows",
+    "check_sampling_strategy",
+    "check_target",
+    "has_methods",
+    "int_in_range",
+    "neighbors_asked",
+    "one_of",
+    "restore_target",
+    "take_rows",
+    "to_python",
+]

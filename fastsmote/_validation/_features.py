@@ -1,0 +1,338 @@
+"""The features: numeric matrices and row tables checked, copied as floats and given back
+in the container the user passed; NaN, infinity and overflowing distances refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._frames import Table, as_table, first_null
+from .._kernels.arrays import copy_rows, first_nonfinite_row, gather_rows
+
+_ROW_BLOCK = 4096  # rows per block in the row kernels of fastsmote._kernels.arrays
+
+
+@dataclass
+class Features:
+    """A validated feature matrix and what is needed to return the same container."""
+
+    data: Any  # the original object (never modified)
+    n_samples: int
+    n_features: int
+    dtype: np.dtype  # float dtype used for computation and output
+    columns: Any = None  # column labels, if a DataFrame
+    table: Table | None = None  # the DataFrame, if one was given
+    extras: dict = field(default_factory=dict)
+
+    def write_into(self, out: np.ndarray) -> int | None:
+        """Copy the input rows into ``out[:n_samples]`` (casting as needed).
+
+        Returns the first row holding NaN/inf (-1 if none) when the copy checked it, None
+        when it did not (then call :func:`check_finite`). A DataFrame's rows are always
+        checked; NaN or infinity raises, naming the column.
+        """
+        n = self.n_samples
+        if self.table is not None:
+            converted = self.extras.get("converted", {})
+            for j in range(self.n_features):
+                values = converted.get(j)
+                out[:n, j] = self.table.values(j) if values is None else values
+            check_finite(out[:n], columns=self.columns)
+            return -1
+        X = self.data
+        if X.dtype == out.dtype and X.flags.c_contiguous:
+            return int(copy_rows(X, out, _ROW_BLOCK))
+        out[:n] = X
+        return None
+
+    def as_float_array(self) -> np.ndarray:
+        """The input as a C-contiguous float array (a view when it already is one)."""
+        if self.table is None and self.data.dtype == self.dtype:
+            return np.ascontiguousarray(self.data)
+        out = np.empty((self.n_samples, self.n_features), dtype=self.dtype)
+        self.write_into(out)
+        return out
+
+    def take(self, indices: np.ndarray) -> Any:
+        """Selected input rows, unchanged (dtypes kept), in the user's container."""
+        if self.table is not None:
+            return self.table.take(indices)
+        return take_rows(self.extras.get("original", self.data), indices)
+
+    def restore(self, out: np.ndarray) -> Any:
+        """Give ``out`` back in the container the user passed: a float column keeps its
+        dtype, other columns become floats of ``out``'s precision in their dtype family
+        (see :mod:`fastsmote._frames`)."""
+        if self.extras.get("list"):
+            return out.tolist()
+        if self.table is None:
+            return out
+        dtypes = [self.table.float_dtype(j, out.dtype) for j in range(self.n_features)]
+        return self.table.build(out, dtypes)
+
+
+def take_rows(data: Any, indices: np.ndarray) -> Any:
+    """Rows ``indices`` of an array, list or sparse matrix, in its own container
+    (DataFrames: :meth:`fastsmote._frames.Table.take`)."""
+    if isinstance(data, list):
+        return [data[i] for i in indices]
+    if isinstance(data, np.ndarray) and data.ndim == 2 and _gathered(data):
+        out = np.empty((len(indices), data.shape[1]), dtype=data.dtype)
+        gather_rows(data, np.asarray(indices, dtype=np.int64), out, _ROW_BLOCK)
+        return out
+    return data[indices]
+
+
+def _gathered(data: np.ndarray) -> bool:
+    """Whether the parallel row gather serves ``data``: the array types the kernels are
+    warmed up for (others would compile a new specialisation on first use)."""
+    flags = data.flags
+    return data.dtype in (np.float32, np.float64) and flags.c_contiguous and flags.writeable
+
+
+@dataclass
+class Rows:
+    """Input rows of any dtype (NaN, strings, sparse allowed) for row-selecting samplers."""
+
+    data: Any
+    n_samples: int
+    n_features: int
+    columns: Any = None
+    table: Table | None = None  # the DataFrame, if one was given
+
+    def take(self, indices: np.ndarray) -> Any:
+        """The selected rows, in the container the user passed."""
+        if self.table is not None:
+            return self.table.take(indices)
+        return take_rows(self.data, indices)
+
+    def restore(self, out: Any) -> Any:
+        return out
+
+
+def check_rows(X: Any, n_samples: int) -> Rows:
+    """Validate a 2-D table whose rows will only be selected (any dtype, NaN allowed)."""
+    table = as_table(X)
+    if table is not None:
+        rows = Rows(X, *table.shape, table.columns, table)
+    elif hasattr(X, "tocsr") and hasattr(X, "shape"):
+        X = X if getattr(X, "format", None) in ("csr", "csc") else X.tocsr()
+        rows = Rows(X, X.shape[0], X.shape[1])
+    else:
+        arr = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+        _check_2d(arr)
+        rows = Rows(X if isinstance(X, list) else arr, arr.shape[0], arr.shape[1])
+    _check_table_shape(rows.n_samples, rows.n_features, n_samples)
+    return rows
+
+
+def _check_2d(arr: np.ndarray) -> None:
+    if arr.ndim != 2:
+        raise ValueError(
+            f"X must be a 2-D array (n_samples, n_features); got {arr.ndim}-D input "
+            f"with shape {arr.shape}."
+        )
+
+
+def _check_table_shape(n_rows: int, n_features: int, n_expected: int) -> None:
+    if n_rows == 0 or n_features == 0:
+        raise ValueError(
+            f"X is empty: {n_features} feature(s) (shape=({n_rows}, {n_features})) while "
+            "a minimum of 1 is required."
+        )
+    if n_rows != n_expected:
+        raise ValueError(
+            f"X and y have different lengths: X has {n_rows} rows, y has {n_expected}."
+        )
+
+
+def _float_dtype(dtype: np.dtype) -> np.dtype:
+    """float32 stays float32; float64 stays; ints, bools and float16 become float64/32."""
+    if dtype == np.float32 or dtype == np.float16:
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def check_features(X: Any, n_samples: int) -> Features:
+    """Validate a dense numeric 2-D feature matrix with ``n_samples`` rows.
+
+    Integer and boolean features are computed in float64 (synthetic values are
+    interpolations, so truncating them back to integers would be wrong). A DataFrame
+    of any backend narwhals reads may hold any numeric dtype (NumPy, pandas nullable,
+    pyarrow, polars; object columns holding numbers); missing values and non-numeric
+    columns are refused by name.
+    """
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        raise TypeError(
+            "X is a sparse matrix; fastsmote's kernels need dense numeric data. "
+            "Convert it with X.toarray() if it fits in memory."
+        )
+    table = as_table(X)
+    if table is not None:
+        features = _check_frame(table)
+    else:
+        arr = X if isinstance(X, np.ndarray) else np.asarray(X)
+        if arr.dtype.kind in "OUSV":
+            arr = _converted(arr, "X")
+        if arr.dtype.kind not in "biuf":
+            raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")
+        _check_2d(arr)
+        features = Features(arr, arr.shape[0], arr.shape[1], _float_dtype(arr.dtype))
+        features.extras["list"] = isinstance(X, list)
+        features.extras["original"] = X
+    _check_table_shape(features.n_samples, features.n_features, n_samples)
+    return features
+
+
+def _converted(arr: np.ndarray, what: str) -> np.ndarray:
+    """An object or text array as float64, as NumPy converts it; a missing value
+    (None, NA) or a non-number raises, naming where it is."""
+    try:
+        return arr.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        missing = _first_missing(arr)
+        if missing is not None:
+            where = f"row {missing[0]}" if arr.ndim == 1 else "row {}, column {}".format(*missing)
+            raise ValueError(
+                f"{what} contains a missing value (None or NA) (first at {where}); SMOTE "
+                "cannot interpolate missing values. Impute or drop them first."
+            ) from None
+        # keep the exception type NumPy chose (scikit-learn's convention)
+        raise type(error)(
+            f"{what} contains non-numeric values ({error}); SMOTE needs numeric "
+            "features (encode categorical columns first)."
+        ) from None
+
+
+def _first_missing(arr: np.ndarray) -> tuple[int, ...] | None:
+    """Position of the first None or pandas NA in an object array (row-major), if any."""
+    if arr.dtype.kind != "O":
+        return None
+    for position, value in np.ndenumerate(arr):
+        if value is None or type(value).__name__ == "NAType":
+            return position
+    return None
+
+
+def _check_frame(table: Table) -> Features:
+    """Column by column: numeric dtype, no missing value (object columns converted)."""
+    n_rows, n_columns = table.shape
+    names = list(table.columns)
+    if table.pandas_like:
+        dtypes = table.dtypes
+        sparse = [str(names[j]) for j in range(n_columns) if str(dtypes[j]).startswith("Sparse")]
+        if sparse:
+            raise TypeError(
+                f"X has sparse columns {sparse[:5]}; fastsmote's kernels need dense "
+                "numeric data. Convert with X.sparse.to_dense() if it fits in memory."
+            )
+    kinds, bad, missing, converted = set(), [], [], {}
+    for j in range(n_columns):
+        kind = table.numeric_dtype(j)
+        row = first_null(table.column(j)) if kind is not None and table.may_hold_nulls(j) else -1
+        if row >= 0:
+            missing.append((row, j))
+        elif kind == np.dtype(object):
+            try:
+                converted[j] = np.asarray(table.values(j)).astype(np.float64)
+            except (TypeError, ValueError):
+                kind = None
+        if kind is None:
+            bad.append(str(names[j]))
+        else:
+            kinds.add(np.dtype(np.float64) if kind == np.dtype(object) else kind)
+    if bad:
+        raise ValueError(
+            f"X has non-numeric columns {bad}; SMOTE interpolates features, so every "
+            "column must be numeric (encode categorical columns first)."
+        )
+    if missing:
+        row, j = min(missing)
+        raise ValueError(
+            f"X contains a missing value (NA, None or null) in column {names[j]!r} (first "
+            f"at row {row}); SMOTE cannot interpolate missing values. Impute or drop them "
+            "first."
+        )
+    dtype = _float_dtype(np.result_type(*kinds)) if kinds else np.dtype(np.float64)
+    features = Features(table.native, n_rows, n_columns, dtype, table.columns, table)
+    features.extras["converted"] = converted
+    return features
+
+
+def check_out_array(out: Any, shape: tuple[int, int], dtype: np.dtype) -> None:
+    """Check a caller-provided output array (e.g. an ``np.memmap``)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a NumPy array (or np.memmap), got {type(out).__name__}")
+    if out.shape != shape or out.dtype != dtype:
+        raise ValueError(
+            f"out must have shape {shape} and dtype {np.dtype(dtype).name} (see the "
+            f"sampler's n_samples_out_ after fit); got shape {out.shape}, dtype {out.dtype}."
+        )
+    if not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError("out must be a writeable C-contiguous array.")
+
+
+def check_finite(
+    X: np.ndarray, what: str = "X", row: int | None = None, columns: Any = None
+) -> None:
+    """Raise if a float array holds NaN or infinity, naming the first bad row (and its
+    column, from ``columns``, when given).
+
+    ``row``: the first bad row when already known (-1: none), e.g. from ``write_into``.
+    """
+    if row is None:
+        row = first_nonfinite_row(X, _ROW_BLOCK)
+    if row >= 0:
+        kind = "NaN" if np.isnan(X[row]).any() else "infinity"
+        where = f"row {row}"
+        if columns is not None:
+            column = int(np.flatnonzero(~np.isfinite(X[row]))[0])
+            where += f", column {list(columns)[column]!r}"
+        raise ValueError(
+            f"{what} contains {kind} (first at {where}); SMOTE cannot interpolate "
+            "missing or infinite values. Impute or drop them first."
+        )
+
+
+def check_distance_range(
+    X: np.ndarray, what: str = "X", rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Raise if squared Euclidean distances between rows of ``X`` could overflow its dtype;
+    return each feature's span (max - min, float64) over ``rows`` (default: all rows).
+
+    Neighbour searches compute squared distances in the data's dtype (float32 stays
+    float32); an overflow would make every distance infinite and leave neighbour lists
+    empty. The bound is the sum of squared feature spans, with a margin of 8 for the
+    sums and products of the BLAS path. (Tiny spans, whose squares would underflow, are
+    scaled by the searches themselves: ``fastsmote.neighbors``.)
+    """
+    if X.shape[0] == 0 or (rows is not None and rows.size == 0):
+        return np.zeros(X.shape[1])
+    span = _column_spans(X, rows)
+    if not np.isfinite(span).all():
+        check_finite(X, what)  # names the first row with NaN or infinity
+    largest = float(np.finfo(X.dtype).max)
+    if not float(np.sum(span * span)) < largest / 8:
+        advice = " or convert X to float64" if X.dtype == np.float32 else ""
+        raise ValueError(
+            f"{what}: squared distances between rows can exceed the largest {X.dtype} "
+            f"({largest:.1e}): a feature spans {float(np.max(span)):.1e}. Scale the features "
+            f"(e.g. with sklearn.preprocessing.StandardScaler){advice}."
+        )
+    return span
+
+
+def _column_spans(X: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """max - min of each column over ``rows`` (None: all), in float64, copying at most
+    ``_ROW_BLOCK`` rows at a time."""
+    if rows is None:
+        return X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
+    low = np.full(X.shape[1], np.inf)
+    high = np.full(X.shape[1], -np.inf)
+    for start in range(0, rows.size, _ROW_BLOCK):
+        block = X[rows[start : start + _ROW_BLOCK]]
+        low = np.minimum(low, block.min(axis=0))  # NaN propagates: check_finite names it
+        high = np.maximum(high, block.max(axis=0))
+    return high - low
