@@ -188,13 +188,23 @@ def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, cap
         (7, "row 700", [tmp_path / "nan.parquet", out, "--target", "label", "--in-memory"]),
         (
             8,
-            "k_neighbors <= 2",
+            "3 row(s) but --k 5 needs at least 6: use --k 2 or lower",
             [_write(tmp_path, tiny, "tiny.parquet"), out, "--target", "label"],
         ),
         (
             8,
-            "n_neighbors <= 2",
+            "use --k 2 or lower",
             [tmp_path / "tiny.parquet", out, "--target", "label", "--method", "adasyn"],
+        ),
+        (
+            8,
+            "use --k 2 or lower",
+            [tmp_path / "tiny.parquet", out, "--target", "label", "--method", "smote-tomek"],
+        ),
+        (
+            8,
+            "--k 3 needs at least 4: use --k 2 or lower",
+            [tmp_path / "tiny.parquet", out, "--target", "label", "--in-memory", "--k", "3"],
         ),
         (
             2,
@@ -223,6 +233,14 @@ def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, cap
         assert err.startswith("fastsmote: error: ") and err.count("\n") == 1, err
         assert "Traceback" not in err
     assert not out.exists() and not [p for p in os.listdir(tmp_path) if "fastsmote-tmp" in p]
+
+    # diagnose's --k (neighbours per row among all rows) is named as the option too
+    small = _write(tmp_path, _frame().head(40), "forty.parquet")
+    got, _, err = _run(capsys, "diagnose", small, "--target", "label", "--k", "45")
+    assert got == 8 and err == (
+        "fastsmote: error: the table has 40 rows but --k 45 needs at least 46: "
+        "use --k 39 or lower.\n"
+    )
 
     with pytest.raises(SystemExit) as exc:
         main(["resample", str(parquet_file), str(out), "--target", "label", "--k", "0"])

@@ -105,6 +105,20 @@ def neighbors_asked(spec: Any) -> int | None:
     return None
 
 
+class NeighborCountError(ValueError):
+    """Rows too few for the neighbour count asked: ``where`` has ``n_rows`` rows, the
+    parameter ``param`` asks for ``n_neighbors`` (the row itself not counted); at most
+    ``n_rows - 1`` works, and ``advice`` says what to do when that is none. A command
+    line names its own option from these."""
+
+    def __init__(
+        self, message: str, param: str, n_neighbors: int, n_rows: int, where: str, advice: str
+    ):
+        super().__init__(message)
+        self.param, self.n_neighbors, self.n_rows = param, n_neighbors, n_rows
+        self.where, self.advice = where, advice
+
+
 def check_neighbor_count(
     spec: Any, name: str, n_rows: int, where: str, one_row_advice: str = ""
 ) -> None:
@@ -130,4 +144,7 @@ def check_neighbor_count(
         return
     if n_rows < 2 and one_row_advice:
         fix = one_row_advice
-    raise ValueError(f"{where} has {n_rows} row(s) but {asked} needs at least {k + 1}: {fix}.")
+    raise NeighborCountError(
+        f"{where} has {n_rows} row(s) but {asked} needs at least {k + 1}: {fix}.",
+        name, k, n_rows, where, one_row_advice,
+    )  # fmt: skip

@@ -13,6 +13,8 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
+from .._validation import NeighborCountError
+
 #: Exit codes of every ``fastsmote`` command (docs/cli.md).
 EXIT_OK = 0
 EXIT_INTERNAL = 1  # a bug: the traceback is printed
@@ -45,7 +47,7 @@ _MESSAGE_CODES = [
     (re.compile(r"non-numeric"), EXIT_NON_NUMERIC),
     (
         re.compile(
-            r"row\(s\) but \w+=\d+ needs|needs? at least 2 rows|at least 2 classes|"
+            r"needs? at least 2 rows|at least 2 classes|"
             r"one class only|Unknown label type|multilabel|needs at least \d+ rows|"
             r"labels represented as bytes"
         ),
@@ -84,6 +86,7 @@ def code_for(error: BaseException) -> int:
         (io.OutputExistsError, EXIT_OUTPUT_EXISTS),
         (io.OutputError, EXIT_OUTPUT),
         (MemoryError, EXIT_MEMORY),
+        (NeighborCountError, EXIT_CLASSES),
     ]
     for kind, code in classes:
         if isinstance(error, kind):

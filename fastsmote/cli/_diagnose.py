@@ -6,8 +6,9 @@ import argparse
 import json
 from typing import Any
 
+from .._validation import NeighborCountError
 from ._columns import add_drop_option, integer_id_warnings, non_numeric_message, resolve_roles
-from ._common import EXIT_OK, CommandError, emit, run_guarded, warn
+from ._common import EXIT_CLASSES, EXIT_OK, CommandError, emit, run_guarded, warn
 from ._progress import progress_display
 
 
@@ -93,7 +94,16 @@ def _diagnose(args: argparse.Namespace) -> int:
         if args.scale:
             X, scaling = _standardised(X)
         with phase("overlap report"):
-            report = overlap_report(X, y, n_neighbors=args.k, smote_k_neighbors=args.smote_k)
+            try:
+                report = overlap_report(X, y, n_neighbors=args.k, smote_k_neighbors=args.smote_k)
+            except NeighborCountError as error:
+                if error.param != "n_neighbors":
+                    raise
+                raise CommandError(
+                    f"the table has {error.n_rows:,} rows but --k {args.k} needs at least "
+                    f"{args.k + 1}: use --k {error.n_rows - 1} or lower.",
+                    EXIT_CLASSES,
+                ) from None
     if args.json:
         data = report.to_dict()
         data["scaling"] = scaling

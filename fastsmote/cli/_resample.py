@@ -24,6 +24,7 @@ from .. import (
     SMOTETomek,
     TomekLinks,
 )
+from .._validation import NeighborCountError
 from ..neighbors import BACKENDS
 from ._columns import (
     Roles,
@@ -35,7 +36,7 @@ from ._columns import (
     resolve_roles,
     scale_warning,
 )
-from ._common import EXIT_OK, EXIT_USAGE, CommandError, emit, run_guarded, warn
+from ._common import EXIT_CLASSES, EXIT_OK, EXIT_USAGE, CommandError, emit, run_guarded, warn
 from ._progress import progress_display
 
 #: --method -> the sampler it runs; what each option sets is read from the sampler
@@ -327,6 +328,20 @@ def _check_clashes(named: list[tuple[str, Path | None]]) -> None:
                 )
 
 
+def _k_flag_error(error: NeighborCountError, method: str) -> Exception:
+    """A class too small for the neighbours asked, said with ``--k`` where that option
+    set them (the library names the parameter)."""
+    if error.param != method_options(method).k:
+        return error
+    most = error.n_rows - 1
+    fix = f"use --k {most} or lower" if most >= 1 else (error.advice or "gather more rows")
+    return CommandError(
+        f"{error.where} has {error.n_rows} row(s) but --k {error.n_neighbors} needs at least "
+        f"{error.n_neighbors + 1}: {fix}.",
+        EXIT_CLASSES,
+    )
+
+
 def _resample(args: argparse.Namespace) -> int:
     try:
         from .. import io
@@ -360,13 +375,16 @@ def _resample(args: argparse.Namespace) -> int:
         tmp = files.add(output)
         tmp_record = None if record_path is None else files.add(record_path)
         tmp_prov = None if provenance is None else files.add(provenance)
-        result, record = _run_method(
-            args,
-            out_format,
-            (output, tmp),
-            None if provenance is None else (provenance, tmp_prov),
-            display,
-        )
+        try:
+            result, record = _run_method(
+                args,
+                out_format,
+                (output, tmp),
+                None if provenance is None else (provenance, tmp_prov),
+                display,
+            )
+        except NeighborCountError as error:
+            raise _k_flag_error(error, args.method) from None
         if tmp_record is not None:
             text = (
                 record.to_markdown() if record_path.suffix.lower() == ".md" else record.to_json()

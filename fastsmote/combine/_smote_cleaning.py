@@ -79,13 +79,15 @@ class _SMOTEThenClean(BaseSampler):
             with phase(f"cleaning ({type(fitted_cleaner).__name__})"):
                 X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)
         except ValueError as error:
-            # the cleaner sees SMOTE's output, not the caller's X: say so
-            raise ValueError(
+            # the cleaner sees SMOTE's output, not the caller's X: say so (the error keeps
+            # its type and attributes)
+            error.args = (
                 f"{type(self).__name__}: the {type(fitted_cleaner).__name__} step cleans "
                 f"the {_num_samples(X_res)} rows the SMOTE step returned. "
                 f"{str(error).rstrip('.')}; pass {self._cleaner_name}="
-                f"{type(fitted_cleaner).__name__}(...) to configure that step."
-            ) from error
+                f"{type(fitted_cleaner).__name__}(...) to configure that step.",
+            )
+            raise
         smote_log = getattr(self.smote_, "_resampling_log", None)
         clean_log = getattr(fitted_cleaner, "_resampling_log", None)
         if smote_log is not None and clean_log is not None:

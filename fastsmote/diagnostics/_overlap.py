@@ -27,7 +27,14 @@ import numpy as np
 from .._memory import resolve_working_memory
 from .._progress import phase
 from .._random import class_stream, foreign_seed, key_from_random_state, stream_key
-from .._validation import Target, check_features, check_finite, check_target, to_python
+from .._validation import (
+    Target,
+    check_features,
+    check_finite,
+    check_neighbor_count,
+    check_target,
+    to_python,
+)
 from ..neighbors import BACKENDS, kneighbors
 from ..over_sampling import ClassJob, draw_bases
 
@@ -367,11 +374,7 @@ def overlap_report(
     X_float = features.as_float_array()
     check_finite(X_float)
     n, d = X_float.shape
-    if n_neighbors >= n:
-        raise ValueError(
-            f"n_neighbors={n_neighbors} must be below the number of rows ({n}): each row "
-            "needs that many other rows as neighbours."
-        )
+    check_neighbor_count(n_neighbors, "n_neighbors", n, "X")  # each row's, among the others
     class_counts = {
         to_python(c): int(m) for c, m in zip(target.classes, target.counts, strict=True)
     }
