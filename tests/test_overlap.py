@@ -323,6 +323,10 @@ def test_diagnose_command_prints_the_description_and_the_scale_warning(tmp_path,
     tiny = frame.iloc[:-56]  # 4 rows of class 1
     tiny.to_csv(path, index=False)
     assert main(["diagnose", str(path), "--target", "label", "-q"]) == 8
-    assert "smote_k_neighbors=5 needs at least 6" in capsys.readouterr().err
+    assert (
+        "4 row(s) but --smote-k 5 needs at least 6 (SMOTE refuses this class): use "
+        + ("--smote-k 3 or lower.")
+        in capsys.readouterr().err
+    )
     assert main(["diagnose", str(path), "--target", "label", "-q", "--smote-k", "3"]) == 0
     assert "SMOTE (k_neighbors=3)" in capsys.readouterr().out

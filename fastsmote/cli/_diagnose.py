@@ -53,6 +53,24 @@ def run(args: argparse.Namespace) -> int:
     return run_guarded(lambda: _diagnose(args))
 
 
+def _k_flag_error(error: NeighborCountError) -> CommandError:
+    """Rows too few for ``--k`` (each row's neighbours among all rows) or ``--smote-k``
+    (a class SMOTE would over-sample), said with the option."""
+    most = error.n_rows - 1
+    if error.param == "n_neighbors":
+        return CommandError(
+            f"the table has {error.n_rows:,} rows but --k {error.n_neighbors} needs at "
+            f"least {error.n_neighbors + 1}: use --k {most} or lower.",
+            EXIT_CLASSES,
+        )
+    fix = f"use --smote-k {most} or lower" if most >= 1 else "gather more rows"
+    return CommandError(
+        f"{error.where} has {error.n_rows} row(s) but --smote-k {error.n_neighbors} needs "
+        f"at least {error.n_neighbors + 1} (SMOTE refuses this class): {fix}.",
+        EXIT_CLASSES,
+    )
+
+
 def _diagnose(args: argparse.Namespace) -> int:
     try:
         from .. import io
@@ -97,13 +115,7 @@ def _diagnose(args: argparse.Namespace) -> int:
             try:
                 report = overlap_report(X, y, n_neighbors=args.k, smote_k_neighbors=args.smote_k)
             except NeighborCountError as error:
-                if error.param != "n_neighbors":
-                    raise
-                raise CommandError(
-                    f"the table has {error.n_rows:,} rows but --k {args.k} needs at least "
-                    f"{args.k + 1}: use --k {error.n_rows - 1} or lower.",
-                    EXIT_CLASSES,
-                ) from None
+                raise _k_flag_error(error) from None
     if args.json:
         data = report.to_dict()
         data["scaling"] = scaling

@@ -28,6 +28,7 @@ from .._memory import resolve_working_memory
 from .._progress import phase
 from .._random import class_stream, foreign_seed, key_from_random_state, stream_key
 from .._validation import (
+    NeighborCountError,
     Target,
     check_features,
     check_finite,
@@ -393,14 +394,15 @@ def overlap_report(
     for ci in analysed:
         n_class = int(target.counts[ci])
         if n_new[ci] > 0 and n_class <= smote_k_neighbors:
-            raise ValueError(
-                f"Class {to_python(target.classes[ci])!r} has {n_class} row(s) but "
-                f"smote_k_neighbors={smote_k_neighbors} needs at least "
-                f"{smote_k_neighbors + 1}: SMOTE(k_neighbors={smote_k_neighbors}) refuses "
-                f"this class. Use smote_k_neighbors <= {n_class - 1} (the k_neighbors "
-                "SMOTE would need; --smote-k of fastsmote diagnose), or leave the class "
-                "out with classes=[...]."
-            )
+            where = f"Class {to_python(target.classes[ci])!r}"
+            raise NeighborCountError(
+                f"{where} has {n_class} row(s) but smote_k_neighbors={smote_k_neighbors} "
+                f"needs at least {smote_k_neighbors + 1}: SMOTE(k_neighbors="
+                f"{smote_k_neighbors}) refuses this class. Use smote_k_neighbors <= "
+                f"{n_class - 1} (the k_neighbors SMOTE would need), or leave the class out "
+                "with classes=[...].",
+                "smote_k_neighbors", smote_k_neighbors, n_class, where, "",
+            )  # fmt: skip
     key = key_from_random_state(random_state)
 
     report = OverlapReport([], {}, {}, {}, {}, {}, 0.0, {}, {}, class_counts, n, d, n_neighbors)
