@@ -1,0 +1,137 @@
+"""What a partition holds and how output partitions are made, for DataFrames and arrays.
+
+A :class:`Layout` is small and picklable: it travels with every task. Tasks receive the
+partition's objects (a pandas DataFrame, or an X block and a y block) and call the
+layout to split them into features and labels, convert features as ``fit_resample``
+does, and build output partitions of the same kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._validation import Features, check_features, check_finite
+
+
+@dataclass
+class Layout:
+    """How to read and build partitions.
+
+    Attributes
+    ----------
+    kind : {"frame", "arrays"}
+    template : Features
+        The features of a small stand-in partition with the input's dtypes (its table
+        rebuilds frames with the dtypes ``fit_resample`` gives).
+    n_features : int
+    dtype : numpy.dtype
+        The float dtype SMOTE computes in.
+    target : object
+        Name of the target column (frames).
+    columns : list
+        Output columns in order (frames): the input's, then ``synthetic_column``.
+    y_dtype : object
+        dtype of the labels.
+    synthetic_column : str or None
+    """
+
+    kind: str
+    template: Features
+    n_features: int
+    dtype: np.dtype
+    target: Any = None
+    columns: list | None = None
+    y_dtype: Any = None
+    synthetic_column: str | None = None
+
+    # ------------------------------------------------------------------ reading
+    def split(self, part: tuple) -> tuple[Any, Any]:
+        """``(X, y)`` of a partition: a features frame and a Series, or two arrays."""
+        if self.kind == "frame":
+            (frame,) = part
+            return frame.drop(columns=[self.target]), frame[self.target]
+        return part
+
+    def n_rows(self, part: tuple) -> int:
+        return len(part[0])
+
+    @staticmethod
+    def labels(y: Any) -> np.ndarray:
+        """The labels of a partition as a NumPy array."""
+        return np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+
+    def float_rows(self, X: Any, first_row: int) -> np.ndarray:
+        """Features as the C-contiguous float array ``fit_resample`` computes on, checked
+        finite (``first_row``: global row of the partition's first row, for errors)."""
+        n = len(X)
+        if n == 0:
+            return np.empty((0, self.n_features), dtype=self.dtype)
+        features = check_features(X, n)
+        rows = features.as_float_array()  # frames: NaN/infinity raises naming the column
+        if rows.dtype != self.dtype:
+            rows = rows.astype(self.dtype)
+        try:
+            check_finite(rows)
+        except ValueError as error:  # name the global row
+            local = int(np.flatnonzero(~np.isfinite(rows).all(axis=1))[0])
+            raise ValueError(
+                str(error).replace(f"row {local}", f"row {first_row + local}", 1)
+            ) from None
+        return np.ascontiguousarray(rows)
+
+    # ------------------------------------------------------------------ building
+    def from_rows(self, rows: np.ndarray, labels: np.ndarray, index: Any, added: bool) -> Any:
+        """An output partition from float feature rows and their labels."""
+        if self.kind != "frame":
+            return rows, np.asarray(labels, dtype=self.y_dtype)
+        import pandas as pd
+
+        frame = self.template.restore(rows)
+        frame.index = index
+        frame.insert(
+            self.columns.index(self.target),
+            self.target,
+            pd.Series(labels, index=index).astype(self.y_dtype),
+        )
+        return self._mark(frame, added)
+
+    def _mark(self, frame: Any, added: bool) -> Any:
+        if self.synthetic_column is not None:
+            frame[self.synthetic_column] = np.full(len(frame), added)
+        return frame
+
+    def converted(self, part: tuple, first_row: int) -> Any:
+        """An input partition as in ``fit_resample``'s output of an interpolating
+        sampler: features as floats (same values), labels and index unchanged."""
+        X, y = self.split(part)
+        rows = self.float_rows(X, first_row)
+        if self.kind != "frame":
+            return rows, np.asarray(y)
+        return self.from_rows(rows, self.labels(y), y.index, False)
+
+    def taken(self, part: tuple, rows: np.ndarray | None, index: Any = None) -> Any:
+        """Rows ``rows`` of a partition (None: all) unchanged, for row selectors;
+        ``index`` replaces a frame's index (added rows), else it is kept."""
+        if self.kind != "frame":
+            X, y = part
+            if rows is None:
+                return X, np.asarray(y)
+            return X[rows], np.asarray(y)[rows]
+        (frame,) = part
+        if rows is not None:
+            frame = frame.iloc[rows]
+        if index is not None:
+            frame = frame.set_axis(index, axis=0)
+        return self._mark(frame.copy() if rows is None else frame, index is not None)
+
+    def empty(self) -> Any:
+        """An output partition with no rows (the output's meta)."""
+        rows = np.empty((0, self.n_features), dtype=self.dtype)
+        if self.kind != "frame":
+            return rows, np.empty(0, dtype=self.y_dtype)
+        import pandas as pd
+
+        return self.from_rows(rows, np.empty(0), pd.RangeIndex(0), False)

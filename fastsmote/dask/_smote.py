@@ -1,0 +1,163 @@
+"""SMOTE on Dask: gather the classes to over-sample, one neighbour table per class,
+synthetic rows in fixed-size blocks through the SMOTE plan (:class:`ClassJob`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._random import class_stream, foreign_seed, stream_key
+from .._validation import check_neighbor_count
+from ..neighbors import is_estimator, kneighbors, resolve_backend
+from ..over_sampling import ClassJob
+from ..over_sampling._plan import GENERATION_CHUNK
+from ._input import Counts, Source, class_codes
+from ._layout import Layout
+from ._plan import check_budget, working_memory
+
+#: Target size of one synthetic partition; a multiple of the plan's generation chunk.
+BLOCK_BYTES = 64 * 2**20
+
+
+def block_rows(n_features: int, itemsize: int) -> int:
+    """Synthetic rows per output partition: about :data:`BLOCK_BYTES`, never depending on
+    the cluster (the rows do not depend on it either)."""
+    chunks = max(1, BLOCK_BYTES // (GENERATION_CHUNK * n_features * itemsize))
+    return chunks * GENERATION_CHUNK
+
+
+def _gather(
+    layout: Layout, classes: np.ndarray, wanted: np.ndarray, first_row: int, *part: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Class codes and float features of a partition's rows of the classes ``wanted``,
+    in partition order."""
+    X, y = layout.split(part)
+    codes = class_codes(classes, y)
+    rows = np.flatnonzero(np.isin(codes, wanted))
+    if rows.size == 0:
+        return codes[:0], np.empty((0, layout.n_features), dtype=layout.dtype)
+    X_rows = X.iloc[rows] if layout.kind == "frame" else X[rows]
+    try:
+        X_float = layout.float_rows(X_rows, 0)
+    except ValueError as error:
+        raise ValueError(f"{error} (row {first_row + int(rows[0])} onwards)") from None
+    return codes[rows], X_float
+
+
+def _job(spec: dict, key: np.uint64, *pieces: tuple[np.ndarray, np.ndarray]) -> ClassJob:
+    """The class's rows in global row order, its neighbour table and its job."""
+    index = spec["class_index"]
+    X_class = np.concatenate([X[codes == index] for codes, X in pieces])
+    class_key = stream_key(key, class_stream(index))
+    backend, k = spec["backend"], spec["k"]
+    if is_estimator(k):
+        found = kneighbors(X_class, None, backend=k, param="k_neighbors")
+    else:
+        found = kneighbors(
+            X_class,
+            int(k),
+            backend=backend,
+            seed=foreign_seed(class_key, end="low"),
+            working_memory=spec["working_memory"],
+        )
+    return ClassJob.for_class(
+        X_class,
+        found.indices,
+        key,
+        index,
+        spec["n_new"],
+        label=spec["label"],
+        first_row=spec["first_row"],
+    )
+
+
+def _block(layout: Layout, job: ClassJob, j0: int, j1: int, label: Any) -> Any:
+    """Synthetic rows ``j0 .. j1 - 1`` of a class as an output partition."""
+    import pandas as pd
+
+    rows = job.generate(j0, j1)
+    index = pd.RangeIndex(job.first_row + j0, job.first_row + j1)
+    return layout.from_rows(rows, np.full(j1 - j0, label, dtype=object), index, True)
+
+
+def _converted(layout: Layout, first_row: int, *part: Any) -> Any:
+    return layout.converted(part, first_row)
+
+
+def plan(
+    sampler: Any,
+    source: Source,
+    counts: Counts,
+    key: np.uint64,
+    budget: int | None,
+    rows_per_block: int | None,
+) -> tuple[list, list[int], Any]:
+    """The output partitions (delayed), their lengths, and the output's meta."""
+    from dask import delayed
+
+    layout = source.layout
+    if isinstance(layout.template, Exception):
+        raise layout.template
+    target = counts.target
+    d, itemsize = layout.n_features, layout.dtype.itemsize
+    k = sampler.k_neighbors
+    first_row = int(counts.lengths.sum())
+    specs, sizes = [], []
+    sampler.neighbors_backend_ = {}
+    for label, n_new in sampler.sampling_strategy_.items():
+        if n_new <= 0:
+            continue
+        index = target.class_index(label)
+        n_class = int(target.counts[index])
+        check_neighbor_count(
+            k,
+            "k_neighbors",
+            n_class,
+            f"Class {label!r}",
+            "SMOTE needs 2 or more rows of a class to interpolate; remove the class from "
+            "sampling_strategy, gather more rows, or copy its row with RandomOverSampler",
+        )
+        if is_estimator(k) or is_estimator(sampler.neighbors):
+            backend = sampler.neighbors
+            sampler.neighbors_backend_[label] = "estimator"
+        else:
+            backend = resolve_backend(sampler.neighbors, n_class, d)
+            sampler.neighbors_backend_[label] = backend
+        n_k = int(k) if not is_estimator(k) else int(k.get_params()["n_neighbors"])
+        sizes.append((f"class {label!r}, {n_class:,} rows", n_class * (d * itemsize + 8 * n_k)))
+        specs.append(
+            {
+                "class_index": index,
+                "label": target.classes[index],
+                "n_new": int(n_new),
+                "first_row": first_row,
+                "k": k,
+                "backend": backend,
+                "working_memory": working_memory(sampler),
+            }
+        )
+        first_row += int(n_new)
+    check_budget(sizes, budget)
+    from ..base import neighbors_estimator
+
+    sampler.nn_k_ = neighbors_estimator(k)  # unfitted: fastsmote's search does not need it
+
+    outputs, lengths = [], []
+    for part, offset, n in zip(source.parts, counts.offsets, counts.lengths, strict=True):
+        outputs.append(delayed(_converted)(layout, int(offset), *part))
+        lengths.append(int(n))
+    if specs:
+        wanted = np.array([s["class_index"] for s in specs], dtype=np.int32)
+        pieces = [
+            delayed(_gather)(layout, target.classes, wanted, int(offset), *part)
+            for part, offset in zip(source.parts, counts.offsets, strict=True)
+        ]
+        step = rows_per_block or block_rows(d, itemsize)
+        for spec in specs:
+            job = delayed(_job)(spec, key, *pieces)
+            for j0 in range(0, spec["n_new"], step):
+                j1 = min(spec["n_new"], j0 + step)
+                outputs.append(delayed(_block)(layout, job, j0, j1, spec["label"]))
+                lengths.append(j1 - j0)
+    return outputs, lengths, layout.empty()
