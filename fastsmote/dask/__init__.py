@@ -70,7 +70,7 @@ def _plan(
     source: Source,
     counts: Counts,
     columns: list | None,
-    broadcast_budget: int | None,
+    broadcast_budget: float | None,
     block_rows: int | None,
 ) -> tuple[list, list | None, Any]:
     started = time.perf_counter()
@@ -94,7 +94,7 @@ def resample(
     sampler: Any,
     *,
     synthetic_column: str | None = None,
-    broadcast_budget: int | None = None,
+    broadcast_budget: float | None = None,
     block_rows: int | None = None,
 ) -> Any:
     """Resample a Dask DataFrame: a lazy DataFrame of ``sampler.fit_resample``'s rows.
@@ -118,7 +118,7 @@ def resample(
     synthetic_column : str, optional
         Name of a boolean column added last: True for added rows (synthetic or
         duplicated), False for input rows.
-    broadcast_budget : int, optional
+    broadcast_budget : float, optional
         MiB that may be sent to every worker: the rows of the classes to over-sample and
         their neighbour tables (SMOTE), or of the classes to duplicate
         (RandomOverSampler), or the draws of RandomUnderSampler. Default
@@ -161,7 +161,7 @@ def resample_arrays(
     y: Any,
     sampler: Any,
     *,
-    broadcast_budget: int | None = None,
+    broadcast_budget: float | None = None,
     block_rows: int | None = None,
 ) -> tuple[Any, Any]:
     """Resample Dask Arrays: lazy ``(X_resampled, y_resampled)`` of ``fit_resample``.

@@ -44,8 +44,12 @@ def frame_source(ddf: Any, target: Any, synthetic_column: str | None) -> Source:
             f"synthetic_column={synthetic_column!r} is already a column of the DataFrame; "
             "choose another name."
         )
-    sample = ddf._meta_nonempty
-    features = sample.drop(columns=[target])
+    import pandas as pd
+
+    features = ddf._meta_nonempty.drop(columns=[target])
+    for name, dtype in features.dtypes.items():  # Dask's stand-in rows may hold NA
+        if pd.api.types.is_numeric_dtype(dtype):
+            features[name] = pd.Series(np.zeros(len(features)), index=features.index).astype(dtype)
     try:  # non-numeric columns are refused by name, as fit_resample does
         template = check_features(features, len(features))
     except (TypeError, ValueError) as error:

@@ -4,6 +4,7 @@ attributes as ``fit_resample`` does."""
 
 from __future__ import annotations
 
+import numbers
 import time
 from typing import Any
 
@@ -23,8 +24,8 @@ def check_budget(what: list[tuple[str, int]], budget: int | None) -> None:
     """Raise when the broadcast parts ``what`` (``(description, bytes)``) exceed the
     budget (MiB; None: :data:`DEFAULT_BROADCAST_BUDGET`)."""
     budget = DEFAULT_BROADCAST_BUDGET if budget is None else budget
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
-        raise ValueError(f"broadcast_budget must be a positive int (MiB), got {budget!r}")
+    if isinstance(budget, bool) or not isinstance(budget, numbers.Real) or not budget > 0:
+        raise ValueError(f"broadcast_budget must be a positive number (MiB), got {budget!r}")
     total = sum(size for _, size in what)
     if total > budget * 2**20:
         parts = "; ".join(f"{name}: {_mib(size)}" for name, size in what)

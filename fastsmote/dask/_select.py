@@ -63,7 +63,7 @@ def _copies(layout: Layout, table: Any, key: np.uint64, j0: int, j1: int, first_
 
 
 def random_over_plan(
-    sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: int | None
+    sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: float | None
 ) -> tuple[list, list[int], Any]:
     """RandomOverSampler: the input partitions, then each class's duplicates in blocks."""
     from dask import delayed
@@ -176,7 +176,7 @@ def _kept(
 
 
 def random_under_plan(
-    sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: int | None
+    sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: float | None
 ) -> tuple[list, None, Any]:
     """RandomUnderSampler: each partition keeps the rows ``fit_resample`` keeps."""
     from dask import delayed

@@ -90,7 +90,7 @@ def plan(
     source: Source,
     counts: Counts,
     key: np.uint64,
-    budget: int | None,
+    budget: float | None,
     rows_per_block: int | None,
 ) -> tuple[list, list[int], Any]:
     """The output partitions (delayed), their lengths, and the output's meta."""
