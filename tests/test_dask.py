@@ -72,7 +72,7 @@ def in_memory(sampler, frame, target="y"):
     X, y = frame.drop(columns=[target]), frame[target]
     X_res, y_res = sampler.fit_resample(X, y)
     out = X_res.copy()
-    out.insert(list(frame.columns).index(target), target, np.asarray(y_res))
+    out.insert(list(frame.columns).index(target), target, pd.Series(y_res.array, index=out.index))
     if isinstance(sampler, RandomUnderSampler):
         out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
     return out.reset_index(drop=True)
@@ -146,6 +146,23 @@ def test_smote_auto_backend_and_sampling_strategy(scheduler):
         lambda: SMOTE(random_state=0, sampling_strategy=strategy), frame, 5
     )
     assert sampler.neighbors_backend_ == reference.neighbors_backend_ == {1: "exact", 2: "exact"}
+
+
+def test_string_labels_and_neighbour_estimators():
+    from sklearn.neighbors import NearestNeighbors
+
+    frame = table([70, 25, 18])
+    frame["y"] = np.array(["fraud", "ok", "review"])[frame["y"]]
+    with dask.config.set(scheduler="sync"):
+        check_frame(lambda: SMOTE(random_state=6), frame, 5)
+        check_frame(
+            lambda: SMOTE(random_state=6, k_neighbors=NearestNeighbors(n_neighbors=4)), frame, 5
+        )
+        sampler, reference = check_frame(
+            lambda: SMOTE(random_state=6, neighbors=NearestNeighbors()), frame, 5
+        )
+    expected = {"ok": "estimator", "review": "estimator"}
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_ == expected
 
 
 def test_dtypes_and_column_order_kept():
