@@ -142,12 +142,20 @@ class Counts:
         Global row number of each partition's first row.
     per_part : ndarray of int64 of shape (n_partitions, n_classes)
         Rows of each class in each partition.
+    n_features, itemsize : int
+        Features, and bytes per value in the dtype SMOTE computes in.
     """
 
     target: Target
     lengths: np.ndarray
     offsets: np.ndarray
     per_part: np.ndarray
+    n_features: int = 0
+    itemsize: int = 8
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.lengths.sum())
 
     def class_offsets(self, class_index: int) -> np.ndarray:
         """Position in its class of each partition's first row of the class."""
@@ -177,7 +185,9 @@ def count(source: Source) -> Counts:
         per_part[i, np.searchsorted(classes, part_labels)] = part_counts
     totals = per_part.sum(axis=0)
     target = Target(classes, classes, np.arange(classes.size, dtype=np.int32), totals)
-    return Counts(target, lengths, offsets, per_part)
+    layout = source.layout
+    itemsize = layout.dtype.itemsize if layout.dtype is not None else 8
+    return Counts(target, lengths, offsets, per_part, layout.n_features, itemsize)
 
 
 def class_codes(classes: np.ndarray, y: Any) -> np.ndarray:

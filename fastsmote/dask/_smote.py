@@ -3,6 +3,7 @@ synthetic rows in fixed-size blocks through the SMOTE plan (:class:`ClassJob`)."
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -27,28 +28,29 @@ def block_rows(n_features: int, itemsize: int) -> int:
     return chunks * GENERATION_CHUNK
 
 
-def _gather(
+def gather(
     layout: Layout, classes: np.ndarray, wanted: np.ndarray, first_row: int, *part: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """Class codes and float features of a partition's rows of the classes ``wanted``,
-    in partition order."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class codes, float features and global row numbers of a partition's rows of the
+    classes ``wanted``, in partition order."""
     X, y = layout.split(part)
     codes = class_codes(classes, y)
     rows = np.flatnonzero(np.isin(codes, wanted))
     if rows.size == 0:
-        return codes[:0], np.empty((0, layout.n_features), dtype=layout.dtype)
+        empty = np.empty((0, layout.n_features), dtype=layout.dtype)
+        return codes[:0], empty, rows.astype(np.int64)
     X_rows = X.iloc[rows] if layout.kind == "frame" else X[rows]
     try:
         X_float = layout.float_rows(X_rows, 0)
     except ValueError as error:
         raise ValueError(f"{error} (row {first_row + int(rows[0])} onwards)") from None
-    return codes[rows], X_float
+    return codes[rows], X_float, first_row + rows.astype(np.int64)
 
 
 def _job(spec: dict, key: np.uint64, *pieces: tuple[np.ndarray, np.ndarray]) -> ClassJob:
     """The class's rows in global row order, its neighbour table and its job."""
     index = spec["class_index"]
-    X_class = np.concatenate([X[codes == index] for codes, X in pieces])
+    X_class = np.concatenate([X[codes == index] for codes, X, _ in pieces])
     class_key = stream_key(key, class_stream(index))
     backend, k = spec["backend"], spec["k"]
     if is_estimator(k):
@@ -61,7 +63,7 @@ def _job(spec: dict, key: np.uint64, *pieces: tuple[np.ndarray, np.ndarray]) -> 
             seed=foreign_seed(class_key, end="low"),
             working_memory=spec["working_memory"],
         )
-    return ClassJob.for_class(
+    job = ClassJob.for_class(
         X_class,
         found.indices,
         key,
@@ -70,6 +72,11 @@ def _job(spec: dict, key: np.uint64, *pieces: tuple[np.ndarray, np.ndarray]) -> 
         label=spec["label"],
         first_row=spec["first_row"],
     )
+    # Borderline-SMOTE and ADASYN: bases on the boundary, or a count per base
+    fields = {name: spec[name] for name in ("cum_counts", "damp_key") if name in spec}
+    if "danger" in spec:
+        fields.update(bases=job.bases[spec["danger"]], neighbors=job.neighbors[spec["danger"]])
+    return dataclasses.replace(job, **fields) if fields else job
 
 
 def _block(layout: Layout, job: ClassJob, j0: int, j1: int, label: Any) -> Any:
@@ -93,67 +100,90 @@ def plan(
     budget: float | None,
     rows_per_block: int | None,
 ) -> tuple[list, list[int], Any]:
-    """The output partitions (delayed), their lengths, and the output's meta."""
-    from dask import delayed
-
+    """SMOTE: the output partitions (delayed), their lengths, and the output's meta."""
     layout = source.layout
     if isinstance(layout.template, Exception):
         raise layout.template
-    target = counts.target
-    d, itemsize = layout.n_features, layout.dtype.itemsize
-    k = sampler.k_neighbors
-    first_row = int(counts.lengths.sum())
-    specs, sizes = [], []
     sampler.neighbors_backend_ = {}
-    for label, n_new in sampler.sampling_strategy_.items():
-        if n_new <= 0:
-            continue
-        index = target.class_index(label)
-        n_class = int(target.counts[index])
-        check_neighbor_count(
-            k,
-            "k_neighbors",
-            n_class,
-            f"Class {label!r}",
-            "SMOTE needs 2 or more rows of a class to interpolate; remove the class from "
-            "sampling_strategy, gather more rows, or copy its row with RandomOverSampler",
-        )
-        if is_estimator(k) or is_estimator(sampler.neighbors):
-            backend = sampler.neighbors
-            sampler.neighbors_backend_[label] = "estimator"
-        else:
-            backend = resolve_backend(sampler.neighbors, n_class, d)
-            sampler.neighbors_backend_[label] = backend
-        n_k = int(k) if not is_estimator(k) else int(k.get_params()["n_neighbors"])
-        sizes.append((f"class {label!r}, {n_class:,} rows", n_class * (d * itemsize + 8 * n_k)))
-        specs.append(
-            {
-                "class_index": index,
-                "label": target.classes[index],
-                "n_new": int(n_new),
-                "first_row": first_row,
-                "k": k,
-                "backend": backend,
-                "working_memory": working_memory(sampler),
-            }
-        )
-        first_row += int(n_new)
-    check_budget(sizes, budget)
+    specs = [
+        class_spec(sampler, counts, label, n_new, "k_neighbors")
+        for label, n_new in sampler.sampling_strategy_.items()
+        if n_new > 0
+    ]
+    check_budget([size for _, size in specs], budget)
     from ..base import neighbors_estimator
 
-    sampler.nn_k_ = neighbors_estimator(k)  # unfitted: fastsmote's search does not need it
+    sampler.nn_k_ = neighbors_estimator(sampler.k_neighbors)  # unfitted: not searched by it
+    return generation(source, counts, key, [spec for spec, _ in specs], rows_per_block)
 
+
+def class_spec(
+    sampler: Any, counts: Counts, label: Any, n_new: int, k_param: str
+) -> tuple[dict, tuple[str, int]]:
+    """What the job of one class needs (same-class neighbours as ``fit_resample``
+    searches them, ``k_param`` giving their number), and its broadcast size; records
+    the backend in ``neighbors_backend_``."""
+    target = counts.target
+    index = target.class_index(label)
+    n_class = int(target.counts[index])
+    k = getattr(sampler, k_param)
+    check_neighbor_count(
+        k,
+        k_param,
+        n_class,
+        f"Class {label!r}",
+        "SMOTE needs 2 or more rows of a class to interpolate; remove the class from "
+        "sampling_strategy, gather more rows, or copy its row with RandomOverSampler",
+    )
+    if is_estimator(k) or is_estimator(sampler.neighbors):
+        backend = sampler.neighbors
+        sampler.neighbors_backend_[label] = "estimator"
+    else:
+        backend = resolve_backend(sampler.neighbors, n_class, counts.n_features)
+        sampler.neighbors_backend_[label] = backend
+    n_k = int(k) if not is_estimator(k) else int(k.get_params()["n_neighbors"])
+    spec = {
+        "class_index": index,
+        "label": target.classes[index],
+        "n_new": int(n_new),
+        "k": k,
+        "backend": backend,
+        "working_memory": working_memory(sampler),
+    }
+    size = n_class * (counts.n_features * counts.itemsize + 8 * n_k)
+    return spec, (f"class {label!r}, {n_class:,} rows", size)
+
+
+def class_pieces(source: Source, counts: Counts, wanted: np.ndarray) -> list:
+    """Per partition (delayed), its rows of the classes ``wanted``: see :func:`gather`."""
+    from dask import delayed
+
+    return [
+        delayed(gather)(source.layout, counts.target.classes, wanted, int(offset), *part)
+        for part, offset in zip(source.parts, counts.offsets, strict=True)
+    ]
+
+
+def generation(
+    source: Source, counts: Counts, key: np.uint64, specs: list, rows_per_block: int | None
+) -> tuple[list, list[int], Any]:
+    """The input partitions converted, then the synthetic rows of each class spec (in
+    order, numbered from the end of the input) in blocks."""
+    from dask import delayed
+
+    layout = source.layout
+    first_row = int(counts.lengths.sum())
+    for spec in specs:
+        spec["first_row"] = first_row
+        first_row += spec["n_new"]
     outputs, lengths = [], []
     for part, offset, n in zip(source.parts, counts.offsets, counts.lengths, strict=True):
         outputs.append(delayed(_converted)(layout, int(offset), *part))
         lengths.append(int(n))
     if specs:
         wanted = np.array([s["class_index"] for s in specs], dtype=np.int32)
-        pieces = [
-            delayed(_gather)(layout, target.classes, wanted, int(offset), *part)
-            for part, offset in zip(source.parts, counts.offsets, strict=True)
-        ]
-        step = rows_per_block or block_rows(d, itemsize)
+        pieces = class_pieces(source, counts, wanted)
+        step = rows_per_block or block_rows(layout.n_features, layout.dtype.itemsize)
         for spec in specs:
             job = delayed(_job)(spec, key, *pieces)
             for j0 in range(0, spec["n_new"], step):
