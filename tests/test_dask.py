@@ -13,6 +13,7 @@ distributed = pytest.importorskip("distributed")
 import dask.array as da  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 from conftest import blobs  # noqa: E402
+from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
 import fastsmote.dask as fd  # noqa: E402
 from fastsmote import (  # noqa: E402
@@ -58,9 +59,9 @@ def scheduler(request, cluster_client):
             yield
 
 
-def table(n_per_class, n_features=4, dtype=np.float64, seed=0):
+def table(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
     """A frame of blobs with the target column "y" in the middle."""
-    X, y = blobs(n_per_class, n_features, dtype=dtype, seed=seed)
+    X, y = blobs(n_per_class, n_features, dtype=dtype, seed=seed, shift=shift)
     frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(n_features)])
     frame.insert(1, "y", y)
     return frame
@@ -149,8 +150,6 @@ def test_smote_auto_backend_and_sampling_strategy(scheduler):
 
 
 def test_string_labels_and_neighbour_estimators():
-    from sklearn.neighbors import NearestNeighbors
-
     frame = table([70, 25, 18])
     frame["y"] = np.array(["fraud", "ok", "review"])[frame["y"]]
     with dask.config.set(scheduler="sync"):
@@ -213,6 +212,63 @@ def test_synthetic_column_and_index():
     assert got["synthetic"].dtype == bool
     assert not got["synthetic"].iloc[:80].any() and got["synthetic"].iloc[80:].all()
     assert got.index.tolist() == list(range(len(got)))  # input index, then output rows
+
+
+# --------------------------------------------------------------------------- boundary samplers
+def boundary_table(n_features, dtype):
+    """Overlapping classes, with duplicated rows across the table (exact distance ties),
+    some of another class (so ties decide labels)."""
+    X, y = blobs([150, 40, 25], n_features=n_features, dtype=dtype, seed=2, shift=1.0)
+    X[100:120], y[100:120] = X[10:30], y[10:30]
+    X[120:140], y[120:140] = X[40:60], (y[40:60] + 1) % 3
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(n_features)])
+    frame.insert(1, "y", y)
+    return frame
+
+
+BOUNDARY_CASES = [
+    (lambda: BorderlineSMOTE(random_state=0), 5, np.float64),
+    (lambda: BorderlineSMOTE(random_state=1, m_neighbors=4, k_neighbors=3), 10, np.float32),
+    (lambda: ADASYN(random_state=0), 5, np.float32),
+    (lambda: ADASYN(random_state=2, n_neighbors=7), 10, np.float64),
+]
+
+
+@pytest.mark.parametrize("npartitions", [1, 7, 16])
+@pytest.mark.parametrize("factory, n_features, dtype", BOUNDARY_CASES)
+def test_boundary_samplers_are_fit_resample(scheduler, npartitions, factory, n_features, dtype):
+    frame = boundary_table(n_features, dtype)
+    sampler, reference = check_frame(factory, frame, npartitions, block_rows=13)
+    assert sampler.n_synthetic_ == reference.n_synthetic_
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+    assert sampler.all_rows_backend_ == reference.all_rows_backend_
+    if isinstance(reference, BorderlineSMOTE):
+        assert sampler.in_danger_indices_.keys() == reference.in_danger_indices_.keys()
+        for label, rows in reference.in_danger_indices_.items():
+            assert np.array_equal(sampler.in_danger_indices_[label], rows)
+    else:
+        for label, shares in reference.base_counts_.items():
+            assert np.array_equal(sampler.base_counts_[label], shares)
+
+
+def test_borderline_class_without_danger_rows():
+    frame = table([80, 30, 20], shift=20.0)  # far apart: no row in danger
+    with dask.config.set(scheduler="sync"), pytest.warns(UserWarning, match="no row in danger"):
+        sampler, reference = check_frame(lambda: BorderlineSMOTE(random_state=0), frame, 4)
+    assert sampler.n_synthetic_ == reference.n_synthetic_ == {1: 0, 2: 0}
+
+
+@pytest.mark.parametrize(
+    "sampler, match",
+    [
+        (BorderlineSMOTE(kind="borderline-2"), "borderline-2.*not available on Dask"),
+        (ADASYN(neighbors="approx"), "'approx' backend.*neighbors='exact'"),
+        (BorderlineSMOTE(m_neighbors=NearestNeighbors(n_neighbors=5)), "m_neighbors=<estimator>"),
+    ],
+)
+def test_boundary_searches_without_a_distributed_algorithm(small_ddf, sampler, match):
+    with dask.config.set(scheduler="sync"), pytest.raises(NotImplementedError, match=match):
+        fd.resample(small_ddf, "y", sampler)
 
 
 # --------------------------------------------------------------------------- random samplers
@@ -299,10 +355,9 @@ def test_cleaners_are_not_implemented(small_ddf, sampler):
         fd.resample(small_ddf, "y", sampler)
 
 
-@pytest.mark.parametrize("sampler", [BorderlineSMOTE(), ADASYN(), SMOTENC([0])])
-def test_samplers_not_yet_on_dask(small_ddf, sampler):
-    with pytest.raises(NotImplementedError, match="not available on Dask yet"):
-        fd.resample(small_ddf, "y", sampler)
+def test_smotenc_not_yet_on_dask(small_ddf):
+    with pytest.raises(NotImplementedError, match="SMOTENC is not available on Dask yet"):
+        fd.resample(small_ddf, "y", SMOTENC([0]))
 
 
 def test_foreign_sampler_and_callable_strategy(small_ddf):

@@ -23,6 +23,7 @@ import numpy as np
 from ..combine import SMOTEENN, SMOTETomek
 from ..over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
 from ..under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from ._boundary import boundary_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
 from ._select import random_over_plan, random_under_plan
@@ -33,12 +34,14 @@ __all__ = ["DEFAULT_BROADCAST_BUDGET", "SUPPORTED", "resample", "resample_arrays
 #: The samplers with a distributed algorithm, and what each plans.
 SUPPORTED = {
     SMOTE: smote_plan,
+    BorderlineSMOTE: boundary_plan,
+    ADASYN: boundary_plan,
     RandomOverSampler: random_over_plan,
     RandomUnderSampler: random_under_plan,
 }
 
 _CLEANERS = (TomekLinks, EditedNearestNeighbours, SMOTETomek, SMOTEENN)
-_NOT_YET = (BorderlineSMOTE, ADASYN, SMOTENC)
+_NOT_YET = (SMOTENC,)
 
 
 def _check_sampler(sampler: Any) -> None:
@@ -75,13 +78,15 @@ def _plan(
 ) -> tuple[list, list | None, Any]:
     started = time.perf_counter()
     key = start(sampler, counts, source.layout.n_features, columns)
-    if type(sampler) is SMOTE:
-        outputs = smote_plan(sampler, source, counts, key, broadcast_budget, block_rows)
+    if type(sampler)._sampling_type == "over-sampling" and type(sampler) is not RandomOverSampler:
+        plan = SUPPORTED[type(sampler)]
+        outputs = plan(sampler, source, counts, key, broadcast_budget, block_rows)
     else:
         outputs = SUPPORTED[type(sampler)](sampler, source, counts, key, broadcast_budget)
     before = counts.target.class_counts()
     if type(sampler)._sampling_type == "over-sampling":
-        after = {c: n + int(sampler.sampling_strategy_.get(c, 0)) for c, n in before.items()}
+        added = getattr(sampler, "n_synthetic_", sampler.sampling_strategy_)
+        after = {c: n + int(added.get(c, 0)) for c, n in before.items()}
     else:
         after = {**before, **{c: int(n) for c, n in sampler.sampling_strategy_.items()}}
     log(sampler, counts, after, started)
