@@ -48,15 +48,21 @@ def cluster_client():
         yield client
 
 
-@pytest.fixture(params=["sync", "cluster"])
-def scheduler(request, cluster_client):
-    """Run the whole job (counting pass included) on one thread, or on 2 workers."""
-    if request.param == "sync":
+#: (scheduler, partitions): 1, 7 and 16 partitions; one thread, or 2 workers.
+LAYOUTS = [("sync", 1), ("sync", 16), ("cluster", 7), ("cluster", 16)]
+
+
+@pytest.fixture(params=LAYOUTS, ids=[f"{s}-{n}" for s, n in LAYOUTS])
+def npartitions(request, cluster_client):
+    """Run the whole job (counting pass included) on one thread or on 2 workers, over
+    the given number of partitions."""
+    scheduler, n = request.param
+    if scheduler == "sync":
         with dask.config.set(scheduler="sync"):
-            yield
+            yield n
     else:
         with cluster_client.as_current(), dask.config.set(scheduler=cluster_client):
-            yield
+            yield n
 
 
 def table(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
@@ -117,9 +123,8 @@ SMOTE_CASES = [  # (dtype, classes, backend): each value of each axis at least t
 ]
 
 
-@pytest.mark.parametrize("npartitions", [1, 7, 16])
 @pytest.mark.parametrize("dtype, n_per_class, backend", SMOTE_CASES)
-def test_smote_frame_is_fit_resample(scheduler, npartitions, dtype, n_per_class, backend):
+def test_smote_frame_is_fit_resample(npartitions, dtype, n_per_class, backend):
     frame = table(n_per_class, dtype=dtype)
     sampler, reference = check_frame(
         lambda: SMOTE(random_state=3, neighbors=backend), frame, npartitions, block_rows=17
@@ -127,8 +132,7 @@ def test_smote_frame_is_fit_resample(scheduler, npartitions, dtype, n_per_class,
     assert sampler.neighbors_backend_ == reference.neighbors_backend_
 
 
-@pytest.mark.parametrize("npartitions", [1, 7, 16])
-def test_smote_arrays_are_fit_resample(scheduler, npartitions):
+def test_smote_arrays_are_fit_resample(npartitions):
     X, y = blobs([90, 20, 14], dtype=np.float32, seed=1)
     X_d = da.from_array(X, chunks=(-(-len(X) // npartitions), 2))  # split columns too
     sampler = SMOTE(random_state=5, k_neighbors=3)
@@ -140,11 +144,11 @@ def test_smote_arrays_are_fit_resample(scheduler, npartitions):
     assert np.array_equal(y_got, y_ref)
 
 
-def test_smote_auto_backend_and_sampling_strategy(scheduler):
+def test_smote_auto_backend_and_sampling_strategy(npartitions):
     frame = table([150, 40, 20], n_features=3)
     strategy = {1: 90, 2: 60}
     sampler, reference = check_frame(
-        lambda: SMOTE(random_state=0, sampling_strategy=strategy), frame, 5
+        lambda: SMOTE(random_state=0, sampling_strategy=strategy), frame, npartitions
     )
     assert sampler.neighbors_backend_ == reference.neighbors_backend_ == {1: "exact", 2: "exact"}
 
@@ -234,9 +238,8 @@ BOUNDARY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("npartitions", [1, 7, 16])
 @pytest.mark.parametrize("factory, n_features, dtype", BOUNDARY_CASES)
-def test_boundary_samplers_are_fit_resample(scheduler, npartitions, factory, n_features, dtype):
+def test_boundary_samplers_are_fit_resample(npartitions, factory, n_features, dtype):
     frame = boundary_table(n_features, dtype)
     sampler, reference = check_frame(factory, frame, npartitions, block_rows=13)
     assert sampler.n_synthetic_ == reference.n_synthetic_
@@ -281,9 +284,8 @@ RANDOM_SAMPLERS = [
 ]
 
 
-@pytest.mark.parametrize("npartitions", [1, 7, 16])
 @pytest.mark.parametrize("factory", RANDOM_SAMPLERS)
-def test_random_samplers_frame_are_fit_resample(scheduler, npartitions, factory):
+def test_random_samplers_frame_are_fit_resample(npartitions, factory):
     frame = table([90, 35, 14], seed=2)
     frame["name"] = [f"row {i}" for i in range(len(frame))]  # any column is carried
     frame.loc[3, "f0"] = np.nan  # row selectors take NaN
