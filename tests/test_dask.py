@@ -254,6 +254,18 @@ def test_boundary_samplers_are_fit_resample(npartitions, factory, n_features, dt
             assert np.array_equal(sampler.base_counts_[label], shares)
 
 
+@pytest.mark.parametrize("factory, n_features, dtype", BOUNDARY_CASES[1:3])
+def test_boundary_samplers_arrays_are_fit_resample(factory, n_features, dtype):
+    frame = boundary_table(n_features, dtype)
+    X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
+    with dask.config.set(scheduler="sync"):
+        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(23, 3)), y, factory())
+        X_got, y_got = dask.compute(X_res, y_res)
+    X_ref, y_ref = factory().fit_resample(X, y)
+    assert X_got.dtype == X_ref.dtype == dtype
+    assert np.array_equal(X_got, X_ref) and np.array_equal(y_got, y_ref)
+
+
 def test_borderline_class_without_danger_rows():
     frame = table([80, 30, 20], shift=20.0)  # far apart: no row in danger
     with dask.config.set(scheduler="sync"), pytest.warns(UserWarning, match="no row in danger"):

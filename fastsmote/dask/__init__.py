@@ -61,8 +61,8 @@ def _check_sampler(sampler: Any) -> None:
         )
     if isinstance(sampler, _NOT_YET):
         raise NotImplementedError(
-            f"{name} is not available on Dask yet; use SMOTE, RandomOverSampler or "
-            f"RandomUnderSampler on Dask, or {instead}."
+            f"{name} is not available on Dask yet; use SMOTE, BorderlineSMOTE, ADASYN, "
+            f"RandomOverSampler or RandomUnderSampler on Dask, or {instead}."
         )
     supported = ", ".join(cls.__name__ for cls in SUPPORTED)
     raise TypeError(f"fastsmote.dask resamples with {supported}; got {name}.")
@@ -117,21 +117,25 @@ def resample(
         columns.
     target : str
         Name of the column holding the class labels.
-    sampler : SMOTE, RandomOverSampler or RandomUnderSampler
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
         With its parameters, as for ``fit_resample``; ``sampling_strategy`` may be a
-        str, a float or a dict (not a callable).
+        str, a float or a dict (not a callable). BorderlineSMOTE (``kind='borderline-1'``)
+        and ADASYN search the class rows among all rows exactly (int neighbour counts;
+        ``neighbors`` "auto" where it resolves to exact, or "exact"); that pass also
+        runs now.
     synthetic_column : str, optional
         Name of a boolean column added last: True for added rows (synthetic or
         duplicated), False for input rows.
     broadcast_budget : float, optional
         MiB that may be sent to every worker: the rows of the classes to over-sample and
-        their neighbour tables (SMOTE), or of the classes to duplicate
+        their neighbour tables (SMOTE family; BorderlineSMOTE and ADASYN add the
+        per-partition neighbour lists), or of the classes to duplicate
         (RandomOverSampler), or the draws of RandomUnderSampler. Default
         :data:`DEFAULT_BROADCAST_BUDGET` (2 GiB); above it a ``ValueError`` names the
         sizes.
     block_rows : int, optional
-        Synthetic rows per output partition (SMOTE; default about 64 MiB of rows). The
-        rows never depend on it.
+        Synthetic rows per output partition (SMOTE family; default about 64 MiB of
+        rows). The rows never depend on it.
 
     Returns
     -------
@@ -145,8 +149,9 @@ def resample(
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (the cleaners, BorderlineSMOTE,
-        ADASYN, SMOTENC), and a callable ``sampling_strategy``.
+        For samplers without a distributed algorithm (the cleaners, SMOTENC,
+        ``kind='borderline-2'``, an approximate or estimator search among all rows,
+        ``shrinkage``), and a callable ``sampling_strategy``.
     ValueError
         Unknown target column, non-numeric features (SMOTE), a class too small for
         ``k_neighbors``, over the broadcast budget.
@@ -179,7 +184,7 @@ def resample_arrays(
     ----------
     X : dask.array.Array of shape (n_samples, n_features)
     y : dask.array.Array or array-like of shape (n_samples,)
-    sampler : SMOTE, RandomOverSampler or RandomUnderSampler
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
     broadcast_budget, block_rows : see :func:`resample`.
 
     Returns
