@@ -233,6 +233,7 @@ def boundary_table(n_features, dtype):
 BOUNDARY_CASES = [
     (lambda: BorderlineSMOTE(random_state=0), 5, np.float64),
     (lambda: BorderlineSMOTE(random_state=1, m_neighbors=4, k_neighbors=3), 10, np.float32),
+    (lambda: BorderlineSMOTE(random_state=3, kind="borderline-2", k_neighbors=12), 10, np.float32),
     (lambda: ADASYN(random_state=0), 5, np.float32),
     (lambda: ADASYN(random_state=2, n_neighbors=7), 10, np.float64),
 ]
@@ -254,7 +255,7 @@ def test_boundary_samplers_are_fit_resample(npartitions, factory, n_features, dt
             assert np.array_equal(sampler.base_counts_[label], shares)
 
 
-@pytest.mark.parametrize("factory, n_features, dtype", BOUNDARY_CASES[1:3])
+@pytest.mark.parametrize("factory, n_features, dtype", BOUNDARY_CASES[1:4])
 def test_boundary_samplers_arrays_are_fit_resample(factory, n_features, dtype):
     frame = boundary_table(n_features, dtype)
     X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
@@ -268,15 +269,17 @@ def test_boundary_samplers_arrays_are_fit_resample(factory, n_features, dtype):
 
 def test_borderline_class_without_danger_rows():
     frame = table([80, 30, 20], shift=20.0)  # far apart: no row in danger
-    with dask.config.set(scheduler="sync"), pytest.warns(UserWarning, match="no row in danger"):
-        sampler, reference = check_frame(lambda: BorderlineSMOTE(random_state=0), frame, 4)
-    assert sampler.n_synthetic_ == reference.n_synthetic_ == {1: 0, 2: 0}
+    for kind in ("borderline-1", "borderline-2"):
+        with dask.config.set(scheduler="sync"), pytest.warns(UserWarning, match="no row in"):
+            sampler, reference = check_frame(
+                lambda kind=kind: BorderlineSMOTE(random_state=0, kind=kind), frame, 4
+            )
+        assert sampler.n_synthetic_ == reference.n_synthetic_ == {1: 0, 2: 0}
 
 
 @pytest.mark.parametrize(
     "sampler, match",
     [
-        (BorderlineSMOTE(kind="borderline-2"), "borderline-2.*not available on Dask"),
         (ADASYN(neighbors="approx"), "'approx' backend.*neighbors='exact'"),
         (BorderlineSMOTE(m_neighbors=NearestNeighbors(n_neighbors=5)), "m_neighbors=<estimator>"),
     ],

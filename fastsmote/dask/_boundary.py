@@ -47,22 +47,24 @@ def _search(
     return dist, first_row + pos, class_codes(classes, y)[pos]
 
 
-def _merge(n_neighbors: int, queries, *found) -> np.ndarray:
-    """Class codes of each query's ``n_neighbors`` nearest other rows among all rows."""
+def _merge(n_neighbors: int, queries, *found) -> tuple[np.ndarray, np.ndarray]:
+    """Class codes and global rows of each query's ``n_neighbors`` nearest other rows
+    among all rows."""
     found = [f for f in found if f is not None]
     dist = np.concatenate([f[0] for f in found], axis=1)
     rows = np.concatenate([f[1] for f in found], axis=1)
     codes = np.concatenate([f[2] for f in found], axis=1)
     dist = np.where(rows == queries[2][:, None], np.inf, dist)  # the query itself goes last
     order = np.lexsort((rows, dist), axis=-1)[:, :n_neighbors]
-    return np.take_along_axis(codes, order, axis=1)
+    return np.take_along_axis(codes, order, axis=1), np.take_along_axis(rows, order, axis=1)
 
 
-def _all_rows_labels(
+def _all_rows_search(
     source: Source, counts: Counts, wanted: np.ndarray, n_neighbors: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Computed now: codes and global rows of the class rows ``wanted`` (global order)
-    and the class codes of each one's ``n_neighbors`` nearest other rows."""
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Computed now: codes and global rows of the rows of the classes ``wanted`` (global
+    order), and the class codes and global rows of each one's ``n_neighbors`` nearest
+    other rows (the first ``k`` of them are its ``k`` nearest, for any ``k``)."""
     import dask
     from dask import delayed
 
@@ -74,8 +76,8 @@ def _all_rows_labels(
         for part, offset in zip(source.parts, counts.offsets, strict=True)
     ]
     merged = delayed(_merge)(n_neighbors, queries, *found)
-    (codes, rows), labels = dask.compute(delayed(_codes_and_rows)(queries), merged)
-    return codes, rows, labels
+    (codes, rows), neighbours = dask.compute(delayed(_codes_and_rows)(queries), merged)
+    return codes, rows, neighbours
 
 
 def _codes_and_rows(queries: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -112,18 +114,15 @@ def boundary_plan(
     budget: float | None,
     rows_per_block: int | None,
 ) -> tuple[list, list[int], Any]:
-    """BorderlineSMOTE (borderline-1) and ADASYN: the output partitions, their lengths
-    and the output's meta."""
+    """BorderlineSMOTE and ADASYN: the output partitions, their lengths and the
+    output's meta."""
     layout, target = source.layout, counts.target
     if isinstance(layout.template, Exception):
         raise layout.template
     name = type(sampler).__name__
     borderline = name == "BorderlineSMOTE"
-    if borderline and sampler.kind != "borderline-1":
-        raise NotImplementedError(
-            "BorderlineSMOTE(kind='borderline-2') is not available on Dask yet; use "
-            "kind='borderline-1', or fit_resample on one machine."
-        )
+    if borderline and sampler.kind == "borderline-2":
+        return _borderline2_plan(sampler, source, counts, key, budget, rows_per_block)
     k_param, m_param = ("k_neighbors", "m_neighbors") if borderline else ("n_neighbors",) * 2
     sampler.neighbors_backend_, sampler.all_rows_backend_ = {}, {}
     sampler.n_synthetic_ = {}
@@ -161,7 +160,7 @@ def boundary_plan(
         ],
         budget,
     )
-    codes, rows, labels = _all_rows_labels(source, counts, wanted, m)
+    codes, rows, (labels, _) = _all_rows_search(source, counts, wanted, m)
     kept = []
     for spec, _ in specs:
         index, label = spec["class_index"], spec["label"]
@@ -199,3 +198,86 @@ def boundary_plan(
         kept.append(spec)
     sampler.n_samples_out_ = counts.n_samples + sum(spec["n_new"] for spec in kept)
     return generation(source, counts, key, kept, rows_per_block)
+
+
+def _borderline2_plan(
+    sampler: Any,
+    source: Source,
+    counts: Counts,
+    key: np.uint64,
+    budget: float | None,
+    rows_per_block: int | None,
+) -> tuple[list, list[int], Any]:
+    """Borderline-SMOTE-2: bases in danger, interpolated towards their ``k_neighbors``
+    nearest rows of any class (the gap damped towards other classes). One search among
+    all rows gives both the danger rule and those neighbours; the bases and their
+    neighbours are then gathered by global row."""
+    target, d, itemsize = counts.target, counts.n_features, counts.itemsize
+    sampler.neighbors_backend_, sampler.all_rows_backend_ = {}, {}
+    sampler.in_danger_indices_ = {}
+    sampler.nn_m_ = neighbors_estimator(sampler.m_neighbors)
+    sampler.nn_k_ = neighbors_estimator(sampler.k_neighbors)
+    labels_wanted = [c for c, n in sampler.sampling_strategy_.items() if n > 0]
+    sampler.n_synthetic_ = {label: 0 for label in labels_wanted}
+    if not labels_wanted:
+        return generation(source, counts, key, [], rows_per_block)
+    wanted = np.array([target.class_index(c) for c in labels_wanted], dtype=np.int32)
+    n_queries = int(target.counts[wanted].sum())
+    m = _all_rows_param(sampler, counts, "m_neighbors", n_queries)
+    k = _all_rows_param(sampler, counts, "k_neighbors", n_queries)
+    n_parts = len(source.parts)
+    check_budget(
+        [
+            (f"the {n_queries:,} class rows", n_queries * (d * itemsize + 8)),
+            (
+                f"their neighbour lists from {n_parts} partitions",
+                n_queries * (max(m, k) + 1) * n_parts * (itemsize + 12),
+            ),
+        ],
+        budget,
+    )
+    codes, rows, (nb_codes, nb_rows) = _all_rows_search(source, counts, wanted, max(m, k))
+    specs, sizes = [], []
+    for label, index in zip(labels_wanted, wanted.tolist(), strict=True):
+        sampler.all_rows_backend_[label] = "exact"
+        mine = codes == index
+        other = np.count_nonzero(nb_codes[mine][:, :m] != index, axis=1)
+        danger = (other >= m / 2) & (other < m)
+        if not danger.any():
+            warnings.warn(
+                f"BorderlineSMOTE: class {label!r} has no row in danger (with "
+                f"m_neighbors={sampler.m_neighbors}); no synthetic rows were generated "
+                "for it.",
+                UserWarning,
+                stacklevel=4,
+            )
+            continue
+        bases = rows[mine][danger]
+        _all_rows_param(sampler, counts, "k_neighbors", bases.size)  # as fit_resample resolves
+        sampler.in_danger_indices_[label] = bases
+        sampler.neighbors_backend_[label] = "exact"
+        neighbours = nb_rows[mine][danger][:, :k]
+        source_rows = np.unique(np.concatenate([bases, neighbours.ravel()]))
+        class_key = stream_key(key, class_stream(index))
+        specs.append(
+            {
+                "class_index": index,
+                "label": target.classes[index],
+                "n_new": int(sampler.sampling_strategy_[label]),
+                "source_rows": source_rows,
+                "bases": np.searchsorted(source_rows, bases).astype(np.int64),
+                "neighbors": np.searchsorted(source_rows, neighbours).astype(np.int64),
+                "damp": nb_codes[mine][danger][:, :k] != index,
+                "damp_key": stream_key(class_key, DAMP_STREAM),
+            }
+        )
+        sampler.n_synthetic_[label] = specs[-1]["n_new"]
+        sizes.append(
+            (
+                f"class {label!r}: {source_rows.size:,} rows (bases and neighbours)",
+                source_rows.size * d * itemsize + bases.size * k * 9,
+            )
+        )
+    check_budget(sizes, budget)
+    sampler.n_samples_out_ = counts.n_samples + sum(spec["n_new"] for spec in specs)
+    return generation(source, counts, key, specs, rows_per_block)

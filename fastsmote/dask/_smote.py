@@ -79,6 +79,44 @@ def _job(spec: dict, key: np.uint64, *pieces: tuple[np.ndarray, np.ndarray]) -> 
     return dataclasses.replace(job, **fields) if fields else job
 
 
+def _rows(layout: Layout, rows: np.ndarray, first_row: int, *part: Any) -> np.ndarray:
+    """Float features of the partition's rows among the global rows ``rows`` (sorted)."""
+    X, _ = layout.split(part)
+    lo, hi = np.searchsorted(rows, [first_row, first_row + len(X)])
+    local = rows[lo:hi] - first_row
+    X_rows = X.iloc[local] if layout.kind == "frame" else X[local]
+    return layout.float_rows(X_rows, first_row)
+
+
+def row_pieces(source: Source, counts: Counts, spec: dict) -> list:
+    """Per partition (delayed), its rows among ``spec["source_rows"]``."""
+    from dask import delayed
+
+    rows = spec["source_rows"]
+    return [
+        delayed(_rows)(source.layout, rows, int(offset), *part)
+        for part, offset in zip(source.parts, counts.offsets, strict=True)
+    ]
+
+
+def _rows_job(spec: dict, key: np.uint64, *pieces: np.ndarray) -> ClassJob:
+    """A job whose bases and neighbours are rows of any class, given as positions in
+    ``spec["source_rows"]`` (gathered in global row order)."""
+    index = spec["class_index"]
+    return ClassJob(
+        class_index=index,
+        label=spec["label"],
+        key=stream_key(key, class_stream(index)),
+        n_new=spec["n_new"],
+        first_row=spec["first_row"],
+        source=np.ascontiguousarray(np.concatenate(pieces)),
+        bases=spec["bases"],
+        neighbors=spec["neighbors"],
+        damp=spec["damp"],
+        damp_key=spec["damp_key"],
+    )
+
+
 def _block(layout: Layout, job: ClassJob, j0: int, j1: int, label: Any) -> Any:
     """Synthetic rows ``j0 .. j1 - 1`` of a class as an output partition."""
     import pandas as pd
@@ -185,7 +223,10 @@ def generation(
         pieces = class_pieces(source, counts, wanted)
         step = rows_per_block or block_rows(layout.n_features, layout.dtype.itemsize)
         for spec in specs:
-            job = delayed(_job)(spec, key, *pieces)
+            if "source_rows" in spec:  # rows of any class (Borderline-SMOTE-2)
+                job = delayed(_rows_job)(spec, key, *row_pieces(source, counts, spec))
+            else:
+                job = delayed(_job)(spec, key, *pieces)
             for j0 in range(0, spec["n_new"], step):
                 j1 = min(spec["n_new"], j0 + step)
                 outputs.append(delayed(_block)(layout, job, j0, j1, spec["label"]))
