@@ -119,10 +119,9 @@ def resample(
         Name of the column holding the class labels.
     sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
         With its parameters, as for ``fit_resample``; ``sampling_strategy`` may be a
-        str, a float or a dict (not a callable). BorderlineSMOTE (``kind='borderline-1'``)
-        and ADASYN search the class rows among all rows exactly (int neighbour counts;
-        ``neighbors`` "auto" where it resolves to exact, or "exact"); that pass also
-        runs now.
+        str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
+        class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
+        where it resolves to exact, or "exact"); that pass also runs now.
     synthetic_column : str, optional
         Name of a boolean column added last: True for added rows (synthetic or
         duplicated), False for input rows.
@@ -149,9 +148,9 @@ def resample(
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (the cleaners, SMOTENC,
-        ``kind='borderline-2'``, an approximate or estimator search among all rows,
-        ``shrinkage``), and a callable ``sampling_strategy``.
+        For samplers without a distributed algorithm (the cleaners, SMOTENC, an
+        approximate or estimator search among all rows, ``shrinkage``), and a callable
+        ``sampling_strategy``.
     ValueError
         Unknown target column, non-numeric features (SMOTE), a class too small for
         ``k_neighbors``, over the broadcast budget.
