@@ -344,14 +344,20 @@ def test_non_numeric_features_refused_by_smote_only(small_ddf):
         assert len(fd.resample(ddf, "y", RandomOverSampler(random_state=0))) == 80
 
 
-def test_nan_in_a_majority_row_raises_when_computed(small_ddf):
+@pytest.mark.parametrize("label", [0, 1])  # a row passed through, a row gathered
+def test_nan_raises_when_computed_naming_the_global_row(label):
     frame = table([40, 10])
-    frame.loc[frame.index[frame["y"] == 0][5], "f2"] = np.nan
+    row = int(np.flatnonzero(frame["y"] == label)[-1])
+    frame.loc[row, "f2"] = np.nan
     ddf = dd.from_pandas(frame, npartitions=3, sort=False)
     with dask.config.set(scheduler="sync"):
         out = fd.resample(ddf, "y", SMOTE(random_state=0))
-        with pytest.raises(ValueError, match="NaN.*'f2'"):
+        with pytest.raises(ValueError, match=f"NaN \\(first at row {row}, column 'f2'\\)"):
             out.compute()
+        X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
+        X_res, _ = fd.resample_arrays(da.from_array(X, chunks=7), y, SMOTE(random_state=0))
+        with pytest.raises(ValueError, match=f"NaN \\(first at row {row}\\)"):
+            X_res.compute()
 
 
 def test_over_the_broadcast_budget(small_ddf):

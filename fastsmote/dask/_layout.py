@@ -8,12 +8,24 @@ does, and build output partitions of the same kind.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .._validation import Features, check_features, check_finite
+
+
+def _global_row(message: str, rows: int | np.ndarray) -> str:
+    """An input check's message with its row (``at row i``) made a global row number."""
+
+    def number(match: re.Match) -> str:
+        local = int(match.group(1))
+        row = rows + local if isinstance(rows, (int, np.integer)) else int(rows[local])
+        return f"at row {row}"
+
+    return re.sub(r"at row (\d+)", number, message, count=1)
 
 
 @dataclass
@@ -63,24 +75,21 @@ class Layout:
         """The labels of a partition as a NumPy array."""
         return np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
 
-    def float_rows(self, X: Any, first_row: int) -> np.ndarray:
+    def float_rows(self, X: Any, rows: int | np.ndarray) -> np.ndarray:
         """Features as the C-contiguous float array ``fit_resample`` computes on, checked
-        finite (``first_row``: global row of the partition's first row, for errors)."""
+        finite and present. ``rows``: the global row number of each row of ``X``, or of
+        its first row; errors name the global row."""
         n = len(X)
         if n == 0:
             return np.empty((0, self.n_features), dtype=self.dtype)
-        features = check_features(X, n)
-        rows = features.as_float_array()  # frames: NaN/infinity raises naming the column
-        if rows.dtype != self.dtype:
-            rows = rows.astype(self.dtype)
         try:
-            check_finite(rows)
-        except ValueError as error:  # name the global row
-            local = int(np.flatnonzero(~np.isfinite(rows).all(axis=1))[0])
-            raise ValueError(
-                str(error).replace(f"row {local}", f"row {first_row + local}", 1)
-            ) from None
-        return np.ascontiguousarray(rows)
+            X_float = check_features(X, n).as_float_array()
+            check_finite(X_float)
+        except ValueError as error:
+            raise ValueError(_global_row(str(error), rows)) from None
+        if X_float.dtype != self.dtype:
+            X_float = X_float.astype(self.dtype)
+        return np.ascontiguousarray(X_float)
 
     # ------------------------------------------------------------------ building
     def from_rows(self, rows: np.ndarray, labels: np.ndarray, index: Any, added: bool) -> Any:

@@ -40,11 +40,8 @@ def gather(
         empty = np.empty((0, layout.n_features), dtype=layout.dtype)
         return codes[:0], empty, rows.astype(np.int64)
     X_rows = X.iloc[rows] if layout.kind == "frame" else X[rows]
-    try:
-        X_float = layout.float_rows(X_rows, 0)
-    except ValueError as error:
-        raise ValueError(f"{error} (row {first_row + int(rows[0])} onwards)") from None
-    return codes[rows], X_float, first_row + rows.astype(np.int64)
+    global_rows = first_row + rows.astype(np.int64)
+    return codes[rows], layout.float_rows(X_rows, global_rows), global_rows
 
 
 def _job(spec: dict, key: np.uint64, *pieces: tuple[np.ndarray, np.ndarray]) -> ClassJob:
@@ -85,7 +82,7 @@ def _rows(layout: Layout, rows: np.ndarray, first_row: int, *part: Any) -> np.nd
     lo, hi = np.searchsorted(rows, [first_row, first_row + len(X)])
     local = rows[lo:hi] - first_row
     X_rows = X.iloc[local] if layout.kind == "frame" else X[local]
-    return layout.float_rows(X_rows, first_row)
+    return layout.float_rows(X_rows, rows[lo:hi])
 
 
 def row_pieces(source: Source, counts: Counts, spec: dict) -> list:
