@@ -179,6 +179,15 @@ def test_dtypes_and_column_order_kept():
         check_frame(lambda: RandomOverSampler(random_state=1), frame, 4)
 
 
+@pytest.mark.parametrize("labels", ["category", "Int64", "int8"])
+def test_label_dtypes_kept(labels):
+    frame = table([70, 25, 18])
+    frame["y"] = frame["y"].astype(labels)
+    with dask.config.set(scheduler="sync"):
+        check_frame(lambda: SMOTE(random_state=1), frame, 4)
+        check_frame(lambda: RandomOverSampler(random_state=1), frame, 4)
+
+
 def test_minority_in_one_partition_and_in_every_partition():
     frame = table([200, 24])
     ordered = frame.sort_values("y", kind="stable").reset_index(drop=True)

@@ -100,11 +100,11 @@ class Layout:
 
         frame = self.template.restore(rows)
         frame.index = index
-        frame.insert(
-            self.columns.index(self.target),
-            self.target,
-            pd.Series(labels, index=index).astype(self.y_dtype),
-        )
+        if isinstance(labels, pd.Series):  # the input's labels: kept as they are
+            column = labels.set_axis(index)
+        else:
+            column = pd.Series(labels, index=index).astype(self.y_dtype)
+        frame.insert(self.columns.index(self.target), self.target, column)
         return self._mark(frame, added)
 
     def _mark(self, frame: Any, added: bool) -> Any:
@@ -119,7 +119,7 @@ class Layout:
         rows = self.float_rows(X, first_row)
         if self.kind != "frame":
             return rows, np.asarray(y)
-        return self.from_rows(rows, self.labels(y), y.index, False)
+        return self.from_rows(rows, y, y.index, False)
 
     def taken(self, part: tuple, rows: np.ndarray | None, index: Any = None) -> Any:
         """Rows ``rows`` of a partition (None: all) unchanged, for row selectors;
