@@ -20,7 +20,7 @@ from .._random import DAMP_STREAM, class_stream, stream_key
 from .._validation import check_neighbor_count
 from ..base import neighbors_estimator
 from ..neighbors import exact_kneighbors_of_points, is_estimator, resolve_backend
-from ..over_sampling._variants import exact_shares
+from ..over_sampling import exact_shares
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget

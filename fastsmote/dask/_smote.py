@@ -12,20 +12,18 @@ from .._random import class_stream, foreign_seed, stream_key
 from .._validation import check_neighbor_count
 from ..neighbors import is_estimator, kneighbors, resolve_backend
 from ..over_sampling import ClassJob
-from ..over_sampling._plan import GENERATION_CHUNK
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget, working_memory
 
-#: Target size of one synthetic partition; a multiple of the plan's generation chunk.
+#: Target size of one synthetic partition.
 BLOCK_BYTES = 64 * 2**20
 
 
 def block_rows(n_features: int, itemsize: int) -> int:
     """Synthetic rows per output partition: about :data:`BLOCK_BYTES`, never depending on
     the cluster (the rows do not depend on it either)."""
-    chunks = max(1, BLOCK_BYTES // (GENERATION_CHUNK * n_features * itemsize))
-    return chunks * GENERATION_CHUNK
+    return max(1024, BLOCK_BYTES // (n_features * itemsize))
 
 
 def gather(
