@@ -1,6 +1,5 @@
 """Neighbour backends: exact paths, estimators, NN-descent, pynndescent, the "auto" rule."""
 
-import naive
 import numpy as np
 import pytest
 from conftest import blobs
@@ -19,7 +18,6 @@ from fastsmote.neighbors import (
     estimated_exact_seconds,
     exact_kneighbors,
     exact_kneighbors_of,
-    exact_kneighbors_of_points,
     first_non_self,
     kneighbors,
     resolve_backend,
@@ -236,24 +234,3 @@ def test_samplers_searching_all_rows_use_the_configured_backend(make, gaussian_c
         )
         overlap = len(danger_exact & danger_approx) / len(danger_exact | danger_approx)
         assert overlap >= 0.85, overlap
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_points_search_returns_the_defined_distances(dtype):
-    X, _ = blobs([40, 30], n_features=9, dtype=dtype)
-    X[50:55] = X[:5]  # ties, broken by the lower row
-    points = X[[0, 7, 60]] + dtype(0.25)
-    dist, pos = exact_kneighbors_of_points(points, X, 6, return_distance=True)
-    every = np.arange(len(X))
-    expected = naive.knn_of(points, np.arange(3), X, every, 6, np.full(3, -1))
-    assert dist.dtype == dtype
-    np.testing.assert_array_equal(dist, expected[0])
-    np.testing.assert_array_equal(pos, expected[1])
-    np.testing.assert_array_equal(pos, exact_kneighbors_of_points(points, X, 6))
-
-
-def test_points_search_refuses_distances_of_rows_it_must_scale():
-    X = np.random.default_rng(0).standard_normal((30, 3)).astype(np.float32) * 1e-20
-    exact_kneighbors_of_points(X[:2], X, 3)  # indices: the search scales the rows
-    with pytest.raises(ValueError, match="span too little"):
-        exact_kneighbors_of_points(X[:2], X, 3, return_distance=True)
