@@ -174,6 +174,7 @@ def check_sampling(X):
     positions = sampling.bootstrap_positions(np.uint64(key), 3, 7, len(X))
     equal(positions, naive.bootstrap_positions(key, 3, 7, len(X)))
     equal(sampling.priorities(np.uint64(key), 5), naive.priorities(key, 5))
+    equal(sampling.priorities_from(np.uint64(key), 2, 3), naive.priorities(key, 5)[2:])
     scale = np.array([0.0, 0.25])
     out = np.empty((8, 2), X.dtype)
     sampling.smoothed_bootstrap(X, positions, np.uint64(key), 3, scale, out, 1)

@@ -4,7 +4,12 @@ import naive
 import numpy as np
 import pytest
 
-from fastsmote._kernels.sampling import bootstrap_positions, priorities, smoothed_bootstrap
+from fastsmote._kernels.sampling import (
+    bootstrap_positions,
+    priorities,
+    priorities_from,
+    smoothed_bootstrap,
+)
 
 DTYPES = [np.float32, np.float64]
 
@@ -25,6 +30,14 @@ def test_priorities_match_naive(n):
     found = priorities(np.uint64(key), n)
     assert found.dtype == np.uint64
     np.testing.assert_array_equal(found, naive.priorities(key, n))
+
+
+@pytest.mark.parametrize("start, n", [(0, 0), (0, 9), (17, 1), (30, 12)])
+def test_priorities_from_is_a_range_of_priorities(start, n):
+    key = naive.stream_key(12, 3)
+    found = priorities_from(np.uint64(key), start, n)
+    assert found.dtype == np.uint64
+    np.testing.assert_array_equal(found, naive.priorities(key, start + n)[start:])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

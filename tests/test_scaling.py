@@ -217,3 +217,24 @@ def test_scaling_is_asked_for_exactly_below_the_resolution_limit():
     # pynndescent's float32 for float64 data: scaled down as well as up
     assert scale_exponent(np.array([1e30]), np.dtype(np.float64)) == 0
     assert scale_exponent(np.array([1e30]), np.dtype(np.float64), np.dtype(np.float32)) < 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_points_search_returns_the_defined_distances(dtype):
+    X, _ = blobs([40, 30], n_features=9, dtype=dtype)
+    X[50:55] = X[:5]  # ties, broken by the lower row
+    points = X[[0, 7, 60]] + dtype(0.25)
+    dist, pos = exact_kneighbors_of_points(points, X, 6, return_distance=True)
+    every = np.arange(len(X))
+    expected = naive.knn_of(points, np.arange(3), X, every, 6, np.full(3, -1))
+    assert dist.dtype == dtype
+    np.testing.assert_array_equal(dist, expected[0])
+    np.testing.assert_array_equal(pos, expected[1])
+    np.testing.assert_array_equal(pos, exact_kneighbors_of_points(points, X, 6))
+
+
+def test_points_search_refuses_distances_of_rows_it_must_scale():
+    X = np.random.default_rng(0).standard_normal((30, 3)).astype(np.float32) * 1e-20
+    exact_kneighbors_of_points(X[:2], X, 3)  # indices: the search scales the rows
+    with pytest.raises(ValueError, match="span too little"):
+        exact_kneighbors_of_points(X[:2], X, 3, return_distance=True)

@@ -31,6 +31,15 @@ def priorities(key, n):
     return out
 
 
+@jit(parallel=True)
+def priorities_from(key, start, n):
+    """The priorities of positions ``start .. start + n - 1`` (see :func:`priorities`)."""
+    out = np.empty(n, dtype=np.uint64)
+    for t in prange(n):
+        out[t] = draw_uint64(key, start + t)
+    return out
+
+
 @jit(parallel=True, read_only=("X_class",))
 def smoothed_bootstrap(X_class, positions, noise_key, start, scale, out, out_start):
     """``out[out_start + t] = X_class[positions[t]] + scale * N(0, 1)`` per feature.

@@ -312,7 +312,9 @@ def exact_kneighbors_of(
     return pos
 
 
-def exact_kneighbors_of_points(points: np.ndarray, X: np.ndarray, n_neighbors: int) -> np.ndarray:
+def exact_kneighbors_of_points(
+    points: np.ndarray, X: np.ndarray, n_neighbors: int, *, return_distance: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Exact neighbours of other points (not rows of ``X``) among all rows of ``X``.
 
     Parameters
@@ -321,9 +323,16 @@ def exact_kneighbors_of_points(points: np.ndarray, X: np.ndarray, n_neighbors: i
     X : ndarray of shape (n_samples, n_features), float32 or float64, finite
     n_neighbors : int
         At most ``n_samples``.
+    return_distance : bool, default=False
+        Also return the squared distances, in X's dtype, computed in the order every
+        exact search defines (so lists of searches over parts of the rows can be merged
+        exactly). Points and rows too close together to search unscaled (features
+        spanning less than ~1e-12 in float32, ~1e-138 in float64) raise a ValueError.
 
     Returns
     -------
+    distances : ndarray of shape (n_points, n_neighbors), X's dtype
+        Only with ``return_distance``.
     indices : ndarray of shape (n_points, n_neighbors), int64
         Row numbers of ``X``, nearest first, ties to the lower row (explicit differences).
     """
@@ -341,16 +350,22 @@ def exact_kneighbors_of_points(points: np.ndarray, X: np.ndarray, n_neighbors: i
         copies + 8 * X.shape[0] + n_points * n_neighbors * (X.dtype.itemsize + 8),
         n_points, n_neighbors,
     )  # fmt: skip
+    if exponent and return_distance:
+        raise ValueError(
+            "the features span too little to compare squared distances unscaled (largest "
+            f"span {float(np.max(spans)):.1e}); scale the features (e.g. with "
+            "sklearn.preprocessing.StandardScaler)."
+        )
     if exponent:
         points = scaled_copy(points, None, exponent, spans)
         X = scaled_copy(X, None, exponent, spans)
     block = ref_block_size(X.shape[1], X.dtype.itemsize)
     with numba_threads(get_config()["n_threads"]):
-        _, pos = knn_blocked(
+        dist, pos = knn_blocked(
             points, np.arange(n_points, dtype=np.int64), X, np.arange(X.shape[0], dtype=np.int64),
             n_neighbors, np.full(n_points, -1, dtype=np.int64), QUERY_BLOCK, block,
         )  # fmt: skip
-    return pos
+    return (dist, pos) if return_distance else pos
 
 
 def mixed_kneighbors(

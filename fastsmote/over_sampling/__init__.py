@@ -12,7 +12,7 @@ from ._plan import (
 from ._random import RandomOverSampler
 from ._smote import SMOTE
 from ._smotenc import SMOTENC
-from ._variants import ADASYN, BorderlineSMOTE
+from ._variants import ADASYN, BorderlineSMOTE, exact_shares
 
 __all__ = [
     "ADASYN",
@@ -26,5 +26,6 @@ __all__ = [
     "SyntheticProvenance",
     "compute_dtype",
     "draw_bases",
+    "exact_shares",
     "stream_plan",
 ]

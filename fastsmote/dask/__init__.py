@@ -1,0 +1,214 @@
+"""Resampling on Dask: the rows ``fit_resample`` gives, from data spread over a cluster.
+
+``resample`` takes a Dask DataFrame (labels in a column), ``resample_arrays`` Dask
+Arrays. Both count the classes with one pass over the labels, then return lazy
+collections: the input partitions, then the added rows in partitions of their own. For
+the same ``random_state`` the rows are those of ``sampler.fit_resample`` on the whole
+data in one process, bit for bit, whatever the partitioning and the number of workers
+(the row order is described in ``docs/dask.md``).
+
+They use the Dask client in place (or the default scheduler) and never start a cluster.
+Importing :mod:`fastsmote` does not import Dask; this module needs the ``dask`` extra
+(``pip install "fastsmote[dask]"``).
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from typing import Any
+
+import numpy as np
+
+from ..combine import SMOTEENN, SMOTETomek
+from ..over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
+from ..under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from ._boundary import boundary_plan
+from ._input import Counts, Source, array_source, count, frame_source
+from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
+from ._select import random_over_plan, random_under_plan
+from ._smote import plan as smote_plan
+
+__all__ = ["DEFAULT_BROADCAST_BUDGET", "SUPPORTED", "resample", "resample_arrays"]
+
+#: The samplers with a distributed algorithm, and what each plans.
+SUPPORTED = {
+    SMOTE: smote_plan,
+    BorderlineSMOTE: boundary_plan,
+    ADASYN: boundary_plan,
+    RandomOverSampler: random_over_plan,
+    RandomUnderSampler: random_under_plan,
+}
+
+_CLEANERS = (TomekLinks, EditedNearestNeighbours, SMOTETomek, SMOTEENN)
+_NOT_YET = (SMOTENC,)
+
+
+def _check_sampler(sampler: Any) -> None:
+    """Refuse, with what to do instead, a sampler that has no distributed algorithm."""
+    name = type(sampler).__name__
+    if type(sampler) in SUPPORTED:
+        return
+    instead = (
+        "run it with fit_resample on one machine (or the fastsmote resample command, "
+        "which streams a Parquet or CSV file from disk)"
+    )
+    if isinstance(sampler, _CLEANERS):
+        raise NotImplementedError(
+            f"{name} is not available on Dask: it cleans rows by their neighbours among "
+            f"all rows, which has no distributed algorithm in fastsmote yet. Over-sample on "
+            f"Dask with SMOTE, or {instead}."
+        )
+    if isinstance(sampler, _NOT_YET):
+        raise NotImplementedError(
+            f"{name} is not available on Dask yet; use SMOTE, BorderlineSMOTE, ADASYN, "
+            f"RandomOverSampler or RandomUnderSampler on Dask, or {instead}."
+        )
+    supported = ", ".join(cls.__name__ for cls in SUPPORTED)
+    raise TypeError(f"fastsmote.dask resamples with {supported}; got {name}.")
+
+
+def _plan(
+    sampler: Any,
+    source: Source,
+    counts: Counts,
+    columns: list | None,
+    broadcast_budget: float | None,
+    block_rows: int | None,
+) -> tuple[list, list | None, Any]:
+    started = time.perf_counter()
+    key = start(sampler, counts, source.layout.n_features, columns)
+    if type(sampler)._sampling_type == "over-sampling" and type(sampler) is not RandomOverSampler:
+        plan = SUPPORTED[type(sampler)]
+        outputs = plan(sampler, source, counts, key, broadcast_budget, block_rows)
+    else:
+        outputs = SUPPORTED[type(sampler)](sampler, source, counts, key, broadcast_budget)
+    before = counts.target.class_counts()
+    if type(sampler)._sampling_type == "over-sampling":
+        added = getattr(sampler, "n_synthetic_", sampler.sampling_strategy_)
+        after = {c: n + int(added.get(c, 0)) for c, n in before.items()}
+    else:
+        after = {**before, **{c: int(n) for c, n in sampler.sampling_strategy_.items()}}
+    log(sampler, counts, after, started)
+    return outputs
+
+
+def resample(
+    ddf: Any,
+    target: Any,
+    sampler: Any,
+    *,
+    synthetic_column: str | None = None,
+    broadcast_budget: float | None = None,
+    block_rows: int | None = None,
+) -> Any:
+    """Resample a Dask DataFrame: a lazy DataFrame of ``sampler.fit_resample``'s rows.
+
+    Counts the classes with one pass over column ``target`` (computed now); everything
+    else runs when the result is computed. ``sampler`` is fitted in place as by
+    ``fit_resample`` (``sampling_strategy_``, ``random_key_``, ``neighbors_backend_``, ...;
+    ``sampler.record()`` describes the resampling).
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Features and the target column. SMOTE needs numeric feature columns (NumPy,
+        nullable or pyarrow dtypes) without missing values; the random samplers take any
+        columns.
+    target : str
+        Name of the column holding the class labels.
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
+        With its parameters, as for ``fit_resample``; ``sampling_strategy`` may be a
+        str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
+        class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
+        where it resolves to exact, or "exact"); that pass also runs now.
+    synthetic_column : str, optional
+        Name of a boolean column added last: True for added rows (synthetic or
+        duplicated), False for input rows.
+    broadcast_budget : float, optional
+        MiB that may be sent to every worker: the rows of the classes to over-sample and
+        their neighbour tables (SMOTE family; BorderlineSMOTE and ADASYN add the
+        per-partition neighbour lists), or of the classes to duplicate
+        (RandomOverSampler), or the draws of RandomUnderSampler. Default
+        :data:`DEFAULT_BROADCAST_BUDGET` (2 GiB); above it a ``ValueError`` names the
+        sizes.
+    block_rows : int, optional
+        Synthetic rows per output partition (SMOTE family; default about 64 MiB of
+        rows). The rows never depend on it.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The input partitions, then the added rows class by class in sorted label order,
+        in partitions of their own; the columns in the input's order (then
+        ``synthetic_column``), with the dtypes ``fit_resample`` gives. Input rows keep
+        their index; added rows are indexed by their row number in the output.
+        RandomUnderSampler: each input partition keeps its selected rows, in order.
+
+    Raises
+    ------
+    NotImplementedError
+        For samplers without a distributed algorithm (the cleaners, SMOTENC, an
+        approximate or estimator search among all rows, ``shrinkage``), and a callable
+        ``sampling_strategy``.
+    ValueError
+        Unknown target column, non-numeric features (SMOTE), a class too small for
+        ``k_neighbors``, over the broadcast budget.
+    """
+    import dask.dataframe as dd
+
+    _check_sampler(sampler)
+    source = frame_source(ddf, target, synthetic_column)
+    counts = count(source)
+    columns = [c for c in ddf.columns if c != target]
+    outputs, _, meta = _plan(sampler, source, counts, columns, broadcast_budget, block_rows)
+    return dd.from_delayed(outputs, meta=meta, verify_meta=False)
+
+
+def resample_arrays(
+    X: Any,
+    y: Any,
+    sampler: Any,
+    *,
+    broadcast_budget: float | None = None,
+    block_rows: int | None = None,
+) -> tuple[Any, Any]:
+    """Resample Dask Arrays: lazy ``(X_resampled, y_resampled)`` of ``fit_resample``.
+
+    As :func:`resample`, for a 2-D ``X`` chunked along rows (chunks along columns are
+    merged) and 1-D labels ``y`` (a Dask Array, rechunked like ``X``'s rows, or
+    anything NumPy takes).
+
+    Parameters
+    ----------
+    X : dask.array.Array of shape (n_samples, n_features)
+    y : dask.array.Array or array-like of shape (n_samples,)
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
+    broadcast_budget, block_rows : see :func:`resample`.
+
+    Returns
+    -------
+    X_resampled : dask.array.Array
+        SMOTE: float32 for float32 (and float16) X, float64 otherwise; the random
+        samplers keep X's dtype. RandomUnderSampler's chunks have unknown sizes.
+    y_resampled : dask.array.Array
+    """
+    import dask.array as da
+    from dask import delayed
+
+    _check_sampler(sampler)
+    source = array_source(X, y)
+    counts = count(source)
+    outputs, lengths, meta = _plan(sampler, source, counts, None, broadcast_budget, block_rows)
+    X_meta, y_meta = meta
+    if lengths is None:
+        lengths = [np.nan] * len(outputs)
+    X_blocks = [
+        da.from_delayed(delayed(operator.getitem)(o, 0), (n, X_meta.shape[1]), X_meta.dtype)
+        for o, n in zip(outputs, lengths, strict=True)
+    ]
+    y_blocks = [
+        da.from_delayed(delayed(operator.getitem)(o, 1), (n,), y_meta.dtype)
+        for o, n in zip(outputs, lengths, strict=True)
+    ]
+    return da.concatenate(X_blocks), da.concatenate(y_blocks)

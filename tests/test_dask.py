@@ -1,0 +1,420 @@
+"""fastsmote.dask: the rows of fit_resample, whatever the partitioning and the workers."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+dask = pytest.importorskip("dask", reason="the dask extra is not installed")
+pd = pytest.importorskip("pandas")
+distributed = pytest.importorskip("distributed")
+
+import dask.array as da  # noqa: E402
+import dask.dataframe as dd  # noqa: E402
+from conftest import blobs  # noqa: E402
+from sklearn.neighbors import NearestNeighbors  # noqa: E402
+
+import fastsmote.dask as fd  # noqa: E402
+from fastsmote import (  # noqa: E402
+    ADASYN,
+    SMOTE,
+    SMOTEENN,
+    SMOTENC,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    RandomOverSampler,
+    RandomUnderSampler,
+    SMOTETomek,
+    TomekLinks,
+)
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    """One 2-worker cluster on loopback for the module: workers in this process (no
+    start-up cost) that talk over TCP, so everything sent between them is serialised."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            protocol="tcp://",
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
+        yield client
+
+
+#: (scheduler, partitions): 1, 7 and 16 partitions; one thread, or 2 workers.
+LAYOUTS = [("sync", 1), ("sync", 16), ("cluster", 7), ("cluster", 16)]
+
+
+@pytest.fixture(params=LAYOUTS, ids=[f"{s}-{n}" for s, n in LAYOUTS])
+def npartitions(request, cluster_client):
+    """Run the whole job (counting pass included) on one thread or on 2 workers, over
+    the given number of partitions."""
+    scheduler, n = request.param
+    if scheduler == "sync":
+        with dask.config.set(scheduler="sync"):
+            yield n
+    else:
+        with cluster_client.as_current(), dask.config.set(scheduler=cluster_client):
+            yield n
+
+
+def table(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
+    """A frame of blobs with the target column "y" in the middle."""
+    X, y = blobs(n_per_class, n_features, dtype=dtype, seed=seed, shift=shift)
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(n_features)])
+    frame.insert(1, "y", y)
+    return frame
+
+
+def in_memory(sampler, frame, target="y"):
+    """fit_resample on the whole frame, target put back at its place, in the order
+    fastsmote.dask documents (RandomUnderSampler: kept rows in input order)."""
+    X, y = frame.drop(columns=[target]), frame[target]
+    X_res, y_res = sampler.fit_resample(X, y)
+    out = X_res.copy()
+    out.insert(list(frame.columns).index(target), target, pd.Series(y_res.array, index=out.index))
+    if isinstance(sampler, RandomUnderSampler):
+        out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
+    return out.reset_index(drop=True)
+
+
+def assert_same_frame(got, expected):
+    got = got.reset_index(drop=True)
+    assert list(got.columns) == list(expected.columns)
+    assert got.dtypes.tolist() == expected.dtypes.tolist()
+    for column in expected.columns:  # bit for bit, not approximately
+        left, right = got[column].to_numpy(), expected[column].to_numpy()
+        if left.dtype.kind == "f":
+            bits = (np.ascontiguousarray(a).view(np.uint8) for a in (left, right))
+            assert np.array_equal(*bits), column
+        else:
+            assert np.array_equal(left, right), column
+
+
+def check_frame(sampler_factory, frame, npartitions, **kwargs):
+    """Dask result == fit_resample, and the fitted attributes agree."""
+    ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
+    sampler = sampler_factory()
+    out = fd.resample(ddf, "y", sampler, **kwargs).compute()
+    reference = sampler_factory()
+    expected = in_memory(reference, ddf.compute().reset_index(drop=True))
+    assert_same_frame(out, expected)
+    assert sampler.sampling_strategy_ == reference.sampling_strategy_
+    assert sampler.random_key_ == reference.random_key_
+    assert sampler.n_samples_out_ == reference.n_samples_out_ == len(out)
+    counts = out["y"].value_counts().to_dict()
+    assert sampler.record().class_counts_after == [[c, counts[c]] for c in sorted(counts)]
+    return sampler, reference
+
+
+# --------------------------------------------------------------------------- SMOTE
+SMOTE_CASES = [  # (dtype, classes, backend): each value of each axis at least twice
+    (np.float64, [120, 30], "exact"),
+    (np.float32, [120, 30], "approx"),
+    (np.float32, [100, 40, 25], "exact"),
+    (np.float64, [100, 40, 25], "approx"),
+]
+
+
+@pytest.mark.parametrize("dtype, n_per_class, backend", SMOTE_CASES)
+def test_smote_frame_is_fit_resample(npartitions, dtype, n_per_class, backend):
+    frame = table(n_per_class, dtype=dtype)
+    sampler, reference = check_frame(
+        lambda: SMOTE(random_state=3, neighbors=backend), frame, npartitions, block_rows=17
+    )
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+
+
+def test_smote_arrays_are_fit_resample(npartitions):
+    X, y = blobs([90, 20, 14], dtype=np.float32, seed=1)
+    X_d = da.from_array(X, chunks=(-(-len(X) // npartitions), 2))  # split columns too
+    sampler = SMOTE(random_state=5, k_neighbors=3)
+    X_res, y_res = fd.resample_arrays(X_d, da.from_array(y, chunks=11), sampler, block_rows=9)
+    X_got, y_got = dask.compute(X_res, y_res)
+    X_ref, y_ref = SMOTE(random_state=5, k_neighbors=3).fit_resample(X, y)
+    assert X_got.dtype == X_ref.dtype == np.float32
+    assert np.array_equal(X_got.view(np.uint32), X_ref.view(np.uint32))
+    assert np.array_equal(y_got, y_ref)
+
+
+def test_smote_auto_backend_and_sampling_strategy(npartitions):
+    frame = table([150, 40, 20], n_features=3)
+    strategy = {1: 90, 2: 60}
+    sampler, reference = check_frame(
+        lambda: SMOTE(random_state=0, sampling_strategy=strategy), frame, npartitions
+    )
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_ == {1: "exact", 2: "exact"}
+
+
+def test_string_labels_and_neighbour_estimators():
+    frame = table([70, 25, 18])
+    frame["y"] = np.array(["fraud", "ok", "review"])[frame["y"]]
+    with dask.config.set(scheduler="sync"):
+        check_frame(lambda: SMOTE(random_state=6), frame, 5)
+        check_frame(
+            lambda: SMOTE(random_state=6, k_neighbors=NearestNeighbors(n_neighbors=4)), frame, 5
+        )
+        sampler, reference = check_frame(
+            lambda: SMOTE(random_state=6, neighbors=NearestNeighbors()), frame, 5
+        )
+    expected = {"ok": "estimator", "review": "estimator"}
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_ == expected
+
+
+def test_dtypes_and_column_order_kept():
+    frame = table([80, 20])
+    frame["count"] = np.arange(len(frame), dtype=np.int64)  # int -> float64, as in memory
+    frame["nullable"] = pd.array(np.arange(len(frame)), dtype="Int64")
+    frame["f1"] = frame["f1"].astype(np.float32)
+    frame = frame[["count", "f0", "y", "nullable", "f1", "f2", "f3"]]
+    with dask.config.set(scheduler="sync"):
+        check_frame(lambda: SMOTE(random_state=1), frame, 4)
+        check_frame(lambda: RandomOverSampler(random_state=1), frame, 4)
+
+
+@pytest.mark.parametrize("labels", ["category", "Int64", "int8"])
+def test_label_dtypes_kept(labels):
+    frame = table([70, 25, 18])
+    frame["y"] = frame["y"].astype(labels)
+    with dask.config.set(scheduler="sync"):
+        check_frame(lambda: SMOTE(random_state=1), frame, 4)
+        check_frame(lambda: RandomOverSampler(random_state=1), frame, 4)
+
+
+def test_minority_in_one_partition_and_in_every_partition():
+    frame = table([200, 24])
+    ordered = frame.sort_values("y", kind="stable").reset_index(drop=True)
+    with dask.config.set(scheduler="sync"):
+        # sorted: the first partitions hold no minority row, the last holds them all
+        check_frame(lambda: SMOTE(random_state=2), ordered, 8)
+        # one minority row per partition
+        check_frame(lambda: SMOTE(random_state=2, k_neighbors=2), frame, 24)
+
+
+def test_empty_partitions():
+    frame = table([150, 30, 20])
+    ddf = dd.from_pandas(frame, npartitions=6, sort=False)
+    parts = ddf.to_delayed()
+    empty = dask.delayed(lambda f: f.iloc[:0])(parts[0])
+    ddf = dd.from_delayed([empty, *parts[:3], empty, *parts[3:], empty], meta=ddf._meta)
+    whole = ddf.compute().reset_index(drop=True)
+    with dask.config.set(scheduler="sync"):
+        for factory in (
+            lambda: SMOTE(random_state=4),
+            lambda: RandomOverSampler(random_state=4),
+            lambda: RandomUnderSampler(random_state=4),
+        ):
+            out = fd.resample(ddf, "y", factory()).compute()
+            assert_same_frame(out, in_memory(factory(), whole))
+
+
+def test_synthetic_column_and_index():
+    frame = table([60, 20])
+    ddf = dd.from_pandas(frame, npartitions=3, sort=False)
+    with dask.config.set(scheduler="sync"):
+        out = fd.resample(ddf, "y", SMOTE(random_state=0), synthetic_column="synthetic")
+        got = out.compute()
+    assert list(got.columns) == [*frame.columns, "synthetic"]
+    assert got["synthetic"].dtype == bool
+    assert not got["synthetic"].iloc[:80].any() and got["synthetic"].iloc[80:].all()
+    assert got.index.tolist() == list(range(len(got)))  # input index, then output rows
+
+
+# --------------------------------------------------------------------------- boundary samplers
+def boundary_table(n_features, dtype):
+    """Overlapping classes, with duplicated rows across the table (exact distance ties),
+    some of another class (so ties decide labels)."""
+    X, y = blobs([150, 40, 25], n_features=n_features, dtype=dtype, seed=2, shift=1.0)
+    X[100:120], y[100:120] = X[10:30], y[10:30]
+    X[120:140], y[120:140] = X[40:60], (y[40:60] + 1) % 3
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(n_features)])
+    frame.insert(1, "y", y)
+    return frame
+
+
+BOUNDARY_CASES = [
+    (lambda: BorderlineSMOTE(random_state=0), 5, np.float64),
+    (lambda: BorderlineSMOTE(random_state=1, m_neighbors=4, k_neighbors=3), 10, np.float32),
+    (lambda: BorderlineSMOTE(random_state=3, kind="borderline-2", k_neighbors=12), 10, np.float32),
+    (lambda: ADASYN(random_state=0), 5, np.float32),
+    (lambda: ADASYN(random_state=2, n_neighbors=7), 10, np.float64),
+]
+
+
+@pytest.mark.parametrize("factory, n_features, dtype", BOUNDARY_CASES)
+def test_boundary_samplers_are_fit_resample(npartitions, factory, n_features, dtype):
+    frame = boundary_table(n_features, dtype)
+    sampler, reference = check_frame(factory, frame, npartitions, block_rows=13)
+    assert sampler.n_synthetic_ == reference.n_synthetic_
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+    assert sampler.all_rows_backend_ == reference.all_rows_backend_
+    if isinstance(reference, BorderlineSMOTE):
+        assert sampler.in_danger_indices_.keys() == reference.in_danger_indices_.keys()
+        for label, rows in reference.in_danger_indices_.items():
+            assert np.array_equal(sampler.in_danger_indices_[label], rows)
+    else:
+        for label, shares in reference.base_counts_.items():
+            assert np.array_equal(sampler.base_counts_[label], shares)
+
+
+@pytest.mark.parametrize("factory, n_features, dtype", BOUNDARY_CASES[1:4])
+def test_boundary_samplers_arrays_are_fit_resample(factory, n_features, dtype):
+    frame = boundary_table(n_features, dtype)
+    X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
+    with dask.config.set(scheduler="sync"):
+        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(23, 3)), y, factory())
+        X_got, y_got = dask.compute(X_res, y_res)
+    X_ref, y_ref = factory().fit_resample(X, y)
+    assert X_got.dtype == X_ref.dtype == dtype
+    assert np.array_equal(X_got, X_ref) and np.array_equal(y_got, y_ref)
+
+
+def test_borderline_class_without_danger_rows():
+    frame = table([80, 30, 20], shift=20.0)  # far apart: no row in danger
+    for kind in ("borderline-1", "borderline-2"):
+        with dask.config.set(scheduler="sync"), pytest.warns(UserWarning, match="no row in"):
+            sampler, reference = check_frame(
+                lambda kind=kind: BorderlineSMOTE(random_state=0, kind=kind), frame, 4
+            )
+        assert sampler.n_synthetic_ == reference.n_synthetic_ == {1: 0, 2: 0}
+
+
+@pytest.mark.parametrize(
+    "sampler, match",
+    [
+        (ADASYN(neighbors="approx"), "'approx' backend.*neighbors='exact'"),
+        (BorderlineSMOTE(m_neighbors=NearestNeighbors(n_neighbors=5)), "m_neighbors=<estimator>"),
+    ],
+)
+def test_boundary_searches_without_a_distributed_algorithm(small_ddf, sampler, match):
+    with dask.config.set(scheduler="sync"), pytest.raises(NotImplementedError, match=match):
+        fd.resample(small_ddf, "y", sampler)
+
+
+# --------------------------------------------------------------------------- random samplers
+RANDOM_SAMPLERS = [
+    lambda: RandomOverSampler(random_state=7),
+    lambda: RandomOverSampler(random_state=7, sampling_strategy={1: 80, 2: 50}),
+    lambda: RandomUnderSampler(random_state=7),
+    lambda: RandomUnderSampler(random_state=7, replacement=True),
+    lambda: RandomUnderSampler(random_state=7, sampling_strategy={0: 30, 1: 20}),
+]
+
+
+@pytest.mark.parametrize("factory", RANDOM_SAMPLERS)
+def test_random_samplers_frame_are_fit_resample(npartitions, factory):
+    frame = table([90, 35, 14], seed=2)
+    frame["name"] = [f"row {i}" for i in range(len(frame))]  # any column is carried
+    frame.loc[3, "f0"] = np.nan  # row selectors take NaN
+    check_frame(factory, frame, npartitions)
+
+
+@pytest.mark.parametrize("factory", RANDOM_SAMPLERS[::2])
+def test_random_samplers_arrays_are_fit_resample(factory):
+    X, y = blobs([70, 25, 9], seed=3)
+    sampler = factory()
+    with dask.config.set(scheduler="sync"):
+        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(13, 4)), y, sampler)
+        X_got, y_got = dask.compute(X_res, y_res)
+    reference = factory()
+    X_ref, y_ref = reference.fit_resample(X, y)
+    if isinstance(reference, RandomUnderSampler):
+        order = np.argsort(reference.sample_indices_, kind="stable")
+        X_ref, y_ref = X_ref[order], y_ref[order]
+    assert np.array_equal(X_got, X_ref) and np.array_equal(y_got, y_ref)
+
+
+# --------------------------------------------------------------------------- errors
+@pytest.fixture
+def small_ddf():
+    return dd.from_pandas(table([40, 10]), npartitions=3, sort=False)
+
+
+def test_unknown_target_column(small_ddf):
+    with pytest.raises(ValueError, match="target column 'label' is not in the DataFrame"):
+        fd.resample(small_ddf, "label", SMOTE())
+
+
+def test_non_numeric_features_refused_by_smote_only(small_ddf):
+    ddf = small_ddf.assign(name="a")
+    with (
+        dask.config.set(scheduler="sync"),
+        pytest.raises(ValueError, match=r"non-numeric columns \['name'\]"),
+    ):
+        fd.resample(ddf, "y", SMOTE(random_state=0))
+    with dask.config.set(scheduler="sync"):
+        assert len(fd.resample(ddf, "y", RandomOverSampler(random_state=0))) == 80
+
+
+@pytest.mark.parametrize("label", [0, 1])  # a row passed through, a row gathered
+def test_nan_raises_when_computed_naming_the_global_row(label):
+    frame = table([40, 10])
+    row = int(np.flatnonzero(frame["y"] == label)[-1])
+    frame.loc[row, "f2"] = np.nan
+    ddf = dd.from_pandas(frame, npartitions=3, sort=False)
+    with dask.config.set(scheduler="sync"):
+        out = fd.resample(ddf, "y", SMOTE(random_state=0))
+        with pytest.raises(ValueError, match=f"NaN \\(first at row {row}, column 'f2'\\)"):
+            out.compute()
+        X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
+        X_res, _ = fd.resample_arrays(da.from_array(X, chunks=7), y, SMOTE(random_state=0))
+        with pytest.raises(ValueError, match=f"NaN \\(first at row {row}\\)"):
+            X_res.compute()
+
+
+def test_over_the_broadcast_budget(small_ddf):
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(ValueError, match=r"class 1, 10 rows: 0\.0 MiB.*broadcast_budget="):
+            fd.resample(small_ddf, "y", SMOTE(random_state=0), broadcast_budget=1e-4)
+        with pytest.raises(ValueError, match="broadcast_budget="):
+            fd.resample(small_ddf, "y", RandomOverSampler(random_state=0), broadcast_budget=1e-4)
+        with pytest.raises(ValueError, match="positive number"):
+            fd.resample(small_ddf, "y", SMOTE(random_state=0), broadcast_budget=0)
+
+
+@pytest.mark.parametrize(
+    "sampler", [TomekLinks(), EditedNearestNeighbours(), SMOTETomek(), SMOTEENN()]
+)
+def test_cleaners_are_not_implemented(small_ddf, sampler):
+    with pytest.raises(NotImplementedError, match="no distributed algorithm.*fit_resample"):
+        fd.resample(small_ddf, "y", sampler)
+
+
+def test_smotenc_not_yet_on_dask(small_ddf):
+    with pytest.raises(NotImplementedError, match="SMOTENC is not available on Dask yet"):
+        fd.resample(small_ddf, "y", SMOTENC([0]))
+
+
+def test_foreign_sampler_and_callable_strategy(small_ddf):
+    with pytest.raises(TypeError, match="resamples with SMOTE"):
+        fd.resample(small_ddf, "y", object())
+    with dask.config.set(scheduler="sync"), pytest.raises(NotImplementedError, match="dict"):
+        fd.resample(small_ddf, "y", SMOTE(sampling_strategy=lambda y: {1: 40}))
+
+
+def test_class_too_small_for_k():
+    ddf = dd.from_pandas(table([40, 4]), npartitions=3, sort=False)
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(ValueError, match="Class 1 has 4 row.*k_neighbors=5.*<= 3"):
+            fd.resample(ddf, "y", SMOTE(random_state=0))
+
+
+def test_missing_label_names_its_row():
+    frame = table([40, 10]).astype({"y": "float64"})
+    frame.loc[33, "y"] = np.nan
+    ddf = dd.from_pandas(frame, npartitions=4, sort=False)
+    with dask.config.set(scheduler="sync"), pytest.raises(ValueError, match="row 33"):
+        fd.resample(ddf, "y", SMOTE())
+
+
+def test_import_fastsmote_does_not_import_dask():
+    code = "import sys, fastsmote; print(any(m.split('.')[0] == 'dask' for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
