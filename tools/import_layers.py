@@ -7,7 +7,7 @@ Layers, lowest first (a module may import its own layer and those below): the ke
 with their decorator and random draws; the other shared infrastructure (top-level private
 modules); neighbour search; the base sampler
 and the record; the samplers; the combined samplers; what uses samplers (pipeline, model
-selection, diagnostics); tables on disk (io); the command line, ``warmup`` and the
+selection, diagnostics); tables on disk (io) and clusters (dask); the command line, ``warmup`` and the
 package's face. Every import counts, also those inside functions.
 """
 
@@ -27,7 +27,7 @@ LAYERS = [
     ["over_sampling", "under_sampling"],
     ["combine"],
     ["pipeline", "model_selection", "diagnostics"],
-    ["io"],
+    ["io", "dask"],
     ["cli", "_warmup", "__init__"],
 ]
 LAYER_OF = {name: depth for depth, names in enumerate(LAYERS) for name in names}
