@@ -5,10 +5,10 @@ imports of another subpackage's private modules.
 
 Layers, lowest first (a module may import its own layer and those below): the kernels
 with their decorator and random draws; the other shared infrastructure (top-level private
-modules); neighbour search; the base sampler
-and the record; the samplers; the combined samplers; what uses samplers (pipeline, model
-selection, diagnostics); tables on disk (io) and clusters (dask); the command line, ``warmup`` and the
-package's face. Every import counts, also those inside functions.
+modules); neighbour search; the base sampler and the record; the samplers; the combined
+samplers; what uses samplers (pipeline, model selection, diagnostics); tables on disk
+(io) and clusters (dask); the command line, ``warmup`` and the package's face. Every
+import counts, also those inside functions.
 """
 
 from __future__ import annotations
