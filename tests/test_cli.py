@@ -75,40 +75,18 @@ def test_batch_commands_have_help(capsys):
         assert f"usage: fastsmote {command}" in out and "--target" in out and "--quiet" in out
 
 
-def test_after_warmup_the_diagnostics_compile_nothing():
-    # Kernels the diagnostics call from Python: check_leakage's value counts (run only
-    # when rows lie on segments, as after SMOTE before the split) and overlap_report's
-    # SMOTE draws.
+def test_after_warmup_nothing_compiles_for_read_only_inputs_approx_search_or_diagnostics():
+    # Read-only arrays (np.load(mmap_mode="r"), Arrow buffers) are a separate Numba type:
+    # without warm-up coverage their first use compiled for seconds. The diagnostics call
+    # kernels from Python: check_leakage's value counts (run only when rows lie on
+    # segments, as after SMOTE before the split) and overlap_report's SMOTE draws.
     script = (
         "import numpy as np, fastsmote\n"
-        "from fastsmote._kernels import leakage, smote\n"
+        "from fastsmote._kernels import arrays, cleaning, knn, leakage, nndescent, smote\n"
         "from fastsmote.diagnostics import overlap_report\n"
         "from fastsmote.model_selection import check_leakage\n"
-        "kernels = [leakage.count_values, leakage.segment_hits, smote.smote_draws_range]\n"
-        "fastsmote.warmup()\n"
-        "before = [len(k.signatures) for k in kernels]\n"
-        "rng = np.random.default_rng(1)\n"
-        "y = (rng.random(300) < 0.2).astype(int)\n"
-        "X = rng.standard_normal((300, 4)) + y[:, None]\n"
-        "X_res, y_res = fastsmote.SMOTE(random_state=0).fit_resample(X, y)\n"
-        "assert check_leakage(X_res[::2], y_res[::2], X_res[1::2], y_res[1::2]).leaked\n"
-        "overlap_report(X, y)\n"
-        "grown = [k.__name__ for k, n in zip(kernels, before) if len(k.signatures) != n]\n"
-        "assert not grown, grown\n"
-        "print('ok')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
-
-
-def test_after_warmup_nothing_compiles_for_read_only_inputs_or_approx_search():
-    # Read-only arrays (np.load(mmap_mode="r"), Arrow buffers) are a separate Numba type:
-    # without warm-up coverage their first use compiled for seconds.
-    script = (
-        "import numpy as np, fastsmote\n"
-        "from fastsmote._kernels import arrays, cleaning, knn, nndescent, smote\n"
         "from fastsmote.neighbors import exact_kneighbors_of\n"
-        "kernels = [getattr(m, n) for m in (arrays, cleaning, knn, nndescent, smote)\n"
+        "kernels = [getattr(m, n) for m in (arrays, cleaning, knn, leakage, nndescent, smote)\n"
         "           for n in dir(m)\n"
         "           if hasattr(getattr(m, n), 'signatures')]\n"
         "fastsmote.warmup()\n"
@@ -134,6 +112,11 @@ def test_after_warmup_nothing_compiles_for_read_only_inputs_or_approx_search():
         "        for name in ('SMOTE', 'TomekLinks', 'RandomUnderSampler'):\n"
         "            getattr(fastsmote, name)().fit_resample(X, y.astype(np.int32))\n"
         "        arrays.NUMPY_MAX_VALUES = 1 << 16\n"
+        "y = (rng.random(300) < 0.2).astype(int)\n"
+        "X = rng.standard_normal((300, 4)) + y[:, None]\n"
+        "X_res, y_res = fastsmote.SMOTE(random_state=0).fit_resample(X, y)\n"
+        "assert check_leakage(X_res[::2], y_res[::2], X_res[1::2], y_res[1::2]).leaked\n"
+        "overlap_report(X, y)\n"
         "grown = [k.__name__ for k in kernels if len(k.signatures) != before[k]]\n"
         "assert not grown, grown\n"
         "print('ok')\n"
