@@ -13,6 +13,22 @@ def blobs(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
     return X[perm], y[perm]
 
 
+def mixed_frame(n=1200, seed=0, labels=(0, 1, 2), shares=(0.85, 0.1, 0.05)):
+    """A pandas table of float32, float64 and int columns and a ``label`` column."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    y = rng.choice(np.asarray(labels), size=n, p=shares)
+    return pd.DataFrame(
+        {
+            "f32": rng.standard_normal(n).astype(np.float32),
+            "label": y,
+            "f64": rng.standard_normal(n),
+            "count": rng.integers(0, 50, n),
+        }
+    )
+
+
 @pytest.fixture
 def binary_data():
     return blobs([60, 15])

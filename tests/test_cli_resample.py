@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import mixed_frame
 
 pa = pytest.importorskip("pyarrow")
 pd = pytest.importorskip("pandas")
@@ -25,23 +26,12 @@ from fastsmote.cli._resample import METHODS, _categorical, build_sampler  # noqa
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _frame(n=1200, seed=0, labels=(0, 1, 2), shares=(0.85, 0.1, 0.05)):
-    rng = np.random.default_rng(seed)
-    y = rng.choice(np.asarray(labels), size=n, p=shares)
-    return pd.DataFrame(
-        {
-            "f32": rng.standard_normal(n).astype(np.float32),
-            "label": y,
-            "f64": rng.standard_normal(n),
-            "count": rng.integers(0, 50, n),
-        }
-    )
-
-
 @pytest.fixture
 def parquet_file(tmp_path):
     path = tmp_path / "in.parquet"
-    pq.write_table(pa.Table.from_pandas(_frame(), preserve_index=False), path, row_group_size=250)
+    pq.write_table(
+        pa.Table.from_pandas(mixed_frame(), preserve_index=False), path, row_group_size=250
+    )
     return path
 
 
@@ -53,7 +43,7 @@ def _run(capsys, *argv):
 
 # --------------------------------------------------------------------------- results
 def test_streamed_and_in_memory_outputs_are_the_same_table(parquet_file, tmp_path, capsys):
-    frame = _frame()
+    frame = mixed_frame()
     X, y = frame.drop(columns=["label"]), frame["label"]
     X_ref, _ = SMOTE(random_state=7, k_neighbors=3).fit_resample(X, y)
     args = ["--target", "label", "--seed", "7", "--k", "3", "--synthetic-column", "is_syn", "-q"]
@@ -77,7 +67,7 @@ def test_streamed_and_in_memory_outputs_are_the_same_table(parquet_file, tmp_pat
 
 
 def test_csv_round_trip_keeps_columns_labels_and_marks_synthetic_rows(tmp_path, capsys):
-    frame = _frame(labels=("fraud", "ok", "review"), shares=(0.05, 0.85, 0.1))
+    frame = mixed_frame(labels=("fraud", "ok", "review"), shares=(0.05, 0.85, 0.1))
     frame.to_csv(tmp_path / "in.csv", index=False)
     code, out, _ = _run(
         capsys,
@@ -101,7 +91,7 @@ def test_csv_round_trip_keeps_columns_labels_and_marks_synthetic_rows(tmp_path, 
 
 
 def test_parquet_round_trip_row_selection_keeps_dtypes_and_string_target(tmp_path, capsys):
-    frame = _frame(labels=("a", "b", "c"))
+    frame = mixed_frame(labels=("a", "b", "c"))
     frame["note"] = "x"  # any column type for row-selecting methods
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "in.parquet")
     code, _, _ = _run(
@@ -172,11 +162,11 @@ def _write(tmp_path, frame, name="bad.parquet"):
 def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, capsys):
     out = tmp_path / "out.parquet"
     (tmp_path / "corrupt.parquet").write_bytes(b"PAR1 not really")
-    nan = _frame()
+    nan = mixed_frame()
     nan.loc[700, "f64"] = np.nan
-    text = _frame()
+    text = mixed_frame()
     text["city"] = "Lyon"
-    tiny = _frame()
+    tiny = mixed_frame()
     tiny.loc[:, "label"] = 0
     tiny.loc[:2, "label"] = 1
     cases = [
@@ -235,7 +225,7 @@ def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, cap
     assert not out.exists() and not [p for p in os.listdir(tmp_path) if "fastsmote-tmp" in p]
 
     # diagnose's --k (neighbours per row among all rows) is named as the option too
-    small = _write(tmp_path, _frame().head(40), "forty.parquet")
+    small = _write(tmp_path, mixed_frame().head(40), "forty.parquet")
     got, _, err = _run(capsys, "diagnose", small, "--target", "label", "--k", "45")
     assert got == 8 and err == (
         "fastsmote: error: the table has 40 rows but --k 45 needs at least 46: "

@@ -41,7 +41,7 @@ def cluster_client():
             processes=False,
             protocol="tcp://",
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: runs side by side never collide
         ) as cluster,
         distributed.Client(cluster, set_as_default=False) as client,
     ):

@@ -4,6 +4,7 @@ import datetime
 
 import numpy as np
 import pytest
+from conftest import mixed_frame
 
 pa = pytest.importorskip("pyarrow")
 pd = pytest.importorskip("pandas")
@@ -13,21 +14,8 @@ pacsv = pytest.importorskip("pyarrow.csv")
 from fastsmote import SMOTE, io  # noqa: E402
 
 
-def _frame(n=1200, seed=0, labels=(0, 1, 2), shares=(0.85, 0.1, 0.05)):
-    rng = np.random.default_rng(seed)
-    y = rng.choice(np.asarray(labels), size=n, p=shares)
-    return pd.DataFrame(
-        {
-            "f32": rng.standard_normal(n).astype(np.float32),
-            "label": y,
-            "f64": rng.standard_normal(n),
-            "count": rng.integers(0, 50, n),
-        }
-    )
-
-
 def test_stream_smote_writes_exactly_fit_resample(tmp_path):
-    frame = _frame()
+    frame = mixed_frame()
     parquet_file = tmp_path / "in.parquet"
     pq.write_table(
         pa.Table.from_pandas(frame, preserve_index=False), parquet_file, row_group_size=250

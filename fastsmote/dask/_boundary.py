@@ -106,6 +106,16 @@ def _all_rows_param(sampler: Any, counts: Counts, name: str, n_queries: int) -> 
     return int(spec)
 
 
+def _warn_no_danger(sampler: Any, label: Any) -> None:
+    """fit_resample's warning for a class with no row in danger (it gets no rows)."""
+    warnings.warn(
+        f"BorderlineSMOTE: class {label!r} has no row in danger (with "
+        f"m_neighbors={sampler.m_neighbors}); no synthetic rows were generated for it.",
+        UserWarning,
+        stacklevel=5,
+    )
+
+
 def boundary_plan(
     sampler: Any,
     source: Source,
@@ -172,13 +182,7 @@ def boundary_plan(
         if borderline:
             danger = (other >= m / 2) & (other < m)
             if not danger.any():
-                warnings.warn(
-                    f"BorderlineSMOTE: class {label!r} has no row in danger (with "
-                    f"m_neighbors={sampler.m_neighbors}); no synthetic rows were generated "
-                    "for it.",
-                    UserWarning,
-                    stacklevel=4,
-                )
+                _warn_no_danger(sampler, label)
                 del sampler.neighbors_backend_[label]
                 continue
             sampler.in_danger_indices_[label] = rows[mine][danger]
@@ -244,13 +248,7 @@ def _borderline2_plan(
         other = np.count_nonzero(nb_codes[mine][:, :m] != index, axis=1)
         danger = (other >= m / 2) & (other < m)
         if not danger.any():
-            warnings.warn(
-                f"BorderlineSMOTE: class {label!r} has no row in danger (with "
-                f"m_neighbors={sampler.m_neighbors}); no synthetic rows were generated "
-                "for it.",
-                UserWarning,
-                stacklevel=4,
-            )
+            _warn_no_danger(sampler, label)
             continue
         bases = rows[mine][danger]
         _all_rows_param(sampler, counts, "k_neighbors", bases.size)  # as fit_resample resolves
