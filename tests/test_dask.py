@@ -198,6 +198,29 @@ def test_minority_in_one_partition_and_in_every_partition():
         check_frame(lambda: SMOTE(random_state=2, k_neighbors=2), frame, 24)
 
 
+def test_parquet_dataset_whose_label_column_alone_is_read_in_other_partitions(tmp_path):
+    # Dask fuses the small reads of one projected Parquet column: the labels read alone
+    # come in fewer partitions than the rows; the labels must come with their rows
+    pytest.importorskip("pyarrow")
+    frame = table([300, 60, 40], n_features=12, shift=0.8)  # rows in danger
+    order = np.random.default_rng(5).permutation(len(frame))
+    frame = frame.iloc[order].reset_index(drop=True)  # every class in every file
+    for i, part in enumerate(np.array_split(np.arange(len(frame)), 8)):
+        frame.iloc[part].to_parquet(tmp_path / f"part.{i}.parquet", index=False)
+    ddf = dd.read_parquet(tmp_path)
+    # the premise: read alone, the column comes in fewer partitions
+    assert len(ddf["y"].to_delayed()) < len(ddf.to_delayed())
+    whole = ddf.compute().reset_index(drop=True)
+    with dask.config.set(scheduler="sync"):
+        for factory in (
+            lambda: SMOTE(random_state=6),
+            lambda: BorderlineSMOTE(random_state=6),
+            lambda: RandomUnderSampler(random_state=6),
+        ):
+            out = fd.resample(ddf, "y", factory()).compute()
+            assert_same_frame(out, in_memory(factory(), whole))
+
+
 def test_empty_partitions():
     frame = table([150, 30, 20])
     ddf = dd.from_pandas(frame, npartitions=6, sort=False)

@@ -104,7 +104,7 @@ def resample(
 ) -> Any:
     """Resample a Dask DataFrame: a lazy DataFrame of ``sampler.fit_resample``'s rows.
 
-    Counts the classes with one pass over column ``target`` (computed now); everything
+    Counts the classes with one pass over the partitions (computed now); everything
     else runs when the result is computed. ``sampler`` is fitted in place as by
     ``fit_resample`` (``sampling_strategy_``, ``random_key_``, ``neighbors_backend_``, ...;
     ``sampler.record()`` describes the resampling).

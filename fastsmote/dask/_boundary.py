@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._random import DAMP_STREAM, class_stream, stream_key
-from .._validation import check_neighbor_count
+from .._validation import check_neighbor_count, to_python
 from ..base import neighbors_estimator
 from ..neighbors import exact_kneighbors_of_points, is_estimator, resolve_backend
 from ..over_sampling import exact_shares
@@ -109,7 +109,7 @@ def _all_rows_param(sampler: Any, counts: Counts, name: str, n_queries: int) -> 
 def _warn_no_danger(sampler: Any, label: Any) -> None:
     """fit_resample's warning for a class with no row in danger (it gets no rows)."""
     warnings.warn(
-        f"BorderlineSMOTE: class {label!r} has no row in danger (with "
+        f"BorderlineSMOTE: class {to_python(label)!r} has no row in danger (with "
         f"m_neighbors={sampler.m_neighbors}); no synthetic rows were generated for it.",
         UserWarning,
         stacklevel=5,

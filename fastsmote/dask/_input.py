@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,11 +65,17 @@ def frame_source(ddf: Any, target: Any, synthetic_column: str | None) -> Source:
         y_dtype=ddf.dtypes[target],
         synthetic_column=synthetic_column,
     )
+    from dask import delayed
+
     parts = [(p,) for p in ddf.to_delayed()]
+    # the labels of the very partitions the rows come from: the column alone may be read
+    # in other partitions (Dask fuses the small reads of a projected Parquet column),
+    # which would pair rows with other rows' labels
+    labels = [delayed(operator.getitem)(p, target) for (p,) in parts]
     meta = ddf._meta
     if synthetic_column is not None:
         meta = meta.assign(**{synthetic_column: np.zeros(0, dtype=bool)})
-    return Source(layout, parts, list(ddf[target].to_delayed()), meta)
+    return Source(layout, parts, labels, meta)
 
 
 def array_source(X: Any, y: Any) -> Source:
