@@ -64,11 +64,16 @@ def frame_source(ddf: Any, target: Any, synthetic_column: str | None) -> Source:
         y_dtype=ddf.dtypes[target],
         synthetic_column=synthetic_column,
     )
-    parts = [(p,) for p in ddf.to_delayed()]
+    # The labels must come from the very partitions of the rows: optimised on its own,
+    # the label column can be read in fewer partitions (Dask fuses the partitions of a
+    # Parquet dataset when a column projection makes them small).
+    frame = ddf.optimize()
+    parts = [(p,) for p in frame.to_delayed(optimize_graph=False)]
+    labels = list(frame[target].to_delayed(optimize_graph=False))
     meta = ddf._meta
     if synthetic_column is not None:
         meta = meta.assign(**{synthetic_column: np.zeros(0, dtype=bool)})
-    return Source(layout, parts, list(ddf[target].to_delayed()), meta)
+    return Source(layout, parts, labels, meta)
 
 
 def array_source(X: Any, y: Any) -> Source:
