@@ -71,7 +71,9 @@ def _scheduler(address: str) -> Iterator[Any]:
 
     try:
         client = distributed.Client(address, set_as_default=False)
-    except (OSError, TimeoutError, ValueError, TypeError) as error:
+    except (ValueError, TypeError) as error:  # not an address: no port, unknown scheme
+        raise CommandError(f"--scheduler {address!r}: {error}", EXIT_USAGE) from None
+    except (OSError, TimeoutError) as error:
         raise CommandError(
             f"cannot connect to the Dask scheduler at {address!r}: {error}", EXIT_CLUSTER
         ) from None
@@ -154,29 +156,32 @@ def _strategy(args: argparse.Namespace, ddf: Any) -> Any:
     return _match_classes(strategy, labels)
 
 
-def write_partition(frame: Any, path: str) -> int:
+def write_partition(frame: Any, path: str, shown: str) -> int:
     """Write one partition to ``path`` (Parquet with page checksums, as the command
-    writes on one machine; no pandas index); return its rows. Runs on a worker."""
+    writes on one machine; no pandas index); return its rows. Runs on a worker;
+    ``shown`` is the file's name in messages (its place in OUTPUT)."""
     import pyarrow as pa
 
     from .. import io
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    io.write_table(table, path, "parquet", progress=io.no_progress)
+    io.write_table(table, path, "parquet", progress=io.no_progress, shown=shown)
     return table.num_rows
 
 
-def _write(out: Any, tmp: Path, client: Any) -> list[int]:
-    """Write every partition of ``out`` into the directory ``tmp``; return their rows.
-    On any failure or signal the tasks still running are cancelled."""
+def _write(out: Any, tmp: Path, output: Path, client: Any) -> list[int]:
+    """Write every partition of ``out`` into the directory ``tmp`` (``part.N.parquet``,
+    N zero-padded so that the names sort in row order); return their rows. On any
+    failure or signal the tasks not finished are cancelled."""
     import dask
     from dask import delayed
 
     parts = out.to_delayed()
     width = len(str(max(len(parts) - 1, 0)))
+    names = [f"part.{i:0{width}d}.parquet" for i in range(len(parts))]
     tasks = [
-        delayed(write_partition)(part, str(tmp / f"part.{i:0{width}d}.parquet"))
-        for i, part in enumerate(parts)
+        delayed(write_partition)(part, str(tmp / name), str(output / name))
+        for part, name in zip(parts, names, strict=True)
     ]
     if client is None:
         return list(dask.compute(*tasks))
@@ -235,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
         sampler = build_sampler(args, _strategy(args, ddf), None)
         try:
             out = fd.resample(ddf, args.target, sampler, synthetic_column=args.synthetic_column)
-            rows = _write(out, tmp, client)
+            rows = _write(out, tmp, output, client)
         except NeighborCountError as error:
             raise _k_flag_error(error, args.method) from None
         except NotImplementedError as error:
