@@ -19,7 +19,8 @@ class OutputFiles:
     """The files one run writes, each first to a hidden temporary file beside it.
 
     :meth:`add` checks a destination and creates its temporary file at once (so an
-    unwritable place fails before any work); :meth:`commit` moves every temporary file
+    unwritable place fails before any work), :meth:`add_directory` the same for a
+    directory (a Parquet dataset); :meth:`commit` moves every temporary file
     into place at the end, after checking all destinations again; :meth:`discard`
     removes them. Use :func:`output_files`, which commits on success and discards on
     any exception (``KeyboardInterrupt`` and signal handlers' exceptions included).
