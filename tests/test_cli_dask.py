@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -262,3 +263,61 @@ def test_sigterm_while_workers_write(address, dataset, monkeypatch):
     assert process.returncode == 143, err
     assert "fastsmote: terminated" in err
     assert _names(data.parent) == ["data"]
+
+
+def _write_when_told(frame, path, shown):
+    """Runs on a worker process: say which process writes, wait for ``go``, write."""
+    from fastsmote.cli._dask import write_partition  # the worker's own, unpatched
+
+    flags = Path(os.environ["FASTSMOTE_TEST_FLAGS"])
+    (flags / f"writing-{os.getpid()}").touch()
+    for _ in range(2000):
+        if (flags / "go").exists():
+            break
+        time.sleep(0.01)
+    return write_partition(frame, path, shown)
+
+
+def test_worker_killed_mid_job(dataset, capsys, monkeypatch, tmp_path_factory):
+    """A worker process killed while it writes a partition: Dask runs its tasks again
+    elsewhere and the dataset is that of fit_resample, or the command fails (exit 12)
+    and leaves nothing; never a partial dataset."""
+    cloudpickle = pytest.importorskip("cloudpickle")
+    data, frame = dataset
+    flags = tmp_path_factory.mktemp("flags")
+    monkeypatch.setenv("FASTSMOTE_TEST_FLAGS", str(flags))  # the workers inherit it
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import it
+    monkeypatch.setattr(_dask, "write_partition", _write_when_told)
+    out, result = data.parent / "out", {}
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        argv = ["resample", str(data), str(out), "--target", "y", "--scheduler"]
+        argv += [cluster.scheduler_address, "--no-record"]
+        command = threading.Thread(target=lambda: result.update(code=main(argv)))
+        command.start()
+        try:
+            for _ in range(3000):  # a partition is being written
+                writers = list(flags.glob("writing-*"))
+                if writers or not command.is_alive():
+                    break
+                time.sleep(0.01)
+            assert writers, "no partition was written"
+            os.kill(int(writers[0].name.split("-")[1]), signal.SIGKILL)
+        finally:
+            (flags / "go").touch()
+            command.join(60)
+    cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    _, err = capsys.readouterr()
+    assert result["code"] in (0, 12), err
+    if result["code"] == 0:
+        _assert_bits_equal(pd.read_parquet(out), _in_memory(SMOTE(random_state=0), frame))
+        assert _names(data.parent) == ["data", "out"]
+    else:
+        assert "the cluster lost the job" in err
+        assert _names(data.parent) == ["data"]
