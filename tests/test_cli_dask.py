@@ -183,6 +183,8 @@ def test_output_inside_input(dataset, capsys):
     )
     assert code == 2 and "inside one another" in err
     assert _names(data) == ["p0.parquet", "p1.parquet", "p2.parquet"]
+    record = data.parent / "out" / "record.json"
+    _fails(capsys, data, 2, "inside one another", "--record", record)
 
 
 def test_without_the_dask_extra(dataset, capsys, monkeypatch):

@@ -23,8 +23,8 @@ _REFUSED = {
     "provenance": "--provenance reads the input into memory; run without --scheduler",
     "in_memory": "--in-memory reads the input into this process; run without --scheduler",
     "working_memory": "--working-memory sets this process's budget, not the workers'",
-    "threads": "--threads sets this process's threads; the workers' are set where they "
-    "start (dask worker --nthreads)",
+    "threads": "--threads sets this process's threads; set the workers' threads where "
+    "they start (the nthreads of dask worker)",
 }
 
 
@@ -231,7 +231,9 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     record_path = None if args.no_record else Path(args.record or f"{output}.record.json")
     _check_clashes([("INPUT", Path(args.input)), ("OUTPUT", output), ("--record", record_path)])
-    _check_nested(Path(args.input), output)
+    _check_nested(("INPUT", Path(args.input)), ("OUTPUT", output))
+    if record_path is not None:
+        _check_nested(("--record", record_path), ("OUTPUT", output))
     started = time.perf_counter()
     with _scheduler(args.scheduler) as client, io.output_files(overwrite=args.overwrite) as files:
         tmp = files.add_directory(output)
@@ -268,12 +270,13 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_nested(input_path: Path, output: Path) -> None:
-    """Refuse an OUTPUT inside INPUT's directory or the other way round: the dataset
-    read would include the output, or the output would replace the input."""
-    inp, out = input_path.resolve(), output.resolve()
-    if inp in out.parents or out in inp.parents:
+def _check_nested(first: tuple[str, Path], second: tuple[str, Path]) -> None:
+    """Refuse two paths inside one another: a dataset read would include the output,
+    the output would replace the input, or the record would land inside the output."""
+    (role, path), (other, other_path) = first, second
+    a, b = path.resolve(), other_path.resolve()
+    if a in b.parents or b in a.parents:
         raise CommandError(
-            f"INPUT {str(input_path)!r} and OUTPUT {str(output)!r} are inside one another; "
-            "give OUTPUT a place outside INPUT"
+            f"{role} {str(path)!r} and {other} {str(other_path)!r} are inside one another; "
+            f"give {other} a place of its own"
         )
