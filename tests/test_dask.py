@@ -418,15 +418,3 @@ def test_import_fastsmote_does_not_import_dask():
     code = "import sys, fastsmote; print(any(m.split('.')[0] == 'dask' for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def test_parquet_dataset_of_small_files(tmp_path):
-    """Dask reads the label column of small Parquet files in fewer partitions than the
-    rows; the labels must still be those of the rows' own partitions."""
-    frame = table([60, 15], n_features=3)
-    for i, rows in enumerate(np.array_split(np.arange(len(frame)), 3)):
-        frame.iloc[rows].to_parquet(tmp_path / f"p{i}.parquet", index=False)
-    ddf = dd.read_parquet(tmp_path)
-    for factory in (lambda: SMOTE(random_state=0), lambda: RandomUnderSampler(random_state=0)):
-        out = fd.resample(ddf, "y", factory(), synthetic_column=None).compute()
-        assert_same_frame(out, in_memory(factory(), frame))

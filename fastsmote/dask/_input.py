@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,12 +65,13 @@ def frame_source(ddf: Any, target: Any, synthetic_column: str | None) -> Source:
         y_dtype=ddf.dtypes[target],
         synthetic_column=synthetic_column,
     )
-    # The labels must come from the very partitions of the rows: optimised on its own,
-    # the label column can be read in fewer partitions (Dask fuses the partitions of a
-    # Parquet dataset when a column projection makes them small).
-    frame = ddf.optimize()
-    parts = [(p,) for p in frame.to_delayed(optimize_graph=False)]
-    labels = list(frame[target].to_delayed(optimize_graph=False))
+    from dask import delayed
+
+    parts = [(p,) for p in ddf.to_delayed()]
+    # the labels of the very partitions the rows come from: the column alone may be read
+    # in other partitions (Dask fuses the small reads of a projected Parquet column),
+    # which would pair rows with other rows' labels
+    labels = [delayed(operator.getitem)(p, target) for (p,) in parts]
     meta = ddf._meta
     if synthetic_column is not None:
         meta = meta.assign(**{synthetic_column: np.zeros(0, dtype=bool)})
