@@ -28,6 +28,7 @@ EXIT_CLASSES = 8  # a class too small for k, a single class, labels that are not
 EXIT_OUTPUT_EXISTS = 9
 EXIT_OUTPUT = 10  # output cannot be written (directory, permissions, disk full)
 EXIT_MEMORY = 11
+EXIT_CLUSTER = 12  # --scheduler: the scheduler cannot be reached, or the cluster lost the job
 EXIT_SIGPIPE = 141  # the reader of stdout went away (`fastsmote diagnose ... | head`)
 EXIT_SIGHUP = 129
 EXIT_SIGINT = 130

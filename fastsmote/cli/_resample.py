@@ -193,6 +193,14 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="read the whole input even where SMOTE could stream it",
     )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run on a Dask cluster (its scheduler's address, e.g. tcp://host:8786; "
+        "'local': Dask's threaded scheduler here): INPUT a Parquet file or dataset "
+        "directory, OUTPUT a Parquet dataset directory (needs fastsmote[dask])",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
 
 
@@ -293,6 +301,10 @@ def _methods_with(option: str) -> str:
 # --------------------------------------------------------------------------- the command
 def run(args: argparse.Namespace) -> int:
     """Run ``fastsmote resample``; return the exit code."""
+    if args.scheduler is not None:
+        from . import _dask
+
+        return run_guarded(lambda: _dask.run(args))
     return run_guarded(lambda: _resample(args))
 
 

@@ -4,7 +4,8 @@
   schema, one column, all of it, or (Parquet) its row groups in batches; leave
   columns out (:meth:`InputTable.drop_columns`).
 - :func:`output_files` (:func:`atomic_output` for one file): write to hidden temporary
-  files beside the destinations and move them into place together only on success;
+  files (or directories: :meth:`OutputFiles.add_directory`) beside the destinations and
+  move them into place together only on success;
   :func:`check_disk_space` and :func:`estimate_rows_bytes` check sizes before writing.
 - :class:`TableWriter`, :func:`write_table`: Parquet (with page checksums) or CSV out
   (floats written as floats).
