@@ -13,6 +13,37 @@ def blobs(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
     return X[perm], y[perm]
 
 
+def fit_resample_in_dask_order(sampler, frame, target="y"):
+    """fit_resample on a whole frame with its target column, the target put back at its
+    place, in the row order fastsmote.dask documents (RandomUnderSampler: kept rows in
+    input order)."""
+    import pandas as pd
+
+    from fastsmote import RandomUnderSampler
+
+    X, y = frame.drop(columns=[target]), frame[target]
+    X_res, y_res = sampler.fit_resample(X, y)
+    out = X_res.copy()
+    out.insert(list(frame.columns).index(target), target, pd.Series(y_res.array, index=out.index))
+    if isinstance(sampler, RandomUnderSampler):
+        out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
+    return out.reset_index(drop=True)
+
+
+def assert_same_frame(got, expected):
+    """Same columns, dtypes and values bit for bit (not approximately)."""
+    got = got.reset_index(drop=True)
+    assert list(got.columns) == list(expected.columns)
+    assert got.dtypes.tolist() == expected.dtypes.tolist()
+    for column in expected.columns:
+        left, right = got[column].to_numpy(), expected[column].to_numpy()
+        if left.dtype.kind == "f":
+            bits = (np.ascontiguousarray(a).view(np.uint8) for a in (left, right))
+            assert np.array_equal(*bits), column
+        else:
+            assert np.array_equal(left, right), column
+
+
 def mixed_frame(n=1200, seed=0, labels=(0, 1, 2), shares=(0.85, 0.1, 0.05)):
     """A pandas table of float32, float64 and int columns and a ``label`` column."""
     import pandas as pd

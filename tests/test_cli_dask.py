@@ -18,7 +18,7 @@ distributed = pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from conftest import blobs  # noqa: E402
+from conftest import assert_same_frame, blobs, fit_resample_in_dask_order  # noqa: E402
 
 from fastsmote import SMOTE, RandomUnderSampler, io  # noqa: E402
 from fastsmote.cli import _dask, main  # noqa: E402
@@ -70,27 +70,6 @@ def _names(directory):
     return sorted(p.name for p in Path(directory).iterdir())
 
 
-def _in_memory(sampler, frame):
-    """fit_resample on the whole frame in the documented Dask order (RandomUnderSampler:
-    kept rows in input order), target back at its place."""
-    X, y = frame.drop(columns=["y"]), frame["y"]
-    X_res, y_res = sampler.fit_resample(X, y)
-    out = X_res.copy()
-    out.insert(1, "y", np.asarray(y_res))
-    if isinstance(sampler, RandomUnderSampler):
-        out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
-    return out.reset_index(drop=True)
-
-
-def _assert_bits_equal(got, expected):
-    got = got.reset_index(drop=True)
-    assert list(got.columns) == list(expected.columns)
-    assert got.dtypes.tolist() == expected.dtypes.tolist()
-    for column in expected.columns:
-        left, right = got[column].to_numpy(), expected[column].to_numpy()
-        assert np.array_equal(left.view(np.uint8), right.view(np.uint8)), column
-
-
 @pytest.mark.parametrize(
     ("method", "sampler"),
     [("smote", SMOTE(k_neighbors=3, random_state=7)), ("random-under", None)],
@@ -105,8 +84,8 @@ def test_dataset_is_fit_resample(address, dataset, capsys, method, sampler):
     assert "wrote" in stdout
     got = pd.read_parquet(out)  # the part files in name order are the rows in order
     reference = sampler or RandomUnderSampler(random_state=7)
-    expected = _in_memory(reference, frame)
-    _assert_bits_equal(got.drop(columns=["synthetic"]), expected)
+    expected = fit_resample_in_dask_order(reference, frame)
+    assert_same_frame(got.drop(columns=["synthetic"]), expected)
     n_in = len(frame)
     synthetic = np.arange(len(expected)) >= n_in if method == "smote" else np.zeros(len(got))
     assert np.array_equal(got["synthetic"].to_numpy(), synthetic.astype(bool))
@@ -128,7 +107,9 @@ def test_local_scheduler_and_drop(dataset, capsys):
     )  # fmt: skip
     assert code == 0, err
     part = frame.iloc[: len(pd.read_parquet(data / "p0.parquet"))].drop(columns=["f1"])
-    _assert_bits_equal(pd.read_parquet(out), _in_memory(SMOTE(random_state=0), part))
+    assert_same_frame(
+        pd.read_parquet(out), fit_resample_in_dask_order(SMOTE(random_state=0), part)
+    )
     assert _names(data.parent) == ["data", "out.parquet"]
 
 
@@ -318,7 +299,9 @@ def test_worker_killed_mid_job(dataset, capsys, monkeypatch, tmp_path_factory):
     _, err = capsys.readouterr()
     assert result["code"] in (0, 12), err
     if result["code"] == 0:
-        _assert_bits_equal(pd.read_parquet(out), _in_memory(SMOTE(random_state=0), frame))
+        assert_same_frame(
+            pd.read_parquet(out), fit_resample_in_dask_order(SMOTE(random_state=0), frame)
+        )
         assert _names(data.parent) == ["data", "out"]
     else:
         assert "the cluster lost the job" in err

@@ -12,7 +12,7 @@ distributed = pytest.importorskip("distributed")
 
 import dask.array as da  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
-from conftest import blobs  # noqa: E402
+from conftest import assert_same_frame, blobs, fit_resample_in_dask_order  # noqa: E402
 from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
 import fastsmote.dask as fd  # noqa: E402
@@ -73,38 +73,13 @@ def table(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
     return frame
 
 
-def in_memory(sampler, frame, target="y"):
-    """fit_resample on the whole frame, target put back at its place, in the order
-    fastsmote.dask documents (RandomUnderSampler: kept rows in input order)."""
-    X, y = frame.drop(columns=[target]), frame[target]
-    X_res, y_res = sampler.fit_resample(X, y)
-    out = X_res.copy()
-    out.insert(list(frame.columns).index(target), target, pd.Series(y_res.array, index=out.index))
-    if isinstance(sampler, RandomUnderSampler):
-        out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
-    return out.reset_index(drop=True)
-
-
-def assert_same_frame(got, expected):
-    got = got.reset_index(drop=True)
-    assert list(got.columns) == list(expected.columns)
-    assert got.dtypes.tolist() == expected.dtypes.tolist()
-    for column in expected.columns:  # bit for bit, not approximately
-        left, right = got[column].to_numpy(), expected[column].to_numpy()
-        if left.dtype.kind == "f":
-            bits = (np.ascontiguousarray(a).view(np.uint8) for a in (left, right))
-            assert np.array_equal(*bits), column
-        else:
-            assert np.array_equal(left, right), column
-
-
 def check_frame(sampler_factory, frame, npartitions, **kwargs):
     """Dask result == fit_resample, and the fitted attributes agree."""
     ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
     sampler = sampler_factory()
     out = fd.resample(ddf, "y", sampler, **kwargs).compute()
     reference = sampler_factory()
-    expected = in_memory(reference, ddf.compute().reset_index(drop=True))
+    expected = fit_resample_in_dask_order(reference, ddf.compute().reset_index(drop=True))
     assert_same_frame(out, expected)
     assert sampler.sampling_strategy_ == reference.sampling_strategy_
     assert sampler.random_key_ == reference.random_key_
@@ -218,7 +193,7 @@ def test_parquet_dataset_whose_label_column_alone_is_read_in_other_partitions(tm
             lambda: RandomUnderSampler(random_state=6),
         ):
             out = fd.resample(ddf, "y", factory()).compute()
-            assert_same_frame(out, in_memory(factory(), whole))
+            assert_same_frame(out, fit_resample_in_dask_order(factory(), whole))
 
 
 def test_empty_partitions():
@@ -235,7 +210,7 @@ def test_empty_partitions():
             lambda: RandomUnderSampler(random_state=4),
         ):
             out = fd.resample(ddf, "y", factory()).compute()
-            assert_same_frame(out, in_memory(factory(), whole))
+            assert_same_frame(out, fit_resample_in_dask_order(factory(), whole))
 
 
 def test_synthetic_column_and_index():
