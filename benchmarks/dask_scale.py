@@ -34,14 +34,17 @@ import pyarrow.parquet as pq
 from cli_stream import CHUNK, N_FEATURES, ROOT, generate, run
 
 DASK_JOB = r"""
-import json, resource, sys, time
+import json, sys, time
 import dask.dataframe as dd
 from dask.distributed import Client, LocalCluster, get_task_stream
 from dask.utils import key_split
 import fastsmote, fastsmote.dask
 
 def peak_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM: this process's own peak (ru_maxrss would start from the parent's at fork)
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 def job(source, output):
     started = time.perf_counter()
