@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from fastsmote import __version__
@@ -123,3 +124,16 @@ def test_after_warmup_nothing_compiles_for_read_only_inputs_approx_search_or_dia
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+def test_demo_peak_is_its_own_not_the_parents_at_fork():
+    # ru_maxrss of a process started by another begins at the parent's RSS at fork
+    import platform
+
+    if platform.system() != "Linux":  # pragma: no cover - the CI runs Linux
+        pytest.skip("the fork quirk and VmHWM are Linux's")
+    held = np.ones(600 * 2**20 // 8)  # this process: 600 MiB more, touched
+    code = "from fastsmote.cli._demo import _peak_rss_mib; print(_peak_rss_mib())"
+    child = float(subprocess.check_output([sys.executable, "-c", code], text=True))
+    assert 20 < child < 400, child
+    del held

@@ -32,6 +32,15 @@ def _class_counts(y: np.ndarray) -> dict:
 
 
 def _peak_rss_mib() -> float:
+    """This process's peak RSS: Linux's VmHWM where there is one (``ru_maxrss`` of a
+    process started by another begins at the parent's RSS at fork)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     scale = 1024 if sys.platform != "darwin" else 1024 * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
 
