@@ -282,3 +282,7 @@ def test_the_door_refuses_what_it_cannot_search():
         kneighbors(X, 3, codes=codes, backend="pynndescent")
     with pytest.raises(ValueError, match="needs a neighbour count"):
         kneighbors(X, None)
+    with pytest.raises(ValueError, match="neighbors must be one of .* got 'fast'"):
+        kneighbors(X, 3, backend="fast")
+    with pytest.raises(ValueError, match="an estimator searches rows of X"):
+        kneighbors(X, 3, points=X[:2], backend=NearestNeighbors(n_neighbors=4))

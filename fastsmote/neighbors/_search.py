@@ -11,7 +11,7 @@ from sklearn.base import clone
 
 from .._progress import phase
 from ._approx import approx_kneighbors, first_non_self
-from ._auto import is_self_search, resolve_backend
+from ._auto import BACKENDS, is_self_search, resolve_backend
 from ._exact import (
     check_tables_fit,
     exact_kneighbors,
@@ -102,7 +102,11 @@ def kneighbors(
     if sum(part is not None for part in (within, queries, points, codes)) > 1:
         raise ValueError("give at most one of within, queries, points and codes")
     if not isinstance(backend, str):
+        if points is not None or codes is not None:
+            raise ValueError("an estimator searches rows of X: give within or queries")
         return _estimator_search(X, n_neighbors, within, queries, backend, param, n_jobs)
+    if backend not in BACKENDS:
+        raise ValueError(f"{param} must be one of {BACKENDS} or an estimator, got {backend!r}")
     if n_neighbors is None:
         raise ValueError(f"{param}: a backend name needs a neighbour count")
     if points is not None or codes is not None:
