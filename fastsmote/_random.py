@@ -24,7 +24,7 @@ import numpy as np
 from ._numba import jit
 
 #: Version of the draw scheme, recorded with results so they can be reproduced.
-RNG_VERSION = 1
+RNG_VERSION = 2
 
 _GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _STREAM_GAMMA = np.uint64(0xD1B54A32D192ED03)
@@ -93,8 +93,14 @@ FOLD_SPLIT_STREAM = 1_000_000
 DAMP_STREAM = 1
 #: SMOTE-NC: the draw that breaks a tie between equally frequent categories.
 TIE_STREAM = 2
-#: Borderline-SMOTE and ADASYN: seed of the approximate graph among all rows.
+#: Borderline-SMOTE and ADASYN: key of the approximate graph among all rows.
 ALL_ROWS_GRAPH_STREAM = 3
+#: SMOTE family: key of the approximate graph among the class's rows.
+CLASS_GRAPH_STREAM = 4
+
+# Streams of an overlap report's key.
+#: Key of the approximate graph among all rows.
+REPORT_GRAPH_STREAM = 0
 
 # Streams of an NN-descent graph key (used inside the graph kernels).
 #: Random-projection tree ``t``: stream ``TREE_STREAM * TREE_STRIDE + t``.
@@ -115,6 +121,8 @@ STREAMS = {
     "damp": ("class key", DAMP_STREAM),
     "tie": ("class key", TIE_STREAM),
     "all-rows graph": ("class key", ALL_ROWS_GRAPH_STREAM),
+    "class graph": ("class key", CLASS_GRAPH_STREAM),
+    "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),
     "graph sample": ("graph key", SAMPLE_STREAM),
@@ -208,3 +216,8 @@ def standard_normal(key, counter):
     u1 = 1.0 - uint64_to_unit(draw_uint64(key, 2 * counter))  # in (0, 1]: log is finite
     u2 = uint64_to_unit(draw_uint64(key, 2 * counter + 1))
     return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+
+
+#: Key of the approximate graphs of samplers that take no ``random_state`` (the
+#: cleaners): fixed, so that their output is a function of the data alone.
+FIXED_GRAPH_KEY = key_from_random_state(0)

@@ -119,7 +119,7 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[]
             steps.append(
                 (
                     f"approximate search {dtype.name}",
-                    lambda g=graph_rows: approx_kneighbors(g, 3, np.arange(120), seed=0),
+                    lambda g=graph_rows: approx_kneighbors(g, 3, np.arange(120), key=0),
                 )
             )
     if samplers is None:  # the diagnostics compute in float64

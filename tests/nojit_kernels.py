@@ -216,7 +216,7 @@ def check_nndescent():
     assert refine_graph(data, g_dist, g_pos, g_new, 4, np.uint64(key), rounds=1) == 1
     for got, want in zip((g_dist, g_pos, g_new), expected, strict=True):
         equal(got, want)
-    g_dist, g_pos, _ = nndescent_graph(data, n_slots, 4, 2, seed=3)
+    g_dist, g_pos, _ = nndescent_graph(data, n_slots, 4, 2, key=3)
     for i in range(24):  # sorted, self-free, exact distances
         assert i not in g_pos[i] and (np.diff(g_dist[i]) >= 0).all()
         equal(g_dist[i], naive.sq_distances_to(data, i)[g_pos[i]])

@@ -158,9 +158,9 @@ def test_every_search_checks_its_tables_before_allocating(little_memory):
         "one-sided": lambda: exact_kneighbors_of(X, rows[:500], 300),
         "points": lambda: exact_kneighbors_of_points(X[:500], X, 300),
         "mixed": lambda: mixed_kneighbors(X, codes, 100),
-        "approx": lambda: approx_kneighbors(X, 20, rows, seed=0),
-        "pynndescent": lambda: approx_kneighbors(X, 20, rows, seed=0, method="pynndescent"),
-        "all rows": lambda: kneighbors(X, 100, queries=rows[:1500], backend="exact", seed=0)[:2],
+        "approx": lambda: approx_kneighbors(X, 20, rows, key=0),
+        "pynndescent": lambda: approx_kneighbors(X, 20, rows, key=0, method="pynndescent"),
+        "all rows": lambda: kneighbors(X, 100, queries=rows[:1500], backend="exact", key=0)[:2],
     }
     for search in searches.values():
         with pytest.raises(MemoryError, match="neighbour .* fewer neighbours"):

@@ -98,14 +98,14 @@ def gaussian_class_exact(gaussian_class):
 def test_approx_recall_against_exact(gaussian_class, gaussian_class_exact, method):
     X = gaussian_class
     rows = np.arange(len(X), dtype=np.int64)
-    approx = approx_kneighbors(X, 5, rows, seed=1, method=method)
+    approx = approx_kneighbors(X, 5, rows, key=1, method=method)
     exact = gaussian_class_exact
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.95, recall
     assert not np.any(approx == rows[:, None])
-    np.testing.assert_array_equal(approx, approx_kneighbors(X, 5, rows, seed=1, method=method))
+    np.testing.assert_array_equal(approx, approx_kneighbors(X, 5, rows, key=1, method=method))
     if method == "nndescent":  # another seed, another graph
-        assert not np.array_equal(approx, approx_kneighbors(X, 5, rows, seed=2))
+        assert not np.array_equal(approx, approx_kneighbors(X, 5, rows, key=2))
 
 
 @pytest.mark.parametrize("backend", ["approx", "pynndescent"])
@@ -135,7 +135,7 @@ def test_approx_recall_on_benchmark_like_blobs(n_rows, n_features):
     # (measured 0.995-0.9996 over graph seeds at these sizes; 0.996-0.997 at 20-30k rows)
     X = np.random.default_rng(4).standard_normal((n_rows, n_features)).astype(np.float32) + 1
     queries = np.random.default_rng(5).choice(n_rows, 500, replace=False)
-    approx = approx_kneighbors(X, 5, np.arange(n_rows), seed=2)[queries]
+    approx = approx_kneighbors(X, 5, np.arange(n_rows), key=2)[queries]
     exact = exact_kneighbors_of(X, queries, 5)
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.98, recall
@@ -177,8 +177,8 @@ def test_all_rows_search_auto_rule_counts_queries():
 def test_all_rows_approx_recall_and_exact_identity(gaussian_class):
     X = gaussian_class
     queries = np.arange(0, len(X), 7, dtype=np.int64)
-    approx, used = kneighbors(X, 5, queries=queries, backend="approx", seed=2)[:2]
-    exact, used_exact = kneighbors(X, 5, queries=queries, backend="exact", seed=2)[:2]
+    approx, used = kneighbors(X, 5, queries=queries, backend="approx", key=2)[:2]
+    exact, used_exact = kneighbors(X, 5, queries=queries, backend="exact", key=2)[:2]
     assert (used, used_exact) == ("approx", "exact")
     np.testing.assert_array_equal(exact, exact_kneighbors(X, 5)[queries])
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx, exact, strict=True)])
@@ -192,7 +192,7 @@ def test_all_rows_exact_search_same_for_few_and_many_queries(step):
     rng = np.random.default_rng(11)
     X = rng.integers(0, 3, size=(700, 4)).astype(np.float32)  # ties and duplicates
     queries = np.flatnonzero(np.arange(700) % 7 != 3) if step == 1 else np.arange(0, 700, step)
-    found, used = kneighbors(X, 4, queries=queries, backend="exact", seed=0)[:2]
+    found, used = kneighbors(X, 4, queries=queries, backend="exact", key=0)[:2]
     assert used == "exact"
     np.testing.assert_array_equal(found, exact_kneighbors_of(X, queries, 4))
 

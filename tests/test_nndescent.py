@@ -158,7 +158,7 @@ def test_rounds_do_not_depend_on_chunking_or_threads():
     results = []
     for threads, budget in [(1, None), (2, None), (2, 1)]:  # 1 MiB: many small chunks
         with numba_threads(threads):
-            results.append(nndescent_graph(data, 12, 12, 4, seed=3, working_memory=budget))
+            results.append(nndescent_graph(data, 12, 12, 4, key=3, working_memory=budget))
     for dist, pos, rounds in results[1:]:
         np.testing.assert_array_equal(pos, results[0][1])
         np.testing.assert_array_equal(dist, results[0][0])
@@ -176,7 +176,7 @@ def test_update_buffers_and_their_grouped_copy_fit_the_budget():
         tracemalloc.start()
         for budget in (2, 32):
             tracemalloc.reset_peak()
-            nndescent_graph(data.astype(dtype), 12, 12, 2, seed=3, working_memory=budget)
+            nndescent_graph(data.astype(dtype), 12, 12, 2, key=3, working_memory=budget)
             peaks[budget] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         # the class-sized arrays are the same for both budgets: the difference is the
@@ -219,9 +219,9 @@ def test_graph_bytes_bounds_what_the_graph_allocates():
     data = np.random.default_rng(12).standard_normal((20_000, 8))
     for dtype in (np.float32, np.float64):
         sample = data.astype(dtype)
-        nndescent_graph(sample[:2000], 12, 12, 4, seed=0)  # load the kernels
+        nndescent_graph(sample[:2000], 12, 12, 4, key=0)  # load the kernels
         tracemalloc.start()
-        nndescent_graph(sample, 12, 12, 4, seed=0, working_memory=4)
+        nndescent_graph(sample, 12, 12, 4, key=0, working_memory=4)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         bound = graph_bytes(data.shape, sample.itemsize, 12, 12, 4, working_memory=4)
@@ -238,9 +238,9 @@ def test_a_graph_that_cannot_fit_is_refused_before_it_is_built(monkeypatch):
     need = graph_bytes(data.shape, 4, 12, 12, 4)
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: need - 1)
     with pytest.raises(MemoryError, match="graph of 5,000 rows .*exact"):
-        nndescent_graph(data, 12, 12, 4, seed=0)
+        nndescent_graph(data, 12, 12, 4, key=0)
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: need)
-    nndescent_graph(data, 12, 12, 4, seed=0)
+    nndescent_graph(data, 12, 12, 4, key=0)
     # through a sampler: the output fits, the graph does not
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: 2**23)
     X, y = blobs([4000, 1000])
@@ -251,9 +251,9 @@ def test_a_graph_that_cannot_fit_is_refused_before_it_is_built(monkeypatch):
 def test_reordering_in_place_gives_the_same_graph():
     data = np.random.default_rng(14).standard_normal((3000, 10)).astype(np.float32)
     before = data.copy()
-    copied = nndescent_graph(data, 12, 12, 4, seed=5)
+    copied = nndescent_graph(data, 12, 12, 4, key=5)
     np.testing.assert_array_equal(data, before)  # the default leaves the input alone
-    in_place = nndescent_graph(data, 12, 12, 4, seed=5, reorder_in_place=True)
+    in_place = nndescent_graph(data, 12, 12, 4, key=5, reorder_in_place=True)
     assert not np.array_equal(data, before)  # rows were reordered...
     np.testing.assert_array_equal(np.sort(data, axis=0), np.sort(before, axis=0))  # ...only
     for a, b in zip(copied, in_place, strict=True):
@@ -262,7 +262,7 @@ def test_reordering_in_place_gives_the_same_graph():
 
 def test_graph_is_sorted_self_free_and_exact_in_its_distances():
     data = np.random.default_rng(8).standard_normal((2000, 12)).astype(np.float32)
-    dist, pos, rounds = nndescent_graph(data, 10, 10, 4, seed=1)
+    dist, pos, rounds = nndescent_graph(data, 10, 10, 4, key=1)
     assert 1 <= rounds
     assert not np.any(pos == np.arange(2000)[:, None])
     assert all(len(set(row)) == 10 for row in pos.tolist())
@@ -275,7 +275,7 @@ def test_graph_is_sorted_self_free_and_exact_in_its_distances():
 
 def test_duplicate_rows_get_distinct_neighbours():
     data = np.repeat(np.random.default_rng(9).standard_normal((40, 6)), 60, axis=0)
-    found = approx_kneighbors(data, 5, np.arange(len(data)), seed=0)
+    found = approx_kneighbors(data, 5, np.arange(len(data)), key=0)
     assert not np.any(found == np.arange(len(data))[:, None])
     assert all(len(set(row)) == 5 for row in found.tolist())
     # each row's 59 copies are at distance 0: its neighbours must be copies
@@ -286,10 +286,10 @@ def test_duplicate_rows_get_distinct_neighbours():
 def test_approx_kneighbors_selected_rows_and_small_sets():
     X = np.random.default_rng(10).standard_normal((5000, 20)).astype(np.float32)
     rows = np.arange(1, 5000, 2)
-    found = approx_kneighbors(X, 5, rows, seed=4)
+    found = approx_kneighbors(X, 5, rows, key=4)
     assert found.shape == (rows.size, 5) and found.dtype == np.int64
     assert recall(found, exact_kneighbors(X, 5, rows)) >= 0.95
-    small = approx_kneighbors(X, 5, rows[:40], seed=4)  # fewer than two graph rows: exact
+    small = approx_kneighbors(X, 5, rows[:40], key=4)  # fewer than two graph rows: exact
     np.testing.assert_array_equal(small, exact_kneighbors(X, 5, rows[:40]))
 
 
@@ -306,9 +306,9 @@ def test_a_large_budget_is_a_ceiling_not_an_allocation(monkeypatch):
     # the worst case) whatever the budget above that
     need = graph_bytes(data.shape, 4, 12, 12, 4, working_memory=32768)
     assert need == graph_bytes(data.shape, 4, 12, 12, 4, working_memory=256) < 64 * 2**20
-    expected = nndescent_graph(data, 12, 12, 4, seed=2, working_memory=1)
+    expected = nndescent_graph(data, 12, 12, 4, key=2, working_memory=1)
     tracemalloc.start()
-    found = nndescent_graph(data, 12, 12, 4, seed=2, working_memory=32768)
+    found = nndescent_graph(data, 12, 12, 4, key=2, working_memory=32768)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak <= need, peak

@@ -263,7 +263,7 @@ def test_approx_backend_follows_the_resolve_rule(monkeypatch, overlapping):
     X, y = overlapping
     calls = []
 
-    def fake_approx(data, k, rows, seed, method="nndescent", working_memory=None):
+    def fake_approx(data, k, rows, key, method="nndescent", working_memory=None):
         calls.append(rows.size)
         return exact_kneighbors(data, k, rows)
 

@@ -9,11 +9,16 @@ from naive import stream_key as naive_stream_key
 from fastsmote import ADASYN, SMOTE, BorderlineSMOTE
 from fastsmote._random import (
     ALL_ROWS_GRAPH_STREAM,
+    CLASS_GRAPH_STREAM,
     DAMP_STREAM,
+    FIXED_GRAPH_KEY,
     FOLD_SPLIT_STREAM,
+    REPORT_GRAPH_STREAM,
     STREAMS,
     TIE_STREAM,
+    class_stream,
     foreign_seed,
+    key_from_random_state,
     stream_key,
 )
 from fastsmote.neighbors import exact_kneighbors
@@ -185,7 +190,9 @@ def test_stream_key_is_a_uint64_of_the_reference_hash():
 
 def test_registered_stream_numbers_and_seeds_are_the_ones_results_depend_on():
     # renumbering a stream changes every result that draws from it
-    assert (DAMP_STREAM, TIE_STREAM, ALL_ROWS_GRAPH_STREAM) == (1, 2, 3)
+    assert (DAMP_STREAM, TIE_STREAM, ALL_ROWS_GRAPH_STREAM, CLASS_GRAPH_STREAM) == (1, 2, 3, 4)
+    assert REPORT_GRAPH_STREAM == 0
+    assert FIXED_GRAPH_KEY == key_from_random_state(0)
     assert FOLD_SPLIT_STREAM == 1_000_000
     assert STREAMS["random-over copy"][1](3) == 6
     assert STREAMS["random-over shrinkage"][1](3) == 7
@@ -199,3 +206,39 @@ def test_registered_stream_numbers_and_seeds_are_the_ones_results_depend_on():
         foreign_seed(key, bits=0)
     with pytest.raises(ValueError, match="end"):
         foreign_seed(key, end="middle")
+
+
+@pytest.mark.parametrize("caller", ["smote", "borderline", "tomek", "overlap"])
+def test_the_graph_gets_the_whole_64_bit_stream_key(monkeypatch, caller):
+    # each graph's key is a registered stream of its caller's key, handed over whole
+    # (not cut to an int seed and hashed back)
+    import fastsmote.neighbors._search as search
+    from fastsmote import TomekLinks
+    from fastsmote.diagnostics import overlap_report
+
+    keys = []
+
+    def spy(data, k, rows, key, method="nndescent", working_memory=None):
+        keys.append(key)
+        return exact_kneighbors(data, k, rows)
+
+    monkeypatch.setattr(search, "approx_kneighbors", spy)
+    X, y = blobs([90, 31], n_features=3, seed=2)
+    sampler_key = key_from_random_state(11)
+    minority_key = stream_key(sampler_key, class_stream(1))
+    if caller == "smote":
+        SMOTE(random_state=11, neighbors="approx").fit_resample(X, y)
+        expected = [stream_key(minority_key, CLASS_GRAPH_STREAM)]
+    elif caller == "borderline":  # danger rows among all rows, then within the class
+        BorderlineSMOTE(random_state=11, neighbors="approx").fit_resample(X, y)
+        expected = [
+            stream_key(minority_key, g) for g in (ALL_ROWS_GRAPH_STREAM, CLASS_GRAPH_STREAM)
+        ]
+    elif caller == "tomek":
+        TomekLinks(neighbors="approx").fit_resample(X, y)
+        expected = [FIXED_GRAPH_KEY]
+    else:
+        overlap_report(X, y, neighbors="approx", random_state=11, classes=[1])
+        expected = [stream_key(sampler_key, REPORT_GRAPH_STREAM)]
+    assert all(isinstance(k, np.uint64) for k in keys)
+    assert keys == expected

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._random import class_stream, foreign_seed, stream_key
+from .._random import CLASS_GRAPH_STREAM, class_stream, stream_key
 from .._validation import check_neighbor_count
 from ..neighbors import is_estimator, kneighbors, resolve_backend
 from ..over_sampling import ClassJob
@@ -55,7 +55,7 @@ def _job(spec: dict, key: np.uint64, *pieces: tuple[np.ndarray, np.ndarray]) -> 
             X_class,
             int(k),
             backend=backend,
-            seed=foreign_seed(class_key, end="low"),
+            key=stream_key(class_key, CLASS_GRAPH_STREAM),
             working_memory=spec["working_memory"],
         )
     job = ClassJob.for_class(

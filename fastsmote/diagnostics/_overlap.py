@@ -26,7 +26,13 @@ import numpy as np
 
 from .._memory import resolve_working_memory
 from .._progress import phase
-from .._random import class_stream, foreign_seed, key_from_random_state, stream_key
+from .._random import (
+    REPORT_GRAPH_STREAM,
+    class_stream,
+    foreign_seed,
+    key_from_random_state,
+    stream_key,
+)
 from .._validation import (
     NeighborCountError,
     Target,
@@ -404,6 +410,7 @@ def overlap_report(
                 "smote_k_neighbors", smote_k_neighbors, n_class, where, "",
             )  # fmt: skip
     key = key_from_random_state(random_state)
+    graph_key = stream_key(key, REPORT_GRAPH_STREAM)
 
     report = OverlapReport([], {}, {}, {}, {}, {}, 0.0, {}, {}, class_counts, n, d, n_neighbors)
     report.feature_scale = _feature_scale(X_float, features.columns)
@@ -417,10 +424,9 @@ def overlap_report(
             entropy = foreign_seed(key, bits=64)
             rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(ci,)))
             rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
-        seed = foreign_seed(key, end="low")
         with phase(f"class {label}"):
             found = kneighbors(
-                X_float, n_neighbors, queries=rows, backend=neighbors, seed=seed,
+                X_float, n_neighbors, queries=rows, backend=neighbors, key=graph_key,
                 working_memory=working_memory,
             )  # fmt: skip
             nbr, backend = found.indices, found.backend

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._memory import check_fits
 from .._numba import native_section
+from .._random import foreign_seed
 from .._validation import check_distance_range
 from ._exact import TABLE_ADVICE, exact_kneighbors
 from ._nndescent import graph_bytes, nndescent_graph
@@ -45,7 +46,7 @@ def approx_kneighbors(
     X: np.ndarray,
     n_neighbors: int,
     rows: np.ndarray,
-    seed: int,
+    key: np.uint64 | int,
     method: str = "nndescent",
     working_memory: int | None = None,
 ) -> np.ndarray:
@@ -58,8 +59,8 @@ def approx_kneighbors(
         Neighbours per row, the row itself excluded by position.
     rows : ndarray of int64
         Rows of ``X`` forming the query and reference set.
-    seed : int
-        Seed of every random choice: the same seed gives the same neighbours (for
+    key : numpy.uint64 or int
+        64-bit key of every random choice: the same key gives the same neighbours (for
         ``"nndescent"`` whatever the number of threads).
     method : {"nndescent", "pynndescent"}
         fastsmote's NN-descent, or pynndescent's.
@@ -95,9 +96,9 @@ def approx_kneighbors(
     if exponent:
         scale_rows(data, exponent, spans)
     if method == "pynndescent":
-        return _pynndescent_kneighbors(data, n_neighbors, n_slots, seed)
+        return _pynndescent_kneighbors(data, n_neighbors, n_slots, foreign_seed(key))
     _, indices, _ = nndescent_graph(
-        data, n_slots, n_slots, N_TREES, seed, working_memory, n_tracked=n_neighbors,
+        data, n_slots, n_slots, N_TREES, key, working_memory, n_tracked=n_neighbors,
         reorder_in_place=True,
     )  # fmt: skip
     return indices[:, :n_neighbors].astype(np.int64)

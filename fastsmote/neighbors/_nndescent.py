@@ -11,7 +11,6 @@ import numpy as np
 
 from .._kernels import nndescent as kernels
 from .._memory import budget_bytes, check_fits
-from .._random import key_from_random_state
 
 #: NN-descent stops after a round that changes at most this share of the entries the
 #: caller uses (the first ``n_tracked`` of each row), or of all entries.
@@ -101,7 +100,7 @@ def nndescent_graph(
     n_slots: int,
     max_candidates: int,
     n_trees: int,
-    seed: int,
+    key: np.uint64 | int,
     working_memory: int | None = None,
     n_tracked: int | None = None,
     reorder_in_place: bool = False,
@@ -118,8 +117,9 @@ def nndescent_graph(
         New and old candidates sampled per row and round.
     n_trees : int
         Random-projection trees for the initial graph (leaves of ``n_slots`` rows).
-    seed : int
-        Every random choice derives from it; the graph is the same for any thread count.
+    key : numpy.uint64 or int
+        64-bit key every random choice derives from (trees, fill, candidate sampling);
+        the graph is the same for any thread count.
     working_memory : int, optional
         Budget in MiB for the workspace of sampling and joins (default: the global
         config); the graph and the sampled candidates come on top (``graph_bytes``).
@@ -149,7 +149,7 @@ def nndescent_graph(
         f"The approximate neighbour graph of {n_rows:,} rows ({n_slots} neighbours per row)",
         'Use neighbors="exact", fewer neighbours, or a smaller working_memory.',
     )
-    key = key_from_random_state(seed)
+    key = np.uint64(key)
     perm, leaf_of, leaf_bounds = kernels.rp_forest(data, key, n_trees, n_slots)
     # Work on a copy ordered like the first tree's leaves: rows that are close in space
     # become close in memory, so the random accesses of every round hit cache more often.

@@ -58,7 +58,7 @@ def kneighbors(
     points: np.ndarray | None = None,
     codes: np.ndarray | None = None,
     backend: Any = "auto",
-    seed: int = 0,
+    key: np.uint64 | int = 0,
     working_memory: int | None = None,
     param: str = "neighbors",
     n_jobs: Any = "keep",
@@ -86,8 +86,9 @@ def kneighbors(
         "auto" is resolved for the rows and queries searched
         (:func:`resolve_backend`). An estimator with ``kneighbors`` (scikit-learn
         style) is cloned and fitted on the searched rows.
-    seed : int, default=0
-        Seed of the approximate graph.
+    key : numpy.uint64 or int, default=0
+        64-bit key of the approximate graph's random choices (a sampler passes a stream
+        of its own key): the same key gives the same neighbours.
     working_memory : int, optional
         MiB for the approximate graph's workspace (default: the global config).
     param : str, default="neighbors"
@@ -118,14 +119,14 @@ def kneighbors(
         indices, median_std = mixed_kneighbors(X, codes, n_neighbors, "X (continuous features)")
         return Found(indices, "exact", median_std=median_std)
     if queries is not None:
-        return _all_rows_search(X, queries, n_neighbors, backend, seed, working_memory)
+        return _all_rows_search(X, queries, n_neighbors, backend, key, working_memory)
     n_rows = X.shape[0] if within is None else within.size
     resolved = resolve_backend(backend, n_rows, X.shape[1])
     if resolved in APPROX_METHODS:
         rows = np.arange(n_rows) if within is None else within
         method = APPROX_METHODS[resolved]
         return Found(
-            approx_kneighbors(X, n_neighbors, rows, seed, method, working_memory), resolved
+            approx_kneighbors(X, n_neighbors, rows, key, method, working_memory), resolved
         )
     return Found(exact_kneighbors(X, n_neighbors, within), "exact")
 
@@ -135,7 +136,7 @@ def _all_rows_search(
     queries: np.ndarray,
     n_neighbors: int,
     backend: str,
-    seed: int,
+    key: np.uint64 | int,
     working_memory: int | None,
 ) -> Found:
     """The rows ``queries`` among all rows of ``X``, with the backend "auto" resolves to
@@ -148,7 +149,7 @@ def _all_rows_search(
         if resolved != "exact":
             every_row = np.arange(n_rows, dtype=np.int64)
             graph = approx_kneighbors(
-                X, n_neighbors, every_row, seed, APPROX_METHODS[resolved], working_memory
+                X, n_neighbors, every_row, key, APPROX_METHODS[resolved], working_memory
             )
             return Found(graph[queries], resolved)
         if not is_self_search(n_rows, n_queries):

@@ -13,7 +13,13 @@ from .._config import get_config
 from .._memory import budget_bytes, check_output_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._progress import phase
-from .._random import RNG_VERSION, class_stream, foreign_seed, key_from_random_state, stream_key
+from .._random import (
+    CLASS_GRAPH_STREAM,
+    RNG_VERSION,
+    class_stream,
+    key_from_random_state,
+    stream_key,
+)
 from .._validation import (
     Features,
     Target,
@@ -85,7 +91,7 @@ class _InterpolatingSampler(BaseSampler):
                 int(k_spec),
                 within=rows,
                 backend=self.neighbors,
-                seed=foreign_seed(class_key, end="low"),
+                key=stream_key(class_key, CLASS_GRAPH_STREAM),
                 working_memory=self._working_memory_mib,
             )
         self.neighbors_backend_[label] = found.backend

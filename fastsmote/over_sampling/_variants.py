@@ -14,7 +14,7 @@ import numpy as np
 
 from .._config import get_config
 from .._numba import numba_threads
-from .._random import ALL_ROWS_GRAPH_STREAM, DAMP_STREAM, foreign_seed, stream_key
+from .._random import ALL_ROWS_GRAPH_STREAM, DAMP_STREAM, stream_key
 from .._validation import (
     Features,
     Target,
@@ -112,7 +112,7 @@ class _BoundarySampler(_InterpolatingSampler):
             int(spec),
             queries=rows,
             backend=self.neighbors if isinstance(self.neighbors, str) else "exact",
-            seed=foreign_seed(stream_key(class_key, ALL_ROWS_GRAPH_STREAM)),
+            key=stream_key(class_key, ALL_ROWS_GRAPH_STREAM),
             working_memory=self._working_memory_mib,
             param=name,
         )

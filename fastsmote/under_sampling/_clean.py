@@ -17,6 +17,7 @@ from .._kernels.cleaning import (
     tomek_link_mask,
 )
 from .._progress import phase
+from .._random import FIXED_GRAPH_KEY
 from .._validation import (
     LIST,
     SAMPLING_STRATEGY,
@@ -38,9 +39,6 @@ from ..base import (
     neighbors_estimator,
 )
 from ..neighbors import is_estimator, kneighbors
-
-#: Seed of the approximate graph (the cleaners take no random_state).
-APPROX_SEED = 0
 
 CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
 
@@ -109,7 +107,7 @@ class TomekLinks(_Cleaner):
                 X,
                 1,
                 backend=self.neighbors,
-                seed=APPROX_SEED,
+                key=FIXED_GRAPH_KEY,
                 working_memory=self._working_memory_mib,
             )
         targeted_labels = [c for c in target.classes.tolist() if c in self.sampling_strategy_]
@@ -199,7 +197,7 @@ class EditedNearestNeighbours(_Cleaner):
         else:
             found = kneighbors(
                 X, int(self.n_neighbors), queries=queries, backend=self.neighbors,
-                seed=APPROX_SEED, working_memory=self._working_memory_mib,
+                key=FIXED_GRAPH_KEY, working_memory=self._working_memory_mib,
             )  # fmt: skip
         return found.indices, found.backend
 
