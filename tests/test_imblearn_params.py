@@ -310,3 +310,48 @@ def test_parameter_errors_have_imblearns_wording(data, ours, theirs):
         assert "a str among {'borderline-1', 'borderline-2'}" in ours_text
     else:
         assert ours_text == their_text
+
+
+# --------------------------------------------------------------------------- foreign steps
+def _combined_data():
+    return blobs([120, 30], n_features=3, seed=4, shift=1.0)
+
+
+@pytest.mark.parametrize("combined", [SMOTETomek, SMOTEENN])
+@pytest.mark.parametrize("step", ["imblearn SMOTE", "fastsmote Pipeline"])
+def test_combined_samplers_take_a_smote_step_from_elsewhere(combined, step):
+    from fastsmote.pipeline import make_pipeline
+
+    X, y = _combined_data()
+    smote = (
+        imb_over.SMOTE(random_state=0)
+        if step == "imblearn SMOTE"
+        else make_pipeline(SMOTE(random_state=0))
+    )
+    own = combined(random_state=0).fit(X, y)
+    sampler = combined(smote=smote)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert len(X_res) == len(y_res)
+    np.testing.assert_array_equal(sampler.classes_, own.classes_)
+    assert sampler.n_features_in_ == 3
+    assert dict(sampler.sampling_strategy_) == dict(own.sampling_strategy_) == {1: 90}
+    record = sampler.record()
+    assert record.n_synthetic == 90
+    assert record.n_removed == len(y) + 90 - len(y_res)
+    if step == "imblearn SMOTE":
+        with pytest.raises(AttributeError, match="the SMOTE step, from another library"):
+            sampler.row_origins(X, y)
+
+
+@pytest.mark.parametrize(("combined", "cleaner"), [(SMOTETomek, "tomek"), (SMOTEENN, "enn")])
+def test_record_with_a_cleaner_from_elsewhere_counts_what_each_step_did(combined, cleaner):
+    X, y = _combined_data()
+    own = combined(random_state=0)
+    own.fit_resample(X, y)
+    step = {"tomek": imb_under.TomekLinks, "enn": imb_under.EditedNearestNeighbours}[cleaner]
+    mixed = combined(random_state=0, **{cleaner: step(sampling_strategy="all")})
+    X_res, _ = mixed.fit_resample(X, y)
+    removed = len(y) + own.record().n_synthetic - len(X_res)
+    assert removed > 0
+    assert mixed.record().n_synthetic == own.record().n_synthetic
+    assert mixed.record().n_removed == removed

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
+import numpy as np
 from sklearn.base import clone
-from sklearn.utils.validation import _num_samples
+from sklearn.utils.validation import _num_features, _num_samples
 
 from .._progress import phase
 from .._record import label_counts
@@ -70,9 +71,22 @@ class _SMOTEThenClean(BaseSampler):
         setattr(self, self._cleaner_name + "_", fitted_cleaner)
         with phase(f"over-sampling ({type(self.smote_).__name__})"):
             X_res, y_res = self.smote_.fit_resample(X, y)
-        self.sampling_strategy_ = self.smote_.sampling_strategy_
-        self.n_features_in_ = self.smote_.n_features_in_
-        self.classes_ = self.smote_.classes_
+        counts_in, counts_smoted = label_counts(y), label_counts(y_res)
+        # A SMOTE step from another library (imbalanced-learn's) may lack these: the
+        # rows it added per class are its resolved strategy.
+        self.sampling_strategy_ = getattr(self.smote_, "sampling_strategy_", None)
+        if self.sampling_strategy_ is None:
+            self.sampling_strategy_ = {
+                label: count - counts_in.get(label, 0)
+                for label, count in counts_smoted.items()
+                if count > counts_in.get(label, 0)
+            }
+        self.n_features_in_ = getattr(self.smote_, "n_features_in_", None)
+        if self.n_features_in_ is None:
+            self.n_features_in_ = _num_features(X)
+        self.classes_ = getattr(self.smote_, "classes_", None)
+        if self.classes_ is None:
+            self.classes_ = np.array(sorted(counts_in), dtype=np.asarray(y).dtype)
         if hasattr(self.smote_, "feature_names_in_"):
             self.feature_names_in_ = self.smote_.feature_names_in_
         try:
@@ -88,18 +102,23 @@ class _SMOTEThenClean(BaseSampler):
                 f"{type(fitted_cleaner).__name__}(...) to configure that step.",
             )
             raise
+        # A step from another library has no record: an over-sampler only adds rows and
+        # a cleaner only removes them, so each step's own row counts say what it did.
         smote_log = getattr(self.smote_, "_resampling_log", None)
         clean_log = getattr(fitted_cleaner, "_resampling_log", None)
-        if smote_log is not None and clean_log is not None:
-            self._log_resampling(
-                smote_log["counts_before"],
-                clean_log["counts_after"],
-                started,
-                n_synthetic=self.smote_.record().n_synthetic,
-                n_removed=fitted_cleaner.record().n_removed,
-            )
-        else:  # steps from another library: count the labels
-            self._log_resampling(label_counts(y), label_counts(y_out), started)
+        n_synthetic = (
+            self.smote_.record().n_synthetic
+            if smote_log is not None
+            else _num_samples(X_res) - _num_samples(X)
+        )
+        n_removed = (
+            fitted_cleaner.record().n_removed
+            if clean_log is not None
+            else _num_samples(X_res) - _num_samples(X_out)
+        )
+        self._log_resampling(
+            counts_in, label_counts(y_out), started, n_synthetic=n_synthetic, n_removed=n_removed
+        )
         return X_out, y_out
 
     def row_origins(self, X: Any, y: Any) -> RowOrigins:
@@ -116,6 +135,12 @@ class _SMOTEThenClean(BaseSampler):
         cleaner = getattr(self, self._cleaner_name + "_", None)
         if cleaner is None:
             raise AttributeError("row_origins() needs a fitted sampler: call fit_resample first.")
+        for step in (self.smote_, cleaner):
+            if not isinstance(step, BaseSampler):
+                raise AttributeError(
+                    f"row_origins() needs the origins of every step; the "
+                    f"{type(step).__name__} step, from another library, does not give them."
+                )
         return self.smote_.row_origins(X, y).select(cleaner.sample_indices_)
 
 
