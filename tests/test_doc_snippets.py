@@ -11,7 +11,8 @@ The rules the pages are written to:
 - A command that starts with ``pip install`` is not run (installing is what the test
   command does before running this file); in ``pip install X && cmd`` only ``cmd`` runs.
   A command that starts with ``python -m pytest`` is not run either: it is the command
-  that runs this file.
+  that runs this file. A bash block that repeats one of README.md's blocks verbatim (the
+  two commands, shown on several pages) runs once per test session.
 - Any other language tag (text, console, yaml, toml, json, none) is shown, not run.
 
 A failure names the file, the line of the block's opening fence and the error.
@@ -130,9 +131,17 @@ def run_python(block: Block, namespace: dict, name: str) -> None:
     exec(compile(tree, name, "exec"), namespace)
 
 
+_README_BASH_DONE: set[str] = set()
+
+
+def readme_bash_blocks() -> set[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return {b.code for b in parse_blocks(text) if b.lang in BASH_TAGS}
+
+
 def run_bash(block: Block, cwd: Path) -> None:
     script = bash_commands(block.code)
-    if not script.strip():
+    if not script.strip() or block.code in _README_BASH_DONE:
         return
     proc = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
@@ -147,6 +156,8 @@ def run_bash(block: Block, cwd: Path) -> None:
             f"exit code {proc.returncode}\n--- script\n{script}--- stdout\n{proc.stdout}"
             f"--- stderr\n{proc.stderr}"
         )
+    if block.code in readme_bash_blocks():
+        _README_BASH_DONE.add(block.code)
 
 
 def run_markdown(text: str, name: str, workdir: Path) -> int:
@@ -258,10 +269,15 @@ def test_runner_reports_failing_block_with_its_line(tmp_path):
 
 
 def test_runner_runs_python_and_bash_in_one_directory(tmp_path):
+    bin_dir = Path(sys.executable).parent
+    origin = ROOT / "fastsmote" / "__init__.py"
     text = (
         "```python\nfrom pathlib import Path\nPath('a.txt').write_text('1')\n```\n"
-        '```bash\ntest "$(cat a.txt)" = 1\nfastsmote --help > /dev/null\n'
-        'python -c "import fastsmote"\n```\n'
+        '```bash\ntest "$(cat a.txt)" = 1\n'
+        f'test "$(dirname "$(command -v fastsmote)")" = "{bin_dir}"\n'
+        f'test "$(dirname "$(command -v python)")" = "{bin_dir}"\n'
+        "python -c \"import importlib.util as u; print(u.find_spec('fastsmote').origin)\""
+        f' | grep -qx "{origin}"\n```\n'
     )
     assert run_markdown(text, "ok.md", tmp_path) == 2
     failing = "```text\nok\n```\n\n```bash\necho fine\nfalse\n```\n"
