@@ -8,7 +8,7 @@ Run from the repository root (needs the ``plot`` extra for the pictures)::
 A 3 %-positive problem; logistic regression is trained on SMOTE-balanced data (a
 fastsmote Pipeline resamples only in ``fit``). Probabilities are then too high on real
 data; :class:`PriorCorrectedClassifier` moves them back to the true prior. Everything is
-seeded, so the numbers in docs/decision_support.md are reproducible.
+seeded, so the numbers in docs/thresholds.md are reproducible.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The overlap typology picture of docs/decision_support.md (docs/img/overlap_typology.png).
+"""The overlap typology picture of docs/choosing.md (docs/img/overlap_typology.png).
 
 Three minority classes of increasing overlap with the majority, from generated data.
 

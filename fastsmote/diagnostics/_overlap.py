@@ -249,7 +249,7 @@ READING = (
     "These numbers describe the neighbourhoods of the rows at this feature scale. What "
     "they mean for a model depends on the model: on real datasets, more overlap went with "
     "SMOTE lowering a random forest's average precision, and had no relation to SMOTE's "
-    "effect on a logistic regression (see the fastsmote documentation, Decision support). "
+    "effect on a logistic regression (see the fastsmote documentation, Choosing a method). "
     "To decide whether to resample, measure it under cross-validation with "
     "fastsmote.diagnostics.compare_strategies(estimator, X, y), the estimator being the "
     "model's own pipeline (with its scaler)."
@@ -313,12 +313,12 @@ def overlap_report(
     largest spread, so on unscaled data they mostly reflect units; ``warnings`` says so
     when the standard deviations of the features differ by more than a factor of 10.
     They do not tell by themselves whether resampling helps a model: on real datasets
-    their relation to SMOTE's effect depends on the model (``docs/decision_support.md``).
+    their relation to SMOTE's effect depends on the model (``docs/choosing.md``).
     Decide that with :func:`compare_strategies`.
 
     Cost: ``(min(class rows, max_rows) + smote_samples) x n_samples`` distances per
     analysed class, with the exact kernels (1M x 20, one 1% class: see
-    ``docs/decision_support.md``).
+    ``docs/choosing.md``).
 
     Parameters
     ----------
