@@ -7,6 +7,11 @@
   numpydoc and scikit-learn do). Each becomes a link to the object's entry in the
   reference when it has one, or stays plain code when it has none (private helpers,
   other libraries).
+- numpydoc types are prose (``array-like``, ``float, array-like or dict``); griffe reads
+  them as Python expressions and would print ``array - like``. A type is shown as
+  written unless reading it as an expression leaves its text unchanged (``int``,
+  ``ndarray``, ``ResamplingRecord``: those still link to their entries); types are
+  shown as code, so the double backquotes of ``estimator with ``kneighbors```` go.
 """
 
 from __future__ import annotations
@@ -20,6 +25,26 @@ import griffe
 
 _FIELDS = ("{sampling_strategy}", "{random_state}", "{n_jobs}", "{working_memory}")
 _ROLE = re.compile(r":(?:py:)?(?:func|class|meth|data|attr|mod|exc|obj|const):`(~?)\.?([^`]+)`")
+
+
+def _as_written(parse: Any) -> Any:
+    def parse_annotation(annotation: str, *args: Any, **kwargs: Any) -> Any:
+        parsed = parse(annotation, *args, **kwargs)
+        if isinstance(parsed, str) or str(parsed) != annotation.strip():
+            return annotation.replace("``", "")  # shown as code already
+        return parsed
+
+    return parse_annotation
+
+
+try:  # griffe's numpydoc parser; if it moves, types are merely printed as expressions
+    from griffe._internal.docstrings import numpy as _numpy_parser
+
+    _numpy_parser.parse_docstring_annotation = _as_written(
+        _numpy_parser.parse_docstring_annotation
+    )
+except (ImportError, AttributeError):  # pragma: no cover
+    pass
 
 
 def _member_path(member: Any) -> str:

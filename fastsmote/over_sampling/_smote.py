@@ -167,7 +167,8 @@ class _InterpolatingSampler(BaseSampler):
 
         Parameters
         ----------
-        X, y : the inputs given to ``fit_resample``.
+        X, y : array-like
+            The inputs given to ``fit_resample``.
 
         Returns
         -------
@@ -187,7 +188,8 @@ class _InterpolatingSampler(BaseSampler):
 
         Parameters
         ----------
-        X, y : the inputs given to ``fit_resample``.
+        X, y : array-like
+            The inputs given to ``fit_resample``.
 
         Returns
         -------
@@ -382,7 +384,8 @@ class SMOTE(_InterpolatingSampler):
 
         Parameters
         ----------
-        X, y : as for :meth:`fit_resample`.
+        X, y : array-like
+            As for :meth:`fit_resample`.
         chunk_rows : int, optional
             Rows per chunk; by default as many as fit the ``working_memory`` budget.
         working_memory : int, optional
