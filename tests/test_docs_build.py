@@ -59,6 +59,9 @@ def test_reference_pages_show_the_docstrings(site):
     # a Sphinx role became a link to the entry on another page
     assert 'href="../neighbors/#fastsmote.neighbors.resolve_backend"' in samplers
     assert ":func:" not in samplers and ":meth:" not in samplers
+    # numpydoc types as written, not read as Python ("array - like")
+    model_selection = _page(site, "reference/model_selection")
+    assert "<code>array-like</code>" in model_selection and "array - like" not in model_selection
     config = _page(site, "reference/config")
     assert 'id="fastsmote.show_versions"' in config
     assert "Print the versions and settings a bug report needs." in config

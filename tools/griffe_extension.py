@@ -23,7 +23,7 @@ from typing import Any
 
 import griffe
 
-_FIELDS = ("{sampling_strategy}", "{random_state}", "{n_jobs}", "{working_memory}")
+_FIELD = re.compile(r"^\s*\{\w+\}\s*$", re.MULTILINE)  # a line "{random_state}"
 _ROLE = re.compile(r":(?:py:)?(?:func|class|meth|data|attr|mod|exc|obj|const):`(~?)\.?([^`]+)`")
 
 
@@ -94,7 +94,7 @@ class ReferenceDocstrings(griffe.Extension):
     """Fill in shared texts and link Sphinx roles in fastsmote's docstrings."""
 
     def on_class_instance(self, *, cls: griffe.Class, **kwargs: Any) -> None:
-        if cls.docstring is not None and any(f in cls.docstring.value for f in _FIELDS):
+        if cls.docstring is not None and _FIELD.search(cls.docstring.value):
             runtime = griffe.dynamic_import(cls.path)
             cls.docstring.value = inspect.cleandoc(runtime.__doc__)
 
