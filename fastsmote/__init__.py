@@ -5,6 +5,7 @@ cache) on first use, or ahead of time with :func:`warmup`.
 """
 
 from ._config import config_context, get_config, set_config
+from ._show_versions import show_versions
 from ._version import __version__
 from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
@@ -25,6 +26,7 @@ __all__ = [
     "config_context",
     "get_config",
     "set_config",
+    "show_versions",
     "warmup",
     "__version__",
 ]

@@ -388,7 +388,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
 
         Returns
@@ -406,7 +406,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features)
             Numeric features: a NumPy array, a list of rows, or a pandas (NumPy, nullable
             or pyarrow dtypes), polars or pyarrow DataFrame with numeric columns and no
             missing values (row selectors accept any columns). Not modified.
@@ -470,7 +470,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
         Parameters
         ----------
-        X, y : the inputs given to ``fit_resample``.
+        X, y : array-like
+            The inputs given to ``fit_resample``.
 
         Returns
         -------

@@ -403,7 +403,8 @@ class Pipeline(_skpipeline.Pipeline):
 
         Parameters
         ----------
-        X, y, **params : as for :meth:`fit`.
+        X, y, **params
+            As for :meth:`fit`.
 
         Returns
         -------
@@ -440,7 +441,8 @@ class Pipeline(_skpipeline.Pipeline):
 
         Parameters
         ----------
-        X, y, **params : as for :meth:`fit`.
+        X, y, **params
+            As for :meth:`fit`.
 
         Returns
         -------
@@ -463,7 +465,8 @@ class Pipeline(_skpipeline.Pipeline):
 
         Parameters
         ----------
-        X, y, **params : as for :meth:`fit`.
+        X, y, **params
+            As for :meth:`fit`.
 
         Returns
         -------

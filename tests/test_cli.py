@@ -33,7 +33,7 @@ def test_warmup_reports_progress_on_stderr_unless_quiet_and_info(capsys):
     out, err = capsys.readouterr()
     assert err == "" and out.startswith("kernels ready in")
     assert main(["info"]) == 0
-    assert f"fastsmote {__version__}" in capsys.readouterr().out
+    assert f"version: {__version__}\n" in capsys.readouterr().out
 
 
 def test_version_and_help_from_a_fresh_process():

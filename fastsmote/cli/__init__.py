@@ -32,7 +32,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     warm = sub.add_parser("warmup", help="compile and cache every kernel")
     warm.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
-    sub.add_parser("info", help="versions, threads and the Numba cache location")
+    info = sub.add_parser(
+        "info", help="versions, threads, the CPU Numba compiles for, the Numba cache, the config"
+    )
+    info.add_argument("--json", action="store_true", help="one JSON object instead of text")
     return parser
 
 
@@ -54,9 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_guarded(lambda: run_demo(args))
     if args.command == "warmup":
         return run_guarded(lambda: _warmup(args.quiet))
-    from ._demo import print_info
+    return run_guarded(lambda: _info(args.json))
 
-    return run_guarded(print_info)
+
+def _info(as_json: bool) -> int:
+    from .._show_versions import versions_text
+
+    emit(versions_text(as_json))
+    return 0
 
 
 def _warmup(quiet: bool) -> int:

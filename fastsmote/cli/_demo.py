@@ -1,9 +1,8 @@
-"""``fastsmote demo`` and ``fastsmote info``."""
+"""``fastsmote demo``."""
 
 from __future__ import annotations
 
 import argparse
-import platform
 import resource
 import sys
 import time
@@ -65,36 +64,3 @@ def run_demo(args: argparse.Namespace) -> int:
     emit(f"fit_resample: {elapsed:.2f} s")
     emit(f"peak RSS of the process: {_peak_rss_mib():,.0f} MiB")
     return 0
-
-
-def print_info() -> int:
-    import numba
-    import sklearn
-
-    from .. import __version__, get_config
-    from .._numba import CACHE
-    from .._random import RNG_VERSION
-
-    emit(f"fastsmote {__version__} (RNG version {RNG_VERSION})")
-    emit(
-        f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
-        f"scikit-learn {sklearn.__version__}"
-    )
-    emit(
-        f"numba threads: {numba.get_num_threads()} (max {numba.config.NUMBA_NUM_THREADS}), "
-        f"threading layer: {_threading_layer()}"
-    )
-    cache_dir = numba.config.CACHE_DIR or "__pycache__ next to the sources"
-    emit(f"numba cache: {'on' if CACHE else 'off'}, dir: {cache_dir}")
-    emit(f"config: {get_config()}")
-    return 0
-
-
-def _threading_layer() -> str:
-    """The layer Numba runs parallel kernels with."""
-    import numba
-
-    from .._numba import serialises_parallel_kernels
-
-    serial = serialises_parallel_kernels()  # starts Numba's threads, choosing the layer
-    return numba.threading_layer() + (" (parallel kernels run one at a time)" if serial else "")

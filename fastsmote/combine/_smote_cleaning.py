@@ -45,7 +45,7 @@ class _SMOTEThenClean(BaseSampler):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features)
         y : array-like or Series of shape (n_samples,)
 
         Returns
@@ -126,7 +126,8 @@ class _SMOTEThenClean(BaseSampler):
 
         Parameters
         ----------
-        X, y : the inputs given to ``fit_resample``.
+        X, y : array-like
+            The inputs given to ``fit_resample``.
 
         Returns
         -------

@@ -184,7 +184,10 @@ def resample_arrays(
     X : dask.array.Array of shape (n_samples, n_features)
     y : dask.array.Array or array-like of shape (n_samples,)
     sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
-    broadcast_budget, block_rows : see :func:`resample`.
+    broadcast_budget : float, optional
+        See :func:`resample`.
+    block_rows : int, optional
+        See :func:`resample`.
 
     Returns
     -------

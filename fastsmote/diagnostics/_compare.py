@@ -102,7 +102,7 @@ def compare_strategies(
         scikit-learn ``Pipeline`` (also imbalanced-learn's or fastsmote's), the
         sampler is inserted among its steps (see ``sampler_position``), so that it
         resamples the rows as the preprocessing leaves them, e.g. standardised.
-    X : {array-like, DataFrame} of shape (n_samples, n_features)
+    X : array-like or DataFrame of shape (n_samples, n_features)
         Numeric, finite features.
     y : array-like of shape (n_samples,)
         Binary labels.

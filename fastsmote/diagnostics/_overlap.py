@@ -322,7 +322,7 @@ def overlap_report(
 
     Parameters
     ----------
-    X : {array-like, DataFrame} of shape (n_samples, n_features)
+    X : array-like or DataFrame of shape (n_samples, n_features)
         Numeric, finite features (the checks and messages of the samplers).
     y : array-like of shape (n_samples,)
         Class labels.

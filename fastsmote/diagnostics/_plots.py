@@ -105,7 +105,11 @@ def plot_reliability(
     corrected : array-like, optional
         The same rows' probabilities after :func:`prior_correction` (or from a
         :class:`PriorCorrectedClassifier`).
-    n_bins, strategy, pos_label : optional
+    n_bins : int, default=10
+        As in :func:`reliability_curve`.
+    strategy : {"uniform", "quantile"}, default="uniform"
+        As in :func:`reliability_curve`.
+    pos_label : label, optional
         As in :func:`reliability_curve`.
     ax : matplotlib Axes, optional
 

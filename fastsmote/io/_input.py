@@ -96,7 +96,7 @@ class InputTable:
     Parameters
     ----------
     path : path-like
-    fmt : {"parquet", "csv"}, optional
+    fmt : "parquet" or "csv", optional
         By default from the extension.
 
     Raises

@@ -122,7 +122,7 @@ def stream_smote(
         written, in order.
     output : path-like
         Where to write (write to a temporary path from :func:`atomic_output`).
-    output_format : {"parquet", "csv"}
+    output_format : "parquet" or "csv"
     sampler : fastsmote.SMOTE
     target : str
     passthrough : list of str, default=()

@@ -27,7 +27,7 @@ class TableWriter:
     Parameters
     ----------
     path : path-like
-    fmt : {"parquet", "csv"}
+    fmt : "parquet" or "csv"
     schema : pyarrow.Schema
     shown : path-like, optional
         The name to give in error messages (the destination of a temporary ``path``).

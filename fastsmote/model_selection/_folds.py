@@ -60,8 +60,10 @@ class ResampledFold:
     ----------
     fold, n_folds : int
         0-based fold number and number of folds.
-    X_train, y_train : resampled training part (the sampler's output containers).
-    X_valid, y_valid : validation part, rows of the input, never resampled.
+    X_train, y_train : array-like
+        Resampled training part (the sampler's output containers).
+    X_valid, y_valid : array-like
+        Validation part, rows of the input, never resampled.
     train_index, valid_index : ndarray of int
         Input row numbers of the training and validation parts.
     sample_weight_train : ndarray or None

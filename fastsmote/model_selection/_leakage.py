@@ -157,9 +157,11 @@ def check_leakage(
 
     Parameters
     ----------
-    X_train, y_train : training features and labels (resampled or not: resampling done
-        *inside* the training set is never flagged, only cross-split structure is).
-    X_test, y_test : validation or test features and labels.
+    X_train, y_train : array-like
+        Training features and labels (resampled or not: resampling done *inside* the
+        training set is never flagged, only cross-split structure is).
+    X_test, y_test : array-like
+        Validation or test features and labels.
     classes : list, optional
         Classes to check; by default every class but the baseline.
     n_neighbors : int, default=10

@@ -233,8 +233,10 @@ class ClassJob:
 
         Parameters
         ----------
-        j0, j1 : int
-            First and past-the-last synthetic row (default: all of them).
+        j0 : int, default=0
+            First synthetic row.
+        j1 : int, optional
+            Past-the-last synthetic row (default: ``n_new``, the last of the class).
         out : ndarray, optional
             Written at rows ``out_row .. out_row + j1 - j0 - 1`` (same dtype as
             ``source``); by default a new array.

@@ -173,7 +173,8 @@ class _InterpolatingSampler(BaseSampler):
 
         Parameters
         ----------
-        X, y : the inputs given to ``fit_resample``.
+        X, y : array-like
+            The inputs given to ``fit_resample``.
 
         Returns
         -------
@@ -193,7 +194,8 @@ class _InterpolatingSampler(BaseSampler):
 
         Parameters
         ----------
-        X, y : the inputs given to ``fit_resample``.
+        X, y : array-like
+            The inputs given to ``fit_resample``.
 
         Returns
         -------
@@ -388,7 +390,8 @@ class SMOTE(_InterpolatingSampler):
 
         Parameters
         ----------
-        X, y : as for :meth:`fit_resample`.
+        X, y : array-like
+            As for :meth:`fit_resample`.
         chunk_rows : int, optional
             Rows per chunk; by default as many as fit the ``working_memory`` budget.
         working_memory : int, optional

@@ -200,7 +200,7 @@ class SMOTENC(_InterpolatingSampler):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
 
         Returns
