@@ -28,6 +28,8 @@ from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
 from ._select import random_over_plan, random_under_plan
 from ._smote import plan as smote_plan
+from ._smotenc import plan as smotenc_plan
+from ._smotenc import prepare as smotenc_scan
 
 __all__ = ["DEFAULT_BROADCAST_BUDGET", "SUPPORTED", "resample", "resample_arrays"]
 
@@ -38,10 +40,10 @@ SUPPORTED = {
     ADASYN: boundary_plan,
     RandomOverSampler: random_over_plan,
     RandomUnderSampler: random_under_plan,
+    SMOTENC: smotenc_plan,
 }
 
 _CLEANERS = (TomekLinks, EditedNearestNeighbours, SMOTETomek, SMOTEENN)
-_NOT_YET = (SMOTENC,)
 
 
 def _check_sampler(sampler: Any) -> None:
@@ -59,13 +61,13 @@ def _check_sampler(sampler: Any) -> None:
             f"all rows, which has no distributed algorithm in fastsmote yet. Over-sample on "
             f"Dask with SMOTE, or {instead}."
         )
-    if isinstance(sampler, _NOT_YET):
-        raise NotImplementedError(
-            f"{name} is not available on Dask yet; use SMOTE, BorderlineSMOTE, ADASYN, "
-            f"RandomOverSampler or RandomUnderSampler on Dask, or {instead}."
-        )
     supported = ", ".join(cls.__name__ for cls in SUPPORTED)
     raise TypeError(f"fastsmote.dask resamples with {supported}; got {name}.")
+
+
+def _scan(sampler: Any, source: Source) -> Any:
+    """What the counting pass also reads in each partition (SMOTENC: the categories)."""
+    return smotenc_scan(sampler, source) if type(sampler) is SMOTENC else None
 
 
 def _plan(
@@ -159,7 +161,7 @@ def resample(
 
     _check_sampler(sampler)
     source = frame_source(ddf, target, synthetic_column)
-    counts = count(source)
+    counts = count(source, _scan(sampler, source))
     columns = [c for c in ddf.columns if c != target]
     outputs, _, meta = _plan(sampler, source, counts, columns, broadcast_budget, block_rows)
     return dd.from_delayed(outputs, meta=meta, verify_meta=False)
@@ -198,7 +200,7 @@ def resample_arrays(
 
     _check_sampler(sampler)
     source = array_source(X, y)
-    counts = count(source)
+    counts = count(source, _scan(sampler, source))
     outputs, lengths, meta = _plan(sampler, source, counts, None, broadcast_budget, block_rows)
     X_meta, y_meta = meta
     if lengths is None:

@@ -343,6 +343,15 @@ class SMOTENC(_InterpolatingSampler):
                 + ("none." if found is None else f"{len(found)}.")
                 + " Pass a one-hot encoder such as OneHotEncoder(handle_unknown='ignore')."
             )
+        encoded = self._codes(rows, columns)
+        self._check_one_hot(categorical, encoded, rows.n_samples)
+        return encoded
+
+    def _codes(self, rows: Rows, columns: list) -> list:
+        """Per categorical column (its values ``columns[j]`` among ``rows``), the codes
+        in the fitted ``categorical_encoder_``'s ``categories_``, the categories, and
+        for a pandas ``category`` column the codes of its own categories (else None)."""
+        found = self.categorical_encoder_.categories_
         encoded = []
         for j, values in enumerate(columns):
             categories = np.asarray(found[j])
@@ -367,7 +376,6 @@ class SMOTENC(_InterpolatingSampler):
                     "SMOTENC needs every value to be one of them."
                 )
             encoded.append((codes, categories, to_own))
-        self._check_one_hot(categorical, encoded, rows.n_samples)
         return encoded
 
     def _check_one_hot(self, categorical: Any, encoded: list, n_rows: int) -> None:
