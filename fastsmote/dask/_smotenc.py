@@ -111,14 +111,22 @@ def prepare(sampler: Any, source: Source) -> Any:
             "OneHotEncoder(handle_unknown='ignore')."
         )
     layout = source.layout
-    meta = source.meta
-    X_meta = meta.drop(columns=[layout.target]) if layout.kind == "frame" else meta[0]
+    X_meta = _features_meta(source)
     sampler.n_features_ = X_meta.shape[1]
     sampler.categorical_features_ = sampler._resolve_columns(_rows(layout, X_meta))
     sampler.continuous_features_ = np.setdiff1d(
         np.arange(sampler.n_features_), sampler.categorical_features_
     )
     return _Scan(layout, sampler)
+
+
+def _features_meta(source: Source) -> Any:
+    """The input's features with no rows (the frame's or X's dtypes)."""
+    layout = source.layout
+    if layout.kind != "frame":
+        return source.meta[0]
+    drop = [layout.target] + [c for c in [layout.synthetic_column] if c is not None]
+    return source.meta.drop(columns=drop)
 
 
 @dataclasses.dataclass
@@ -138,7 +146,7 @@ def _name(source: Source, i: int) -> Any:
 
 def _categories_frame(sampler: Any, source: Source, counts: Counts) -> Any:
     """Every value of each categorical column once (each column padded with its last
-    value), the continuous columns zero, all in the input's dtypes."""
+    value), the numeric continuous columns zero, all in the input's dtypes."""
     import pandas as pd
 
     layout = source.layout
@@ -172,16 +180,16 @@ def _categories_frame(sampler: Any, source: Source, counts: Counts) -> Any:
         for j, i in enumerate(sampler.categorical_features_):
             X[:, i] = merged[j][pad[j]]
         return X
-    meta = source.meta.drop(columns=[layout.target])
-    if layout.synthetic_column is not None:
-        meta = meta.drop(columns=[layout.synthetic_column])
+    meta = _features_meta(source)
     columns = {}
     cat = {int(i): j for j, i in enumerate(sampler.categorical_features_)}
     for i, dtype in enumerate(meta.dtypes):
         if i in cat:
             columns[i] = merged[cat[i]].iloc[pad[cat[i]]].reset_index(drop=True)
-        else:
+        elif pd.api.types.is_numeric_dtype(dtype):
             columns[i] = pd.Series(np.zeros(n)).astype(dtype)
+        else:  # refused by name when the continuous features are checked
+            columns[i] = pd.Series(index=range(n), dtype=dtype)
     frame = pd.DataFrame(columns)
     frame.columns = meta.columns
     return frame

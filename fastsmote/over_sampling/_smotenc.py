@@ -47,13 +47,22 @@ CATEGORICAL_SPEC = Constraint(
 )
 
 
+#: Missing-value markers of pandas (``pd.NA``, ``pd.NaT``), by type name.
+_MISSING_TYPES = ("NAType", "NaTType")
+
+
 def _has_missing(values: np.ndarray) -> bool:
-    """NaN, None or infinity among categorical values (a float NaN would otherwise become
-    a category, and None cannot be sorted with strings)."""
+    """NaN, None, ``pd.NA``, ``pd.NaT`` or infinity among categorical values (a float NaN
+    would otherwise become a category, and None cannot be sorted with strings)."""
     if values.dtype.kind == "f":
         return not np.isfinite(values).all()
     if values.dtype.kind == "O":
-        return any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in values)
+        return any(
+            v is None
+            or type(v).__name__ in _MISSING_TYPES
+            or (isinstance(v, float) and not math.isfinite(v))
+            for v in values
+        )
     return False
 
 
