@@ -115,15 +115,18 @@ def resample(
     ----------
     ddf : dask.dataframe.DataFrame
         Features and the target column. SMOTE needs numeric feature columns (NumPy,
-        nullable or pyarrow dtypes) without missing values; the random samplers take any
-        columns.
+        nullable or pyarrow dtypes) without missing values, SMOTENC numeric continuous
+        columns and categorical columns without missing values; the random samplers take
+        any columns.
     target : str
         Name of the column holding the class labels.
-    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler or RandomUnderSampler
         With its parameters, as for ``fit_resample``; ``sampling_strategy`` may be a
         str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
-        where it resolves to exact, or "exact"); that pass also runs now.
+        where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
+        an int ``k_neighbors``; the counting pass also collects the categories, and its
+        neighbour tables are built now (they give ``median_std_``).
     synthetic_column : str, optional
         Name of a boolean column added last: True for added rows (synthetic or
         duplicated), False for input rows.
@@ -150,12 +153,15 @@ def resample(
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (the cleaners, SMOTENC, an
-        approximate or estimator search among all rows, ``shrinkage``), and a callable
+        For samplers without a distributed algorithm (the cleaners, an approximate or
+        estimator search among all rows, ``shrinkage``, SMOTENC with a ``k_neighbors``
+        estimator or an encoder merging infrequent categories), and a callable
         ``sampling_strategy``.
     ValueError
-        Unknown target column, non-numeric features (SMOTE), a class too small for
-        ``k_neighbors``, over the broadcast budget.
+        Unknown target column, non-numeric features (SMOTE; SMOTENC's continuous
+        columns), a missing value in a categorical column or one whose dtype differs
+        between partitions (SMOTENC), a class too small for ``k_neighbors``, over the
+        broadcast budget.
     """
     import dask.dataframe as dd
 
@@ -185,14 +191,15 @@ def resample_arrays(
     ----------
     X : dask.array.Array of shape (n_samples, n_features)
     y : dask.array.Array or array-like of shape (n_samples,)
-    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler or RandomUnderSampler
     broadcast_budget, block_rows : see :func:`resample`.
 
     Returns
     -------
     X_resampled : dask.array.Array
-        SMOTE: float32 for float32 (and float16) X, float64 otherwise; the random
-        samplers keep X's dtype. RandomUnderSampler's chunks have unknown sizes.
+        SMOTE: float32 for float32 (and float16) X, float64 otherwise (SMOTENC: X's
+        dtype for float X, float64 otherwise); the random samplers keep X's dtype.
+        RandomUnderSampler's chunks have unknown sizes.
     y_resampled : dask.array.Array
     """
     import dask.array as da
