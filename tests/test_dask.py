@@ -209,6 +209,7 @@ def test_empty_partitions():
     with dask.config.set(scheduler="sync"):
         for factory in (
             lambda: SMOTE(random_state=4),
+            lambda: SMOTENC([0], random_state=4),
             lambda: RandomOverSampler(random_state=4),
             lambda: RandomUnderSampler(random_state=4),
         ):

@@ -13,6 +13,7 @@ dtypes are those of ``fit_resample``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any
 
@@ -99,9 +100,9 @@ def prepare(sampler: Any, source: Source) -> Any:
         )
     encoder = sampler.categorical_encoder
     merging = {
-        name: value
-        for name, value in (encoder.get_params() if encoder is not None else {}).items()
-        if name in ("min_frequency", "max_categories") and value is not None
+        name: getattr(encoder, name)
+        for name in ("min_frequency", "max_categories")
+        if getattr(encoder, name, None) is not None
     }
     if merging:
         raise NotImplementedError(
@@ -307,7 +308,8 @@ def plan(
     categories = _categories_frame(sampler, source, counts)
     template = check_rows(categories, len(categories))
     features, encoded = sampler._columns(template)  # fits categorical_encoder_
-    context = Context(layout, sampler, features.dtype, template, encoded)
+    # a copy: the tasks do not change if the sampler is changed before they run
+    context = Context(layout, copy.deepcopy(sampler), features.dtype, template, encoded)
     k = int(sampler.k_neighbors)
     n_cont, n_cat = len(sampler.continuous_features_), len(sampler.categorical_features_)
     specs, sizes = [], []
