@@ -73,9 +73,11 @@ def table(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
     return frame
 
 
-def check_frame(sampler_factory, frame, npartitions, **kwargs):
-    """Dask result == fit_resample, and the fitted attributes agree."""
-    ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
+def check_frame(sampler_factory, frame, npartitions, ddf=None, **kwargs):
+    """Dask result == fit_resample, and the fitted attributes agree (``ddf``: the Dask
+    frame of ``frame``, else ``frame`` in ``npartitions`` partitions)."""
+    if ddf is None:
+        ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
     sampler = sampler_factory()
     out = fd.resample(ddf, "y", sampler, **kwargs).compute()
     reference = sampler_factory()
@@ -356,6 +358,7 @@ def mixed_table(n_per_class=(70, 18, 9), seed=0):
 
 
 def check_smotenc(factory, frame, npartitions, **kwargs):
+    """check_frame, and SMOTENC's fitted attributes agree."""
     sampler, reference = check_frame(factory, frame, npartitions, **kwargs)
     assert sampler.median_std_ == reference.median_std_
     assert sampler.neighbors_backend_ == reference.neighbors_backend_
@@ -412,6 +415,23 @@ def test_smotenc_arrays_are_fit_resample():
             assert X_got.dtype == X_ref.dtype == np.float64
             assert np.array_equal(X_got.view(np.uint64), X_ref.view(np.uint64))
             assert np.array_equal(y_got, y_ref)
+
+
+def test_smotenc_parquet_files_with_their_own_categories(tmp_path):
+    """Each file's category set is its partition's dtype; the computed frame's is their
+    union in order of appearance, and so is the output's."""
+    rng = np.random.default_rng(3)
+    for i, categories in enumerate([["b", "a"], ["c", "a"], ["d", "b", "a"]]):
+        values = pd.Categorical(rng.choice(categories, 30), categories=categories)
+        part = pd.DataFrame({"x": rng.standard_normal(30), "c": values, "y": i % 2})
+        part.to_parquet(tmp_path / f"p{i}.parquet", index=False)
+    with dask.config.set(scheduler="sync"):
+        check_smotenc(
+            lambda: SMOTENC(["c"], random_state=1),
+            dd.read_parquet(tmp_path).compute(),
+            None,
+            ddf=dd.read_parquet(tmp_path),
+        )
 
 
 def test_smotenc_missing_category_names_the_column():

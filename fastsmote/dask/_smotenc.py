@@ -121,6 +121,23 @@ def prepare(sampler: Any, source: Source) -> Any:
     return _Scan(layout, sampler)
 
 
+def _union(dtypes: list, name: Any) -> Any:
+    """The category dtype of a column whose partitions have the category dtypes
+    ``dtypes``: as in the computed frame, their categories in order of appearance."""
+    import pandas as pd
+
+    if all(d == dtypes[0] for d in dtypes):
+        return dtypes[0]
+    try:
+        return pd.api.types.union_categoricals([pd.Categorical([], dtype=d) for d in dtypes]).dtype
+    except TypeError as error:
+        raise ValueError(
+            f"categorical column {name!r} has category dtypes that cannot be combined "
+            f"across partitions ({error}); give it one pandas CategoricalDtype in every "
+            "partition (ddf[column].astype(pd.CategoricalDtype(categories)))."
+        ) from None
+
+
 def _features_meta(source: Source) -> Any:
     """The input's features with no rows (the frame's or X's dtypes)."""
     layout = source.layout
@@ -155,7 +172,9 @@ def _categories_frame(sampler: Any, source: Source, counts: Counts) -> Any:
     for j, i in enumerate(sampler.categorical_features_):
         dtypes = [scan[j][0] for scan in counts.scans]
         kinds = {isinstance(d, pd.CategoricalDtype) for d in dtypes}
-        if len(kinds) > 1 or len({str(d) for d in dtypes}) > 1:
+        if kinds == {True}:
+            dtype = _union(dtypes, _name(source, i))
+        elif len(kinds) > 1 or len({str(d) for d in dtypes}) > 1:
             where = {str(d): p for p, d in reversed(list(enumerate(dtypes)))}
             detail = ", ".join(f"{d} (partition {p})" for d, p in where.items())
             issue = (
@@ -168,10 +187,12 @@ def _categories_frame(sampler: Any, source: Source, counts: Counts) -> Any:
                 "dtype in every partition (e.g. ddf[column].astype(pd.CategoricalDtype("
                 "categories)))."
             )
+        else:
+            dtype = dtypes[0]
         values = [scan[j][1] for scan in counts.scans]
         if layout.kind == "frame":
-            found = pd.concat(values).drop_duplicates().reset_index(drop=True)
-            merged.append(found.astype(dtypes[0]))
+            found = pd.concat([v.astype(object) if kinds == {True} else v for v in values])
+            merged.append(found.drop_duplicates().reset_index(drop=True).astype(dtype))
         else:
             merged.append(pd.unique(np.concatenate(values)))
     n = max(len(values) for values in merged)
