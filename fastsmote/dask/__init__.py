@@ -159,8 +159,8 @@ def resample(
         ``sampling_strategy``.
     ValueError
         Unknown target column, non-numeric features (SMOTE; SMOTENC's continuous
-        columns), a missing value in a categorical column or one whose dtype differs
-        between partitions (SMOTENC), a class too small for ``k_neighbors``, over the
+        columns), a missing value in a categorical column or one that is a category in
+        some partitions only (SMOTENC), a class too small for ``k_neighbors``, over the
         broadcast budget.
     """
     import dask.dataframe as dd
