@@ -18,9 +18,10 @@ distributed = pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 pq = pytest.importorskip("pyarrow.parquet")
 
+import dask.dataframe as dd  # noqa: E402
 from conftest import assert_same_frame, blobs, fit_resample_in_dask_order  # noqa: E402
 
-from fastsmote import SMOTE, RandomUnderSampler, io  # noqa: E402
+from fastsmote import SMOTE, SMOTENC, RandomUnderSampler, io  # noqa: E402
 from fastsmote.cli import _dask, main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +114,24 @@ def test_local_scheduler_and_drop(dataset, capsys):
     assert _names(data.parent) == ["data", "out.parquet"]
 
 
+def test_smotenc_local(tmp_path, capsys):
+    frame = _frame()
+    frame.insert(3, "town", np.random.default_rng(1).choice(["p", "q", "r"], len(frame)))
+    data = tmp_path / "data"
+    data.mkdir()
+    for i, rows in enumerate(np.array_split(np.arange(len(frame)), 3)):
+        frame.iloc[rows].to_parquet(data / f"p{i}.parquet", index=False)
+    out = tmp_path / "out"
+    code, _, err = _run(
+        capsys, "resample", data, out, "--target", "y", "--method", "smotenc",
+        "--categorical", "town", "--scheduler", "local", "--seed", 3, "--no-record", "-q",
+    )  # fmt: skip
+    assert code == 0, err
+    whole = dd.read_parquet(data).compute().reset_index(drop=True)
+    expected = fit_resample_in_dask_order(SMOTENC(["town"], random_state=3), whole)
+    assert_same_frame(pd.read_parquet(out), expected)
+
+
 # --------------------------------------------------------------------------- errors
 def _fails(capsys, data, code, words, *extra, address="local"):
     before = _names(data.parent)
@@ -144,7 +163,8 @@ def test_unreachable_and_malformed_scheduler(dataset, capsys):
     ("extra", "words"),
     [
         (["--method", "tomek"], "--method tomek has no Dask implementation"),
-        (["--method", "smotenc"], "--method smotenc has no Dask implementation"),
+        (["--method", "smotenc"], "--method smotenc found no non-numeric column"),
+        (["--method", "smotenc", "--categorical", "y"], "'y', which is the target"),
         (["--method", "borderline", "--neighbors", "approx"], "BorderlineSMOTE"),
         (["--in-memory"], "--in-memory"),
         (["--passthrough", "f0"], "--passthrough"),

@@ -73,13 +73,18 @@ def table(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
     return frame
 
 
-def check_frame(sampler_factory, frame, npartitions, **kwargs):
-    """Dask result == fit_resample, and the fitted attributes agree."""
-    ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
+def check_frame(sampler_factory, frame, npartitions, ddf=None, **kwargs):
+    """Dask result == fit_resample, and the fitted attributes agree (``ddf``: the Dask
+    frame of ``frame``, else ``frame`` in ``npartitions`` partitions)."""
+    if ddf is None:
+        ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
     sampler = sampler_factory()
     out = fd.resample(ddf, "y", sampler, **kwargs).compute()
     reference = sampler_factory()
     expected = fit_resample_in_dask_order(reference, ddf.compute().reset_index(drop=True))
+    if "synthetic_column" in kwargs:
+        added = out.pop(kwargs["synthetic_column"]).to_numpy()
+        assert np.array_equal(added, np.arange(len(expected)) >= len(frame))
     assert_same_frame(out, expected)
     assert sampler.sampling_strategy_ == reference.sampling_strategy_
     assert sampler.random_key_ == reference.random_key_
@@ -206,6 +211,7 @@ def test_empty_partitions():
     with dask.config.set(scheduler="sync"):
         for factory in (
             lambda: SMOTE(random_state=4),
+            lambda: SMOTENC([0], random_state=4),
             lambda: RandomOverSampler(random_state=4),
             lambda: RandomUnderSampler(random_state=4),
         ):
@@ -329,6 +335,141 @@ def test_random_samplers_arrays_are_fit_resample(factory):
     assert np.array_equal(X_got, X_ref) and np.array_equal(y_got, y_ref)
 
 
+# --------------------------------------------------------------------------- SMOTENC
+def mixed_table(n_per_class=(70, 18, 9), seed=0):
+    """Continuous float32/float64 columns, a pandas category (with an unused category),
+    a string and an int categorical column, and the target "y" in the middle."""
+    rng = np.random.default_rng(seed)
+    n = sum(n_per_class)
+    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
+    frame = pd.DataFrame(
+        {
+            "a": rng.standard_normal(n).astype(np.float32),
+            "colour": pd.Categorical(
+                rng.choice(["x", "y", "z"], n), categories=["z", "x", "w", "y"]
+            ),
+            "y": y[rng.permutation(n)],
+            "town": rng.choice(["p", "q", "r", "s"], n),
+            "level": rng.integers(3, 7, n),
+            "b": rng.standard_normal(n) + y,
+        }
+    )
+    return frame
+
+
+def check_smotenc(factory, frame, npartitions, **kwargs):
+    """check_frame, and SMOTENC's fitted attributes agree."""
+    sampler, reference = check_frame(factory, frame, npartitions, **kwargs)
+    assert sampler.median_std_ == reference.median_std_
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+    assert list(sampler.categorical_features_) == list(reference.categorical_features_)
+    found = sampler.categorical_encoder_.categories_
+    for got, expected in zip(found, reference.categorical_encoder_.categories_, strict=True):
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+def test_smotenc_frame_is_fit_resample(npartitions):
+    from sklearn.preprocessing import OneHotEncoder
+
+    categories = [["z", "y", "x", "v"], ["s", "r", "q", "p"], [3, 4, 5, 6, 7]]
+    encoder = OneHotEncoder(categories=categories)
+    check_smotenc(
+        lambda: SMOTENC(
+            ["colour", "town", "level"],
+            categorical_encoder=encoder,
+            k_neighbors=3,
+            random_state=2,
+        ),
+        mixed_table(),
+        npartitions,
+        block_rows=7,
+    )
+
+
+@pytest.mark.parametrize(
+    "categorical",
+    [[1, -3, 3], [False, True, True, True, False], ["town", "colour"], "auto"],
+    ids=["indices", "mask", "names", "auto"],
+)
+def test_smotenc_categorical_features_forms(categorical):
+    frame = mixed_table(seed=1)
+    if categorical == "auto":
+        frame["town"] = frame["town"].astype("category")
+    with dask.config.set(scheduler="sync"):
+        check_smotenc(
+            lambda: SMOTENC(categorical, random_state=4), frame, 7, synthetic_column="new"
+        )
+
+
+def test_smotenc_arrays_are_fit_resample():
+    rng = np.random.default_rng(2)
+    y = np.repeat([0, 1, 2], [60, 15, 8])
+    X = rng.standard_normal((y.size, 4))
+    X[:, 1], X[:, 3] = rng.integers(0, 3, y.size), rng.integers(5, 9, y.size)
+    X_ref, y_ref = SMOTENC([1, 3], k_neighbors=3, random_state=5).fit_resample(X, y)
+    with dask.config.set(scheduler="sync"):
+        for n in (1, 16):
+            X_d = da.from_array(X, chunks=(-(-y.size // n), 2))
+            out = fd.resample_arrays(X_d, y, SMOTENC([1, 3], k_neighbors=3, random_state=5))
+            X_got, y_got = dask.compute(*out)
+            assert X_got.dtype == X_ref.dtype == np.float64
+            assert np.array_equal(X_got.view(np.uint64), X_ref.view(np.uint64))
+            assert np.array_equal(y_got, y_ref)
+
+
+def test_smotenc_parquet_files_with_their_own_categories(tmp_path):
+    """Each file's category set is its partition's dtype; the computed frame's is their
+    union in order of appearance, and so is the output's."""
+    rng = np.random.default_rng(3)
+    for i, categories in enumerate([["b", "a"], ["c", "a"], ["d", "b", "a"]]):
+        values = pd.Categorical(rng.choice(categories, 30), categories=categories)
+        part = pd.DataFrame({"x": rng.standard_normal(30), "c": values, "y": i % 2})
+        part.to_parquet(tmp_path / f"p{i}.parquet", index=False)
+    with dask.config.set(scheduler="sync"):
+        check_smotenc(
+            lambda: SMOTENC(["c"], random_state=1),
+            dd.read_parquet(tmp_path).compute(),
+            None,
+            ddf=dd.read_parquet(tmp_path),
+        )
+
+
+def test_smotenc_missing_category_names_the_column():
+    frame = mixed_table()
+    frame["town"] = frame["town"].astype("string")
+    frame.loc[frame.index[-3], "town"] = pd.NA  # in the last partition only
+    ddf = dd.from_pandas(frame, npartitions=4, sort=False)
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(ValueError, match="categorical column 'town' has missing"):
+            fd.resample(ddf, "y", SMOTENC(["colour", "town"]))
+
+
+def test_smotenc_column_categorical_in_some_partitions_only():
+    from dask import delayed
+
+    frame = mixed_table()
+    first, second = frame.iloc[:50], frame.iloc[50:].astype({"colour": str})
+    ddf = dd.from_delayed(
+        [delayed(first.copy)(), delayed(second.copy)()], meta=frame.iloc[:0], verify_meta=False
+    )
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(
+            ValueError, match="column 'colour' is categorical in some partitions and not"
+        ):
+            fd.resample(ddf, "y", SMOTENC(["colour"]))
+
+
+def test_smotenc_without_a_distributed_algorithm(small_ddf):
+    from sklearn.preprocessing import OneHotEncoder
+
+    with pytest.raises(NotImplementedError, match="k_neighbors=<estimator>.*as an int"):
+        fd.resample(small_ddf, "y", SMOTENC([0], k_neighbors=NearestNeighbors(n_neighbors=4)))
+    with pytest.raises(NotImplementedError, match="min_frequency"):
+        fd.resample(
+            small_ddf, "y", SMOTENC([0], categorical_encoder=OneHotEncoder(min_frequency=3))
+        )
+
+
 # --------------------------------------------------------------------------- errors
 @pytest.fixture
 def small_ddf():
@@ -383,11 +524,6 @@ def test_over_the_broadcast_budget(small_ddf):
 def test_cleaners_are_not_implemented(small_ddf, sampler):
     with pytest.raises(NotImplementedError, match="no distributed algorithm.*fit_resample"):
         fd.resample(small_ddf, "y", sampler)
-
-
-def test_smotenc_not_yet_on_dask(small_ddf):
-    with pytest.raises(NotImplementedError, match="SMOTENC is not available on Dask yet"):
-        fd.resample(small_ddf, "y", SMOTENC([0]))
 
 
 def test_foreign_sampler_and_callable_strategy(small_ddf):

@@ -136,6 +136,15 @@ def test_missing_category_is_refused(mixed):
         SMOTENC(categorical_features=["colour"]).fit(frame, y)
 
 
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_pandas_na_category_is_refused(mixed, dtype):
+    frame, y = mixed
+    frame = frame.assign(colour=pd.array(frame["colour"].astype(str), dtype=dtype))
+    frame.loc[3, "colour"] = pd.NA
+    with pytest.raises(ValueError, match="'colour' has missing"):
+        SMOTENC(categorical_features=["colour"]).fit_resample(frame, y)
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_missing_or_infinite_numeric_category_is_refused(bad):
     rng = np.random.default_rng(0)

@@ -239,7 +239,7 @@ def run(args: argparse.Namespace) -> int:
         tmp = files.add_directory(output)
         tmp_record = None if record_path is None else files.add(record_path)
         ddf, roles = _read(fd, args)
-        sampler = build_sampler(args, _strategy(args, ddf), None)
+        sampler = build_sampler(args, _strategy(args, ddf), _categorical(args, ddf, roles))
         try:
             out = fd.resample(ddf, args.target, sampler, synthetic_column=args.synthetic_column)
             rows = _write(out, tmp, output, client)
@@ -268,6 +268,35 @@ def run(args: argparse.Namespace) -> int:
                 + ("" if record_path is None else f"; record: {str(record_path)!r}")
             )
     return EXIT_OK
+
+
+def _categorical(args: argparse.Namespace, ddf: Any, roles: Roles) -> list[str] | None:
+    """SMOTENC's categorical columns: those named by ``--categorical``, else the
+    non-numeric features (as without ``--scheduler``)."""
+    import pandas as pd
+
+    from ._resample import _methods_with, method_options
+
+    if method_options(args.method).categorical is None:
+        if args.categorical is not None:
+            raise CommandError(
+                f"--categorical applies to --method {_methods_with('categorical')} only"
+            )
+        return None
+    if args.categorical is None:
+        found = [c for c in roles.features if not pd.api.types.is_numeric_dtype(ddf.dtypes[c])]
+        if not found:
+            raise CommandError(
+                "--method smotenc found no non-numeric column to treat as categorical; "
+                "name them with --categorical COL,COL"
+            )
+        return found
+    names = [c.strip() for c in args.categorical.split(",") if c.strip()]
+    for name in names:
+        if name not in roles.features:
+            what = "the target" if name == roles.target else "not a feature column"
+            raise CommandError(f"--categorical names {name!r}, which is {what}")
+    return names
 
 
 def _check_nested(first: tuple[str, Path], second: tuple[str, Path]) -> None:

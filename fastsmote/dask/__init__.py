@@ -28,6 +28,8 @@ from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
 from ._select import random_over_plan, random_under_plan
 from ._smote import plan as smote_plan
+from ._smotenc import plan as smotenc_plan
+from ._smotenc import prepare as smotenc_scan
 
 __all__ = ["DEFAULT_BROADCAST_BUDGET", "SUPPORTED", "resample", "resample_arrays"]
 
@@ -38,10 +40,10 @@ SUPPORTED = {
     ADASYN: boundary_plan,
     RandomOverSampler: random_over_plan,
     RandomUnderSampler: random_under_plan,
+    SMOTENC: smotenc_plan,
 }
 
 _CLEANERS = (TomekLinks, EditedNearestNeighbours, SMOTETomek, SMOTEENN)
-_NOT_YET = (SMOTENC,)
 
 
 def _check_sampler(sampler: Any) -> None:
@@ -59,13 +61,13 @@ def _check_sampler(sampler: Any) -> None:
             f"all rows, which has no distributed algorithm in fastsmote yet. Over-sample on "
             f"Dask with SMOTE, or {instead}."
         )
-    if isinstance(sampler, _NOT_YET):
-        raise NotImplementedError(
-            f"{name} is not available on Dask yet; use SMOTE, BorderlineSMOTE, ADASYN, "
-            f"RandomOverSampler or RandomUnderSampler on Dask, or {instead}."
-        )
     supported = ", ".join(cls.__name__ for cls in SUPPORTED)
     raise TypeError(f"fastsmote.dask resamples with {supported}; got {name}.")
+
+
+def _scan(sampler: Any, source: Source) -> Any:
+    """What the counting pass also reads in each partition (SMOTENC: the categories)."""
+    return smotenc_scan(sampler, source) if type(sampler) is SMOTENC else None
 
 
 def _plan(
@@ -113,15 +115,18 @@ def resample(
     ----------
     ddf : dask.dataframe.DataFrame
         Features and the target column. SMOTE needs numeric feature columns (NumPy,
-        nullable or pyarrow dtypes) without missing values; the random samplers take any
-        columns.
+        nullable or pyarrow dtypes) without missing values, SMOTENC numeric continuous
+        columns and categorical columns without missing values; the random samplers take
+        any columns.
     target : str
         Name of the column holding the class labels.
-    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler or RandomUnderSampler
         With its parameters, as for ``fit_resample``; ``sampling_strategy`` may be a
         str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
-        where it resolves to exact, or "exact"); that pass also runs now.
+        where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
+        an int ``k_neighbors``; the counting pass also collects the categories, and its
+        neighbour tables are built now (they give ``median_std_``).
     synthetic_column : str, optional
         Name of a boolean column added last: True for added rows (synthetic or
         duplicated), False for input rows.
@@ -148,18 +153,21 @@ def resample(
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (the cleaners, SMOTENC, an
-        approximate or estimator search among all rows, ``shrinkage``), and a callable
+        For samplers without a distributed algorithm (the cleaners, an approximate or
+        estimator search among all rows, ``shrinkage``, SMOTENC with a ``k_neighbors``
+        estimator or an encoder merging infrequent categories), and a callable
         ``sampling_strategy``.
     ValueError
-        Unknown target column, non-numeric features (SMOTE), a class too small for
-        ``k_neighbors``, over the broadcast budget.
+        Unknown target column, non-numeric features (SMOTE; SMOTENC's continuous
+        columns), a missing value in a categorical column or one that is a category in
+        some partitions only (SMOTENC), a class too small for ``k_neighbors``, over the
+        broadcast budget.
     """
     import dask.dataframe as dd
 
     _check_sampler(sampler)
     source = frame_source(ddf, target, synthetic_column)
-    counts = count(source)
+    counts = count(source, _scan(sampler, source))
     columns = [c for c in ddf.columns if c != target]
     outputs, _, meta = _plan(sampler, source, counts, columns, broadcast_budget, block_rows)
     return dd.from_delayed(outputs, meta=meta, verify_meta=False)
@@ -183,7 +191,7 @@ def resample_arrays(
     ----------
     X : dask.array.Array of shape (n_samples, n_features)
     y : dask.array.Array or array-like of shape (n_samples,)
-    sampler : SMOTE, BorderlineSMOTE, ADASYN, RandomOverSampler or RandomUnderSampler
+    sampler : SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler or RandomUnderSampler
     broadcast_budget : float, optional
         See :func:`resample`.
     block_rows : int, optional
@@ -192,8 +200,9 @@ def resample_arrays(
     Returns
     -------
     X_resampled : dask.array.Array
-        SMOTE: float32 for float32 (and float16) X, float64 otherwise; the random
-        samplers keep X's dtype. RandomUnderSampler's chunks have unknown sizes.
+        SMOTE: float32 for float32 (and float16) X, float64 otherwise (SMOTENC: X's
+        dtype for float X, float64 otherwise); the random samplers keep X's dtype.
+        RandomUnderSampler's chunks have unknown sizes.
     y_resampled : dask.array.Array
     """
     import dask.array as da
@@ -201,7 +210,7 @@ def resample_arrays(
 
     _check_sampler(sampler)
     source = array_source(X, y)
-    counts = count(source)
+    counts = count(source, _scan(sampler, source))
     outputs, lengths, meta = _plan(sampler, source, counts, None, broadcast_budget, block_rows)
     X_meta, y_meta = meta
     if lengths is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +152,8 @@ class Counts:
         Rows of each class in each partition.
     n_features, itemsize : int
         Features, and bytes per value in the dtype SMOTE computes in.
+    scans : list or None
+        What the ``scan`` given to :func:`count` found in each partition.
     """
 
     target: Target
@@ -159,6 +162,7 @@ class Counts:
     per_part: np.ndarray
     n_features: int = 0
     itemsize: int = 8
+    scans: list | None = None
 
     @property
     def n_samples(self) -> int:
@@ -170,12 +174,23 @@ class Counts:
         return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
 
 
-def count(source: Source) -> Counts:
-    """One pass over the labels: rows and class counts per partition."""
+def _count_and_scan(layout: Layout, scan: Callable, *part: Any) -> tuple:
+    return _count(layout.split(part)[1]), scan(*part)
+
+
+def count(source: Source, scan: Callable | None = None) -> Counts:
+    """One pass over the labels: rows and class counts per partition; with ``scan``,
+    also ``scan(*partition)`` of each partition in the same pass (``Counts.scans``)."""
     import dask
     from dask import delayed
 
-    found = dask.compute(*[delayed(_count)(y) for y in source.label_parts])
+    if scan is None:
+        found = dask.compute(*[delayed(_count)(y) for y in source.label_parts])
+        scans = None
+    else:
+        tasks = [delayed(_count_and_scan)(source.layout, scan, *part) for part in source.parts]
+        both = dask.compute(*tasks)
+        found, scans = [f for f, _ in both], [s for _, s in both]
     lengths = np.array([f[0] for f in found], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     for (_, missing, _, _), offset in zip(found, offsets, strict=True):
@@ -194,7 +209,7 @@ def count(source: Source) -> Counts:
     target = Target(classes, classes, np.arange(classes.size, dtype=np.int32), totals)
     layout = source.layout
     itemsize = layout.dtype.itemsize if layout.dtype is not None else 8
-    return Counts(target, lengths, offsets, per_part, layout.n_features, itemsize)
+    return Counts(target, lengths, offsets, per_part, layout.n_features, itemsize, scans)
 
 
 def class_codes(classes: np.ndarray, y: Any) -> np.ndarray:

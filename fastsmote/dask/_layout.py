@@ -96,9 +96,12 @@ class Layout:
         """An output partition from float feature rows and their labels."""
         if self.kind != "frame":
             return rows, np.asarray(labels, dtype=self.y_dtype)
+        return self.labelled(self.template.restore(rows), labels, index, added)
+
+    def labelled(self, frame: Any, labels: Any, index: Any, added: bool) -> Any:
+        """An output partition from a features frame and its labels (frames)."""
         import pandas as pd
 
-        frame = self.template.restore(rows)
         frame.index = index
         if isinstance(labels, pd.Series):  # the input's labels: kept as they are
             column = labels.set_axis(index)

@@ -47,13 +47,22 @@ CATEGORICAL_SPEC = Constraint(
 )
 
 
+#: Missing-value markers of pandas (``pd.NA``, ``pd.NaT``), by type name.
+_MISSING_TYPES = ("NAType", "NaTType")
+
+
 def _has_missing(values: np.ndarray) -> bool:
-    """NaN, None or infinity among categorical values (a float NaN would otherwise become
-    a category, and None cannot be sorted with strings)."""
+    """NaN, None, ``pd.NA``, ``pd.NaT`` or infinity among categorical values (a float NaN
+    would otherwise become a category, and None cannot be sorted with strings)."""
     if values.dtype.kind == "f":
         return not np.isfinite(values).all()
     if values.dtype.kind == "O":
-        return any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in values)
+        return any(
+            v is None
+            or type(v).__name__ in _MISSING_TYPES
+            or (isinstance(v, float) and not math.isfinite(v))
+            for v in values
+        )
     return False
 
 
@@ -343,6 +352,15 @@ class SMOTENC(_InterpolatingSampler):
                 + ("none." if found is None else f"{len(found)}.")
                 + " Pass a one-hot encoder such as OneHotEncoder(handle_unknown='ignore')."
             )
+        encoded = self._codes(rows, columns)
+        self._check_one_hot(categorical, encoded, rows.n_samples)
+        return encoded
+
+    def _codes(self, rows: Rows, columns: list) -> list:
+        """Per categorical column (its values ``columns[j]`` among ``rows``), the codes
+        in the fitted ``categorical_encoder_``'s ``categories_``, the categories, and
+        for a pandas ``category`` column the codes of its own categories (else None)."""
+        found = self.categorical_encoder_.categories_
         encoded = []
         for j, values in enumerate(columns):
             categories = np.asarray(found[j])
@@ -367,7 +385,6 @@ class SMOTENC(_InterpolatingSampler):
                     "SMOTENC needs every value to be one of them."
                 )
             encoded.append((codes, categories, to_own))
-        self._check_one_hot(categorical, encoded, rows.n_samples)
         return encoded
 
     def _check_one_hot(self, categorical: Any, encoded: list, n_rows: int) -> None:
