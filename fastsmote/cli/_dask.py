@@ -275,13 +275,9 @@ def _categorical(args: argparse.Namespace, ddf: Any, roles: Roles) -> list[str] 
     non-numeric features (as without ``--scheduler``)."""
     import pandas as pd
 
-    from ._resample import _methods_with, method_options
+    from ._resample import takes_categorical
 
-    if method_options(args.method).categorical is None:
-        if args.categorical is not None:
-            raise CommandError(
-                f"--categorical applies to --method {_methods_with('categorical')} only"
-            )
+    if not takes_categorical(args):
         return None
     if args.categorical is None:
         found = [c for c in roles.features if not pd.api.types.is_numeric_dtype(ddf.dtypes[c])]

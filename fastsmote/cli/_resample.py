@@ -542,12 +542,20 @@ def _same_format(args: argparse.Namespace, output: Path) -> str | None:
     return detect_format(args.input, args.format)
 
 
+def takes_categorical(args: argparse.Namespace) -> bool:
+    """Whether ``--method`` takes categorical columns; ``--categorical`` with one that
+    does not is refused."""
+    if method_options(args.method).categorical is not None:
+        return True
+    if args.categorical is not None:
+        raise CommandError(
+            f"--categorical applies to --method {_methods_with('categorical')} only"
+        )
+    return False
+
+
 def _categorical(args: argparse.Namespace, source: Any, roles: Roles) -> list[str] | None:
-    if method_options(args.method).categorical is None:
-        if args.categorical is not None:
-            raise CommandError(
-                f"--categorical applies to --method {_methods_with('categorical')} only"
-            )
+    if not takes_categorical(args):
         return None
     from ..io import NonNumericColumnsError, non_numeric_columns
 
