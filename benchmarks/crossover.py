@@ -36,7 +36,7 @@ def main() -> None:
     small = np.random.default_rng(1).standard_normal((3000, 20)).astype(np.float32)
     for method in args.methods:
         t0 = time.perf_counter()
-        approx_kneighbors(small, args.k, np.arange(3000), seed=0, method=method)
+        approx_kneighbors(small, args.k, np.arange(3000), key=0, method=method)
         print(f"{method} first call in this process: {time.perf_counter() - t0:.1f} s")
     for d in args.features:  # both exact paths loaded/compiled before timing
         exact_kneighbors(np.random.default_rng(2).standard_normal((2000, d)).astype(np.float32), 5)
@@ -60,7 +60,7 @@ def main() -> None:
             cells = []
             for method in args.methods:
                 t0 = time.perf_counter()
-                found = approx_kneighbors(X, args.k, np.arange(n), seed=0, method=method)
+                found = approx_kneighbors(X, args.k, np.arange(n), key=0, method=method)
                 t_approx = time.perf_counter() - t0
                 hit = recall(found[sample], exact)
                 cells.append(f"{t_approx:.1f} | {t_exact / t_approx:.2f}x | {hit:.3f}")

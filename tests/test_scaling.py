@@ -86,8 +86,8 @@ def test_approximate_graph_and_mixed_search_on_tiny_values(dtype, scale):
     X, reference, exponent = tiny_rows(dtype, scale, n=400)
     rows = np.arange(len(X))
     # the same graph as for the scaled rows (scaling is exact), hence as good
-    graph = approx_kneighbors(X, 5, rows, seed=3)
-    np.testing.assert_array_equal(graph, approx_kneighbors(reference, 5, rows, seed=3))
+    graph = approx_kneighbors(X, 5, rows, key=3)
+    np.testing.assert_array_equal(graph, approx_kneighbors(reference, 5, rows, key=3))
     exact = naive.knn(reference, rows, 5)[1]
     recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(graph, exact, strict=True)])
     assert recall >= 0.95, recall
@@ -107,7 +107,7 @@ def test_pynndescent_gets_rows_float32_can_hold():
     rows = np.arange(len(base))
     exact = exact_kneighbors(base, 5)
     for X in (base * 1e-160, base * 1e30):
-        found = approx_kneighbors(X, 5, rows, seed=0, method="pynndescent")
+        found = approx_kneighbors(X, 5, rows, key=0, method="pynndescent")
         recall = np.mean([len(set(a) & set(e)) / 5 for a, e in zip(found, exact, strict=True)])
         assert recall >= 0.95, recall
 
@@ -160,8 +160,8 @@ def test_tomek_and_all_rows_searches_on_tiny_values():
     X, reference, _ = tiny_rows(np.float32, 1e-25, n=300, d=6)
     rows = np.arange(len(X))
     for queries in (None, rows[::3], rows[:200]):  # self-search, one-sided, self + gather
-        found, _ = kneighbors(X, 4, queries=queries, backend="exact", seed=0)[:2]
-        expected, _ = kneighbors(reference, 4, queries=queries, backend="exact", seed=0)[:2]
+        found, _ = kneighbors(X, 4, queries=queries, backend="exact", key=0)[:2]
+        expected, _ = kneighbors(reference, 4, queries=queries, backend="exact", key=0)[:2]
         np.testing.assert_array_equal(found, expected)
     y = (np.random.default_rng(0).random(len(X)) < 0.3).astype(int)
     kept = TomekLinks().fit_resample(X, y)[1]
@@ -200,7 +200,7 @@ def test_ordinary_data_is_searched_as_it_is(monkeypatch):
             np.testing.assert_array_equal(dist, np.sqrt(expected_dist))  # bit for bit
             np.testing.assert_array_equal(exact_kneighbors_of(X, rows[:9], 5, method=method),
                                           expected[:9])  # fmt: skip
-        approx_kneighbors(X, 5, rows, seed=0)
+        approx_kneighbors(X, 5, rows, key=0)
         mixed_kneighbors(X, np.zeros((len(X), 1), np.int32), 5)
         SMOTENC(categorical_features=[0], random_state=0).fit_resample(
             np.column_stack([np.arange(300) % 2, X]), np.arange(300) < 60
