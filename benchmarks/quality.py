@@ -615,7 +615,7 @@ def summarize(preset_name: str, plots: bool) -> str:
         "folds); `lowers` when it is below 0.\n"
     )
     info_ok = info[info["skipped"].isna() & info["overlap_score"].notna()].set_index("dataset")
-    rows, corr = [], []
+    rows, corr, effects = [], [], {}
     for clf in CLASSIFIERS:
         effect = _paired(ok, "smote_fastsmote", "none", "average_precision", clf)
         joined = info_ok.join(effect.rename("effect"), how="inner")
@@ -627,6 +627,10 @@ def summarize(preset_name: str, plots: bool) -> str:
         )
         out.append(f"\n{clf} ({len(joined)} datasets):\n")
         out.append(_md(table.reset_index().rename(columns={"report_reading": "report"})))
+        if table.shape == (2, 2):
+            odds, p = stats.fisher_exact(table.to_numpy())
+            out.append(f"\nFisher's exact test: odds ratio {odds:.2f}, p = {p:.2f}.")
+        effects[clf] = joined["effect"]
         for reading, group in joined.groupby("report_reading"):
             rows.append(
                 {
@@ -656,6 +660,16 @@ def summarize(preset_name: str, plots: bool) -> str:
     out.append(_md(pd.DataFrame(rows)))
     out.append("\nRank correlation with SMOTE's effect on AP:\n")
     out.append(_md(pd.DataFrame(corr), digits=3))
+    out.append(
+        "\n## Per dataset\n\nThe overlap report's numbers (standardised features) and "
+        "SMOTE's effect on AP (fastsmote SMOTE minus none, mean over folds) per classifier.\n"
+    )
+    per = info_ok[["rows", "n_minority", "overlap_score", "safe", "report_reading"]].copy()
+    for clf, effect in effects.items():
+        per[f"effect {clf}"] = effect
+    per = per.reset_index().sort_values("overlap_score")
+    per[["rows", "n_minority"]] = per[["rows", "n_minority"]].astype(int)
+    out.append(_md(per, digits=3))
     text = "\n".join(out) + "\n"
     (RESULTS / f"quality_{preset_name}.md").write_text(text)
     if plots:
