@@ -726,9 +726,9 @@ def _plots(preset_name: str, ok: pd.DataFrame, plot_rows: list) -> None:
         ax.tick_params(labelsize=8)
     axes[0].set_yticks(range(len(shown)), shown)
     axes[0].invert_yaxis()
-    axes[0].legend(fontsize=7, loc="lower left")
+    fig.legend(*axes[0].get_legend_handles_labels(), fontsize=8, loc="lower center", ncol=2)
     fig.suptitle("Strategy minus no resampling, mean over datasets (95% interval)", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.savefig(IMG / "quality_vs_none.png", dpi=80)
     plt.close(fig)
     # 2. fastsmote minus imbalanced-learn, against the margins and the seed noise
@@ -756,12 +756,12 @@ def _plots(preset_name: str, ok: pd.DataFrame, plot_rows: list) -> None:
         ax.tick_params(labelsize=8)
     axes[0].set_yticks(range(len(labels)), labels)
     axes[0].invert_yaxis()
-    axes[0].legend(fontsize=7, loc="lower left")
+    fig.legend(*axes[0].get_legend_handles_labels(), fontsize=8, loc="lower center", ncol=2)
     fig.suptitle(
         "fastsmote minus imbalanced-learn, same folds, mean over datasets (95% interval)",
         fontsize=10,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     fig.savefig(IMG / "quality_twins.png", dpi=80)
     plt.close(fig)
     # 3. the overlap score against SMOTE's effect on AP
