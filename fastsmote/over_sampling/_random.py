@@ -146,15 +146,24 @@ class RandomOverSampler(BaseSampler):
         features.write_into(out)
         X = out[: rows.n_samples]
         check_finite(X)
-        d = features.n_features
-        constant = (4 / ((d + 2) * rows.n_samples)) ** (1 / (d + 4))
         start = rows.n_samples
         with numba_threads(get_config()["n_threads"]):
             for (class_index, n_new), class_positions in zip(plan, positions, strict=True):
                 X_class = X[target.rows_of(class_index)]
                 label = to_python(target.classes[class_index])
-                scale = self.shrinkage_[label] * constant * X_class.std(axis=0, dtype=np.float64)
+                scale = smoothed_scale(X_class, self.shrinkage_[label], rows.n_samples)
                 noise_key = stream_key(key, shrinkage_stream(class_index))
                 smoothed_bootstrap(X_class, class_positions, noise_key, 0, scale, out, start)
                 start += n_new
         return features.restore(out)
+
+
+def smoothed_scale(X_class: np.ndarray, factor: float, n_samples: int) -> np.ndarray:
+    """Per-feature noise scale of the smoothed bootstrap of one class (float64).
+
+    ``X_class``: the class's rows as floats, in input row order (the standard deviation
+    depends on the order of the sums); ``n_samples``: the number of input rows.
+    """
+    d = X_class.shape[1]
+    constant = (4 / ((d + 2) * n_samples)) ** (1 / (d + 4))
+    return factor * constant * X_class.std(axis=0, dtype=np.float64)
