@@ -306,33 +306,59 @@ def test_boundary_searches_without_a_distributed_algorithm(small_ddf, sampler, m
 RANDOM_SAMPLERS = [
     lambda: RandomOverSampler(random_state=7),
     lambda: RandomOverSampler(random_state=7, sampling_strategy={1: 80, 2: 50}),
+    lambda: RandomOverSampler(random_state=7, shrinkage=0.5),
+    lambda: RandomOverSampler(
+        random_state=7, sampling_strategy={1: 80, 2: 50}, shrinkage={1: 2.0, 2: 0.25}
+    ),
     lambda: RandomUnderSampler(random_state=7),
     lambda: RandomUnderSampler(random_state=7, replacement=True),
     lambda: RandomUnderSampler(random_state=7, sampling_strategy={0: 30, 1: 20}),
 ]
 
 
+def smoothed(factory):
+    """Whether the sampler perturbs its copies (then X must be numeric and finite)."""
+    return getattr(factory(), "shrinkage", None) is not None
+
+
 @pytest.mark.parametrize("factory", RANDOM_SAMPLERS)
 def test_random_samplers_frame_are_fit_resample(npartitions, factory):
-    frame = table([90, 35, 14], seed=2)
-    frame["name"] = [f"row {i}" for i in range(len(frame))]  # any column is carried
-    frame.loc[3, "f0"] = np.nan  # row selectors take NaN
-    check_frame(factory, frame, npartitions)
+    if smoothed(factory):  # the noise is computed from float32 rows, added in float64
+        frame = table([90, 35, 14], dtype=np.float32, seed=2)
+    else:
+        frame = table([90, 35, 14], seed=2)
+        frame["name"] = [f"row {i}" for i in range(len(frame))]  # any column is carried
+        frame.loc[3, "f0"] = np.nan  # row selectors take NaN
+    sampler, reference = check_frame(factory, frame, npartitions, block_rows=11)
+    assert getattr(sampler, "shrinkage_", None) == getattr(reference, "shrinkage_", None)
 
 
-@pytest.mark.parametrize("factory", RANDOM_SAMPLERS[::2])
-def test_random_samplers_arrays_are_fit_resample(factory):
-    X, y = blobs([70, 25, 9], seed=3)
+@pytest.mark.parametrize(
+    "factory, n_per_class, dtype",
+    [
+        (RANDOM_SAMPLERS[0], [70, 25, 9], np.float64),
+        (RANDOM_SAMPLERS[4], [70, 25, 9], np.float64),
+        (RANDOM_SAMPLERS[6], [70, 25, 9], np.float64),
+        (RANDOM_SAMPLERS[3], [70, 25, 9], np.float32),
+        (lambda: RandomOverSampler(random_state=7, shrinkage=0.5), [70, 25], np.float64),
+        (lambda: RandomOverSampler(random_state=7, shrinkage={1: 1.5}), [70, 25], np.float32),
+    ],
+)
+def test_random_samplers_arrays_are_fit_resample(factory, n_per_class, dtype):
+    X, y = blobs(n_per_class, dtype=dtype, seed=3)
     sampler = factory()
     with dask.config.set(scheduler="sync"):
-        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(13, 4)), y, sampler)
+        X_res, y_res = fd.resample_arrays(
+            da.from_array(X, chunks=(13, 4)), y, sampler, block_rows=7
+        )
         X_got, y_got = dask.compute(X_res, y_res)
     reference = factory()
     X_ref, y_ref = reference.fit_resample(X, y)
     if isinstance(reference, RandomUnderSampler):
         order = np.argsort(reference.sample_indices_, kind="stable")
         X_ref, y_ref = X_ref[order], y_ref[order]
-    assert np.array_equal(X_got, X_ref) and np.array_equal(y_got, y_ref)
+    assert X_got.dtype == X_ref.dtype and np.array_equal(y_got, y_ref)
+    assert np.array_equal(X_got.view(np.uint8), X_ref.view(np.uint8))  # bit for bit
 
 
 # --------------------------------------------------------------------------- SMOTENC
@@ -481,7 +507,7 @@ def test_unknown_target_column(small_ddf):
         fd.resample(small_ddf, "label", SMOTE())
 
 
-def test_non_numeric_features_refused_by_smote_only(small_ddf):
+def test_non_numeric_features_refused_by_smote_and_shrinkage(small_ddf):
     ddf = small_ddf.assign(name="a")
     with (
         dask.config.set(scheduler="sync"),
@@ -490,6 +516,13 @@ def test_non_numeric_features_refused_by_smote_only(small_ddf):
         fd.resample(ddf, "y", SMOTE(random_state=0))
     with dask.config.set(scheduler="sync"):
         assert len(fd.resample(ddf, "y", RandomOverSampler(random_state=0))) == 80
+    frame = ddf.compute()
+    smoothed = RandomOverSampler(random_state=0, shrinkage=1.0)
+    with pytest.raises(ValueError, match="only numerical data") as in_memory:
+        smoothed.fit_resample(frame.drop(columns="y"), frame["y"])
+    with dask.config.set(scheduler="sync"), pytest.raises(ValueError) as on_dask:
+        fd.resample(ddf, "y", smoothed)
+    assert str(on_dask.value) == str(in_memory.value)
 
 
 @pytest.mark.parametrize("label", [0, 1])  # a row passed through, a row gathered
@@ -499,9 +532,10 @@ def test_nan_raises_when_computed_naming_the_global_row(label):
     frame.loc[row, "f2"] = np.nan
     ddf = dd.from_pandas(frame, npartitions=3, sort=False)
     with dask.config.set(scheduler="sync"):
-        out = fd.resample(ddf, "y", SMOTE(random_state=0))
-        with pytest.raises(ValueError, match=f"NaN \\(first at row {row}, column 'f2'\\)"):
-            out.compute()
+        for sampler in (SMOTE(random_state=0), RandomOverSampler(random_state=0, shrinkage=1.0)):
+            out = fd.resample(ddf, "y", sampler)
+            with pytest.raises(ValueError, match=f"NaN \\(first at row {row}, column 'f2'\\)"):
+                out.compute()
         X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
         X_res, _ = fd.resample_arrays(da.from_array(X, chunks=7), y, SMOTE(random_state=0))
         with pytest.raises(ValueError, match=f"NaN \\(first at row {row}\\)"):
@@ -512,8 +546,15 @@ def test_over_the_broadcast_budget(small_ddf):
     with dask.config.set(scheduler="sync"):
         with pytest.raises(ValueError, match=r"class 1, 10 rows: 0\.0 MiB.*broadcast_budget="):
             fd.resample(small_ddf, "y", SMOTE(random_state=0), broadcast_budget=1e-4)
-        with pytest.raises(ValueError, match="broadcast_budget="):
+        with pytest.raises(ValueError, match=r"class 1, 10 rows: 0\.0 MiB.*broadcast_budget="):
             fd.resample(small_ddf, "y", RandomOverSampler(random_state=0), broadcast_budget=1e-4)
+        with pytest.raises(ValueError, match=r"class 1, 10 rows: 0\.0 MiB.*broadcast_budget="):
+            fd.resample(
+                small_ddf,
+                "y",
+                RandomOverSampler(random_state=0, shrinkage=1.0),
+                broadcast_budget=1e-4,
+            )
         with pytest.raises(ValueError, match="positive number"):
             fd.resample(small_ddf, "y", SMOTE(random_state=0), broadcast_budget=0)
 

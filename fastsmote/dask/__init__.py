@@ -80,7 +80,7 @@ def _plan(
 ) -> tuple[list, list | None, Any]:
     started = time.perf_counter()
     key = start(sampler, counts, source.layout.n_features, columns)
-    if type(sampler)._sampling_type == "over-sampling" and type(sampler) is not RandomOverSampler:
+    if type(sampler)._sampling_type == "over-sampling":
         plan = SUPPORTED[type(sampler)]
         outputs = plan(sampler, source, counts, key, broadcast_budget, block_rows)
     else:
@@ -117,7 +117,7 @@ def resample(
         Features and the target column. SMOTE needs numeric feature columns (NumPy,
         nullable or pyarrow dtypes) without missing values, SMOTENC numeric continuous
         columns and categorical columns without missing values; the random samplers take
-        any columns.
+        any columns (RandomOverSampler with ``shrinkage``: numeric ones, as SMOTE).
     target : str
         Name of the column holding the class labels.
     sampler : SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler or RandomUnderSampler
@@ -134,12 +134,13 @@ def resample(
         MiB that may be sent to every worker: the rows of the classes to over-sample and
         their neighbour tables (SMOTE family; BorderlineSMOTE and ADASYN add the
         per-partition neighbour lists), or of the classes to duplicate
-        (RandomOverSampler), or the draws of RandomUnderSampler. Default
+        (RandomOverSampler, as floats with ``shrinkage``), or the draws of
+        RandomUnderSampler. Default
         :data:`DEFAULT_BROADCAST_BUDGET` (2 GiB); above it a ``ValueError`` names the
         sizes.
     block_rows : int, optional
-        Synthetic rows per output partition (SMOTE family; default about 64 MiB of
-        rows). The rows never depend on it.
+        Added rows per output partition (over-samplers; default about 64 MiB of
+        synthetic rows, 262,144 duplicates). The rows never depend on it.
 
     Returns
     -------
@@ -148,20 +149,21 @@ def resample(
         in partitions of their own; the columns in the input's order (then
         ``synthetic_column``), with the dtypes ``fit_resample`` gives. Input rows keep
         their index; added rows are indexed by their row number in the output.
-        RandomUnderSampler: each input partition keeps its selected rows, in order.
+        RandomOverSampler with ``shrinkage`` gives float features, as ``fit_resample``
+        does. RandomUnderSampler: each input partition keeps its selected rows, in order.
 
     Raises
     ------
     NotImplementedError
         For samplers without a distributed algorithm (the cleaners, an approximate or
-        estimator search among all rows, ``shrinkage``, SMOTENC with a ``k_neighbors``
+        estimator search among all rows, SMOTENC with a ``k_neighbors``
         estimator or an encoder merging infrequent categories), and a callable
         ``sampling_strategy``.
     ValueError
-        Unknown target column, non-numeric features (SMOTE; SMOTENC's continuous
-        columns), a missing value in a categorical column or one that is a category in
-        some partitions only (SMOTENC), a class too small for ``k_neighbors``, over the
-        broadcast budget.
+        Unknown target column, non-numeric features (SMOTE, RandomOverSampler with
+        ``shrinkage``; SMOTENC's continuous columns), a missing value in a categorical
+        column or one that is a category in some partitions only (SMOTENC), a class too
+        small for ``k_neighbors``, over the broadcast budget.
     """
     import dask.dataframe as dd
 
@@ -201,7 +203,8 @@ def resample_arrays(
     -------
     X_resampled : dask.array.Array
         SMOTE: float32 for float32 (and float16) X, float64 otherwise (SMOTENC: X's
-        dtype for float X, float64 otherwise); the random samplers keep X's dtype.
+        dtype for float X, float64 otherwise); the random samplers keep X's dtype
+        (RandomOverSampler with ``shrinkage``: as SMOTE).
         RandomUnderSampler's chunks have unknown sizes.
     y_resampled : dask.array.Array
     """

@@ -1,5 +1,6 @@
 """RandomOverSampler and RandomUnderSampler on Dask: the rows ``fit_resample`` picks,
-from draws keyed by each row's position in its class (global row order)."""
+from draws keyed by each row's position in its class (global row order); with
+``shrinkage``, the same noise as in memory, keyed by each added row's number."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from .._kernels.sampling import bootstrap_positions, priorities_from
-from .._random import class_stream, copy_stream, stream_key
+from .._kernels.sampling import bootstrap_positions, priorities_from, smoothed_bootstrap
+from .._random import class_stream, copy_stream, shrinkage_stream, stream_key
+from .._validation import to_python
+from ..over_sampling._random import smoothed_scale
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget
+from ._smote import _converted, block_rows, class_pieces
 
 #: Rows per partition of duplicated rows (RandomOverSampler).
 COPY_BLOCK_ROWS = 1 << 18
@@ -63,25 +67,27 @@ def _copies(layout: Layout, table: Any, key: np.uint64, j0: int, j1: int, first_
 
 
 def random_over_plan(
-    sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: float | None
+    sampler: Any,
+    source: Source,
+    counts: Counts,
+    key: np.uint64,
+    budget: float | None,
+    rows_per_block: int | None = None,
 ) -> tuple[list, list[int], Any]:
-    """RandomOverSampler: the input partitions, then each class's duplicates in blocks."""
+    """RandomOverSampler: the input partitions, then each class's duplicates in blocks
+    (with ``shrinkage``: :func:`smoothed_plan`)."""
     from dask import delayed
 
     if sampler.shrinkage is not None:
-        raise NotImplementedError(
-            "RandomOverSampler(shrinkage=...) (the smoothed bootstrap) is not available on "
-            "Dask yet; use shrinkage=None, or SMOTE, or fit_resample on one machine."
-        )
+        return smoothed_plan(sampler, source, counts, key, budget, rows_per_block)
     sampler.shrinkage_ = None
     layout, target = source.layout, counts.target
-    jobs = [(target.class_index(label), int(n)) for label, n in sampler.sampling_strategy_.items()]
-    jobs = [(index, n) for index, n in jobs if n > 0]
+    jobs = _over_sampled(sampler, target)
     row_bytes = _row_bytes(source)
     check_budget(
         [
             (
-                f"class {target.classes[i]!r}, {int(target.counts[i]):,} rows",
+                f"class {to_python(target.classes[i])!r}, {int(target.counts[i]):,} rows",
                 int(target.counts[i]) * row_bytes,
             )
             for i, _ in jobs
@@ -94,15 +100,111 @@ def random_over_plan(
         wanted = np.array([i for i, _ in jobs], dtype=np.int32)
         pieces = [delayed(_class_rows)(layout, target.classes, wanted, *p) for p in source.parts]
         first_row = int(counts.lengths.sum())
+        step = rows_per_block or COPY_BLOCK_ROWS
         for index, n_new in jobs:
             table = delayed(_class_table)(layout, index, *pieces)
             copy_key = stream_key(key, copy_stream(index))
-            for j0 in range(0, n_new, COPY_BLOCK_ROWS):
-                j1 = min(n_new, j0 + COPY_BLOCK_ROWS)
+            for j0 in range(0, n_new, step):
+                j1 = min(n_new, j0 + step)
                 outputs.append(delayed(_copies)(layout, table, copy_key, j0, j1, first_row))
                 lengths.append(j1 - j0)
             first_row += n_new
     return outputs, lengths, _selector_meta(source)
+
+
+def _over_sampled(sampler: Any, target: Any) -> list[tuple[int, int]]:
+    """``(class index, rows to add)`` of each class to over-sample, in label order."""
+    jobs = [(target.class_index(label), int(n)) for label, n in sampler.sampling_strategy_.items()]
+    return [(index, n) for index, n in jobs if n > 0]
+
+
+# --------------------------------------------------------------------------- smoothed bootstrap
+def _smoothed_class(
+    index: int, factor: float, n_samples: int, *pieces: tuple
+) -> tuple[np.ndarray, np.ndarray]:
+    """A class's float rows in global row order and its noise scale, as in memory."""
+    X_class = np.concatenate([X[codes == index] for codes, X, _ in pieces])
+    return X_class, smoothed_scale(X_class, factor, n_samples)
+
+
+def _smoothed_block(
+    layout: Layout,
+    table: tuple[np.ndarray, np.ndarray],
+    keys: tuple[np.uint64, np.uint64],
+    j0: int,
+    j1: int,
+    first_row: int,
+    label: Any,
+) -> Any:
+    """Perturbed copies ``j0 .. j1 - 1`` of a class (the draws of ``fit_resample``)."""
+    import pandas as pd
+
+    X_class, scale = table
+    copy_key, noise_key = keys
+    positions = bootstrap_positions(copy_key, j0, j1 - j0, X_class.shape[0])
+    rows = np.empty((j1 - j0, X_class.shape[1]), dtype=X_class.dtype)
+    smoothed_bootstrap(X_class, positions, noise_key, j0, scale, rows, 0)
+    index = pd.RangeIndex(first_row + j0, first_row + j1)
+    return layout.from_rows(rows, np.full(j1 - j0, label, dtype=object), index, True)
+
+
+def smoothed_plan(
+    sampler: Any,
+    source: Source,
+    counts: Counts,
+    key: np.uint64,
+    budget: float | None,
+    rows_per_block: int | None,
+) -> tuple[list, list[int], Any]:
+    """RandomOverSampler with ``shrinkage``: the input partitions as floats, then each
+    class's perturbed copies in blocks. The class rows are gathered in global row order
+    (the standard deviation depends on the order of its sums), as SMOTE gathers them."""
+    from dask import delayed
+
+    layout, target = source.layout, counts.target
+    if isinstance(layout.template, Exception):
+        raise ValueError(
+            "When shrinkage is not None, X needs to contain only numerical data to later "
+            f"generate a smoothed bootstrap sample ({layout.template})"
+        ) from None
+    sampler.shrinkage_ = sampler._resolve_shrinkage()
+    jobs = _over_sampled(sampler, target)
+    row_bytes = counts.n_features * counts.itemsize
+    check_budget(
+        [
+            (
+                f"class {to_python(target.classes[i])!r}, {int(target.counts[i]):,} rows",
+                int(target.counts[i]) * row_bytes,
+            )
+            for i, _ in jobs
+        ],
+        budget,
+    )
+    outputs, lengths = [], []
+    for part, offset, n in zip(source.parts, counts.offsets, counts.lengths, strict=True):
+        outputs.append(delayed(_converted)(layout, int(offset), *part))
+        lengths.append(int(n))
+    if jobs:
+        wanted = np.array([i for i, _ in jobs], dtype=np.int32)
+        pieces = class_pieces(source, counts, wanted)
+        first_row = counts.n_samples
+        step = rows_per_block or block_rows(layout.n_features, layout.dtype.itemsize)
+        for index, n_new in jobs:
+            label = target.classes[index]
+            factor = sampler.shrinkage_[to_python(label)]
+            table = delayed(_smoothed_class)(index, factor, counts.n_samples, *pieces)
+            keys = (
+                stream_key(key, copy_stream(index)),
+                stream_key(key, shrinkage_stream(index)),
+            )
+            for j0 in range(0, n_new, step):
+                j1 = min(n_new, j0 + step)
+                outputs.append(
+                    delayed(_smoothed_block)(layout, table, keys, j0, j1, first_row, label)
+                )
+                lengths.append(j1 - j0)
+            first_row += n_new
+    return outputs, lengths, layout.empty()
 
 
 def _selector_meta(source: Source) -> Any:
