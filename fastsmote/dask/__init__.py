@@ -135,9 +135,8 @@ def resample(
         their neighbour tables (SMOTE family; BorderlineSMOTE and ADASYN add the
         per-partition neighbour lists), or of the classes to duplicate
         (RandomOverSampler, as floats with ``shrinkage``), or the draws of
-        RandomUnderSampler. Default
-        :data:`DEFAULT_BROADCAST_BUDGET` (2 GiB); above it a ``ValueError`` names the
-        sizes.
+        RandomUnderSampler. Default :data:`DEFAULT_BROADCAST_BUDGET` (2 GiB); above it a
+        ``ValueError`` names the sizes.
     block_rows : int, optional
         Added rows per output partition (over-samplers; default about 64 MiB of
         synthetic rows, 262,144 duplicates). The rows never depend on it.
