@@ -5,10 +5,12 @@ cache) on first use, or ahead of time with :func:`warmup`.
 """
 
 from ._config import config_context, get_config, set_config
+from ._function_sampler import FunctionSampler
 from ._show_versions import show_versions
 from ._version import __version__
 from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
+from .datasets import make_imbalance
 from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
 from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
@@ -20,11 +22,13 @@ __all__ = [
     "SMOTENC",
     "SMOTETomek",
     "EditedNearestNeighbours",
+    "FunctionSampler",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",
     "config_context",
     "get_config",
+    "make_imbalance",
     "set_config",
     "show_versions",
     "warmup",

@@ -1,0 +1,186 @@
+"""FunctionSampler and make_imbalance, against imbalanced-learn where it is deterministic."""
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn import FunctionSampler as ImblearnFunctionSampler
+from imblearn.datasets import make_imbalance as imblearn_make_imbalance
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from fastsmote import FunctionSampler, RandomUnderSampler, make_imbalance
+from fastsmote.pipeline import Pipeline
+
+
+def _data(n=30):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 3))
+    y = np.repeat([0, 1, 2], n // 3)
+    return X, y
+
+
+def _first(X, y, n):
+    return X[:n], y[:n]
+
+
+# ----------------------------------------------------------------------- FunctionSampler
+def test_identity_matches_imblearn():
+    X, y = _data()
+    sampler = FunctionSampler()
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_ref, y_ref = ImblearnFunctionSampler().fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    assert sampler.sampling_strategy_ == ImblearnFunctionSampler().fit(X, y).sampling_strategy_
+    record = sampler.record()
+    assert record.counts_before() == record.counts_after() == {0: 10, 1: 10, 2: 10}
+    assert (record.n_synthetic, record.n_removed) == (0, 0)
+
+
+def test_kw_args_reach_func_and_record_has_net_counts():
+    X, y = _data()
+    sampler = FunctionSampler(func=_first, kw_args={"n": 12})
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_ref, y_ref = ImblearnFunctionSampler(func=_first, kw_args={"n": 12}).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    record = sampler.record()
+    assert record.counts_after() == {0: 10, 1: 2, 2: 0}
+    assert (record.n_synthetic, record.n_removed) == (0, 18)
+
+
+def test_validate_false_passes_objects_untouched():
+    seen = {}
+
+    def func(X, y):
+        seen["X"], seen["y"] = X, y
+        return X, y
+
+    X, y = [["a", None], ["b", 1.5]], ("u", "v")  # neither numeric nor class labels
+    X_res, y_res = FunctionSampler(func=func, validate=False).fit_resample(X, y)
+    assert seen["X"] is X and seen["y"] is y and X_res is X and y_res is y
+    with pytest.raises(ValueError):
+        FunctionSampler(func=func).fit_resample(X, y)
+
+
+def test_dataframe_in_dataframe_out():
+    X, y = _data()
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    target = pd.Series(y, name="label")
+    sampler = FunctionSampler(func=_first, kw_args={"n": 5})
+    X_res, y_res = sampler.fit_resample(frame, target)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["a", "b", "c"]
+    assert isinstance(y_res, pd.Series) and y_res.name == "label"
+    np.testing.assert_array_equal(X_res.to_numpy(), X[:5])
+    assert list(sampler.feature_names_in_) == ["a", "b", "c"]
+    X_ref, _ = ImblearnFunctionSampler(func=_first, kw_args={"n": 5}).fit_resample(frame, target)
+    pd.testing.assert_frame_equal(X_res, X_ref)
+
+
+def test_inputs_validated_as_imblearn():
+    X, y = _data()
+    X_nan = X.copy()
+    X_nan[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN|nan|infinity"):
+        FunctionSampler().fit_resample(X_nan, y)
+    with pytest.raises(ValueError):
+        FunctionSampler().fit_resample(X, np.linspace(0, 1, 30))  # continuous target
+    X_sparse = sparse.csr_matrix(X)
+    X_res, _ = FunctionSampler().fit_resample(X_sparse, y)
+    assert sparse.issparse(X_res)
+    with pytest.raises(TypeError, match="accept_sparse=False"):
+        FunctionSampler(accept_sparse=False).fit_resample(X_sparse, y)
+    with pytest.raises(ValueError, match="'func' parameter of FunctionSampler"):
+        FunctionSampler(func=3).fit(X, y)
+    np.testing.assert_array_equal(X, _data()[0])  # not modified
+
+
+@pytest.mark.parametrize(
+    "func, match",
+    [
+        (lambda X, y: (X[:5], y[:4]), "5 rows of X but 4 labels"),
+        (lambda X, y: X, "must return a pair"),
+        (lambda X, y: (X, y, y), "must return a pair"),
+    ],
+)
+def test_bad_func_output_refused(func, match):
+    X, y = _data()
+    with pytest.raises(ValueError, match=match) as error:
+        FunctionSampler(func=func).fit_resample(X, y)
+    assert "<lambda>" in str(error.value)
+
+
+def test_pipeline_resamples_in_fit_and_skips_predict():
+    X, y = _data()
+    calls = []
+
+    def func(X, y):
+        calls.append(len(y))
+        return X[y != 2], y[y != 2]
+
+    pipe = Pipeline([("f", FunctionSampler(func=func)), ("clf", LogisticRegression())])
+    pipe.fit(X, y)
+    assert calls == [30]
+    assert pipe[-1].classes_.tolist() == [0, 1]
+    assert pipe.predict(X).shape == (30,)
+    assert calls == [30]
+
+
+def test_pipeline_sample_weight_through_function_sampler_refused():
+    X, y = _data()
+    pipe = Pipeline(
+        [("f", FunctionSampler(func=_first, kw_args={"n": 20})), ("clf", LogisticRegression())]
+    )
+    with pytest.raises(AttributeError, match="sample_weight cannot follow"):
+        pipe.fit(X, y, clf__sample_weight=np.arange(30.0))
+    sampler = FunctionSampler()
+    sampler.fit_resample(X, y)
+    with pytest.raises(AttributeError, match="cannot say where its output rows come from"):
+        sampler.row_origins(X, y)
+
+
+# ----------------------------------------------------------------------- make_imbalance
+def _halve(y, factor=2):
+    return {c: n // factor for c, n in Counter(y).items()}
+
+
+@pytest.mark.parametrize(
+    "strategy, kwargs",
+    [({0: 3, 2: 7}, {}), (_halve, {}), (_halve, {"factor": 5})],
+    ids=["dict", "callable", "callable-kwargs"],
+)
+def test_make_imbalance_counts_match_imblearn(strategy, kwargs):
+    X, y = _data()
+    _, y_res = make_imbalance(X, y, sampling_strategy=strategy, random_state=0, **kwargs)
+    _, y_ref = imblearn_make_imbalance(X, y, sampling_strategy=strategy, random_state=0, **kwargs)
+    assert Counter(y_res.tolist()) == Counter(y_ref.tolist())
+
+
+def test_make_imbalance_is_random_under_sampler_and_reproducible():
+    X, y = _data()
+    X_a, y_a = make_imbalance(X, y, sampling_strategy={0: 3, 1: 4}, random_state=7)
+    X_b, y_b = make_imbalance(X, y, sampling_strategy={0: 3, 1: 4}, random_state=7)
+    np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
+    X_r, _ = RandomUnderSampler(sampling_strategy={0: 3, 1: 4}, random_state=7).fit_resample(X, y)
+    np.testing.assert_array_equal(X_a, X_r)
+    X_c, _ = make_imbalance(X, y, sampling_strategy={0: 3, 1: 4}, random_state=8)
+    assert not np.array_equal(X_a, X_c)
+
+
+def test_make_imbalance_refuses_what_imblearn_refuses(capsys):
+    X, y = _data()
+    with pytest.raises(ValueError, match="less or equal to the original number") as ours:
+        make_imbalance(X, y, sampling_strategy={0: 11})
+    with pytest.raises(ValueError, match="less or equal to the original number") as theirs:
+        imblearn_make_imbalance(X, y, sampling_strategy={0: 11})
+    assert str(ours.value) == str(theirs.value)
+    for bad in ("auto", None, 0.5):
+        with pytest.raises(ValueError, match="'sampling_strategy' parameter of make_imbalance"):
+            make_imbalance(X, y, sampling_strategy=bad)
+    with pytest.raises(ValueError, match="must return a dict"):
+        make_imbalance(X, y, sampling_strategy=lambda y: 3)
+    make_imbalance(X, y, sampling_strategy={0: 2}, verbose=True)
+    assert "Make the dataset imbalanced" in capsys.readouterr().out
