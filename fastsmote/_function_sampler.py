@@ -209,10 +209,8 @@ class FunctionSampler(BaseSampler):
 
     def _restore(self, X_res: Any, y_res: Any, target: Any, features: Any) -> tuple[Any, Any]:
         """``func``'s output in the caller's containers, where it has their shape."""
-        table = getattr(features, "table", None)
         if (
-            table is not None
-            and isinstance(X_res, np.ndarray)
+            isinstance(X_res, np.ndarray)
             and X_res.ndim == 2
             and X_res.shape[1] == features.n_features
             and X_res.dtype.kind == "f"
