@@ -134,6 +134,7 @@ def twins() -> dict[str, tuple[type, type]]:
             theirs = getattr(importlib.import_module(f"imblearn.{module}"), name, None)
             if theirs is not None:
                 pairs[name] = (ours, theirs)
+    pairs["FunctionSampler"] = (fastsmote.FunctionSampler, imblearn.FunctionSampler)
     pairs["Pipeline"] = (fastsmote.pipeline.Pipeline, imblearn.pipeline.Pipeline)
     return pairs
 
@@ -206,10 +207,15 @@ def fitted_attributes(cls: type) -> frozenset[str]:
 
 
 def _public_methods(cls: type) -> set[str]:
+    # set_<method>_request methods are scikit-learn's metadata routing, made per class when
+    # it is defined: set_fit_resample_request exists on fastsmote's samplers (whose
+    # fit_resample takes ``out``) only when imbalanced-learn was imported before fastsmote.
     return {
         name
         for name in dir(cls)
-        if not name.startswith("_") and inspect.isfunction(getattr(cls, name, None))
+        if not name.startswith("_")
+        and not re.fullmatch(r"set_\w+_request", name)
+        and inspect.isfunction(getattr(cls, name, None))
     }
 
 
