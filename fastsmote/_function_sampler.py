@@ -53,8 +53,9 @@ class FunctionSampler(BaseSampler):
         With True, ``y`` must hold class labels (binary, multiclass or one-hot) and
         ``X`` must be a 2-D numeric array or DataFrame without NaN or infinity (or a
         sparse matrix, if ``accept_sparse``) with one row per label, as in
-        imbalanced-learn; ``func`` then gets ``X`` as an ndarray (float64, float32 kept;
-        a sparse matrix as it is) and ``y`` as a 1-D array of labels, and its output
+        imbalanced-learn; ``func`` then gets ``X`` as an ndarray (a NumPy array keeps its
+        dtype; a DataFrame or list comes as float64, or float32 for float32 columns; a
+        sparse matrix as it is) and ``y`` as a 1-D array of labels, and its output
         comes back in the caller's containers (a DataFrame with the input's column names
         when ``X_res`` has as many columns, a Series with the input's name, one-hot
         labels when ``y`` was one-hot). With False, ``X`` and ``y`` go to ``func``
@@ -127,6 +128,8 @@ class FunctionSampler(BaseSampler):
             features = check_features(X, n_samples)
             X_in = features.as_float_array()
             check_finite(X_in, columns=features.columns)
+            if isinstance(X, np.ndarray) and X.dtype.kind in "biu":
+                X_in = X  # an integer array keeps its dtype, as in imbalanced-learn
         self.n_features_in_ = features.n_features
         columns = features.columns
         if columns is not None and all(isinstance(c, str) for c in columns):

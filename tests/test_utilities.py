@@ -95,6 +95,12 @@ def test_inputs_validated_as_imblearn():
     with pytest.raises(ValueError, match="'func' parameter of FunctionSampler"):
         FunctionSampler(func=3).fit(X, y)
     np.testing.assert_array_equal(X, _data()[0])  # not modified
+    X_int = np.arange(60).reshape(30, 2)
+    assert FunctionSampler().fit_resample(X_int, y)[0].dtype == X_int.dtype
+    one_hot = np.eye(3, dtype=int)[y]
+    y_res = FunctionSampler(func=_first, kw_args={"n": 15}).fit_resample(X, one_hot)[1]
+    _, y_ref = ImblearnFunctionSampler(func=_first, kw_args={"n": 15}).fit_resample(X, one_hot)
+    np.testing.assert_array_equal(y_res, y_ref)
 
 
 @pytest.mark.parametrize(
