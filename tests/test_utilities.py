@@ -11,6 +11,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from fastsmote import FunctionSampler, RandomUnderSampler, make_imbalance
+from fastsmote.model_selection import resampled_splits
 from fastsmote.pipeline import Pipeline
 
 
@@ -134,13 +135,16 @@ def test_pipeline_resamples_in_fit_and_skips_predict():
     assert calls == [30]
 
 
-def test_pipeline_sample_weight_through_function_sampler_refused():
+def test_sample_weight_through_function_sampler_refused():
     X, y = _data()
     pipe = Pipeline(
         [("f", FunctionSampler(func=_first, kw_args={"n": 20})), ("clf", LogisticRegression())]
     )
     with pytest.raises(AttributeError, match="sample_weight cannot follow"):
         pipe.fit(X, y, clf__sample_weight=np.arange(30.0))
+    folds = resampled_splits(X, y, FunctionSampler(), cv=3, sample_weight=np.ones(30))
+    with pytest.raises(AttributeError, match="sample_weight cannot follow"):
+        list(folds)
     sampler = FunctionSampler()
     sampler.fit_resample(X, y)
     with pytest.raises(AttributeError, match="cannot say where its output rows come from"):
