@@ -126,10 +126,11 @@ class FunctionSampler(BaseSampler):
             X_in = features.data
         else:
             features = check_features(X, n_samples)
-            X_in = features.as_float_array()
-            check_finite(X_in, columns=features.columns)
             if isinstance(X, np.ndarray) and X.dtype.kind in "biu":
                 X_in = X  # an integer array keeps its dtype, as in imbalanced-learn
+            else:
+                X_in = features.as_float_array()
+                check_finite(X_in, columns=features.columns)
         self.n_features_in_ = features.n_features
         columns = features.columns
         if columns is not None and all(isinstance(c, str) for c in columns):
