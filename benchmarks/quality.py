@@ -695,6 +695,19 @@ def _bootstrap_rho(x: np.ndarray, y: np.ndarray, n: int = 2000) -> tuple[float, 
     return tuple(np.nanpercentile(rhos, [2.5, 97.5]))
 
 
+def _interval_point(ax, mean, lo, hi, y, c, label) -> None:
+    """One mean with its 95% interval, styled per classifier (index ``c``)."""
+    ax.errorbar(
+        mean,
+        y,
+        xerr=[[mean - lo], [hi - mean]],
+        fmt="o" if c else "s",
+        color=f"C{c}",
+        ms=4,
+        label=label,
+    )
+
+
 def _plots(preset_name: str, ok: pd.DataFrame, plot_rows: list) -> None:
     import matplotlib
 
@@ -711,15 +724,7 @@ def _plots(preset_name: str, ok: pd.DataFrame, plot_rows: list) -> None:
                 d = _paired(ok, s, "none", metric, clf).to_numpy()
                 mean, lo, hi = _interval(d)
                 yy = i + (0.15 if c else -0.15)
-                ax.errorbar(
-                    mean,
-                    yy,
-                    xerr=[[mean - lo], [hi - mean]],
-                    fmt="o" if c else "s",
-                    color=f"C{c}",
-                    ms=4,
-                    label=clf if i == 0 else None,
-                )
+                _interval_point(ax, mean, lo, hi, yy, c, clf if i == 0 else None)
         ax.axvline(0, color="grey", lw=0.8)
         better = "lower is better" if metric in LOWER_IS_BETTER else "higher is better"
         ax.set_title(f"{metric}\n({better})", fontsize=9)
@@ -742,15 +747,7 @@ def _plots(preset_name: str, ok: pd.DataFrame, plot_rows: list) -> None:
                 continue
             c = CLASSIFIERS.index(clf)
             yy = labels.index(label) + (0.15 if c else -0.15)
-            ax.errorbar(
-                mean,
-                yy,
-                xerr=[[mean - lo], [hi - mean]],
-                fmt="o" if c else "s",
-                color=f"C{c}",
-                ms=4,
-                label=clf if label == labels[0] else None,
-            )
+            _interval_point(ax, mean, lo, hi, yy, c, clf if label == labels[0] else None)
         ax.axvline(0, color="grey", lw=0.8)
         ax.set_title(f"{metric} (margin +/-{MARGINS[metric]})", fontsize=9)
         ax.tick_params(labelsize=8)
