@@ -334,6 +334,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     }
     #: False for samplers that only select rows: any dtype, NaN and sparse X are fine.
     _numeric_input: ClassVar[bool] = True
+    #: True for numeric samplers that take a SciPy sparse X (computed as CSR, returned
+    #: in the input's sparse format).
+    _accept_sparse: ClassVar[bool] = False
     #: True when ``_fit_resample`` already returns X in the user's container.
     _returns_container: ClassVar[bool] = False
     #: The parameter giving the number of neighbours, if any (the command line's --k).
@@ -351,8 +354,10 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         like imbalanced-learn's, it succeeds on data that resampling would refuse)."""
         self._check_params()
         target = check_target(y)
-        check = check_features if self._numeric_input else check_rows
-        features = check(X, target.labels.shape[0])
+        if self._numeric_input:
+            features = check_features(X, target.labels.shape[0], sparse=self._accept_sparse)
+        else:
+            features = check_rows(X, target.labels.shape[0])
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, target, self._sampling_type
         )
@@ -436,6 +441,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")
         started = time.perf_counter()
         features, target = self._validate(X, y)
+        if out is not None and getattr(features, "sparse", False):
+            raise TypeError(
+                f"{type(self).__name__}: out= takes a dense array, X is sparse; call "
+                "fit_resample without out= to get a sparse result."
+            )
         X_out, y_codes = self._fit_resample(features, target, out)
         keep = out is not None or self._returns_container
         X_res = X_out if keep else features.restore(X_out)
@@ -517,7 +527,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.input_tags.allow_nan = not self._numeric_input
-        tags.input_tags.sparse = not self._numeric_input
+        tags.input_tags.sparse = not self._numeric_input or self._accept_sparse
         tags.input_tags.string = not self._numeric_input
         # Samplers that keep BaseSampler.row_origins output copies of input rows only and
         # list them in sample_indices_; the others (synthetic rows) override row_origins.

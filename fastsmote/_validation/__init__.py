@@ -20,6 +20,7 @@ from ._features import (
     check_finite,
     check_out_array,
     check_rows,
+    check_span_range,
     take_rows,
 )
 from ._params import (
@@ -41,6 +42,7 @@ from ._params import (
     one_of,
 )
 from ._sampling_strategy import SAMPLING_TYPES, check_sampling_strategy
+from ._sparse import SparseFeatures, is_sparse, restore_format
 from ._target import Target, check_target, restore_target, to_python
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "Features",
     "NeighborCountError",
     "Rows",
+    "SparseFeatures",
     "Target",
     "_float_dtype",
     "check_distance_range",
@@ -67,11 +70,14 @@ __all__ = [
     "check_params",
     "check_rows",
     "check_sampling_strategy",
+    "check_span_range",
     "check_target",
     "has_methods",
     "int_in_range",
+    "is_sparse",
     "neighbors_asked",
     "one_of",
+    "restore_format",
     "restore_target",
     "take_rows",
     "to_python",

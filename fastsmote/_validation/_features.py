@@ -10,6 +10,7 @@ import numpy as np
 
 from .._frames import Table, as_table, first_null
 from .._kernels.arrays import copy_rows, first_nonfinite_row, gather_rows
+from ._sparse import check_sparse_features, is_sparse
 
 _ROW_BLOCK = 4096  # rows per block in the row kernels of fastsmote._kernels.arrays
 
@@ -155,20 +156,25 @@ def _float_dtype(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.float64)
 
 
-def check_features(X: Any, n_samples: int) -> Features:
-    """Validate a dense numeric 2-D feature matrix with ``n_samples`` rows.
+def check_features(X: Any, n_samples: int, *, sparse: bool = False) -> Features:
+    """Validate a numeric 2-D feature matrix with ``n_samples`` rows.
 
     Integer and boolean features are computed in float64 (synthetic values are
     interpolations, so truncating them back to integers would be wrong). A DataFrame
     of any backend narwhals reads may hold any numeric dtype (NumPy, pandas nullable,
     pyarrow, polars; object columns holding numbers); missing values and non-numeric
-    columns are refused by name.
+    columns are refused by name. A SciPy sparse matrix or array is accepted with
+    ``sparse`` (:class:`SparseFeatures`), else refused.
     """
-    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
-        raise TypeError(
-            "X is a sparse matrix; fastsmote's kernels need dense numeric data. "
-            "Convert it with X.toarray() if it fits in memory."
-        )
+    if is_sparse(X):
+        if not sparse:
+            raise TypeError(
+                "X is a sparse matrix; this needs dense numeric data. Convert it with "
+                "X.toarray() if it fits in memory."
+            )
+        features = check_sparse_features(X)
+        _check_table_shape(features.n_samples, features.n_features, n_samples)
+        return features
     table = as_table(X)
     if table is not None:
         features = _check_frame(table)
@@ -281,7 +287,10 @@ def check_finite(
     column, from ``columns``, when given).
 
     ``row``: the first bad row when already known (-1: none), e.g. from ``write_into``.
+    A sparse matrix of :class:`SparseFeatures` was checked when it was validated.
     """
+    if is_sparse(X):
+        return
     if row is None:
         row = first_nonfinite_row(X, _ROW_BLOCK)
     if row >= 0:
@@ -313,15 +322,21 @@ def check_distance_range(
     span = _column_spans(X, rows)
     if not np.isfinite(span).all():
         check_finite(X, what)  # names the first row with NaN or infinity
-    largest = float(np.finfo(X.dtype).max)
+    check_span_range(span, X.dtype, what)
+    return span
+
+
+def check_span_range(span: np.ndarray, dtype: np.dtype, what: str = "X") -> None:
+    """Raise if rows whose features span ``span`` could have squared distances that
+    overflow ``dtype`` (see :func:`check_distance_range`)."""
+    largest = float(np.finfo(dtype).max)
     if not float(np.sum(span * span)) < largest / 8:
-        advice = " or convert X to float64" if X.dtype == np.float32 else ""
+        advice = " or convert X to float64" if dtype == np.float32 else ""
         raise ValueError(
-            f"{what}: squared distances between rows can exceed the largest {X.dtype} "
+            f"{what}: squared distances between rows can exceed the largest {dtype} "
             f"({largest:.1e}): a feature spans {float(np.max(span)):.1e}. Scale the features "
             f"(e.g. with sklearn.preprocessing.StandardScaler){advice}."
         )
-    return span
 
 
 def _column_spans(X: np.ndarray, rows: np.ndarray | None) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.base import clone
 
 from .._progress import phase
+from .._validation import is_sparse
 from ._approx import approx_kneighbors, first_non_self
 from ._auto import BACKENDS, is_self_search, resolve_backend
 from ._exact import (
@@ -21,6 +22,7 @@ from ._exact import (
     search_bytes,
     shortlist_method,
 )
+from ._sparse import DENSE_ONLY, sparse_kneighbors
 
 #: The approximate backends and the graph each builds (``approx_kneighbors``'s method).
 APPROX_METHODS = {"approx": "nndescent", "pynndescent": "pynndescent"}
@@ -65,7 +67,8 @@ def kneighbors(
 ) -> Found:
     """Nearest neighbours, each row itself excluded by position.
 
-    One of four searches, by what is given:
+    One of four searches, by what is given (a SciPy CSR ``X``: the first two, exact or
+    by an estimator):
 
     - ``within`` (or nothing): each of these rows of ``X`` among them (None: every row
       among all rows); indices are positions into ``within``.
@@ -78,7 +81,8 @@ def kneighbors(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64, finite
+    X : ndarray or canonical CSR matrix of shape (n_samples, n_features), float32 or
+        float64, finite
     n_neighbors : int or None
         Neighbours per row. None only with an estimator: its own ``n_neighbors``, which
         counts the row itself.
@@ -102,6 +106,8 @@ def kneighbors(
     """
     if sum(part is not None for part in (within, queries, points, codes)) > 1:
         raise ValueError("give at most one of within, queries, points and codes")
+    if is_sparse(X) and isinstance(backend, str):
+        return _sparse_search(X, n_neighbors, within, queries, points, codes, backend, param)
     if not isinstance(backend, str):
         if points is not None or codes is not None:
             raise ValueError("an estimator searches rows of X: give within or queries")
@@ -129,6 +135,31 @@ def kneighbors(
             approx_kneighbors(X, n_neighbors, rows, key, method, working_memory), resolved
         )
     return Found(exact_kneighbors(X, n_neighbors, within), "exact")
+
+
+def _sparse_search(
+    X: Any,
+    n_neighbors: int | None,
+    within: np.ndarray | None,
+    queries: np.ndarray | None,
+    points: np.ndarray | None,
+    codes: np.ndarray | None,
+    backend: str,
+    param: str,
+) -> Found:
+    """A search on CSR rows: exact ("auto" is exact for sparse X)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"{param} must be one of {BACKENDS} or an estimator, got {backend!r}")
+    if points is not None or codes is not None:
+        raise NotImplementedError(
+            "searches for other points or SMOTE-NC's mixed distance need dense X; convert "
+            "X with X.toarray() if it fits in memory"
+        )
+    if backend not in ("auto", "exact"):
+        raise NotImplementedError(f"{param}={backend!r}: {DENSE_ONLY}")
+    if n_neighbors is None:
+        raise ValueError(f"{param}: a backend name needs a neighbour count")
+    return Found(sparse_kneighbors(X, n_neighbors, within=within, queries=queries), "exact")
 
 
 def _all_rows_search(

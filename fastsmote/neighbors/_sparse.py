@@ -1,0 +1,93 @@
+"""Exact neighbour search on CSR rows, never densified: the neighbours the dense exact
+search finds on the same rows (same squared distances, same ties to the lower row)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse as sp
+
+from .._config import get_config
+from .._kernels.sparse import csr_knn
+from .._numba import numba_threads
+from .._validation import check_span_range
+from ._exact import QUERY_BLOCK, check_tables_fit
+from ._scaling import scale_exponent
+
+#: What to use instead of a search that needs dense rows.
+DENSE_ONLY = (
+    "sparse X is searched exactly only (neighbors='exact', which 'auto' picks for sparse "
+    "X); convert X with X.toarray() for the approximate backends"
+)
+
+
+def column_spans(X: sp.csr_matrix) -> np.ndarray:
+    """max - min of each column (implicit zeros included), in float64."""
+    if X.shape[0] == 0:
+        return np.zeros(X.shape[1])
+    high = X.max(axis=0).toarray().ravel().astype(np.float64)
+    low = X.min(axis=0).toarray().ravel().astype(np.float64)
+    return high - low
+
+
+def _searched(X: sp.csr_matrix, rows: np.ndarray | None, what: str) -> sp.csr_matrix:
+    """The rows searched (``rows`` of X, None: all), checked for overflowing distances
+    and scaled by a power of two when their values are too small to square (as the
+    dense search scales them: :mod:`fastsmote.neighbors._scaling`)."""
+    M = X if rows is None else X[rows]
+    spans = column_spans(M)
+    check_span_range(spans, M.dtype, what)
+    exponent = scale_exponent(spans, M.dtype)
+    if exponent:
+        M = M.copy()
+        with np.errstate(over="ignore"):
+            np.ldexp(M.data, exponent, out=M.data)
+        M.data[spans[M.indices] == 0] = 0  # constant features add nothing
+    return M
+
+
+def sparse_kneighbors(
+    X: sp.csr_matrix,
+    n_neighbors: int,
+    *,
+    within: np.ndarray | None = None,
+    queries: np.ndarray | None = None,
+) -> np.ndarray:
+    """Exact neighbours on a canonical CSR matrix (sorted indices, no duplicates), each
+    row itself excluded by position.
+
+    Parameters
+    ----------
+    X : scipy.sparse.csr_matrix of float32 or float64, finite
+    n_neighbors : int
+    within : ndarray of int, optional
+        Search each of these rows among them; indices are positions into ``within``.
+    queries : ndarray of int, optional
+        Search these rows among all rows; indices are rows of ``X``.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_queries, n_neighbors), int64
+        Nearest first, ties to the lower position.
+    """
+    if within is not None and queries is not None:
+        raise ValueError("give at most one of within and queries")
+    rows = None if within is None else np.asarray(within, dtype=np.int64)
+    n_rows = X.shape[0] if rows is None else rows.size
+    if not 1 <= n_neighbors <= n_rows - 1:
+        raise ValueError(
+            f"n_neighbors must be in [1, {n_rows - 1}] for {n_rows} rows, got {n_neighbors}"
+        )
+    M = _searched(X, rows, "X")
+    every_row = np.arange(n_rows, dtype=np.int64)
+    if queries is None:
+        query_rows, skip = every_row, every_row
+    else:
+        query_rows = skip = np.asarray(queries, dtype=np.int64)
+    n_queries = query_rows.size
+    check_tables_fit(n_queries * n_neighbors * (M.dtype.itemsize + 8), n_queries, n_neighbors)
+    with numba_threads(get_config()["n_threads"]):
+        _, pos = csr_knn(
+            M.data, M.indices, M.indptr, M.shape[1], query_rows, every_row, n_neighbors,
+            skip, QUERY_BLOCK,
+        )  # fmt: skip
+    return pos
