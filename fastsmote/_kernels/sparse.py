@@ -5,9 +5,10 @@ kernels bit for bit.
 A squared distance is summed in the order the dense kernels define
 (:func:`fastsmote._kernels.knn.block_distances`): features in groups of four,
 ``acc += (t0^2 + t1^2) + (t2^2 + t3^2)``, then the remaining features one by one. A
-group where neither row has an entry adds exactly zero, so only the groups touched by
-one of the two rows are visited (their index lists merged); absent entries are zeros,
-as in the dense rows. The sums, hence neighbours and ties, equal the dense ones.
+group where neither row has an entry adds exactly zero, so each row is stored as its
+touched groups (:func:`csr_groups`: four values each, zeros filled in) and a distance
+merges the two rows' group lists. The sums, hence neighbours and ties, equal the dense
+ones.
 """
 
 from __future__ import annotations
@@ -19,64 +20,84 @@ from .._numba import jit
 from .knn import _insert_topk
 
 
-@jit(inline="always")
-def _entry(data, indices, p, end, column):
-    """The value of ``column`` if the entry at ``p`` (< ``end``) holds it, and the
-    position after it; else zero and ``p``."""
-    if p < end and indices[p] == column:
-        return data[p], p + 1
-    return data[0] - data[0], p
+@jit(parallel=True, read_only=("data", "indices", "indptr"))
+def csr_groups(data, indices, indptr, n_features):
+    """Each row's entries as blocks of four features (zeros filled in): the groups the
+    defined order sums together.
+
+    Returns
+    -------
+    group_ptr : (n + 1,) int64, row ``i``'s blocks are ``group_ptr[i] .. group_ptr[i+1]-1``
+    group : (n_blocks,) int64 first feature of each block (increasing within a row)
+    values : (n_blocks, 4) the block's four feature values (zero past the last feature)
+    """
+    n = indptr.shape[0] - 1
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for i in prange(n):
+        last = -1
+        for p in range(indptr[i], indptr[i + 1]):
+            g = indices[p] - indices[p] % 4
+            if g != last:
+                counts[i + 1] += 1
+                last = g
+    group_ptr = np.cumsum(counts)
+    group = np.empty(group_ptr[n], dtype=np.int64)
+    values = np.zeros((group_ptr[n], 4), dtype=data.dtype)
+    for i in prange(n):
+        q = group_ptr[i] - 1
+        last = -1
+        for p in range(indptr[i], indptr[i + 1]):
+            g = indices[p] - indices[p] % 4
+            if g != last:
+                q += 1
+                group[q] = g
+                last = g
+            values[q, indices[p] - g] = data[p]
+    return group_ptr, group, values
 
 
 @jit(inline="always")
-def csr_sq_distance(data, indices, indptr, a, b, n_grouped):
-    """Squared distance between CSR rows ``a`` and ``b`` in the defined order;
-    ``n_grouped``: the features summed in groups of four (``4 * (d // 4)``)."""
-    pa, ea = indptr[a], indptr[a + 1]
-    pb, eb = indptr[b], indptr[b + 1]
-    acc = data[0] - data[0]  # zero of the data dtype (called only when data is not empty)
+def grouped_sq_distance(group_ptr, group, values, a, b, n_grouped):
+    """Squared distance between rows ``a`` and ``b`` (as :func:`csr_groups` gives
+    them) in the defined order; ``n_grouped``: the features summed in groups of four
+    (``4 * (d // 4)``), the features after them are added one by one."""
+    pa, ea = group_ptr[a], group_ptr[a + 1]
+    pb, eb = group_ptr[b], group_ptr[b + 1]
+    acc = values.dtype.type(0)
     while pa < ea or pb < eb:
-        fa = indices[pa] if pa < ea else n_grouped
-        fb = indices[pb] if pb < eb else n_grouped
-        first = min(fa, fb)
-        if first >= n_grouped:
-            break
-        g = first - first % 4
-        a0, pa = _entry(data, indices, pa, ea, g)
-        a1, pa = _entry(data, indices, pa, ea, g + 1)
-        a2, pa = _entry(data, indices, pa, ea, g + 2)
-        a3, pa = _entry(data, indices, pa, ea, g + 3)
-        b0, pb = _entry(data, indices, pb, eb, g)
-        b1, pb = _entry(data, indices, pb, eb, g + 1)
-        b2, pb = _entry(data, indices, pb, eb, g + 2)
-        b3, pb = _entry(data, indices, pb, eb, g + 3)
-        t0 = a0 - b0
-        t1 = a1 - b1
-        t2 = a2 - b2
-        t3 = a3 - b3
-        acc += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
-    while pa < ea or pb < eb:  # the features after the last group, one by one
-        if pb >= eb or (pa < ea and indices[pa] < indices[pb]):
-            t = data[pa]
+        if pb >= eb or (pa < ea and group[pa] < group[pb]):
+            g = group[pa]
+            t0, t1, t2, t3 = values[pa, 0], values[pa, 1], values[pa, 2], values[pa, 3]
             pa += 1
-        elif pa >= ea or indices[pb] < indices[pa]:
-            t = data[pb]
+        elif pa >= ea or group[pb] < group[pa]:
+            g = group[pb]
+            t0, t1, t2, t3 = values[pb, 0], values[pb, 1], values[pb, 2], values[pb, 3]
             pb += 1
         else:
-            t = data[pa] - data[pb]
+            g = group[pa]
+            t0 = values[pa, 0] - values[pb, 0]
+            t1 = values[pa, 1] - values[pb, 1]
+            t2 = values[pa, 2] - values[pb, 2]
+            t3 = values[pa, 3] - values[pb, 3]
             pa += 1
             pb += 1
-        acc += t * t
+        if g < n_grouped:
+            acc += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3)
+        else:  # the last features, one by one (absent ones add an exact zero)
+            acc += t0 * t0
+            acc += t1 * t1
+            acc += t2 * t2
+            acc += t3 * t3
     return acc
 
 
-@jit(parallel=True, read_only=("data", "indices", "indptr"))
-def csr_knn(data, indices, indptr, n_features, query_rows, ref_rows, k, skip, query_block):
+@jit(parallel=True, read_only=("group_ptr", "group", "values"))
+def csr_knn(group_ptr, group, values, n_features, query_rows, ref_rows, k, skip, query_block):
     """k nearest references of each query, exact (the sparse ``knn_blocked``).
 
     Parameters
     ----------
-    data, indices, indptr : the CSR arrays (sorted indices, no duplicates)
+    group_ptr, group, values : the rows as :func:`csr_groups` gives them
     n_features : int
     query_rows, ref_rows : int64 row numbers of the queries and the references
     k : neighbours per query
@@ -91,19 +112,8 @@ def csr_knn(data, indices, indptr, n_features, query_rows, ref_rows, k, skip, qu
     n_query = query_rows.shape[0]
     n_ref = ref_rows.shape[0]
     n_grouped = n_features - n_features % 4
-    out_dist = np.full((n_query, k), np.inf, dtype=data.dtype)
+    out_dist = np.full((n_query, k), np.inf, dtype=values.dtype)
     out_pos = np.full((n_query, k), -1, dtype=np.int64)
-    if data.shape[0] == 0:  # every row is zero: every distance is zero
-        for i in range(n_query):
-            m = 0
-            for j in range(n_ref):
-                if m == k:
-                    break
-                if j != skip[i]:
-                    out_dist[i, m] = 0
-                    out_pos[i, m] = j
-                    m += 1
-        return out_dist, out_pos
     n_blocks = (n_query + query_block - 1) // query_block
     for block in prange(n_blocks):
         for i in range(block * query_block, min(n_query, (block + 1) * query_block)):
@@ -112,7 +122,7 @@ def csr_knn(data, indices, indptr, n_features, query_rows, ref_rows, k, skip, qu
             worst = best_dist[k - 1]
             row = query_rows[i]
             for j in range(n_ref):
-                dist = csr_sq_distance(data, indices, indptr, row, ref_rows[j], n_grouped)
+                dist = grouped_sq_distance(group_ptr, group, values, row, ref_rows[j], n_grouped)
                 if dist < worst and j != skip[i]:  # references in increasing position
                     _insert_topk(best_dist, best_pos, dist, j)
                     worst = best_dist[k - 1]

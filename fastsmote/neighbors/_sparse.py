@@ -7,7 +7,7 @@ import numpy as np
 from scipy import sparse as sp
 
 from .._config import get_config
-from .._kernels.sparse import csr_knn
+from .._kernels.sparse import csr_groups, csr_knn
 from .._numba import numba_threads
 from .._validation import check_span_range
 from ._exact import QUERY_BLOCK, check_tables_fit
@@ -84,10 +84,13 @@ def sparse_kneighbors(
     else:
         query_rows = skip = np.asarray(queries, dtype=np.int64)
     n_queries = query_rows.size
-    check_tables_fit(n_queries * n_neighbors * (M.dtype.itemsize + 8), n_queries, n_neighbors)
+    # the rows in blocks of four features: at most 4 values and a group number per entry
+    blocks = M.nnz * (4 * M.dtype.itemsize + 8) + 8 * (M.shape[0] + 1)
+    tables = n_queries * n_neighbors * (M.dtype.itemsize + 8)
+    check_tables_fit(blocks + tables, n_queries, n_neighbors)
     with numba_threads(get_config()["n_threads"]):
+        grouped = csr_groups(M.data, M.indices, M.indptr, M.shape[1])
         _, pos = csr_knn(
-            M.data, M.indices, M.indptr, M.shape[1], query_rows, every_row, n_neighbors,
-            skip, QUERY_BLOCK,
-        )  # fmt: skip
+            *grouped, M.shape[1], query_rows, every_row, n_neighbors, skip, QUERY_BLOCK
+        )
     return pos
