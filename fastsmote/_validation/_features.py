@@ -27,6 +27,8 @@ class Features:
     table: Table | None = None  # the DataFrame, if one was given
     extras: dict = field(default_factory=dict)
 
+    sparse = False  # see SparseFeatures
+
     def write_into(self, out: np.ndarray) -> int | None:
         """Copy the input rows into ``out[:n_samples]`` (casting as needed).
 

@@ -30,6 +30,7 @@ class _SMOTEThenClean(BaseSampler):
     as imbalanced-learn composes them; the whole call runs with ``n_jobs`` threads."""
 
     _sampling_type = "over-sampling"
+    _accept_sparse = True  # when both steps accept it (the default steps do)
     _cleaner_name: ClassVar[str]
     _default_cleaner: ClassVar[type]
     _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
+from scipy import sparse as sp
 
 from .._config import get_config
 from .._kernels.smote import (
@@ -251,6 +252,11 @@ class ClassJob:
             ``out`` (or the new array).
         """
         j0, j1 = self._range(j0, j1)
+        if sp.issparse(self.source):
+            raise TypeError(
+                "a job on sparse rows writes no dense rows: SMOTE.fit_resample returns "
+                "its sparse output"
+            )
         m = j1 - j0
         if out is None:
             out, out_row = np.empty((m, self.source.shape[1]), dtype=self.source.dtype), 0

@@ -41,6 +41,7 @@ from ..base import (
 )
 from ..neighbors import is_estimator, kneighbors
 from ._plan import ClassJob, SmotePlan, SyntheticProvenance
+from ._sparse import stack_synthetic
 
 
 class _InterpolatingSampler(BaseSampler):
@@ -151,6 +152,19 @@ class _InterpolatingSampler(BaseSampler):
             return  # the estimator fitted by the search is already in place
         args = (source, None) if row_map is not None else (data, rows)
         setattr(self, self._nn_attr, Deferred(neighbors_estimator(spec), float_rows, *args))
+
+    def _sparse_synthetic(
+        self, features: Any, target: Target, key: np.uint64
+    ) -> tuple[Any, list[tuple[int, int]], ClassJob | None]:
+        """Sparse X: the CSR output (input rows, then the synthetic rows of every class),
+        ``(class index, rows added)`` per class, and the last job (None: no class)."""
+        X = features.as_float_array()
+        origins, added, job = [], [], None
+        with numba_threads(get_config()["n_threads"]):
+            for job in self._jobs(X, target, key, features.n_samples):
+                origins.append(job.origins())  # input rows: the class is searched only
+                added.append((job.class_index, job.n_new))
+        return stack_synthetic(X, origins), added, job
 
     def _allocate(self, features: Features, out: np.ndarray | None) -> np.ndarray:
         """The output array (checked or allocated), with the input rows copied in."""
@@ -320,6 +334,7 @@ class SMOTE(_InterpolatingSampler):
     """
 
     _sampling_type = "over-sampling"
+    _accept_sparse = True
     _parameter_constraints = {
         **_InterpolatingSampler._parameter_constraints,
         "k_neighbors": NEIGHBOR_COUNT,
@@ -360,6 +375,10 @@ class SMOTE(_InterpolatingSampler):
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
+        if features.sparse:
+            X_out, _, job = self._sparse_synthetic(features, target, key)
+            self._defer_job_estimator(job, features, target)
+            return X_out, target.extended([(p[0], p[2]) for p in plan])
         out = self._allocate(features, out)
         X = out[: features.n_samples]
         job = None
@@ -405,6 +424,11 @@ class SMOTE(_InterpolatingSampler):
         y_chunk : ndarray of shape (n_rows,) (class codes for one-hot targets)
         """
         features, target = self._validate(X, y)
+        if features.sparse:
+            raise TypeError(
+                "fit_resample_iter needs dense X; fit_resample takes sparse X and returns "
+                "a sparse result."
+            )
         if working_memory is not None and (
             not isinstance(working_memory, numbers.Integral) or working_memory < 1
         ):

@@ -60,11 +60,19 @@ class _BoundarySampler(_InterpolatingSampler):
 
     def _fit_resample(self, features: Features, target: Target, out: np.ndarray | None):
         key, plan = self._start(target)
+        self.n_synthetic_ = {label: 0 for _, label, _, _ in plan}
+        labels = {class_index: label for class_index, label, _, _ in plan}
+        if features.sparse:
+            X_out, added, job = self._sparse_synthetic(features, target, key)
+            for class_index, n_new in added:
+                self.n_synthetic_[labels[class_index]] = n_new
+            if plan:
+                self._defer_estimators(features, target, job)
+            self.n_samples_out_ = X_out.shape[0]
+            return X_out, target.extended(added)
         out = self._allocate(features, out)
         X = out[: features.n_samples]
         written, added = features.n_samples, []
-        self.n_synthetic_ = {label: 0 for _, label, _, _ in plan}
-        labels = {class_index: label for class_index, label, _, _ in plan}
         job = None
         with numba_threads(get_config()["n_threads"]):
             for job in self._jobs(X, target, key, features.n_samples):
@@ -180,6 +188,7 @@ class BorderlineSMOTE(_BoundarySampler):
     """
 
     nn_m_ = FittedNeighbors()
+    _accept_sparse = True
     _parameter_constraints = {
         **_BoundarySampler._parameter_constraints,
         "k_neighbors": NEIGHBOR_COUNT,
@@ -339,6 +348,7 @@ class ADASYN(_BoundarySampler):
     _k_param = "n_neighbors"
     _nn_attr = "nn_"
     nn_ = FittedNeighbors()
+    _accept_sparse = True
     _parameter_constraints = {
         **_BoundarySampler._parameter_constraints,
         "n_neighbors": NEIGHBOR_COUNT,

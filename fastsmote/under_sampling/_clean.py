@@ -91,6 +91,8 @@ class TomekLinks(_Cleaner):
     imbalanced-learn's); ``fastsmote.neighbors.exact_kneighbors(X, 1)`` gives it.
     """
 
+    _accept_sparse = True
+
     def __init__(
         self, *, sampling_strategy="auto", neighbors="exact", n_jobs=None, working_memory=None
     ):
@@ -158,6 +160,7 @@ class EditedNearestNeighbours(_Cleaner):
     """
 
     _k_param = "n_neighbors"
+    _accept_sparse = True
     nn_ = FittedNeighbors()
     _parameter_constraints = {
         **_Cleaner._parameter_constraints,
