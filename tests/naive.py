@@ -411,3 +411,22 @@ def ece(hit, conf, edges) -> float:
             mean_conf = sum(conf[i] for i in in_bin) / len(in_bin)
             total += len(in_bin) * abs(acc - mean_conf)
     return total / len(conf)
+
+
+def csr_knn(M, query_rows, k: int, skip):
+    """Reference of the sparse ``csr_knn``: the k nearest of all rows of the (small) CSR
+    matrix ``M`` to each row ``query_rows[i]``, on its dense form, by the defined-order
+    distance; never position ``skip[i]`` (-1: none), ties to the lower position."""
+    dense = M.toarray()
+    return knn_of(dense, query_rows, dense, np.arange(M.shape[0]), k, skip)
+
+
+def csr_interpolate(M, base, neighbor, gap):
+    """Reference of the sparse SMOTE rows: ``M[base] + g * (M[neighbor] - M[base])`` on
+    the dense rows, ``g`` the gap rounded to M's dtype, and the columns stored for each
+    row (the union of its base's and neighbour's columns)."""
+    dense = M.toarray()
+    g = gap.astype(M.dtype)[:, None]
+    rows = dense[base] + g * (dense[neighbor] - dense[base])
+    columns = [np.union1d(M[b].indices, M[n].indices) for b, n in zip(base, neighbor, strict=True)]
+    return rows, columns

@@ -54,9 +54,9 @@ def _check_name(check) -> str:
 
 # ----------------------------------------------------------------- deliberate differences
 _DENSE_ONLY = (
-    "fastsmote refuses sparse DataFrame columns with a clear error: the kernels need dense "
-    "numeric rows (input_tags.sparse is False; imbalanced-learn runs this check on every "
-    "DataFrame-accepting sampler)"
+    "fastsmote refuses sparse DataFrame columns with a clear error (a SciPy sparse matrix "
+    "is accepted where input_tags.sparse is True; a DataFrame's sparse columns are not "
+    "converted: imbalanced-learn runs this check on every DataFrame-accepting sampler)"
 )
 _CLEANED_AFTER_BALANCING = (
     "SMOTE then cleaning: the cleaning step removes rows after the classes are balanced, "

@@ -22,6 +22,7 @@ from fastsmote import (
     set_config,
 )
 from fastsmote._random import key_from_random_state
+from fastsmote._validation import check_features
 from fastsmote.cli._common import EXIT_CLASSES, code_for
 
 
@@ -153,10 +154,11 @@ def test_continuous_and_multilabel_targets(data):
         SMOTE().fit_resample(X, multilabel)
 
 
-def test_sparse_X_is_refused_clearly(data):
+def test_sparse_X_is_refused_clearly_where_dense_rows_are_needed(data):
     X, y = data
     with pytest.raises(TypeError, match="sparse matrix.*toarray"):
-        SMOTE().fit_resample(sparse.csr_matrix(X), y)
+        check_features(sparse.csr_matrix(X), len(y))
+    assert check_features(sparse.csr_matrix(X), len(y), sparse=True).sparse
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,11 @@ class RandomOverSampler(BaseSampler):
 
     def _smoothed(self, rows: Rows, target: Target, key, plan: list, positions: list) -> Any:
         if hasattr(rows.data, "tocsr"):
-            raise TypeError("shrinkage needs dense numeric X; sparse input is not supported.")
+            raise TypeError(
+                "shrinkage adds noise to every feature, so the smoothed rows are dense: it "
+                "needs dense numeric X (convert it with X.toarray() if it fits in memory); "
+                "without shrinkage, sparse X is resampled as it is."
+            )
         try:
             features = check_features(rows.data, rows.n_samples)
         except (TypeError, ValueError) as error:

@@ -1,0 +1,249 @@
+"""Sparse X: the same rows as the dense path, bit for bit, without a dense copy."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import naive
+import numpy as np
+import pytest
+from scipy import sparse
+
+from fastsmote import (
+    ADASYN,
+    SMOTE,
+    SMOTEENN,
+    SMOTENC,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    RandomOverSampler,
+    RandomUnderSampler,
+    SMOTETomek,
+    TomekLinks,
+)
+from fastsmote._kernels.sparse import csr_groups, csr_interpolate, csr_knn, csr_union_counts
+from fastsmote.neighbors import kneighbors
+
+SAMPLERS = {
+    "smote": lambda: SMOTE(random_state=0),
+    "borderline-2": lambda: BorderlineSMOTE(random_state=0, kind="borderline-2"),
+    "adasyn": lambda: ADASYN(random_state=0),
+    "ros": lambda: RandomOverSampler(random_state=0),
+    "rus": lambda: RandomUnderSampler(random_state=0),
+    "tomek": lambda: TomekLinks(),
+    "enn": lambda: EditedNearestNeighbours(),
+    "smote-tomek": lambda: SMOTETomek(random_state=0),
+    "smote-enn": lambda: SMOTEENN(random_state=0),
+}
+
+
+def sparse_data(n=90, d=13, density=0.35, seed=0):
+    """Three classes, rows with few entries, duplicate rows and tied distances."""
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.random((n, d)), 1)
+    X[rng.random((n, d)) > density] = 0
+    X[7] = X[5]  # a duplicate: each is the other's nearest neighbour
+    y = np.r_[np.zeros(n // 2, int), np.ones(n // 3, int), np.full(n - n // 2 - n // 3, 2)]
+    return X, y
+
+
+def origins(sampler, X, y):
+    found = sampler.row_origins(X, y)
+    return found.source, found.partner, found.gap
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_sparse_rows_equal_the_dense_rows_bit_for_bit(name, dtype):
+    X, y = sparse_data()
+    X = X.astype(dtype)
+    dense, sparse_ = SAMPLERS[name](), SAMPLERS[name]()
+    X_dense, y_dense = dense.fit_resample(X, y)
+    X_csr, y_csr = sparse_.fit_resample(sparse.csr_matrix(X), y)
+    assert sparse.issparse(X_csr) and X_csr.format == "csr" and X_csr.dtype == dtype
+    assert X_csr.shape == X_dense.shape and (X_csr.toarray() == X_dense).all()
+    np.testing.assert_array_equal(y_csr, y_dense)
+    for got, expected in zip(
+        origins(sparse_, sparse.csr_matrix(X), y), origins(dense, X, y), strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)
+    if hasattr(dense, "sample_indices_"):
+        np.testing.assert_array_equal(sparse_.sample_indices_, dense.sample_indices_)
+
+
+@pytest.mark.parametrize(
+    "make, kind",
+    [
+        (sparse.csc_matrix, sparse.csc_matrix),
+        (sparse.csr_array, sparse.csr_array),
+        (sparse.csc_array, sparse.csc_array),
+        (sparse.coo_matrix, sparse.csr_matrix),
+    ],
+)
+@pytest.mark.parametrize("name", ["smote", "tomek"])
+def test_formats_come_back_as_imbalanced_learn_returns_them(name, make, kind):
+    """CSC stays CSC, other formats become CSR; a sparse array stays an array."""
+    X, y = sparse_data()
+    X_dense, _ = SAMPLERS[name]().fit_resample(X, y)
+    X_res, _ = SAMPLERS[name]().fit_resample(make(X), y)
+    assert type(X_res) is kind
+    assert (X_res.toarray() == X_dense).all()
+
+
+def test_integer_sparse_X_is_computed_in_float64_and_selected_rows_keep_their_dtype():
+    X, y = sparse_data()
+    X_int = sparse.csr_matrix((X * 10).astype(np.int64))
+    X_smote, _ = SMOTE(random_state=0).fit_resample(X_int, y)
+    assert X_smote.dtype == np.float64
+    np.testing.assert_array_equal(
+        X_smote.toarray(), SMOTE(random_state=0).fit_resample(X_int.toarray(), y)[0]
+    )
+    assert TomekLinks().fit_resample(X_int, y)[0].dtype == np.int64
+
+
+def test_explicit_zeros_unsorted_and_duplicate_entries_leave_the_input_unchanged():
+    X, y = sparse_data()
+    M = sparse.csr_matrix(X)
+    # each row's entries reversed; row 3 also gets an explicit zero and a second entry
+    # for a column it has (the two are summed, as toarray() sums them)
+    data, indices, lengths = [], [], []
+    for i in range(M.shape[0]):
+        row = slice(M.indptr[i], M.indptr[i + 1])
+        row_data, row_indices = list(M.data[row][::-1]), list(M.indices[row][::-1])
+        if i == 3:
+            row_data += [0.0, 0.25]
+            row_indices += [int(np.flatnonzero(X[3] == 0)[0]), row_indices[0]]
+        data += row_data
+        indices += row_indices
+        lengths.append(len(row_data))
+    indptr = np.r_[0, np.cumsum(lengths)]
+    X_messy = sparse.csr_matrix((np.array(data), np.array(indices), indptr), shape=X.shape)
+    assert not X_messy.has_canonical_format
+    expected = X_messy.toarray()  # duplicates summed: 0.25 added to row 3
+    before = [a.copy() for a in (X_messy.data, X_messy.indices, X_messy.indptr)]
+    for name in ("smote", "tomek", "enn"):
+        X_dense, _ = SAMPLERS[name]().fit_resample(expected, y)
+        X_res, _ = SAMPLERS[name]().fit_resample(X_messy, y)
+        assert (X_res.toarray() == X_dense).all()
+    for a, b in zip(before, (X_messy.data, X_messy.indices, X_messy.indptr), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------------------- kernels
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("d", [3, 8, 14])
+def test_sparse_kernel_matches_the_naive_reference(d, dtype):
+    X, _ = sparse_data(n=60, d=d)
+    M = sparse.csr_matrix(X.astype(dtype))
+    queries = np.arange(0, 60, 3, dtype=np.int64)
+    skip = np.where(queries % 2 == 0, queries, -1)
+    groups = csr_groups(M.data, M.indices, M.indptr, d)
+    dist, pos = csr_knn(*groups, d, queries, np.arange(60, dtype=np.int64), 4, skip, 8)
+    ref_dist, ref_pos = naive.csr_knn(M, queries, 4, skip)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)  # the defined order, bit for bit
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_interpolation_matches_the_naive_reference(dtype):
+    X, _ = sparse_data(n=40, d=9)
+    M = sparse.csr_matrix(X.astype(dtype))
+    rng = np.random.default_rng(1)
+    base, neighbor = rng.integers(0, 40, 50), rng.integers(0, 40, 50)
+    gap = rng.random(50)
+    counts = csr_union_counts(M.indices, M.indptr, base, neighbor)
+    indptr = np.r_[0, np.cumsum(counts)]
+    data, indices = np.empty(indptr[-1], dtype), np.empty(indptr[-1], np.int32)
+    csr_interpolate(M.data, M.indices, M.indptr, base, neighbor, gap.astype(dtype), indptr,
+                    data, indices)  # fmt: skip
+    rows, columns = naive.csr_interpolate(M, base, neighbor, gap)
+    got = sparse.csr_matrix((data, indices, indptr), shape=(50, 9))
+    assert (got.toarray() == rows).all()
+    for t in range(50):
+        np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], columns[t])
+
+
+def test_the_sparse_search_is_the_dense_search_for_any_thread_count():
+    from fastsmote import config_context
+
+    X, _ = sparse_data(n=150, d=11)
+    M = sparse.csr_matrix(X)
+    for search in ({}, {"within": np.arange(1, 150, 2)}, {"queries": np.arange(0, 150, 4)}):
+        expected = kneighbors(X, 3, backend="exact", **search).indices
+        for threads in (1, 2):
+            with config_context(n_threads=threads):
+                got = kneighbors(M, 3, backend="auto", **search)
+            assert got.backend == "exact"
+            np.testing.assert_array_equal(got.indices, expected)
+
+
+# --------------------------------------------------------------------------- memory
+def test_no_dense_copy_of_a_large_sparse_matrix():
+    """600 x 200,000 at 0.01% density: 960 MB dense, a few MB as CSR. SMOTE and
+    TomekLinks allocate (in NumPy and SciPy, which tracemalloc sees) far less than one
+    dense copy; the Numba kernels' own tables are sized by the stored values."""
+    n, d = 600, 200_000
+    rng = np.random.default_rng(0)
+    rows, columns = np.repeat(np.arange(n), 20), rng.integers(0, d, n * 20)
+    X = sparse.csr_matrix((rng.random(n * 20), (rows, columns)), shape=(n, d))
+    y = np.r_[np.zeros(450, int), np.ones(150, int)]
+    dense_bytes = n * d * 8
+    for sampler in (SMOTE(random_state=0), TomekLinks()):
+        sampler.fit_resample(X[::10], y[::10])  # compiled (or loaded) before tracing
+        tracemalloc.start()
+        X_res, _ = sampler.fit_resample(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert sparse.issparse(X_res)
+        assert peak < dense_bytes / 100, (type(sampler).__name__, peak)
+
+
+# ------------------------------------------------------------------------- refusals
+def test_what_needs_dense_X_refuses_sparse_X_clearly():
+    X, y = sparse_data()
+    M = sparse.csr_matrix(X)
+    with pytest.raises(TypeError, match="out= takes a dense array"):
+        SMOTE(random_state=0).fit(M, y).fit_resample(M, y, out=np.empty((1, 1)))
+    with pytest.raises(TypeError, match="fit_resample_iter needs dense X"):
+        next(SMOTE().fit_resample_iter(M, y))
+    with pytest.raises(NotImplementedError, match="searched exactly only"):
+        SMOTE(neighbors="approx").fit_resample(M, y)
+    with pytest.raises(NotImplementedError, match="searched exactly only"):
+        TomekLinks(neighbors="pynndescent").fit_resample(M, y)
+    with pytest.raises(TypeError, match="shrinkage .* dense"):
+        RandomOverSampler(shrinkage=1.0).fit_resample(M, y)
+    with pytest.raises(TypeError, match="sparse"):
+        SMOTENC(categorical_features=[0]).fit_resample(M, y)
+    bad = M.copy()
+    bad.data[bad.indptr[4] + 1] = np.nan
+    column = bad.indices[bad.indptr[4] + 1]
+    with pytest.raises(ValueError, match=rf"NaN \(first at row 4, column {column}\)"):
+        SMOTE().fit_resample(bad, y)
+
+
+# ------------------------------------------------------------------ imbalanced-learn
+def test_sparse_input_as_imbalanced_learn_resamples_it():
+    """Counts equal for the over-samplers; the cleaners keep the same rows (continuous
+    data: no ties for imbalanced-learn's sparse distances to order differently)."""
+    from imblearn import over_sampling as ios
+    from imblearn import under_sampling as ius
+
+    rng = np.random.default_rng(3)
+    X = rng.random((120, 10))
+    X[X < 0.5] = 0
+    M = sparse.csr_matrix(X)
+    y = np.r_[np.zeros(70, int), np.ones(50, int)]
+    pairs = [
+        (SMOTE(random_state=0), ios.SMOTE(random_state=0)),
+        (RandomOverSampler(random_state=0), ios.RandomOverSampler(random_state=0)),
+        (RandomUnderSampler(random_state=0), ius.RandomUnderSampler(random_state=0)),
+    ]
+    for ours, theirs in pairs:
+        counts = np.bincount(ours.fit_resample(M, y)[1])
+        np.testing.assert_array_equal(counts, np.bincount(theirs.fit_resample(M, y)[1]))
+    for ours, theirs in ((TomekLinks(), ius.TomekLinks()),
+                         (EditedNearestNeighbours(), ius.EditedNearestNeighbours())):  # fmt: skip
+        X_ours, _ = ours.fit_resample(M, y)
+        X_theirs, _ = theirs.fit_resample(M, y)
+        np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+        assert (X_ours != X_theirs).nnz == 0
