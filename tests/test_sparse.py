@@ -21,7 +21,13 @@ from fastsmote import (
     SMOTETomek,
     TomekLinks,
 )
-from fastsmote._kernels.sparse import csr_groups, csr_interpolate, csr_knn, csr_union_counts
+from fastsmote._kernels.sparse import (
+    csr_groups,
+    csr_interpolate,
+    csr_knn,
+    csr_sq_norms,
+    csr_union_counts,
+)
 from fastsmote.neighbors import kneighbors
 
 SAMPLERS = {
@@ -138,7 +144,10 @@ def test_sparse_kernel_matches_the_naive_reference(d, dtype):
     queries = np.arange(0, 60, 3, dtype=np.int64)
     skip = np.where(queries % 2 == 0, queries, -1)
     groups = csr_groups(M.data, M.indices, M.indptr, d)
-    dist, pos = csr_knn(*groups, d, queries, np.arange(60, dtype=np.int64), 4, skip, 8)
+    C = M.tocsc()
+    sq = csr_sq_norms(M.data, M.indptr)
+    by_rows, by_columns = (M.data, M.indices, M.indptr), (C.indptr, C.indices, C.data)
+    dist, pos = csr_knn(*groups, *by_rows, *by_columns, sq, d, queries, 4, skip, 8)
     ref_dist, ref_pos = naive.csr_knn(M, queries, 4, skip)
     np.testing.assert_array_equal(pos, ref_pos)
     np.testing.assert_array_equal(dist, ref_dist)  # the defined order, bit for bit

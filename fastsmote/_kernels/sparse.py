@@ -91,41 +91,88 @@ def grouped_sq_distance(group_ptr, group, values, a, b, n_grouped):
     return acc
 
 
-@jit(parallel=True, read_only=("group_ptr", "group", "values"))
-def csr_knn(group_ptr, group, values, n_features, query_rows, ref_rows, k, skip, query_block):
-    """k nearest references of each query, exact (the sparse ``knn_blocked``).
+@jit(parallel=True, read_only=("data", "indptr"))
+def csr_sq_norms(data, indptr):
+    """Each row's squared norm, in float64."""
+    n = indptr.shape[0] - 1
+    out = np.zeros(n, dtype=np.float64)
+    for i in prange(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            v = np.float64(data[p])
+            out[i] += v * v
+    return out
+
+
+@jit(parallel=True, read_only=("group_ptr", "group", "values", "data", "indices", "indptr",
+                               "col_ptr", "col_rows", "col_values", "sq"))  # fmt: skip
+def csr_knn(group_ptr, group, values, data, indices, indptr, col_ptr, col_rows, col_values,
+            sq, n_features, query_rows, k, skip, query_block):  # fmt: skip
+    """k nearest rows of each query among all rows, exact (the sparse ``knn_blocked``).
+
+    References are visited in increasing row order and a row enters a list only with a
+    strictly smaller distance, as in the dense kernels. A row is skipped without its
+    exact distance when a lower bound of that distance, from ``|q|^2 + |r|^2 - 2 q.r``
+    (the products over the query's columns: ``col_*``, the rows by column), is already
+    above the list's last distance: it could not have entered, so the lists are those of
+    computing every distance.
 
     Parameters
     ----------
     group_ptr, group, values : the rows as :func:`csr_groups` gives them
+    data, indices, indptr : the rows as CSR (the queries' entries)
+    col_ptr, col_rows, col_values : the same rows as CSC (row numbers by column)
+    sq : float64 squared norm of each row
     n_features : int
-    query_rows, ref_rows : int64 row numbers of the queries and the references
+    query_rows : int64 row numbers of the queries
     k : neighbours per query
-    skip : int64, per query the reference position it must not return, or -1
+    skip : int64, per query the row it must not return, or -1
     query_block : queries per parallel task (scheduling only, never the result)
 
     Returns
     -------
     dist : (n_query, k) squared distances, ascending (``inf`` where fewer exist)
-    pos : (n_query, k) int64 positions into ``ref_rows``; ties to the lower position
+    pos : (n_query, k) int64 row numbers; ties to the lower row
     """
     n_query = query_rows.shape[0]
-    n_ref = ref_rows.shape[0]
+    n_ref = group_ptr.shape[0] - 1
     n_grouped = n_features - n_features % 4
     out_dist = np.full((n_query, k), np.inf, dtype=values.dtype)
     out_pos = np.full((n_query, k), -1, dtype=np.int64)
+    info = np.finfo(values.dtype)
+    eps, tiny = np.float64(info.eps), np.float64(info.tiny)
     n_blocks = (n_query + query_block - 1) // query_block
     for block in prange(n_blocks):
+        dot = np.zeros(n_ref, dtype=np.float64)
         for i in range(block * query_block, min(n_query, (block + 1) * query_block)):
             best_dist = out_dist[i]
             best_pos = out_pos[i]
             worst = best_dist[k - 1]
             row = query_rows[i]
+            n_row = indptr[row + 1] - indptr[row]
+            for p in range(indptr[row], indptr[row + 1]):
+                v = np.float64(data[p])
+                column = indices[p]
+                for c in range(col_ptr[column], col_ptr[column + 1]):
+                    dot[col_rows[c]] += v * np.float64(col_values[c])
             for j in range(n_ref):
-                dist = grouped_sq_distance(group_ptr, group, values, row, ref_rows[j], n_grouped)
-                if dist < worst and j != skip[i]:  # references in increasing position
+                if j == skip[i]:
+                    continue
+                if worst < np.inf:
+                    # the exact sum errs by at most m eps relative (+ m tiny for squares
+                    # that underflow); the product form by m eps of |q|^2 + |r|^2
+                    m = np.float64(n_row + group_ptr[j + 1] - group_ptr[j]) * 4.0 + 8.0
+                    total = sq[row] + sq[j]
+                    approx = total - 2.0 * dot[j] - 4.0 * m * 2.2e-16 * total
+                    if approx * (1.0 - 2.0 * m * eps) - m * tiny > np.float64(worst):
+                        continue
+                dist = grouped_sq_distance(group_ptr, group, values, row, j, n_grouped)
+                if dist < worst:  # rows in increasing order: ties keep the lower row
                     _insert_topk(best_dist, best_pos, dist, j)
                     worst = best_dist[k - 1]
+            for p in range(indptr[row], indptr[row + 1]):  # reset what was touched
+                column = indices[p]
+                for c in range(col_ptr[column], col_ptr[column + 1]):
+                    dot[col_rows[c]] = 0.0
     return out_dist, out_pos
 
 

@@ -3,11 +3,12 @@ search finds on the same rows (same squared distances, same ties to the lower ro
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from scipy import sparse as sp
 
 from .._config import get_config
-from .._kernels.sparse import csr_groups, csr_knn
+from .._kernels.sparse import csr_groups, csr_knn, csr_sq_norms
 from .._numba import numba_threads
 from .._validation import check_span_range
 from ._exact import QUERY_BLOCK, check_tables_fit
@@ -78,19 +79,25 @@ def sparse_kneighbors(
             f"n_neighbors must be in [1, {n_rows - 1}] for {n_rows} rows, got {n_neighbors}"
         )
     M = _searched(X, rows, "X")
-    every_row = np.arange(n_rows, dtype=np.int64)
     if queries is None:
-        query_rows, skip = every_row, every_row
+        query_rows = skip = np.arange(n_rows, dtype=np.int64)
     else:
         query_rows = skip = np.asarray(queries, dtype=np.int64)
     n_queries = query_rows.size
-    # the rows in blocks of four features: at most 4 values and a group number per entry
-    blocks = M.nnz * (4 * M.dtype.itemsize + 8) + 8 * (M.shape[0] + 1)
-    tables = n_queries * n_neighbors * (M.dtype.itemsize + 8)
-    check_tables_fit(blocks + tables, n_queries, n_neighbors)
+    # the rows in blocks of four features (at most 4 values and a group number per stored
+    # value), by column, their norms, a product accumulator per thread, the tables
+    index = M.indices.itemsize
+    blocks = M.nnz * (4 * M.dtype.itemsize + 8) + 8 * (n_rows + 1)
+    by_column = M.nnz * (M.dtype.itemsize + index) + (M.shape[1] + 1) * index + 8 * n_rows
+    threads = get_config()["n_threads"] or numba.get_num_threads()
+    tables = n_queries * n_neighbors * (M.dtype.itemsize + 8) + threads * 8 * n_rows
+    check_tables_fit(blocks + by_column + tables, n_queries, n_neighbors)
+    columns = M.tocsc()
     with numba_threads(get_config()["n_threads"]):
         grouped = csr_groups(M.data, M.indices, M.indptr, M.shape[1])
+        sq = csr_sq_norms(M.data, M.indptr)
         _, pos = csr_knn(
-            *grouped, M.shape[1], query_rows, every_row, n_neighbors, skip, QUERY_BLOCK
-        )
+            *grouped, M.data, M.indices, M.indptr, columns.indptr, columns.indices,
+            columns.data, sq, M.shape[1], query_rows, n_neighbors, skip, QUERY_BLOCK,
+        )  # fmt: skip
     return pos
