@@ -12,6 +12,9 @@
   :data:`NS_PER_PAIR_FEATURE` and :data:`APPROX_US_PER_ROW_LOG2`).
 - an estimator with ``kneighbors`` (scikit-learn style), fitted on the rows searched.
 
+A SciPy CSR ``X`` is searched exactly by the sparse kernel (the dense search's lists,
+no dense copy; "auto" is exact for it) or by an estimator.
+
 Samplers, diagnostics and the leakage check search through :func:`kneighbors`; the
 backends' own functions are public for callers who want one of them.
 """
