@@ -14,7 +14,7 @@ import numpy as np
 
 import fastsmote._kernels as kernel_package
 from fastsmote import SMOTE
-from fastsmote._kernels import arrays, cleaning, knn, leakage, sampling, smote
+from fastsmote._kernels import arrays, cleaning, knn, leakage, sampling, smote, sparse
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
 
 warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
@@ -197,6 +197,33 @@ def check_leakage(X, neighbors):
     equal(counts, naive.count_values(column, values))
 
 
+def check_sparse(X):
+    from scipy.sparse import csr_matrix
+
+    M = csr_matrix(np.hstack([X, X[::-1], X[:, :1]]))  # one group of four, then the rest
+    n, d = M.shape
+    C = M.tocsc()
+    groups = sparse.csr_groups(M.data, M.indices, M.indptr, d)
+    sq = sparse.csr_sq_norms(M.data, M.indptr)
+    queries = np.arange(0, n, 2, dtype=np.int64)
+    skip = np.where(queries % 4 == 0, queries, -1)
+    dist, pos = sparse.csr_knn(*groups, M.data, M.indices, M.indptr, C.indptr, C.indices,
+                               C.data, sq, d, queries, 3, skip, 4)  # fmt: skip
+    reference = naive.csr_knn(M, queries, 3, skip)
+    equal(dist, reference[0])
+    equal(pos, reference[1])
+    base, neighbor = np.arange(n), pos[np.arange(n) // 2 % len(pos), 0]
+    gap = np.linspace(0, 1, n, endpoint=False)
+    counts = sparse.csr_union_counts(M.indices, M.indptr, base, neighbor)
+    indptr = np.r_[0, np.cumsum(counts)]
+    data, indices = np.empty(indptr[-1], M.dtype), np.empty(indptr[-1], M.indices.dtype)
+    sparse.csr_interpolate(M.data, M.indices, M.indptr, base, neighbor, gap.astype(M.dtype),
+                           indptr, data, indices)  # fmt: skip
+    rows, columns = naive.csr_interpolate(M, base, neighbor, gap)
+    equal(csr_matrix((data, indices, indptr), shape=(n, d)).toarray(), rows)
+    equal(indices, np.concatenate(columns))
+
+
 def check_nndescent():
     rng = np.random.default_rng(1)
     data = rng.standard_normal((24, 3))
@@ -231,6 +258,7 @@ def main():
     check_smote(X, neighbors)
     check_sampling(X)
     check_leakage(X, neighbors)
+    check_sparse(X)
     check_nndescent()
     sys.setprofile(None)
     y = np.repeat([0, 1], [15, 8])
