@@ -414,7 +414,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         X : array-like or DataFrame of shape (n_samples, n_features)
             Numeric features: a NumPy array, a list of rows, or a pandas (NumPy, nullable
             or pyarrow dtypes), polars or pyarrow DataFrame with numeric columns and no
-            missing values (row selectors accept any columns). Not modified.
+            missing values (row selectors accept any columns); a SciPy sparse matrix or
+            array for the samplers whose ``input_tags.sparse`` is True (the "Sparse
+            input" section of the samplers guide). Not modified.
         y : array-like or Series of shape (n_samples,)
             Class labels (binary, multiclass, or one-hot encoded multiclass), also as a
             pandas, polars or pyarrow Series. Not modified.
@@ -426,8 +428,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
         Returns
         -------
-        X_resampled : {ndarray, DataFrame} of shape (n_samples_new, n_features)
-            The same kind of object as ``X``, with its column names. Selected rows keep
+        X_resampled : {ndarray, sparse matrix, DataFrame} of shape (n_samples_new, n_features)
+            The same kind of object as ``X``, with its column names (sparse X: CSC for
+            CSC, CSR for other formats, a sparse array for a sparse array). Selected rows keep
             every dtype; synthetic values come in float columns: a float column keeps its
             dtype, another numeric column becomes a float column of the same dtype family
             (pandas ``Int64`` -> ``Float64``, ``int64[pyarrow]`` -> ``double[pyarrow]``,
