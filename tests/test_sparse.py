@@ -154,6 +154,26 @@ def test_sparse_kernel_matches_the_naive_reference(d, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_rows_skipped_by_the_bound_could_not_have_entered(dtype):
+    """Rows a few rounding units apart (the bound's margins matter): the lists equal
+    those of computing every distance."""
+    rng = np.random.default_rng(5)
+    base = np.where(rng.random(12) < 0.5, 0, rng.random(12) + 1).astype(dtype)
+    steps = rng.integers(-3, 4, size=(50, 12)) * np.finfo(dtype).eps * 4
+    X = (base * (1 + steps)).astype(dtype)
+    X[:, rng.random(12) < 0.3] = 0
+    M = sparse.csr_matrix(X)
+    C, queries = M.tocsc(), np.arange(50, dtype=np.int64)
+    groups = csr_groups(M.data, M.indices, M.indptr, 12)
+    sq = csr_sq_norms(M.data, M.indptr)
+    by_rows, by_columns = (M.data, M.indices, M.indptr), (C.indptr, C.indices, C.data)
+    dist, pos = csr_knn(*groups, *by_rows, *by_columns, sq, 12, queries, 5, queries, 16)
+    ref_dist, ref_pos = naive.csr_knn(M, queries, 5, queries)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_sparse_interpolation_matches_the_naive_reference(dtype):
     X, _ = sparse_data(n=40, d=9)
     M = sparse.csr_matrix(X.astype(dtype))
