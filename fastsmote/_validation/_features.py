@@ -177,6 +177,11 @@ def check_features(X: Any, n_samples: int, *, sparse: bool = False) -> Features:
         features = check_sparse_features(X)
         _check_table_shape(features.n_samples, features.n_features, n_samples)
         return features
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):  # another library's sparse array
+        raise TypeError(
+            f"X is a sparse {type(X).__name__}; give a SciPy sparse matrix (CSR or CSC) "
+            "or dense numeric data (X.toarray() if it fits in memory)."
+        )
     table = as_table(X)
     if table is not None:
         features = _check_frame(table)
