@@ -318,9 +318,9 @@ def knn_kernel(cases, reps) -> None:
 
 
 def generation_kernel(cases, reps) -> None:
-    from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
+    from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, NO_GROUPS, NO_STEPS, smote_generate
 
-    NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0))
+    NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0), NO_GROUPS, NO_STEPS)
     from fastsmote.neighbors import exact_kneighbors
 
     print("\n## Generation kernel vs copying into fresh memory, float32\n")

@@ -148,13 +148,15 @@ def check_smote(X, neighbors):
     ):
         out = np.empty((9, X.shape[1]), X.dtype)
         smote.smote_generate(
-            X, rows, neighbors, np.uint64(key), 5, out, 0, 9, 4, cum, flags, np.uint64(7)
-        )
+            X, rows, neighbors, np.uint64(key), 5, out, 0, 9, 4, cum, flags, np.uint64(7),
+            smote.NO_GROUPS, smote.NO_STEPS,
+        )  # fmt: skip
         expected, draws = naive.smote_generate(X, rows, neighbors, key, 5, 9, **kwargs)
         equal(out, expected)
         base, neighbor, gap = smote.smote_origins(
-            rows, neighbors, np.uint64(key), 5, 9, cum, flags, np.uint64(7)
-        )
+            rows, neighbors, np.uint64(key), 5, 9, cum, flags, np.uint64(7),
+            smote.NO_GROUPS, smote.NO_STEPS,
+        )  # fmt: skip
         equal(np.column_stack([base, neighbor]), np.array([d[:2] for d in draws]))
         equal(gap, np.array([d[2] for d in draws]))
     codes = (X.astype(np.int32) % 2).astype(np.int32)
