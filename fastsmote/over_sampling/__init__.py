@@ -12,12 +12,14 @@ from ._plan import (
 from ._random import RandomOverSampler
 from ._smote import SMOTE
 from ._smotenc import SMOTENC
+from ._svmsmote import SVMSMOTE
 from ._variants import ADASYN, BorderlineSMOTE, exact_shares
 
 __all__ = [
     "ADASYN",
     "SMOTE",
     "SMOTENC",
+    "SVMSMOTE",
     "BorderlineSMOTE",
     "ClassJob",
     "RandomOverSampler",
