@@ -21,6 +21,7 @@ from fastsmote import (
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    SVMSMOTE,
     BorderlineSMOTE,
     EditedNearestNeighbours,
     FunctionSampler,
@@ -42,6 +43,7 @@ SAMPLERS = [
     BorderlineSMOTE(random_state=0),
     BorderlineSMOTE(random_state=0, kind="borderline-2"),
     ADASYN(random_state=0),
+    SVMSMOTE(random_state=0),
     # the checks' data is numeric: column 0 is declared categorical (each value a category)
     SMOTENC(categorical_features=[0], random_state=0),
     FunctionSampler(),
@@ -80,6 +82,7 @@ KNOWN_DIFFERENCES = {
             BorderlineSMOTE,
             ADASYN,
             SMOTENC,
+            SVMSMOTE,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

@@ -25,6 +25,7 @@ SAMPLERS = {
     "SMOTENC": (lambda: fs.SMOTENC([2], k_neighbors=3, random_state=0), True),
     "BorderlineSMOTE": (lambda: fs.BorderlineSMOTE(k_neighbors=3, random_state=0), True),
     "ADASYN": (lambda: fs.ADASYN(n_neighbors=3, random_state=0), True),
+    "SVMSMOTE": (lambda: fs.SVMSMOTE(k_neighbors=3, random_state=0), True),
     "RandomOverSampler": (lambda: fs.RandomOverSampler(random_state=0), False),
     "RandomOverSampler-shrinkage": (
         lambda: fs.RandomOverSampler(random_state=0, shrinkage=0.5),

@@ -15,6 +15,7 @@ SAMPLERS = [
     fs.SMOTE(random_state=0),
     fs.BorderlineSMOTE(random_state=0, sampling_strategy={1: 100}),
     fs.ADASYN(random_state=0),
+    fs.SVMSMOTE(random_state=0),
     fs.RandomOverSampler(random_state=0),
     fs.RandomUnderSampler(random_state=0),
     fs.TomekLinks(),

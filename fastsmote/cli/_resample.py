@@ -17,6 +17,7 @@ from .. import (
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    SVMSMOTE,
     BorderlineSMOTE,
     EditedNearestNeighbours,
     RandomOverSampler,
@@ -52,6 +53,7 @@ METHODS: dict[str, type] = {
     "tomek": TomekLinks,
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
+    "svm-smote": SVMSMOTE,
 }
 
 
