@@ -62,6 +62,7 @@ PRESETS = {
             ("EditedNearestNeighbours", (100_000, 20, 0.01)),
             ("SMOTETomek", (100_000, 20, 0.01)),
             ("SMOTEENN", (100_000, 20, 0.01)),
+            ("SVMSMOTE", (100_000, 20, 0.01)),
         ],
         "reps": 1,
     },
@@ -114,6 +115,7 @@ IMBLEARN_MODULES = {
     "SMOTE": "over_sampling",
     "BorderlineSMOTE": "over_sampling",
     "ADASYN": "over_sampling",
+    "SVMSMOTE": "over_sampling",
     "RandomOverSampler": "over_sampling",
     "RandomUnderSampler": "under_sampling",
     "TomekLinks": "under_sampling",
@@ -122,7 +124,7 @@ IMBLEARN_MODULES = {
     "SMOTEENN": "combine",
 }
 NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
-KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler"}
+KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler", "SVMSMOTE"}
 
 
 def _sampler_factory(lib: str, method: str):

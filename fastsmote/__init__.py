@@ -17,6 +17,7 @@ from .over_sampling import (
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
+    KMeansSMOTE,
     RandomOverSampler,
 )
 from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
@@ -31,6 +32,7 @@ __all__ = [
     "SVMSMOTE",
     "EditedNearestNeighbours",
     "FunctionSampler",
+    "KMeansSMOTE",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",

@@ -430,3 +430,13 @@ def ece(hit, conf, edges) -> float:
             mean_conf = sum(conf[i] for i in in_bin) / len(in_bin)
             total += len(in_bin) * abs(acc - mean_conf)
     return total / len(conf)
+
+
+def pairwise_distance_sum(X, rows) -> float:
+    """Sum of the Euclidean distances between every pair of ``X[rows]`` (float64)."""
+    data = X[rows].astype(np.float64)
+    total = 0.0
+    for i in range(len(rows)):
+        diffs = data[i + 1 :] - data[i]
+        total += float(np.sqrt((diffs**2).sum(axis=1)).sum())
+    return total

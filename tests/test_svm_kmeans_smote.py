@@ -11,17 +11,20 @@ import numba
 import numpy as np
 import pytest
 from naive import knn as naive_knn
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import NearestNeighbors
 from sklearn.svm import SVC
 
-from fastsmote import SVMSMOTE, config_context
+from fastsmote import SMOTE, SVMSMOTE, KMeansSMOTE, config_context
+from fastsmote._kernels.clusters import pairwise_distance_sum
 from fastsmote._random import class_stream, stream_key
 from fastsmote.over_sampling._svmsmote import interpolated_share
 
 imblearn = pytest.importorskip("imblearn")
 from imblearn.over_sampling import SVMSMOTE as ImbSVMSMOTE  # noqa: E402
+from imblearn.over_sampling import KMeansSMOTE as ImbKMeansSMOTE  # noqa: E402
 
 # imbalanced-learn's fixture of its SVMSMOTE tests
 X_IMB = np.array(
@@ -202,4 +205,173 @@ def test_svmsmote_same_rows_for_any_thread_count(three_classes):
     for threads in (1, numba.config.NUMBA_NUM_THREADS):
         with config_context(n_threads=threads):
             outputs.append(SVMSMOTE(random_state=5).fit_resample(X, y)[0])
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+# ----------------------------------------------------------------------------- KMeansSMOTE
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pairwise_distance_sum_matches_naive(dtype):
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((70, 5)).astype(dtype)
+    X[3] = X[10]  # a zero distance
+    rows = np.sort(rng.choice(70, 33, replace=False))
+    expected = naive.pairwise_distance_sum(X, rows)
+    assert pairwise_distance_sum(X, rows) == pytest.approx(expected, rel=1e-12)
+    outputs = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with config_context(n_threads=threads):
+            outputs.append(pairwise_distance_sum(X, rows))
+    assert outputs[0] == outputs[1]
+
+
+def _imblearn_clusters(X, y, kmeans, **params):
+    """imbalanced-learn's kept clusters (as input rows of the class), their sparsities
+    and rows per cluster, recorded from its own methods while it resamples."""
+    sampler = ImbKMeansSMOTE(kmeans_estimator=kmeans, random_state=0, **params)
+    seen = {"sparsity": [], "rows": [], "counts": []}
+    sparsity, make = sampler._find_cluster_sparsity, sampler._make_samples
+
+    def find(X_cluster_class):
+        seen["sparsity"].append(sparsity(X_cluster_class))
+        return seen["sparsity"][-1]
+
+    def make_samples(X_class, y_dtype, label, nn_data, nns, n_samples, step):
+        rows = [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in X_class]
+        seen["rows"].append(np.array(rows))
+        seen["counts"].append(n_samples)
+        return make(X_class, y_dtype, label, nn_data, nns, n_samples, step)
+
+    sampler._find_cluster_sparsity, sampler._make_samples = find, make_samples
+    _, y_res = sampler.fit_resample(X, y)
+    return seen, y_res
+
+
+@pytest.mark.parametrize("threshold", ["auto", 0.1])
+def test_kmeans_smote_clusters_weights_and_segments_as_imblearn(three_classes, threshold):
+    X, y = three_classes
+    n = len(X)
+    kmeans = KMeans(n_clusters=6, n_init=1, random_state=0)
+    ours = KMeansSMOTE(
+        random_state=0, kmeans_estimator=kmeans, cluster_balance_threshold=threshold
+    )
+    X_res, y_res = ours.fit_resample(X, y)
+    target = np.count_nonzero(y == 0)
+    assert np.bincount(y_res).tolist() == [target] * 3  # exactly
+    seen, y_theirs = _imblearn_clusters(X, y, kmeans, cluster_balance_threshold=threshold)
+    labels = ours.kmeans_estimator_.labels_
+    at = 0
+    for c in (1, 2):
+        kept = ours.valid_clusters_[c]
+        rows = [np.flatnonzero((labels == k) & (y == c)) for k in kept]
+        theirs = seen["rows"][at : at + kept.size]
+        assert [r.tolist() for r in rows] == [np.sort(t).tolist() for t in theirs]
+        sparsities = np.array(seen["sparsity"][at : at + kept.size])
+        np.testing.assert_allclose(ours.cluster_weights_[c], sparsities / sparsities.sum())
+        # imbalanced-learn rounds each cluster's share up; fastsmote's shares sum exactly
+        quotas = ours.cluster_weights_[c] * (target - np.count_nonzero(y == c))
+        assert (np.abs(ours.cluster_counts_[c] - quotas) < 1).all()
+        assert seen["counts"][at : at + kept.size] == np.ceil(quotas - 1e-9).astype(int).tolist()
+        at += kept.size
+    assert np.bincount(y_theirs)[1:].tolist() != [target] * 2  # its counts miss
+    # every synthetic row on a segment between two class rows of one cluster, the partner
+    # among the base's k nearest rows of the class in that cluster
+    origins = ours.row_origins(X, y)
+    base, partner, gap = origins.source[n:], origins.partner[n:], origins.gap[n:]
+    np.testing.assert_array_equal(X_res[n:], X[base] + gap[:, None] * (X[partner] - X[base]))
+    assert (labels[base] == labels[partner]).all() and (y[base] == y_res[n:]).all()
+    assert (y[partner] == y_res[n:]).all() and ((gap >= 0) & (gap < 1)).all()
+    for c in (1, 2):
+        for k, count in zip(ours.valid_clusters_[c], ours.cluster_counts_[c], strict=True):
+            members = np.flatnonzero((labels == k) & (y == c))
+            table = members[naive_knn(X, members, 2)[1]]
+            mine = (y_res[n:] == c) & (labels[base] == k)
+            assert np.count_nonzero(mine) == count
+            for b, p in zip(base[mine], partner[mine], strict=True):
+                assert p in table[np.searchsorted(members, b)]
+
+
+def test_kmeans_smote_one_cluster_is_smote():
+    # imbalanced-learn's test_kmeans_smote: one cluster, no threshold -> SMOTE's rows
+    sampler = KMeansSMOTE(
+        kmeans_estimator=1, random_state=42, cluster_balance_threshold=0.0, k_neighbors=5
+    )
+    X_1, y_1 = sampler.fit_resample(X_IMB, Y_IMB)
+    X_2, y_2 = SMOTE(random_state=42).fit_resample(X_IMB, Y_IMB)
+    np.testing.assert_array_equal(X_1, X_2)
+    np.testing.assert_array_equal(y_1, y_2)
+    assert sampler.nn_k_.n_neighbors == 6
+    assert sampler.kmeans_estimator_.n_clusters == 1
+    assert "batch_size" in sampler.kmeans_estimator_.get_params()
+    assert sampler.cluster_balance_threshold_ == -np.inf
+
+
+@pytest.mark.parametrize(
+    "kmeans_estimator, k_neighbors",
+    [
+        (3, 2),
+        (KMeans(n_clusters=3, n_init=1, random_state=42), NearestNeighbors(n_neighbors=3)),
+        (MiniBatchKMeans(n_clusters=3, n_init=1, random_state=42), 2),
+    ],
+)
+def test_kmeans_smote_custom_estimators(k_neighbors, kmeans_estimator):
+    # imbalanced-learn's test_sample_kmeans_custom (3 of its 6 combinations)
+    sampler = KMeansSMOTE(
+        random_state=42, kmeans_estimator=kmeans_estimator, k_neighbors=k_neighbors
+    )
+    X_res, y_res = sampler.fit_resample(X_IMB, Y_IMB)
+    assert X_res.shape == (24, 2) and y_res.shape == (24,)
+    assert sampler.nn_k_.n_neighbors == 3
+    assert sampler.kmeans_estimator_.n_clusters == 3
+    if not isinstance(kmeans_estimator, int):  # cloned, its own seed kept
+        assert sampler.kmeans_estimator_ is not kmeans_estimator
+        assert sampler.kmeans_estimator_.random_state == 42
+
+
+def test_kmeans_smote_no_cluster_passes_the_threshold():
+    # imbalanced-learn's test_sample_kmeans_not_enough_clusters, with its message (a
+    # KMeans instead of the default MiniBatchKMeans, slow on tiny data)
+    sampler = KMeansSMOTE(
+        cluster_balance_threshold=10, kmeans_estimator=KMeans(n_clusters=3, n_init=1)
+    )
+    with pytest.raises(RuntimeError, match="No clusters found with sufficient samples"):
+        sampler.fit_resample(X_IMB, Y_IMB)
+
+
+@pytest.mark.parametrize(
+    "density_exponent, cluster_balance_threshold", [("auto", "auto"), (10, 0.1)]
+)
+def test_kmeans_smote_density_estimation(density_exponent, cluster_balance_threshold):
+    # imbalanced-learn's test_sample_kmeans_density_estimation on 2,000 rows (not 10,000),
+    # 2 of its 4 combinations
+    X, y = make_classification(n_samples=2_000, n_classes=2, weights=[0.3, 0.7], random_state=42)
+    sampler = KMeansSMOTE(
+        kmeans_estimator=MiniBatchKMeans(n_init=1, random_state=42),
+        random_state=0,
+        density_exponent=density_exponent,
+        cluster_balance_threshold=cluster_balance_threshold,
+    )
+    _, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res)[0] == np.bincount(y_res)[1]
+
+
+def test_kmeans_smote_bad_input():
+    with pytest.raises(ValueError, match="k_neighbors"):
+        KMeansSMOTE(k_neighbors=8).fit_resample(X_IMB, Y_IMB)
+    with pytest.raises(ValueError, match="n_clusters"):
+        KMeansSMOTE(kmeans_estimator=LogisticRegression()).fit_resample(X_IMB, Y_IMB)
+    with pytest.raises(ValueError, match="cluster_balance_threshold"):
+        KMeansSMOTE(cluster_balance_threshold="high").fit_resample(X_IMB, Y_IMB)
+
+
+def test_kmeans_smote_same_rows_for_any_thread_count(three_classes):
+    X, y = three_classes
+    outputs = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with config_context(n_threads=threads):
+            kmeans = KMeans(n_clusters=6, n_init=1, random_state=0)
+            sampler = KMeansSMOTE(
+                random_state=5, kmeans_estimator=kmeans, cluster_balance_threshold=0.1
+            )
+            outputs.append(sampler.fit_resample(X.astype(np.float32), y)[0])
+    assert outputs[0].dtype == np.float32
     np.testing.assert_array_equal(outputs[0], outputs[1])

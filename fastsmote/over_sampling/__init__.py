@@ -1,5 +1,6 @@
 """Over-samplers, and the SMOTE plan they generate through."""
 
+from ._kmeans_smote import KMeansSMOTE
 from ._plan import (
     ClassJob,
     SmotePlan,
@@ -22,6 +23,7 @@ __all__ = [
     "SVMSMOTE",
     "BorderlineSMOTE",
     "ClassJob",
+    "KMeansSMOTE",
     "RandomOverSampler",
     "SmotePlan",
     "StreamPlan",
