@@ -63,6 +63,7 @@ PRESETS = {
             ("SMOTETomek", (100_000, 20, 0.01)),
             ("SMOTEENN", (100_000, 20, 0.01)),
             ("SVMSMOTE", (100_000, 20, 0.01)),
+            ("KMeansSMOTE", (100_000, 20, 0.01)),
         ],
         "reps": 1,
     },
@@ -116,6 +117,7 @@ IMBLEARN_MODULES = {
     "BorderlineSMOTE": "over_sampling",
     "ADASYN": "over_sampling",
     "SVMSMOTE": "over_sampling",
+    "KMeansSMOTE": "over_sampling",
     "RandomOverSampler": "over_sampling",
     "RandomUnderSampler": "under_sampling",
     "TomekLinks": "under_sampling",
@@ -124,7 +126,14 @@ IMBLEARN_MODULES = {
     "SMOTEENN": "combine",
 }
 NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
-KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler", "SVMSMOTE"}
+KEEPS_INPUT_PREFIX = {
+    "SMOTE",
+    "BorderlineSMOTE",
+    "ADASYN",
+    "RandomOverSampler",
+    "SVMSMOTE",
+    "KMeansSMOTE",
+}
 
 
 def _sampler_factory(lib: str, method: str):

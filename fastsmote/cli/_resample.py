@@ -20,6 +20,7 @@ from .. import (
     SVMSMOTE,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    KMeansSMOTE,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -54,6 +55,7 @@ METHODS: dict[str, type] = {
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
     "svm-smote": SVMSMOTE,
+    "kmeans-smote": KMeansSMOTE,
 }
 
 
