@@ -136,12 +136,18 @@ KEEPS_INPUT_PREFIX = {
 }
 
 
+#: Parameters other than the defaults, the same for both libraries: at a 1% minority no
+#: cluster reaches KMeansSMOTE's "auto" balance threshold (half the cluster's rows).
+METHOD_PARAMS = {"KMeansSMOTE": {"cluster_balance_threshold": 0.005}}
+
+
 def _sampler_factory(lib: str, method: str):
     import importlib
 
     module = "fastsmote" if lib == "fastsmote" else "imblearn." + IMBLEARN_MODULES[method]
     cls = getattr(importlib.import_module(module), method)
-    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0)
+    params = METHOD_PARAMS.get(method, {})
+    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0, **params)
 
 
 #: --memory recycled: bytes touched and freed before the timed call, per input byte
