@@ -175,6 +175,17 @@ def test_svmsmote_needs_a_support_vector_machine():
         SVMSMOTE(svm_estimator=LogisticRegression()).fit_resample(X_IMB, Y_IMB)
 
 
+def test_svmsmote_class_without_support_vector_raises():
+    class NoSupportOfClassZero(SVC):  # class 0 is the minority
+        def fit(self, X, y):
+            super().fit(X, y)
+            self.support_ = self.support_[y[self.support_] == 1]
+            return self
+
+    with pytest.raises(ValueError, match="no support vector of class 0"):
+        SVMSMOTE(svm_estimator=NoSupportOfClassZero()).fit_resample(X_IMB, Y_IMB)
+
+
 def test_svmsmote_all_noise_raises_imblearn_message():
     # imbalanced-learn's test_svm_smote_all_noise
     X, y = make_classification(
@@ -341,9 +352,9 @@ def test_kmeans_smote_no_cluster_passes_the_threshold():
     "density_exponent, cluster_balance_threshold", [("auto", "auto"), (10, 0.1)]
 )
 def test_kmeans_smote_density_estimation(density_exponent, cluster_balance_threshold):
-    # imbalanced-learn's test_sample_kmeans_density_estimation on 2,000 rows (not 10,000),
+    # imbalanced-learn's test_sample_kmeans_density_estimation on 1,000 rows (not 10,000),
     # 2 of its 4 combinations
-    X, y = make_classification(n_samples=2_000, n_classes=2, weights=[0.3, 0.7], random_state=42)
+    X, y = make_classification(n_samples=1_000, n_classes=2, weights=[0.3, 0.7], random_state=42)
     sampler = KMeansSMOTE(
         kmeans_estimator=MiniBatchKMeans(n_init=1, random_state=42),
         random_state=0,

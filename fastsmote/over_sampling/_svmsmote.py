@@ -181,14 +181,19 @@ class SVMSMOTE(_BoundarySampler):
     def _class_job(self, X, target, class_index, label, n_new, class_key, first_row):
         support = self._support_rows(X, target, class_key)
         sv_rows = support[target.encoded[support] == class_index]
-        if sv_rows.size:
-            found = self._all_row_neighbors(X, sv_rows, self.m_neighbors, "m_neighbors", class_key)
-            self.all_rows_backend_[label] = found.backend
-            if found.estimator is not None:
-                self.nn_m_ = found.estimator
-            m = found.indices.shape[1]
-            n_other = np.count_nonzero(target.encoded[found.indices] != class_index, axis=1)
-            sv_rows, n_other = sv_rows[n_other < m], n_other[n_other < m]  # noise dropped
+        if not sv_rows.size:
+            raise ValueError(
+                f"SVMSMOTE: the SVM has no support vector of class {label!r}, so there is "
+                "no base row. SVM-SMOTE is not adapted to your dataset; try another SMOTE "
+                "variant."
+            )
+        found = self._all_row_neighbors(X, sv_rows, self.m_neighbors, "m_neighbors", class_key)
+        self.all_rows_backend_[label] = found.backend
+        if found.estimator is not None:
+            self.nn_m_ = found.estimator
+        m = found.indices.shape[1]
+        n_other = np.count_nonzero(target.encoded[found.indices] != class_index, axis=1)
+        sv_rows, n_other = sv_rows[n_other < m], n_other[n_other < m]  # noise dropped
         if not sv_rows.size:
             raise ValueError(
                 f"SVMSMOTE: every support vector of class {label!r} is noise (all its "
