@@ -386,3 +386,20 @@ def test_kmeans_smote_same_rows_for_any_thread_count(three_classes):
             outputs.append(sampler.fit_resample(X.astype(np.float32), y)[0])
     assert outputs[0].dtype == np.float32
     np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+def test_origins_follow_the_fitted_clustering_even_unseeded(three_classes):
+    # row_origins reuses the fitted clustering and SVM instead of refitting them: an
+    # unseeded KMeans would cluster differently the second time
+    X, y = three_classes
+    n = len(X)
+    for sampler in (
+        KMeansSMOTE(
+            kmeans_estimator=KMeans(n_clusters=5, n_init=1), cluster_balance_threshold=0.1
+        ),
+        SVMSMOTE(random_state=0),
+    ):
+        X_res, _ = sampler.fit_resample(X, y)
+        o = sampler.row_origins(X, y)
+        rebuilt = X[o.source[n:]] + o.gap[n:, None] * (X[o.partner[n:]] - X[o.source[n:]])
+        np.testing.assert_array_equal(X_res[n:], rebuilt)
