@@ -62,6 +62,8 @@ PRESETS = {
             ("EditedNearestNeighbours", (100_000, 20, 0.01)),
             ("SMOTETomek", (100_000, 20, 0.01)),
             ("SMOTEENN", (100_000, 20, 0.01)),
+            ("SVMSMOTE", (100_000, 20, 0.01)),
+            ("KMeansSMOTE", (100_000, 20, 0.01)),
         ],
         "reps": 1,
     },
@@ -114,6 +116,8 @@ IMBLEARN_MODULES = {
     "SMOTE": "over_sampling",
     "BorderlineSMOTE": "over_sampling",
     "ADASYN": "over_sampling",
+    "SVMSMOTE": "over_sampling",
+    "KMeansSMOTE": "over_sampling",
     "RandomOverSampler": "over_sampling",
     "RandomUnderSampler": "under_sampling",
     "TomekLinks": "under_sampling",
@@ -122,7 +126,19 @@ IMBLEARN_MODULES = {
     "SMOTEENN": "combine",
 }
 NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
-KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler"}
+KEEPS_INPUT_PREFIX = {
+    "SMOTE",
+    "BorderlineSMOTE",
+    "ADASYN",
+    "RandomOverSampler",
+    "SVMSMOTE",
+    "KMeansSMOTE",
+}
+
+
+#: Parameters other than the defaults, the same for both libraries: at a 1% minority no
+#: cluster reaches KMeansSMOTE's "auto" balance threshold (half the cluster's rows).
+METHOD_PARAMS = {"KMeansSMOTE": {"cluster_balance_threshold": 0.005}}
 
 
 def _sampler_factory(lib: str, method: str):
@@ -130,7 +146,8 @@ def _sampler_factory(lib: str, method: str):
 
     module = "fastsmote" if lib == "fastsmote" else "imblearn." + IMBLEARN_MODULES[method]
     cls = getattr(importlib.import_module(module), method)
-    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0)
+    params = METHOD_PARAMS.get(method, {})
+    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0, **params)
 
 
 #: --memory recycled: bytes touched and freed before the timed call, per input byte
@@ -318,9 +335,9 @@ def knn_kernel(cases, reps) -> None:
 
 
 def generation_kernel(cases, reps) -> None:
-    from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
+    from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, NO_GROUPS, NO_STEPS, smote_generate
 
-    NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0))
+    NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0), NO_GROUPS, NO_STEPS)
     from fastsmote.neighbors import exact_kneighbors
 
     print("\n## Generation kernel vs copying into fresh memory, float32\n")

@@ -9,10 +9,10 @@ import pytest
 from _data import make_blobs_imbalanced
 
 from fastsmote import SMOTE, warmup
-from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, smote_generate
+from fastsmote._kernels.smote import NO_COUNTS, NO_DAMP, NO_GROUPS, NO_STEPS, smote_generate
 from fastsmote.neighbors import exact_kneighbors
 
-NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0))
+NO_EXTRAS = (NO_COUNTS, NO_DAMP, np.uint64(0), NO_GROUPS, NO_STEPS)
 SIZES = {"knn": [(10_000, 20), (20_000, 50)], "gen": [(2_000_000, 20)], "e2e": [(1_000_000, 20)]}
 
 

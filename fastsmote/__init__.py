@@ -11,7 +11,15 @@ from ._version import __version__
 from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
 from .datasets import make_imbalance
-from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
+from .over_sampling import (
+    ADASYN,
+    SMOTE,
+    SMOTENC,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    KMeansSMOTE,
+    RandomOverSampler,
+)
 from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 __all__ = [
@@ -21,8 +29,10 @@ __all__ = [
     "SMOTEENN",
     "SMOTENC",
     "SMOTETomek",
+    "SVMSMOTE",
     "EditedNearestNeighbours",
     "FunctionSampler",
+    "KMeansSMOTE",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",

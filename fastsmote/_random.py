@@ -97,6 +97,12 @@ TIE_STREAM = 2
 ALL_ROWS_GRAPH_STREAM = 3
 #: SMOTE family: key of the approximate graph among the class's rows.
 CLASS_GRAPH_STREAM = 4
+#: SVMSMOTE: the Beta(10, 10) share of a class's rows that interpolate (draws 0..18).
+SVM_SPLIT_STREAM = 9
+#: SVMSMOTE: seed of the default SVC (key of the first class over-sampled).
+SVM_SEED_STREAM = 10
+#: KMeansSMOTE: seed of the default MiniBatchKMeans (key of the first class over-sampled).
+KMEANS_SEED_STREAM = 11
 
 # Streams of an overlap report's key.
 #: Key of the approximate graph among all rows.
@@ -122,6 +128,9 @@ STREAMS = {
     "tie": ("class key", TIE_STREAM),
     "all-rows graph": ("class key", ALL_ROWS_GRAPH_STREAM),
     "class graph": ("class key", CLASS_GRAPH_STREAM),
+    "svm split": ("class key", SVM_SPLIT_STREAM),
+    "svm seed": ("class key", SVM_SEED_STREAM),
+    "kmeans seed": ("class key", KMEANS_SEED_STREAM),
     "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),

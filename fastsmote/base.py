@@ -60,7 +60,8 @@ class RowOrigins(NamedTuple):
     partner : ndarray of int64, shape (n_samples_out,)
         The input row a synthetic row was interpolated towards; -1 for copied rows.
     gap : ndarray of float64, shape (n_samples_out,)
-        The interpolation gap of synthetic rows (0 for copied rows):
+        The interpolation gap of synthetic rows (0 for copied rows; negative for
+        SVMSMOTE's rows extrapolated from a safe support vector):
         ``row = X[source] + gap * (X[partner] - X[source])``.
     n_samples_in : int
         Rows of the input.
@@ -87,7 +88,8 @@ class RowOrigins(NamedTuple):
         The rule: a copied row keeps its value. A synthetic row of a **floating** array
         gets the interpolation of its two parents' values with the row's gap,
         ``v[source] + gap * (v[partner] - v[source])`` (so a weight stays between its
-        parents' weights); any other dtype (integers, booleans, strings, objects) takes
+        parents' weights, except for SVMSMOTE's extrapolated rows, whose values are
+        extrapolated likewise); any other dtype (integers, booleans, strings, objects) takes
         the base row's value. 2-D arrays are resampled row by row, DataFrames column by
         column. A Series (pandas, polars, pyarrow) or DataFrame comes back as the same
         kind with the same name(s) and dtypes (a pandas one with a fresh RangeIndex).

@@ -78,12 +78,26 @@ def knn(X: np.ndarray, rows: np.ndarray, k: int, exclude_self: bool = True):
 
 
 def smote_generate(
-    X, base_rows, neighbor_rows, class_key, start, n_new, counts=None, damp=None, damp_key=0
+    X,
+    base_rows,
+    neighbor_rows,
+    class_key,
+    start,
+    n_new,
+    counts=None,
+    damp=None,
+    damp_key=0,
+    group_bases=None,
+    group_rows=None,
+    steps=None,
 ):
     """Synthetic rows ``start .. start + n_new - 1`` of one class, and their draws.
 
     ``counts``: rows per base (ADASYN) instead of drawn bases; ``damp``: (n_base, k)
-    flags multiplying the gap by 0.5 * u (Borderline-SMOTE-2).
+    flags multiplying the gap by 0.5 * u (Borderline-SMOTE-2); ``group_bases``,
+    ``group_rows``, ``steps`` (SVM-SMOTE, KMeans-SMOTE): bases per group (consecutive),
+    synthetic rows per group (consecutive) and each group's gap multiplier: a row of a
+    group draws its base among the group's bases.
     """
     out = np.empty((n_new, X.shape[1]), dtype=X.dtype)
     bases_by_count = None if counts is None else np.repeat(np.arange(len(counts)), counts)
@@ -93,6 +107,11 @@ def smote_generate(
         base_pos, slot, gap = smote_draws(class_key, j, base_rows.size, neighbor_rows.shape[1])
         if bases_by_count is not None:
             base_pos = int(bases_by_count[j])
+        if group_rows is not None:
+            g = int(np.repeat(np.arange(len(group_rows)), group_rows)[j])
+            first = int(np.sum(group_bases[:g]))
+            base_pos = first + below(draw(class_key, 3 * j), int(group_bases[g]))
+            gap = gap * float(steps[g])
         if damp is not None and damp[base_pos, slot]:
             gap = gap * (0.5 * unit(draw(damp_key, j)))
         base = X[base_rows[base_pos]]
@@ -430,3 +449,13 @@ def csr_interpolate(M, base, neighbor, gap):
     rows = dense[base] + g * (dense[neighbor] - dense[base])
     columns = [np.union1d(M[b].indices, M[n].indices) for b, n in zip(base, neighbor, strict=True)]
     return rows, columns
+
+
+def pairwise_distance_sum(X, rows) -> float:
+    """Sum of the Euclidean distances between every pair of ``X[rows]`` (float64)."""
+    data = X[rows].astype(np.float64)
+    total = 0.0
+    for i in range(len(rows)):
+        diffs = data[i + 1 :] - data[i]
+        total += float(np.sqrt((diffs**2).sum(axis=1)).sum())
+    return total

@@ -14,7 +14,7 @@ import numpy as np
 
 import fastsmote._kernels as kernel_package
 from fastsmote import SMOTE
-from fastsmote._kernels import arrays, cleaning, knn, leakage, sampling, smote, sparse
+from fastsmote._kernels import arrays, cleaning, clusters, knn, leakage, sampling, smote, sparse
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
 
 warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
@@ -141,19 +141,30 @@ def check_smote(X, neighbors):
         assert (base[t], slot[t], gap[t]) == naive.smote_draws(key, 5 + t, len(X), 3)
     counts = np.arange(len(X)) % 3
     damp = (np.arange(len(X) * 3) % 2 == 0).reshape(len(X), 3)
-    for cum, flags, kwargs in (
-        (smote.NO_COUNTS, smote.NO_DAMP, {}),
-        (np.cumsum(counts), smote.NO_DAMP, {"counts": counts}),
-        (smote.NO_COUNTS, damp, {"damp": damp, "damp_key": 7}),
+    n_first = len(X) // 2  # groups: bases split in two, rows 2 + the rest, steps 1 and -0.5
+    groups = np.array([[n_first, 7], [len(X), 14]], dtype=np.int64)
+    steps = np.array([1.0, -0.5])
+    grouped = {
+        "group_bases": np.diff(groups[:, 0], prepend=0),
+        "group_rows": np.diff(groups[:, 1], prepend=0),
+        "steps": steps,
+    }
+    no_groups = (smote.NO_GROUPS, smote.NO_STEPS)
+    for cum, flags, group_args, kwargs in (
+        (smote.NO_COUNTS, smote.NO_DAMP, no_groups, {}),
+        (np.cumsum(counts), smote.NO_DAMP, no_groups, {"counts": counts}),
+        (smote.NO_COUNTS, damp, no_groups, {"damp": damp, "damp_key": 7}),
+        (smote.NO_COUNTS, smote.NO_DAMP, (groups, steps), grouped),
     ):
         out = np.empty((9, X.shape[1]), X.dtype)
         smote.smote_generate(
-            X, rows, neighbors, np.uint64(key), 5, out, 0, 9, 4, cum, flags, np.uint64(7)
-        )
+            X, rows, neighbors, np.uint64(key), 5, out, 0, 9, 4, cum, flags, np.uint64(7),
+            *group_args,
+        )  # fmt: skip
         expected, draws = naive.smote_generate(X, rows, neighbors, key, 5, 9, **kwargs)
         equal(out, expected)
         base, neighbor, gap = smote.smote_origins(
-            rows, neighbors, np.uint64(key), 5, 9, cum, flags, np.uint64(7)
+            rows, neighbors, np.uint64(key), 5, 9, cum, flags, np.uint64(7), *group_args
         )
         equal(np.column_stack([base, neighbor]), np.array([d[:2] for d in draws]))
         equal(gap, np.array([d[2] for d in draws]))
@@ -167,6 +178,12 @@ def check_smote(X, neighbors):
     expected, expected_codes = naive.smotenc_generate(X, codes, neighbors, key, tie_key, 3, 6)
     equal(out, expected)
     equal(out_codes, expected_codes)
+
+
+def check_clusters(X):
+    rows = np.array([0, 2, 3, 7, 9])
+    total = clusters.pairwise_distance_sum(X, rows)
+    assert abs(total - naive.pairwise_distance_sum(X, rows)) <= 1e-9 * total
 
 
 def check_sampling(X):
@@ -257,6 +274,7 @@ def main():
     neighbors = check_knn(X)
     check_smote(X, neighbors)
     check_sampling(X)
+    check_clusters(X)
     check_leakage(X, neighbors)
     check_sparse(X)
     check_nndescent()

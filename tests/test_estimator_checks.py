@@ -13,6 +13,7 @@ from imblearn.under_sampling.base import BaseCleaningSampler, BaseUnderSampler
 from imblearn.utils.estimator_checks import estimator_checks_generator as imblearn_checks
 from imblearn.utils.estimator_checks import parametrize_with_checks
 from scipy import sparse
+from sklearn.cluster import KMeans
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
@@ -21,9 +22,11 @@ from fastsmote import (
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    SVMSMOTE,
     BorderlineSMOTE,
     EditedNearestNeighbours,
     FunctionSampler,
+    KMeansSMOTE,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -42,6 +45,13 @@ SAMPLERS = [
     BorderlineSMOTE(random_state=0),
     BorderlineSMOTE(random_state=0, kind="borderline-2"),
     ADASYN(random_state=0),
+    SVMSMOTE(random_state=0),
+    # KMeans: MiniBatchKMeans (the default) takes seconds on the checks' tiny data
+    KMeansSMOTE(
+        random_state=0,
+        kmeans_estimator=KMeans(n_clusters=2, n_init=1, random_state=0),
+        cluster_balance_threshold=0.0,
+    ),
     # the checks' data is numeric: column 0 is declared categorical (each value a category)
     SMOTENC(categorical_features=[0], random_state=0),
     FunctionSampler(),
@@ -80,6 +90,8 @@ KNOWN_DIFFERENCES = {
             BorderlineSMOTE,
             ADASYN,
             SMOTENC,
+            SVMSMOTE,
+            KMeansSMOTE,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

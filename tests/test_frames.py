@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
 import fastsmote as fs
@@ -25,6 +26,11 @@ SAMPLERS = {
     "SMOTENC": (lambda: fs.SMOTENC([2], k_neighbors=3, random_state=0), True),
     "BorderlineSMOTE": (lambda: fs.BorderlineSMOTE(k_neighbors=3, random_state=0), True),
     "ADASYN": (lambda: fs.ADASYN(n_neighbors=3, random_state=0), True),
+    "SVMSMOTE": (lambda: fs.SVMSMOTE(k_neighbors=3, random_state=0), True),
+    "KMeansSMOTE": (
+        lambda: fs.KMeansSMOTE(kmeans_estimator=KMeans(n_clusters=1, n_init=1), random_state=0),
+        True,
+    ),
     "RandomOverSampler": (lambda: fs.RandomOverSampler(random_state=0), False),
     "RandomOverSampler-shrinkage": (
         lambda: fs.RandomOverSampler(random_state=0, shrinkage=0.5),

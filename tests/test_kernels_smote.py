@@ -12,6 +12,8 @@ from naive import stream_key as naive_stream_key
 from fastsmote._kernels.smote import (
     NO_COUNTS,
     NO_DAMP,
+    NO_GROUPS,
+    NO_STEPS,
     smote_draws_range,
     smote_generate,
     smote_origins,
@@ -48,6 +50,8 @@ def test_generation_matches_naive_bit_for_bit(dtype, start):
         NO_COUNTS,
         NO_DAMP,
         np.uint64(0),
+        NO_GROUPS,
+        NO_STEPS,
     )
     expected, _ = naive_generate(X, rows, neighbor_rows, key, start, n_new)
     np.testing.assert_array_equal(out[60:], expected)
@@ -70,7 +74,7 @@ def test_generation_with_counts_matches_naive_for_any_chunk(chunk, start):
     out = np.empty((n_new, 4))
     smote_generate(
         X, base_rows, neighbor_rows, np.uint64(9), start, out, 0, n_new, chunk,
-        np.cumsum(counts), NO_DAMP, np.uint64(0),
+        np.cumsum(counts), NO_DAMP, np.uint64(0), NO_GROUPS, NO_STEPS,
     )  # fmt: skip
     expected, _ = naive_generate(X, base_rows, neighbor_rows, 9, start, n_new, counts=counts)
     np.testing.assert_array_equal(out, expected)
@@ -98,6 +102,8 @@ def test_origins_match_naive_draws(variant):
         np.cumsum(counts) if variant == "counts" else NO_COUNTS,
         damp if variant == "damp" else NO_DAMP,
         np.uint64(77),
+        NO_GROUPS,
+        NO_STEPS,
     )
     expected = np.array(draws, dtype=object)
     np.testing.assert_array_equal(base, expected[:, 0].astype(np.int64))
@@ -146,6 +152,8 @@ def test_generation_same_for_threads_and_chunks():
                     NO_COUNTS,
                     NO_DAMP,
                     np.uint64(0),
+                    NO_GROUPS,
+                    NO_STEPS,
                 )
             results.append(out)
     for other in results[1:]:
@@ -159,8 +167,9 @@ def test_generation_in_pieces_equals_one_call():
     neighbors = exact_kneighbors(X, 3)
     whole = np.empty((500, 3))
     smote_generate(
-        X, rows, neighbors, np.uint64(3), 0, whole, 0, 500, 64, NO_COUNTS, NO_DAMP, np.uint64(0)
-    )
+        X, rows, neighbors, np.uint64(3), 0, whole, 0, 500, 64, NO_COUNTS, NO_DAMP, np.uint64(0),
+        NO_GROUPS, NO_STEPS,
+    )  # fmt: skip
     pieces = np.empty((500, 3))
     for start in range(0, 500, 123):
         n = min(123, 500 - start)
@@ -177,6 +186,8 @@ def test_generation_in_pieces_equals_one_call():
             NO_COUNTS,
             NO_DAMP,
             np.uint64(0),
+            NO_GROUPS,
+            NO_STEPS,
         )
     np.testing.assert_array_equal(whole, pieces)
 
@@ -193,7 +204,7 @@ def test_generation_with_damping_matches_naive(dtype, n_class, k):
     out = np.full((55, 3), np.nan, dtype=dtype)
     smote_generate(
         X, base_rows, neighbor_rows, np.uint64(31), 3, out, 5, 50, 7, NO_COUNTS, damp,
-        np.uint64(32),
+        np.uint64(32), NO_GROUPS, NO_STEPS,
     )  # fmt: skip
     expected, _ = naive_generate(X, base_rows, neighbor_rows, 31, 3, 50, damp=damp, damp_key=32)
     np.testing.assert_array_equal(out[5:], expected)
@@ -232,3 +243,39 @@ def test_smotenc_generation_matches_naive(dtype, k, chunk):
             if len(set(codes[neighbors[naive_draws(class_key, start + t, n_class, k)[0]], 0])) == 2
         }
         assert len(picks) >= 2
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("chunk", [1, 16])
+def test_generation_in_groups_matches_naive(dtype, chunk):
+    # SVM-SMOTE / KMeans-SMOTE: rows come in groups, each drawing its base among its own
+    # bases, its gap multiplied by the group's step (negative: extrapolation); a group
+    # may have no rows
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((60, 3)).astype(dtype)
+    base_rows = rng.permutation(60)[:12].astype(np.int64)
+    neighbor_rows = rng.integers(0, 60, size=(12, 3)).astype(np.int64)
+    group_bases, group_rows = np.array([5, 3, 4]), np.array([40, 0, 33])
+    steps = np.array([1.0, 0.25, -0.5])
+    groups = np.column_stack([np.cumsum(group_bases), np.cumsum(group_rows)])
+    start, n_new = 7, 66
+    out = np.full((n_new + 2, 3), np.nan, dtype=dtype)
+    smote_generate(
+        X, base_rows, neighbor_rows, np.uint64(41), start, out, 2, n_new, chunk, NO_COUNTS,
+        NO_DAMP, np.uint64(0), groups, steps,
+    )  # fmt: skip
+    expected, draws = naive_generate(
+        X, base_rows, neighbor_rows, 41, start, n_new,
+        group_bases=group_bases, group_rows=group_rows, steps=steps,
+    )  # fmt: skip
+    np.testing.assert_array_equal(out[2:], expected)
+    base, neighbor, gap = smote_origins(
+        base_rows, neighbor_rows, np.uint64(41), start, n_new, NO_COUNTS, NO_DAMP,
+        np.uint64(0), groups, steps,
+    )  # fmt: skip
+    np.testing.assert_array_equal(base, [d[0] for d in draws])
+    np.testing.assert_array_equal(neighbor, [d[1] for d in draws])
+    np.testing.assert_array_equal(gap, [d[2] for d in draws])
+    first = np.isin(base[: 40 - start], base_rows[:5])
+    assert first.all() and np.isin(base[40 - start :], base_rows[8:]).all()
+    assert (gap[40 - start :] <= 0).all() and (gap[40 - start :] > -0.5).all()

@@ -166,7 +166,11 @@ def _make(cls: type) -> object:
             ("classify", LogisticRegression()),
         ]
         return cls(steps)
-    return cls(categorical_features=[0]) if "categorical_features" in parameters(cls) else cls()
+    if "categorical_features" in parameters(cls):
+        return cls(categorical_features=[0])
+    if "cluster_balance_threshold" in parameters(cls):  # KMeansSMOTE: keep some cluster
+        return cls(cluster_balance_threshold=0.1, random_state=0)
+    return cls()
 
 
 def parameters(cls: type) -> dict[str, inspect.Parameter]:

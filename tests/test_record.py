@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.cluster import KMeans
 
 import fastsmote as fs
 from fastsmote.diagnostics import ResamplingRecord
@@ -15,6 +16,12 @@ SAMPLERS = [
     fs.SMOTE(random_state=0),
     fs.BorderlineSMOTE(random_state=0, sampling_strategy={1: 100}),
     fs.ADASYN(random_state=0),
+    fs.SVMSMOTE(random_state=0),
+    fs.KMeansSMOTE(
+        random_state=0,
+        kmeans_estimator=KMeans(n_clusters=4, n_init=1, random_state=0),
+        cluster_balance_threshold=0.05,
+    ),
     fs.RandomOverSampler(random_state=0),
     fs.RandomUnderSampler(random_state=0),
     fs.TomekLinks(),

@@ -66,8 +66,17 @@ def _base_of(j, cum_counts):
 
 
 @jit(inline="always")
-def _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key):
-    """(base position, neighbour slot, gap) of sample ``j``, damping applied.
+def _group_of(j, groups):
+    """Group of sample ``j``: the first whose cumulative row count exceeds ``j``."""
+    g = 0
+    while groups[g, 1] <= j:
+        g += 1
+    return g
+
+
+@jit(inline="always")
+def _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key, groups, steps):
+    """(base position, neighbour slot, gap) of sample ``j``, damping and groups applied.
 
     ``counted_base``: the base when bases are repeated by counts (ADASYN; see
     :func:`_base_of`), else -1 (the base is drawn).
@@ -75,6 +84,13 @@ def _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key):
     base_pos, slot, gap = smote_draws(class_key, j, neighbor_rows.shape[0], neighbor_rows.shape[1])
     if counted_base >= 0:
         base_pos = counted_base
+    if groups.shape[0] > 0:  # the base is drawn among its group's bases only
+        g = _group_of(j, groups)
+        first = groups[g - 1, 0] if g > 0 else 0
+        base_pos = first + uint64_below(
+            draw_uint64(class_key, DRAWS_PER_SAMPLE * j), groups[g, 0] - first
+        )
+        gap = gap * steps[g]
     if damp.shape[0] > 0 and damp[base_pos, slot]:
         gap = gap * (0.5 * uint64_to_unit(draw_uint64(damp_key, j)))
     return base_pos, slot, gap
@@ -94,6 +110,8 @@ def smote_generate(
     cum_counts,
     damp,
     damp_key,
+    groups,
+    steps,
 ):
     """Write synthetic rows ``start .. start + n_new - 1`` of one class into ``out``.
 
@@ -112,6 +130,13 @@ def smote_generate(
         drawn one (draw ``3j`` is skipped, the slot and gap draws are unchanged)
     damp : empty, or (n_base, k) bool (Borderline-SMOTE-2): where True the gap is
         multiplied by ``0.5 * u``, ``u`` the ``j``-th draw of the stream ``damp_key``
+    groups : empty, or (n_groups, 2) int64 (SVM-SMOTE, KMeans-SMOTE): per group of
+        consecutive bases, the cumulative end of its bases and of its samples. Sample
+        ``j`` of group ``g`` (``groups[g-1, 1] <= j < groups[g, 1]``) draws its base
+        uniformly among that group's bases (draw ``3j``), the slot and gap as usual
+    steps : (n_groups,) float64 with ``groups``: the gap of a sample of group ``g`` is
+        multiplied by ``steps[g]`` (negative: a step from the base away from the
+        neighbour, i.e. extrapolation)
 
     The gap is rounded to the data dtype once, then ``base + gap * (neighbour - base)``
     is evaluated in that dtype, exactly as ``tests/naive.py`` does it with NumPy.
@@ -129,14 +154,16 @@ def smote_generate(
                 while cum_counts[counted_base] <= start + t:
                     counted_base += 1
             base_pos, slot, gap = _sample(
-                class_key, start + t, neighbor_rows, counted_base, damp, damp_key
+                class_key, start + t, neighbor_rows, counted_base, damp, damp_key, groups, steps
             )
             neighbor = neighbor_rows[base_pos, slot]
             _interpolate(X, base_rows[base_pos], neighbor, gap, gap_cast, out, out_start + t)
 
 
 @jit(parallel=True)
-def smote_origins(base_rows, neighbor_rows, class_key, start, n_new, cum_counts, damp, damp_key):
+def smote_origins(
+    base_rows, neighbor_rows, class_key, start, n_new, cum_counts, damp, damp_key, groups, steps
+):
     """Base row, neighbour row and gap of the rows :func:`smote_generate` writes with the
     same arguments (for provenance and per-row values such as sample weights)."""
     base = np.empty(n_new, dtype=np.int64)
@@ -145,7 +172,9 @@ def smote_origins(base_rows, neighbor_rows, class_key, start, n_new, cum_counts,
     for t in prange(n_new):
         j = start + t
         counted_base = _base_of(j, cum_counts) if cum_counts.shape[0] > 0 else -1
-        base_pos, slot, gap[t] = _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key)
+        base_pos, slot, gap[t] = _sample(
+            class_key, j, neighbor_rows, counted_base, damp, damp_key, groups, steps
+        )
         base[t] = base_rows[base_pos]
         neighbor[t] = neighbor_rows[base_pos, slot]
     return base, neighbor, gap
@@ -153,6 +182,8 @@ def smote_origins(base_rows, neighbor_rows, class_key, start, n_new, cum_counts,
 
 NO_COUNTS = np.empty(0, dtype=np.int64)
 NO_DAMP = np.empty((0, 0), dtype=np.bool_)
+NO_GROUPS = np.empty((0, 2), dtype=np.int64)
+NO_STEPS = np.empty(0, dtype=np.float64)
 
 
 @jit(parallel=True, read_only=("X", "codes"))

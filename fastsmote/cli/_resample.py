@@ -17,8 +17,10 @@ from .. import (
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    SVMSMOTE,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    KMeansSMOTE,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -52,6 +54,8 @@ METHODS: dict[str, type] = {
     "tomek": TomekLinks,
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
+    "svm-smote": SVMSMOTE,
+    "kmeans-smote": KMeansSMOTE,
 }
 
 

@@ -1,5 +1,6 @@
 """Over-samplers, and the SMOTE plan they generate through."""
 
+from ._kmeans_smote import KMeansSMOTE
 from ._plan import (
     ClassJob,
     SmotePlan,
@@ -12,14 +13,17 @@ from ._plan import (
 from ._random import RandomOverSampler
 from ._smote import SMOTE
 from ._smotenc import SMOTENC
+from ._svmsmote import SVMSMOTE
 from ._variants import ADASYN, BorderlineSMOTE, exact_shares
 
 __all__ = [
     "ADASYN",
     "SMOTE",
     "SMOTENC",
+    "SVMSMOTE",
     "BorderlineSMOTE",
     "ClassJob",
+    "KMeansSMOTE",
     "RandomOverSampler",
     "SmotePlan",
     "StreamPlan",

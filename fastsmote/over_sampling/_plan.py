@@ -22,6 +22,8 @@ from .._config import get_config
 from .._kernels.smote import (
     NO_COUNTS,
     NO_DAMP,
+    NO_GROUPS,
+    NO_STEPS,
     smote_draws_range,
     smote_generate,
     smote_origins,
@@ -54,7 +56,8 @@ class SyntheticProvenance(NamedTuple):
     neighbor : ndarray of int64
         Input row number of the neighbour it was interpolated towards.
     gap : ndarray of float64
-        ``u`` in ``base + u * (neighbor - base)`` before rounding to the data dtype.
+        ``u`` in ``base + u * (neighbor - base)`` before rounding to the data dtype
+        (negative for SVM-SMOTE's extrapolated rows).
     """
 
     row: np.ndarray
@@ -105,6 +108,15 @@ class ClassJob:
         the most frequent code among the base's neighbours, ties drawn from
         ``tie_key``).
     tie_key : numpy.uint64
+    groups : ndarray of int64
+        Empty, or shape ``(n_groups, 2)`` (SVM-SMOTE, KMeans-SMOTE): the bases come in
+        consecutive groups, each with its own number of synthetic rows; row ``g`` holds
+        the cumulative end of group ``g``'s bases and of its synthetic rows. A synthetic
+        row of group ``g`` draws its base among that group's bases only.
+    steps : ndarray of float64
+        With ``groups``, shape ``(n_groups,)``: the gap of a row of group ``g`` is
+        multiplied by ``steps[g]`` (1: interpolation; ``-s``: a step of up to ``s``
+        times the distance from the base away from the neighbour).
     """
 
     class_index: int
@@ -121,6 +133,8 @@ class ClassJob:
     damp_key: np.uint64 = _NO_KEY
     codes: np.ndarray | None = None
     tie_key: np.uint64 = _NO_KEY
+    groups: np.ndarray = field(default_factory=lambda: NO_GROUPS)
+    steps: np.ndarray = field(default_factory=lambda: NO_STEPS)
 
     def __post_init__(self) -> None:
         # the kernels index without bounds checks: refuse what would read out of bounds
@@ -153,6 +167,35 @@ class ClassJob:
             raise ValueError("damp must have the shape of neighbors")
         if self.codes is not None and self.codes.shape[0] != source.shape[0]:
             raise ValueError("codes must have one row per row of source")
+        if self.groups.size:
+            self._check_groups(n_bases)
+
+    def _check_groups(self, n_bases: int) -> None:
+        groups, steps = self.groups, self.steps
+        if self.cum_counts.size or self.codes is not None:
+            raise ValueError("groups cannot be combined with cum_counts or codes")
+        if (
+            groups.ndim != 2
+            or groups.shape[1] != 2
+            or groups.dtype != np.int64
+            or steps.shape != (groups.shape[0],)
+            or steps.dtype != np.float64
+        ):
+            raise ValueError(
+                "groups must be an (n_groups, 2) int64 array and steps an (n_groups,) "
+                "float64 array"
+            )
+        ends = np.concatenate([[[0, 0]], groups])
+        sizes = np.diff(ends, axis=0)
+        if (sizes < 0).any() or groups[-1, 0] != n_bases or groups[-1, 1] != self.n_new:
+            raise ValueError(
+                "groups must hold non-decreasing cumulative ends of the bases (ending at "
+                f"{n_bases}) and of the synthetic rows (ending at n_new={self.n_new})"
+            )
+        if ((sizes[:, 1] > 0) & (sizes[:, 0] == 0)).any():
+            raise ValueError("a group with synthetic rows needs at least one base")
+        if not np.isfinite(steps).all():
+            raise ValueError("steps must be finite")
 
     @classmethod
     def for_class(
@@ -268,6 +311,7 @@ class ClassJob:
                 smote_generate(
                     self.source, self.bases, self.neighbors, self.key, j0, out, out_row, m,
                     GENERATION_CHUNK, self.cum_counts, self.damp, self.damp_key,
+                    self.groups, self.steps,
                 )  # fmt: skip
             else:
                 if out_codes is None:
@@ -295,7 +339,7 @@ class ClassJob:
         with numba_threads(get_config()["n_threads"]):
             base, neighbor, gap = smote_origins(
                 self.bases, self.neighbors, self.key, j0, j1 - j0,
-                self.cum_counts, self.damp, self.damp_key,
+                self.cum_counts, self.damp, self.damp_key, self.groups, self.steps,
             )  # fmt: skip
         if self.row_map is not None:
             base, neighbor = self.row_map[base], self.row_map[neighbor]
