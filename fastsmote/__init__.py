@@ -11,7 +11,14 @@ from ._version import __version__
 from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
 from .datasets import make_imbalance
-from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
+from .over_sampling import (
+    ADASYN,
+    SMOTE,
+    SMOTEN,
+    SMOTENC,
+    BorderlineSMOTE,
+    RandomOverSampler,
+)
 from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 __all__ = [
@@ -19,6 +26,7 @@ __all__ = [
     "SMOTE",
     "BorderlineSMOTE",
     "SMOTEENN",
+    "SMOTEN",
     "SMOTENC",
     "SMOTETomek",
     "EditedNearestNeighbours",

@@ -12,6 +12,9 @@
   :data:`NS_PER_PAIR_FEATURE` and :data:`APPROX_US_PER_ROW_LOG2`).
 - an estimator with ``kneighbors`` (scikit-learn style), fitted on the rows searched.
 
+SMOTEN's categorical rows are searched under the Value Difference Metric by
+:func:`vdm_kneighbors` (exact, or an estimator on the precomputed VDM matrix).
+
 Samplers, diagnostics and the leakage check search through :func:`kneighbors`; the
 backends' own functions are public for callers who want one of them.
 """
@@ -34,6 +37,7 @@ from ._exact import (
     mixed_kneighbors,
 )
 from ._search import APPROX_METHODS, Found, is_estimator, kneighbors
+from ._vdm import vdm_kneighbors, vdm_pairwise, vdm_probabilities, vdm_table
 
 __all__ = [
     "APPROX_METHODS",
@@ -52,4 +56,8 @@ __all__ = [
     "kneighbors",
     "mixed_kneighbors",
     "resolve_backend",
+    "vdm_kneighbors",
+    "vdm_pairwise",
+    "vdm_probabilities",
+    "vdm_table",
 ]

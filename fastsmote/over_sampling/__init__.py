@@ -11,12 +11,14 @@ from ._plan import (
 )
 from ._random import RandomOverSampler
 from ._smote import SMOTE
+from ._smoten import SMOTEN
 from ._smotenc import SMOTENC
 from ._variants import ADASYN, BorderlineSMOTE, exact_shares
 
 __all__ = [
     "ADASYN",
     "SMOTE",
+    "SMOTEN",
     "SMOTENC",
     "BorderlineSMOTE",
     "ClassJob",

@@ -382,7 +382,7 @@ class SMOTENC(_InterpolatingSampler):
                 raise ValueError(
                     f"categorical column {name!r} holds {value!r}, which is not among the "
                     f"categories of the fitted categorical_encoder (categories_[{j}]): "
-                    "SMOTENC needs every value to be one of them."
+                    f"{type(self).__name__} needs every value to be one of them."
                 )
             encoded.append((codes, categories, to_own))
         return encoded
