@@ -170,7 +170,10 @@ class SMOTEN(_InterpolatingSampler):
 
     # ------------------------------------------------------------------ columns
     def _dense(self, rows: Rows) -> Rows:
-        """A sparse matrix as dense rows (checked to fit), as imbalanced-learn does."""
+        """A sparse matrix as dense rows (checked to fit), as imbalanced-learn does; a
+        list of rows as an object array (each value keeps its type)."""
+        if isinstance(rows.data, list):
+            return Rows(np.asarray(rows.data, dtype=object), rows.n_samples, rows.n_features)
         if not sparse.issparse(rows.data):
             return rows
         data = rows.data
@@ -256,7 +259,9 @@ class SMOTEN(_InterpolatingSampler):
                 )
         y_out = target.extended([(p[0], p[2]) for p in plan])
         X_out = self._assemble(rows, out_codes, encoded)
-        if sparse.issparse(given):
+        if isinstance(given, list):
+            X_out = X_out.tolist()
+        elif sparse.issparse(given):
             X_out = sparse.csr_matrix(X_out) if given.format == "csr" else sparse.csc_matrix(X_out)
         return X_out, y_out
 
@@ -299,7 +304,7 @@ class SMOTEN(_InterpolatingSampler):
         result = np.empty((n_total, rows.n_features), dtype=source.dtype)
         for j, (_, categories, _) in enumerate(encoded):
             result[:, j] = np.asarray(categories)[out_codes[:, j]]
-        return result.tolist() if isinstance(rows.data, list) else result
+        return result
 
     # ------------------------------------------------------------------ origins
     def provenance(self, X: Any, y: Any) -> SyntheticProvenance:
