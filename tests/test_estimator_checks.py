@@ -20,6 +20,7 @@ from fastsmote import (
     ADASYN,
     SMOTE,
     SMOTEENN,
+    SMOTEN,
     SMOTENC,
     BorderlineSMOTE,
     EditedNearestNeighbours,
@@ -44,6 +45,8 @@ SAMPLERS = [
     ADASYN(random_state=0),
     # the checks' data is numeric: column 0 is declared categorical (each value a category)
     SMOTENC(categorical_features=[0], random_state=0),
+    # every column is categorical: the checks' floats are each a category
+    SMOTEN(random_state=0),
     FunctionSampler(),
 ]
 

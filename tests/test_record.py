@@ -21,6 +21,7 @@ SAMPLERS = [
     fs.EditedNearestNeighbours(),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
+    fs.SMOTEN(random_state=0),
 ]
 
 

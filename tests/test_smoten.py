@@ -256,9 +256,13 @@ def test_missing_values_are_refused_naming_the_column(missing):
     frame = pd.DataFrame({"a": ["x", "y"] * 6, "b": ["u", "v", "w"] * 4}, dtype=object)
     frame.loc[3, "b"] = missing
     y = np.repeat([0, 1], [4, 8])
-    with pytest.raises(ValueError, match="categorical column 'b' has missing"):
+    with pytest.raises(
+        ValueError, match=r"categorical column 'b' has missing .* \(first at row 3\)"
+    ):
         SMOTEN(k_neighbors=2).fit_resample(frame, y)
-    with pytest.raises(ValueError, match="categorical column 1 has missing"):
+    with pytest.raises(
+        ValueError, match=r"categorical column 1 has missing .* \(first at row 3\)"
+    ):
         SMOTEN(k_neighbors=2).fit(frame.to_numpy(), y)
 
 

@@ -16,6 +16,7 @@ from .. import (
     ADASYN,
     SMOTE,
     SMOTEENN,
+    SMOTEN,
     SMOTENC,
     BorderlineSMOTE,
     EditedNearestNeighbours,
@@ -52,6 +53,7 @@ METHODS: dict[str, type] = {
     "tomek": TomekLinks,
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
+    "smoten": SMOTEN,
 }
 
 
