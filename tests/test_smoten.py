@@ -299,3 +299,30 @@ class _Reversed(OrdinalEncoder):
 
     def transform(self, X):
         return 1 - super().transform(X)
+
+
+# ---------------------------------------------------------------------- command line
+def test_command_line_method_takes_every_column_as_categorical(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    from fastsmote.cli import main
+
+    rng = np.random.default_rng(6)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "colour": rng.choice(["r", "g", "b"], n).astype(object),
+            "size": rng.choice([1, 2, 3], n),
+            "label": np.repeat([0, 1], [45, 15]),
+        }
+    )
+    path, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    frame.to_parquet(path)
+    argv = ["resample", path, out, "--target", "label", "--method", "smoten", "--seed", 1]
+    assert main([str(a) for a in argv + ["--k", 3]]) == 0
+    result = pq.read_table(out).to_pandas()
+    assert result["label"].value_counts().to_dict() == {0: 45, 1: 45}
+    assert result["size"].dtype == np.int64 and set(result["colour"]) <= {"r", "g", "b"}
+    expected, _ = SMOTEN(k_neighbors=3, random_state=1).fit_resample(
+        frame[["colour", "size"]], frame["label"]
+    )
+    np.testing.assert_array_equal(result[["colour", "size"]].to_numpy(), expected.to_numpy())
