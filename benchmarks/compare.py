@@ -62,6 +62,8 @@ PRESETS = {
             ("EditedNearestNeighbours", (100_000, 20, 0.01)),
             ("SMOTETomek", (100_000, 20, 0.01)),
             ("SMOTEENN", (100_000, 20, 0.01)),
+            # categorical codes (see _categorical): 10,000 minority rows, 8 categories
+            ("SMOTEN", (100_000, 10, 0.1)),
         ],
         "reps": 1,
     },
@@ -120,9 +122,18 @@ IMBLEARN_MODULES = {
     "EditedNearestNeighbours": "under_sampling",
     "SMOTETomek": "combine",
     "SMOTEENN": "combine",
+    "SMOTEN": "over_sampling",
 }
 NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
-KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler"}
+KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler", "SMOTEN"}
+#: Methods for all-categorical data: run on :func:`_categorical` codes of the blobs.
+CATEGORICAL = {"SMOTEN"}
+
+
+def _categorical(X: np.ndarray) -> np.ndarray:
+    """int32 codes 0..7 of each feature (the blobs binned by half units): categories
+    whose class distributions differ, as SMOTEN's Value Difference Metric needs."""
+    return (np.floor(X * 2).clip(-4, 3) + 4).astype(np.int32)
 
 
 def _sampler_factory(lib: str, method: str):
@@ -165,6 +176,8 @@ def worker(
 
         fastsmote.warmup(dtypes=(np.float32,))
     X, y = make_blobs_imbalanced(n_rows, n_features, minority)
+    if method in CATEGORICAL:
+        X = _categorical(X)
     if mode == "warm":
         make().fit_resample(X[:2000], y[:2000])
     if memory == "recycled":
