@@ -140,7 +140,10 @@ def test_every_row_is_its_base_neighbourhood_vote_with_ties():
         origins = sampler.row_origins(codes, y)
         np.testing.assert_array_equal(origins.source[start : start + n_new], rows[bases])
         start += n_new
-    np.testing.assert_array_equal(sampler.row_origins(codes, y).source[:60], np.arange(60))
+    origins = sampler.row_origins(codes, y)
+    np.testing.assert_array_equal(origins.source[:60], np.arange(60))
+    weights = np.linspace(1.0, 2.0, 60)  # a synthetic row takes its base row's weight
+    np.testing.assert_array_equal(origins.take(weights), weights[origins.source])
 
 
 def test_same_rows_for_any_thread_count():
@@ -273,6 +276,21 @@ def test_too_many_neighbours_names_the_class(data):
     estimator = NearestNeighbors(n_neighbors=22)
     with pytest.raises(ValueError, match="n_neighbors <= 20"):
         SMOTEN(k_neighbors=estimator).fit_resample(X, y)
+
+
+def test_tables_are_checked_before_they_are_made(monkeypatch):
+    from fastsmote import _memory
+
+    X = np.column_stack([np.arange(400), np.arange(400) % 3])  # column 0: an identifier
+    y = np.repeat([0, 1], [100, 300])
+    monkeypatch.setattr(_memory, "available_memory_bytes", lambda: 50_000)
+    with pytest.raises(
+        MemoryError,
+        match=r"VDM tables of 2 categorical features \(100 categories in the largest\)",
+    ):
+        SMOTEN(random_state=0).fit_resample(X, y)
+    with pytest.raises(MemoryError, match="VDM matrix of 100 rows"):
+        SMOTEN(k_neighbors=NearestNeighbors(n_neighbors=3)).fit_resample(X, y)
 
 
 def test_continuous_values_are_categories():
