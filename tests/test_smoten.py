@@ -320,7 +320,7 @@ class _Reversed(OrdinalEncoder):
 
 
 # ---------------------------------------------------------------------- command line
-def test_command_line_method_takes_every_column_as_categorical(tmp_path):
+def test_command_line_method_takes_every_column_as_categorical(tmp_path, capsys):
     pq = pytest.importorskip("pyarrow.parquet")
     from fastsmote.cli import main
 
@@ -330,17 +330,21 @@ def test_command_line_method_takes_every_column_as_categorical(tmp_path):
         {
             "colour": rng.choice(["r", "g", "b"], n).astype(object),
             "size": rng.choice([1, 2, 3], n),
+            "price": rng.choice([1000.0, 9000.0], n),  # scales do not matter to categories
             "label": np.repeat([0, 1], [45, 15]),
         }
     )
     path, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
     frame.to_parquet(path)
     argv = ["resample", path, out, "--target", "label", "--method", "smoten", "--seed", 1]
+    capsys.readouterr()
     assert main([str(a) for a in argv + ["--k", 3]]) == 0
+    assert "standard deviations" not in capsys.readouterr().err
     result = pq.read_table(out).to_pandas()
     assert result["label"].value_counts().to_dict() == {0: 45, 1: 45}
     assert result["size"].dtype == np.int64 and set(result["colour"]) <= {"r", "g", "b"}
+    features = ["colour", "size", "price"]
     expected, _ = SMOTEN(k_neighbors=3, random_state=1).fit_resample(
-        frame[["colour", "size"]], frame["label"]
+        frame[features], frame["label"]
     )
-    np.testing.assert_array_equal(result[["colour", "size"]].to_numpy(), expected.to_numpy())
+    np.testing.assert_array_equal(result[features].to_numpy(), expected.to_numpy())
