@@ -64,6 +64,8 @@ PRESETS = {
             ("SMOTEENN", (100_000, 20, 0.01)),
             ("SVMSMOTE", (100_000, 20, 0.01)),
             ("KMeansSMOTE", (100_000, 20, 0.01)),
+            # categorical codes (see _categorical): 10,000 minority rows, 8 categories
+            ("SMOTEN", (100_000, 10, 0.1)),
         ],
         "reps": 1,
     },
@@ -124,6 +126,7 @@ IMBLEARN_MODULES = {
     "EditedNearestNeighbours": "under_sampling",
     "SMOTETomek": "combine",
     "SMOTEENN": "combine",
+    "SMOTEN": "over_sampling",
 }
 NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
 KEEPS_INPUT_PREFIX = {
@@ -133,12 +136,21 @@ KEEPS_INPUT_PREFIX = {
     "RandomOverSampler",
     "SVMSMOTE",
     "KMeansSMOTE",
+    "SMOTEN",
 }
 
 
 #: Parameters other than the defaults, the same for both libraries: at a 1% minority no
 #: cluster reaches KMeansSMOTE's "auto" balance threshold (half the cluster's rows).
 METHOD_PARAMS = {"KMeansSMOTE": {"cluster_balance_threshold": 0.005}}
+#: Methods for all-categorical data: run on :func:`_categorical` codes of the blobs.
+CATEGORICAL = {"SMOTEN"}
+
+
+def _categorical(X: np.ndarray) -> np.ndarray:
+    """int32 codes 0..7 of each feature (the blobs binned by half units): categories
+    whose class distributions differ, as SMOTEN's Value Difference Metric needs."""
+    return (np.floor(X * 2).clip(-4, 3) + 4).astype(np.int32)
 
 
 def _sampler_factory(lib: str, method: str):
@@ -182,6 +194,8 @@ def worker(
 
         fastsmote.warmup(dtypes=(np.float32,))
     X, y = make_blobs_imbalanced(n_rows, n_features, minority)
+    if method in CATEGORICAL:
+        X = _categorical(X)
     if mode == "warm":
         make().fit_resample(X[:2000], y[:2000])
     if memory == "recycled":

@@ -14,6 +14,7 @@ from .datasets import make_imbalance
 from .over_sampling import (
     ADASYN,
     SMOTE,
+    SMOTEN,
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
@@ -27,6 +28,7 @@ __all__ = [
     "SMOTE",
     "BorderlineSMOTE",
     "SMOTEENN",
+    "SMOTEN",
     "SMOTENC",
     "SMOTETomek",
     "SVMSMOTE",

@@ -443,7 +443,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             The same kind of object as ``y``, with its name and dtype.
         """
         if out is not None and not self._numeric_input:
-            raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")
+            what = (
+                "returns X in its own container, each column keeping its type"
+                if self._returns_container
+                else "selects rows"
+            )
+            raise ValueError(f"{type(self).__name__} {what}; it does not support out=.")
         started = time.perf_counter()
         features, target = self._validate(X, y)
         if out is not None and getattr(features, "sparse", False):

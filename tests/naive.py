@@ -459,3 +459,51 @@ def pairwise_distance_sum(X, rows) -> float:
         diffs = data[i + 1 :] - data[i]
         total += float(np.sqrt((diffs**2).sum(axis=1)).sum())
     return total
+
+
+def vdm_matrix(codes, class_codes, n_classes: int, n_categories, rows=None) -> np.ndarray:
+    """Reference of the Value Difference Metric between ``codes[rows]`` (all: None):
+    per feature, each category's class distribution over all rows, two categories
+    ``(sum_c |P[a, c] - P[b, c]|) ** 2`` apart; features added in order from 0.0."""
+    n, d = codes.shape
+    rows = np.arange(n) if rows is None else np.asarray(rows)
+    distance = np.zeros((rows.size, rows.size))
+    for f in range(d):
+        counts = np.zeros((n_categories[f], n_classes))
+        for code, c in zip(codes[:, f], class_codes, strict=True):
+            counts[code, c] += 1
+        totals = counts.sum(axis=1, keepdims=True)
+        proba = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+        Q = proba[codes[rows, f]]
+        distance += np.abs(Q[:, None, :] - Q[None, :, :]).sum(axis=2) ** 2
+    return distance
+
+
+def knn_from_matrix(distance: np.ndarray, k: int):
+    """Each row's k nearest columns of a distance matrix, itself excluded by position,
+    ties to the lower position: (dist, pos)."""
+    n = len(distance)
+    dist_out = np.full((n, k), np.inf)
+    pos_out = np.full((n, k), -1, dtype=np.int64)
+    for i in range(n):
+        positions = np.delete(np.arange(n), i)
+        order = np.lexsort((positions, distance[i, positions]))[:k]
+        dist_out[i, : order.size] = distance[i, positions[order]]
+        pos_out[i, : order.size] = positions[order]
+    return dist_out, pos_out
+
+
+def smoten_generate(codes, voters, class_key: int, start: int, n_new: int):
+    """Reference of ``smoten_generate``: base = draw ``j`` of the class stream (uniform
+    over the class); feature ``f`` = the most frequent code among the base's voters, the
+    smallest on a tie. Returns (codes of the new rows, base positions)."""
+    n_class, d = codes.shape
+    out = np.empty((n_new, d), dtype=codes.dtype)
+    bases = np.empty(n_new, dtype=np.int64)
+    for t in range(n_new):
+        base = below(draw(class_key, start + t), n_class)
+        bases[t] = base
+        for f in range(d):
+            values, counts = np.unique(codes[voters[base], f], return_counts=True)
+            out[t, f] = values[counts == counts.max()].min()
+    return out, bases

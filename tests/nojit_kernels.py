@@ -14,8 +14,19 @@ import numpy as np
 
 import fastsmote._kernels as kernel_package
 from fastsmote import SMOTE
-from fastsmote._kernels import arrays, cleaning, clusters, knn, leakage, sampling, smote, sparse
+from fastsmote._kernels import (
+    arrays,
+    cleaning,
+    clusters,
+    knn,
+    leakage,
+    sampling,
+    smote,
+    sparse,
+    vdm,
+)
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
+from fastsmote.neighbors._vdm import vdm_probabilities, vdm_table
 
 warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
 KERNEL_DIR = str(Path(kernel_package.__file__).parent)
@@ -186,6 +197,28 @@ def check_clusters(X):
     assert abs(total - naive.pairwise_distance_sum(X, rows)) <= 1e-9 * total
 
 
+def check_vdm(X):
+    codes = (X.astype(np.int32) % 3).astype(np.int32)
+    classes = np.arange(len(X)) % 2
+    distance = naive.vdm_matrix(codes, classes, 2, [3] * codes.shape[1])
+    tables = [vdm_table(p) for p in vdm_probabilities(codes, classes, 2, [3] * codes.shape[1])]
+    flat = np.concatenate([t.ravel() for t in tables])
+    offsets = np.array([0, 9], dtype=np.int64)
+    sizes = np.array([3, 3], dtype=np.int64)
+    rows = np.arange(len(X), dtype=np.int64)
+    dist, pos = vdm.knn_vdm(codes, rows, flat, offsets, sizes, 3, 4, 5)
+    ref_dist, ref_pos = naive.knn_from_matrix(distance, 3)
+    equal(pos, ref_pos)
+    equal(dist, ref_dist)
+    voters = np.column_stack([rows, pos])
+    key = naive.stream_key(5, 0)
+    out = np.empty((6, codes.shape[1]), np.int32)
+    vdm.smoten_generate(codes, voters, np.uint64(key), 2, out, 0, 6, 4)
+    expected, bases = naive.smoten_generate(codes, voters, key, 2, 6)
+    equal(out, expected)
+    equal(vdm.smoten_bases(np.uint64(key), 2, 6, len(X)), bases)
+
+
 def check_sampling(X):
     key = naive.stream_key(9, 2)
     positions = sampling.bootstrap_positions(np.uint64(key), 3, 7, len(X))
@@ -273,6 +306,7 @@ def main():
     check_cleaning(X)
     neighbors = check_knn(X)
     check_smote(X, neighbors)
+    check_vdm(X)
     check_sampling(X)
     check_clusters(X)
     check_leakage(X, neighbors)

@@ -21,6 +21,7 @@ from fastsmote import (
     ADASYN,
     SMOTE,
     SMOTEENN,
+    SMOTEN,
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
@@ -54,6 +55,8 @@ SAMPLERS = [
     ),
     # the checks' data is numeric: column 0 is declared categorical (each value a category)
     SMOTENC(categorical_features=[0], random_state=0),
+    # every column is categorical: the checks' floats are each a category
+    SMOTEN(random_state=0),
     FunctionSampler(),
 ]
 

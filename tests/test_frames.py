@@ -24,6 +24,8 @@ Y = np.repeat([0, 1], [24, 12])
 SAMPLERS = {
     "SMOTE": (lambda: fs.SMOTE(k_neighbors=3, random_state=0), True),
     "SMOTENC": (lambda: fs.SMOTENC([2], k_neighbors=3, random_state=0), True),
+    # every column categorical: synthetic values are categories of the input, dtypes kept
+    "SMOTEN": (lambda: fs.SMOTEN(k_neighbors=3, random_state=0), False),
     "BorderlineSMOTE": (lambda: fs.BorderlineSMOTE(k_neighbors=3, random_state=0), True),
     "ADASYN": (lambda: fs.ADASYN(n_neighbors=3, random_state=0), True),
     "SVMSMOTE": (lambda: fs.SVMSMOTE(k_neighbors=3, random_state=0), True),
@@ -240,7 +242,9 @@ def test_row_selectors_return_object_input_as_object(values):
 
 
 NUMERIC_SAMPLERS = [
-    name for name in SAMPLERS if name not in ("RandomOverSampler", "RandomUnderSampler")
+    name
+    for name in SAMPLERS
+    if name not in ("RandomOverSampler", "RandomUnderSampler", "SMOTEN")  # any column type
 ]
 
 

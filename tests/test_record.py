@@ -28,6 +28,7 @@ SAMPLERS = [
     fs.EditedNearestNeighbours(),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
+    fs.SMOTEN(random_state=0),
 ]
 
 

@@ -130,7 +130,7 @@ def test_missing_category_is_refused(mixed):
     frame, y = mixed
     frame = frame.copy()
     frame.loc[3, "colour"] = np.nan
-    with pytest.raises(ValueError, match="'colour' has missing"):
+    with pytest.raises(ValueError, match=r"'colour' has missing .* \(first at row 3\)"):
         SMOTENC(categorical_features=["colour"]).fit_resample(frame, y)
     with pytest.raises(ValueError, match="'colour' has missing"):
         SMOTENC(categorical_features=["colour"]).fit(frame, y)
@@ -151,10 +151,17 @@ def test_missing_or_infinite_numeric_category_is_refused(bad):
     X = np.column_stack([rng.integers(0, 3, 40).astype(float), rng.normal(size=(40, 2))])
     y = np.r_[np.zeros(30, dtype=int), np.ones(10, dtype=int)]
     X[4, 0] = bad
-    with pytest.raises(ValueError, match="column 0 has missing"):
+    with pytest.raises(ValueError, match=r"column 0 has missing .* \(first at row 4\)"):
         SMOTENC(categorical_features=[0]).fit(X, y)
     with pytest.raises(ValueError, match="column 0 has missing"):
         SMOTENC(categorical_features=[0]).fit_resample(X, y)
+
+
+def test_out_is_refused_saying_why(mixed):
+    frame, y = mixed
+    out = np.empty((500, 4))
+    with pytest.raises(ValueError, match="SMOTENC returns X in its own container"):
+        SMOTENC(categorical_features=["colour"]).fit_resample(frame, y, out=out)
 
 
 def test_float32_array_stays_float32():

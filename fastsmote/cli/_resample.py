@@ -16,6 +16,7 @@ from .. import (
     ADASYN,
     SMOTE,
     SMOTEENN,
+    SMOTEN,
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
@@ -56,6 +57,7 @@ METHODS: dict[str, type] = {
     "smotenc": SMOTENC,
     "svm-smote": SVMSMOTE,
     "kmeans-smote": KMeansSMOTE,
+    "smoten": SMOTEN,
 }
 
 
@@ -437,11 +439,12 @@ def _check_columns(args: argparse.Namespace, source: Any, roles: Roles, display:
             )
             raise io.NonNumericColumnsError(non_numeric_message(source, bad, "resample", what))
     if options.distances:
-        use = (
-            "used in neighbour distances"
-            if options.cleaner
-            else "interpolated in synthetic rows and used in neighbour distances"
-        )
+        if options.cleaner:
+            use = "used in neighbour distances"
+        elif METHODS[args.method] is SMOTEN:
+            use = "each value a category of its own in neighbour distances and synthetic rows"
+        else:
+            use = "interpolated in synthetic rows and used in neighbour distances"
         for text in integer_id_warnings(source, roles.features, "resample", use):
             warn(text, display)
 
@@ -525,7 +528,9 @@ def _run_method(
                 io.write_table(
                     result.provenance, tmp_provenance, provenance_format, shown=provenance
                 )
-    if method_options(args.method).distances and result.feature_std:
+    # SMOTEN compares categories, not values: feature scales do not matter to it
+    scaled = METHODS[args.method] is not SMOTEN
+    if method_options(args.method).distances and scaled and result.feature_std:
         from ..diagnostics import SCALE_RATIO
 
         text = scale_warning(result.feature_std, SCALE_RATIO)

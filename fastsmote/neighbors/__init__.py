@@ -14,6 +14,8 @@
 
 A SciPy CSR ``X`` is searched exactly by the sparse kernel (the dense search's lists,
 no dense copy; "auto" is exact for it) or by an estimator.
+SMOTEN's categorical rows are searched under the Value Difference Metric by
+:func:`vdm_kneighbors` (exact, or an estimator on the precomputed VDM matrix).
 
 Samplers, diagnostics and the leakage check search through :func:`kneighbors`; the
 backends' own functions are public for callers who want one of them.
@@ -37,6 +39,7 @@ from ._exact import (
     mixed_kneighbors,
 )
 from ._search import APPROX_METHODS, Found, is_estimator, kneighbors
+from ._vdm import vdm_kneighbors, vdm_pairwise, vdm_probabilities, vdm_table
 
 __all__ = [
     "APPROX_METHODS",
@@ -55,4 +58,8 @@ __all__ = [
     "kneighbors",
     "mixed_kneighbors",
     "resolve_backend",
+    "vdm_kneighbors",
+    "vdm_pairwise",
+    "vdm_probabilities",
+    "vdm_table",
 ]

@@ -12,6 +12,7 @@ from ._plan import (
 )
 from ._random import RandomOverSampler
 from ._smote import SMOTE
+from ._smoten import SMOTEN
 from ._smotenc import SMOTENC
 from ._svmsmote import SVMSMOTE
 from ._variants import ADASYN, BorderlineSMOTE, exact_shares
@@ -19,6 +20,7 @@ from ._variants import ADASYN, BorderlineSMOTE, exact_shares
 __all__ = [
     "ADASYN",
     "SMOTE",
+    "SMOTEN",
     "SMOTENC",
     "SVMSMOTE",
     "BorderlineSMOTE",

@@ -51,19 +51,26 @@ CATEGORICAL_SPEC = Constraint(
 _MISSING_TYPES = ("NAType", "NaTType")
 
 
-def _has_missing(values: np.ndarray) -> bool:
-    """NaN, None, ``pd.NA``, ``pd.NaT`` or infinity among categorical values (a float NaN
-    would otherwise become a category, and None cannot be sorted with strings)."""
+def _first_missing(values: np.ndarray) -> int:
+    """Row of the first NaN, None, ``pd.NA``, ``pd.NaT`` or infinity among categorical
+    values, -1 if none (a float NaN would otherwise become a category, and None cannot be
+    sorted with strings)."""
     if values.dtype.kind == "f":
-        return not np.isfinite(values).all()
-    if values.dtype.kind == "O":
-        return any(
-            v is None
-            or type(v).__name__ in _MISSING_TYPES
-            or (isinstance(v, float) and not math.isfinite(v))
-            for v in values
+        bad = ~np.isfinite(values)
+    elif values.dtype.kind == "O":
+        bad = np.fromiter(
+            (
+                v is None
+                or type(v).__name__ in _MISSING_TYPES
+                or (isinstance(v, float) and not math.isfinite(v))
+                for v in values
+            ),
+            dtype=bool,
+            count=len(values),
         )
-    return False
+    else:
+        return -1
+    return int(np.argmax(bad)) if bad.any() else -1
 
 
 def _category_codes(values: np.ndarray, categories: np.ndarray) -> np.ndarray:
@@ -310,15 +317,17 @@ class SMOTENC(_InterpolatingSampler):
         for i in self.categorical_features_:
             if frame and table.pandas_like and table.is_categorical(i):
                 values = table.native.iloc[:, i]
-                missing = bool((values.cat.codes < 0).any())
+                absent = np.flatnonzero(values.cat.codes.to_numpy() < 0)
+                first = int(absent[0]) if absent.size else -1
             else:
                 values = table.values(i) if frame else data[:, i]
-                missing = _has_missing(values)
-            if missing:
+                first = _first_missing(np.asarray(values))
+            if first >= 0:
                 name = rows.columns[i] if frame else int(i)
                 raise ValueError(
-                    f"categorical column {name!r} has missing (NaN/None) or infinite values; "
-                    "impute them or make them a category of their own first."
+                    f"categorical column {name!r} has missing (NaN/None) or infinite values "
+                    f"(first at row {first}); impute them or make them a category of their "
+                    "own first."
                 )
             columns.append(values)
         if frame and table.pandas_like:
@@ -382,7 +391,7 @@ class SMOTENC(_InterpolatingSampler):
                 raise ValueError(
                     f"categorical column {name!r} holds {value!r}, which is not among the "
                     f"categories of the fitted categorical_encoder (categories_[{j}]): "
-                    "SMOTENC needs every value to be one of them."
+                    f"{type(self).__name__} needs every value to be one of them."
                 )
             encoded.append((codes, categories, to_own))
         return encoded
