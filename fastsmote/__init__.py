@@ -12,7 +12,12 @@ from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
 from .datasets import make_imbalance
 from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
-from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from .under_sampling import (
+    EditedNearestNeighbours,
+    NearMiss,
+    RandomUnderSampler,
+    TomekLinks,
+)
 
 __all__ = [
     "ADASYN",
@@ -23,6 +28,7 @@ __all__ = [
     "SMOTETomek",
     "EditedNearestNeighbours",
     "FunctionSampler",
+    "NearMiss",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",

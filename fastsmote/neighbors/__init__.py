@@ -13,7 +13,9 @@
 - an estimator with ``kneighbors`` (scikit-learn style), fitted on the rows searched.
 
 Samplers, diagnostics and the leakage check search through :func:`kneighbors`; the
-backends' own functions are public for callers who want one of them.
+backends' own functions are public for callers who want one of them. Searches between
+two sets of rows (NearMiss: distance sums to the k nearest or farthest rows of another
+class) go through :func:`distance_sums` and :func:`kneighbors_between`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ._auto import (
     estimated_exact_seconds,
     resolve_backend,
 )
+from ._between import distance_sums, kneighbors_between
 from ._exact import (
     exact_kneighbors,
     exact_kneighbors_of,
@@ -42,6 +45,7 @@ __all__ = [
     "NS_PER_PAIR_FEATURE",
     "Found",
     "approx_kneighbors",
+    "distance_sums",
     "estimated_approx_seconds",
     "estimated_exact_seconds",
     "exact_kneighbors",
@@ -50,6 +54,7 @@ __all__ = [
     "first_non_self",
     "is_estimator",
     "kneighbors",
+    "kneighbors_between",
     "mixed_kneighbors",
     "resolve_backend",
 ]
