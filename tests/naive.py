@@ -411,3 +411,20 @@ def ece(hit, conf, edges) -> float:
             mean_conf = sum(conf[i] for i in in_bin) / len(in_bin)
             total += len(in_bin) * abs(acc - mean_conf)
     return total / len(conf)
+
+
+def distance_sums(X_query, query_rows, X_ref, ref_rows, k: int, farthest: bool):
+    """Reference of ``distance_sums`` (NearMiss): for each query, the Euclidean
+    distances (square roots of the defined-order squared distances) to all references,
+    sorted, the first (or last) k added in ascending order in float64."""
+    out = np.zeros(len(query_rows))
+    data = X_ref[ref_rows]
+    for i, row in enumerate(query_rows):
+        sq = sq_distances_to(np.vstack([X_query[row][None, :], data]), 0)[1:]
+        dist = np.sort(np.sqrt(sq.astype(np.float64)))
+        chosen = dist[-k:] if farthest else dist[:k]
+        total = 0.0
+        for value in chosen:
+            total += value
+        out[i] = total
+    return out
