@@ -19,6 +19,7 @@ from .. import (
     SMOTENC,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    NearMiss,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -52,6 +53,7 @@ METHODS: dict[str, type] = {
     "tomek": TomekLinks,
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
+    "nearmiss": NearMiss,
 }
 
 
