@@ -14,7 +14,7 @@ import numpy as np
 
 import fastsmote._kernels as kernel_package
 from fastsmote import SMOTE
-from fastsmote._kernels import arrays, cleaning, knn, leakage, sampling, smote
+from fastsmote._kernels import arrays, cleaning, knn, leakage, nearmiss, sampling, smote
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
 
 warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around is intended
@@ -197,6 +197,14 @@ def check_leakage(X, neighbors):
     equal(counts, naive.count_values(column, values))
 
 
+def check_nearmiss(X):
+    queries = np.arange(0, len(X), 2, dtype=np.int64)
+    refs = np.arange(1, len(X), 3, dtype=np.int64)
+    for farthest in (False, True):
+        found = nearmiss.distance_sums(X, queries, X, refs, 3, farthest, 4, 16)
+        equal(found, naive.distance_sums(X, queries, X, refs, 3, farthest))
+
+
 def check_nndescent():
     rng = np.random.default_rng(1)
     data = rng.standard_normal((24, 3))
@@ -231,6 +239,7 @@ def main():
     check_smote(X, neighbors)
     check_sampling(X)
     check_leakage(X, neighbors)
+    check_nearmiss(X)
     check_nndescent()
     sys.setprofile(None)
     y = np.repeat([0, 1], [15, 8])

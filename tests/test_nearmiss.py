@@ -231,3 +231,18 @@ def test_inputs_not_modified_and_nan_refused():
     X[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         NearMiss().fit_resample(X, y)
+
+
+def test_searches_check_memory_before_allocating(monkeypatch):
+    import fastsmote._memory as memory
+
+    X, _ = blobs([60000, 100], n_features=2)
+    queries, refs = np.arange(60000), np.arange(60000, 60100)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 1 << 18)  # 256 KiB
+    with pytest.raises(MemoryError, match="distance sums of 60,000 rows"):
+        distance_sums(X, queries, refs, 3, farthest=True)
+    with pytest.raises(MemoryError, match="neighbour search of 60,000 rows"):
+        kneighbors_between(X, queries, refs, 3)
+    with pytest.raises(MemoryError, match=r"neighbour table of one row \(100 neighbours\)"):
+        monkeypatch.setattr(memory, "available_memory_bytes", lambda: 1000)
+        distance_sums(X, queries[:5], refs, 3, farthest=True, backend=NearestNeighbors())
