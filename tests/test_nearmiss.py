@@ -45,6 +45,15 @@ def test_distance_sums_same_for_any_thread_count():
     np.testing.assert_array_equal(results[0], results[1])
 
 
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_same_rows_for_any_n_jobs(version):
+    X, y = blobs([40, 700], n_features=9, shift=1.0)
+    runs = [NearMiss(version=version, n_jobs=n) for n in (1, 2)]
+    for sampler in runs:
+        sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(runs[0].sample_indices_, runs[1].sample_indices_)
+
+
 def test_distance_sums_scales_tiny_values_exactly():
     # squared differences of 1e-170 underflow in float64: the search scales by 2**e
     X, _ = blobs([30, 10], n_features=3)
