@@ -22,6 +22,13 @@ from .over_sampling import (
     RandomOverSampler,
 )
 from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
+from .under_sampling import (
+    EditedNearestNeighbours,
+    NearMiss,
+    RandomUnderSampler,
+    TomekLinks,
+)
 
 __all__ = [
     "ADASYN",
@@ -35,6 +42,7 @@ __all__ = [
     "EditedNearestNeighbours",
     "FunctionSampler",
     "KMeansSMOTE",
+    "NearMiss",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",

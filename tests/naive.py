@@ -507,3 +507,19 @@ def smoten_generate(codes, voters, class_key: int, start: int, n_new: int):
             values, counts = np.unique(codes[voters[base], f], return_counts=True)
             out[t, f] = values[counts == counts.max()].min()
     return out, bases
+
+def distance_sums(X_query, query_rows, X_ref, ref_rows, k: int, farthest: bool):
+    """Reference of ``distance_sums`` (NearMiss): for each query, the Euclidean
+    distances (square roots of the defined-order squared distances) to all references,
+    sorted, the first (or last) k added in ascending order in float64."""
+    out = np.zeros(len(query_rows))
+    data = X_ref[ref_rows]
+    for i, row in enumerate(query_rows):
+        sq = sq_distances_to(np.vstack([X_query[row][None, :], data]), 0)[1:]
+        dist = np.sort(np.sqrt(sq.astype(np.float64)))
+        chosen = dist[-k:] if farthest else dist[:k]
+        total = 0.0
+        for value in chosen:
+            total += value
+        out[i] = total
+    return out

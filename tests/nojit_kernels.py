@@ -25,6 +25,7 @@ from fastsmote._kernels import (
     sparse,
     vdm,
 )
+from fastsmote._kernels import arrays, cleaning, knn, leakage, nearmiss, sampling, smote
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
 from fastsmote.neighbors._vdm import vdm_probabilities, vdm_table
 
@@ -273,6 +274,13 @@ def check_sparse(X):
     equal(csr_matrix((data, indices, indptr), shape=(n, d)).toarray(), rows)
     equal(indices, np.concatenate(columns))
 
+def check_nearmiss(X):
+    queries = np.arange(0, len(X), 2, dtype=np.int64)
+    refs = np.arange(1, len(X), 3, dtype=np.int64)
+    for farthest in (False, True):
+        found = nearmiss.distance_sums(X, queries, X, refs, 3, farthest, 4, 16)
+        equal(found, naive.distance_sums(X, queries, X, refs, 3, farthest))
+
 
 def check_nndescent():
     rng = np.random.default_rng(1)
@@ -311,6 +319,7 @@ def main():
     check_clusters(X)
     check_leakage(X, neighbors)
     check_sparse(X)
+    check_nearmiss(X)
     check_nndescent()
     sys.setprofile(None)
     y = np.repeat([0, 1], [15, 8])

@@ -28,6 +28,7 @@ from fastsmote import (
     EditedNearestNeighbours,
     FunctionSampler,
     KMeansSMOTE,
+    NearMiss,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -41,6 +42,9 @@ SAMPLERS = [
     RandomUnderSampler(random_state=0),
     TomekLinks(),
     EditedNearestNeighbours(),
+    NearMiss(),
+    NearMiss(version=2),
+    NearMiss(version=3),
     SMOTETomek(random_state=0),
     SMOTEENN(random_state=0),
     BorderlineSMOTE(random_state=0),
@@ -80,7 +84,8 @@ _FIT_CHECKS_LITTLE = (
     "RandomOverSampler.fit checks shapes and labels only, as imbalanced-learn's does; with "
     "shrinkage, fit_resample refuses sparse, NaN and non-numeric X (so the tags say so)"
 )
-# (check, sampler class[, "shrinkage" for instances with shrinkage]) -> (exception, reason)
+# (check, sampler class[, "shrinkage" for instances with shrinkage, "version 3" for
+# NearMiss-3]) -> (exception, reason)
 KNOWN_DIFFERENCES = {
     **{
         ("check_samplers_pandas_sparse", cls): (TypeError, _DENSE_ONLY)
@@ -88,6 +93,7 @@ KNOWN_DIFFERENCES = {
             SMOTE,
             TomekLinks,
             EditedNearestNeighbours,
+            NearMiss,
             SMOTETomek,
             SMOTEENN,
             BorderlineSMOTE,
@@ -120,6 +126,12 @@ KNOWN_DIFFERENCES = {
             "check_estimator_sparse_tag",
         )
     },
+    ("check_samplers_fit_resample", NearMiss, "version 3"): (
+        AssertionError,
+        "NearMiss-3 keeps only rows near the minority rows, which can be fewer than "
+        "sampling_strategy asks (it warns); imbalanced-learn marks this check xfail for it",
+    ),
+    ("check_samplers_pandas_sparse", NearMiss, "version 3"): (TypeError, _DENSE_ONLY),
     ("check_samplers_string", SMOTENC): (
         ValueError,
         "the check's data is one categorical column; SMOTE-NC needs a continuous feature "
@@ -132,6 +144,8 @@ def _known_difference(estimator, name):
     key = (name, type(estimator))
     if getattr(estimator, "shrinkage", None) is not None:
         key += ("shrinkage",)
+    if isinstance(estimator, NearMiss) and estimator.version == 3:
+        key += ("version 3",)
     return KNOWN_DIFFERENCES.get(key)
 
 

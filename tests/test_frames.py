@@ -41,6 +41,7 @@ SAMPLERS = {
     "RandomUnderSampler": (lambda: fs.RandomUnderSampler(random_state=0), False),
     "TomekLinks": (fs.TomekLinks, False),
     "EditedNearestNeighbours": (fs.EditedNearestNeighbours, False),
+    "NearMiss": (fs.NearMiss, False),
     "SMOTETomek": (
         lambda: fs.SMOTETomek(smote=fs.SMOTE(k_neighbors=3, random_state=0)),
         True,

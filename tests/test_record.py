@@ -26,6 +26,7 @@ SAMPLERS = [
     fs.RandomUnderSampler(random_state=0),
     fs.TomekLinks(),
     fs.EditedNearestNeighbours(),
+    fs.NearMiss(version=2),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
     fs.SMOTEN(random_state=0),

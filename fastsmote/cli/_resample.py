@@ -22,6 +22,7 @@ from .. import (
     BorderlineSMOTE,
     EditedNearestNeighbours,
     KMeansSMOTE,
+    NearMiss,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -58,6 +59,7 @@ METHODS: dict[str, type] = {
     "svm-smote": SVMSMOTE,
     "kmeans-smote": KMeansSMOTE,
     "smoten": SMOTEN,
+    "nearmiss": NearMiss,
 }
 
 

@@ -18,7 +18,9 @@ SMOTEN's categorical rows are searched under the Value Difference Metric by
 :func:`vdm_kneighbors` (exact, or an estimator on the precomputed VDM matrix).
 
 Samplers, diagnostics and the leakage check search through :func:`kneighbors`; the
-backends' own functions are public for callers who want one of them.
+backends' own functions are public for callers who want one of them. Searches between
+two sets of rows (NearMiss: distance sums to the k nearest or farthest rows of another
+class) go through :func:`distance_sums` and :func:`kneighbors_between`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ._auto import (
     estimated_exact_seconds,
     resolve_backend,
 )
+from ._between import distance_sums, kneighbors_between
 from ._exact import (
     exact_kneighbors,
     exact_kneighbors_of,
@@ -48,6 +51,7 @@ __all__ = [
     "NS_PER_PAIR_FEATURE",
     "Found",
     "approx_kneighbors",
+    "distance_sums",
     "estimated_approx_seconds",
     "estimated_exact_seconds",
     "exact_kneighbors",
@@ -56,6 +60,7 @@ __all__ = [
     "first_non_self",
     "is_estimator",
     "kneighbors",
+    "kneighbors_between",
     "mixed_kneighbors",
     "resolve_backend",
     "vdm_kneighbors",

@@ -1,0 +1,195 @@
+"""Searches between two sets of rows of one array: rows ``queries`` against rows ``refs``
+(nothing excluded: the sets may overlap), exact or with a scikit-learn style estimator.
+
+NearMiss measures each row of a class against the minority class: the sum of the
+distances to its k nearest or k farthest minority rows (:func:`distance_sums`), and
+preselects the rows of a class nearest to the minority rows (:func:`kneighbors_between`).
+The exact paths never hold a queries x references matrix; an estimator is asked for
+blocks of queries sized by ``working_memory``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+
+from .._config import get_config
+from .._kernels.knn import knn_blocked
+from .._kernels.nearmiss import distance_sums as _distance_sums_kernel
+from .._memory import check_fits, rows_per_chunk
+from .._numba import numba_threads
+from .._validation import check_distance_range
+from ._exact import QUERY_BLOCK, TABLE_ADVICE, check_tables_fit, ref_block_size
+from ._scaling import scale_exponent, scaled_copy
+
+
+def _fitted_clone(spec: Any, X_fit: np.ndarray, n_jobs: Any) -> Any:
+    estimator = clone(spec)
+    if n_jobs != "keep" and "n_jobs" in estimator.get_params(deep=False):
+        estimator.set_params(n_jobs=n_jobs)
+    return estimator.fit(X_fit)
+
+
+def _scaled(X: np.ndarray, queries: np.ndarray, refs: np.ndarray) -> tuple[np.ndarray, int]:
+    """X, or a copy scaled by a power of two when the rows compared are too close
+    together for squared distances in X's dtype (``fastsmote.neighbors._scaling``)."""
+    spans = check_distance_range(X, rows=np.union1d(queries, refs))
+    exponent = scale_exponent(spans, X.dtype)
+    if exponent:
+        X = scaled_copy(X, None, exponent, spans)
+    return X, exponent
+
+
+def _estimator_blocks(n_queries: int, n_asked: int, working_memory: int | None) -> int:
+    """Queries per estimator call: its distance and index tables (16 bytes an entry)
+    fit the budget; at least one query, whose tables must fit in memory."""
+    check_fits(16 * n_asked, f"The neighbour table of one row ({n_asked:,} neighbours)",
+               TABLE_ADVICE)  # fmt: skip
+    return min(max(1, n_queries), rows_per_chunk(16 * n_asked, working_memory))
+
+
+def distance_sums(
+    X: np.ndarray,
+    queries: np.ndarray,
+    refs: np.ndarray,
+    n_neighbors: int,
+    *,
+    farthest: bool = False,
+    backend: Any = "exact",
+    working_memory: int | None = None,
+    n_jobs: Any = "keep",
+) -> tuple[np.ndarray, Any]:
+    """For each row ``queries[i]`` of ``X``, the sum of its Euclidean distances to its
+    ``n_neighbors`` nearest (or farthest) rows among ``X[refs]``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64, finite
+    queries, refs : ndarray of int
+        Row numbers of ``X``; a row in both sets is at distance 0 from itself.
+    n_neighbors : int
+        1 <= n_neighbors <= len(refs).
+    farthest : bool, default=False
+        Sum the distances to the ``n_neighbors`` farthest references.
+    backend : "exact" or estimator, default="exact"
+        "exact": fastsmote's blocked kernel (squared distances from explicit
+        differences in X's dtype, square roots added in ascending order in float64;
+        memory: the output and per-thread blocks). An estimator with ``kneighbors`` is
+        cloned, fitted on ``X[refs]`` and asked, block by block of queries, for the
+        ``n_neighbors`` nearest (farthest: for all references, of which the last
+        ``n_neighbors`` are summed), as imbalanced-learn's NearMiss asks it.
+    working_memory : int, optional
+        MiB for an estimator's blocks of neighbour tables (default: the global config).
+    n_jobs : int, None or "keep", default="keep"
+        Set on an estimator that has ``n_jobs``.
+
+    Returns
+    -------
+    sums : ndarray of float64, shape (len(queries),)
+    estimator : the fitted clone, or None for "exact"
+    """
+    queries = np.asarray(queries, dtype=np.int64)
+    refs = np.asarray(refs, dtype=np.int64)
+    if not 1 <= n_neighbors <= refs.size:
+        raise ValueError(
+            f"n_neighbors must be in [1, {refs.size}] for {refs.size} rows, got {n_neighbors}"
+        )
+    if not isinstance(backend, str):
+        estimator = _fitted_clone(backend, X[refs], n_jobs)
+        n_asked = refs.size if farthest else n_neighbors
+        sums = np.empty(queries.size, dtype=np.float64)
+        step = _estimator_blocks(queries.size, n_asked, working_memory)
+        for start in range(0, queries.size, step):
+            block = queries[start : start + step]
+            dist, _ = estimator.kneighbors(X[block], n_neighbors=n_asked)
+            sums[start : start + step] = np.sum(dist[:, -n_neighbors:], axis=1)
+        return sums, estimator
+    if backend != "exact":
+        raise ValueError(f"distance sums are exact or from an estimator; got {backend!r}")
+    X = np.ascontiguousarray(X)
+    X, exponent = _scaled(X, queries, refs)
+    check_fits(
+        8 * queries.size + 8 * refs.size,
+        f"The distance sums of {queries.size:,} rows",
+        TABLE_ADVICE,
+    )
+    block = ref_block_size(X.shape[1], X.dtype.itemsize)
+    with numba_threads(get_config()["n_threads"]):
+        sums = _distance_sums_kernel(
+            X, queries, X, refs, int(n_neighbors), bool(farthest), QUERY_BLOCK, block
+        )
+    return (np.ldexp(sums, -exponent) if exponent else sums), None
+
+
+def kneighbors_between(
+    X: np.ndarray,
+    queries: np.ndarray,
+    refs: np.ndarray,
+    n_neighbors: int | None,
+    *,
+    backend: Any = "exact",
+    working_memory: int | None = None,
+    n_jobs: Any = "keep",
+) -> tuple[np.ndarray, Any]:
+    """The nearest rows among ``X[refs]`` of each row ``queries[i]`` of ``X`` (nothing
+    excluded).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64, finite
+    queries, refs : ndarray of int
+        Row numbers of ``X``.
+    n_neighbors : int or None
+        1 <= n_neighbors <= len(refs); None only with an estimator: its own
+        ``n_neighbors`` (nothing is excluded, so it counts every row returned).
+    backend : "exact" or estimator, default="exact"
+        "exact": fastsmote's blocked kernel, ties to the lower position. An estimator
+        is cloned, fitted on ``X[refs]`` and asked block by block of queries.
+    working_memory : int, optional
+        MiB for an estimator's blocks of neighbour tables.
+    n_jobs : int, None or "keep", default="keep"
+        Set on an estimator that has ``n_jobs``.
+
+    Returns
+    -------
+    indices : ndarray of int64, shape (len(queries), n_neighbors)
+        Positions into ``refs``, nearest first.
+    estimator : the fitted clone, or None for "exact"
+    """
+    queries = np.asarray(queries, dtype=np.int64)
+    refs = np.asarray(refs, dtype=np.int64)
+    if not isinstance(backend, str):
+        estimator = _fitted_clone(backend, X[refs], n_jobs)
+        asked = {} if n_neighbors is None else {"n_neighbors": int(n_neighbors)}
+        k = int(n_neighbors or estimator.n_neighbors)
+        step = _estimator_blocks(queries.size, k, working_memory)
+        parts = [
+            np.asarray(
+                estimator.kneighbors(
+                    X[queries[start : start + step]], return_distance=False, **asked
+                ),
+                dtype=np.int64,
+            )
+            for start in range(0, queries.size, step)
+        ]
+        found = np.concatenate(parts) if parts else np.empty((0, k), np.int64)
+        return found, estimator
+    if backend != "exact":
+        raise ValueError(f"this search is exact or from an estimator; got {backend!r}")
+    if n_neighbors is None or not 1 <= n_neighbors <= refs.size:
+        raise ValueError(
+            f"n_neighbors must be in [1, {refs.size}] for {refs.size} rows, got {n_neighbors}"
+        )
+    X = np.ascontiguousarray(X)
+    X, _ = _scaled(X, queries, refs)
+    check_tables_fit(
+        queries.size * n_neighbors * (X.dtype.itemsize + 8) + 8 * queries.size,
+        queries.size, n_neighbors,
+    )  # fmt: skip
+    block = ref_block_size(X.shape[1], X.dtype.itemsize)
+    skip = np.full(queries.size, -1, dtype=np.int64)
+    with numba_threads(get_config()["n_threads"]):
+        _, pos = knn_blocked(X, queries, X, refs, int(n_neighbors), skip, QUERY_BLOCK, block)
+    return pos, None
