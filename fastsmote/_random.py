@@ -97,6 +97,10 @@ TIE_STREAM = 2
 ALL_ROWS_GRAPH_STREAM = 3
 #: SMOTE family: key of the approximate graph among the class's rows.
 CLASS_GRAPH_STREAM = 4
+#: CondensedNearestNeighbour: the seed rows of the class's store.
+CNN_SEED_STREAM = 5
+#: OneSidedSelection: the seed rows of the class's store.
+OSS_SEED_STREAM = 6
 
 # Streams of an overlap report's key.
 #: Key of the approximate graph among all rows.
@@ -122,6 +126,8 @@ STREAMS = {
     "tie": ("class key", TIE_STREAM),
     "all-rows graph": ("class key", ALL_ROWS_GRAPH_STREAM),
     "class graph": ("class key", CLASS_GRAPH_STREAM),
+    "condensed-nn seeds": ("class key", CNN_SEED_STREAM),
+    "one-sided-selection seeds": ("class key", OSS_SEED_STREAM),
     "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),

@@ -27,6 +27,7 @@ from ._auto import (
     estimated_exact_seconds,
     resolve_backend,
 )
+from ._condensed import store_vote_misses
 from ._exact import (
     exact_kneighbors,
     exact_kneighbors_of,
@@ -52,4 +53,5 @@ __all__ = [
     "kneighbors",
     "mixed_kneighbors",
     "resolve_backend",
+    "store_vote_misses",
 ]

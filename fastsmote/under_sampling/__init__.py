@@ -1,6 +1,13 @@
-"""Under-samplers: random selection and cleaning."""
+"""Under-samplers: random selection, cleaning and prototype selection."""
 
 from ._clean import EditedNearestNeighbours, TomekLinks
+from ._condensed import CondensedNearestNeighbour, OneSidedSelection
 from ._random import RandomUnderSampler
 
-__all__ = ["EditedNearestNeighbours", "RandomUnderSampler", "TomekLinks"]
+__all__ = [
+    "CondensedNearestNeighbour",
+    "EditedNearestNeighbours",
+    "OneSidedSelection",
+    "RandomUnderSampler",
+    "TomekLinks",
+]
