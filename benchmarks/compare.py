@@ -62,6 +62,11 @@ PRESETS = {
             ("EditedNearestNeighbours", (100_000, 20, 0.01)),
             ("SMOTETomek", (100_000, 20, 0.01)),
             ("SMOTEENN", (100_000, 20, 0.01)),
+            ("OneSidedSelection", (100_000, 20, 0.01)),
+            # imbalanced-learn refits and re-predicts the whole class after each row the
+            # pass adds: its time grows with the square of the rows (minutes at 10k rows,
+            # hours at 100k), so the same-run ratio is taken at 10k rows
+            ("CondensedNearestNeighbour", (10_000, 20, 0.01)),
         ],
         "reps": 1,
     },
@@ -118,6 +123,8 @@ IMBLEARN_MODULES = {
     "RandomUnderSampler": "under_sampling",
     "TomekLinks": "under_sampling",
     "EditedNearestNeighbours": "under_sampling",
+    "CondensedNearestNeighbour": "under_sampling",
+    "OneSidedSelection": "under_sampling",
     "SMOTETomek": "combine",
     "SMOTEENN": "combine",
 }

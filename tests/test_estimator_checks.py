@@ -22,8 +22,10 @@ from fastsmote import (
     SMOTEENN,
     SMOTENC,
     BorderlineSMOTE,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
     FunctionSampler,
+    OneSidedSelection,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -45,6 +47,8 @@ SAMPLERS = [
     # the checks' data is numeric: column 0 is declared categorical (each value a category)
     SMOTENC(categorical_features=[0], random_state=0),
     FunctionSampler(),
+    CondensedNearestNeighbour(random_state=0),
+    OneSidedSelection(random_state=0),
 ]
 
 
@@ -80,6 +84,8 @@ KNOWN_DIFFERENCES = {
             BorderlineSMOTE,
             ADASYN,
             SMOTENC,
+            CondensedNearestNeighbour,
+            OneSidedSelection,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

@@ -33,6 +33,8 @@ SAMPLERS = {
     "RandomUnderSampler": (lambda: fs.RandomUnderSampler(random_state=0), False),
     "TomekLinks": (fs.TomekLinks, False),
     "EditedNearestNeighbours": (fs.EditedNearestNeighbours, False),
+    "CondensedNearestNeighbour": (lambda: fs.CondensedNearestNeighbour(random_state=0), False),
+    "OneSidedSelection": (lambda: fs.OneSidedSelection(random_state=0), False),
     "SMOTETomek": (
         lambda: fs.SMOTETomek(smote=fs.SMOTE(k_neighbors=3, random_state=0)),
         True,

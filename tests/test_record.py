@@ -19,6 +19,8 @@ SAMPLERS = [
     fs.RandomUnderSampler(random_state=0),
     fs.TomekLinks(),
     fs.EditedNearestNeighbours(),
+    fs.CondensedNearestNeighbour(random_state=0),
+    fs.OneSidedSelection(random_state=0),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
 ]

@@ -18,7 +18,9 @@ from .. import (
     SMOTEENN,
     SMOTENC,
     BorderlineSMOTE,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
+    OneSidedSelection,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -52,6 +54,8 @@ METHODS: dict[str, type] = {
     "tomek": TomekLinks,
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
+    "condensed-nn": CondensedNearestNeighbour,
+    "one-sided-selection": OneSidedSelection,
 }
 
 
