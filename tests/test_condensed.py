@@ -299,3 +299,16 @@ def test_estimators_fitted_on_the_store_and_pickled_before_read(cls):
     assert estimator.n_samples_fit_ == copy.n_samples_fit_ == store
     assert estimator.n_neighbors == 2
     np.testing.assert_array_equal(estimator.predict(X), copy.predict(X))
+
+
+@pytest.mark.parametrize("cls", SAMPLERS)
+def test_minority_cleaned_keeps_its_seeds(cls):
+    """'all': the minority's store holds one class, so it keeps its seed rows only; its
+    estimators_ entry is a clone of the user's classifier, as for the other classes."""
+    X, y = overlapping(seed=6)
+    given = KNeighborsClassifier(n_neighbors=2, weights="distance")
+    sampler = cls(random_state=0, n_neighbors=given, sampling_strategy="all")
+    _, y_res = sampler.fit_resample(X, y)
+    n_minority = int(np.sum(y_res == 0))
+    assert n_minority == 1 if cls is CondensedNearestNeighbour else n_minority <= 1
+    assert [e.get_params() for e in sampler.estimators_] == [given.get_params()] * 2

@@ -195,13 +195,10 @@ class _StoreSampler(BaseSampler):
             chosen = candidates[missed]
             kept.append(np.concatenate([seeds, chosen]))
             if estimator is None:
-                from sklearn.neighbors import KNeighborsClassifier
-
                 fitted = np.concatenate([first, chosen]) if self._grow else first
                 estimator = _LazyFit(
-                    KNeighborsClassifier(n_neighbors=_k_of(self.n_neighbors), n_jobs=self.n_jobs),
-                    features, fitted, target.classes[codes[fitted]],
-                )  # fmt: skip
+                    self._classifier(), features, fitted, target.classes[codes[fitted]]
+                )
             estimators.append(estimator)
         self.estimators_ = estimators
         self.sample_indices_ = self._final_rows(X, target, np.concatenate(kept))
@@ -210,12 +207,20 @@ class _StoreSampler(BaseSampler):
     def _final_rows(self, X: np.ndarray, target: Target, indices: np.ndarray) -> np.ndarray:
         return indices
 
+    def _classifier(self) -> Any:
+        """The unfitted classifier of ``estimators_``, as imbalanced-learn makes it."""
+        if not _counted(self.n_neighbors):
+            return clone(self.n_neighbors)
+        from sklearn.neighbors import KNeighborsClassifier
+
+        return KNeighborsClassifier(n_neighbors=_k_of(self.n_neighbors), n_jobs=self.n_jobs)
+
     def _estimator_pass(
         self, X: np.ndarray, target: Target, first: np.ndarray, candidates: np.ndarray, own: int
     ) -> tuple[np.ndarray, Any]:
         """The pass through a clone of the user's classifier, refitted on the store
         after each addition (imbalanced-learn's way)."""
-        estimator = clone(self.n_neighbors)
+        estimator = self._classifier()
         labels = target.classes
         own_label = labels[own]
         stored = [first]
