@@ -18,6 +18,7 @@ from naive import store_vote_misses as naive_store_vote_misses
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from fastsmote import CondensedNearestNeighbour, OneSidedSelection
+from fastsmote._random import STREAMS
 from fastsmote.neighbors import store_vote_misses
 
 imblearn = pytest.importorskip("imblearn")
@@ -242,6 +243,11 @@ def test_seeds_follow_the_key(cls):
     c = cls(random_state=0).fit_resample(X, y)[1]
     np.testing.assert_array_equal(a, c)
     assert a.size > 0 and b.size > 0
+    # the registered streams the seed rule draws from (seed_positions uses the numbers)
+    name = (
+        "condensed-nn seeds" if cls is CondensedNearestNeighbour else "one-sided-selection seeds"
+    )
+    assert STREAMS[name] == ("class key", SEED_STREAM[cls])
 
 
 @pytest.mark.parametrize("cls", SAMPLERS)
