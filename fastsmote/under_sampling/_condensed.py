@@ -278,7 +278,10 @@ class CondensedNearestNeighbour(_StoreSampler):
     n_seeds_S : int, default=1
         Seed rows of each cleaned class in the initial store.
     {n_jobs}
-    {working_memory}
+        It is also the ``n_jobs`` of the ``KNeighborsClassifier`` of ``estimators_``.
+    working_memory : int, optional
+        Budget in MiB for the neighbour lists of the rows voted on together (default:
+        ``fastsmote.get_config()["working_memory"]``, 256). Results never depend on it.
 
     Attributes
     ----------
@@ -343,7 +346,10 @@ class OneSidedSelection(_StoreSampler):
     n_seeds_S : int, default=1
         Seed rows of each cleaned class in the store.
     {n_jobs}
-    {working_memory}
+        It is also the ``n_jobs`` of the ``KNeighborsClassifier`` of ``estimators_``.
+    working_memory : int, optional
+        Budget in MiB for the neighbour lists of the rows voted on together (default:
+        ``fastsmote.get_config()["working_memory"]``, 256). Results never depend on it.
 
     Attributes
     ----------
