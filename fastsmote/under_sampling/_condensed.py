@@ -29,9 +29,7 @@ from .._random import (
     stream_key,
 )
 from .._validation import (
-    LIST,
     NONE,
-    SAMPLING_STRATEGY,
     Features,
     Target,
     check_finite,
@@ -40,6 +38,7 @@ from .._validation import (
 )
 from ..base import SEED, THREADS, WORKING_MEMORY, BaseSampler, FittedNeighbors, float_rows
 from ..neighbors import kneighbors, store_vote_misses
+from ._clean import CLEANING_STRATEGY
 
 #: Candidates a user's classifier predicts at once between two refits.
 PREDICT_BLOCK = 4096
@@ -101,7 +100,7 @@ class _StoreSampler(BaseSampler):
     _grow: ClassVar[bool]
     _parameter_constraints = {
         **BaseSampler._parameter_constraints,
-        "sampling_strategy": [*SAMPLING_STRATEGY, LIST],
+        "sampling_strategy": CLEANING_STRATEGY,
         "random_state": SEED,
         "n_neighbors": [
             NONE,
