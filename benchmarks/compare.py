@@ -75,6 +75,11 @@ PRESETS = {
             ("NearMiss-1", (1_000_000, 20, 0.01, {"imblearn_slice": 0.02})),
             ("NearMiss-2", (1_000_000, 20, 0.01, {"imblearn_slice": 0.02})),
             ("NearMiss-3", (1_000_000, 20, 0.01, {"imblearn_slice": 0.02})),
+            ("OneSidedSelection", (100_000, 20, 0.01)),
+            # imbalanced-learn refits and re-predicts the whole class after each row the
+            # pass adds: its time grows with the square of the rows (minutes at 10k rows,
+            # hours at 100k), so the same-run ratio is taken at 10k rows
+            ("CondensedNearestNeighbour", (10_000, 20, 0.01)),
         ],
         "reps": 1,
     },
@@ -133,6 +138,8 @@ IMBLEARN_MODULES = {
     "RandomUnderSampler": "under_sampling",
     "TomekLinks": "under_sampling",
     "EditedNearestNeighbours": "under_sampling",
+    "CondensedNearestNeighbour": "under_sampling",
+    "OneSidedSelection": "under_sampling",
     "SMOTETomek": "combine",
     "SMOTEENN": "combine",
     "SMOTEN": "over_sampling",

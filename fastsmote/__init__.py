@@ -26,6 +26,11 @@ from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSa
 from .under_sampling import (
     EditedNearestNeighbours,
     NearMiss,
+from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
+from .under_sampling import (
+    CondensedNearestNeighbour,
+    EditedNearestNeighbours,
+    OneSidedSelection,
     RandomUnderSampler,
     TomekLinks,
 )
@@ -43,6 +48,10 @@ __all__ = [
     "FunctionSampler",
     "KMeansSMOTE",
     "NearMiss",
+    "CondensedNearestNeighbour",
+    "EditedNearestNeighbours",
+    "FunctionSampler",
+    "OneSidedSelection",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",

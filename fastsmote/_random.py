@@ -103,6 +103,10 @@ SVM_SPLIT_STREAM = 9
 SVM_SEED_STREAM = 10
 #: KMeansSMOTE: seed of the default MiniBatchKMeans (key of the first class over-sampled).
 KMEANS_SEED_STREAM = 11
+#: CondensedNearestNeighbour: the seed rows of the class's store.
+CNN_SEED_STREAM = 5
+#: OneSidedSelection: the seed rows of the class's store.
+OSS_SEED_STREAM = 6
 
 # Streams of an overlap report's key.
 #: Key of the approximate graph among all rows.
@@ -131,6 +135,8 @@ STREAMS = {
     "svm split": ("class key", SVM_SPLIT_STREAM),
     "svm seed": ("class key", SVM_SEED_STREAM),
     "kmeans seed": ("class key", KMEANS_SEED_STREAM),
+    "condensed-nn seeds": ("class key", CNN_SEED_STREAM),
+    "one-sided-selection seeds": ("class key", OSS_SEED_STREAM),
     "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),

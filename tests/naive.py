@@ -523,3 +523,23 @@ def distance_sums(X_query, query_rows, X_ref, ref_rows, k: int, farthest: bool):
             total += value
         out[i] = total
     return out
+
+def store_vote_misses(X, candidates, store, codes, own: int, k: int, grow: bool) -> np.ndarray:
+    """Reference of ``store_vote_misses``: each candidate in order is voted on by its k
+    nearest store rows (defined-order distances, ties to the lower row number; a tied
+    vote to the smaller class code); with ``grow`` a misclassified candidate joins the
+    store (Hart's pass, one classifier refit per addition in spirit)."""
+    stored = list(store)
+    others = [int(codes[r]) for r in store if codes[r] != own]
+    own_wins_tie = not others or own < others[0]
+    missed = np.zeros(len(candidates), dtype=bool)
+    for i, row in enumerate(candidates):
+        ref = np.array(stored, dtype=np.int64)
+        dist = sq_distances_to(np.vstack([X[row][None, :], X[ref]]), 0)[1:]
+        nearest = ref[np.lexsort((ref, dist))[:k]]
+        n_own = int(np.sum(codes[nearest] == own))
+        if not (2 * n_own > k or (2 * n_own == k and own_wins_tie)):
+            missed[i] = True
+            if grow:
+                stored.append(row)
+    return missed

@@ -26,6 +26,7 @@ from fastsmote._kernels import (
     vdm,
 )
 from fastsmote._kernels import arrays, cleaning, knn, leakage, nearmiss, sampling, smote
+from fastsmote._kernels import arrays, cleaning, condensed, knn, leakage, sampling, smote
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
 from fastsmote.neighbors._vdm import vdm_probabilities, vdm_table
 
@@ -97,6 +98,36 @@ def check_cleaning(X):
             strict=True,
         ):
             equal(got, want)
+
+
+def check_condensed(X):
+    """The condensing pass in chunks of 10 candidates (rows added before and within a
+    chunk), and the one-shot vote, against the reference."""
+    n = len(X)
+    codes = (np.arange(n) % 4 == 0).astype(np.int32)  # class 1: every fourth row
+    store = np.union1d(np.flatnonzero(codes == 1), [1, 2])
+    candidates = np.setdiff1d(np.flatnonzero(codes == 0), [1, 2])
+    for k in (1, 2):
+        block = 4
+        added_t = np.empty((-(-candidates.size // block), X.shape[1], block), X.dtype)
+        added_rows = np.empty(added_t.shape[0] * block, dtype=np.int64)
+        n_added = 0
+        skip = np.full(10, -1, dtype=np.int64)
+        for c0 in range(0, candidates.size, 10):
+            part = candidates[c0 : c0 + 10]
+            dist, pos = knn.knn_blocked(X, part, X, store, k, skip[: part.size], 4, 8)
+            n_added = condensed.condense_chunk(
+                X, part, dist, store[pos], codes, 0, True, added_t, added_rows, n_added
+            )
+        want = naive.store_vote_misses(X, candidates, store, codes, 0, k, True)
+        equal(added_rows[:n_added], candidates[want])
+        pos = knn.knn_blocked(X, candidates, X, store, k, skip[:1].repeat(candidates.size), 4, 8)[
+            1
+        ]
+        equal(
+            condensed.misclassified(store[pos], codes, 0, True),
+            naive.store_vote_misses(X, candidates, store, codes, 0, k, False),
+        )
 
 
 def check_knn(X):
@@ -312,6 +343,7 @@ def main():
     sys.setprofile(record)
     check_arrays(X)
     check_cleaning(X)
+    check_condensed(X)
     neighbors = check_knn(X)
     check_smote(X, neighbors)
     check_vdm(X)

@@ -25,10 +25,12 @@ from fastsmote import (
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
     FunctionSampler,
     KMeansSMOTE,
     NearMiss,
+    OneSidedSelection,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -62,6 +64,8 @@ SAMPLERS = [
     # every column is categorical: the checks' floats are each a category
     SMOTEN(random_state=0),
     FunctionSampler(),
+    CondensedNearestNeighbour(random_state=0),
+    OneSidedSelection(random_state=0),
 ]
 
 
@@ -101,6 +105,8 @@ KNOWN_DIFFERENCES = {
             SMOTENC,
             SVMSMOTE,
             KMeansSMOTE,
+            CondensedNearestNeighbour,
+            OneSidedSelection,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

@@ -42,6 +42,8 @@ SAMPLERS = {
     "TomekLinks": (fs.TomekLinks, False),
     "EditedNearestNeighbours": (fs.EditedNearestNeighbours, False),
     "NearMiss": (fs.NearMiss, False),
+    "CondensedNearestNeighbour": (lambda: fs.CondensedNearestNeighbour(random_state=0), False),
+    "OneSidedSelection": (lambda: fs.OneSidedSelection(random_state=0), False),
     "SMOTETomek": (
         lambda: fs.SMOTETomek(smote=fs.SMOTE(k_neighbors=3, random_state=0)),
         True,

@@ -27,6 +27,8 @@ SAMPLERS = [
     fs.TomekLinks(),
     fs.EditedNearestNeighbours(),
     fs.NearMiss(version=2),
+    fs.CondensedNearestNeighbour(random_state=0),
+    fs.OneSidedSelection(random_state=0),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
     fs.SMOTEN(random_state=0),

@@ -20,9 +20,11 @@ from .. import (
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
     KMeansSMOTE,
     NearMiss,
+    OneSidedSelection,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -60,6 +62,8 @@ METHODS: dict[str, type] = {
     "kmeans-smote": KMeansSMOTE,
     "smoten": SMOTEN,
     "nearmiss": NearMiss,
+    "condensed-nn": CondensedNearestNeighbour,
+    "one-sided-selection": OneSidedSelection,
 }
 
 

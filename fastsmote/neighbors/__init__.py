@@ -35,6 +35,7 @@ from ._auto import (
     resolve_backend,
 )
 from ._between import distance_sums, kneighbors_between
+from ._condensed import store_vote_misses
 from ._exact import (
     exact_kneighbors,
     exact_kneighbors_of,
@@ -67,4 +68,5 @@ __all__ = [
     "vdm_pairwise",
     "vdm_probabilities",
     "vdm_table",
+    "store_vote_misses",
 ]

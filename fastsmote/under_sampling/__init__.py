@@ -1,7 +1,17 @@
-"""Under-samplers: random selection and cleaning."""
+"""Under-samplers: random selection, cleaning and prototype selection."""
 
 from ._clean import EditedNearestNeighbours, TomekLinks
 from ._nearmiss import NearMiss
 from ._random import RandomUnderSampler
 
 __all__ = ["EditedNearestNeighbours", "NearMiss", "RandomUnderSampler", "TomekLinks"]
+from ._condensed import CondensedNearestNeighbour, OneSidedSelection
+from ._random import RandomUnderSampler
+
+__all__ = [
+    "CondensedNearestNeighbour",
+    "EditedNearestNeighbours",
+    "OneSidedSelection",
+    "RandomUnderSampler",
+    "TomekLinks",
+]

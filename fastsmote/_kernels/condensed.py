@@ -1,0 +1,125 @@
+"""Kernels of Hart's condensing pass (CondensedNearestNeighbour, OneSidedSelection).
+
+The pass visits the candidate rows of a class in input order; a candidate that the
+k-nearest-neighbour vote of the current *store* misclassifies joins the store. Instead of
+refitting a classifier after each addition, each candidate's k nearest store rows are
+merged incrementally: its k nearest rows of the initial store (one blocked search), then
+the rows added before it. Rows added to the store all have the candidate's own class, so
+a candidate the vote classifies correctly stays correctly classified whatever is added
+later: its merge stops as soon as that happens, without changing the decision.
+
+Distances are the exact kernels' squared distances in the defined order
+(:func:`fastsmote._kernels.knn.block_distances`); neighbour lists are ordered by
+(distance, row number), so equal distances go to the lower row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from .._numba import jit
+from .knn import _insert_topk, block_distances, pair_sq_distance
+
+
+@jit(inline="always")
+def own_vote_wins(best_row, codes, own, own_wins_tie):
+    """Whether the uniform k-nearest vote of ``best_row`` (row numbers) gives class
+    ``own``: more than half the votes, or exactly half when the tie goes to ``own``
+    (the store holds two classes; scikit-learn's KNeighborsClassifier gives a tie to
+    the first of its sorted classes)."""
+    k = best_row.shape[0]
+    n_own = 0
+    for j in range(k):
+        if codes[best_row[j]] == own:
+            n_own += 1
+    return 2 * n_own > k or (2 * n_own == k and own_wins_tie)
+
+
+@jit(parallel=True, read_only=("best_row", "codes"))
+def misclassified(best_row, codes, own, own_wins_tie):
+    """True for each candidate whose vote (its k nearest store rows ``best_row``) is not
+    ``own``."""
+    n = best_row.shape[0]
+    out = np.zeros(n, dtype=np.bool_)
+    for i in prange(n):
+        out[i] = not own_vote_wins(best_row[i], codes, own, own_wins_tie)
+    return out
+
+
+@jit(inline="always")
+def _merge(best_dist, best_row, dist, row):
+    """Offer (dist, row) to a list sorted by (distance, row number)."""
+    k = best_dist.shape[0]
+    if dist < best_dist[k - 1] or (dist == best_dist[k - 1] and row < best_row[k - 1]):
+        _insert_topk(best_dist, best_row, dist, row)
+
+
+@jit(parallel=True, read_only=("X", "candidates", "codes"))
+def condense_chunk(
+    X, candidates, best_dist, best_row, codes, own, own_wins_tie, added_t, added_rows, n_added
+):
+    """Run the condensing pass over one chunk of candidates; return the store size after.
+
+    Parameters
+    ----------
+    X : (n, d) float array, C-contiguous
+    candidates : int64 row numbers of the chunk, increasing (the pass order)
+    best_dist, best_row : (n_chunk, k) each candidate's k nearest rows of the initial
+        store, by (squared distance, row number); updated in place
+    codes : class code of every row; ``own`` the candidates' class
+    own_wins_tie : whether a tied vote goes to ``own``
+    added_t : (n_blocks, d, block) features of the rows added so far, transposed by
+        block (row ``a`` at ``[a // block, :, a % block]``); room for the whole chunk
+    added_rows : row numbers of the rows added so far (room for the whole chunk)
+    n_added : rows added before this chunk
+
+    Returns
+    -------
+    int
+        Rows added after the chunk (the new ones are appended to ``added_t`` and
+        ``added_rows``, in pass order).
+    """
+    n = candidates.shape[0]
+    d = X.shape[1]
+    block = added_t.shape[2]
+    settled = np.zeros(n, dtype=np.bool_)
+    # Rows added before the chunk: each candidate independently (any thread count gives
+    # the same decision), stopping once the vote is its own class.
+    for i in prange(n):
+        if own_vote_wins(best_row[i], codes, own, own_wins_tie):
+            settled[i] = True
+            continue
+        query = np.empty(d, dtype=X.dtype)
+        for f in range(d):
+            query[f] = X[candidates[i], f]
+        dist = np.empty(block, dtype=X.dtype)
+        for b in range((n_added + block - 1) // block):
+            count = min(block, n_added - b * block)
+            block_distances(query, added_t[b], 0, count, dist)
+            for j in range(count):
+                _merge(best_dist[i], best_row[i], dist[j], added_rows[b * block + j])
+            if own_vote_wins(best_row[i], codes, own, own_wins_tie):
+                settled[i] = True
+                break
+    # Rows added within the chunk: in pass order, one candidate at a time.
+    start = n_added
+    for i in range(n):
+        if settled[i]:
+            continue
+        row = candidates[i]
+        won = False
+        for a in range(start, n_added):
+            _merge(best_dist[i], best_row[i], pair_sq_distance(X, row, added_rows[a]),
+                   added_rows[a])  # fmt: skip
+            if own_vote_wins(best_row[i], codes, own, own_wins_tie):
+                won = True
+                break
+        if won:
+            continue
+        b, j = n_added // block, n_added % block
+        for f in range(d):
+            added_t[b, f, j] = X[row, f]
+        added_rows[n_added] = row
+        n_added += 1
+    return n_added
