@@ -12,7 +12,14 @@ from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
 from .datasets import make_imbalance
 from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
-from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from .under_sampling import (
+    AllKNN,
+    EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
+    RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
+    TomekLinks,
+)
 
 __all__ = [
     "ADASYN",
@@ -21,7 +28,10 @@ __all__ = [
     "SMOTEENN",
     "SMOTENC",
     "SMOTETomek",
+    "AllKNN",
     "EditedNearestNeighbours",
+    "NeighbourhoodCleaningRule",
+    "RepeatedEditedNearestNeighbours",
     "FunctionSampler",
     "RandomOverSampler",
     "RandomUnderSampler",

@@ -1,6 +1,14 @@
 """Under-samplers: random selection and cleaning."""
 
 from ._clean import EditedNearestNeighbours, TomekLinks
+from ._editing import AllKNN, NeighbourhoodCleaningRule, RepeatedEditedNearestNeighbours
 from ._random import RandomUnderSampler
 
-__all__ = ["EditedNearestNeighbours", "RandomUnderSampler", "TomekLinks"]
+__all__ = [
+    "AllKNN",
+    "EditedNearestNeighbours",
+    "NeighbourhoodCleaningRule",
+    "RandomUnderSampler",
+    "RepeatedEditedNearestNeighbours",
+    "TomekLinks",
+]
