@@ -22,10 +22,13 @@ from fastsmote import (
     SMOTEENN,
     SMOTENC,
     BorderlineSMOTE,
+    AllKNN,
     EditedNearestNeighbours,
     FunctionSampler,
+    NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
 )
@@ -45,6 +48,9 @@ SAMPLERS = [
     # the checks' data is numeric: column 0 is declared categorical (each value a category)
     SMOTENC(categorical_features=[0], random_state=0),
     FunctionSampler(),
+    RepeatedEditedNearestNeighbours(),
+    AllKNN(),
+    NeighbourhoodCleaningRule(),
 ]
 
 
@@ -80,6 +86,9 @@ KNOWN_DIFFERENCES = {
             BorderlineSMOTE,
             ADASYN,
             SMOTENC,
+            RepeatedEditedNearestNeighbours,
+            AllKNN,
+            NeighbourhoodCleaningRule,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

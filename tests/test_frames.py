@@ -33,6 +33,9 @@ SAMPLERS = {
     "RandomUnderSampler": (lambda: fs.RandomUnderSampler(random_state=0), False),
     "TomekLinks": (fs.TomekLinks, False),
     "EditedNearestNeighbours": (fs.EditedNearestNeighbours, False),
+    "RepeatedEditedNearestNeighbours": (fs.RepeatedEditedNearestNeighbours, False),
+    "AllKNN": (fs.AllKNN, False),
+    "NeighbourhoodCleaningRule": (fs.NeighbourhoodCleaningRule, False),
     "SMOTETomek": (
         lambda: fs.SMOTETomek(smote=fs.SMOTE(k_neighbors=3, random_state=0)),
         True,

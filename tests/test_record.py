@@ -19,6 +19,9 @@ SAMPLERS = [
     fs.RandomUnderSampler(random_state=0),
     fs.TomekLinks(),
     fs.EditedNearestNeighbours(),
+    fs.RepeatedEditedNearestNeighbours(),
+    fs.AllKNN(),
+    fs.NeighbourhoodCleaningRule(),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
 ]

@@ -18,9 +18,12 @@ from .. import (
     SMOTEENN,
     SMOTENC,
     BorderlineSMOTE,
+    AllKNN,
     EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
 )
@@ -52,6 +55,9 @@ METHODS: dict[str, type] = {
     "tomek": TomekLinks,
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
+    "renn": RepeatedEditedNearestNeighbours,
+    "allknn": AllKNN,
+    "ncr": NeighbourhoodCleaningRule,
 }
 
 
