@@ -60,6 +60,9 @@ PRESETS = {
             ("ADASYN", (1_000_000, 20, 0.01)),
             ("TomekLinks", (100_000, 20, 0.01)),
             ("EditedNearestNeighbours", (100_000, 20, 0.01)),
+            ("RepeatedEditedNearestNeighbours", (100_000, 20, 0.01)),
+            ("AllKNN", (100_000, 20, 0.01)),
+            ("NeighbourhoodCleaningRule", (100_000, 20, 0.01)),
             ("SMOTETomek", (100_000, 20, 0.01)),
             ("SMOTEENN", (100_000, 20, 0.01)),
         ],
@@ -118,10 +121,19 @@ IMBLEARN_MODULES = {
     "RandomUnderSampler": "under_sampling",
     "TomekLinks": "under_sampling",
     "EditedNearestNeighbours": "under_sampling",
+    "RepeatedEditedNearestNeighbours": "under_sampling",
+    "AllKNN": "under_sampling",
+    "NeighbourhoodCleaningRule": "under_sampling",
     "SMOTETomek": "combine",
     "SMOTEENN": "combine",
 }
-NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
+NO_RANDOM_STATE = {
+    "TomekLinks",
+    "EditedNearestNeighbours",
+    "RepeatedEditedNearestNeighbours",
+    "AllKNN",
+    "NeighbourhoodCleaningRule",
+}
 KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler"}
 
 

@@ -62,8 +62,14 @@ def first_minority(codes: np.ndarray, counts: np.ndarray) -> int:
     tied = np.flatnonzero(counts == counts.min())
     if tied.size == 1:
         return int(tied[0])
-    first_row = [int(np.argmax(codes == c)) for c in tied]
-    return int(tied[int(np.argmin(first_row))])
+    return int(tied[int(np.argmin(first_rows(codes, counts.size)[tied]))])
+
+
+def first_rows(codes: np.ndarray, n_classes: int) -> np.ndarray:
+    """The first row of each class code (every class has rows)."""
+    first = np.full(n_classes, codes.size, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(codes.size))
+    return first
 
 
 class _Rounds:
@@ -160,6 +166,11 @@ class _Rounds:
         found_rows = found.indices if kept is None else kept[found.indices]
         if self.lists is None:  # an estimator's lists are as wide as it makes them
             n_cols = found_rows.shape[1] if is_estimator(spec) else width
+            check_fits(
+                self.codes.size * n_cols * 8,
+                f"The neighbour lists ({self.codes.size:,} rows x {n_cols})",
+                "Lower n_neighbors.",
+            )
             self.lists = np.full((self.codes.size, n_cols), -1, dtype=np.int64)
         self.lists[rows, : found_rows.shape[1]] = found_rows
         self.lists[rows, found_rows.shape[1] :] = -1
@@ -586,7 +597,7 @@ class NeighbourhoodCleaningRule(_Cleaner):
         n_classes = target.classes.size
         labels = target.classes.tolist()
         minority = first_minority(codes, counts)
-        seen_first = np.argsort([int(np.argmax(codes == c)) for c in range(n_classes)])
+        seen_first = np.argsort(first_rows(codes, n_classes))
         self.classes_to_clean_ = [
             labels[c]
             for c in seen_first.tolist()
