@@ -334,3 +334,18 @@ def test_rows_left_too_few_for_the_next_round():
         AllKNN(kind_sel="mode", **params).fit_resample(X, y)
     with pytest.raises(ValueError):
         imb.AllKNN(kind_sel="mode", **params).fit_resample(X, y)
+
+
+def test_renn_sample_indices_are_the_rows_returned():
+    """Nothing is removed in the first iteration and y is not grouped by class:
+    imbalanced-learn applies that iteration's class grouping twice to its
+    sample_indices_, which then do not point at the rows it returns; fastsmote's do."""
+    X = np.array([[0.0], [10.0], [0.1], [10.1], [0.2], [10.2], [0.3], [10.3]])
+    y = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    ours, theirs = RepeatedEditedNearestNeighbours(), imb.RepeatedEditedNearestNeighbours()
+    X_res, _ = ours.fit_resample(X, y)
+    X_imb, _ = theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_imb)
+    np.testing.assert_array_equal(ours.sample_indices_, [0, 2, 4, 6, 1, 3, 5, 7])
+    np.testing.assert_array_equal(X[ours.sample_indices_], X_res)
+    assert not np.array_equal(X[theirs.sample_indices_], X_imb)  # the documented difference
