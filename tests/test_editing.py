@@ -349,3 +349,16 @@ def test_renn_sample_indices_are_the_rows_returned():
     np.testing.assert_array_equal(ours.sample_indices_, [0, 2, 4, 6, 1, 3, 5, 7])
     np.testing.assert_array_equal(X[ours.sample_indices_], X_res)
     assert not np.array_equal(X[theirs.sample_indices_], X_imb)  # the documented difference
+
+
+def test_unread_fitted_estimators_survive_pickling():
+    import pickle
+
+    X, y = _data(100, 2, seed=4)
+    ncr = NeighbourhoodCleaningRule()
+    ncr.fit_resample(X, y)
+    renn = RepeatedEditedNearestNeighbours()
+    renn.fit_resample(X, y)
+    ncr_copy, renn_copy = pickle.loads(pickle.dumps((ncr, renn)))
+    np.testing.assert_array_equal(ncr_copy.nn_.predict(X), ncr.nn_.predict(X))
+    assert renn_copy.enn_.nn_.n_samples_fit_ == renn.enn_.nn_.n_samples_fit_
