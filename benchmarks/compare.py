@@ -60,6 +60,9 @@ PRESETS = {
             ("ADASYN", (1_000_000, 20, 0.01)),
             ("TomekLinks", (100_000, 20, 0.01)),
             ("EditedNearestNeighbours", (100_000, 20, 0.01)),
+            ("RepeatedEditedNearestNeighbours", (100_000, 20, 0.01)),
+            ("AllKNN", (100_000, 20, 0.01)),
+            ("NeighbourhoodCleaningRule", (100_000, 20, 0.01)),
             ("SMOTETomek", (100_000, 20, 0.01)),
             ("SMOTEENN", (100_000, 20, 0.01)),
             ("SVMSMOTE", (100_000, 20, 0.01)),
@@ -140,6 +143,9 @@ IMBLEARN_MODULES = {
     "EditedNearestNeighbours": "under_sampling",
     "CondensedNearestNeighbour": "under_sampling",
     "OneSidedSelection": "under_sampling",
+    "RepeatedEditedNearestNeighbours": "under_sampling",
+    "AllKNN": "under_sampling",
+    "NeighbourhoodCleaningRule": "under_sampling",
     "SMOTETomek": "combine",
     "SMOTEENN": "combine",
     "SMOTEN": "over_sampling",
@@ -170,6 +176,13 @@ def _categorical(X: np.ndarray) -> np.ndarray:
     "NearMiss": "under_sampling",
 }
 NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours", "NearMiss"}
+NO_RANDOM_STATE = {
+    "TomekLinks",
+    "EditedNearestNeighbours",
+    "RepeatedEditedNearestNeighbours",
+    "AllKNN",
+    "NeighbourhoodCleaningRule",
+}
 KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler"}
 
 

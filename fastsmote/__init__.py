@@ -32,6 +32,13 @@ from .under_sampling import (
     EditedNearestNeighbours,
     OneSidedSelection,
     RandomUnderSampler,
+from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
+from .under_sampling import (
+    AllKNN,
+    EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
+    RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     TomekLinks,
 )
 
@@ -44,7 +51,10 @@ __all__ = [
     "SMOTENC",
     "SMOTETomek",
     "SVMSMOTE",
+    "AllKNN",
     "EditedNearestNeighbours",
+    "NeighbourhoodCleaningRule",
+    "RepeatedEditedNearestNeighbours",
     "FunctionSampler",
     "KMeansSMOTE",
     "NearMiss",

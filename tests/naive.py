@@ -397,6 +397,37 @@ def mark_disagreeing(rows, neighbours, codes, unanimous: bool, keep):
     return keep
 
 
+def edit_from_lists(rows, lists, present, codes, k: int, unanimous: bool):
+    """Reference of ``edit_from_lists``: (remove, stale). A row is stale when fewer than
+    ``k`` entries of its list are present rows; else it is removed when the first ``k``
+    present entries disagree with its class (as :func:`mark_disagreeing`)."""
+    remove = np.zeros(len(codes), dtype=bool)
+    stale = np.zeros(len(rows), dtype=bool)
+    for i, row in enumerate(rows):
+        near = [j for j in lists[row] if j >= 0 and present[j]][:k]
+        if len(near) < k:
+            stale[i] = True
+            continue
+        theirs = codes[near]
+        if unanimous:
+            remove[row] = bool(np.any(theirs != codes[row]))
+        else:
+            values, counts = np.unique(theirs, return_counts=True)
+            remove[row] = bool(values[counts == counts.max()].min() != codes[row])
+    return remove, stale
+
+
+def outvoted(rows, neighbours, codes, n_votes: int) -> np.ndarray:
+    """Reference of ``outvoted``: a vote of the row and its first ``n_votes - 1``
+    neighbours goes to another class (ties to the lowest class code)."""
+    out = []
+    for i, row in enumerate(rows):
+        voters = np.r_[codes[row], codes[neighbours[i, : n_votes - 1]]]
+        values, counts = np.unique(voters, return_counts=True)
+        out.append(values[counts == counts.max()].min() != codes[row])
+    return np.array(out, dtype=bool)
+
+
 def rows_of_classes(codes, wanted) -> np.ndarray:
     """Reference of ``rows_of_classes``: rows whose class is wanted, in input order."""
     return np.array([i for i, c in enumerate(codes) if wanted[c]], dtype=np.int64)

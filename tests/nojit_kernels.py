@@ -89,6 +89,21 @@ def check_cleaning(X):
         cleaning.mark_disagreeing(queries, found, codes, 3, unanimous, keep)
         equal(keep, expected)
     equal(cleaning.rows_of_classes(codes, targeted), naive.rows_of_classes(codes, targeted))
+    lists = naive.knn(X, np.arange(n), 4)[1]
+    lists[1, 2:] = -1
+    present = np.arange(n) % 5 != 3
+    rows = np.flatnonzero(present)
+    for unanimous in (True, False):
+        remove = np.zeros(n, dtype=bool)
+        stale = np.zeros(rows.size, dtype=bool)
+        cleaning.edit_from_lists(rows, lists, present, codes, 3, 3, unanimous, remove, stale)
+        expected = naive.edit_from_lists(rows, lists, present, codes, 3, unanimous)
+        equal(remove, expected[0])
+        equal(stale, expected[1])
+    equal(
+        cleaning.outvoted(queries, found, codes, 3, 3),
+        naive.outvoted(queries, found, codes, 3),
+    )
     for n_classes in (3, 12):  # one pass per class; a counting sort
         many = (np.arange(n) * 7 % n_classes).astype(np.int32)
         keep = np.arange(n) % 4 != 1

@@ -21,10 +21,13 @@ from fastsmote import (  # noqa: E402
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    AllKNN,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
 )
@@ -560,7 +563,16 @@ def test_over_the_broadcast_budget(small_ddf):
 
 
 @pytest.mark.parametrize(
-    "sampler", [TomekLinks(), EditedNearestNeighbours(), SMOTETomek(), SMOTEENN()]
+    "sampler",
+    [
+        TomekLinks(),
+        EditedNearestNeighbours(),
+        RepeatedEditedNearestNeighbours(),
+        AllKNN(),
+        NeighbourhoodCleaningRule(),
+        SMOTETomek(),
+        SMOTEENN(),
+    ],
 )
 def test_cleaners_are_not_implemented(small_ddf, sampler):
     with pytest.raises(NotImplementedError, match="no distributed algorithm.*fit_resample"):

@@ -24,6 +24,7 @@ from fastsmote import (
     SMOTEN,
     SMOTENC,
     SVMSMOTE,
+    AllKNN,
     BorderlineSMOTE,
     CondensedNearestNeighbour,
     EditedNearestNeighbours,
@@ -31,8 +32,10 @@ from fastsmote import (
     KMeansSMOTE,
     NearMiss,
     OneSidedSelection,
+    NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
 )
@@ -66,6 +69,9 @@ SAMPLERS = [
     FunctionSampler(),
     CondensedNearestNeighbour(random_state=0),
     OneSidedSelection(random_state=0),
+    RepeatedEditedNearestNeighbours(),
+    AllKNN(),
+    NeighbourhoodCleaningRule(),
 ]
 
 
@@ -107,6 +113,9 @@ KNOWN_DIFFERENCES = {
             KMeansSMOTE,
             CondensedNearestNeighbour,
             OneSidedSelection,
+            RepeatedEditedNearestNeighbours,
+            AllKNN,
+            NeighbourhoodCleaningRule,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

@@ -44,6 +44,9 @@ SAMPLERS = {
     "NearMiss": (fs.NearMiss, False),
     "CondensedNearestNeighbour": (lambda: fs.CondensedNearestNeighbour(random_state=0), False),
     "OneSidedSelection": (lambda: fs.OneSidedSelection(random_state=0), False),
+    "RepeatedEditedNearestNeighbours": (fs.RepeatedEditedNearestNeighbours, False),
+    "AllKNN": (fs.AllKNN, False),
+    "NeighbourhoodCleaningRule": (fs.NeighbourhoodCleaningRule, False),
     "SMOTETomek": (
         lambda: fs.SMOTETomek(smote=fs.SMOTE(k_neighbors=3, random_state=0)),
         True,

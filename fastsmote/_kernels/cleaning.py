@@ -108,3 +108,57 @@ def rows_by_class(codes, keep, n_classes):
             out[cursor[codes[i]]] = i
             cursor[codes[i]] += 1
     return out[:filled], counts
+
+
+@jit(parallel=True)
+def edit_from_lists(rows, lists, present, codes, k, n_classes, unanimous, remove, stale):
+    """Edited Nearest Neighbours' rule for ``rows`` from stored neighbour lists.
+
+    ``lists[r]`` holds row r's nearest rows (row numbers, nearest first, -1 for none)
+    from a search among a superset of the rows still ``present``; its first ``k``
+    present entries are then r's ``k`` nearest present rows. Sets ``remove[r]`` when
+    they disagree with r's class (all of them, ``unanimous``, or a plurality, ties to
+    the lowest class code, as :func:`mark_disagreeing`), or ``stale[i]`` when fewer
+    than ``k`` entries are present (the row needs a new search).
+    """
+    width = lists.shape[1]
+    for i in prange(rows.shape[0]):
+        r = rows[i]
+        own = codes[r]
+        votes = np.zeros(n_classes if not unanimous else 1, dtype=np.int64)
+        found = 0
+        agree = True
+        for j in range(width):
+            if found == k:
+                break
+            other = lists[r, j]
+            if other < 0 or not present[other]:
+                continue
+            found += 1
+            if unanimous:
+                agree = agree and codes[other] == own
+            else:
+                votes[codes[other]] += 1
+        if found < k:
+            stale[i] = True
+        elif unanimous:
+            remove[r] = not agree
+        else:
+            remove[r] = np.argmax(votes) != own  # argmax: the lowest code on ties
+
+
+@jit(parallel=True)
+def outvoted(rows, neighbours, codes, n_classes, n_votes):
+    """True for each row ``rows[i]`` that a k-nearest-neighbour vote of ``n_votes`` rows
+    (itself and its first ``n_votes - 1`` neighbours ``neighbours[i]``) gives to another
+    class, ties to the lowest class code (Neighbourhood Cleaning Rule's misclassified
+    rows)."""
+    out = np.zeros(rows.shape[0], dtype=np.bool_)
+    for i in prange(rows.shape[0]):
+        own = codes[rows[i]]
+        votes = np.zeros(n_classes, dtype=np.int64)
+        votes[own] += 1
+        for j in range(n_votes - 1):
+            votes[codes[neighbours[i, j]]] += 1
+        out[i] = np.argmax(votes) != own
+    return out

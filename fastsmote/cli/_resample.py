@@ -19,14 +19,17 @@ from .. import (
     SMOTEN,
     SMOTENC,
     SVMSMOTE,
+    AllKNN,
     BorderlineSMOTE,
     CondensedNearestNeighbour,
     EditedNearestNeighbours,
     KMeansSMOTE,
     NearMiss,
     OneSidedSelection,
+    NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
 )
@@ -64,6 +67,9 @@ METHODS: dict[str, type] = {
     "nearmiss": NearMiss,
     "condensed-nn": CondensedNearestNeighbour,
     "one-sided-selection": OneSidedSelection,
+    "renn": RepeatedEditedNearestNeighbours,
+    "allknn": AllKNN,
+    "ncr": NeighbourhoodCleaningRule,
 }
 
 

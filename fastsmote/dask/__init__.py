@@ -22,7 +22,14 @@ import numpy as np
 
 from ..combine import SMOTEENN, SMOTETomek
 from ..over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
-from ..under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from ..under_sampling import (
+    AllKNN,
+    EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
+    RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
+    TomekLinks,
+)
 from ._boundary import boundary_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
@@ -43,7 +50,15 @@ SUPPORTED = {
     SMOTENC: smotenc_plan,
 }
 
-_CLEANERS = (TomekLinks, EditedNearestNeighbours, SMOTETomek, SMOTEENN)
+_CLEANERS = (
+    TomekLinks,
+    EditedNearestNeighbours,
+    RepeatedEditedNearestNeighbours,
+    AllKNN,
+    NeighbourhoodCleaningRule,
+    SMOTETomek,
+    SMOTEENN,
+)
 
 
 def _check_sampler(sampler: Any) -> None:

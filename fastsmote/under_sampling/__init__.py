@@ -13,5 +13,14 @@ __all__ = [
     "EditedNearestNeighbours",
     "OneSidedSelection",
     "RandomUnderSampler",
+from ._editing import AllKNN, NeighbourhoodCleaningRule, RepeatedEditedNearestNeighbours
+from ._random import RandomUnderSampler
+
+__all__ = [
+    "AllKNN",
+    "EditedNearestNeighbours",
+    "NeighbourhoodCleaningRule",
+    "RandomUnderSampler",
+    "RepeatedEditedNearestNeighbours",
     "TomekLinks",
 ]
