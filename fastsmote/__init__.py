@@ -12,7 +12,13 @@ from ._warmup import warmup
 from .combine import SMOTEENN, SMOTETomek
 from .datasets import make_imbalance
 from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
-from .under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+from .under_sampling import (
+    ClusterCentroids,
+    EditedNearestNeighbours,
+    InstanceHardnessThreshold,
+    RandomUnderSampler,
+    TomekLinks,
+)
 
 __all__ = [
     "ADASYN",
@@ -21,8 +27,10 @@ __all__ = [
     "SMOTEENN",
     "SMOTENC",
     "SMOTETomek",
+    "ClusterCentroids",
     "EditedNearestNeighbours",
     "FunctionSampler",
+    "InstanceHardnessThreshold",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",

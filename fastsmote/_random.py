@@ -97,6 +97,17 @@ TIE_STREAM = 2
 ALL_ROWS_GRAPH_STREAM = 3
 #: SMOTE family: key of the approximate graph among the class's rows.
 CLASS_GRAPH_STREAM = 4
+#: InstanceHardnessThreshold: key of its one cross-validation over all classes (a
+#: sub-stream of class 0's key); its streams below seed the splitter and the classifier.
+HARDNESS_STREAM = 7
+#: ClusterCentroids: seed of the clustering estimator fitted on the class's rows.
+CLUSTERING_STREAM = 8
+
+# Streams of InstanceHardnessThreshold's cross-validation key.
+#: Seed of the ``StratifiedKFold`` made for an int ``cv``.
+HARDNESS_SPLITTER_STREAM = 0
+#: Key of the classifier's seeds: its j-th unset ``random_state`` (by name) gets stream j.
+HARDNESS_CLASSIFIER_STREAM = 1
 
 # Streams of an overlap report's key.
 #: Key of the approximate graph among all rows.
@@ -122,6 +133,10 @@ STREAMS = {
     "tie": ("class key", TIE_STREAM),
     "all-rows graph": ("class key", ALL_ROWS_GRAPH_STREAM),
     "class graph": ("class key", CLASS_GRAPH_STREAM),
+    "hardness cross-validation": ("class key", HARDNESS_STREAM),
+    "clustering": ("class key", CLUSTERING_STREAM),
+    "hardness splitter": ("hardness key", HARDNESS_SPLITTER_STREAM),
+    "hardness classifier": ("hardness key", HARDNESS_CLASSIFIER_STREAM),
     "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),

@@ -13,6 +13,8 @@ from imblearn.under_sampling.base import BaseCleaningSampler, BaseUnderSampler
 from imblearn.utils.estimator_checks import estimator_checks_generator as imblearn_checks
 from imblearn.utils.estimator_checks import parametrize_with_checks
 from scipy import sparse
+from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
@@ -22,8 +24,10 @@ from fastsmote import (
     SMOTEENN,
     SMOTENC,
     BorderlineSMOTE,
+    ClusterCentroids,
     EditedNearestNeighbours,
     FunctionSampler,
+    InstanceHardnessThreshold,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -45,6 +49,10 @@ SAMPLERS = [
     # the checks' data is numeric: column 0 is declared categorical (each value a category)
     SMOTENC(categorical_features=[0], random_state=0),
     FunctionSampler(),
+    # a fast classifier: the checks fit it once per fold on up to 1000 rows, many times
+    InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+    ClusterCentroids(estimator=KMeans(n_init=1), random_state=0),
+    ClusterCentroids(random_state=0, voting="hard"),
 ]
 
 
@@ -80,6 +88,8 @@ KNOWN_DIFFERENCES = {
             BorderlineSMOTE,
             ADASYN,
             SMOTENC,
+            InstanceHardnessThreshold,
+            ClusterCentroids,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 import fastsmote as fs
@@ -33,6 +34,12 @@ SAMPLERS = {
     "RandomUnderSampler": (lambda: fs.RandomUnderSampler(random_state=0), False),
     "TomekLinks": (fs.TomekLinks, False),
     "EditedNearestNeighbours": (fs.EditedNearestNeighbours, False),
+    "InstanceHardnessThreshold": (
+        lambda: fs.InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+        False,
+    ),
+    "ClusterCentroids": (lambda: fs.ClusterCentroids(random_state=0), True),
+    "ClusterCentroids-hard": (lambda: fs.ClusterCentroids(random_state=0, voting="hard"), False),
     "SMOTETomek": (
         lambda: fs.SMOTETomek(smote=fs.SMOTE(k_neighbors=3, random_state=0)),
         True,

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
 
 import fastsmote as fs
 from fastsmote.diagnostics import ResamplingRecord
@@ -19,6 +20,9 @@ SAMPLERS = [
     fs.RandomUnderSampler(random_state=0),
     fs.TomekLinks(),
     fs.EditedNearestNeighbours(),
+    fs.InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+    fs.ClusterCentroids(random_state=0),
+    fs.ClusterCentroids(random_state=0, voting="hard"),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
 ]
