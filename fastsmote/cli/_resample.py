@@ -18,7 +18,9 @@ from .. import (
     SMOTEENN,
     SMOTENC,
     BorderlineSMOTE,
+    ClusterCentroids,
     EditedNearestNeighbours,
+    InstanceHardnessThreshold,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -52,6 +54,8 @@ METHODS: dict[str, type] = {
     "tomek": TomekLinks,
     "enn": EditedNearestNeighbours,
     "smotenc": SMOTENC,
+    "iht": InstanceHardnessThreshold,
+    "cluster-centroids": ClusterCentroids,
 }
 
 
@@ -117,7 +121,16 @@ def add_parser(sub: Any) -> None:
     p.add_argument("input", help="input table (.parquet or .csv; or see --format)")
     p.add_argument("output", help="output table (format from its extension or --output-format)")
     p.add_argument("--target", required=True, metavar="COL", help="the class label column")
-    p.add_argument("--method", choices=list(METHODS), default="smote", help="default: smote")
+    p.add_argument(
+        "--method",
+        choices=list(METHODS),
+        default="smote",
+        help=(
+            "default: smote. iht and cluster-centroids use their default model (a random "
+            "forest of 100 trees, 5 folds; KMeans with soft voting: the output holds "
+            "cluster centres); other models need the Python API"
+        ),
+    )
     add_passthrough_option(p)
     add_drop_option(p)
     p.add_argument(
