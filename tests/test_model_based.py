@@ -245,6 +245,8 @@ def test_cc_equals_imblearn_with_a_seeded_kmeans(data, voting, strategy):
     assert ours.voting_ == theirs.voting_
     assert ours.estimator_.random_state == 7
     assert hasattr(ours, "sample_indices_") is (voting == "hard")
+    ours.set_params(voting="soft").fit_resample(X, y)
+    assert not hasattr(ours, "sample_indices_")  # a soft refit leaves no stale indices
 
 
 def test_cc_hard_voting_takes_the_nearest_row_lower_row_on_ties():
