@@ -51,8 +51,8 @@ SAMPLERS = [
     FunctionSampler(),
     # a fast classifier: the checks fit it once per fold on up to 1000 rows, many times
     InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+    # hard voting's tags (sample_indices_ set): tests/test_model_based.py
     ClusterCentroids(estimator=KMeans(n_init=1), random_state=0),
-    ClusterCentroids(random_state=0, voting="hard"),
 ]
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from imblearn.under_sampling import ClusterCentroids as ImbCC
 from imblearn.under_sampling import InstanceHardnessThreshold as ImbIHT
+from imblearn.utils.estimator_checks import check_samplers_sample_indices
 from imblearn.utils.testing import _CustomClusterer
 from joblib import parallel_backend
 from scipy import sparse
@@ -24,6 +25,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils import get_tags
 
 import fastsmote as fs
 from fastsmote._random import STREAMS
@@ -378,6 +380,15 @@ def test_out_and_sparse_input_are_refused(data, sampler):
         sampler.fit_resample(X, y, out=np.empty_like(X))
     with pytest.raises((TypeError, ValueError)):
         sampler.fit_resample(sparse.csr_matrix(X), y)
+
+
+def test_hard_voting_tags_say_it_sets_sample_indices():
+    """imbalanced-learn's check_samplers_sample_indices on both votings (the estimator
+    checks run on soft voting only)."""
+    for voting in ("hard", "soft"):
+        sampler = fs.ClusterCentroids(random_state=0, voting=voting)
+        assert get_tags(sampler).sampler_tags.sample_indices is (voting == "hard")
+        check_samplers_sample_indices("ClusterCentroids", sampler)
 
 
 def test_streams_are_registered():
