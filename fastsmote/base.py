@@ -418,6 +418,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             larger than memory: C-contiguous, shape ``(n_samples_out_, n_features)``
             (``n_samples_out_`` is set by :meth:`fit`), dtype float32 for float32 input,
             float64 otherwise. When given, ``out`` itself is returned as ``X_resampled``.
+            Samplers that return rows in your container (row selectors, cleaners,
+            model-based under-samplers) refuse it with a ``ValueError``.
 
         Returns
         -------
@@ -432,8 +434,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
             The same kind of object as ``y``, with its name and dtype.
         """
-        if out is not None and not self._numeric_input:
-            raise ValueError(f"{type(self).__name__} selects rows; it does not support out=.")
+        if out is not None and (not self._numeric_input or self._returns_container):
+            # row selectors and samplers returning the caller's container write no array
+            raise ValueError(
+                f"{type(self).__name__} returns the rows it keeps or makes in your "
+                "container; it does not support out=."
+            )
         started = time.perf_counter()
         features, target = self._validate(X, y)
         X_out, y_codes = self._fit_resample(features, target, out)

@@ -371,13 +371,17 @@ def test_cc_bad_parameters_get_clear_errors(data, make, match):
     [
         fs.ClusterCentroids(random_state=0),
         fs.InstanceHardnessThreshold(estimator=GaussianNB()),
+        fs.TomekLinks(),  # the cleaners return their container too: out= is refused,
+        fs.EditedNearestNeighbours(),  # not silently left unwritten
     ],
     ids=lambda s: type(s).__name__,
 )
 def test_out_and_sparse_input_are_refused(data, sampler):
     X, y = data
+    out = np.zeros_like(X)
     with pytest.raises(ValueError, match="does not support out="):
-        sampler.fit_resample(X, y, out=np.empty_like(X))
+        sampler.fit_resample(X, y, out=out)
+    assert not out.any()
     with pytest.raises((TypeError, ValueError)):
         sampler.fit_resample(sparse.csr_matrix(X), y)
 

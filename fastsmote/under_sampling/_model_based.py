@@ -247,7 +247,7 @@ class ClusterCentroids(BaseSampler):
         scikit-learn's ``KMeans()``. A ``random_state`` the estimator leaves None is
         seeded from ``random_state`` (per class); one the user set is kept, as in
         imbalanced-learn (whose default ``KMeans`` gets ``random_state`` itself).
-    voting : {{'auto', 'hard', 'soft'}}, default='auto'
+    voting : {'auto', 'hard', 'soft'}, default='auto'
         'soft': the centres; 'hard': the nearest input rows; 'auto': 'soft' (X is
         dense: imbalanced-learn's 'auto' picks 'hard' for sparse X only, which
         fastsmote refuses here).
