@@ -83,6 +83,8 @@ PRESETS = {
             # pass adds: its time grows with the square of the rows (minutes at 10k rows,
             # hours at 100k), so the same-run ratio is taken at 10k rows
             ("CondensedNearestNeighbour", (10_000, 20, 0.01)),
+            ("InstanceHardnessThreshold", (100_000, 20, 0.01)),
+            ("ClusterCentroids", (100_000, 20, 0.01)),
         ],
         "reps": 1,
     },
@@ -149,6 +151,8 @@ IMBLEARN_MODULES = {
     "SMOTETomek": "combine",
     "SMOTEENN": "combine",
     "SMOTEN": "over_sampling",
+    "InstanceHardnessThreshold": "under_sampling",
+    "ClusterCentroids": "under_sampling",
 }
 NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
 KEEPS_INPUT_PREFIX = {
@@ -199,6 +203,31 @@ def _sampler_factory(lib: str, method: str):
     cls = getattr(importlib.import_module(module), method)
     params = METHOD_PARAMS.get(method, {})
     return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0, **params)
+    if method in MODEL_PARAMS:
+        return lambda: cls(random_state=0, **MODEL_PARAMS[method]())
+    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0)
+
+
+def _logistic_regression():
+    from sklearn.linear_model import LogisticRegression
+
+    return {"estimator": LogisticRegression()}
+
+
+def _seeded_kmeans():
+    from sklearn.cluster import KMeans
+
+    return {"estimator": KMeans(n_init=1, random_state=0)}
+
+
+#: The scikit-learn model of the model-based samplers, the same for both libraries (so
+#: both do the same model work): a fast classifier for IHT (its default, a 100-tree
+#: forest fitted 5 times, would take minutes in both), a seeded KMeans for
+#: ClusterCentroids (soft voting: both return the same centres).
+MODEL_PARAMS = {
+    "InstanceHardnessThreshold": _logistic_regression,
+    "ClusterCentroids": _seeded_kmeans,
+}
 
 
 #: --memory recycled: bytes touched and freed before the timed call, per input byte

@@ -39,6 +39,12 @@ from .under_sampling import (
     NeighbourhoodCleaningRule,
     RandomUnderSampler,
     RepeatedEditedNearestNeighbours,
+from .over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
+from .under_sampling import (
+    ClusterCentroids,
+    EditedNearestNeighbours,
+    InstanceHardnessThreshold,
+    RandomUnderSampler,
     TomekLinks,
 )
 
@@ -62,6 +68,10 @@ __all__ = [
     "EditedNearestNeighbours",
     "FunctionSampler",
     "OneSidedSelection",
+    "ClusterCentroids",
+    "EditedNearestNeighbours",
+    "FunctionSampler",
+    "InstanceHardnessThreshold",
     "RandomOverSampler",
     "RandomUnderSampler",
     "TomekLinks",

@@ -107,6 +107,17 @@ KMEANS_SEED_STREAM = 11
 CNN_SEED_STREAM = 5
 #: OneSidedSelection: the seed rows of the class's store.
 OSS_SEED_STREAM = 6
+#: InstanceHardnessThreshold: key of its one cross-validation over all classes (a
+#: sub-stream of class 0's key); its streams below seed the splitter and the classifier.
+HARDNESS_STREAM = 7
+#: ClusterCentroids: seed of the clustering estimator fitted on the class's rows.
+CLUSTERING_STREAM = 8
+
+# Streams of InstanceHardnessThreshold's cross-validation key.
+#: Seed of the ``StratifiedKFold`` made for an int ``cv``.
+HARDNESS_SPLITTER_STREAM = 0
+#: Key of the classifier's seeds: its j-th unset ``random_state`` (by name) gets stream j.
+HARDNESS_CLASSIFIER_STREAM = 1
 
 # Streams of an overlap report's key.
 #: Key of the approximate graph among all rows.
@@ -137,6 +148,10 @@ STREAMS = {
     "kmeans seed": ("class key", KMEANS_SEED_STREAM),
     "condensed-nn seeds": ("class key", CNN_SEED_STREAM),
     "one-sided-selection seeds": ("class key", OSS_SEED_STREAM),
+    "hardness cross-validation": ("class key", HARDNESS_STREAM),
+    "clustering": ("class key", CLUSTERING_STREAM),
+    "hardness splitter": ("hardness key", HARDNESS_SPLITTER_STREAM),
+    "hardness classifier": ("hardness key", HARDNESS_CLASSIFIER_STREAM),
     "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),

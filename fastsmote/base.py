@@ -427,6 +427,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             larger than memory: C-contiguous, shape ``(n_samples_out_, n_features)``
             (``n_samples_out_`` is set by :meth:`fit`), dtype float32 for float32 input,
             float64 otherwise. When given, ``out`` itself is returned as ``X_resampled``.
+            Samplers that return rows in your container (row selectors, cleaners,
+            model-based under-samplers) refuse it with a ``ValueError``.
 
         Returns
         -------
@@ -449,6 +451,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
                 else "selects rows"
             )
             raise ValueError(f"{type(self).__name__} {what}; it does not support out=.")
+        if out is not None and (not self._numeric_input or self._returns_container):
+            # row selectors and samplers returning the caller's container write no array
+            raise ValueError(
+                f"{type(self).__name__} returns the rows it keeps or makes in your "
+                "container; it does not support out=."
+            )
         started = time.perf_counter()
         features, target = self._validate(X, y)
         if out is not None and getattr(features, "sparse", False):

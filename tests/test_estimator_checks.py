@@ -14,6 +14,7 @@ from imblearn.utils.estimator_checks import estimator_checks_generator as imblea
 from imblearn.utils.estimator_checks import parametrize_with_checks
 from scipy import sparse
 from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
@@ -33,6 +34,10 @@ from fastsmote import (
     NearMiss,
     OneSidedSelection,
     NeighbourhoodCleaningRule,
+    ClusterCentroids,
+    EditedNearestNeighbours,
+    FunctionSampler,
+    InstanceHardnessThreshold,
     RandomOverSampler,
     RandomUnderSampler,
     RepeatedEditedNearestNeighbours,
@@ -72,6 +77,10 @@ SAMPLERS = [
     RepeatedEditedNearestNeighbours(),
     AllKNN(),
     NeighbourhoodCleaningRule(),
+    # a fast classifier: the checks fit it once per fold on up to 1000 rows, many times
+    InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+    # hard voting's tags (sample_indices_ set): tests/test_model_based.py
+    ClusterCentroids(estimator=KMeans(n_init=1), random_state=0),
 ]
 
 
@@ -116,6 +125,8 @@ KNOWN_DIFFERENCES = {
             RepeatedEditedNearestNeighbours,
             AllKNN,
             NeighbourhoodCleaningRule,
+            InstanceHardnessThreshold,
+            ClusterCentroids,
         )
     },
     ("check_samplers_pandas_sparse", RandomOverSampler, "shrinkage"): (ValueError, _DENSE_ONLY),

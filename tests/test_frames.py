@@ -7,6 +7,7 @@ import pytest
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 import fastsmote as fs
@@ -47,6 +48,12 @@ SAMPLERS = {
     "RepeatedEditedNearestNeighbours": (fs.RepeatedEditedNearestNeighbours, False),
     "AllKNN": (fs.AllKNN, False),
     "NeighbourhoodCleaningRule": (fs.NeighbourhoodCleaningRule, False),
+    "InstanceHardnessThreshold": (
+        lambda: fs.InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+        False,
+    ),
+    "ClusterCentroids": (lambda: fs.ClusterCentroids(random_state=0), True),
+    "ClusterCentroids-hard": (lambda: fs.ClusterCentroids(random_state=0, voting="hard"), False),
     "SMOTETomek": (
         lambda: fs.SMOTETomek(smote=fs.SMOTE(k_neighbors=3, random_state=0)),
         True,

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
 
 import fastsmote as fs
 from fastsmote.diagnostics import ResamplingRecord
@@ -32,6 +33,9 @@ SAMPLERS = [
     fs.RepeatedEditedNearestNeighbours(),
     fs.AllKNN(),
     fs.NeighbourhoodCleaningRule(),
+    fs.InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+    fs.ClusterCentroids(random_state=0),
+    fs.ClusterCentroids(random_state=0, voting="hard"),
     fs.SMOTETomek(random_state=0),
     fs.SMOTEENN(random_state=0),
     fs.SMOTEN(random_state=0),

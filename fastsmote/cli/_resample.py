@@ -27,6 +27,9 @@ from .. import (
     NearMiss,
     OneSidedSelection,
     NeighbourhoodCleaningRule,
+    ClusterCentroids,
+    EditedNearestNeighbours,
+    InstanceHardnessThreshold,
     RandomOverSampler,
     RandomUnderSampler,
     RepeatedEditedNearestNeighbours,
@@ -70,6 +73,8 @@ METHODS: dict[str, type] = {
     "renn": RepeatedEditedNearestNeighbours,
     "allknn": AllKNN,
     "ncr": NeighbourhoodCleaningRule,
+    "iht": InstanceHardnessThreshold,
+    "cluster-centroids": ClusterCentroids,
 }
 
 
@@ -135,7 +140,16 @@ def add_parser(sub: Any) -> None:
     p.add_argument("input", help="input table (.parquet or .csv; or see --format)")
     p.add_argument("output", help="output table (format from its extension or --output-format)")
     p.add_argument("--target", required=True, metavar="COL", help="the class label column")
-    p.add_argument("--method", choices=list(METHODS), default="smote", help="default: smote")
+    p.add_argument(
+        "--method",
+        choices=list(METHODS),
+        default="smote",
+        help=(
+            "default: smote. iht and cluster-centroids use their default model (a random "
+            "forest of 100 trees, 5 folds; KMeans with soft voting: the output holds "
+            "cluster centres); other models need the Python API"
+        ),
+    )
     add_passthrough_option(p)
     add_drop_option(p)
     p.add_argument(

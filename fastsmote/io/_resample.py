@@ -40,8 +40,8 @@ def _counts(labels: np.ndarray) -> dict:
 
 def input_rows(sampler: Any, n_in: int, n_out: int) -> np.ndarray | None:
     """For each of a fitted sampler's ``n_out`` output rows, the input row it is
-    (``-1`` for rows the sampler added: generated, or duplicated by random
-    over-sampling); None if the sampler does not say which input rows it kept."""
+    (``-1`` for rows the sampler added: generated, duplicated by random over-sampling,
+    or cluster centres); None if the sampler does not say which input rows it kept."""
     for cleaner in ("tomek_", "enn_"):  # SMOTE then clean: kept rows of SMOTE's output
         kept = getattr(getattr(sampler, cleaner, None), "sample_indices_", None)
         if kept is not None:
@@ -52,6 +52,8 @@ def input_rows(sampler: Any, n_in: int, n_out: int) -> np.ndarray | None:
         rows[n_in:] = -1
         return rows
     kept = getattr(sampler, "sample_indices_", None)
+    if kept is None:  # ClusterCentroids' soft voting: -1 marks a cluster centre
+        kept = getattr(sampler, "_input_rows", None)
     if kept is None or len(kept) != n_out:
         return None
     return np.asarray(kept, dtype=np.int64)
