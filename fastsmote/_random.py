@@ -98,6 +98,21 @@ ALL_ROWS_GRAPH_STREAM = 3
 #: SMOTE family: key of the approximate graph among the class's rows.
 CLASS_GRAPH_STREAM = 4
 
+# Streams of an ensemble's key (fastsmote.ensemble): ``stream_key(ensemble_key, n)``.
+def ensemble_estimator_stream(estimator_index: int) -> int:
+    """Key of an ensemble's ``estimator_index``-th estimator (its position in
+    ``estimators_``)."""
+    return estimator_index
+
+
+# Streams of an ensemble estimator's key.
+#: The key its sampler draws from (given to it as ``random_state``).
+ESTIMATOR_SAMPLER_STREAM = 0
+#: scikit-learn's draw of its bagged rows and features (an int seed).
+ESTIMATOR_ROWS_STREAM = 1
+#: Its classifier's ``random_state`` (an int seed; a tree's splitter, a booster).
+ESTIMATOR_MODEL_STREAM = 2
+
 # Streams of an overlap report's key.
 #: Key of the approximate graph among all rows.
 REPORT_GRAPH_STREAM = 0
@@ -122,6 +137,10 @@ STREAMS = {
     "tie": ("class key", TIE_STREAM),
     "all-rows graph": ("class key", ALL_ROWS_GRAPH_STREAM),
     "class graph": ("class key", CLASS_GRAPH_STREAM),
+    "ensemble estimator": ("ensemble key", ensemble_estimator_stream),
+    "estimator sampler": ("ensemble estimator key", ESTIMATOR_SAMPLER_STREAM),
+    "estimator rows": ("ensemble estimator key", ESTIMATOR_ROWS_STREAM),
+    "estimator model": ("ensemble estimator key", ESTIMATOR_MODEL_STREAM),
     "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),
