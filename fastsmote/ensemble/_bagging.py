@@ -27,7 +27,13 @@ from sklearn.utils.multiclass import type_of_target
 from .._random import RNG_VERSION, key_from_random_state
 from ..pipeline import Pipeline
 from ..under_sampling import RandomUnderSampler
-from ._common import EstimatorSeed, KeyedSeeds, encode_strategy, seed_estimator, sets_sampling_strategy
+from ._common import (
+    EstimatorSeed,
+    KeyedSeeds,
+    encode_strategy,
+    seed_estimator,
+    sets_sampling_strategy,
+)
 
 #: ``sampling_strategy`` of the ensembles (imbalanced-learn's under-sampling rules).
 SAMPLING_STRATEGY = [
@@ -56,8 +62,7 @@ def check_target_type(y: np.ndarray) -> None:
     kind = type_of_target(y)
     if kind in ("multilabel-indicator", "multiclass-multioutput", "continuous-multioutput"):
         raise ValueError(
-            f"The ensembles take one class label per row; y is {kind!r} "
-            f"(shape {np.shape(y)})."
+            f"The ensembles take one class label per row; y is {kind!r} (shape {np.shape(y)})."
         )
 
 

@@ -109,10 +109,9 @@ def seed_estimator(pipeline: Any, key: np.uint64) -> None:
 
 def sets_sampling_strategy(sampler: Any) -> bool:
     """Whether an ensemble passes its ``sampling_strategy`` to ``sampler``."""
-    return (
-        getattr(sampler, "_sampling_type", None) != _NOT_SET
-        and "sampling_strategy" in sampler.get_params(deep=False)
-    )
+    return getattr(
+        sampler, "_sampling_type", None
+    ) != _NOT_SET and "sampling_strategy" in sampler.get_params(deep=False)
 
 
 def encode_strategy(sampling_strategy: Any, classes: np.ndarray) -> Any:

@@ -1,0 +1,413 @@
+"""fastsmote.ensemble: imbalanced-learn's ensemble tests adapted, keys, balance, checks.
+
+Adapted from imbalanced-learn 0.14.2's ``imblearn/ensemble/tests``. Left out because they
+depend on imbalanced-learn's random draws or on classes fastsmote does not have:
+the docstring examples' confusion matrices (RNG-dependent arrays), the
+``ClusterCentroids`` case of ``test_balanced_bagging_classifier_samplers`` (no
+ClusterCentroids in this module's scope; the other four samplers are kept), and
+``test_oob_score_removed_on_warm_start`` at 2000 rows x 100 estimators (run here on 60
+rows). Thresholds on scores are kept where imbalanced-learn has them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_almost_equal, assert_array_equal
+from sklearn.datasets import load_iris, make_hastie_10_2
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import AdaBoostClassifier
+from sklearn.linear_model import LogisticRegression, Perceptron
+from sklearn.model_selection import GridSearchCV, ParameterGrid, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from fastsmote import SMOTE, FunctionSampler, RandomOverSampler, RandomUnderSampler, make_imbalance
+from fastsmote._random import STREAMS, key_from_random_state, stream_key
+from fastsmote.ensemble import BalancedBaggingClassifier, EasyEnsembleClassifier
+from fastsmote.pipeline import make_pipeline
+
+iris = load_iris()
+
+
+@pytest.fixture(scope="module")
+def imbalanced_iris():
+    X, y = make_imbalance(
+        iris.data, iris.target, sampling_strategy={0: 20, 1: 25, 2: 50}, random_state=0
+    )
+    return train_test_split(X, y, random_state=0)
+
+
+class CountDecisionTreeClassifier(DecisionTreeClassifier):
+    """A tree that remembers the class counts it was fitted on."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.class_counts_ = Counter(y.tolist())
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+# ------------------------------------------------------------- imbalanced-learn's cases
+@pytest.mark.parametrize(
+    "estimator",
+    [None, DummyClassifier(strategy="prior"), Perceptron(max_iter=1000, tol=1e-3),
+     KNeighborsClassifier(), SVC(gamma="scale")],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [  # a corner of imbalanced-learn's grid: every value of each parameter appears
+        {"max_samples": 0.5, "max_features": 1, "bootstrap": True, "bootstrap_features": True},
+        {"max_samples": 1.0, "max_features": 4, "bootstrap": False, "bootstrap_features": False},
+        {"max_samples": 1.0, "max_features": 2, "bootstrap": True, "bootstrap_features": False},
+    ],
+)
+def test_balanced_bagging_classifier(imbalanced_iris, estimator, params):
+    X_train, X_test, y_train, y_test = imbalanced_iris
+    bag = BalancedBaggingClassifier(estimator=estimator, n_estimators=3, random_state=0, **params)
+    bag.fit(X_train, y_train)
+    bag.predict(X_test)
+    bag.predict_proba(X_test)
+    bag.score(X_test, y_test)
+    if hasattr(estimator, "decision_function"):
+        bag.decision_function(X_test)
+
+
+def test_bootstrap_samples(imbalanced_iris):
+    X_train, _, y_train, _ = imbalanced_iris
+    tree = DecisionTreeClassifier().fit(X_train, y_train)
+    # no bootstrap and no resampling (an empty dict): every tree is perfect on its data
+    ensemble = BalancedBaggingClassifier(
+        estimator=DecisionTreeClassifier(), bootstrap=False, sampling_strategy={}, random_state=0
+    ).fit(X_train, y_train)
+    assert ensemble.score(X_train, y_train) == tree.score(X_train, y_train)
+    ensemble = BalancedBaggingClassifier(
+        estimator=DecisionTreeClassifier(), bootstrap=True, random_state=0
+    ).fit(X_train, y_train)
+    assert ensemble.score(X_train, y_train) < tree.score(X_train, y_train)
+
+
+def test_probability(imbalanced_iris):
+    X_train, X_test, y_train, _ = imbalanced_iris
+    for ensemble in (
+        BalancedBaggingClassifier(estimator=DecisionTreeClassifier(), random_state=0),
+        # degenerate: bags of 5 rows miss classes
+        BalancedBaggingClassifier(estimator=LogisticRegression(), max_samples=5, random_state=0),
+    ):
+        ensemble.fit(X_train, y_train)
+        with np.errstate(divide="ignore"):
+            proba, log_proba = ensemble.predict_proba(X_test), ensemble.predict_log_proba(X_test)
+        assert_array_almost_equal(proba.sum(axis=1), np.ones(len(X_test)))
+        assert_array_almost_equal(proba, np.exp(log_proba))
+
+
+def test_oob_score_classification(imbalanced_iris):
+    X_train, X_test, y_train, y_test = imbalanced_iris
+    clf = BalancedBaggingClassifier(
+        estimator=DecisionTreeClassifier(), n_estimators=50, oob_score=True, random_state=0
+    ).fit(X_train, y_train)
+    assert abs(clf.score(X_test, y_test) - clf.oob_score_) < 0.1
+    with pytest.warns(UserWarning):  # one estimator: some rows are never out of bag
+        BalancedBaggingClassifier(n_estimators=1, oob_score=True, random_state=0).fit(
+            X_train, y_train
+        )
+
+
+def test_single_estimator(imbalanced_iris):
+    X_train, X_test, y_train, _ = imbalanced_iris
+    clf1 = BalancedBaggingClassifier(
+        estimator=KNeighborsClassifier(), n_estimators=1, bootstrap=False, random_state=0
+    ).fit(X_train, y_train)
+    # the estimator's sampler holds its whole 64-bit key as random_state
+    seed = clf1.estimators_[0].steps[0][1].random_state
+    assert seed >= 2**32 or seed != int(seed) % 2**31
+    clf2 = make_pipeline(RandomUnderSampler(random_state=seed), KNeighborsClassifier())
+    clf2.fit(X_train, y_train)
+    assert_array_equal(clf1.predict(X_test), clf2.predict(X_test))
+
+
+def test_gridsearch():
+    X, y = iris.data, iris.target.copy()
+    y[y == 2] = 1
+    parameters = {"n_estimators": (1, 2), "estimator__C": (1, 2)}
+    GridSearchCV(BalancedBaggingClassifier(SVC(gamma="scale")), parameters, cv=3).fit(X, y)
+
+
+def test_estimator(imbalanced_iris):
+    X_train, _, y_train, _ = imbalanced_iris
+    ensemble = BalancedBaggingClassifier(None, n_estimators=2).fit(X_train, y_train)
+    assert isinstance(ensemble.estimator_.steps[-1][1], DecisionTreeClassifier)
+    ensemble = BalancedBaggingClassifier(Perceptron(), n_estimators=2).fit(X_train, y_train)
+    assert isinstance(ensemble.estimator_.steps[-1][1], Perceptron)
+    assert isinstance(ensemble.sampler_, RandomUnderSampler)
+
+
+@pytest.mark.parametrize("cls", [BalancedBaggingClassifier, EasyEnsembleClassifier])
+def test_warm_start_equivalence(cls):
+    X, y = make_hastie_10_2(n_samples=40, random_state=1)
+    X_train, X_test, y_train, _ = train_test_split(X, y, random_state=43)
+    estimator = {"estimator": DecisionTreeClassifier()}
+    warm = cls(n_estimators=3, warm_start=True, random_state=3141, **estimator)
+    warm.fit(X_train, y_train)
+    assert len(warm) == 3
+    warm.set_params(n_estimators=5).fit(X_train, y_train)
+    assert len(warm) == 5
+    cold = cls(n_estimators=5, random_state=3141, **estimator).fit(X_train, y_train)
+    assert_array_equal(warm.predict_proba(X_test), cold.predict_proba(X_test))
+    assert [e[-1].random_state for e in warm] == [e[-1].random_state for e in cold]
+    warm.set_params(n_estimators=4)
+    with pytest.raises(ValueError, match="n_estimators"):
+        warm.fit(X_train, y_train)
+    warm.set_params(n_estimators=5)
+    with pytest.warns(UserWarning, match="Warm-start fitting without increasing"):
+        warm.fit(X_train + 1.0, y_train)
+    assert_array_equal(warm.predict_proba(X_test), cold.predict_proba(X_test))
+
+
+def test_oob_score_and_warm_start():
+    X, y = make_hastie_10_2(n_samples=60, random_state=1)
+    with pytest.raises(ValueError):
+        BalancedBaggingClassifier(n_estimators=5, warm_start=True, oob_score=True).fit(X, y)
+    clf = BalancedBaggingClassifier(n_estimators=5, oob_score=True, random_state=0).fit(X, y)
+    clf.set_params(warm_start=True, oob_score=False, n_estimators=6).fit(X, y)
+    assert not hasattr(clf, "oob_score_")
+    bagging = BalancedBaggingClassifier(
+        KNeighborsClassifier(), max_samples=0.5, max_features=0.5, oob_score=True, random_state=1
+    )
+    assert bagging.fit(X, y).oob_score_ == bagging.fit(X, y).oob_score_
+
+
+def test_estimators_samples():
+    X, y = make_hastie_10_2(n_samples=200, random_state=1)
+    bagging = BalancedBaggingClassifier(
+        LogisticRegression(), max_samples=0.5, max_features=0.5, random_state=1, bootstrap=False
+    ).fit(X, y)
+    samples, features = bagging.estimators_samples_, bagging.estimators_features_
+    assert len(samples) == len(bagging.estimators_)
+    assert len(samples[0]) == len(X) // 2
+    assert samples[0].dtype.kind == "i"
+    estimator = bagging.estimators_[0]
+    coef = estimator.steps[-1][1].coef_
+    estimator.fit(X[samples[0]][:, features[0]], y[samples[0]])
+    assert_allclose(coef, estimator.steps[-1][1].coef_)
+
+
+def test_max_samples_consistency():
+    X, y = make_hastie_10_2(n_samples=200, random_state=1)
+    bagging = BalancedBaggingClassifier(
+        KNeighborsClassifier(), max_samples=100, max_features=0.5, random_state=1
+    ).fit(X, y)
+    assert bagging._max_samples == 100
+
+
+@pytest.mark.parametrize(
+    "sampler, side",
+    [
+        (None, min),
+        (RandomUnderSampler(), min),
+        (RandomOverSampler(), max),
+        (SMOTE(k_neighbors=3), max),
+    ],
+)
+def test_balanced_bagging_classifier_samplers(imbalanced_iris, sampler, side):
+    """Any sampler inside; every estimator's classifier sees the counts it makes."""
+    X_train, X_test, y_train, _ = imbalanced_iris
+    clf = BalancedBaggingClassifier(
+        estimator=CountDecisionTreeClassifier(),
+        n_estimators=2,
+        bootstrap=False,
+        sampler=sampler,
+        random_state=0,
+    ).fit(X_train, y_train)
+    clf.predict(X_test)
+    n_per_class = side(np.bincount(y_train))
+    for estimator in clf.estimators_:
+        assert sorted(estimator[-1].class_counts_.values()) == [n_per_class] * 3
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_balanced_bagging_classifier_with_function_sampler(replace):
+    """Roughly balanced bagging through a FunctionSampler (its sampling_strategy is not
+    set by the ensemble)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = (rng.random(300) < 0.3).astype(int)
+
+    def roughly_balanced(X, y, replace=False):
+        minority = np.flatnonzero(y == 1)
+        n_majority = np.random.default_rng(len(y)).negative_binomial(minority.size, 0.5)
+        majority = np.random.default_rng(1).choice(np.flatnonzero(y == 0), n_majority, replace)
+        rows = np.concatenate([majority, minority])
+        return X[rows], y[rows]
+
+    rbb = BalancedBaggingClassifier(
+        estimator=CountDecisionTreeClassifier(random_state=0),
+        n_estimators=2,
+        sampler=FunctionSampler(func=roughly_balanced, kw_args={"replace": replace}),
+        random_state=0,
+    ).fit(X, y)
+    for estimator in rbb.estimators_:
+        counts = estimator[-1].class_counts_
+        assert counts[0] / counts[1] > 0.78
+
+
+@pytest.mark.parametrize("n_estimators", [2, 3])
+@pytest.mark.parametrize("estimator", [None, AdaBoostClassifier(n_estimators=3)])
+def test_easy_ensemble_classifier(imbalanced_iris, n_estimators, estimator):
+    X_train, X_test, y_train, y_test = imbalanced_iris
+    eec = EasyEnsembleClassifier(
+        n_estimators=n_estimators, estimator=estimator, random_state=0
+    ).fit(X_train, y_train)
+    eec.score(X_test, y_test)
+    assert len(eec.estimators_) == n_estimators
+    for pipe in eec.estimators_:
+        assert isinstance(pipe[-1], AdaBoostClassifier)
+        assert isinstance(pipe[0], RandomUnderSampler)
+    # the estimators differ: each has its own key
+    assert len({pipe[0].random_state for pipe in eec.estimators_}) == n_estimators
+    assert len({tuple(pipe[0].sample_indices_) for pipe in eec.estimators_}) == n_estimators
+    eec.predict_proba(X_test)
+
+
+def test_easy_ensemble_grid_search():
+    X, y = make_imbalance(
+        iris.data, iris.target, sampling_strategy={0: 20, 1: 25, 2: 50}, random_state=0
+    )
+    parameters = {"n_estimators": [1, 2], "estimator__n_estimators": [3, 4]}
+    grid = GridSearchCV(EasyEnsembleClassifier(estimator=AdaBoostClassifier()), parameters, cv=3)
+    grid.fit(X, y)
+
+
+# ------------------------------------------------------------------------ balance, keys
+def test_bagging_rows_are_balanced_as_the_sampler_says():
+    """Rows of X behind each classifier: the bag (estimators_samples_) then the rows the
+    estimator's sampler kept of it (sample_indices_)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(70, 3)), np.repeat([0, 1, 2], [40, 20, 10])
+    clf = BalancedBaggingClassifier(
+        estimator=CountDecisionTreeClassifier(),
+        n_estimators=3,
+        sampling_strategy={0: 6, 1: 6},
+        random_state=0,
+    ).fit(X, y)
+    for bag, estimator in zip(clf.estimators_samples_, clf.estimators_, strict=True):
+        kept = bag[estimator[0].sample_indices_]
+        in_bag = np.bincount(y[bag], minlength=3)
+        assert_array_equal(np.bincount(y[kept], minlength=3), [6, 6, in_bag[2]])
+        assert estimator[-1].class_counts_ == Counter(y[kept].tolist())
+    eec = EasyEnsembleClassifier(n_estimators=2, random_state=0).fit(X, y)
+    for estimator in eec.estimators_:
+        assert_array_equal(np.bincount(y[estimator[0].sample_indices_]), [10, 10, 10])
+
+
+def _fit_twice(cls, **params):
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(80, 4)), np.repeat([0, 1], [60, 20])
+    fitted = [cls(n_estimators=4, random_state=7, n_jobs=n, **params).fit(X, y) for n in (1, 2)]
+    for clf in fitted:  # scikit-learn sums the probabilities of its jobs in job order
+        clf.set_params(n_jobs=1)
+    return X, fitted
+
+
+@pytest.mark.parametrize(
+    "cls, params",
+    [
+        (BalancedBaggingClassifier, {}),
+        (BalancedBaggingClassifier, {"sampler": SMOTE(k_neighbors=3), "max_features": 0.5}),
+        (EasyEnsembleClassifier, {"estimator": AdaBoostClassifier(n_estimators=3)}),
+    ],
+)
+def test_same_ensemble_for_any_n_jobs(cls, params):
+    X, (one, two) = _fit_twice(cls, **params)
+    assert_array_equal(one.predict(X), two.predict(X))
+    assert_array_equal(one.predict_proba(X), two.predict_proba(X))
+    for a, b in zip(one.estimators_samples_, two.estimators_samples_, strict=True):
+        assert_array_equal(a, b)
+    for a, b in zip(one.estimators_, two.estimators_, strict=True):
+        assert a[0].random_state == b[0].random_state
+        assert a[-1].random_state == b[-1].random_state
+        if hasattr(a[0], "sample_indices_"):
+            assert_array_equal(a[0].sample_indices_, b[0].sample_indices_)
+
+
+def test_keys_derive_from_the_ensemble_key():
+    X, (clf, _) = _fit_twice(BalancedBaggingClassifier)
+    key = key_from_random_state(7)
+    assert clf.random_key_ == int(key)
+    scope, stream = STREAMS["ensemble estimator"]
+    assert scope == "ensemble key"
+    sampler_stream = STREAMS["estimator sampler"][1]
+    for i, estimator in enumerate(clf.estimators_):
+        expected = stream_key(stream_key(key, stream(i)), sampler_stream)
+        assert estimator[0].random_state == int(expected)
+    assert len({e[-1].random_state for e in clf.estimators_}) == len(clf.estimators_)
+    # another random_state, another ensemble
+    other = BalancedBaggingClassifier(n_estimators=4, random_state=8).fit(
+        X, np.repeat([0, 1], [60, 20])
+    )
+    assert [e[0].random_state for e in other.estimators_] != [
+        e[0].random_state for e in clf.estimators_
+    ]
+
+
+def test_a_foreign_sampler_gets_an_int_seed():
+    """A sampler that is not fastsmote's gets a 31-bit seed of its key (imbalanced-learn's
+    samplers accept ints below 2**32 only)."""
+    from imblearn.under_sampling import RandomUnderSampler as ImblearnRUS
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), np.repeat([0, 1], [30, 10])
+    clf = BalancedBaggingClassifier(n_estimators=2, sampler=ImblearnRUS(), random_state=0)
+    clf.fit(X, y)
+    seeds = [e[0].random_state for e in clf.estimators_]
+    assert all(0 <= s < 2**31 for s in seeds) and seeds[0] != seeds[1]
+
+
+# ---------------------------------------------------------------------- parameters, input
+def test_sampling_strategy_dict_uses_the_labels():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 2)), np.repeat(["a", "b"], [35, 15])
+    clf = BalancedBaggingClassifier(
+        n_estimators=2, bootstrap=False, sampling_strategy={"a": 20}, random_state=0
+    ).fit(X, y)
+    assert_array_equal(
+        np.unique(y[clf.estimators_[0][0].sample_indices_], return_counts=True)[1], [20, 15]
+    )
+    with pytest.raises(ValueError, match=r"classes not in y: \['c'\]"):
+        clf.set_params(sampling_strategy={"c": 3}).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", [BalancedBaggingClassifier, EasyEnsembleClassifier])
+def test_fit_takes_no_sample_weight(cls):
+    """As imbalanced-learn's: fit(X, y) only (the default sampler takes no weights)."""
+    X, y = np.arange(20.0).reshape(10, 2), np.repeat([0, 1], 5)
+    with pytest.raises(TypeError, match="sample_weight"):
+        cls().fit(X, y, sample_weight=np.ones(10))
+
+
+def test_a_sampler_that_is_not_a_sampler():
+    X, y = np.arange(20.0).reshape(10, 2), np.repeat([0, 1], 5)
+    with pytest.raises(ValueError, match="'sampler' parameter .* implementing 'fit_resample'"):
+        BalancedBaggingClassifier(sampler=DecisionTreeClassifier()).fit(X, y)
+
+
+def test_multilabel_target_is_refused():
+    X, y = np.arange(20.0).reshape(10, 2), np.eye(2, dtype=int)[np.repeat([0, 1], 5)]
+    y[0] = 1
+    with pytest.raises(ValueError, match="one class label per row"):
+        BalancedBaggingClassifier().fit(X, y)
+
+
+# ------------------------------------------------------------------ scikit-learn's checks
+@parametrize_with_checks(
+    [
+        BalancedBaggingClassifier(n_estimators=2, random_state=0),
+        EasyEnsembleClassifier(
+            n_estimators=2, estimator=AdaBoostClassifier(n_estimators=2), random_state=0
+        ),
+    ]
+)
+def test_sklearn_checks(estimator, check):
+    check(estimator)
