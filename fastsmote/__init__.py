@@ -22,6 +22,8 @@ __all__ = [
     "SMOTENC",
     "SMOTETomek",
     "EditedNearestNeighbours",
+    "BalancedBaggingClassifier",
+    "EasyEnsembleClassifier",
     "FunctionSampler",
     "RandomOverSampler",
     "RandomUnderSampler",
@@ -37,12 +39,19 @@ __all__ = [
 
 #: Subpackages reachable as attributes (``fastsmote.diagnostics.overlap_report``),
 #: imported on first use so that ``import fastsmote`` stays light.
-_LAZY_SUBPACKAGES = ("diagnostics", "model_selection", "pipeline")
+_LAZY_SUBPACKAGES = ("diagnostics", "ensemble", "model_selection", "pipeline")
+#: Public names imported from their subpackage on first use (``fastsmote.X`` and
+#: ``from fastsmote import X``), as they pull in scikit-learn's ensembles.
+_LAZY_NAMES = {
+    "BalancedBaggingClassifier": "ensemble",
+    "EasyEnsembleClassifier": "ensemble",
+}
 
 
 def __getattr__(name: str):
-    if name in _LAZY_SUBPACKAGES:
+    if name in _LAZY_SUBPACKAGES or name in _LAZY_NAMES:
         import importlib
 
-        return importlib.import_module(f".{name}", __name__)
+        module = importlib.import_module(f".{_LAZY_NAMES.get(name, name)}", __name__)
+        return getattr(module, name) if name in _LAZY_NAMES else module
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -98,6 +98,7 @@ ALL_ROWS_GRAPH_STREAM = 3
 #: SMOTE family: key of the approximate graph among the class's rows.
 CLASS_GRAPH_STREAM = 4
 
+
 # Streams of an ensemble's key (fastsmote.ensemble): ``stream_key(ensemble_key, n)``.
 def ensemble_estimator_stream(estimator_index: int) -> int:
     """Key of an ensemble's ``estimator_index``-th estimator (its position in

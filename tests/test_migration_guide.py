@@ -46,8 +46,8 @@ IMBLEARN_MODULES = (
     "keras",
     "tensorflow",
 )
-#: Where imbalanced-learn keeps the twin of a fastsmote sampler.
-SAMPLER_MODULES = ("over_sampling", "under_sampling", "combine")
+#: Where imbalanced-learn keeps the twin of a fastsmote sampler or ensemble.
+SAMPLER_MODULES = ("over_sampling", "under_sampling", "combine", "ensemble")
 #: Kinds of row in the "fastsmote only" tables, and how each is checked.
 EXTRA_KINDS = ("parameter", "attribute", "method", "fit_resample argument")
 
