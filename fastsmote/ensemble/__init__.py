@@ -6,5 +6,6 @@ train on rows resampled by a fastsmote sampler; every draw derives from one
 """
 
 from ._bagging import BalancedBaggingClassifier, EasyEnsembleClassifier
+from ._forest import BalancedRandomForestClassifier
 
-__all__ = ["BalancedBaggingClassifier", "EasyEnsembleClassifier"]
+__all__ = ["BalancedBaggingClassifier", "BalancedRandomForestClassifier", "EasyEnsembleClassifier"]
