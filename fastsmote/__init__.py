@@ -23,7 +23,9 @@ __all__ = [
     "SMOTETomek",
     "EditedNearestNeighbours",
     "BalancedBaggingClassifier",
+    "BalancedRandomForestClassifier",
     "EasyEnsembleClassifier",
+    "RUSBoostClassifier",
     "FunctionSampler",
     "RandomOverSampler",
     "RandomUnderSampler",
@@ -44,7 +46,9 @@ _LAZY_SUBPACKAGES = ("diagnostics", "ensemble", "model_selection", "pipeline")
 #: ``from fastsmote import X``), as they pull in scikit-learn's ensembles.
 _LAZY_NAMES = {
     "BalancedBaggingClassifier": "ensemble",
+    "BalancedRandomForestClassifier": "ensemble",
     "EasyEnsembleClassifier": "ensemble",
+    "RUSBoostClassifier": "ensemble",
 }
 
 
