@@ -6,6 +6,12 @@ train on rows resampled by a fastsmote sampler; every draw derives from one
 """
 
 from ._bagging import BalancedBaggingClassifier, EasyEnsembleClassifier
+from ._boosting import RUSBoostClassifier
 from ._forest import BalancedRandomForestClassifier
 
-__all__ = ["BalancedBaggingClassifier", "BalancedRandomForestClassifier", "EasyEnsembleClassifier"]
+__all__ = [
+    "BalancedBaggingClassifier",
+    "BalancedRandomForestClassifier",
+    "EasyEnsembleClassifier",
+    "RUSBoostClassifier",
+]
