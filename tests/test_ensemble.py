@@ -16,6 +16,7 @@ from collections import Counter
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_almost_equal, assert_array_equal
+from sklearn.base import clone
 from sklearn.datasets import load_iris, make_classification, make_hastie_10_2
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import AdaBoostClassifier
@@ -32,6 +33,7 @@ from fastsmote.ensemble import (
     BalancedBaggingClassifier,
     BalancedRandomForestClassifier,
     EasyEnsembleClassifier,
+    RUSBoostClassifier,
 )
 from fastsmote.pipeline import make_pipeline
 
@@ -408,6 +410,63 @@ def test_balanced_random_forest_missing_values():
     assert forest.fit(X_train, y_train).score(X_test, y_test) > 0.7
 
 
+def test_rusboost(three_classes):
+    X, y = three_classes
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=1)
+    rusboost = RUSBoostClassifier(n_estimators=40, random_state=0).fit(X_train, y_train)
+    assert_array_equal(np.unique(y), rusboost.classes_)
+    assert len(rusboost.estimators_) > 1
+    assert len(rusboost.estimators_) == len(rusboost.samplers_) == len(rusboost.pipelines_)
+    assert len({s.random_state for s in rusboost.samplers_}) == len(rusboost.samplers_)
+    assert len({e.random_state for e in rusboost.estimators_}) == len(rusboost.estimators_)
+    assert len(rusboost.feature_importances_) == X.shape[1]
+    assert rusboost.predict_proba(X_test).shape[1] == 3
+    assert rusboost.decision_function(X_test).shape[1] == 3
+    assert rusboost.score(X_test, y_test) > 0.6
+    assert rusboost.predict(X_test).shape == y_test.shape
+    # every round fitted on a balanced subset: the minority's count of each class
+    n_min = np.bincount(y_train).min()
+    for sampler in rusboost.samplers_:
+        assert_array_equal(np.bincount(y_train[sampler.sample_indices_]), [n_min] * 3)
+
+
+def test_rusboost_sample_weight(three_classes):
+    X, y = three_classes
+    rusboost = RUSBoostClassifier(n_estimators=10, random_state=0)
+    unweighted = rusboost.fit(X, y).predict(X)
+    assert_array_equal(rusboost.fit(X, y, np.ones(len(y))).predict(X), unweighted)
+    weights = np.random.RandomState(42).rand(len(y))
+    assert not np.array_equal(rusboost.fit(X, y, weights).predict(X), unweighted)
+
+
+def test_rusboost_rounds_fit_the_kept_rows_with_their_weights():
+    """Round i's estimator is its estimator fitted on its sampler's rows with the boosting
+    weights of those rows; round 0's weights are the (normalised) sample_weight."""
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(90, 3)), np.repeat([0, 1], [70, 20])
+    X[y == 1] += 1.5
+    weights = rng.random(90)
+    rusboost = RUSBoostClassifier(n_estimators=2, random_state=5).fit(X, y, weights)
+    rows = rusboost.samplers_[0].sample_indices_
+    twin = clone(rusboost.estimators_[0]).fit(
+        X[rows], y[rows], sample_weight=(weights / weights.sum())[rows]
+    )
+    assert_array_equal(twin.tree_.threshold, rusboost.estimators_[0].tree_.threshold)
+    again = RUSBoostClassifier(n_estimators=2, random_state=5).fit(X, y, weights)
+    assert_array_equal(again.predict_proba(X), rusboost.predict_proba(X))
+
+
+@pytest.mark.parametrize("algorithm", ["SAMME", "SAMME.R"])
+def test_rusboost_algorithm(algorithm):
+    X, y = np.arange(40.0).reshape(20, 2), np.repeat([0, 1], [14, 6])
+    with pytest.warns(FutureWarning, match="`algorithm` is deprecated"):
+        if algorithm == "SAMME.R":
+            with pytest.raises(ValueError, match="SAMME.R"):
+                RUSBoostClassifier(algorithm=algorithm).fit(X, y)
+        else:
+            RUSBoostClassifier(algorithm=algorithm, n_estimators=2).fit(X, y)
+
+
 # ------------------------------------------------------------------------ balance, keys
 def test_bagging_rows_are_balanced_as_the_sampler_says():
     """Rows of X behind each classifier: the bag (estimators_samples_) then the rows the
@@ -536,11 +595,11 @@ def test_multilabel_target_is_refused():
 
 # ------------------------------------------------------------------ scikit-learn's checks
 def _known_differences(estimator) -> dict[str, str]:
-    if not isinstance(estimator, BalancedRandomForestClassifier):
+    if not isinstance(estimator, BalancedRandomForestClassifier | RUSBoostClassifier):
         return {}
     reason = (
-        "each tree's under-sampler draws rows, not weights: a weight of 2 is not a row "
-        "drawn twice (imbalanced-learn's forest does the same)"
+        "each estimator's under-sampler draws rows, not weights: a weight of 2 is not a "
+        "row drawn twice (imbalanced-learn's ensemble fails this check too)"
     )
     return {
         "check_sample_weight_equivalence_on_dense_data": reason,
@@ -555,6 +614,7 @@ def _known_differences(estimator) -> dict[str, str]:
             n_estimators=2, estimator=AdaBoostClassifier(n_estimators=2), random_state=0
         ),
         BalancedRandomForestClassifier(n_estimators=3, random_state=0),
+        RUSBoostClassifier(n_estimators=3, random_state=0),
     ],
     expected_failed_checks=_known_differences,
 )
