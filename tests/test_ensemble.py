@@ -112,7 +112,7 @@ def test_probability(imbalanced_iris):
 def test_oob_score_classification(imbalanced_iris):
     X_train, X_test, y_train, y_test = imbalanced_iris
     clf = BalancedBaggingClassifier(
-        estimator=DecisionTreeClassifier(), n_estimators=50, oob_score=True, random_state=0
+        estimator=DecisionTreeClassifier(), n_estimators=20, oob_score=True, random_state=0
     ).fit(X_train, y_train)
     assert abs(clf.score(X_test, y_test) - clf.oob_score_) < 0.1
     with pytest.warns(UserWarning):  # one estimator: some rows are never out of bag
@@ -371,7 +371,7 @@ def test_balanced_random_forest_oob():
         BalancedRandomForestClassifier(oob_score=True).fit(X, y)
 
 
-@pytest.mark.parametrize("ratio", [0.5, 0.1])
+@pytest.mark.parametrize("ratio", [0.1])
 @pytest.mark.filterwarnings("ignore:Some inputs do not have OOB scores")
 def test_balanced_random_forest_oob_binomial(ratio):
     """An unpredictable target: the out-of-bag accuracy is near 0.5. imbalanced-learn
@@ -611,6 +611,13 @@ def test_multilabel_target_is_refused():
 
 # ------------------------------------------------------------------ scikit-learn's checks
 def _known_differences(estimator) -> dict[str, str]:
+    if isinstance(estimator, BalancedBaggingClassifier):
+        return {
+            "check_dtype_object": (
+                "X is checked by each estimator's sampler and classifier on its own bag "
+                "(samplers may take strings); a bad value in a row no bag drew is not seen"
+            )
+        }
     if not isinstance(estimator, BalancedRandomForestClassifier | RUSBoostClassifier):
         return {}
     reason = (
@@ -627,7 +634,7 @@ def _known_differences(estimator) -> dict[str, str]:
     [
         BalancedBaggingClassifier(n_estimators=2, random_state=0),
         EasyEnsembleClassifier(
-            n_estimators=2, estimator=AdaBoostClassifier(n_estimators=2), random_state=0
+            n_estimators=3, estimator=AdaBoostClassifier(n_estimators=5), random_state=0
         ),
         BalancedRandomForestClassifier(n_estimators=3, random_state=0),
         RUSBoostClassifier(n_estimators=3, random_state=0),

@@ -90,7 +90,9 @@ class _KeyedBagging(BaggingClassifier):
         self.sampler_ = self._make_sampler()
         with self._keyed_seeds():
             # the sampler takes no sample_weight: none is passed on (as imbalanced-learn)
-            return super()._fit(X, y, self.max_samples, max_depth, check_input)
+            return super()._fit(
+                X, y, max_samples=self.max_samples, max_depth=max_depth, check_input=check_input
+            )
 
     def _validate_y(self, y):
         y_encoded = super()._validate_y(y)
