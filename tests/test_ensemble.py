@@ -12,9 +12,11 @@ rows). Thresholds on scores are kept where imbalanced-learn has them.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 
 import numpy as np
 import pytest
+from joblib import parallel_config
 from numpy.testing import assert_allclose, assert_array_almost_equal, assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_classification, make_hastie_10_2
@@ -487,26 +489,33 @@ def test_bagging_rows_are_balanced_as_the_sampler_says():
         assert_array_equal(np.bincount(y[estimator[0].sample_indices_]), [10, 10, 10])
 
 
-def _fit_twice(cls, **params):
+def _fit_twice(cls, backend=None, **params):
     rng = np.random.default_rng(1)
     X, y = rng.normal(size=(80, 4)), np.repeat([0, 1], [60, 20])
-    fitted = [cls(n_estimators=4, random_state=7, n_jobs=n, **params).fit(X, y) for n in (1, 2)]
+    with parallel_config(backend=backend) if backend else nullcontext():
+        fitted = [
+            cls(n_estimators=4, random_state=7, n_jobs=n, **params).fit(X, y) for n in (1, 2)
+        ]
     for clf in fitted:  # scikit-learn sums the probabilities of its jobs in job order
         clf.set_params(n_jobs=1)
     return X, fitted
 
 
 @pytest.mark.parametrize(
-    "cls, params",
-    [
-        (BalancedBaggingClassifier, {}),
-        (BalancedBaggingClassifier, {"sampler": SMOTE(k_neighbors=3), "max_features": 0.5}),
-        (EasyEnsembleClassifier, {"estimator": AdaBoostClassifier(n_estimators=3)}),
-        (BalancedRandomForestClassifier, {"bootstrap": True}),
+    "cls, backend, params",
+    [  # bagging's default backend runs estimators in worker processes; threads are cheaper
+        (BalancedBaggingClassifier, None, {}),
+        (
+            BalancedBaggingClassifier,
+            "threading",
+            {"sampler": SMOTE(k_neighbors=3), "max_features": 0.5},
+        ),
+        (EasyEnsembleClassifier, "threading", {"estimator": AdaBoostClassifier(n_estimators=3)}),
+        (BalancedRandomForestClassifier, None, {"bootstrap": True}),
     ],
 )
-def test_same_ensemble_for_any_n_jobs(cls, params):
-    X, (one, two) = _fit_twice(cls, **params)
+def test_same_ensemble_for_any_n_jobs(cls, backend, params):
+    X, (one, two) = _fit_twice(cls, backend, **params)
     assert_array_equal(one.predict(X), two.predict(X))
     assert_array_equal(one.predict_proba(X), two.predict_proba(X))
     for a, b in zip(one.estimators_samples_, two.estimators_samples_, strict=True):
@@ -633,9 +642,8 @@ def _known_differences(estimator) -> dict[str, str]:
 @parametrize_with_checks(
     [
         BalancedBaggingClassifier(n_estimators=2, random_state=0),
-        EasyEnsembleClassifier(
-            n_estimators=3, estimator=AdaBoostClassifier(n_estimators=5), random_state=0
-        ),
+        # a tree inside: AdaBoost (the default) is slow to fit the checks' many times
+        EasyEnsembleClassifier(n_estimators=3, estimator=DecisionTreeClassifier(), random_state=0),
         BalancedRandomForestClassifier(n_estimators=3, random_state=0),
         RUSBoostClassifier(n_estimators=3, random_state=0),
     ],
