@@ -66,6 +66,10 @@ __all__ = [
     "NearMiss",
     "CondensedNearestNeighbour",
     "EditedNearestNeighbours",
+    "BalancedBaggingClassifier",
+    "BalancedRandomForestClassifier",
+    "EasyEnsembleClassifier",
+    "RUSBoostClassifier",
     "FunctionSampler",
     "OneSidedSelection",
     "ClusterCentroids",
@@ -86,12 +90,21 @@ __all__ = [
 
 #: Subpackages reachable as attributes (``fastsmote.diagnostics.overlap_report``),
 #: imported on first use so that ``import fastsmote`` stays light.
-_LAZY_SUBPACKAGES = ("diagnostics", "model_selection", "pipeline")
+_LAZY_SUBPACKAGES = ("diagnostics", "ensemble", "model_selection", "pipeline")
+#: Public names imported from their subpackage on first use (``fastsmote.X`` and
+#: ``from fastsmote import X``), as they pull in scikit-learn's ensembles.
+_LAZY_NAMES = {
+    "BalancedBaggingClassifier": "ensemble",
+    "BalancedRandomForestClassifier": "ensemble",
+    "EasyEnsembleClassifier": "ensemble",
+    "RUSBoostClassifier": "ensemble",
+}
 
 
 def __getattr__(name: str):
-    if name in _LAZY_SUBPACKAGES:
+    if name in _LAZY_SUBPACKAGES or name in _LAZY_NAMES:
         import importlib
 
-        return importlib.import_module(f".{name}", __name__)
+        module = importlib.import_module(f".{_LAZY_NAMES.get(name, name)}", __name__)
+        return getattr(module, name) if name in _LAZY_NAMES else module
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

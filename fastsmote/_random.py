@@ -119,6 +119,22 @@ HARDNESS_SPLITTER_STREAM = 0
 #: Key of the classifier's seeds: its j-th unset ``random_state`` (by name) gets stream j.
 HARDNESS_CLASSIFIER_STREAM = 1
 
+
+# Streams of an ensemble's key (fastsmote.ensemble): ``stream_key(ensemble_key, n)``.
+def ensemble_estimator_stream(estimator_index: int) -> int:
+    """Key of an ensemble's ``estimator_index``-th estimator (its position in
+    ``estimators_``)."""
+    return estimator_index
+
+
+# Streams of an ensemble estimator's key.
+#: The key its sampler draws from (given to it as ``random_state``).
+ESTIMATOR_SAMPLER_STREAM = 0
+#: scikit-learn's draw of its bagged rows and features (an int seed).
+ESTIMATOR_ROWS_STREAM = 1
+#: Its classifier's ``random_state`` (an int seed; a tree's splitter, a booster).
+ESTIMATOR_MODEL_STREAM = 2
+
 # Streams of an overlap report's key.
 #: Key of the approximate graph among all rows.
 REPORT_GRAPH_STREAM = 0
@@ -152,6 +168,10 @@ STREAMS = {
     "clustering": ("class key", CLUSTERING_STREAM),
     "hardness splitter": ("hardness key", HARDNESS_SPLITTER_STREAM),
     "hardness classifier": ("hardness key", HARDNESS_CLASSIFIER_STREAM),
+    "ensemble estimator": ("ensemble key", ensemble_estimator_stream),
+    "estimator sampler": ("ensemble estimator key", ESTIMATOR_SAMPLER_STREAM),
+    "estimator rows": ("ensemble estimator key", ESTIMATOR_ROWS_STREAM),
+    "estimator model": ("ensemble estimator key", ESTIMATOR_MODEL_STREAM),
     "report graph": ("overlap report key", REPORT_GRAPH_STREAM),
     "graph tree": ("graph key", lambda t: TREE_STREAM * TREE_STRIDE + t),
     "graph fill": ("graph key", FILL_STREAM),

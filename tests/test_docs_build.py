@@ -43,7 +43,8 @@ def _page(site, path):
 
 
 def test_the_site_builds_strictly_with_every_reference_page(site):
-    pages = ["samplers", "pipeline", "model_selection", "diagnostics", "neighbors", "dask"]
+    pages = ["samplers", "ensemble", "pipeline", "model_selection", "diagnostics", "neighbors"]
+    pages.append("dask")
     for name in [*pages, "io", "config"]:
         assert (site / "reference" / name / "index.html").is_file(), name
     assert (site / "reference" / "index.html").is_file()
@@ -67,6 +68,7 @@ def test_reference_pages_show_the_docstrings(site):
     assert "Print the versions and settings a bug report needs." in config
     for name, entry in [
         ("pipeline", "fastsmote.pipeline.Pipeline"),
+        ("ensemble", "fastsmote.ensemble.BalancedBaggingClassifier"),
         ("model_selection", "fastsmote.model_selection.check_leakage"),
         ("diagnostics", "fastsmote.diagnostics.overlap_report"),
         ("neighbors", "fastsmote.neighbors.kneighbors"),
