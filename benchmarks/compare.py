@@ -153,8 +153,16 @@ IMBLEARN_MODULES = {
     "SMOTEN": "over_sampling",
     "InstanceHardnessThreshold": "under_sampling",
     "ClusterCentroids": "under_sampling",
+    "NearMiss": "under_sampling",
 }
-NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours"}
+NO_RANDOM_STATE = {
+    "TomekLinks",
+    "EditedNearestNeighbours",
+    "RepeatedEditedNearestNeighbours",
+    "AllKNN",
+    "NeighbourhoodCleaningRule",
+    "NearMiss",
+}
 KEEPS_INPUT_PREFIX = {
     "SMOTE",
     "BorderlineSMOTE",
@@ -177,17 +185,6 @@ def _categorical(X: np.ndarray) -> np.ndarray:
     """int32 codes 0..7 of each feature (the blobs binned by half units): categories
     whose class distributions differ, as SMOTEN's Value Difference Metric needs."""
     return (np.floor(X * 2).clip(-4, 3) + 4).astype(np.int32)
-    "NearMiss": "under_sampling",
-}
-NO_RANDOM_STATE = {"TomekLinks", "EditedNearestNeighbours", "NearMiss"}
-NO_RANDOM_STATE = {
-    "TomekLinks",
-    "EditedNearestNeighbours",
-    "RepeatedEditedNearestNeighbours",
-    "AllKNN",
-    "NeighbourhoodCleaningRule",
-}
-KEEPS_INPUT_PREFIX = {"SMOTE", "BorderlineSMOTE", "ADASYN", "RandomOverSampler"}
 
 
 def _sampler_factory(lib: str, method: str):
@@ -201,11 +198,11 @@ def _sampler_factory(lib: str, method: str):
         return functools.partial(cls, version=int(version))
     module = "fastsmote" if lib == "fastsmote" else "imblearn." + IMBLEARN_MODULES[method]
     cls = getattr(importlib.import_module(module), method)
-    params = METHOD_PARAMS.get(method, {})
-    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0, **params)
+    if method in NO_RANDOM_STATE:
+        return cls
     if method in MODEL_PARAMS:
         return lambda: cls(random_state=0, **MODEL_PARAMS[method]())
-    return cls if method in NO_RANDOM_STATE else lambda: cls(random_state=0)
+    return lambda: cls(random_state=0, **METHOD_PARAMS.get(method, {}))
 
 
 def _logistic_regression():

@@ -97,12 +97,6 @@ TIE_STREAM = 2
 ALL_ROWS_GRAPH_STREAM = 3
 #: SMOTE family: key of the approximate graph among the class's rows.
 CLASS_GRAPH_STREAM = 4
-#: SVMSMOTE: the Beta(10, 10) share of a class's rows that interpolate (draws 0..18).
-SVM_SPLIT_STREAM = 9
-#: SVMSMOTE: seed of the default SVC (key of the first class over-sampled).
-SVM_SEED_STREAM = 10
-#: KMeansSMOTE: seed of the default MiniBatchKMeans (key of the first class over-sampled).
-KMEANS_SEED_STREAM = 11
 #: CondensedNearestNeighbour: the seed rows of the class's store.
 CNN_SEED_STREAM = 5
 #: OneSidedSelection: the seed rows of the class's store.
@@ -112,6 +106,12 @@ OSS_SEED_STREAM = 6
 HARDNESS_STREAM = 7
 #: ClusterCentroids: seed of the clustering estimator fitted on the class's rows.
 CLUSTERING_STREAM = 8
+#: SVMSMOTE: the Beta(10, 10) share of a class's rows that interpolate (draws 0..18).
+SVM_SPLIT_STREAM = 9
+#: SVMSMOTE: seed of the default SVC (key of the first class over-sampled).
+SVM_SEED_STREAM = 10
+#: KMeansSMOTE: seed of the default MiniBatchKMeans (key of the first class over-sampled).
+KMEANS_SEED_STREAM = 11
 
 # Streams of InstanceHardnessThreshold's cross-validation key.
 #: Seed of the ``StratifiedKFold`` made for an int ``cv``.

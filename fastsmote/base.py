@@ -444,19 +444,14 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
             The same kind of object as ``y``, with its name and dtype.
         """
-        if out is not None and not self._numeric_input:
+        if out is not None and (not self._numeric_input or self._returns_container):
+            # row selectors and samplers returning the caller's container write no array
             what = (
                 "returns X in its own container, each column keeping its type"
                 if self._returns_container
                 else "selects rows"
             )
             raise ValueError(f"{type(self).__name__} {what}; it does not support out=.")
-        if out is not None and (not self._numeric_input or self._returns_container):
-            # row selectors and samplers returning the caller's container write no array
-            raise ValueError(
-                f"{type(self).__name__} returns the rows it keeps or makes in your "
-                "container; it does not support out=."
-            )
         started = time.perf_counter()
         features, target = self._validate(X, y)
         if out is not None and getattr(features, "sparse", False):

@@ -539,6 +539,7 @@ def smoten_generate(codes, voters, class_key: int, start: int, n_new: int):
             out[t, f] = values[counts == counts.max()].min()
     return out, bases
 
+
 def distance_sums(X_query, query_rows, X_ref, ref_rows, k: int, farthest: bool):
     """Reference of ``distance_sums`` (NearMiss): for each query, the Euclidean
     distances (square roots of the defined-order squared distances) to all references,
@@ -554,6 +555,7 @@ def distance_sums(X_query, query_rows, X_ref, ref_rows, k: int, farthest: bool):
             total += value
         out[i] = total
     return out
+
 
 def store_vote_misses(X, candidates, store, codes, own: int, k: int, grow: bool) -> np.ndarray:
     """Reference of ``store_vote_misses``: each candidate in order is voted on by its k

@@ -18,15 +18,15 @@ from fastsmote._kernels import (
     arrays,
     cleaning,
     clusters,
+    condensed,
     knn,
     leakage,
+    nearmiss,
     sampling,
     smote,
     sparse,
     vdm,
 )
-from fastsmote._kernels import arrays, cleaning, knn, leakage, nearmiss, sampling, smote
-from fastsmote._kernels import arrays, cleaning, condensed, knn, leakage, sampling, smote
 from fastsmote.neighbors._nndescent import nndescent_graph, refine_graph
 from fastsmote.neighbors._vdm import vdm_probabilities, vdm_table
 
@@ -319,6 +319,7 @@ def check_sparse(X):
     rows, columns = naive.csr_interpolate(M, base, neighbor, gap)
     equal(csr_matrix((data, indices, indptr), shape=(n, d)).toarray(), rows)
     equal(indices, np.concatenate(columns))
+
 
 def check_nearmiss(X):
     queries = np.arange(0, len(X), 2, dtype=np.int64)

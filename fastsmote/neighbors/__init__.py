@@ -20,7 +20,8 @@ SMOTEN's categorical rows are searched under the Value Difference Metric by
 Samplers, diagnostics and the leakage check search through :func:`kneighbors`; the
 backends' own functions are public for callers who want one of them. Searches between
 two sets of rows (NearMiss: distance sums to the k nearest or farthest rows of another
-class) go through :func:`distance_sums` and :func:`kneighbors_between`.
+class) go through :func:`distance_sums` and :func:`kneighbors_between`; the condensed
+nearest neighbour's growing store votes through :func:`store_vote_misses`.
 """
 
 from __future__ import annotations
