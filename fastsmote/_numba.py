@@ -24,15 +24,18 @@ from __future__ import annotations
 
 import _signal  # signal's C functions: signal.getsignal converts to enums, ~50x slower
 import inspect
+import itertools
 import os
 import signal
 import threading
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numba
 import numpy as np
+from numba.core.errors import NumbaPerformanceWarning
 from numba.core.registry import CPUDispatcher
 
 #: Set ``FASTSMOTE_NUMBA_CACHE=0`` to compile in memory only (read-only installs).
@@ -45,14 +48,30 @@ KERNEL_HOOK_ENV = "FASTSMOTE_TEST_HOOK_KERNEL"
 _hook_name, _, _hook_path = os.environ.get(KERNEL_HOOK_ENV, "").partition("=")
 
 
+#: Numba's parallel pipeline with every transformation off, for task-range kernels: it
+#: makes no parallel loops (threads come from :func:`parallel_for`), but its analyses
+#: let LLVM vectorise loops the plain pipeline leaves scalar (SMOTE's generation loop
+#: runs 4-5x faster than plain; helpers called from kernels stay plain, which is as fast).
+_ANALYSIS_ONLY = dict.fromkeys(
+    ("prange", "numpy", "comprehension", "reduction", "inplace_binop", "setitem", "stencil",
+     "fusion"),
+    False,
+)  # fmt: skip
+
+
 def jit(
     *,
     parallel: bool = False,
+    tasks: bool = False,
     inline: str = "never",
     contract: bool = False,
     read_only: tuple[str, ...] = (),
 ):
     """Decorate a kernel: lazy compilation, on-disk cache, no fastmath.
+
+    ``tasks`` marks a kernel of a task range, ``kernel(lo, hi, ...)``, that
+    :func:`parallel_for` runs on several threads: it is compiled with Numba's parallel
+    analyses but makes no parallel loops itself.
 
     ``contract`` allows fused multiply-adds, and nothing else of fastmath, for kernels
     whose results are approximations checked afterwards (distance shortlists). Calls
@@ -65,12 +84,15 @@ def jit(
     version.
     """
     fastmath = {"contract"} if contract else False
-    compile_ = numba.njit(
-        cache=CACHE, parallel=parallel, nogil=True, fastmath=fastmath, inline=inline
-    )
 
     def decorate(func):
-        kernel = compile_(func)
+        kernel = numba.njit(
+            cache=CACHE,
+            parallel=_ANALYSIS_ONLY if tasks else parallel,
+            nogil=True,
+            fastmath=fastmath,
+            inline=inline,
+        )(func)
         if type(kernel) is CPUDispatcher:  # not with NUMBA_DISABLE_JIT=1 (a plain function)
             kernel.__class__ = _ParallelKernel if parallel else _Kernel
             names = list(inspect.signature(func).parameters)
@@ -115,12 +137,146 @@ class _Kernel(CPUDispatcher):
         with _signals_act():
             return super()._compile_for_args(*args, **kwargs)
 
+    def compile(self, sig):
+        with warnings.catch_warnings():
+            # "parallel=True ... no transformation": none is asked for (_ANALYSIS_ONLY)
+            warnings.simplefilter("ignore", NumbaPerformanceWarning)
+            return super().compile(sig)
+
 
 class _ParallelKernel(_Kernel):
     _parallel = True
 
 
 # --------------------------------------------------------------------------- threads
+# Kernels are serial functions of a task range; :func:`parallel_for` runs the ranges on
+# Python threads (kernels release the GIL). Numba's own parallel loops would do the
+# same, but compiling one costs about as much again as the serial kernel
+# (``benchmarks/cold_start.py``: ``fastsmote.warmup()`` takes half the time without them).
+
+
+class _Worker(threading.Thread):
+    """A thread that runs one range at a time, handed over through two locks (the
+    cheapest wake-up Python has: a pool's queue and futures cost ~10x more per call)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="fastsmote-kernel", daemon=True)
+        self._go = threading.Lock()
+        self._go.acquire()
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._job: Callable[[], None] | None = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        while True:
+            self._go.acquire()
+            try:
+                self._job()
+            except BaseException as error:  # raised again in the calling thread
+                self._error = error
+            self._job = None
+            self._done.release()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self._job, self._error = job, None
+        self._go.release()
+
+    def join_job(self) -> BaseException | None:
+        self._done.acquire()
+        return self._error
+
+
+#: Idle workers, shared by all calling threads; forgotten in a forked child.
+_idle: list[_Worker] = []
+_idle_lock = threading.Lock()
+
+
+def _take_workers(n: int) -> list[_Worker]:
+    """Up to ``n`` idle workers, starting new ones while fewer than
+    ``NUMBA_NUM_THREADS - 1`` exist (a busy process may get fewer: the caller then
+    runs the remaining ranges itself)."""
+    global _started
+    with _idle_lock:
+        taken = [_idle.pop() for _ in range(min(n, len(_idle)))]
+        while len(taken) < n and _started < numba.config.NUMBA_NUM_THREADS - 1:
+            taken.append(_Worker())
+            _started += 1
+    return taken
+
+
+def _give_back(workers: list[_Worker]) -> None:
+    with _idle_lock:
+        _idle.extend(workers)
+
+
+_started = 0
+
+
+def _forget_workers() -> None:
+    global _idle, _idle_lock, _started
+    _idle, _idle_lock, _started = [], threading.Lock(), 0  # no threads in a forked child
+
+
+os.register_at_fork(after_in_child=_forget_workers)
+
+
+def task_ranges(n_tasks: int, n_parts: int) -> list[tuple[int, int]]:
+    """``n_tasks`` split into ``n_parts`` contiguous ranges whose sizes differ by at
+    most one (the larger first)."""
+    size, extra = divmod(n_tasks, n_parts)
+    bounds = [0]
+    for part in range(n_parts):
+        bounds.append(bounds[-1] + size + (part < extra))
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+#: Ranges per thread in :func:`parallel_for`: threads claim them in turn, so one whose
+#: ranges run slower (uneven work, a busy core) does fewer; each costs a kernel call.
+RANGES_PER_THREAD = 4
+
+
+def parallel_for(kernel, n_tasks: int, *args) -> None:
+    """Run ``kernel(lo, hi, *args)`` over tasks ``0 .. n_tasks - 1``, in parallel.
+
+    The tasks are split into contiguous ranges, :data:`RANGES_PER_THREAD` per thread
+    (``numba.get_num_threads()`` of the calling thread, which ``n_jobs`` sets), which
+    the calling thread and up to ``threads - 1`` workers claim in order until none is
+    left. The call returns when all have finished; the first exception raised is raised
+    again. Tasks must write disjoint parts of the outputs, so that results never
+    depend on the number of threads or on which thread ran a range.
+    """
+    n_tasks = int(n_tasks)
+    if n_tasks <= 0:
+        return
+    n_threads = max(1, min(numba.get_num_threads(), n_tasks))
+    if n_threads == 1:
+        kernel(0, n_tasks, *args)
+        return
+    ranges = task_ranges(n_tasks, min(n_tasks, n_threads * RANGES_PER_THREAD))
+    claims = itertools.count()  # next() is atomic under the GIL
+
+    def run_claimed() -> None:
+        while (i := next(claims)) < len(ranges):
+            kernel(*ranges[i], *args)
+
+    # signals wait until every range is done: nothing may return while workers write
+    with native_section(parallel=False):
+        workers = _take_workers(n_threads - 1)
+        for worker in workers:
+            worker.submit(run_claimed)
+        errors = []
+        try:
+            run_claimed()
+        finally:
+            errors = [worker.join_job() for worker in workers]
+            _give_back(workers)
+        for error in errors:
+            if error is not None:
+                raise error
+
+
 #: Held around parallel kernels when the threading layer is not thread-safe.
 _layer_lock = threading.RLock()
 _serialise: bool | None = None

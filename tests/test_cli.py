@@ -55,8 +55,8 @@ def test_import_compiles_nothing_and_loads_no_extras():
         "import sys, fastsmote, fastsmote.pipeline, fastsmote.model_selection\n"
         "import fastsmote.diagnostics\n"
         "from fastsmote._kernels import knn, smote, arrays, leakage\n"
-        "kernels = [knn.knn_blocked, knn._symmetric_search, smote.smote_generate,\n"
-        "           smote.smote_draws_range, smote.smote_origins, leakage.segment_hits,\n"
+        "kernels = [knn._knn_blocks, knn._symmetric_tasks, smote._generate_chunks,\n"
+        "           smote._draws_of, smote._origins_of, leakage.segment_hits,\n"
         "           arrays._copy_rows, arrays._first_nonfinite_row]\n"
         "assert all(not k.signatures for k in kernels), [k.signatures for k in kernels]\n"
         # (pandas is left out: scikit-learn >= 1.9 imports it itself when installed)

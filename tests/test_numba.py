@@ -24,7 +24,7 @@ from fastsmote import _numba
 from fastsmote.neighbors import exact_kneighbors
 
 ROOT = Path(__file__).resolve().parents[1]
-KERNEL = "_symmetric_search"  # the exact self-search of a class (and of all rows)
+KERNEL = "_symmetric_tasks"  # the exact self-search of a class (and of all rows)
 N_MAJOR, N_MINOR, N_FEATURES = 24_000, 20_000, 20
 posix_signals = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals only")
 
@@ -103,7 +103,7 @@ def test_signal_inside_a_kernel_ends_the_command_cleanly(
         kernel = KERNEL
     else:  # the minority's neighbours among all rows
         args = ["diagnose", busy_parquet, "--target", "label", "-q"]
-        kernel = "_shortlist_of"
+        kernel = "_shortlist_blocks"
     got, err = _signal_inside_kernel(args, kernel, tmp_path, signals)
     if code is None:
         assert (got, err) in {(143, "fastsmote: terminated\n"), (130, "fastsmote: interrupted\n")}
@@ -251,13 +251,13 @@ def test_smote_compiles_one_version_per_float_dtype():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     counts = json.loads(result.stdout.splitlines()[-1])
-    assert {"_symmetric_search", "smote_generate"} <= set(counts)
+    assert {"_symmetric_tasks", "_generate_chunks"} <= set(counts)
     # labels this small are counted in NumPy; when kernels count them, one version serves
     # every integer type (tests/test_kernels_arrays.py)
     per_label_type = {"_count_compact_ints", "_codes_from_lookup", "kernel_stream_key"}
     assert {k: n for k, n in counts.items() if k in per_label_type and n != 1} == {}
     assert {k: n for k, n in counts.items() if n > 2} == {}
-    assert not {"_product_tile", "_fused_pair", "centre_and_sq_norms"} & set(counts)
+    assert not {"_product_tile", "_fused_pair", "_centred_sq_norms"} & set(counts)
 
 
 def test_handlers_are_restored_after_kernels():

@@ -17,10 +17,10 @@ then computed and proven complete (see "shortlist paths" below).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 
 
 @jit()
@@ -119,7 +119,6 @@ def _merge_into_topk(dist, n_ref, ref_start, skip, best_dist, best_pos):
             worst = best_dist[k - 1]
 
 
-@jit(parallel=True, read_only=("X_query", "X_ref"))
 def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_block):
     """k nearest references of each query, exact.
 
@@ -138,12 +137,22 @@ def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_
     pos : (n_query, k) int64 positions into ``ref_rows`` (-1 where fewer exist)
     """
     n_query = query_rows.shape[0]
-    n_ref_total = ref_rows.shape[0]
-    d = X_query.shape[1]
     out_dist = np.full((n_query, k), np.inf, dtype=X_query.dtype)
     out_pos = np.full((n_query, k), -1, dtype=np.int64)
     n_blocks = (n_query + query_block - 1) // query_block
-    for b in prange(n_blocks):
+    parallel_for(_knn_blocks, n_blocks, X_query, query_rows, X_ref, ref_rows, skip, query_block,
+                 ref_block, out_dist, out_pos)  # fmt: skip
+    return out_dist, out_pos
+
+
+@jit(tasks=True, read_only=("X_query", "X_ref"))
+def _knn_blocks(b0, b1, X_query, query_rows, X_ref, ref_rows, skip, query_block, ref_block,
+                out_dist, out_pos):  # fmt: skip
+    """Query blocks ``b0 .. b1 - 1`` of :func:`knn_blocked`."""
+    n_query = query_rows.shape[0]
+    n_ref_total = ref_rows.shape[0]
+    d = X_query.shape[1]
+    for b in range(b0, b1):
         q0 = b * query_block
         q1 = min(n_query, q0 + query_block)
         ref_t = np.empty((d, ref_block), dtype=X_ref.dtype)
@@ -161,7 +170,6 @@ def knn_blocked(X_query, query_rows, X_ref, ref_rows, k, skip, query_block, ref_
                     query[f] = X_query[row, f]
                 block_distances(query, ref_t, 0, n_ref, dist)
                 _merge_into_topk(dist, n_ref, r0, skip[i], out_dist[i], out_pos[i])
-    return out_dist, out_pos
 
 
 # ------------------------------------------------------------------ symmetric self-search
@@ -356,7 +364,6 @@ def _transposed_codes(codes, rows, r0, n_ref):
     return codes_t
 
 
-@jit(parallel=True, read_only=("X",))
 def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self, block,
                       tile_rows):  # fmt: skip
     """k best rows per row among ``rows``, each pair once; see :func:`knn_symmetric`
@@ -368,49 +375,74 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
     None, so each version tests its own None argument and compiles one kind of tile.
     """
     n = rows.shape[0]
-    d = X.shape[1]
     out_dist = np.full((n, k), np.inf, dtype=X.dtype)
     out_pos = np.full((n, k), -1, dtype=np.int64)
     n_blocks = (n + block - 1) // block
-    m = n_blocks + (n_blocks & 1)  # even: odd counts get a dummy block
-    # round -1 holds the diagonal tiles; rounds 0..m-2 a perfect matching each
+    # rounds pair groups of consecutive blocks: a few per thread, so that each round
+    # (one parallel_for) has work enough for every thread
+    n_groups = min(n_blocks, GROUPS_PER_THREAD * numba.get_num_threads())
+    m = n_groups + (n_groups & 1)  # even: odd counts get a dummy group
+    # round -1 holds the pairs inside each group; rounds 0..m-2 a perfect matching each
     for r in range(-1, m - 1):
-        n_tasks = n_blocks if r < 0 else m // 2
-        for task in prange(n_tasks):
-            t = np.int64(task)  # prange counts unsigned; keep block arithmetic signed
-            a, b = (t, t) if r < 0 else _round_robin_pair(r, t, m)
-            if a >= n_blocks or b >= n_blocks:
-                continue
-            i0, r0 = min(a, b) * block, max(a, b) * block
-            i1, n_ref = min(n, i0 + block), min(block, n - r0)
-            ref_t = np.empty((d, n_ref), dtype=X.dtype)
-            codes_t = _transposed_codes(codes, rows, r0, n_ref)
-            last_d = np.empty(n_ref, dtype=X.dtype)
-            last_p = np.empty(n_ref, dtype=np.int64)
-            for j in range(n_ref):
-                row = rows[r0 + j]
-                for f in range(d):
-                    ref_t[f, j] = X[row, f] if centre is None else X[row, f] - centre[f]
-                last_d[j] = out_dist[r0 + j, k - 1]
-                last_p[j] = out_pos[r0 + j, k - 1]
-            scratch = np.empty((1 if centre is None else tile_rows, d), dtype=X.dtype)
-            mismatches = np.empty(n_ref, dtype=np.int64)
-            tile = np.empty((tile_rows + 1, n_ref), dtype=X.dtype)  # + a spare row
-            col_min = np.empty(n_ref, dtype=X.dtype)
-            for c0 in range(i0, i1, tile_rows):
-                c1 = min(i1, c0 + tile_rows)
-                if centre is None and codes is not None:
-                    _direct_tile(X, rows, codes, weight, c0, c1, n_ref, ref_t, codes_t, scratch,
-                                 mismatches, tile)  # fmt: skip
-                elif codes is None and centre is not None:
-                    _product_tile(X, rows, centre, sq, sq[r0 : r0 + n_ref], mode, c0, c1, n_ref,
-                                  ref_t, scratch, tile)  # fmt: skip
-                if a == b:
-                    _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos)
-                else:
-                    _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist,
-                                 out_pos)  # fmt: skip
+        n_tasks = n_groups if r < 0 else m // 2
+        parallel_for(_symmetric_tasks, n_tasks, r, m, n_blocks, n_groups, X, rows, codes,
+                     weight, centre, sq, mode, include_self, block, tile_rows, out_dist,
+                     out_pos)  # fmt: skip
     return out_dist, out_pos
+
+
+#: Groups of blocks per thread in the symmetric search (see :func:`_symmetric_search`).
+GROUPS_PER_THREAD = 4
+
+
+@jit(tasks=True, read_only=("X",))
+def _symmetric_tasks(t0, t1, r, m, n_blocks, n_groups, X, rows, codes, weight, centre, sq, mode,
+                     include_self, block, tile_rows, out_dist, out_pos):  # fmt: skip
+    """Tasks ``t0 .. t1 - 1`` of round ``r`` of :func:`_symmetric_search`: every pair
+    of a block of one group with a block of another (round -1: the pairs inside one
+    group, diagonal tiles included). Group ``g`` holds blocks ``g * n_blocks // n_groups``
+    up to the next group's first. Lists keep the k smallest (distance, position) pairs
+    whatever the order, so the grouping never changes the result."""
+    n = rows.shape[0]
+    d = X.shape[1]
+    k = out_dist.shape[1]
+    for t in range(t0, t1):
+        ga, gb = (t, t) if r < 0 else _round_robin_pair(r, t, m)
+        if ga >= n_groups or gb >= n_groups:
+            continue
+        for a in range(ga * n_blocks // n_groups, (ga + 1) * n_blocks // n_groups):
+            for b in range(gb * n_blocks // n_groups, (gb + 1) * n_blocks // n_groups):
+                if ga == gb and b < a:
+                    continue
+                i0, r0 = min(a, b) * block, max(a, b) * block
+                i1, n_ref = min(n, i0 + block), min(block, n - r0)
+                ref_t = np.empty((d, n_ref), dtype=X.dtype)
+                codes_t = _transposed_codes(codes, rows, r0, n_ref)
+                last_d = np.empty(n_ref, dtype=X.dtype)
+                last_p = np.empty(n_ref, dtype=np.int64)
+                for j in range(n_ref):
+                    row = rows[r0 + j]
+                    for f in range(d):
+                        ref_t[f, j] = X[row, f] if centre is None else X[row, f] - centre[f]
+                    last_d[j] = out_dist[r0 + j, k - 1]
+                    last_p[j] = out_pos[r0 + j, k - 1]
+                scratch = np.empty((1 if centre is None else tile_rows, d), dtype=X.dtype)
+                mismatches = np.empty(n_ref, dtype=np.int64)
+                tile = np.empty((tile_rows + 1, n_ref), dtype=X.dtype)  # + a spare row
+                col_min = np.empty(n_ref, dtype=X.dtype)
+                for c0 in range(i0, i1, tile_rows):
+                    c1 = min(i1, c0 + tile_rows)
+                    if centre is None and codes is not None:
+                        _direct_tile(X, rows, codes, weight, c0, c1, n_ref, ref_t, codes_t,
+                                     scratch, mismatches, tile)  # fmt: skip
+                    elif codes is None and centre is not None:
+                        _product_tile(X, rows, centre, sq, sq[r0 : r0 + n_ref], mode, c0, c1,
+                                      n_ref, ref_t, scratch, tile)  # fmt: skip
+                    if a == b:
+                        _merge_diagonal(tile, c0, c1, r0, n_ref, include_self, out_dist, out_pos)
+                    else:
+                        _merge_pairs(tile, c0, c1, r0, n_ref, col_min, last_d, last_p, out_dist,
+                                     out_pos)  # fmt: skip
 
 
 def knn_symmetric(X, rows, k, include_self, block, tile_rows):
@@ -468,25 +500,35 @@ _NO_CODES = np.empty((0, 0), dtype=np.int32)
 # each reference load).
 
 
-@jit(parallel=True, read_only=("X",))
 def centre_and_sq_norms(X, rows):
     """Mean of the selected rows (summed in float64, in row order) in X's dtype, and
     each row's squared norm after centring, in X's dtype. No copy of the rows."""
-    n = rows.shape[0]
-    d = X.shape[1]
-    total = np.zeros(d)
-    for i in range(n):
-        for f in range(d):
+    centre = _row_mean(X, rows)
+    sq = np.empty(rows.shape[0], dtype=X.dtype)
+    parallel_for(_centred_sq_norms, rows.shape[0], X, rows, centre, sq)
+    return centre, sq
+
+
+@jit(read_only=("X",))
+def _row_mean(X, rows):
+    """Mean of the selected rows, summed in float64 in row order, in X's dtype."""
+    total = np.zeros(X.shape[1])
+    for i in range(rows.shape[0]):
+        for f in range(X.shape[1]):
             total[f] += X[rows[i], f]
-    centre = (total / max(n, 1)).astype(X.dtype)
-    sq = np.empty(n, dtype=X.dtype)
-    for i in prange(n):
+    return (total / max(rows.shape[0], 1)).astype(X.dtype)
+
+
+@jit(tasks=True, read_only=("X",))
+def _centred_sq_norms(i0, i1, X, rows, centre, sq):
+    """``sq[i]`` for ``i0 <= i < i1``: row ``rows[i]``'s squared norm after centring."""
+    d = X.shape[1]
+    for i in range(i0, i1):
         acc = X[rows[i], 0] - X[rows[i], 0]  # zero of the data dtype
         for f in range(d):
             t = X[rows[i], f] - centre[f]
             acc += t * t
         sq[i] = acc
-    return centre, sq
 
 
 def knn_shortlist_symmetric(X, rows, centre, sq, m, block, tile_rows, mode):
@@ -519,18 +561,13 @@ def _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos):
                     wd, wp = _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
 
 
-@jit(parallel=True, read_only=("X",))
-def _shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_block, tile_rows):
-    """See :func:`knn_shortlist_of`."""
+@jit(tasks=True, read_only=("X",))
+def _shortlist_blocks(b0, b1, X, query_rows, centre, sq, sq_rows, skip, mode, query_block,
+                      ref_block, tile_rows, out_dist, out_pos):  # fmt: skip
+    """Query blocks ``b0 .. b1 - 1`` of :func:`knn_shortlist_of`."""
     n_query = query_rows.shape[0]
     n, d = X.shape
-    out_dist = np.full((n_query, m), np.inf, dtype=X.dtype)
-    out_pos = np.full((n_query, m), -1, dtype=np.int64)
-    sq_rows = np.empty(n_query, dtype=X.dtype)
-    for i in range(n_query):
-        sq_rows[i] = sq[query_rows[i]]
-    n_blocks = (n_query + query_block - 1) // query_block
-    for b in prange(n_blocks):
+    for b in range(b0, b1):
         q0 = b * query_block
         q1 = min(n_query, q0 + query_block)
         scratch = np.empty((tile_rows, d), dtype=X.dtype)
@@ -547,7 +584,6 @@ def _shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_blo
                 _product_tile(X, query_rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t,
                               scratch, tile)  # fmt: skip
                 _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos)
-    return out_dist, out_pos
 
 
 def knn_shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_block, tile_rows):
@@ -562,12 +598,16 @@ def knn_shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_
     dist : (n_query, m) approximate squared distances, ascending
     pos : (n_query, m) int64 row numbers of ``X``
     """
-    return _shortlist_of(
-        X, query_rows, centre, sq, m, skip, mode, query_block, ref_block, tile_rows
-    )
+    n_query = query_rows.shape[0]
+    out_dist = np.full((n_query, m), np.inf, dtype=X.dtype)
+    out_pos = np.full((n_query, m), -1, dtype=np.int64)
+    sq_rows = sq[query_rows]
+    n_blocks = (n_query + query_block - 1) // query_block
+    parallel_for(_shortlist_blocks, n_blocks, X, query_rows, centre, sq, sq_rows, skip, mode,
+                 query_block, ref_block, tile_rows, out_dist, out_pos)  # fmt: skip
+    return out_dist, out_pos
 
 
-@jit(parallel=True, read_only=("X",))
 def refine_shortlist(X, query_rows, ref_rows, short_dist, short_pos, sq_rows, sq_max, k, eps):
     """Exact top-k from each shortlist, and whether the error bound proves it complete.
 
@@ -577,12 +617,23 @@ def refine_shortlist(X, query_rows, ref_rows, short_dist, short_pos, sq_rows, sq
     boolean per query that is False when the query must be recomputed by the direct
     kernel.
     """
-    n, m = short_pos.shape
-    d = X.shape[1]
+    n = short_pos.shape[0]
     out_dist = np.full((n, k), np.inf, dtype=X.dtype)
     out_pos = np.full((n, k), -1, dtype=np.int64)
     proven = np.zeros(n, dtype=np.bool_)
-    for i in prange(n):
+    parallel_for(_refine_rows, n, X, query_rows, ref_rows, short_dist, short_pos, sq_rows,
+                 sq_max, eps, out_dist, out_pos, proven)  # fmt: skip
+    return out_dist, out_pos, proven
+
+
+@jit(tasks=True, read_only=("X",))
+def _refine_rows(i0, i1, X, query_rows, ref_rows, short_dist, short_pos, sq_rows, sq_max, eps,
+                 out_dist, out_pos, proven):  # fmt: skip
+    """Queries ``i0 .. i1 - 1`` of :func:`refine_shortlist`."""
+    m = short_pos.shape[1]
+    d = X.shape[1]
+    k = out_dist.shape[1]
+    for i in range(i0, i1):
         best_dist = out_dist[i]
         best_pos = out_pos[i]
         complete = True
@@ -603,4 +654,3 @@ def refine_shortlist(X, query_rows, ref_rows, short_dist, short_pos, sq_rows, sq
         proven[i] = complete and np.float64(best_dist[k - 1]) < (
             np.float64(short_dist[i, m - 1]) - bound
         )
-    return out_dist, out_pos, proven

@@ -10,9 +10,8 @@ any split of ``j`` into chunks or threads gives the same rows.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 from .._random import draw_uint64, uint64_below, uint64_to_unit
 
 DRAWS_PER_SAMPLE = 3
@@ -28,15 +27,20 @@ def smote_draws(class_key, j, n_class, k):
     return base, slot, gap
 
 
-@jit(parallel=True)
 def smote_draws_range(class_key, start, n_new, n_class, k):
     """Draws of synthetic rows ``start .. start + n_new - 1`` (for provenance)."""
     base = np.empty(n_new, dtype=np.int64)
     slot = np.empty(n_new, dtype=np.int64)
     gap = np.empty(n_new, dtype=np.float64)
-    for t in prange(n_new):
-        base[t], slot[t], gap[t] = smote_draws(class_key, start + t, n_class, k)
+    parallel_for(_draws_of, n_new, class_key, start, n_class, k, base, slot, gap)
     return base, slot, gap
+
+
+@jit(tasks=True)
+def _draws_of(t0, t1, class_key, start, n_class, k, base, slot, gap):
+    """Entries ``t0 .. t1 - 1`` of :func:`smote_draws_range`."""
+    for t in range(t0, t1):
+        base[t], slot[t], gap[t] = smote_draws(class_key, start + t, n_class, k)
 
 
 @jit(inline="always")
@@ -96,7 +100,6 @@ def _sample(class_key, j, neighbor_rows, counted_base, damp, damp_key, groups, s
     return base_pos, slot, gap
 
 
-@jit(parallel=True, read_only=("X",))
 def smote_generate(
     X,
     base_rows,
@@ -142,9 +145,17 @@ def smote_generate(
     is evaluated in that dtype, exactly as ``tests/naive.py`` does it with NumPy.
     """
     n_chunks = (n_new + chunk - 1) // chunk
+    parallel_for(_generate_chunks, n_chunks, X, base_rows, neighbor_rows, class_key, start, out,
+                 out_start, n_new, chunk, cum_counts, damp, damp_key, groups, steps)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("X",))
+def _generate_chunks(c0, c1, X, base_rows, neighbor_rows, class_key, start, out, out_start,
+                     n_new, chunk, cum_counts, damp, damp_key, groups, steps):  # fmt: skip
+    """Chunks ``c0 .. c1 - 1`` of :func:`smote_generate`."""
     counted = cum_counts.shape[0] > 0
-    for c in prange(n_chunks):
-        gap_cast = np.empty(1, dtype=out.dtype)
+    gap_cast = np.empty(1, dtype=out.dtype)
+    for c in range(c0, c1):
         t1 = min(n_new, (c + 1) * chunk)
         # with counts, consecutive samples have non-decreasing bases: search once per
         # chunk, then step forward
@@ -160,7 +171,6 @@ def smote_generate(
             _interpolate(X, base_rows[base_pos], neighbor, gap, gap_cast, out, out_start + t)
 
 
-@jit(parallel=True)
 def smote_origins(
     base_rows, neighbor_rows, class_key, start, n_new, cum_counts, damp, damp_key, groups, steps
 ):
@@ -169,7 +179,16 @@ def smote_origins(
     base = np.empty(n_new, dtype=np.int64)
     neighbor = np.empty(n_new, dtype=np.int64)
     gap = np.empty(n_new, dtype=np.float64)
-    for t in prange(n_new):
+    parallel_for(_origins_of, n_new, base_rows, neighbor_rows, class_key, start, cum_counts,
+                 damp, damp_key, groups, steps, base, neighbor, gap)  # fmt: skip
+    return base, neighbor, gap
+
+
+@jit(tasks=True)
+def _origins_of(t0, t1, base_rows, neighbor_rows, class_key, start, cum_counts, damp, damp_key,
+                groups, steps, base, neighbor, gap):  # fmt: skip
+    """Entries ``t0 .. t1 - 1`` of :func:`smote_origins`."""
+    for t in range(t0, t1):
         j = start + t
         counted_base = _base_of(j, cum_counts) if cum_counts.shape[0] > 0 else -1
         base_pos, slot, gap[t] = _sample(
@@ -177,7 +196,6 @@ def smote_origins(
         )
         base[t] = base_rows[base_pos]
         neighbor[t] = neighbor_rows[base_pos, slot]
-    return base, neighbor, gap
 
 
 NO_COUNTS = np.empty(0, dtype=np.int64)
@@ -186,7 +204,6 @@ NO_GROUPS = np.empty((0, 2), dtype=np.int64)
 NO_STEPS = np.empty(0, dtype=np.float64)
 
 
-@jit(parallel=True, read_only=("X", "codes"))
 def smotenc_generate(
     X, codes, neighbors, class_key, tie_key, start, out, out_codes, out_start, n_new, chunk
 ):
@@ -197,14 +214,22 @@ def smotenc_generate(
     broken uniformly with draw ``j * n_cat + f`` of ``tie_key`` among the tied codes in
     increasing order. Only existing codes of neighbours can be produced.
     """
+    n_chunks = (n_new + chunk - 1) // chunk
+    parallel_for(_smotenc_chunks, n_chunks, X, codes, neighbors, class_key, tie_key, start, out,
+                 out_codes, out_start, n_new, chunk)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("X", "codes"))
+def _smotenc_chunks(c0, c1, X, codes, neighbors, class_key, tie_key, start, out, out_codes,
+                    out_start, n_new, chunk):  # fmt: skip
+    """Chunks ``c0 .. c1 - 1`` of :func:`smotenc_generate`."""
     n_class = X.shape[0]
     n_cat = codes.shape[1]
     k = neighbors.shape[1]
-    n_chunks = (n_new + chunk - 1) // chunk
-    for c in prange(n_chunks):
-        gap_cast = np.empty(1, dtype=out.dtype)
-        votes = np.empty(k, dtype=np.int64)
-        tied = np.empty(k, dtype=codes.dtype)
+    gap_cast = np.empty(1, dtype=out.dtype)
+    votes = np.empty(k, dtype=np.int64)
+    tied = np.empty(k, dtype=codes.dtype)
+    for c in range(c0, c1):
         for t in range(c * chunk, min(n_new, (c + 1) * chunk)):
             j = start + t
             base, slot, gap = smote_draws(class_key, j, n_class, k)
