@@ -147,7 +147,7 @@ def interrupt():
 threading.Thread(target=interrupt, daemon=True).start()
 out = np.zeros((2 * {n_major}, {n_features}), dtype=np.float32)
 try:
-    with config_context(n_threads=1):
+    with config_context(n_threads={n_threads}):
         sampler.fit_resample(X, y, out=out)
     print("not interrupted")
 except KeyboardInterrupt:
@@ -161,9 +161,14 @@ print("same after", np.array_equal(X_res, X_ref))
 
 
 @posix_signals
-def test_ctrl_c_inside_a_kernel_raises_keyboard_interrupt_in_library_use(tmp_path):
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_ctrl_c_inside_a_kernel_raises_keyboard_interrupt_in_library_use(tmp_path, n_threads):
+    # with 2 threads the main thread runs some ranges and a worker the others: the
+    # interrupt waits for both
     hook = tmp_path / "kernel-started"
-    script = _INTERRUPTED_SCRIPT.format(n_major=N_MAJOR, n_minor=N_MINOR, n_features=N_FEATURES)
+    script = _INTERRUPTED_SCRIPT.format(
+        n_major=N_MAJOR, n_minor=N_MINOR, n_features=N_FEATURES, n_threads=n_threads
+    )
     proc = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script), str(hook)],
         env=_env(**{_numba.KERNEL_HOOK_ENV: f"{KERNEL}={hook}", "NUMBA_NUM_THREADS": "2"}),
@@ -338,3 +343,71 @@ def test_thread_safe_layers_run_parallel_kernels_concurrently():
     holder.join()
     worker.join()
     assert finished
+
+
+# --------------------------------------------------------------------------- parallel_for
+@_numba.jit(tasks=True)
+def _count_tasks(lo, hi, fail_at, counts):
+    for i in range(lo, hi):
+        if i == fail_at:
+            raise ValueError("task failed")
+        counts[i] += 1
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("n_tasks", [0, 1, 2, 3, 9, 1000])
+def test_parallel_for_runs_every_task_once(n_tasks, n_threads):
+    counts = np.zeros(max(n_tasks, 1), dtype=np.int64)
+    with _numba.numba_threads(n_threads):
+        _numba.parallel_for(_count_tasks, n_tasks, -1, counts)
+    assert counts[:n_tasks].tolist() == [1] * n_tasks
+    assert counts[n_tasks:].sum() == 0
+
+
+@pytest.mark.parametrize(("n_tasks", "n_parts"), [(10, 3), (3, 3), (7, 1), (1000, 8)])
+def test_task_ranges_are_contiguous_and_even(n_tasks, n_parts):
+    ranges = _numba.task_ranges(n_tasks, n_parts)
+    assert len(ranges) == n_parts and ranges[0][0] == 0 and ranges[-1][1] == n_tasks
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    sizes = [hi - lo for lo, hi in ranges]
+    assert max(sizes) - min(sizes) <= 1 and sizes == sorted(sizes, reverse=True)
+
+
+@pytest.mark.parametrize("fail_at", [0, 499, 999])
+def test_parallel_for_raises_a_failed_range_after_the_others_finished(fail_at):
+    counts = np.zeros(1000, dtype=np.int64)
+    with _numba.numba_threads(2), pytest.raises(ValueError, match="task failed"):
+        _numba.parallel_for(_count_tasks, 1000, fail_at, counts)
+    # the failed range stops at its failing task; every other range ran to its end
+    failed = next(r for r in _numba.task_ranges(1000, 2 * _numba.RANGES_PER_THREAD)
+                  if r[0] <= fail_at < r[1])  # fmt: skip
+    done = np.ones(1000, dtype=np.int64)
+    done[fail_at : failed[1]] = 0
+    assert counts.tolist() == done.tolist()
+    counts[:] = 0  # and the workers are free again
+    with _numba.numba_threads(2):
+        _numba.parallel_for(_count_tasks, 1000, -1, counts)
+    assert counts.tolist() == [1] * 1000
+
+
+def _count_in_child(queue) -> None:
+    counts = np.zeros(100, dtype=np.int64)
+    with _numba.numba_threads(2):
+        _numba.parallel_for(_count_tasks, 100, -1, counts)
+    queue.put(int(counts.sum()))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork is POSIX only")
+def test_parallel_for_works_in_a_forked_child():
+    import multiprocessing
+
+    counts = np.zeros(100, dtype=np.int64)
+    with _numba.numba_threads(2):
+        _numba.parallel_for(_count_tasks, 100, -1, counts)  # the parent's workers exist
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_count_in_child, args=(queue,))
+    child.start()
+    child.join(120)  # the parent's workers do not exist in the child: it must not wait on them
+    assert child.exitcode == 0
+    assert queue.get(timeout=10) == 100
