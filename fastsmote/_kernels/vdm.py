@@ -111,8 +111,8 @@ def smoten_generate(codes, voters, class_key, start, out_codes, out_start, n_new
         itself and its neighbours, or an estimator's list)
     class_key : uint64 key of the class stream
     out_codes : (n_out, d) int32; rows ``out_start .. out_start + n_new - 1`` are
-        written, each by exactly one parallel iteration
-    chunk : rows per parallel iteration (scheduling only, never the values)
+        written, each by exactly one task
+    chunk : rows per task (scheduling only, never the values)
 
     Feature ``f`` of a row gets the most frequent code among its base's voters, the
     smallest such code on a tie.
