@@ -18,6 +18,7 @@ from naive import store_vote_misses as naive_store_vote_misses
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from fastsmote import CondensedNearestNeighbour, OneSidedSelection
+from fastsmote._numba import numba_threads
 from fastsmote._random import STREAMS
 from fastsmote.neighbors import store_vote_misses
 
@@ -108,10 +109,12 @@ def test_kernel_equals_reference(grow, k, dtype):
     X[7] = X[3]  # duplicate rows: equal distances go to the lower row
     candidates = np.flatnonzero(y == 1)[2:]
     store = np.union1d(np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:2])
-    # a tiny budget: many chunks, rows added before and within each chunk
-    ours = store_vote_misses(X, candidates, store, y, 1, k, grow=grow, working_memory=1)
     expected = naive_store_vote_misses(X, candidates, store, y, 1, k, grow)
-    np.testing.assert_array_equal(ours, expected)
+    for threads in (1, 2):
+        with numba_threads(threads):
+            # a tiny budget: many chunks, rows added before and within each chunk
+            ours = store_vote_misses(X, candidates, store, y, 1, k, grow=grow, working_memory=1)
+        np.testing.assert_array_equal(ours, expected)
     assert 0 < ours.sum() < ours.size
 
 

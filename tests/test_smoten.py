@@ -11,7 +11,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
 from fastsmote import SMOTEN, config_context
-from fastsmote._kernels.vdm import knn_vdm
+from fastsmote._kernels.vdm import knn_vdm, smoten_bases, smoten_generate
+from fastsmote._numba import numba_threads
 from fastsmote._random import class_stream, stream_key
 from fastsmote.neighbors import vdm_kneighbors, vdm_pairwise, vdm_probabilities, vdm_table
 
@@ -144,6 +145,30 @@ def test_every_row_is_its_base_neighbourhood_vote_with_ties():
     np.testing.assert_array_equal(origins.source[:60], np.arange(60))
     weights = np.linspace(1.0, 2.0, 60)  # a synthetic row takes its base row's weight
     np.testing.assert_array_equal(origins.take(weights), weights[origins.source])
+
+
+def test_kernels_same_for_any_thread_count():
+    """The search, the bases and the vote in many small task ranges: the same arrays for
+    1 and 2 threads, and the naive rows."""
+    codes, _ = tie_free(4, n=90, d=4)
+    rows = np.arange(90, dtype=np.int64)
+    flat = np.random.default_rng(4).random(4 * 25)
+    offsets, sizes = np.arange(4, dtype=np.int64) * 25, np.full(4, 5, dtype=np.int64)
+    key = np.uint64(123)
+    results = []
+    for threads in (1, 2):
+        with numba_threads(threads):
+            dist, pos = knn_vdm(codes, rows, flat, offsets, sizes, 3, 4, 16)
+            voters = np.column_stack([rows, pos])
+            bases = smoten_bases(key, 5, 60, 90)
+            out = np.zeros((70, 4), dtype=np.int32)
+            smoten_generate(codes, voters, key, 5, out, 10, 60, 3)
+            results.append([dist, pos, bases, out])
+    for one, two in zip(*results, strict=True):
+        np.testing.assert_array_equal(one, two)
+    expected, naive_bases = naive.smoten_generate(codes, voters, 123, 5, 60)
+    np.testing.assert_array_equal(bases, naive_bases)
+    np.testing.assert_array_equal(out[10:], expected)
 
 
 def test_same_rows_for_any_thread_count():

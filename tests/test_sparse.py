@@ -28,6 +28,7 @@ from fastsmote._kernels.sparse import (
     csr_sq_norms,
     csr_union_counts,
 )
+from fastsmote._numba import numba_threads
 from fastsmote.neighbors import kneighbors
 
 SAMPLERS = {
@@ -190,6 +191,31 @@ def test_sparse_interpolation_matches_the_naive_reference(dtype):
     assert (got.toarray() == rows).all()
     for t in range(50):
         np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], columns[t])
+
+
+def test_sparse_kernels_same_for_any_thread_count():
+    """Each kernel's rows split into many task ranges: the same arrays for 1 and 2
+    threads."""
+    X, _ = sparse_data(n=90, d=11)
+    M = sparse.csr_matrix(X)
+    C = M.tocsc()
+    queries = np.arange(90, dtype=np.int64)
+    rng = np.random.default_rng(4)
+    base, neighbor, gap = rng.integers(0, 90, 70), rng.integers(0, 90, 70), rng.random(70)
+    results = []
+    for threads in (1, 2):
+        with numba_threads(threads):
+            groups = csr_groups(M.data, M.indices, M.indptr, 11)
+            sq = csr_sq_norms(M.data, M.indptr)
+            by_rows, by_columns = (M.data, M.indices, M.indptr), (C.indptr, C.indices, C.data)
+            found = csr_knn(*groups, *by_rows, *by_columns, sq, 11, queries, 3, queries, 2)
+            counts = csr_union_counts(M.indices, M.indptr, base, neighbor)
+            indptr = np.r_[0, np.cumsum(counts)]
+            data, indices = np.empty(indptr[-1]), np.empty(indptr[-1], np.int32)
+            csr_interpolate(*by_rows, base, neighbor, gap, indptr, data, indices)
+            results.append([*groups, sq, *found, counts, data, indices])
+    for one, two in zip(*results, strict=True):
+        np.testing.assert_array_equal(one, two)
 
 
 def test_the_sparse_search_is_the_dense_search_for_any_thread_count():

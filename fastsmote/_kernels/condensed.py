@@ -16,9 +16,8 @@ Distances are the exact kernels' squared distances in the defined order
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 from .knn import _insert_topk, block_distances, pair_sq_distance
 
 
@@ -36,15 +35,19 @@ def own_vote_wins(best_row, codes, own, own_wins_tie):
     return 2 * n_own > k or (2 * n_own == k and own_wins_tie)
 
 
-@jit(parallel=True, read_only=("best_row", "codes"))
 def misclassified(best_row, codes, own, own_wins_tie):
     """True for each candidate whose vote (its k nearest store rows ``best_row``) is not
     ``own``."""
-    n = best_row.shape[0]
-    out = np.zeros(n, dtype=np.bool_)
-    for i in prange(n):
-        out[i] = not own_vote_wins(best_row[i], codes, own, own_wins_tie)
+    out = np.zeros(best_row.shape[0], dtype=np.bool_)
+    parallel_for(_misclassified_rows, best_row.shape[0], best_row, codes, own, own_wins_tie, out)
     return out
+
+
+@jit(tasks=True, read_only=("best_row", "codes"))
+def _misclassified_rows(i0, i1, best_row, codes, own, own_wins_tie, out):
+    """``out[i]`` for candidates ``i0 .. i1 - 1`` of :func:`misclassified`."""
+    for i in range(i0, i1):
+        out[i] = not own_vote_wins(best_row[i], codes, own, own_wins_tie)
 
 
 @jit(inline="always")
@@ -55,7 +58,6 @@ def _merge(best_dist, best_row, dist, row):
         _insert_topk(best_dist, best_row, dist, row)
 
 
-@jit(parallel=True, read_only=("X", "candidates", "codes"))
 def condense_chunk(
     X, candidates, best_dist, best_row, codes, own, own_wins_tie, added_t, added_rows, n_added
 ):
@@ -80,20 +82,31 @@ def condense_chunk(
         Rows added after the chunk (the new ones are appended to ``added_t`` and
         ``added_rows``, in pass order).
     """
-    n = candidates.shape[0]
-    d = X.shape[1]
-    block = added_t.shape[2]
-    settled = np.zeros(n, dtype=np.bool_)
+    settled = np.zeros(candidates.shape[0], dtype=np.bool_)
     # Rows added before the chunk: each candidate independently (any thread count gives
     # the same decision), stopping once the vote is its own class.
-    for i in prange(n):
+    parallel_for(_settle_rows, candidates.shape[0], X, candidates, best_dist, best_row, codes,
+                 own, own_wins_tie, added_t, added_rows, n_added, settled)  # fmt: skip
+    # Rows added within the chunk: in pass order, one candidate at a time.
+    return _condense_in_order(X, candidates, best_dist, best_row, codes, own, own_wins_tie,
+                              added_t, added_rows, n_added, settled)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("X", "candidates", "codes", "added_t", "added_rows"))
+def _settle_rows(i0, i1, X, candidates, best_dist, best_row, codes, own, own_wins_tie, added_t,
+                 added_rows, n_added, settled):  # fmt: skip
+    """Candidates ``i0 .. i1 - 1`` of :func:`condense_chunk` against the rows added
+    before the chunk; ``settled[i]`` when the vote becomes the candidate's own class."""
+    d = X.shape[1]
+    block = added_t.shape[2]
+    query = np.empty(d, dtype=X.dtype)
+    dist = np.empty(block, dtype=X.dtype)
+    for i in range(i0, i1):
         if own_vote_wins(best_row[i], codes, own, own_wins_tie):
             settled[i] = True
             continue
-        query = np.empty(d, dtype=X.dtype)
         for f in range(d):
             query[f] = X[candidates[i], f]
-        dist = np.empty(block, dtype=X.dtype)
         for b in range((n_added + block - 1) // block):
             count = min(block, n_added - b * block)
             block_distances(query, added_t[b], 0, count, dist)
@@ -102,7 +115,16 @@ def condense_chunk(
             if own_vote_wins(best_row[i], codes, own, own_wins_tie):
                 settled[i] = True
                 break
-    # Rows added within the chunk: in pass order, one candidate at a time.
+
+
+@jit(read_only=("X", "candidates", "codes", "settled"))
+def _condense_in_order(X, candidates, best_dist, best_row, codes, own, own_wins_tie, added_t,
+                       added_rows, n_added, settled):  # fmt: skip
+    """The serial part of :func:`condense_chunk`: the candidates not settled, in pass
+    order, against the rows added within the chunk; returns the rows added after it."""
+    n = candidates.shape[0]
+    d = X.shape[1]
+    block = added_t.shape[2]
     start = n_added
     for i in range(n):
         if settled[i]:

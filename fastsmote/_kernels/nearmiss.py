@@ -14,9 +14,8 @@ so the sums do not depend on tie-breaking, block sizes or threads.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 from .knn import block_distances
 
 
@@ -49,7 +48,6 @@ def _merge_values(dist, n_ref, farthest, best):
                 worst = best[k - 1]
 
 
-@jit(parallel=True, read_only=("X_query", "X_ref"))
 def distance_sums(X_query, query_rows, X_ref, ref_rows, k, farthest, query_block, ref_block):
     """For each query row, the sum of its Euclidean distances to its k nearest (or,
     with ``farthest``, its k farthest) reference rows.
@@ -69,17 +67,27 @@ def distance_sums(X_query, query_rows, X_ref, ref_rows, k, farthest, query_block
         ascending order of distance.
     """
     n_query = query_rows.shape[0]
-    n_ref_total = ref_rows.shape[0]
-    d = X_query.shape[1]
     sums = np.zeros(n_query, dtype=np.float64)
     n_blocks = (n_query + query_block - 1) // query_block
-    for b in prange(n_blocks):
+    parallel_for(_sums_of_blocks, n_blocks, X_query, query_rows, X_ref, ref_rows, k, farthest,
+                 query_block, ref_block, sums)  # fmt: skip
+    return sums
+
+
+@jit(tasks=True, read_only=("X_query", "X_ref"))
+def _sums_of_blocks(b0, b1, X_query, query_rows, X_ref, ref_rows, k, farthest, query_block,
+                    ref_block, sums):  # fmt: skip
+    """Query blocks ``b0 .. b1 - 1`` of :func:`distance_sums`."""
+    n_query = query_rows.shape[0]
+    n_ref_total = ref_rows.shape[0]
+    d = X_query.shape[1]
+    ref_t = np.empty((d, ref_block), dtype=X_ref.dtype)
+    dist = np.empty(ref_block, dtype=X_ref.dtype)
+    query = np.empty(d, dtype=X_ref.dtype)
+    for b in range(b0, b1):
         q0 = b * query_block
         q1 = min(n_query, q0 + query_block)
         best = np.full((q1 - q0, k), np.inf, dtype=X_ref.dtype)
-        ref_t = np.empty((d, ref_block), dtype=X_ref.dtype)
-        dist = np.empty(ref_block, dtype=X_ref.dtype)
-        query = np.empty(d, dtype=X_ref.dtype)
         for r0 in range(0, n_ref_total, ref_block):
             n_ref = min(ref_block, n_ref_total - r0)
             for j in range(n_ref):
@@ -99,4 +107,3 @@ def distance_sums(X_query, query_rows, X_ref, ref_rows, k, farthest, query_block
                 value = -best[i - q0, k - 1 - j] if farthest else best[i - q0, j]
                 total += np.sqrt(np.float64(value))
             sums[i] = total
-    return sums

@@ -14,13 +14,11 @@ ones.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 from .knn import _insert_topk
 
 
-@jit(parallel=True, read_only=("data", "indices", "indptr"))
 def csr_groups(data, indices, indptr, n_features):
     """Each row's entries as blocks of four features (zeros filled in): the groups the
     defined order sums together.
@@ -33,17 +31,31 @@ def csr_groups(data, indices, indptr, n_features):
     """
     n = indptr.shape[0] - 1
     counts = np.zeros(n + 1, dtype=np.int64)
-    for i in prange(n):
+    parallel_for(_group_counts, n, indices, indptr, counts)
+    group_ptr = np.cumsum(counts)
+    group = np.empty(group_ptr[n], dtype=np.int64)
+    values = np.zeros((group_ptr[n], 4), dtype=data.dtype)
+    parallel_for(_fill_groups, n, data, indices, indptr, group_ptr, group, values)
+    return group_ptr, group, values
+
+
+@jit(tasks=True, read_only=("indices", "indptr"))
+def _group_counts(i0, i1, indices, indptr, counts):
+    """``counts[i + 1]``, row ``i``'s number of blocks, for rows ``i0 .. i1 - 1`` of
+    :func:`csr_groups`."""
+    for i in range(i0, i1):
         last = -1
         for p in range(indptr[i], indptr[i + 1]):
             g = indices[p] - indices[p] % 4
             if g != last:
                 counts[i + 1] += 1
                 last = g
-    group_ptr = np.cumsum(counts)
-    group = np.empty(group_ptr[n], dtype=np.int64)
-    values = np.zeros((group_ptr[n], 4), dtype=data.dtype)
-    for i in prange(n):
+
+
+@jit(tasks=True, read_only=("data", "indices", "indptr", "group_ptr"))
+def _fill_groups(i0, i1, data, indices, indptr, group_ptr, group, values):
+    """The blocks of rows ``i0 .. i1 - 1`` of :func:`csr_groups`."""
+    for i in range(i0, i1):
         q = group_ptr[i] - 1
         last = -1
         for p in range(indptr[i], indptr[i + 1]):
@@ -53,7 +65,6 @@ def csr_groups(data, indices, indptr, n_features):
                 group[q] = g
                 last = g
             values[q, indices[p] - g] = data[p]
-    return group_ptr, group, values
 
 
 @jit(inline="always")
@@ -91,20 +102,23 @@ def grouped_sq_distance(group_ptr, group, values, a, b, n_grouped):
     return acc
 
 
-@jit(parallel=True, read_only=("data", "indptr"))
 def csr_sq_norms(data, indptr):
     """Each row's squared norm, in float64."""
     n = indptr.shape[0] - 1
     out = np.zeros(n, dtype=np.float64)
-    for i in prange(n):
-        for p in range(indptr[i], indptr[i + 1]):
-            v = np.float64(data[p])
-            out[i] += v * v
+    parallel_for(_sq_norms, n, data, indptr, out)
     return out
 
 
-@jit(parallel=True, read_only=("group_ptr", "group", "values", "data", "indices", "indptr",
-                               "col_ptr", "col_rows", "col_values", "sq"))  # fmt: skip
+@jit(tasks=True, read_only=("data", "indptr"))
+def _sq_norms(i0, i1, data, indptr, out):
+    """``out[i]`` for rows ``i0 .. i1 - 1`` of :func:`csr_sq_norms`."""
+    for i in range(i0, i1):
+        for p in range(indptr[i], indptr[i + 1]):
+            v = np.float64(data[p])
+            out[i] += v * v
+
+
 def csr_knn(group_ptr, group, values, data, indices, indptr, col_ptr, col_rows, col_values,
             sq, n_features, query_rows, k, skip, query_block):  # fmt: skip
     """k nearest rows of each query among all rows, exact (the sparse ``knn_blocked``).
@@ -134,15 +148,30 @@ def csr_knn(group_ptr, group, values, data, indices, indptr, col_ptr, col_rows, 
     pos : (n_query, k) int64 row numbers; ties to the lower row
     """
     n_query = query_rows.shape[0]
-    n_ref = group_ptr.shape[0] - 1
-    n_grouped = n_features - n_features % 4
     out_dist = np.full((n_query, k), np.inf, dtype=values.dtype)
     out_pos = np.full((n_query, k), -1, dtype=np.int64)
+    n_blocks = (n_query + query_block - 1) // query_block
+    parallel_for(_knn_blocks, n_blocks, group_ptr, group, values, data, indices, indptr, col_ptr,
+                 col_rows, col_values, sq, n_features, query_rows, skip, query_block, out_dist,
+                 out_pos)  # fmt: skip
+    return out_dist, out_pos
+
+
+@jit(tasks=True, read_only=("group_ptr", "group", "values", "data", "indices", "indptr",
+                            "col_ptr", "col_rows", "col_values", "sq"))  # fmt: skip
+def _knn_blocks(b0, b1, group_ptr, group, values, data, indices, indptr, col_ptr, col_rows,
+                col_values, sq, n_features, query_rows, skip, query_block, out_dist,
+                out_pos):  # fmt: skip
+    """Query blocks ``b0 .. b1 - 1`` of :func:`csr_knn`."""
+    n_query = query_rows.shape[0]
+    n_ref = group_ptr.shape[0] - 1
+    k = out_dist.shape[1]
+    n_grouped = n_features - n_features % 4
     info = np.finfo(values.dtype)
     eps, tiny = np.float64(info.eps), np.float64(info.tiny)
-    n_blocks = (n_query + query_block - 1) // query_block
-    for block in prange(n_blocks):
-        dot = np.zeros(n_ref, dtype=np.float64)
+    # zero between queries: each query resets the entries it touched
+    dot = np.zeros(n_ref, dtype=np.float64)
+    for block in range(b0, b1):
         for i in range(block * query_block, min(n_query, (block + 1) * query_block)):
             best_dist = out_dist[i]
             best_pos = out_pos[i]
@@ -173,15 +202,19 @@ def csr_knn(group_ptr, group, values, data, indices, indptr, col_ptr, col_rows, 
                 column = indices[p]
                 for c in range(col_ptr[column], col_ptr[column + 1]):
                     dot[col_rows[c]] = 0.0
-    return out_dist, out_pos
 
 
-@jit(parallel=True, read_only=("indices", "indptr"))
 def csr_union_counts(indices, indptr, base, neighbor):
     """Entries of each synthetic row: the union of its base's and neighbour's columns."""
-    n = base.shape[0]
-    counts = np.empty(n, dtype=np.int64)
-    for t in prange(n):
+    counts = np.empty(base.shape[0], dtype=np.int64)
+    parallel_for(_union_counts, base.shape[0], indices, indptr, base, neighbor, counts)
+    return counts
+
+
+@jit(tasks=True, read_only=("indices", "indptr"))
+def _union_counts(t0, t1, indices, indptr, base, neighbor, counts):
+    """``counts[t]`` for synthetic rows ``t0 .. t1 - 1`` of :func:`csr_union_counts`."""
+    for t in range(t0, t1):
         pa, ea = indptr[base[t]], indptr[base[t] + 1]
         pb, eb = indptr[neighbor[t]], indptr[neighbor[t] + 1]
         m = 0
@@ -194,10 +227,8 @@ def csr_union_counts(indices, indptr, base, neighbor):
                 pb += 1
             m += 1
         counts[t] = m + (ea - pa) + (eb - pb)
-    return counts
 
 
-@jit(parallel=True, read_only=("data", "indices", "indptr", "gap"))
 def csr_interpolate(data, indices, indptr, base, neighbor, gap, out_indptr, out_data,
                     out_indices):  # fmt: skip
     """Synthetic row ``t`` = ``base + gap[t] * (neighbor - base)`` over the union of the
@@ -207,7 +238,15 @@ def csr_interpolate(data, indices, indptr, base, neighbor, gap, out_indptr, out_
     absent entry is zero, so each value is the dense kernel's ``xb + g * (xn - xb)``
     bit for bit.
     """
-    for t in prange(base.shape[0]):
+    parallel_for(_interpolate_rows, base.shape[0], data, indices, indptr, base, neighbor, gap,
+                 out_indptr, out_data, out_indices)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("data", "indices", "indptr", "gap"))
+def _interpolate_rows(t0, t1, data, indices, indptr, base, neighbor, gap, out_indptr, out_data,
+                      out_indices):  # fmt: skip
+    """Synthetic rows ``t0 .. t1 - 1`` of :func:`csr_interpolate`."""
+    for t in range(t0, t1):
         g = gap[t]
         zero = g - g
         pa, ea = indptr[base[t]], indptr[base[t] + 1]

@@ -17,14 +17,12 @@ voters (itself and its neighbours); a tie goes to the smallest code (scipy's ``m
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 from .._random import draw_uint64, uint64_below
 from .knn import _merge_into_topk
 
 
-@jit(parallel=True, read_only=("codes", "rows", "tables", "offsets", "sizes"))
 def knn_vdm(codes, rows, tables, offsets, sizes, k, query_block, ref_block):
     """k nearest rows of each row among ``rows``, self excluded by position, under VDM.
 
@@ -46,15 +44,25 @@ def knn_vdm(codes, rows, tables, offsets, sizes, k, query_block, ref_block):
     pos : (len(rows), k) int64 positions into ``rows``; ties go to the lower position
     """
     n = rows.shape[0]
-    d = codes.shape[1]
     out_dist = np.full((n, k), np.inf, dtype=np.float64)
     out_pos = np.full((n, k), -1, dtype=np.int64)
     n_blocks = (n + query_block - 1) // query_block
-    for qb in prange(n_blocks):
-        q0 = np.int64(qb) * query_block
+    parallel_for(_vdm_blocks, n_blocks, codes, rows, tables, offsets, sizes, query_block,
+                 ref_block, out_dist, out_pos)  # fmt: skip
+    return out_dist, out_pos
+
+
+@jit(tasks=True, read_only=("codes", "rows", "tables", "offsets", "sizes"))
+def _vdm_blocks(b0, b1, codes, rows, tables, offsets, sizes, query_block, ref_block, out_dist,
+                out_pos):  # fmt: skip
+    """Query blocks ``b0 .. b1 - 1`` of :func:`knn_vdm`."""
+    n = rows.shape[0]
+    d = codes.shape[1]
+    codes_t = np.empty((d, ref_block), dtype=codes.dtype)
+    dist = np.empty(ref_block, dtype=np.float64)
+    for qb in range(b0, b1):
+        q0 = qb * query_block
         q1 = min(n, q0 + query_block)
-        codes_t = np.empty((d, ref_block), dtype=codes.dtype)
-        dist = np.empty(ref_block, dtype=np.float64)
         for r0 in range(0, n, ref_block):
             n_ref = min(ref_block, n - r0)
             for j in range(n_ref):
@@ -71,7 +79,6 @@ def knn_vdm(codes, rows, tables, offsets, sizes, k, query_block, ref_block):
                     for j in range(n_ref):
                         out[j] += table[column[j]]
                 _merge_into_topk(out, n_ref, r0, i, out_dist[i], out_pos[i])
-    return out_dist, out_pos
 
 
 @jit(inline="always")
@@ -80,16 +87,20 @@ def smoten_base(class_key, j, n_class):
     return uint64_below(draw_uint64(class_key, j), n_class)
 
 
-@jit(parallel=True)
 def smoten_bases(class_key, start, n_new, n_class):
     """Base positions of synthetic rows ``start .. start + n_new - 1`` (for origins)."""
     base = np.empty(n_new, dtype=np.int64)
-    for t in prange(n_new):
-        base[t] = smoten_base(class_key, start + t, n_class)
+    parallel_for(_bases_of, n_new, class_key, start, n_class, base)
     return base
 
 
-@jit(parallel=True, read_only=("codes", "voters"))
+@jit(tasks=True)
+def _bases_of(t0, t1, class_key, start, n_class, base):
+    """Entries ``t0 .. t1 - 1`` of :func:`smoten_bases`."""
+    for t in range(t0, t1):
+        base[t] = smoten_base(class_key, start + t, n_class)
+
+
 def smoten_generate(codes, voters, class_key, start, out_codes, out_start, n_new, chunk):
     """Write SMOTEN rows ``start .. start + n_new - 1`` of one class into ``out_codes``.
 
@@ -100,17 +111,24 @@ def smoten_generate(codes, voters, class_key, start, out_codes, out_start, n_new
         itself and its neighbours, or an estimator's list)
     class_key : uint64 key of the class stream
     out_codes : (n_out, d) int32; rows ``out_start .. out_start + n_new - 1`` are
-        written, each by exactly one parallel iteration
-    chunk : rows per parallel iteration (scheduling only, never the values)
+        written, each by exactly one task
+    chunk : rows per task (scheduling only, never the values)
 
     Feature ``f`` of a row gets the most frequent code among its base's voters, the
     smallest such code on a tie.
     """
+    n_chunks = (n_new + chunk - 1) // chunk
+    parallel_for(_smoten_chunks, n_chunks, codes, voters, class_key, start, out_codes, out_start,
+                 n_new, chunk)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("codes", "voters"))
+def _smoten_chunks(c0, c1, codes, voters, class_key, start, out_codes, out_start, n_new, chunk):
+    """Chunks ``c0 .. c1 - 1`` of :func:`smoten_generate`."""
     n_class = codes.shape[0]
     d = codes.shape[1]
     m = voters.shape[1]
-    n_chunks = (n_new + chunk - 1) // chunk
-    for c in prange(n_chunks):
+    for c in range(c0, c1):
         for t in range(c * chunk, min(n_new, (c + 1) * chunk)):
             base = smoten_base(class_key, start + t, n_class)
             row = out_start + t
