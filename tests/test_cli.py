@@ -56,8 +56,8 @@ def test_import_compiles_nothing_and_loads_no_extras():
         "import fastsmote.diagnostics\n"
         "from fastsmote._kernels import knn, smote, arrays, leakage\n"
         "kernels = [knn._knn_blocks, knn._symmetric_tasks, smote._generate_chunks,\n"
-        "           smote._draws_of, smote._origins_of, leakage.segment_hits,\n"
-        "           arrays._copy_rows, arrays._first_nonfinite_row]\n"
+        "           smote._draws_of, smote._origins_of, leakage._segment_rows,\n"
+        "           arrays._copy_blocks, arrays._first_nonfinite_blocks]\n"
         "assert all(not k.signatures for k in kernels), [k.signatures for k in kernels]\n"
         # (pandas is left out: scikit-learn >= 1.9 imports it itself when installed)
         "assert not {'imblearn', 'pynndescent', 'matplotlib'} & set(sys.modules)\n"

@@ -13,6 +13,7 @@ from fastsmote._kernels.arrays import (
     first_nonfinite_row,
     gather_rows,
 )
+from fastsmote._numba import numba_threads
 
 DTYPES = [np.float32, np.float64]
 
@@ -41,12 +42,11 @@ def test_labels_of_any_integer_type_are_counted_and_coded_in_int64_parts(
     np.testing.assert_array_equal(counts, np.bincount(y.astype(np.int64) - lo))
     if array_path == "kernel":  # one compiled version, whatever the labels' type
         whole_arrays = [
-            s
-            for s in arrays._count_compact_ints.signatures
-            if not isinstance(s[4], numba.types.Array)
+            s for s in arrays._count_blocks.signatures if not isinstance(s[6], numba.types.Array)
         ]
-        assert {s[0].dtype for s in whole_arrays} == {numba.int64}
-        assert {s[0].dtype for s in arrays._codes_from_lookup.signatures} == {numba.int64}
+        assert {s[2].dtype for s in whole_arrays} == {numba.int64}
+        assert {s[0].dtype for s in arrays._count_serial.signatures} <= {numba.int64}
+        assert {s[2].dtype for s in arrays._codes_blocks.signatures} == {numba.int64}
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
@@ -163,3 +163,34 @@ def test_class_counts_and_codes_match_naive(dtype, n_rows):
         assert codes.dtype == np.int32
         np.testing.assert_array_equal(codes, naive.codes_from_lookup(y, lo, lookup))
         assert (codes >= 0).all()
+
+
+def test_results_are_the_same_for_any_thread_count():
+    # tiny blocks: with several threads, every helper runs in many ranges, and blocks
+    # after the first non-finite one hold non-finite rows too
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((1001, 3))
+    X[[950, 300, 301, 700], [0, 2, 1, 1]] = [np.nan, np.inf, np.nan, -np.inf]
+    y = rng.integers(-2, 3, 1001)
+    rows = rng.integers(0, 1001, 1500)
+    lookup = np.array([4, 2, 0, 1, 3], dtype=np.int32)
+    results = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with numba_threads(threads):
+            dst = np.empty_like(X)
+            gathered = np.empty((rows.size, 3))
+            gather_rows(X, rows, gathered, 8)
+            results.append(
+                (
+                    first_nonfinite_row(X, 8),
+                    copy_rows(X, dst, 8),
+                    dst,
+                    gathered,
+                    count_compact_ints(y, -2, 5, 8),
+                    count_compact_ints(y, -2, 5, 8, rows),
+                    codes_from_lookup(y, -2, lookup, 8),
+                )
+            )
+    assert results[0][:2] == (300, 300)
+    for one, many in zip(*results, strict=True):
+        np.testing.assert_array_equal(one, many)

@@ -2,16 +2,20 @@
 ``naive.py``."""
 
 import naive
+import numba
 import numpy as np
 import pytest
 
 from fastsmote._kernels import arrays
 from fastsmote._kernels.cleaning import (
+    edit_from_lists,
     mark_disagreeing,
+    outvoted,
     rows_by_class,
     rows_of_classes,
     tomek_link_mask,
 )
+from fastsmote._numba import numba_threads
 
 DTYPES = [np.float32, np.float64]
 
@@ -125,3 +129,38 @@ def test_row_selection_matches_naive(n_rows, n_classes):
     ref_rows, ref_counts = naive.rows_by_class(codes, keep, n_classes)
     np.testing.assert_array_equal(rows, ref_rows)
     np.testing.assert_array_equal(counts, ref_counts)
+
+
+@pytest.mark.usefixtures("array_path")
+@pytest.mark.parametrize("unanimous", [True, False])
+def test_results_are_the_same_for_any_thread_count(unanimous):
+    rng = np.random.default_rng(21)
+    n = 301
+    codes = rng.integers(0, 3, n).astype(np.int32)
+    nearest = rng.integers(0, n, n)
+    nearest[nearest[:100]] = np.arange(100)  # mutual nearest pairs: links
+    targeted = np.array([True, True, False])
+    rows = np.sort(rng.choice(n, 200, replace=False))
+    neighbours = rng.integers(0, n, (rows.size, 4))
+    lists = rng.integers(-1, n, (n, 5))
+    present = rng.random(n) < 0.8
+    results = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with numba_threads(threads):
+            keep = np.zeros(n, dtype=bool)
+            mark_disagreeing(rows, neighbours, codes, 3, unanimous, keep)
+            remove = np.zeros(n, dtype=bool)
+            stale = np.zeros(rows.size, dtype=bool)
+            edit_from_lists(rows, lists, present, codes, 3, 3, unanimous, remove, stale)
+            results.append(
+                (
+                    tomek_link_mask(nearest, codes, targeted),
+                    keep,
+                    remove,
+                    stale,
+                    outvoted(rows, neighbours, codes, 3, 4),
+                )
+            )
+    for one, many in zip(*results, strict=True):
+        np.testing.assert_array_equal(one, many)
+        assert one.any() and not one.all()

@@ -1,11 +1,13 @@
 """Leakage check kernels (``fastsmote._kernels.leakage``) against ``naive.py``."""
 
+import numba
 import numpy as np
 import pytest
 from naive import count_values as naive_count_values
 from naive import segment_hits as naive_segment_hits
 
 from fastsmote._kernels.leakage import count_values, segment_hits
+from fastsmote._numba import numba_threads
 
 
 def test_segment_kernel_matches_reference():
@@ -72,3 +74,23 @@ def test_value_counting_kernel_matches_reference():
     np.testing.assert_array_equal(counts, naive_count_values(column, values))
     assert counts[values == 0.0][0] == np.sum(column == 0.0) >= 10
     assert counts[values == 123.5][0] == 0
+
+
+def test_segment_hits_are_the_same_for_any_thread_count():
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(120, 4))
+    X[60:] = X[:60] + rng.random((60, 1)) * (X[rng.permutation(60)] - X[:60])  # on segments
+    queries = np.arange(120, dtype=np.int64)
+    d = ((X[:, None] - X[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    neighbors = np.argsort(d, axis=1, kind="stable")[:, :6].astype(np.int64)
+    off_grid = np.ones(X.shape, dtype=bool)
+    sets = rng.integers(0, 4, size=len(X)).astype(np.uint8)
+    args = (X, sets, queries, neighbors, off_grid, 3, 1e-5, 1e-12, 1e-6, 2)
+    results = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with numba_threads(threads):
+            results.append(segment_hits(*args))
+    assert (results[0][0] >= 0).any() and (results[0][0] < 0).any()
+    for one, many in zip(results[0], results[1], strict=True):
+        np.testing.assert_array_equal(one, many)

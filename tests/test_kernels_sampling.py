@@ -1,6 +1,7 @@
 """Random samplers' kernels (``fastsmote._kernels.sampling``) against ``naive.py``."""
 
 import naive
+import numba
 import numpy as np
 import pytest
 
@@ -10,6 +11,7 @@ from fastsmote._kernels.sampling import (
     priorities_from,
     smoothed_bootstrap,
 )
+from fastsmote._numba import numba_threads
 
 DTYPES = [np.float32, np.float64]
 
@@ -56,3 +58,20 @@ def test_smoothed_bootstrap_matches_naive(dtype, n_class, start):
     np.testing.assert_array_equal(out[2:27], expected)
     np.testing.assert_array_equal(out[2:27, 0], X_class[positions, 0])
     assert np.isnan(out[:2]).all() and np.isnan(out[27:]).all()  # only its rows written
+
+
+def test_draws_are_the_same_for_any_thread_count():
+    key = np.uint64(naive.stream_key(14, 5))
+    X_class = np.random.default_rng(7).standard_normal((9, 3)).astype(np.float32)
+    scale = np.array([0.1, 0.5, 3.0])
+    results = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with numba_threads(threads):
+            positions = bootstrap_positions(key, 3, 301, 9)
+            out = np.empty((302, 3), dtype=np.float32)
+            smoothed_bootstrap(X_class, positions, key, 5, scale, out, 1)
+            results.append(
+                (positions, priorities(key, 301), priorities_from(key, 7, 301), out[1:])
+            )
+    for one, many in zip(*results, strict=True):
+        np.testing.assert_array_equal(one, many)

@@ -259,7 +259,7 @@ def test_smote_compiles_one_version_per_float_dtype():
     assert {"_symmetric_tasks", "_generate_chunks"} <= set(counts)
     # labels this small are counted in NumPy; when kernels count them, one version serves
     # every integer type (tests/test_kernels_arrays.py)
-    per_label_type = {"_count_compact_ints", "_codes_from_lookup", "kernel_stream_key"}
+    per_label_type = {"_count_blocks", "_count_serial", "_codes_blocks", "kernel_stream_key"}
     assert {k: n for k, n in counts.items() if k in per_label_type and n != 1} == {}
     assert {k: n for k, n in counts.items() if n > 2} == {}
     assert not {"_product_tile", "_fused_pair", "_centred_sq_norms"} & set(counts)

@@ -19,6 +19,7 @@ from sklearn.svm import SVC
 
 from fastsmote import SMOTE, SVMSMOTE, KMeansSMOTE, config_context
 from fastsmote._kernels.clusters import pairwise_distance_sum
+from fastsmote._numba import numba_threads
 from fastsmote._random import class_stream, stream_key
 from fastsmote.over_sampling._svmsmote import interpolated_share
 
@@ -230,7 +231,7 @@ def test_pairwise_distance_sum_matches_naive(dtype):
     assert pairwise_distance_sum(X, rows) == pytest.approx(expected, rel=1e-12)
     outputs = []
     for threads in (1, numba.config.NUMBA_NUM_THREADS):
-        with config_context(n_threads=threads):
+        with numba_threads(threads):
             outputs.append(pairwise_distance_sum(X, rows))
     assert outputs[0] == outputs[1]
 

@@ -1,18 +1,19 @@
 """Whole-array helpers that NumPy would do with an input-sized temporary.
 
 Each public helper takes any size; up to ``NUMPY_MAX_VALUES`` values it runs in NumPy,
-which is as fast there (a parallel kernel's start-up costs more) and compiles nothing, so
-a first small call does not wait for these kernels to compile (each parallel kernel
-takes about a second). Both paths give the same results (``tests/test_kernels_arrays.py``
+which is as fast there (starting threads costs more) and compiles nothing, so a first
+small call does not wait for these kernels to compile (each takes about a second).
+Above, the kernels run in blocks of rows on several threads (:func:`parallel_for`); a
+result combined from several blocks is combined in block order, so it never depends on
+the number of threads. Both paths give the same results (``tests/test_kernels_arrays.py``
 runs each helper both ways).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 
 #: Up to this many values (rows x features, or labels) the helpers use NumPy.
 NUMPY_MAX_VALUES = 1 << 16
@@ -47,17 +48,30 @@ def first_nonfinite_row(X: np.ndarray, row_block: int) -> int:
     return int(_first_nonfinite_row(X, row_block))
 
 
-@jit(parallel=True, read_only=("X",))
 def _first_nonfinite_row(X, row_block):
     """Smallest row index holding NaN or +-inf, or -1 (no boolean temporary).
 
     Each block is scanned without branching; only a block found to hold a bad value is
-    scanned again to name the row.
+    scanned again to name the row. The first block that names one gives the answer.
     """
-    n = X.shape[0]
-    n_blocks = (n + row_block - 1) // row_block
+    n_blocks = (X.shape[0] + row_block - 1) // row_block
     found = np.full(n_blocks, -1, dtype=np.int64)
-    for b in prange(n_blocks):
+    parallel_for(_first_nonfinite_blocks, n_blocks, X, row_block, found)
+    return _first_found(found)
+
+
+def _first_found(found):
+    """The first non-negative entry of ``found`` (one per block), or -1."""
+    named = np.flatnonzero(found >= 0)
+    return int(found[named[0]]) if named.size else -1
+
+
+@jit(tasks=True, read_only=("X",))
+def _first_nonfinite_blocks(b0, b1, X, row_block, found):
+    """Blocks ``b0 .. b1 - 1`` of :func:`_first_nonfinite_row`: ``found[b]`` is the
+    block's first row holding NaN or +-inf, or stays -1."""
+    n = X.shape[0]
+    for b in range(b0, b1):
         lo, hi = b * row_block, min(n, (b + 1) * row_block)
         bad = False
         for i in range(lo, hi):
@@ -65,10 +79,6 @@ def _first_nonfinite_row(X, row_block):
                 bad |= _nonfinite(X[i, f])
         if bad:
             found[b] = _first_nonfinite_in(X, lo, hi)
-    for b in range(n_blocks):
-        if found[b] >= 0:
-            return found[b]
-    return -1
 
 
 def copy_rows(src: np.ndarray, dst: np.ndarray, row_block: int) -> int:
@@ -80,17 +90,24 @@ def copy_rows(src: np.ndarray, dst: np.ndarray, row_block: int) -> int:
     return int(_copy_rows(src, dst, row_block))
 
 
-@jit(parallel=True, read_only=("src",))
 def _copy_rows(src, dst, row_block):
     """``dst[:len(src)] = src`` in parallel blocks (also spreads first-touch page faults).
 
     Returns the smallest row index of ``src`` holding NaN or +-inf, or -1: the copy
     doubles as the finiteness check, saving a pass over the input.
     """
-    n = src.shape[0]
-    n_blocks = (n + row_block - 1) // row_block
+    n_blocks = (src.shape[0] + row_block - 1) // row_block
     found = np.full(n_blocks, -1, dtype=np.int64)
-    for b in prange(n_blocks):
+    parallel_for(_copy_blocks, n_blocks, src, dst, row_block, found)
+    return _first_found(found)
+
+
+@jit(tasks=True, read_only=("src",))
+def _copy_blocks(b0, b1, src, dst, row_block, found):
+    """Blocks ``b0 .. b1 - 1`` of :func:`_copy_rows`: copied, and ``found[b]`` is the
+    block's first row holding NaN or +-inf, or stays -1."""
+    n = src.shape[0]
+    for b in range(b0, b1):
         lo, hi = b * row_block, min(n, (b + 1) * row_block)
         bad = False
         for i in range(lo, hi):
@@ -100,10 +117,6 @@ def _copy_rows(src, dst, row_block):
                 bad |= _nonfinite(value)
         if bad:
             found[b] = _first_nonfinite_in(src, lo, hi)
-    for b in range(n_blocks):
-        if found[b] >= 0:
-            return found[b]
-    return -1
 
 
 def gather_rows(src: np.ndarray, rows: np.ndarray, out: np.ndarray, row_block: int) -> None:
@@ -115,13 +128,18 @@ def gather_rows(src: np.ndarray, rows: np.ndarray, out: np.ndarray, row_block: i
     _gather_rows(src, rows, out, row_block)
 
 
-@jit(parallel=True, read_only=("src",))
 def _gather_rows(src, rows, out, row_block):
     """``out[i] = src[rows[i]]`` in parallel blocks (NumPy's ``src[rows]`` is one thread;
     2-3x slower for outputs that fit the cache)."""
+    n_blocks = (rows.shape[0] + row_block - 1) // row_block
+    parallel_for(_gather_blocks, n_blocks, src, rows, out, row_block)
+
+
+@jit(tasks=True, read_only=("src",))
+def _gather_blocks(b0, b1, src, rows, out, row_block):
+    """Blocks ``b0 .. b1 - 1`` of :func:`_gather_rows`."""
     n = rows.shape[0]
-    n_blocks = (n + row_block - 1) // row_block
-    for b in prange(n_blocks):
+    for b in range(b0, b1):
         for i in range(b * row_block, min(n, (b + 1) * row_block)):
             for f in range(src.shape[1]):
                 out[i, f] = src[rows[i], f]
@@ -159,7 +177,6 @@ def count_compact_ints(
     return counts
 
 
-@jit(parallel=True, read_only=("y",))
 def _count_compact_ints(y, lo, n_values, row_block, rows=None):
     """Counts of each value ``lo .. lo + n_values - 1`` in ``y``, or in ``y[rows]`` (no
     shifted or gathered temporary).
@@ -171,13 +188,30 @@ def _count_compact_ints(y, lo, n_values, row_block, rows=None):
     """
     n = y.shape[0] if rows is None else rows.shape[0]
     n_blocks = (n + row_block - 1) // row_block
-    counts = np.zeros(n_values, dtype=np.int64)
     if n_values > _SMALL_RANGE or n_blocks < 2:
-        for i in range(n):
-            counts[_value_at(y, rows, i) - lo] += 1
-        return counts
+        return _count_serial(y, lo, n_values, rows)
     partial = np.zeros((n_blocks, _LANES * n_values), dtype=np.int64)
-    for b in prange(n_blocks):
+    parallel_for(_count_blocks, n_blocks, y, lo, n_values, row_block, rows, partial)
+    return partial.sum(axis=0).reshape(_LANES, n_values).sum(axis=0)
+
+
+@jit(read_only=("y",))
+def _count_serial(y, lo, n_values, rows):
+    """Counts of each value ``lo .. lo + n_values - 1`` in ``y`` (or ``y[rows]``), one
+    row after another."""
+    n = y.shape[0] if rows is None else rows.shape[0]
+    counts = np.zeros(n_values, dtype=np.int64)
+    for i in range(n):
+        counts[_value_at(y, rows, i) - lo] += 1
+    return counts
+
+
+@jit(tasks=True, read_only=("y",))
+def _count_blocks(b0, b1, y, lo, n_values, row_block, rows, partial):
+    """Blocks ``b0 .. b1 - 1`` of :func:`_count_compact_ints`: ``partial[b]`` holds
+    block ``b``'s counts, value ``v`` of lane ``l`` at ``l * n_values + v - lo``."""
+    n = y.shape[0] if rows is None else rows.shape[0]
+    for b in range(b0, b1):
         hist = partial[b]
         start, stop = b * row_block, min(n, (b + 1) * row_block)
         i = start
@@ -187,11 +221,6 @@ def _count_compact_ints(y, lo, n_values, row_block, rows=None):
             i += _LANES
         for j in range(i, stop):
             hist[_value_at(y, rows, j) - lo] += 1
-    for b in range(n_blocks):
-        for lane in range(_LANES):
-            for v in range(n_values):
-                counts[v] += partial[b, lane * n_values + v]
-    return counts
 
 
 def codes_from_lookup(y: np.ndarray, lo: int, lookup: np.ndarray, row_block: int) -> np.ndarray:
@@ -207,13 +236,19 @@ def codes_from_lookup(y: np.ndarray, lo: int, lookup: np.ndarray, row_block: int
     return codes
 
 
-@jit(parallel=True, read_only=("y",))
 def _codes_from_lookup(y, lo, lookup, row_block):
     """``lookup[y - lo]`` as int32 class codes, in parallel blocks."""
     n = y.shape[0]
     codes = np.empty(n, dtype=np.int32)
     n_blocks = (n + row_block - 1) // row_block
-    for b in prange(n_blocks):
+    parallel_for(_codes_blocks, n_blocks, y, lo, lookup, row_block, codes)
+    return codes
+
+
+@jit(tasks=True, read_only=("y",))
+def _codes_blocks(b0, b1, y, lo, lookup, row_block, codes):
+    """Blocks ``b0 .. b1 - 1`` of :func:`_codes_from_lookup`."""
+    n = y.shape[0]
+    for b in range(b0, b1):
         for i in range(b * row_block, min(n, (b + 1) * row_block)):
             codes[i] = lookup[np.int64(y[i]) - lo]
-    return codes

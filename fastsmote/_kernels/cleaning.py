@@ -8,9 +8,8 @@ whole-array helpers of :mod:`fastsmote._kernels.arrays` do.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 from . import arrays
 
 
@@ -22,29 +21,40 @@ def tomek_link_mask(nearest: np.ndarray, codes: np.ndarray, targeted: np.ndarray
     return _tomek_link_mask(nearest, codes, targeted)
 
 
-@jit(parallel=True)
 def _tomek_link_mask(nearest, codes, targeted):
     """True for rows in a Tomek link whose class is targeted.
 
     Row i is in a link when its nearest neighbour j has another class and j's nearest
     neighbour is i. One boolean per row, no other temporaries.
     """
-    n = nearest.shape[0]
-    mask = np.zeros(n, dtype=np.bool_)
-    for i in prange(n):
-        j = nearest[i]
-        if targeted[codes[i]] and codes[j] != codes[i] and nearest[j] == i:
-            mask[i] = True
+    mask = np.zeros(nearest.shape[0], dtype=np.bool_)
+    parallel_for(_tomek_rows, nearest.shape[0], nearest, codes, targeted, mask)
     return mask
 
 
-@jit(parallel=True)
+@jit(tasks=True)
+def _tomek_rows(i0, i1, nearest, codes, targeted, mask):
+    """Rows ``i0 .. i1 - 1`` of :func:`_tomek_link_mask`."""
+    for i in range(i0, i1):
+        j = nearest[i]
+        if targeted[codes[i]] and codes[j] != codes[i] and nearest[j] == i:
+            mask[i] = True
+
+
 def mark_disagreeing(rows, neighbours, codes, n_classes, unanimous, keep):
     """Set ``keep[rows[i]]`` to whether row i's neighbours (``codes`` of ``neighbours[i]``)
     agree with its class: all of them (``unanimous``) or a plurality, ties to the lowest
     class code (Edited Nearest Neighbours' ``kind_sel="all"`` / ``"mode"``)."""
-    n, k = neighbours.shape
-    for i in prange(n):
+    parallel_for(_disagreeing_rows, neighbours.shape[0], rows, neighbours, codes, n_classes,
+                 unanimous, keep)  # fmt: skip
+
+
+@jit(tasks=True)
+def _disagreeing_rows(i0, i1, rows, neighbours, codes, n_classes, unanimous, keep):
+    """Rows ``i0 .. i1 - 1`` of :func:`mark_disagreeing`."""
+    k = neighbours.shape[1]
+    votes = np.zeros(n_classes, dtype=np.int64)
+    for i in range(i0, i1):
         own = codes[rows[i]]
         if unanimous:
             same = True
@@ -54,7 +64,7 @@ def mark_disagreeing(rows, neighbours, codes, n_classes, unanimous, keep):
                     break
             keep[rows[i]] = same
             continue
-        votes = np.zeros(n_classes, dtype=np.int64)
+        votes[:] = 0
         for j in range(k):
             votes[codes[neighbours[i, j]]] += 1
         keep[rows[i]] = np.argmax(votes) == own  # argmax: the lowest code on ties
@@ -110,7 +120,6 @@ def rows_by_class(codes, keep, n_classes):
     return out[:filled], counts
 
 
-@jit(parallel=True)
 def edit_from_lists(rows, lists, present, codes, k, n_classes, unanimous, remove, stale):
     """Edited Nearest Neighbours' rule for ``rows`` from stored neighbour lists.
 
@@ -121,11 +130,19 @@ def edit_from_lists(rows, lists, present, codes, k, n_classes, unanimous, remove
     the lowest class code, as :func:`mark_disagreeing`), or ``stale[i]`` when fewer
     than ``k`` entries are present (the row needs a new search).
     """
+    parallel_for(_edit_rows, rows.shape[0], rows, lists, present, codes, k, n_classes, unanimous,
+                 remove, stale)  # fmt: skip
+
+
+@jit(tasks=True)
+def _edit_rows(i0, i1, rows, lists, present, codes, k, n_classes, unanimous, remove, stale):
+    """Rows ``i0 .. i1 - 1`` of :func:`edit_from_lists`."""
     width = lists.shape[1]
-    for i in prange(rows.shape[0]):
+    votes = np.zeros(n_classes if not unanimous else 1, dtype=np.int64)
+    for i in range(i0, i1):
         r = rows[i]
         own = codes[r]
-        votes = np.zeros(n_classes if not unanimous else 1, dtype=np.int64)
+        votes[:] = 0
         found = 0
         agree = True
         for j in range(width):
@@ -147,18 +164,24 @@ def edit_from_lists(rows, lists, present, codes, k, n_classes, unanimous, remove
             remove[r] = np.argmax(votes) != own  # argmax: the lowest code on ties
 
 
-@jit(parallel=True)
 def outvoted(rows, neighbours, codes, n_classes, n_votes):
     """True for each row ``rows[i]`` that a k-nearest-neighbour vote of ``n_votes`` rows
     (itself and its first ``n_votes - 1`` neighbours ``neighbours[i]``) gives to another
     class, ties to the lowest class code (Neighbourhood Cleaning Rule's misclassified
     rows)."""
     out = np.zeros(rows.shape[0], dtype=np.bool_)
-    for i in prange(rows.shape[0]):
+    parallel_for(_outvoted_rows, rows.shape[0], rows, neighbours, codes, n_classes, n_votes, out)
+    return out
+
+
+@jit(tasks=True)
+def _outvoted_rows(i0, i1, rows, neighbours, codes, n_classes, n_votes, out):
+    """Rows ``i0 .. i1 - 1`` of :func:`outvoted`."""
+    votes = np.zeros(n_classes, dtype=np.int64)
+    for i in range(i0, i1):
         own = codes[rows[i]]
-        votes = np.zeros(n_classes, dtype=np.int64)
+        votes[:] = 0
         votes[own] += 1
         for j in range(n_votes - 1):
             votes[codes[neighbours[i, j]]] += 1
         out[i] = np.argmax(votes) != own
-    return out

@@ -9,29 +9,44 @@ on the thread count.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 
 
-@jit(parallel=True, read_only=("X",))
 def pairwise_distance_sum(X, rows):
     """Sum over pairs ``i < j`` of ``rows`` of the Euclidean distance between ``X[rows[i]]``
     and ``X[rows[j]]``, each squared difference and the sums in float64."""
     m = rows.shape[0]
     per_row = np.zeros(m, dtype=np.float64)
-    for i in prange(m):
-        a = rows[i]
-        total = 0.0
-        for j in range(i + 1, m):
-            b = rows[j]
-            sq = 0.0
-            for f in range(X.shape[1]):
-                d = np.float64(X[a, f]) - np.float64(X[b, f])
-                sq += d * d
-            total += np.sqrt(sq)
-        per_row[i] = total
+    # task t takes rows t and m - 1 - t: each task then sums about m distances
+    parallel_for(_distance_sums, (m + 1) // 2, X, rows, per_row)
     result = 0.0
-    for i in range(m):
-        result += per_row[i]
+    for total in per_row.tolist():  # in row order (np.sum would add pairwise)
+        result += total
     return result
+
+
+@jit(tasks=True, read_only=("X",))
+def _distance_sums(t0, t1, X, rows, per_row):
+    """``per_row[i]`` for rows ``i = t`` and ``i = m - 1 - t``, ``t0 <= t < t1`` (see
+    :func:`pairwise_distance_sum`)."""
+    m = rows.shape[0]
+    for t in range(t0, t1):
+        per_row[t] = _distances_after(X, rows, t)
+        if m - 1 - t != t:
+            per_row[m - 1 - t] = _distances_after(X, rows, m - 1 - t)
+
+
+@jit(read_only=("X",))
+def _distances_after(X, rows, i):
+    """Sum of the distances from row ``rows[i]`` to rows ``rows[i + 1:]``, in order."""
+    a = rows[i]
+    total = 0.0
+    for j in range(i + 1, rows.shape[0]):
+        b = rows[j]
+        sq = 0.0
+        for f in range(X.shape[1]):
+            d = np.float64(X[a, f]) - np.float64(X[b, f])
+            sq += d * d
+        total += np.sqrt(sq)
+    return total

@@ -4,12 +4,10 @@ of its nearest neighbours, as a SMOTE row lies between its base and neighbour?""
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 
 
-@jit(parallel=True, read_only=("X",))
 def segment_hits(X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_margin, min_moving):
     """Per query row ``r``: a pair ``(p, q)`` of its neighbours with ``r`` on segment p-q
     that no set holds together with ``r``, unless another pair is held by one.
@@ -43,12 +41,22 @@ def segment_hits(X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_m
 
     All-zero ``sets`` make every pair count: the first pair found is returned.
     """
-    m, k = neighbors.shape
-    d = X.shape[1]
+    m = neighbors.shape[0]
     p_out = np.full(m, -1, dtype=np.int64)
     q_out = np.full(m, -1, dtype=np.int64)
     t_out = np.full(m, np.nan)
-    for i in prange(m):
+    parallel_for(_segment_rows, m, X, sets, queries, neighbors, off_grid, n_first, rtol, atol,
+                 t_margin, min_moving, p_out, q_out, t_out)  # fmt: skip
+    return p_out, q_out, t_out
+
+
+@jit(tasks=True, read_only=("X",))
+def _segment_rows(i0, i1, X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_margin,
+                  min_moving, p_out, q_out, t_out):  # fmt: skip
+    """Queries ``i0 .. i1 - 1`` of :func:`segment_hits`."""
+    k = neighbors.shape[1]
+    d = X.shape[1]
+    for i in range(i0, i1):
         r = queries[i]
         explained = False
         for a in range(min(n_first, k)):
@@ -89,7 +97,6 @@ def segment_hits(X, sets, queries, neighbors, off_grid, n_first, rtol, atol, t_m
             if explained:
                 p_out[i], q_out[i], t_out[i] = -1, -1, np.nan
                 break
-    return p_out, q_out, t_out
 
 
 @jit()
