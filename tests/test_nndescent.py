@@ -1,5 +1,9 @@
 """fastsmote's NN-descent: kernels against plain-Python references, then the graph."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from naive import knn, nndescent_edge_key, nndescent_round, sq_distances_to, stream_key
@@ -219,6 +223,26 @@ def test_each_kernel_gives_the_same_output_for_one_and_two_threads(monkeypatch):
     assert len(one) == len(two) and one[-4][1] > 0  # the round inserted something
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_two_threads_build_the_graph_on_the_workqueue_layer():
+    # Numba's "workqueue" layer aborts the process when two threads enter parallel
+    # regions at once: parallel_for's ranges run concurrently, so no NN-descent task
+    # kernel may contain one (np.zeros or a slice assignment would become one)
+    script = (
+        "import numpy as np\n"
+        "from fastsmote._numba import numba_threads\n"
+        "from fastsmote.neighbors._nndescent import nndescent_graph\n"
+        "data = np.random.default_rng(0).standard_normal((3000, 6))\n"
+        "with numba_threads(2):\n"
+        "    print(nndescent_graph(data, 8, 8, 2, key=0)[1].shape)\n"
+    )
+    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue")
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "(3000, 8)"
 
 
 def test_update_buffers_and_their_grouped_copy_fit_the_budget():

@@ -187,6 +187,18 @@ def _round_up(count):
     return (count + LANES - 1) // LANES * LANES
 
 
+@jit(inline="always")
+def _zeroed_columns(data, width):
+    """A zeroed (n_features, width) array of data's dtype, filled by a loop: task
+    kernels are compiled with Numba's parallel analyses, and no conversion to a
+    parallel loop may apply to them (``np.zeros`` and slice assignments could)."""
+    cand_t = np.empty((data.shape[1], width), dtype=data.dtype)
+    for f in range(data.shape[1]):
+        for c in range(width):
+            cand_t[f, c] = 0
+    return cand_t
+
+
 @jit()
 def _gather_columns(data, rows, count, cand_t):
     """Copy ``data[rows[:count]]`` into the first ``count`` columns of ``cand_t``."""
@@ -222,8 +234,7 @@ def _forest_leaves(l0, l1, data, perm_t, bounds_t, widest, g_dist, g_pos, g_new)
     """Leaves ``l0 .. l1 - 1`` of one tree (``perm_t``, ``bounds_t``) offered to
     :func:`graph_from_forest`'s graph. Columns of ``cand_t`` past a leaf's rows hold
     earlier leaves' rows (finite): their distances are computed and ignored."""
-    d = data.shape[1]
-    cand_t = np.zeros((d, _round_up(widest)), dtype=data.dtype)
+    cand_t = _zeroed_columns(data, _round_up(widest))
     dist = np.empty(_round_up(widest), dtype=data.dtype)
     for leaf in range(l0, l1):
         start = bounds_t[leaf]
@@ -446,7 +457,8 @@ def _sample_bucket_rows(c0, c1, g_pos, g_new, key, old, n_new, bucket_shift, b0,
     for b in range(c0, c1):
         r0 = first + (b << bucket_shift)
         r1 = min(stop, r0 + (1 << bucket_shift))
-        heap_n[r0 - first : r1 - first] = 0
+        for i in range(r0, r1):  # a loop, not a slice assignment (see _zeroed_columns)
+            heap_n[i - first] = 0
         for i in range(r0, r1):  # forward edges: only rows of this pass
             if not old or n_new[i] > 0:
                 for s in range(n_slots):
@@ -539,10 +551,8 @@ def _join_blocks(b0, b1, data, g_dist, cand_new, n_new, cand_old, n_old, start, 
                  buf_other, buf_d, buf_n):  # fmt: skip
     """Blocks ``b0 .. b1 - 1`` of :func:`join_chunk`."""
     n_slots = g_dist.shape[1]
-    d = data.shape[1]
     m_max = _round_up(cand_new.shape[1] + cand_old.shape[1])
-    # padding columns stay finite (zeros, or rows gathered earlier)
-    cand_t = np.zeros((d, m_max), dtype=data.dtype)
+    cand_t = _zeroed_columns(data, m_max)  # padding stays finite: zeros or earlier rows
     rows = np.empty(m_max, dtype=np.int32)
     lims = np.empty(m_max, dtype=g_dist.dtype)
     dist = np.empty(m_max, dtype=data.dtype)
