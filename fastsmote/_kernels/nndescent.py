@@ -612,7 +612,9 @@ def _scatter_blocks(b0, b1, buf_target, buf_other, buf_d, buf_n, bucket_shift, o
             cursor[bucket] = at + 1
 
 
-@jit(tasks=True)
+# the plain pipeline: here Numba's parallel analyses make the loop ~2x slower
+# (benchmarks/graph_memory.py, apply_updates), unlike the other range kernels
+@jit()
 def _apply_buckets(c0, c1, g_dist, g_pos, g_new, bucket_start, target, other, dist, n_tracked,
                    inserted):  # fmt: skip
     """Buckets ``c0 .. c1 - 1`` of :func:`apply_updates`: each bucket's updates offered
