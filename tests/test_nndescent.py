@@ -1,9 +1,14 @@
 """fastsmote's NN-descent: kernels against plain-Python references, then the graph."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from naive import knn, nndescent_edge_key, nndescent_round, sq_distances_to, stream_key
 
+from fastsmote import _numba
 from fastsmote._kernels import nndescent as kernels
 from fastsmote._kernels.knn import block_distances
 from fastsmote._numba import numba_threads
@@ -163,6 +168,81 @@ def test_rounds_do_not_depend_on_chunking_or_threads():
         np.testing.assert_array_equal(pos, results[0][1])
         np.testing.assert_array_equal(dist, results[0][0])
         assert rounds == results[0][2]
+
+
+def round_step_by_step(data, threads):
+    """Every output of each kernel of one graph and one round, with ``threads`` threads."""
+    n_slots, max_candidates, key = 8, 6, np.uint64(21)
+    outputs = []
+    with numba_threads(threads):
+        forest = kernels.rp_forest(data, key, 3, n_slots)
+        graph = kernels.graph_from_forest(data, *forest, n_slots, key)
+        perm, leaf_of, bounds = forest
+        used_bounds = [bounds[t, : leaf_of[t].max() + 2] for t in range(3)]  # the rest: unset
+        outputs += [perm, leaf_of, *used_bounds, *(part.copy() for part in graph)]
+        n = len(data)
+        cand = {old: np.zeros((n, max_candidates), np.int32) for old in (False, True)}
+        n_cand = {old: np.zeros(n, np.int32) for old in (False, True)}
+        new_max = np.zeros(n, np.uint64)
+        heap = np.zeros((n, max_candidates), np.uint64)
+        heap_n = np.zeros(n, np.int64)
+        grouped = np.zeros(n * n_slots, np.int32), np.zeros(n * n_slots, np.int32)
+        for old in (False, True):
+            edges = kernels.count_reverse_edges(*graph[1:], old, n_cand[False], 4)
+            outputs.append(edges)
+            for b0, b1 in [(0, 3), (3, 4), (4, edges.shape[1])]:  # several calls
+                kernels.sample_buckets(
+                    *graph[1:], key, old, n_cand[False], 4, b0, b1, edges, heap, heap_n,
+                    *grouped, cand[old], n_cand[old], new_max,
+                )  # fmt: skip
+            outputs += [cand[old], n_cand[old]]
+        kernels.mark_sampled(*graph[1:], key, n_cand[False], new_max, max_candidates)
+        outputs += [new_max, graph[2].copy()]
+        capacity = kernels.JOIN_BLOCK * _nndescent.update_capacity_per_row(max_candidates)
+        n_blocks = -(-n // kernels.JOIN_BLOCK)
+        buffers = [
+            np.zeros((n_blocks, capacity), dtype) for dtype in (np.int32, np.int32, data.dtype)
+        ]
+        buf_n = np.zeros(n_blocks, np.int64)
+        kernels.join_chunk(data, graph[0], cand[False], n_cand[False], cand[True], n_cand[True],
+                           0, n, *buffers, buf_n)  # fmt: skip
+        outputs += [buf_n] + [b[blk, : buf_n[blk]] for b in buffers for blk in range(n_blocks)]
+        outputs += list(kernels._bucket_offsets(buffers[0], buf_n, 4, -(-n // 16)))
+        work = [np.zeros(n_blocks * capacity, b.dtype) for b in buffers]
+        inserted = kernels.apply_updates(*graph, *buffers, buf_n, 4, *work, 4)
+        outputs += [np.array(inserted), *graph]
+    return outputs
+
+
+def test_each_kernel_gives_the_same_output_for_one_and_two_threads(monkeypatch):
+    # with 3 ranges per thread, task ranges split the fixed blocks, parts and buckets
+    # unevenly (16-row buckets, 64-row join blocks)
+    monkeypatch.setattr(_numba, "RANGES_PER_THREAD", 3)
+    data = np.random.default_rng(16).standard_normal((700, 5)).astype(np.float32)
+    one, two = round_step_by_step(data, 1), round_step_by_step(data, 2)
+    assert len(one) == len(two) and one[-4][1] > 0  # the round inserted something
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_two_threads_build_the_graph_on_the_workqueue_layer():
+    # Numba's "workqueue" layer aborts the process when two threads enter parallel
+    # regions at once: parallel_for's ranges run concurrently, so no NN-descent task
+    # kernel may contain one (np.zeros or a slice assignment would become one)
+    script = (
+        "import numpy as np\n"
+        "from fastsmote._numba import numba_threads\n"
+        "from fastsmote.neighbors._nndescent import nndescent_graph\n"
+        "data = np.random.default_rng(0).standard_normal((3000, 6))\n"
+        "with numba_threads(2):\n"
+        "    print(nndescent_graph(data, 8, 8, 2, key=0)[1].shape)\n"
+    )
+    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue")
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "(3000, 8)"
 
 
 def test_update_buffers_and_their_grouped_copy_fit_the_budget():

@@ -27,9 +27,8 @@ Distances are squared Euclidean in the exact kernels' defined summation order.
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
-from .._numba import jit
+from .._numba import jit, parallel_for
 from .._random import (
     FILL_STREAM,
     SAMPLE_STREAM,
@@ -157,7 +156,6 @@ def _build_tree(data, key, leaf_size, perm, leaf_of, leaf_bounds, normal):
     return n_leaves
 
 
-@jit(parallel=True)
 def rp_forest(data, key, n_trees, leaf_size):
     """Leaves of ``n_trees`` random-projection trees, built in parallel.
 
@@ -165,22 +163,40 @@ def rp_forest(data, key, n_trees, leaf_size):
     (n_trees, n + 1), all int32; tree t's leaf l holds rows
     ``perm[t, leaf_bounds[t, l]:leaf_bounds[t, l + 1]]``.
     """
-    n, d = data.shape
+    n = data.shape[0]
     perm = np.empty((n_trees, n), dtype=np.int32)
     leaf_of = np.empty((n_trees, n), dtype=np.int32)
     leaf_bounds = np.empty((n_trees, n + 1), dtype=np.int32)
-    for t in prange(n_trees):
-        normal = np.empty(d, dtype=np.float64)
+    parallel_for(_forest_trees, n_trees, data, key, leaf_size, perm, leaf_of, leaf_bounds)
+    return perm, leaf_of, leaf_bounds
+
+
+@jit(tasks=True)
+def _forest_trees(t0, t1, data, key, leaf_size, perm, leaf_of, leaf_bounds):
+    """Trees ``t0 .. t1 - 1`` of :func:`rp_forest`."""
+    normal = np.empty(data.shape[1], dtype=np.float64)
+    for t in range(t0, t1):
         _build_tree(
             data, kernel_stream_key(key, TREE_STREAM * TREE_STRIDE + t), leaf_size,
             perm[t], leaf_of[t], leaf_bounds[t], normal,
         )  # fmt: skip
-    return perm, leaf_of, leaf_bounds
 
 
 @jit(inline="always")
 def _round_up(count):
     return (count + LANES - 1) // LANES * LANES
+
+
+@jit(inline="always")
+def _zeroed_columns(data, width):
+    """A zeroed (n_features, width) array of data's dtype, filled by a loop: task
+    kernels are compiled with Numba's parallel analyses, and no conversion to a
+    parallel loop may apply to them (``np.zeros`` and slice assignments could)."""
+    cand_t = np.empty((data.shape[1], width), dtype=data.dtype)
+    for f in range(data.shape[1]):
+        for c in range(width):
+            cand_t[f, c] = 0
+    return cand_t
 
 
 @jit()
@@ -192,7 +208,6 @@ def _gather_columns(data, rows, count, cand_t):
             cand_t[f, c] = data[r, f]
 
 
-@jit(parallel=True)
 def graph_from_forest(data, perm, leaf_of, leaf_bounds, n_slots, key):
     """Initial graph: each row's best ``n_slots`` leaf-mates over all trees, topped up
     with random rows where the leaves hold too few. Every entry starts as "new".
@@ -200,39 +215,55 @@ def graph_from_forest(data, perm, leaf_of, leaf_bounds, n_slots, key):
     Trees are visited in order; within a tree, leaves are disjoint, so each leaf's pairs
     (each computed once) go to both rows from one thread.
     """
-    n, d = data.shape
+    n = data.shape[0]
     n_trees = perm.shape[0]
     g_dist = np.full((n, n_slots), np.inf, dtype=data.dtype)
     g_pos = np.full((n, n_slots), EMPTY, dtype=np.int32)
     g_new = np.zeros((n, n_slots), dtype=np.bool_)
     for t in range(n_trees):
-        n_leaves = leaf_of[t].max() + 1
-        widest = 0
-        for leaf in range(n_leaves):
-            widest = max(widest, leaf_bounds[t, leaf + 1] - leaf_bounds[t, leaf])
-        for leaf in prange(n_leaves):
-            start = leaf_bounds[t, leaf]
-            size = leaf_bounds[t, leaf + 1] - start
-            rows = perm[t, start : start + size]
-            cand_t = np.zeros((d, _round_up(widest)), dtype=data.dtype)
-            dist = np.empty(_round_up(widest), dtype=data.dtype)
-            _gather_columns(data, rows, size, cand_t)
-            for a in range(size - 1):
-                i = rows[a]
-                block_distances(data[i], cand_t, (a + 1) // LANES * LANES, _round_up(size), dist)
-                for b in range(a + 1, size):
-                    j = rows[b]
-                    _push_sorted(g_dist[i], g_pos[i], g_new[i], dist[b], j)
-                    _push_sorted(g_dist[j], g_pos[j], g_new[j], dist[b], i)
+        n_leaves = int(leaf_of[t].max()) + 1
+        widest = int(np.diff(leaf_bounds[t, : n_leaves + 1]).max())
+        parallel_for(_forest_leaves, n_leaves, data, perm[t], leaf_bounds[t], widest, g_dist,
+                     g_pos, g_new)  # fmt: skip
+    parallel_for(_fill_rows, n, data, key, g_dist, g_pos, g_new)
+    return g_dist, g_pos, g_new
+
+
+@jit(tasks=True)
+def _forest_leaves(l0, l1, data, perm_t, bounds_t, widest, g_dist, g_pos, g_new):
+    """Leaves ``l0 .. l1 - 1`` of one tree (``perm_t``, ``bounds_t``) offered to
+    :func:`graph_from_forest`'s graph. Columns of ``cand_t`` past a leaf's rows hold
+    earlier leaves' rows (finite): their distances are computed and ignored."""
+    cand_t = _zeroed_columns(data, _round_up(widest))
+    dist = np.empty(_round_up(widest), dtype=data.dtype)
+    for leaf in range(l0, l1):
+        start = bounds_t[leaf]
+        size = bounds_t[leaf + 1] - start
+        rows = perm_t[start : start + size]
+        _gather_columns(data, rows, size, cand_t)
+        for a in range(size - 1):
+            i = rows[a]
+            block_distances(data[i], cand_t, (a + 1) // LANES * LANES, _round_up(size), dist)
+            for b in range(a + 1, size):
+                j = rows[b]
+                _push_sorted(g_dist[i], g_pos[i], g_new[i], dist[b], j)
+                _push_sorted(g_dist[j], g_pos[j], g_new[j], dist[b], i)
+
+
+@jit(tasks=True)
+def _fill_rows(i0, i1, data, key, g_dist, g_pos, g_new):
+    """Rows ``i0 .. i1 - 1`` of :func:`graph_from_forest`: random rows top up a list
+    its leaves left short."""
+    n = data.shape[0]
+    n_slots = g_pos.shape[1]
     fill_key = kernel_stream_key(key, FILL_STREAM)
-    for i in prange(n):
+    for i in range(i0, i1):
         draw = 0
         while g_pos[i, n_slots - 1] == EMPTY and draw < 8 * n_slots:
             j = np.int32(uint64_below(draw_uint64(fill_key, np.int64(i) * 64 * n_slots + draw), n))
             if j != i:
                 _push_sorted(g_dist[i], g_pos[i], g_new[i], pair_sq_distance(data, i, j), j)
             draw += 1
-    return g_dist, g_pos, g_new
 
 
 # --------------------------------------------------------------------------------------
@@ -289,7 +320,6 @@ def _push_heap(heap, counts, row, item_key):
     heap[row, t] = item_key
 
 
-@jit(parallel=True)
 def _bucket_offsets(buf_target, buf_n, bucket_shift, n_buckets):
     """Where each block's entries for each target bucket (``2**bucket_shift``
     consecutive rows) go when grouped by bucket, stably (bucket, then block, then
@@ -300,10 +330,16 @@ def _bucket_offsets(buf_target, buf_n, bucket_shift, n_buckets):
     """
     n_blocks = buf_n.shape[0]
     counts = np.zeros((n_blocks, n_buckets), dtype=np.int64)
-    for blk in prange(n_blocks):
+    parallel_for(_count_block_entries, n_blocks, buf_target, buf_n, bucket_shift, counts)
+    return _grouped_offsets(counts, 0, n_buckets)
+
+
+@jit(tasks=True)
+def _count_block_entries(b0, b1, buf_target, buf_n, bucket_shift, counts):
+    """``counts[blk, bucket]`` for blocks ``b0 .. b1 - 1`` of :func:`_bucket_offsets`."""
+    for blk in range(b0, b1):
         for t in range(buf_n[blk]):
             counts[blk, buf_target[blk, t] >> bucket_shift] += 1
-    return _grouped_offsets(counts, 0, n_buckets)
 
 
 @jit()
@@ -343,22 +379,27 @@ def _is_candidate_edge(g_pos, g_new, n_new, i, s, old):
     return _is_pass_edge(g_pos, g_new, i, s, old) and (not old or n_new[g_pos[i, s]] > 0)
 
 
-@jit(parallel=True)
 def count_reverse_edges(g_pos, g_new, old, n_new, bucket_shift):
     """Reverse edges of this pass (see ``_is_candidate_edge``) per source part and
     target bucket: ``counts[part, bucket]``, (SAMPLE_PARTS, n_buckets)."""
+    n = g_pos.shape[0]
+    counts = np.zeros((SAMPLE_PARTS, ((n - 1) >> bucket_shift) + 1), dtype=np.int64)
+    parallel_for(_count_part_edges, SAMPLE_PARTS, g_pos, g_new, old, n_new, bucket_shift, counts)
+    return counts
+
+
+@jit(tasks=True)
+def _count_part_edges(p0, p1, g_pos, g_new, old, n_new, bucket_shift, counts):
+    """Parts ``p0 .. p1 - 1`` of :func:`count_reverse_edges`."""
     n, n_slots = g_pos.shape
     part_rows = sample_part_rows(n)
-    counts = np.zeros((SAMPLE_PARTS, ((n - 1) >> bucket_shift) + 1), dtype=np.int64)
-    for part in prange(SAMPLE_PARTS):
+    for part in range(p0, p1):
         for i in range(part * part_rows, min(n, (part + 1) * part_rows)):
             for s in range(n_slots):
                 if _is_candidate_edge(g_pos, g_new, n_new, i, s, old):
                     counts[part, g_pos[i, s] >> bucket_shift] += 1
-    return counts
 
 
-@jit(parallel=True)
 def sample_buckets(
     g_pos, g_new, key, old, n_new, bucket_shift, b0, b1, counts, heap, heap_n,
     grouped_target, grouped_source, cand, cand_n, new_max,
@@ -375,13 +416,24 @@ def sample_buckets(
     ``heap_n`` hold the range's rows (from row ``b0 << bucket_shift``); ``grouped_*``
     hold at least the range's reverse edges (``counts`` from ``count_reverse_edges``).
     """
+    offsets, bucket_start = _grouped_offsets(counts, b0, b1)
+    parallel_for(_group_part_edges, SAMPLE_PARTS, g_pos, g_new, old, n_new, bucket_shift, b0, b1,
+                 offsets, grouped_target, grouped_source)  # fmt: skip
+    parallel_for(_sample_bucket_rows, b1 - b0, g_pos, g_new, key, old, n_new, bucket_shift, b0,
+                 b1, bucket_start, heap, heap_n, grouped_target, grouped_source, cand, cand_n,
+                 new_max)  # fmt: skip
+
+
+@jit(tasks=True)
+def _group_part_edges(p0, p1, g_pos, g_new, old, n_new, bucket_shift, b0, b1, offsets,
+                      grouped_target, grouped_source):  # fmt: skip
+    """Parts ``p0 .. p1 - 1`` of :func:`sample_buckets`: their reverse edges into buckets
+    ``b0 .. b1 - 1``, written from ``offsets[part]`` on."""
     n, n_slots = g_pos.shape
-    n_buckets = b1 - b0
     first = b0 << bucket_shift
     stop = min(n, b1 << bucket_shift)
-    offsets, bucket_start = _grouped_offsets(counts, b0, b1)
     part_rows = sample_part_rows(n)
-    for part in prange(SAMPLE_PARTS):
+    for part in range(p0, p1):
         cursor = offsets[part]
         for i in range(part * part_rows, min(n, (part + 1) * part_rows)):
             for s in range(n_slots):
@@ -391,10 +443,22 @@ def sample_buckets(
                     grouped_target[at] = j
                     grouped_source[at] = i
                     cursor[(j >> bucket_shift) - b0] = at + 1
-    for b in prange(n_buckets):
+
+
+@jit(tasks=True)
+def _sample_bucket_rows(c0, c1, g_pos, g_new, key, old, n_new, bucket_shift, b0, b1, bucket_start,
+                        heap, heap_n, grouped_target, grouped_source, cand, cand_n,
+                        new_max):  # fmt: skip
+    """Buckets ``b0 + c0 .. b0 + c1 - 1`` of :func:`sample_buckets`: their rows' heaps
+    filled from forward and grouped reverse edges, then written out as candidates."""
+    n, n_slots = g_pos.shape
+    first = b0 << bucket_shift
+    stop = min(n, b1 << bucket_shift)
+    for b in range(c0, c1):
         r0 = first + (b << bucket_shift)
         r1 = min(stop, r0 + (1 << bucket_shift))
-        heap_n[r0 - first : r1 - first] = 0
+        for i in range(r0, r1):  # a loop, not a slice assignment (see _zeroed_columns)
+            heap_n[i - first] = 0
         for i in range(r0, r1):  # forward edges: only rows of this pass
             if not old or n_new[i] > 0:
                 for s in range(n_slots):
@@ -412,12 +476,17 @@ def sample_buckets(
                 new_max[i] = heap[i - first, 0]
 
 
-@jit(parallel=True)
 def mark_sampled(g_pos, g_new, key, n_new, new_max, max_candidates):
     """Mark the new entries that were sampled as new candidates old: a sampled edge is
     in its row's heap, so the heap was not full or its key is not above the largest."""
-    n, n_slots = g_pos.shape
-    for i in prange(n):
+    parallel_for(_mark_rows, g_pos.shape[0], g_pos, g_new, key, n_new, new_max, max_candidates)
+
+
+@jit(tasks=True)
+def _mark_rows(i0, i1, g_pos, g_new, key, n_new, new_max, max_candidates):
+    """Rows ``i0 .. i1 - 1`` of :func:`mark_sampled`."""
+    n_slots = g_pos.shape[1]
+    for i in range(i0, i1):
         for s in range(n_slots):
             if g_new[i, s]:
                 if n_new[i] < max_candidates or _edge_key(key, i, g_pos[i, s]) <= new_max[i]:
@@ -455,7 +524,6 @@ def _join_row(data, cand_t, rows, lims, m_new, m, dist, out_target, out_other, o
     return used
 
 
-@jit(parallel=True)
 def join_chunk(
     data,
     g_dist,
@@ -473,15 +541,22 @@ def join_chunk(
     """Local joins of rows ``start..stop``: for each row, every pair of its new
     candidates and every (new, old) pair, written as directed updates into the buffers
     of fixed blocks of ``JOIN_BLOCK`` rows. Reads the graph only."""
-    n_slots = g_dist.shape[1]
-    d = data.shape[1]
-    m_max = _round_up(cand_new.shape[1] + cand_old.shape[1])
     n_blocks = (stop - start + JOIN_BLOCK - 1) // JOIN_BLOCK
-    for blk in prange(n_blocks):
-        cand_t = np.zeros((d, m_max), dtype=data.dtype)  # padding columns stay finite
-        rows = np.empty(m_max, dtype=np.int32)
-        lims = np.empty(m_max, dtype=g_dist.dtype)
-        dist = np.empty(m_max, dtype=data.dtype)
+    parallel_for(_join_blocks, n_blocks, data, g_dist, cand_new, n_new, cand_old, n_old, start,
+                 stop, buf_target, buf_other, buf_d, buf_n)  # fmt: skip
+
+
+@jit(tasks=True)
+def _join_blocks(b0, b1, data, g_dist, cand_new, n_new, cand_old, n_old, start, stop, buf_target,
+                 buf_other, buf_d, buf_n):  # fmt: skip
+    """Blocks ``b0 .. b1 - 1`` of :func:`join_chunk`."""
+    n_slots = g_dist.shape[1]
+    m_max = _round_up(cand_new.shape[1] + cand_old.shape[1])
+    cand_t = _zeroed_columns(data, m_max)  # padding stays finite: zeros or earlier rows
+    rows = np.empty(m_max, dtype=np.int32)
+    lims = np.empty(m_max, dtype=g_dist.dtype)
+    dist = np.empty(m_max, dtype=data.dtype)
+    for blk in range(b0, b1):
         used = 0
         for i in range(start + blk * JOIN_BLOCK, min(stop, start + (blk + 1) * JOIN_BLOCK)):
             m_new = n_new[i]
@@ -498,7 +573,6 @@ def join_chunk(
         buf_n[blk] = used
 
 
-@jit(parallel=True)
 def apply_updates(
     g_dist, g_pos, g_new, buf_target, buf_other, buf_d, buf_n, bucket_shift, target, other, dist,
     n_tracked,
@@ -514,7 +588,20 @@ def apply_updates(
     n_blocks = buf_n.shape[0]
     n_buckets = ((g_pos.shape[0] - 1) >> bucket_shift) + 1
     offsets, bucket_start = _bucket_offsets(buf_target, buf_n, bucket_shift, n_buckets)
-    for blk in prange(n_blocks):
+    parallel_for(_scatter_blocks, n_blocks, buf_target, buf_other, buf_d, buf_n, bucket_shift,
+                 offsets, target, other, dist)  # fmt: skip
+    inserted = np.zeros((n_buckets, 2), dtype=np.int64)  # per bucket: summed in any order
+    parallel_for(_apply_buckets, n_buckets, g_dist, g_pos, g_new, bucket_start, target, other,
+                 dist, n_tracked, inserted)  # fmt: skip
+    return int(inserted[:, 0].sum()), int(inserted[:, 1].sum())
+
+
+@jit(tasks=True)
+def _scatter_blocks(b0, b1, buf_target, buf_other, buf_d, buf_n, bucket_shift, offsets, target,
+                    other, dist):  # fmt: skip
+    """Blocks ``b0 .. b1 - 1`` of :func:`apply_updates`: their updates copied to their
+    places grouped by target bucket (``offsets[blk]`` on)."""
+    for blk in range(b0, b1):
         cursor = offsets[blk]
         for t in range(buf_n[blk]):
             bucket = buf_target[blk, t] >> bucket_shift
@@ -523,8 +610,16 @@ def apply_updates(
             other[at] = buf_other[blk, t]
             dist[at] = buf_d[blk, t]
             cursor[bucket] = at + 1
-    inserted = np.zeros((n_buckets, 2), dtype=np.int64)
-    for bucket in prange(n_buckets):
+
+
+# the plain pipeline: here Numba's parallel analyses make the loop ~2x slower
+# (benchmarks/graph_memory.py, apply_updates), unlike the other range kernels
+@jit()
+def _apply_buckets(c0, c1, g_dist, g_pos, g_new, bucket_start, target, other, dist, n_tracked,
+                   inserted):  # fmt: skip
+    """Buckets ``c0 .. c1 - 1`` of :func:`apply_updates`: each bucket's updates offered
+    to their rows in order; ``inserted[bucket]`` counts the tracked and all insertions."""
+    for bucket in range(c0, c1):
         tracked = 0
         count = 0
         for at in range(bucket_start[bucket], bucket_start[bucket + 1]):
@@ -534,7 +629,6 @@ def apply_updates(
             count += slot >= 0
         inserted[bucket, 0] = tracked
         inserted[bucket, 1] = count
-    return inserted[:, 0].sum(), inserted[:, 1].sum()
 
 
 @jit()
