@@ -42,11 +42,10 @@ def set_config(working_memory: int | None = None, n_threads: int | None | str = 
         Budget in MiB for temporary arrays (neighbour blocks, random draws, the
         approximate graph's workspace). Results never depend on it.
     n_threads : int or None, optional
-        Number of Numba threads for the kernels (``None``: Numba's default,
-        negative: count back from all cores). Results never depend on it. Several
-        Python threads may call samplers at once; without Numba's OpenMP or TBB
-        threading layer (the "workqueue" fallback) their parallel kernels then run
-        one at a time, each with ``n_threads`` threads.
+        Number of threads for the kernels (Numba's setting, ``numba.set_num_threads``;
+        ``None``: Numba's default, negative: count back from all cores). Results never
+        depend on it. Several Python threads may call samplers at once; their kernels
+        run concurrently.
     """
     config = _config()
     if working_memory is not None:

@@ -17,7 +17,9 @@ keeps two promises Numba does not:
   original handlers run as soon as the kernel has returned.
 - **Threads.** Numba's fallback threading layer ("workqueue", used when neither OpenMP
   nor TBB is available) aborts the process when two Python threads run parallel
-  kernels at once. With that layer, parallel kernels run one at a time.
+  kernels at once. fastsmote's kernels make no Numba parallel loops (threads come from
+  :func:`parallel_for`); with that layer, other libraries' parallel kernels run through
+  ``native_section(parallel=True)`` one at a time.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 
 import numba
 import numpy as np
+from numba.core.cpu_options import ParallelOptions
 from numba.core.errors import NumbaPerformanceWarning
 from numba.core.registry import CPUDispatcher
 
@@ -52,16 +55,18 @@ _hook_name, _, _hook_path = os.environ.get(KERNEL_HOOK_ENV, "").partition("=")
 #: makes no parallel loops (threads come from :func:`parallel_for`), but its analyses
 #: let LLVM vectorise loops the plain pipeline leaves scalar (SMOTE's generation loop
 #: runs 4-5x faster than plain; helpers called from kernels stay plain, which is as fast).
-_ANALYSIS_ONLY = dict.fromkeys(
-    ("prange", "numpy", "comprehension", "reduction", "inplace_binop", "setitem", "stencil",
-     "fusion"),
-    False,
+#: (An options object: Numba empties a dict of options at each compilation.)
+_ANALYSIS_ONLY = ParallelOptions(
+    dict.fromkeys(
+        ("prange", "numpy", "comprehension", "reduction", "inplace_binop", "setitem",
+         "stencil", "fusion"),
+        False,
+    )
 )  # fmt: skip
 
 
 def jit(
     *,
-    parallel: bool = False,
     tasks: bool = False,
     inline: str = "never",
     contract: bool = False,
@@ -88,13 +93,13 @@ def jit(
     def decorate(func):
         kernel = numba.njit(
             cache=CACHE,
-            parallel=_ANALYSIS_ONLY if tasks else parallel,
+            parallel=_ANALYSIS_ONLY if tasks else False,
             nogil=True,
             fastmath=fastmath,
             inline=inline,
         )(func)
         if type(kernel) is CPUDispatcher:  # not with NUMBA_DISABLE_JIT=1 (a plain function)
-            kernel.__class__ = _ParallelKernel if parallel else _Kernel
+            kernel.__class__ = _Kernel
             names = list(inspect.signature(func).parameters)
             kernel._read_only = tuple((names.index(name), name) for name in read_only)
         return kernel
@@ -113,7 +118,6 @@ def _read_only_view(value):
 class _Kernel(CPUDispatcher):
     """A Numba dispatcher whose calls from Python run inside :func:`native_section`."""
 
-    _parallel = False
     _read_only: tuple[tuple[int, str], ...] = ()
 
     def __call__(self, *args, **kwargs):
@@ -124,7 +128,7 @@ class _Kernel(CPUDispatcher):
                     args[position] = _read_only_view(args[position])
                 elif name in kwargs:
                     kwargs[name] = _read_only_view(kwargs[name])
-        with native_section(parallel=self._parallel):
+        with native_section(parallel=False):
             if _hook_name == self.__name__:
                 # compile or load it first, so that a signal lands in the kernel itself
                 self.compile(tuple(self.typeof_pyval(arg) for arg in args))
@@ -142,10 +146,6 @@ class _Kernel(CPUDispatcher):
             # "parallel=True ... no transformation": none is asked for (_ANALYSIS_ONLY)
             warnings.simplefilter("ignore", NumbaPerformanceWarning)
             return super().compile(sig)
-
-
-class _ParallelKernel(_Kernel):
-    _parallel = True
 
 
 # --------------------------------------------------------------------------- threads
@@ -277,17 +277,18 @@ def parallel_for(kernel, n_tasks: int, *args) -> None:
                 raise error
 
 
-#: Held around parallel kernels when the threading layer is not thread-safe.
+#: Held around Numba parallel code (pynndescent's) when the threading layer is not
+#: thread-safe.
 _layer_lock = threading.RLock()
 _serialise: bool | None = None
 
 
 def serialises_parallel_kernels() -> bool:
-    """Whether parallel kernels run one at a time in this process.
+    """Whether Numba parallel code (pynndescent's kernels) runs one at a time here.
 
     True with Numba's "workqueue" threading layer (no OpenMP or TBB), which aborts the
-    process when two threads use it at once. False with OpenMP or TBB: threads run
-    kernels concurrently.
+    process when two threads use it at once. False with OpenMP or TBB. fastsmote's own
+    kernels make no Numba parallel loops and always run concurrently.
     """
     global _serialise
     if _serialise is None:
@@ -374,8 +375,9 @@ def native_section(parallel: bool = True) -> Iterator[None]:
     signal; at the end of the outermost section the original handlers are put back and
     the recorded signals raised again, so that ``KeyboardInterrupt`` and the like are
     raised here, after Numba has finished, never inside its result conversion. With
-    ``parallel`` and a threading layer that is not thread-safe (see
-    :func:`serialises_parallel_kernels`), one section runs at a time in the process.
+    ``parallel`` (code with Numba parallel loops) and a threading layer that is not
+    thread-safe (see :func:`serialises_parallel_kernels`), one such section runs at a
+    time in the process.
     """
     serial = parallel and serialises_parallel_kernels()
     received: list[int] = []

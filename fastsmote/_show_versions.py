@@ -51,7 +51,7 @@ def _numba_info() -> dict[str, Any]:
     try:
         serial = serialises_parallel_kernels()  # starts Numba's threads: the layer is chosen
         layer = numba.threading_layer() + (
-            " (parallel kernels run one at a time)" if serial else ""
+            " (pynndescent's kernels run one at a time)" if serial else ""
         )
     except (ValueError, ImportError, RuntimeError) as error:  # no layer can be loaded
         layer = f"unknown ({error})"

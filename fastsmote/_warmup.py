@@ -60,14 +60,25 @@ def warmup(
 
 def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[], None]]]:
     """(name, what to run) per group of kernels, in order."""
+    import scipy.sparse
+
     from . import (
         ADASYN,
         SMOTE,
+        SMOTEN,
         SMOTENC,
+        SVMSMOTE,
+        AllKNN,
         BorderlineSMOTE,
+        CondensedNearestNeighbour,
         EditedNearestNeighbours,
+        KMeansSMOTE,
+        NearMiss,
+        NeighbourhoodCleaningRule,
+        OneSidedSelection,
         RandomOverSampler,
         RandomUnderSampler,
+        RepeatedEditedNearestNeighbours,
         TomekLinks,
     )
     from .neighbors import approx_kneighbors, exact_kneighbors, exact_kneighbors_of
@@ -82,10 +93,23 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[]
         TomekLinks(),
         EditedNearestNeighbours(),
         SMOTENC(categorical_features=[0], k_neighbors=3, random_state=0),
+        SVMSMOTE(k_neighbors=3, m_neighbors=5, random_state=0),
+        KMeansSMOTE(k_neighbors=2, cluster_balance_threshold=0.0, random_state=0),
+        NearMiss(version=1, n_neighbors=3),
+        NearMiss(version=2, n_neighbors=3),
+        NearMiss(version=3, n_neighbors=3, n_neighbors_ver3=3),
+        CondensedNearestNeighbour(random_state=0),
+        OneSidedSelection(random_state=0),
+        RepeatedEditedNearestNeighbours(),
+        AllKNN(),
+        NeighbourhoodCleaningRule(),
     ]
+    #: samplers that also take CSR input (their sparse kernels)
+    sparse_input = ("SMOTE", "TomekLinks")
     chosen = [s for s in instances if samplers is None or type(s).__name__ in samplers]
     rng = np.random.default_rng(0)
     y = np.repeat([0, 1], [30, 12])
+    categories = rng.integers(0, 3, (42, 3))  # SMOTEN's rows
     steps = []
     for dtype in dtypes:
         X = rng.standard_normal((42, 3)).astype(dtype)
@@ -98,11 +122,15 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[]
             sampler.fit_resample(X, y)
             if hasattr(sampler, "row_origins"):
                 sampler.row_origins(X, y)  # provenance kernels (Pipeline sample weights)
+            if type(sampler).__name__ in sparse_input:
+                sampler.fit_resample(scipy.sparse.csr_matrix(X), y)
 
         for sampler in chosen:
             name = type(sampler).__name__
             if getattr(sampler, "kind", "") == "borderline-2":
                 name += "(kind='borderline-2')"
+            if isinstance(sampler, NearMiss):
+                name += f"(version={sampler.version})"
             steps.append((f"{name} {dtype.name}", lambda s=sampler, f=run_sampler: f(s)))
         if samplers is None:
 
@@ -122,6 +150,10 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[]
                     lambda g=graph_rows: approx_kneighbors(g, 3, np.arange(120), key=0),
                 )
             )
+    if samplers is None or "SMOTEN" in samplers:  # categories: no float dtype
+        steps.append(
+            ("SMOTEN", lambda: SMOTEN(k_neighbors=3, random_state=0).fit_resample(categories, y))
+        )
     if samplers is None:  # the diagnostics compute in float64
         steps.append(("diagnostics float64", lambda: _diagnostics(y)))
     return steps

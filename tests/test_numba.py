@@ -199,10 +199,47 @@ def test_every_kernel_is_guarded():
     ]
     assert len(kernels) > 20
     assert all(isinstance(k, _numba._Kernel) for k in kernels)
-    parallel = {k.__name__ for k in kernels if k.targetoptions.get("parallel")}
-    assert parallel and all(
-        isinstance(k, _numba._ParallelKernel) == (k.__name__ in parallel) for k in kernels
+    # no kernel makes a Numba parallel loop: threads come from parallel_for
+    options = [k.targetoptions.get("parallel", False) for k in kernels]
+    assert all(o is False or o is _numba._ANALYSIS_ONLY for o in options)
+    assert sum(o is _numba._ANALYSIS_ONLY for o in options) > 20
+    assert not any(_numba._ANALYSIS_ONLY._get_values()[name] for name in ("prange", "numpy"))
+
+
+_NO_PARALLEL_REGION = """
+import warnings
+warnings.simplefilter("error")  # cached code cannot be inspected: that must not pass
+import numpy as np, fastsmote
+from fastsmote import _numba
+from fastsmote._kernels import knn, smote
+rng = np.random.default_rng(0)
+y = np.repeat([0, 1], [200, 100])
+for dtype in (np.float32, np.float64):
+    X = rng.standard_normal((300, 5)).astype(dtype)
+    fastsmote.SMOTE(random_state=0).fit_resample(X, y)
+checked = 0
+for module in (knn, smote):
+    for kernel in vars(module).values():
+        if getattr(kernel, "targetoptions", {}).get("parallel") is _numba._ANALYSIS_ONLY:
+            for signature in kernel.signatures:
+                assert "do_scheduling" not in kernel.inspect_llvm(signature), kernel
+                checked += 1
+print(checked)
+"""
+
+
+def test_task_kernels_compile_no_parallel_region():
+    # every specialisation of a task kernel, not only the first: Numba empties a dict of
+    # options as it compiles, and a second dtype then got Numba's parallel loops back
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_PARALLEL_REGION],
+        capture_output=True,
+        text=True,
+        env=_env(FASTSMOTE_NUMBA_CACHE="0"),
+        timeout=600,
     )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert int(result.stdout.split()[-1]) >= 4  # the search and the generation, two dtypes
 
 
 @_numba.jit(read_only=("values",))
