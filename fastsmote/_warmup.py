@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -13,6 +17,7 @@ def warmup(
     samplers: tuple | None = None,
     *,
     progress: Callable[[str], None] | None = None,
+    processes: int | None = None,
 ) -> float:
     """Compile or load all kernels for the given dtypes on a tiny dataset.
 
@@ -21,9 +26,14 @@ def warmup(
     first calls in new processes (on-disk cache), skip compilation. Read-only arrays
     (memory maps, Arrow buffers) use the same compiled kernels as writable ones, and
     the kernels of inputs large enough to skip the small-input NumPy paths are included.
-    pynndescent's kernels (``neighbors="pynndescent"``) are not. With a cold cache this
-    takes about two minutes of CPU time for both dtypes, half for one
-    (``docs/performance.md``, "Cold start"); with a warm one a few seconds.
+    pynndescent's kernels (``neighbors="pynndescent"``) are not.
+
+    Compiling runs on one core per process, so with the on-disk cache on, the dtypes are
+    compiled by separate Python processes at once, into the cache, and this process then
+    loads everything from it (anything a process did not leave there is compiled here).
+    With a cold cache this takes about 80 s of CPU time for both dtypes (about 45 s on
+    two cores), half for one (``docs/performance.md``, "Cold start"); with a warm one a
+    few seconds.
 
     Parameters
     ----------
@@ -35,6 +45,9 @@ def warmup(
         Called with one line of text before each group of kernels, e.g.
         ``"[2/23] BorderlineSMOTE float32 (9 s)"`` (the group's number, how many there
         are, seconds since the start).
+    processes : int, optional
+        Python processes compiling at once (default: one per dtype, at most the number
+        of cores; 1: all in this process, as always without the on-disk cache).
 
     Returns
     -------
@@ -43,23 +56,94 @@ def warmup(
     """
     from ._kernels import arrays
 
-    steps = _steps(tuple(np.dtype(d) for d in dtypes), samplers)
+    dtypes = tuple(np.dtype(d) for d in dtypes)
+    steps = _steps(dtypes, samplers)
     start = time.perf_counter()
     saved = arrays.NUMPY_MAX_VALUES
     arrays.NUMPY_MAX_VALUES = 0  # the kernels large inputs run, on this tiny data too
     try:
-        for number, (name, step) in enumerate(steps, 1):
+        for number, (name, _, step) in enumerate(steps, 1):
             if progress is not None:
                 elapsed = time.perf_counter() - start
                 progress(f"[{number}/{len(steps)}] {name} ({elapsed:.0f} s)")
+            if number == 1 and not _cache_holds(len(dtypes)):
+                _compile_in_processes(dtypes, samplers, processes)
             step()
     finally:
         arrays.NUMPY_MAX_VALUES = saved
     return time.perf_counter() - start
 
 
-def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[], None]]]:
-    """(name, what to run) per group of kernels, in order."""
+def _cache_holds(n_versions: int) -> bool:
+    """Whether the on-disk cache holds ``n_versions`` of the main kernels (a warm-up
+    ran): then loading them here is faster than starting processes."""
+    from ._kernels import knn, nndescent, smote
+
+    try:
+        return all(
+            len(kernel._cache._cache_file._load_index()) >= n_versions
+            for kernel in (knn._symmetric_tasks, smote._generate_chunks, nndescent._join_blocks)
+        )
+    except Exception:  # Numba's cache internals differ, or no cache: start the processes
+        return False
+
+
+def _compile_in_processes(dtypes: tuple, samplers: tuple | None, processes: int | None) -> None:
+    """Fill the on-disk cache from several processes, one share of the dtypes each.
+
+    Each process runs its share's steps (the second in reverse order, so that the two
+    rarely write the same kernel's cache index at the same moment). Nothing here is
+    required: a kernel a process failed to cache is compiled by the caller afterwards.
+    """
+    from ._numba import CACHE
+
+    cores = os.cpu_count() or 1
+    n_processes = min(len(dtypes), cores if processes is None else int(processes))
+    if not CACHE or n_processes < 2 or len(dtypes) < 2:
+        return
+    shares = [[d.name for d in dtypes[i::n_processes]] for i in range(n_processes)]
+    import numba
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    if numba.config.CACHE_DIR:
+        env["NUMBA_CACHE_DIR"] = numba.config.CACHE_DIR
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, json.dumps([share, samplers, number % 2 == 1])],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for number, share in enumerate(shares)
+    ]
+    for child in children:
+        child.wait()
+
+
+_CHILD = (
+    "import json, sys\n"
+    "from fastsmote._warmup import _compile_share\n"
+    "_compile_share(*json.loads(sys.argv[1]))\n"
+)
+
+
+def _compile_share(dtypes: list, samplers: list | None, reverse: bool) -> None:
+    """In a child process: run the steps of ``dtypes`` (and the dtype-free ones with
+    float64), filling the on-disk cache."""
+    from ._kernels import arrays
+
+    groups = set(dtypes) | ({"float64", "categories"} if "float64" in dtypes else set())
+    steps = _steps(
+        tuple(np.dtype(d) for d in dtypes), None if samplers is None else tuple(samplers)
+    )
+    arrays.NUMPY_MAX_VALUES = 0
+    for _, group, step in reversed(steps) if reverse else steps:
+        if group in groups:
+            step()
+
+
+def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, str, Callable[[], None]]]:
+    """(name, dtype name, what to run) per group of kernels, in order."""
     import scipy.sparse
 
     from . import (
@@ -131,7 +215,9 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[]
                 name += "(kind='borderline-2')"
             if isinstance(sampler, NearMiss):
                 name += f"(version={sampler.version})"
-            steps.append((f"{name} {dtype.name}", lambda s=sampler, f=run_sampler: f(s)))
+            steps.append(
+                (f"{name} {dtype.name}", dtype.name, lambda s=sampler, f=run_sampler: f(s))
+            )
         if samplers is None:
 
             def exact_paths(X=X, wide=wide):
@@ -142,20 +228,25 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, Callable[[]
                 exact_kneighbors_of(wide, np.arange(5), 3, method="fused")
                 exact_kneighbors_of(wide, np.arange(5), 3, method="blas")
 
-            steps.append((f"exact search paths {dtype.name}", exact_paths))
+            steps.append((f"exact search paths {dtype.name}", dtype.name, exact_paths))
             # neighbors="approx" (it searches a contiguous copy)
             steps.append(
                 (
                     f"approximate search {dtype.name}",
+                    dtype.name,
                     lambda g=graph_rows: approx_kneighbors(g, 3, np.arange(120), key=0),
                 )
             )
     if samplers is None or "SMOTEN" in samplers:  # categories: no float dtype
         steps.append(
-            ("SMOTEN", lambda: SMOTEN(k_neighbors=3, random_state=0).fit_resample(categories, y))
+            (
+                "SMOTEN",
+                "categories",
+                lambda: SMOTEN(k_neighbors=3, random_state=0).fit_resample(categories, y),
+            )
         )
     if samplers is None:  # the diagnostics compute in float64
-        steps.append(("diagnostics float64", lambda: _diagnostics(y)))
+        steps.append(("diagnostics float64", "float64", lambda: _diagnostics(y)))
     return steps
 
 

@@ -1,5 +1,7 @@
 """The command line: demo, warmup, info, version."""
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -34,6 +36,39 @@ def test_warmup_reports_progress_on_stderr_unless_quiet_and_info(capsys):
     assert err == "" and out.startswith("kernels ready in")
     assert main(["info"]) == 0
     assert f"version: {__version__}\n" in capsys.readouterr().out
+
+
+_WARMUP_IN_PROCESSES = """
+import json, fastsmote
+from numba.core import event
+from fastsmote._warmup import _cache_holds
+compiled = []
+class Listener(event.Listener):
+    def on_start(self, ev):
+        pass
+    def on_end(self, ev):
+        compiled.append(ev.data["dispatcher"].py_func.__name__)
+event.register("numba:compile", Listener())
+before = _cache_holds(2)
+fastsmote.warmup(samplers=("SMOTE",), processes=2)
+print(json.dumps([before, compiled]))
+"""
+
+
+def test_warmup_on_a_cold_cache_compiles_in_child_processes(tmp_path):
+    # the dtypes compile in two processes at once; this one then only loads
+    result = subprocess.run(
+        [sys.executable, "-c", _WARMUP_IN_PROCESSES],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    warm_before, compiled = json.loads(result.stdout.splitlines()[-1])
+    assert not warm_before
+    # a rare race on a kernel's cache index makes this process compile that one itself
+    assert len(compiled) <= 2, compiled
 
 
 def test_version_and_help_from_a_fresh_process():
