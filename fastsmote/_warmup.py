@@ -109,15 +109,21 @@ def _compile_in_processes(dtypes: tuple, samplers: tuple | None, processes: int 
         env["NUMBA_CACHE_DIR"] = numba.config.CACHE_DIR
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", _CHILD, json.dumps([share, samplers, number % 2 == 1])],
+            [sys.executable, "-c", _CHILD, json.dumps([share, samplers, number % 2, os.getpid()])],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         for number, share in enumerate(shares)
     ]
-    for child in children:
-        child.wait()
+    try:
+        for child in children:
+            child.wait()
+    finally:  # interrupted: the children stop too (a finished one is left alone)
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
 
 
 _CHILD = (
@@ -127,11 +133,14 @@ _CHILD = (
 )
 
 
-def _compile_share(dtypes: list, samplers: list | None, reverse: bool) -> None:
+def _compile_share(dtypes: list, samplers: list | None, reverse: int, parent: int) -> None:
     """In a child process: run the steps of ``dtypes`` (and the dtype-free ones with
     float64), filling the on-disk cache."""
+    import threading
+
     from ._kernels import arrays
 
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     groups = set(dtypes) | ({"float64", "categories"} if "float64" in dtypes else set())
     steps = _steps(
         tuple(np.dtype(d) for d in dtypes), None if samplers is None else tuple(samplers)
@@ -140,6 +149,14 @@ def _compile_share(dtypes: list, samplers: list | None, reverse: bool) -> None:
     for _, group, step in reversed(steps) if reverse else steps:
         if group in groups:
             step()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a child process: end it as soon as its parent has ended (a parent killed
+    without a chance to stop its children must not leave them compiling)."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, str, Callable[[], None]]]:

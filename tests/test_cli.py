@@ -3,8 +3,10 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -69,6 +71,42 @@ def test_warmup_on_a_cold_cache_compiles_in_child_processes(tmp_path):
     assert not warm_before
     # a rare race on a kernel's cache index makes this process compile that one itself
     assert len(compiled) <= 2, compiled
+
+
+def _warmup_children(parent: int) -> list[int]:
+    """Processes whose parent is ``parent`` and that compile a warm-up share (Linux)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
+            cmdline = open(f"/proc/{entry}/cmdline").read()  # noqa: SIM115
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and "_compile_share" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_warmup_ended_by_a_signal_leaves_no_compiling_process(tmp_path, signum):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastsmote.cli", "warmup", "-q"],
+        env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while len(children := _warmup_children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(children) == 2
+    proc.send_signal(signum)
+    proc.wait(60)
+    deadline = time.monotonic() + 10  # a child notices its parent has gone within 0.2 s
+    while any(os.path.exists(f"/proc/{c}") for c in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [c for c in children if os.path.exists(f"/proc/{c}")]
+    assert not alive or all(" Z " in open(f"/proc/{c}/stat").read() for c in alive)  # noqa: SIM115
 
 
 def test_version_and_help_from_a_fresh_process():
