@@ -156,8 +156,7 @@ class _Kernel(CPUDispatcher):
 
 
 class _Worker(threading.Thread):
-    """A thread that runs one range at a time, handed over through two locks (the
-    cheapest wake-up Python has: a pool's queue and futures cost ~10x more per call)."""
+    """A thread that runs one job at a time, handed over and back through two locks."""
 
     def __init__(self) -> None:
         super().__init__(name="fastsmote-kernel", daemon=True)
@@ -188,9 +187,11 @@ class _Worker(threading.Thread):
         return self._error
 
 
-#: Idle workers, shared by all calling threads; forgotten in a forked child.
+#: Idle workers, shared by all calling threads, and how many were started; forgotten
+#: in a forked child.
 _idle: list[_Worker] = []
 _idle_lock = threading.Lock()
+_started = 0
 
 
 def _take_workers(n: int) -> list[_Worker]:
@@ -209,9 +210,6 @@ def _take_workers(n: int) -> list[_Worker]:
 def _give_back(workers: list[_Worker]) -> None:
     with _idle_lock:
         _idle.extend(workers)
-
-
-_started = 0
 
 
 def _forget_workers() -> None:
@@ -266,7 +264,6 @@ def parallel_for(kernel, n_tasks: int, *args) -> None:
         workers = _take_workers(n_threads - 1)
         for worker in workers:
             worker.submit(run_claimed)
-        errors = []
         try:
             run_claimed()
         finally:
