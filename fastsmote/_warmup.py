@@ -56,6 +56,10 @@ def warmup(
     """
     from ._kernels import arrays
 
+    if processes is not None and (
+        isinstance(processes, bool) or not isinstance(processes, int) or processes < 1
+    ):
+        raise ValueError(f"processes must be a positive int or None, got {processes!r}")
     dtypes = tuple(np.dtype(d) for d in dtypes)
     steps = _steps(dtypes, samplers)
     start = time.perf_counter()

@@ -109,6 +109,14 @@ def test_warmup_ended_by_a_signal_leaves_no_compiling_process(tmp_path, signum):
     assert not alive or all(" Z " in open(f"/proc/{c}/stat").read() for c in alive)  # noqa: SIM115
 
 
+@pytest.mark.parametrize("processes", [0, -1, 1.5, "2", True])
+def test_warmup_refuses_a_bad_process_count(processes):
+    import fastsmote
+
+    with pytest.raises(ValueError, match="processes must be a positive int or None"):
+        fastsmote.warmup(processes=processes)
+
+
 def test_version_and_help_from_a_fresh_process():
     result = subprocess.run(
         [sys.executable, "-m", "fastsmote.cli", "--version"], capture_output=True, text=True
