@@ -31,7 +31,7 @@ def warmup(
     Compiling runs on one core per process, so with the on-disk cache on, the dtypes are
     compiled by separate Python processes at once, into the cache, and this process then
     loads everything from it (anything a process did not leave there is compiled here).
-    With a cold cache this takes about 80 s of CPU time for both dtypes (about 45 s on
+    With a cold cache this takes about 95 s of CPU time for both dtypes (about 50 s on
     two cores), half for one (``docs/performance.md``, "Cold start"); with a warm one a
     few seconds.
 

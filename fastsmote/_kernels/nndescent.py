@@ -190,8 +190,9 @@ def _round_up(count):
 @jit(inline="always")
 def _zeroed_columns(data, width):
     """A zeroed (n_features, width) array of data's dtype, filled by a loop: task
-    kernels are compiled with Numba's parallel analyses, and no conversion to a
-    parallel loop may apply to them (``np.zeros`` and slice assignments could)."""
+    kernels are compiled in Numba's parallel pipeline (its transformations off), and a
+    loop is never turned into a parallel one whatever the options (``np.zeros`` and
+    slice assignments would be, with the "numpy" and "setitem" options on)."""
     cand_t = np.empty((data.shape[1], width), dtype=data.dtype)
     for f in range(data.shape[1]):
         for c in range(width):
