@@ -82,6 +82,53 @@ def test_tomek_removes_exactly_mutual_nearest_neighbours_of_different_classes():
     np.testing.assert_array_equal(removed, linked)
 
 
+def _imbalanced_with_ties(dtype, n_classes):
+    rng = np.random.default_rng(2)
+    X = rng.integers(0, 4, size=(300, 2)).astype(dtype)  # ties and duplicates everywhere
+    X[::7] = rng.standard_normal((43, 2))  # and some rows without
+    y = np.zeros(300, dtype=int)
+    y[rng.choice(300, 36, replace=False)] = rng.integers(1, n_classes, 36)
+    return X, y
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("strategy", ["all", "auto", "majority", "not majority"])
+def test_tomek_on_imbalanced_data_searches_few_rows_and_finds_every_link(
+    monkeypatch, sparse, dtype, n_classes, strategy
+):
+    """Rows outside the largest class and the rows they point to are searched; the
+    links are those of every row's nearest neighbour, ties and duplicates included."""
+    import scipy.sparse as sp
+
+    from fastsmote.under_sampling import _clean
+
+    X, y = _imbalanced_with_ties(dtype, n_classes)
+    searched = []
+
+    def counting(X, n_neighbors, **kwargs):
+        rows = kwargs.get("queries")
+        searched.append(X.shape[0] if rows is None else len(rows))
+        return real(X, n_neighbors, **kwargs)
+
+    real = _clean.kneighbors
+    monkeypatch.setattr(_clean, "kneighbors", counting)
+    sampler = TomekLinks(sampling_strategy=strategy)
+    sampler.fit_resample(sp.csr_matrix(X) if sparse else X, y)
+    assert 0 < sum(searched) < 0.25 * len(X)
+    _, nn = naive_knn(X, np.arange(len(X)), 1)
+    nearest = nn[:, 0]
+    targeted = set(sampler.sampling_strategy_)
+    linked = [
+        i for i in range(len(X))
+        if y[i] in targeted and y[nearest[i]] != y[i] and nearest[nearest[i]] == i
+    ]  # fmt: skip
+    assert linked  # the data has links to find
+    removed = np.setdiff1d(np.arange(len(X)), sampler.sample_indices_)
+    np.testing.assert_array_equal(removed, linked)
+
+
 @pytest.mark.parametrize("kind_sel", ["all", "mode"])
 def test_enn_removes_exactly_the_disagreeing_rows(kind_sel):
     X, y = _with_duplicates()

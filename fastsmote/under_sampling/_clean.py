@@ -25,6 +25,7 @@ from .._validation import (
     Target,
     check_finite,
     check_neighbor_count,
+    is_sparse,
     one_of,
 )
 from ..base import (
@@ -38,9 +39,72 @@ from ..base import (
     float_rows,
     neighbors_estimator,
 )
-from ..neighbors import is_estimator, kneighbors
+from ..neighbors import is_estimator, kneighbors, resolve_backend
+from ..neighbors._auto import is_self_search
 
 CLEANING_STRATEGY = [*SAMPLING_STRATEGY, LIST]
+
+
+def tomek_links(
+    X: np.ndarray,
+    codes: np.ndarray,
+    targeted: np.ndarray,
+    *,
+    backend: str = "exact",
+    working_memory: int | None = None,
+) -> tuple[np.ndarray, str]:
+    """Which rows are in a Tomek link and of a targeted class, and the search backend.
+
+    Every link joins two classes, so one of its rows lies outside the largest class.
+    An exact search therefore finds the nearest neighbour of those rows only, then of
+    the largest class's rows they point to; the other rows of the largest class cannot
+    be in a link and are never searched. The links are those of a search of every row
+    (same lists, same ties); on imbalanced data it costs a small share of one. When more
+    than a quarter of the rows lie outside the largest class, every row's list is found
+    (each pair once) instead.
+
+    Parameters
+    ----------
+    X : ndarray or canonical CSR matrix of shape (n_samples, n_features), finite
+    codes : ndarray of int of shape (n_samples,)
+        Class codes 0 .. n_classes - 1.
+    targeted : ndarray of bool of shape (n_classes,)
+        The classes whose linked rows are marked.
+    backend : str, default="exact"
+        As for :func:`fastsmote.neighbors.kneighbors`; an approximate graph covers every
+        row.
+    working_memory : int, optional
+        MiB for an approximate graph's workspace.
+
+    Returns
+    -------
+    in_link : ndarray of bool of shape (n_samples,)
+    backend : str
+        The backend that searched ("exact", "approx" or "pynndescent").
+    """
+    n_rows = codes.size
+    largest = int(np.argmax(np.bincount(codes))) if n_rows else 0
+    outside = np.flatnonzero(codes != largest)
+    if is_sparse(X) and backend == "auto":  # sparse rows are searched exactly
+        backend = "exact"
+    if not targeted.any() or outside.size == 0:  # no link, or none that removes a row
+        return np.zeros(n_rows, dtype=np.bool_), resolve_backend(backend, n_rows, X.shape[1])
+    resolved = resolve_backend(backend, n_rows, X.shape[1], n_queries=outside.size)
+    # at most twice `outside` queries, one-sided: cheaper than every row's list (each
+    # pair once) below the door's self-search share
+    if resolved != "exact" or is_self_search(n_rows, 2 * outside.size):
+        with phase(f"neighbour search, {n_rows:,} rows among all {n_rows:,}"):
+            found = kneighbors(
+                X, 1, backend=resolved, key=FIXED_GRAPH_KEY, working_memory=working_memory
+            )
+        return tomek_link_mask(found.indices[:, 0], codes, targeted), found.backend
+    nearest = np.arange(n_rows, dtype=np.int64)  # itself: in no link
+    nearest[outside] = kneighbors(X, 1, queries=outside, backend="exact").indices[:, 0]
+    pointed_to = nearest[outside]
+    partners = np.unique(pointed_to[codes[pointed_to] == largest])
+    if partners.size:
+        nearest[partners] = kneighbors(X, 1, queries=partners, backend="exact").indices[:, 0]
+    return tomek_link_mask(nearest, codes, targeted), "exact"
 
 
 class _Cleaner(BaseSampler):
@@ -104,19 +168,16 @@ class TomekLinks(_Cleaner):
     def _fit_resample(self, features: Features, target: Target, out: None):
         X = features.as_float_array()
         check_finite(X)
-        with phase(f"neighbour search, {X.shape[0]:,} rows among all {X.shape[0]:,}"):
-            found = kneighbors(
-                X,
-                1,
-                backend=self.neighbors,
-                key=FIXED_GRAPH_KEY,
-                working_memory=self._working_memory_mib,
-            )
-        targeted_labels = [c for c in target.classes.tolist() if c in self.sampling_strategy_]
-        self.neighbors_backend_ = dict.fromkeys(targeted_labels, found.backend)
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
-        in_link = tomek_link_mask(found.indices[:, 0], target.encoded, targeted)
-        del found  # not kept: peak memory stays below imbalanced-learn's
+        in_link, backend = tomek_links(
+            X,
+            target.encoded,
+            targeted,
+            backend=self.neighbors,
+            working_memory=self._working_memory_mib,
+        )
+        targeted_labels = [c for c in target.classes.tolist() if c in self.sampling_strategy_]
+        self.neighbors_backend_ = dict.fromkeys(targeted_labels, backend)
         self.sample_indices_ = np.flatnonzero(~in_link)
         return features.take(self.sample_indices_), target.select(self.sample_indices_)
 

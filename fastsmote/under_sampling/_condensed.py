@@ -16,7 +16,6 @@ import numpy as np
 from sklearn.base import clone
 
 from .._config import get_config
-from .._kernels.cleaning import tomek_link_mask
 from .._kernels.sampling import priorities
 from .._numba import numba_threads
 from .._progress import phase
@@ -37,8 +36,8 @@ from .._validation import (
     int_in_range,
 )
 from ..base import SEED, THREADS, WORKING_MEMORY, BaseSampler, FittedNeighbors, float_rows
-from ..neighbors import kneighbors, store_vote_misses
-from ._clean import CLEANING_STRATEGY
+from ..neighbors import store_vote_misses
+from ._clean import CLEANING_STRATEGY, tomek_links
 
 #: Candidates a user's classifier predicts at once between two refits.
 PREDICT_BLOCK = 4096
@@ -382,8 +381,6 @@ class OneSidedSelection(_StoreSampler):
         """The kept rows without the cleaned classes' rows in Tomek links among them."""
         if indices.size < 2:
             return indices
-        found = kneighbors(X, 1, within=indices, backend="exact")
-        codes = target.encoded[indices]
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
-        in_link = tomek_link_mask(found.indices[:, 0], codes, targeted)
+        in_link, _ = tomek_links(X[indices], target.encoded[indices], targeted)
         return indices[~in_link]
