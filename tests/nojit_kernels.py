@@ -184,7 +184,7 @@ def check_knn(X):
         equal(pos[proven], ref_pos[proven])
         equal(dist[proven], ref_dist[proven])
         short_dist, short_pos = knn.knn_shortlist_of(
-            X64, queries, centre, sq, 4, queries, mode, 2, 8, 1
+            X64, queries, rows, centre, sq[queries], sq, 4, queries, mode, 2, 8, 1
         )
         expected = np.sort(naive.sq_distance_matrix(X64, queries), axis=1)[:, :4]
         np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)

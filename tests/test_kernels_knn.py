@@ -277,8 +277,8 @@ def test_one_sided_shortlists_hold_each_querys_best_approximations(
     centre, sq = knn.centre_and_sq_norms(X, np.arange(301, dtype=np.int64))
     m = 6
     short_dist, short_pos = knn.knn_shortlist_of(
-        X, queries, centre, sq, m, queries, getattr(knn, mode_name), query_block, ref_block,
-        tile_rows,
+        X, queries, np.arange(301), centre, sq[queries], sq, m, queries,
+        getattr(knn, mode_name), query_block, ref_block, tile_rows,
     )  # fmt: skip
     exact = naive.sq_distance_matrix(X, queries)  # skip: the query's own row
     expected = np.sort(exact, axis=1)[:, :m]
@@ -419,7 +419,9 @@ def test_one_sided_shortlists_hold_the_naive_nearest(dtype):
     skip = np.array([0, -1, 7, 5])  # own row, none, another row, own row
     centre, sq = centre_and_sq_norms(X, np.arange(90))
     for mode in (FUSED, BLAS):
-        short_dist, short_pos = knn_shortlist_of(X, queries, centre, sq, 5, skip, mode, 2, 16, 1)
+        short_dist, short_pos = knn_shortlist_of(
+            X, queries, np.arange(90), centre, sq[queries], sq, 5, skip, mode, 2, 16, 1
+        )
         exact = naive.sq_distance_matrix(X, queries, skip)
         expected = np.sort(exact, axis=1)[:, :5]
         rtol = 1e-4 if dtype == np.float32 else 1e-9

@@ -71,6 +71,41 @@ def test_kneighbors_between_matches_naive():
     np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_door_shortlists_from_eight_features_with_the_direct_results(monkeypatch, dtype):
+    """From 8 features the door shortlists by products and proves each list; ties and
+    duplicates fail the proof and are redone directly: the results are the naive ones."""
+    from fastsmote.neighbors import _between
+
+    rng = np.random.default_rng(5)
+    X = (rng.standard_normal((400, 9)) + 3).astype(dtype)
+    X[300:340] = np.round(X[300:340])  # ties among the references
+    X[10] = X[301]  # a query on a reference
+    X[350:360] = X[20]  # ten equal references: the proof fails for their queries
+    queries, refs = np.arange(0, 300), np.arange(300, 400)[::-1].copy()
+    calls = {"shortlist": 0, "direct queries": 0}
+    shortlist, direct = _between.knn_shortlist_of, _between.knn_blocked
+
+    def counted_shortlist(*args):
+        calls["shortlist"] += 1
+        return shortlist(*args)
+
+    def counted_direct(X, query_rows, *args):
+        calls["direct queries"] += query_rows.size
+        return direct(X, query_rows, *args)
+
+    monkeypatch.setattr(_between, "knn_shortlist_of", counted_shortlist)
+    monkeypatch.setattr(_between, "knn_blocked", counted_direct)
+    for k in (1, 3, 20):
+        got, _ = kneighbors_between(X, queries, refs, k)
+        _, expected = naive.knn_of(X, queries, X, refs, k, np.full(queries.size, -1))
+        np.testing.assert_array_equal(got, expected)
+        sums, _ = distance_sums(X, queries, refs, k)
+        np.testing.assert_array_equal(sums, naive.distance_sums(X, queries, X, refs, k, False))
+    assert calls["shortlist"] == 6
+    assert 0 < calls["direct queries"] < 6 * queries.size  # the unproven ones only
+
+
 def test_door_refuses_more_neighbours_than_references():
     X, _ = blobs([5, 3])
     with pytest.raises(ValueError, match=r"n_neighbors must be in \[1, 3\]"):

@@ -504,9 +504,14 @@ def centre_and_sq_norms(X, rows):
     """Mean of the selected rows (summed in float64, in row order) in X's dtype, and
     each row's squared norm after centring, in X's dtype. No copy of the rows."""
     centre = _row_mean(X, rows)
+    return centre, centred_sq_norms(X, rows, centre)
+
+
+def centred_sq_norms(X, rows, centre):
+    """Each selected row's squared norm after subtracting ``centre``, in X's dtype."""
     sq = np.empty(rows.shape[0], dtype=X.dtype)
     parallel_for(_centred_sq_norms, rows.shape[0], X, rows, centre, sq)
-    return centre, sq
+    return sq
 
 
 @jit(read_only=("X",))
@@ -562,23 +567,25 @@ def _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos):
 
 
 @jit(tasks=True, read_only=("X",))
-def _shortlist_blocks(b0, b1, X, query_rows, centre, sq, sq_rows, skip, mode, query_block,
-                      ref_block, tile_rows, out_dist, out_pos):  # fmt: skip
+def _shortlist_blocks(b0, b1, X, query_rows, ref_rows, centre, sq_rows, sq_refs, skip, mode,
+                      query_block, ref_block, tile_rows, out_dist, out_pos):  # fmt: skip
     """Query blocks ``b0 .. b1 - 1`` of :func:`knn_shortlist_of`."""
     n_query = query_rows.shape[0]
-    n, d = X.shape
+    n_ref_total = ref_rows.shape[0]
+    d = X.shape[1]
     for b in range(b0, b1):
         q0 = b * query_block
         q1 = min(n_query, q0 + query_block)
         scratch = np.empty((tile_rows, d), dtype=X.dtype)
         tile = np.empty((tile_rows + 1, ref_block), dtype=X.dtype)  # + a spare row
-        for r0 in range(0, n, ref_block):
-            n_ref = min(ref_block, n - r0)
+        for r0 in range(0, n_ref_total, ref_block):
+            n_ref = min(ref_block, n_ref_total - r0)
             ref_t = np.empty((d, n_ref), dtype=X.dtype)  # exact width: BLAS takes it whole
             for j in range(n_ref):
+                row = ref_rows[r0 + j]
                 for f in range(d):
-                    ref_t[f, j] = X[r0 + j, f] - centre[f]
-            sq_ref = sq[r0 : r0 + n_ref]
+                    ref_t[f, j] = X[row, f] - centre[f]
+            sq_ref = sq_refs[r0 : r0 + n_ref]
             for c0 in range(q0, q1, tile_rows):
                 c1 = min(q1, c0 + tile_rows)
                 _product_tile(X, query_rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t,
@@ -586,25 +593,26 @@ def _shortlist_blocks(b0, b1, X, query_rows, centre, sq, sq_rows, skip, mode, qu
                 _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos)
 
 
-def knn_shortlist_of(X, query_rows, centre, sq, m, skip, mode, query_block, ref_block, tile_rows):
-    """m best rows of all of ``X`` for each row ``query_rows[i]``, never ``skip[i]``, by
-    |q|^2 + |r|^2 - 2 q.r on rows centred at ``centre`` (``sq``: each row's squared
-    norm after centring), by BLAS tiles (``mode=BLAS``) or fused multiply-adds
-    (``FUSED``). Query blocks run in parallel; each visits the references block by
-    block, centred and transposed once per query block.
+def knn_shortlist_of(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, mode,
+                     query_block, ref_block, tile_rows):  # fmt: skip
+    """m best references ``ref_rows`` of X for each row ``query_rows[i]``, never the
+    reference at position ``skip[i]``, by |q|^2 + |r|^2 - 2 q.r on rows centred at
+    ``centre`` (``sq_rows``/``sq_refs``: the queries' and references' squared norms
+    after centring), by BLAS tiles (``mode=BLAS``) or fused multiply-adds (``FUSED``).
+    Query blocks run in parallel; each visits the references block by block, centred
+    and transposed once per query block.
 
     Returns
     -------
     dist : (n_query, m) approximate squared distances, ascending
-    pos : (n_query, m) int64 row numbers of ``X``
+    pos : (n_query, m) int64 positions into ``ref_rows``
     """
     n_query = query_rows.shape[0]
     out_dist = np.full((n_query, m), np.inf, dtype=X.dtype)
     out_pos = np.full((n_query, m), -1, dtype=np.int64)
-    sq_rows = sq[query_rows]
     n_blocks = (n_query + query_block - 1) // query_block
-    parallel_for(_shortlist_blocks, n_blocks, X, query_rows, centre, sq, sq_rows, skip, mode,
-                 query_block, ref_block, tile_rows, out_dist, out_pos)  # fmt: skip
+    parallel_for(_shortlist_blocks, n_blocks, X, query_rows, ref_rows, centre, sq_rows, sq_refs,
+                 skip, mode, query_block, ref_block, tile_rows, out_dist, out_pos)  # fmt: skip
     return out_dist, out_pos
 
 

@@ -16,12 +16,31 @@ import numpy as np
 from sklearn.base import clone
 
 from .._config import get_config
-from .._kernels.knn import knn_blocked
+from .._kernels.knn import (
+    BLAS,
+    FUSED,
+    centre_and_sq_norms,
+    centred_sq_norms,
+    knn_blocked,
+    knn_shortlist_of,
+    refine_shortlist,
+)
 from .._kernels.nearmiss import distance_sums as _distance_sums_kernel
 from .._memory import check_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._validation import check_distance_range
-from ._exact import QUERY_BLOCK, TABLE_ADVICE, check_tables_fit, ref_block_size
+from ._exact import (
+    BLAS_MIN_FEATURES,
+    FUSED_MIN_FEATURES,
+    QUERY_BLOCK,
+    SHORTLIST_BLOCK,
+    SHORTLIST_EXTRA,
+    TABLE_ADVICE,
+    TILE_ROWS,
+    _single_threaded_blas,
+    check_tables_fit,
+    ref_block_size,
+)
 from ._scaling import scale_exponent, scaled_copy
 
 
@@ -35,11 +54,50 @@ def _fitted_clone(spec: Any, X_fit: np.ndarray, n_jobs: Any) -> Any:
 def _scaled(X: np.ndarray, queries: np.ndarray, refs: np.ndarray) -> tuple[np.ndarray, int]:
     """X, or a copy scaled by a power of two when the rows compared are too close
     together for squared distances in X's dtype (``fastsmote.neighbors._scaling``)."""
-    spans = check_distance_range(X, rows=np.union1d(queries, refs))
+    # the spans of both sets (a row in both counts once either way)
+    spans = check_distance_range(X, rows=np.concatenate([queries, refs]))
     exponent = scale_exponent(spans, X.dtype)
     if exponent:
         X = scaled_copy(X, None, exponent, spans)
     return X, exponent
+
+
+def _nearest_exact(
+    X: np.ndarray, queries: np.ndarray, refs: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest references of each query, exact: squared distances (defined order,
+    ascending) and positions into ``refs`` (ties to the lower position).
+
+    From 8 features on, candidates are shortlisted by ``|q|^2 + |r|^2 - 2 q.r`` (fused
+    multiply-adds, or BLAS from 48 features) on rows centred at the references' mean,
+    their exact distances computed and each list proven complete by the error bound of
+    the exact self-search; queries whose proof fails (ties, near-duplicates) are redone
+    by explicit differences. The lists are those of the direct kernel either way.
+    """
+    d = X.shape[1]
+    skip = np.full(queries.size, -1, dtype=np.int64)
+    block = ref_block_size(d, X.dtype.itemsize)
+    method = "blas" if d >= BLAS_MIN_FEATURES else "fused"
+    m = k + SHORTLIST_EXTRA[method]
+    if d < FUSED_MIN_FEATURES or refs.size <= m:
+        return knn_blocked(X, queries, X, refs, k, skip, QUERY_BLOCK, block)
+    centre, sq_refs = centre_and_sq_norms(X, refs)
+    sq_queries = centred_sq_norms(X, queries, centre)
+    with _single_threaded_blas(method):
+        short = knn_shortlist_of(
+            X, queries, refs, centre, sq_queries, sq_refs, m, skip,
+            BLAS if method == "blas" else FUSED, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS,
+        )  # fmt: skip
+    eps = float(np.finfo(X.dtype).eps)
+    dist, pos, proven = refine_shortlist(
+        X, queries, refs, *short, sq_queries, sq_refs.max(), k, eps
+    )
+    redo = np.flatnonzero(~proven)
+    if redo.size:
+        dist[redo], pos[redo] = knn_blocked(
+            X, queries[redo], X, refs, k, skip[redo], QUERY_BLOCK, block
+        )
+    return dist, pos
 
 
 def _estimator_blocks(n_queries: int, n_asked: int, working_memory: int | None) -> int:
@@ -117,9 +175,15 @@ def distance_sums(
     )
     block = ref_block_size(X.shape[1], X.dtype.itemsize)
     with numba_threads(get_config()["n_threads"]):
-        sums = _distance_sums_kernel(
-            X, queries, X, refs, int(n_neighbors), bool(farthest), QUERY_BLOCK, block
-        )
+        if farthest:
+            sums = _distance_sums_kernel(
+                X, queries, X, refs, int(n_neighbors), True, QUERY_BLOCK, block
+            )
+        else:
+            dist, _ = _nearest_exact(X, queries, refs, int(n_neighbors))
+            sums = np.zeros(queries.size)
+            for column in dist.T:  # ascending, in float64, as the sums kernel adds them
+                sums += np.sqrt(column.astype(np.float64))
     return (np.ldexp(sums, -exponent) if exponent else sums), None
 
 
@@ -188,8 +252,6 @@ def kneighbors_between(
         queries.size * n_neighbors * (X.dtype.itemsize + 8) + 8 * queries.size,
         queries.size, n_neighbors,
     )  # fmt: skip
-    block = ref_block_size(X.shape[1], X.dtype.itemsize)
-    skip = np.full(queries.size, -1, dtype=np.int64)
     with numba_threads(get_config()["n_threads"]):
-        _, pos = knn_blocked(X, queries, X, refs, int(n_neighbors), skip, QUERY_BLOCK, block)
+        _, pos = _nearest_exact(X, queries, refs, int(n_neighbors))
     return pos, None

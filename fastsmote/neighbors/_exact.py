@@ -255,8 +255,9 @@ def _shortlist_kneighbors_of(X: np.ndarray, queries: np.ndarray, k: int, method:
     query_block = min(QUERY_BLOCK, max(TILE_ROWS, _pow2_floor(queries.size // 4)))
     with _single_threaded_blas(method):
         shortlist = knn_shortlist_of(
-            X, queries, centre, sq, m, queries, mode, query_block, SHORTLIST_BLOCK, TILE_ROWS
-        )
+            X, queries, every_row, centre, sq[queries], sq, m, queries, mode, query_block,
+            SHORTLIST_BLOCK, TILE_ROWS,
+        )  # fmt: skip
     dist, pos, redo = _refine(X, queries, every_row, shortlist, sq[queries], sq.max(), k)
     if redo.size:
         dist[redo], pos[redo] = _direct(X, queries[redo], every_row, k, queries[redo])
