@@ -86,8 +86,9 @@ class SVMSMOTE(_BoundarySampler):
         NN-descent graph, seeded from ``random_state``; the same for any thread count)
         and "pynndescent" (pynndescent's graph) trade a few missed neighbours, hence a
         few support vectors with another role and partners a little farther, for speed
-        on large data, as for :class:`fastsmote.SMOTE`; "auto" goes approximate for a
-        search that exact search is estimated to make slower than the graph
+        where the searches rather than the SVM's fit take the time (many rows and a
+        fast SVM), as for :class:`fastsmote.SMOTE`; "auto" goes approximate for a search
+        where exact search is estimated to take longer than the graph
         (:func:`fastsmote.neighbors.resolve_backend`).
     {working_memory}
 
