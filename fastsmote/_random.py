@@ -112,6 +112,15 @@ SVM_SPLIT_STREAM = 9
 SVM_SEED_STREAM = 10
 #: KMeansSMOTE: seed of the default MiniBatchKMeans (key of the first class over-sampled).
 KMEANS_SEED_STREAM = 11
+#: KMeansSMOTE: first stream of :func:`cluster_graph_stream`, above the fixed ones.
+CLUSTER_GRAPH_STREAM = 1_000_000
+
+
+def cluster_graph_stream(cluster: int) -> int:
+    """KMeansSMOTE: key of the approximate graph among the class's rows of one cluster
+    (``cluster``: its position in the sorted cluster labels)."""
+    return CLUSTER_GRAPH_STREAM + cluster
+
 
 # Streams of InstanceHardnessThreshold's cross-validation key.
 #: Seed of the ``StratifiedKFold`` made for an int ``cv``.
@@ -162,6 +171,7 @@ STREAMS = {
     "svm split": ("class key", SVM_SPLIT_STREAM),
     "svm seed": ("class key", SVM_SEED_STREAM),
     "kmeans seed": ("class key", KMEANS_SEED_STREAM),
+    "kmeans cluster graph": ("class key", cluster_graph_stream),
     "condensed-nn seeds": ("class key", CNN_SEED_STREAM),
     "one-sided-selection seeds": ("class key", OSS_SEED_STREAM),
     "hardness cross-validation": ("class key", HARDNESS_STREAM),

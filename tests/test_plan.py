@@ -17,6 +17,7 @@ from fastsmote._random import (
     STREAMS,
     TIE_STREAM,
     class_stream,
+    cluster_graph_stream,
     foreign_seed,
     key_from_random_state,
     stream_key,
@@ -197,6 +198,8 @@ def test_registered_stream_numbers_and_seeds_are_the_ones_results_depend_on():
     assert STREAMS["random-over copy"][1](3) == 6
     assert STREAMS["random-over shrinkage"][1](3) == 7
     assert STREAMS["graph tree"][1](2) == 1_000_005
+    assert STREAMS["kmeans cluster graph"] == ("class key", cluster_graph_stream)
+    assert cluster_graph_stream(0) == 1_000_000 and cluster_graph_stream(3) == 1_000_003
     key = np.uint64(0xF0E1D2C3B4A59687)
     assert foreign_seed(key) == int(key) >> 33
     assert foreign_seed(key, bits=32) == int(key) >> 32
@@ -208,12 +211,16 @@ def test_registered_stream_numbers_and_seeds_are_the_ones_results_depend_on():
         foreign_seed(key, end="middle")
 
 
-@pytest.mark.parametrize("caller", ["smote", "borderline", "tomek", "overlap"])
+@pytest.mark.parametrize(
+    "caller", ["smote", "borderline", "svm-smote", "kmeans-smote", "tomek", "overlap"]
+)
 def test_the_graph_gets_the_whole_64_bit_stream_key(monkeypatch, caller):
     # each graph's key is a registered stream of its caller's key, handed over whole
     # (not cut to an int seed and hashed back)
+    from sklearn.cluster import KMeans
+
     import fastsmote.neighbors._search as search
-    from fastsmote import TomekLinks
+    from fastsmote import SVMSMOTE, KMeansSMOTE, TomekLinks
     from fastsmote.diagnostics import overlap_report
 
     keys = []
@@ -234,6 +241,22 @@ def test_the_graph_gets_the_whole_64_bit_stream_key(monkeypatch, caller):
         expected = [
             stream_key(minority_key, g) for g in (ALL_ROWS_GRAPH_STREAM, CLASS_GRAPH_STREAM)
         ]
+    elif caller == "svm-smote":  # support vectors among all rows, then within the class
+        SVMSMOTE(random_state=11, neighbors="approx").fit_resample(X, y)
+        expected = [
+            stream_key(minority_key, g) for g in (ALL_ROWS_GRAPH_STREAM, CLASS_GRAPH_STREAM)
+        ]
+    elif caller == "kmeans-smote":  # one graph per kept cluster, by its place among all
+        kmeans = KMeans(n_clusters=3, n_init=1, random_state=0)
+        sampler = KMeansSMOTE(
+            random_state=11, kmeans_estimator=kmeans, cluster_balance_threshold=0.0,
+            neighbors="approx",
+        )  # fmt: skip
+        sampler.fit_resample(X, y)
+        every = np.unique(sampler.kmeans_estimator_.labels_).tolist()
+        kept = [every.index(c) for c in sampler.valid_clusters_[1]]
+        assert len(kept) > 1
+        expected = [stream_key(minority_key, cluster_graph_stream(p)) for p in kept]
     elif caller == "tomek":
         TomekLinks(neighbors="approx").fit_resample(X, y)
         expected = [FIXED_GRAPH_KEY]

@@ -404,3 +404,130 @@ def test_origins_follow_the_fitted_clustering_even_unseeded(three_classes):
         o = sampler.row_origins(X, y)
         rebuilt = X[o.source[n:]] + o.gap[n:, None] * (X[o.partner[n:]] - X[o.source[n:]])
         np.testing.assert_array_equal(X_res[n:], rebuilt)
+
+
+# ------------------------------------------------------------------ neighbors= backends
+@pytest.fixture(scope="module")
+def two_groups():
+    """A minority class in two groups beside the majority: SVMSMOTE finds danger and safe
+    support vectors, KMeansSMOTE keeps one cluster per group; every search covers more
+    than twice the graph's neighbours per row, so "approx" builds the graph."""
+    rng = np.random.default_rng(1)
+    centres = np.repeat([[2.5, 0, 0, 0], [-2.5, 0, 0, 0]], 130, axis=0)
+    X = np.vstack([rng.normal(size=(700, 4)), rng.normal(size=(260, 4)) * 0.8 + centres])
+    return X, np.repeat([0, 1], [700, 260])
+
+
+def _sampler(cls, **params):
+    if cls is KMeansSMOTE:
+        kmeans = KMeans(n_clusters=4, n_init=1, random_state=0)
+        params = {"kmeans_estimator": kmeans, "cluster_balance_threshold": 0.2, **params}
+    return cls(random_state=3, **params)
+
+
+def _partner_in_exact_lists(sampler, X, y, base, partner):
+    """Whether each partner is one of its base's exact k nearest rows of the class (in
+    the base's cluster for KMeansSMOTE)."""
+    k = sampler.k_neighbors
+    if isinstance(sampler, KMeansSMOTE):
+        clusters = sampler.kmeans_estimator_.labels_
+        groups = [(clusters == c) & (y == 1) for c in sampler.valid_clusters_[1]]
+    else:
+        groups = [y == 1]
+    nearest = {}
+    for group in groups:
+        members = np.flatnonzero(group)
+        for row, neighbors in zip(members, members[naive_knn(X, members, k)[1]], strict=True):
+            nearest[row] = set(neighbors.tolist())
+    return np.array([p in nearest[b] for b, p in zip(base, partner, strict=True)])
+
+
+@pytest.mark.parametrize("cls", [SVMSMOTE, KMeansSMOTE])
+def test_approx_neighbours_keep_counts_segments_and_exact_partners_mostly(two_groups, cls):
+    X, y = two_groups
+    n = len(X)
+    exact = _sampler(cls, neighbors="exact")
+    approx = _sampler(cls, neighbors="approx")
+    exact.fit_resample(X, y)
+    X_res, y_res = approx.fit_resample(X, y)
+    assert approx.neighbors_backend_ == {1: "approx"}
+    assert np.bincount(y_res).tolist() == [700, 700]
+    np.testing.assert_array_equal(X_res[:n], X)
+    origins = approx.row_origins(X, y)
+    base, partner, gap = origins.source[n:], origins.partner[n:], origins.gap[n:]
+    np.testing.assert_array_equal(X_res[n:], X[base] + gap[:, None] * (X[partner] - X[base]))
+    assert (y[base] == 1).all() and (y[partner] == 1).all() and (base != partner).all()
+    if cls is KMeansSMOTE:  # the partner in the base's cluster; clusters and counts unchanged
+        clusters = approx.kmeans_estimator_.labels_
+        assert (clusters[base] == clusters[partner]).all() and ((gap >= 0) & (gap < 1)).all()
+        np.testing.assert_array_equal(approx.valid_clusters_[1], exact.valid_clusters_[1])
+        np.testing.assert_array_equal(approx.cluster_counts_[1], exact.cluster_counts_[1])
+    else:  # roles from the m_neighbors graph among all rows: nearly the exact ones
+        assert approx.all_rows_backend_ == {1: "approx"}
+        for roles in ("danger_indices_", "safe_indices_"):
+            mine, theirs = (set(getattr(s, roles)[1].tolist()) for s in (approx, exact))
+            assert len(mine & theirs) / len(mine | theirs) >= 0.85, roles
+        from_danger = np.isin(base, approx.danger_indices_[1])
+        assert ((gap >= 0) & (gap < 1))[from_danger].all()
+        assert ((gap <= 0) & (gap > -0.5))[~from_danger].all()
+    assert _partner_in_exact_lists(approx, X, y, base, partner).mean() >= 0.9
+
+
+@pytest.mark.parametrize("cls", [SVMSMOTE, KMeansSMOTE])
+def test_approx_neighbours_same_rows_for_any_thread_count(two_groups, cls):
+    X, y = two_groups
+    outputs = []
+    for threads in (1, numba.config.NUMBA_NUM_THREADS):
+        with config_context(n_threads=threads):
+            outputs.append(_sampler(cls, neighbors="approx").fit_resample(X, y)[0])
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+@pytest.mark.parametrize("cls", [SVMSMOTE, KMeansSMOTE])
+def test_auto_neighbours_are_exact_on_small_data(two_groups, cls):
+    X, y = two_groups
+    auto = _sampler(cls, neighbors="auto")
+    X_auto, _ = auto.fit_resample(X, y)
+    assert auto.neighbors_backend_ == {1: "exact"}
+    assert getattr(auto, "all_rows_backend_", {1: "exact"}) == {1: "exact"}
+    default = _sampler(cls)
+    assert default.neighbors == "exact"
+    np.testing.assert_array_equal(X_auto, default.fit_resample(X, y)[0])
+
+
+@pytest.mark.parametrize("cls", [SVMSMOTE, KMeansSMOTE])
+@pytest.mark.parametrize("bad", ["fast", None, NearestNeighbors()])
+def test_bad_neighbors_backend_is_named(cls, bad):
+    message = f"The 'neighbors' parameter of {cls.__name__} must be a str among"
+    with pytest.raises(ValueError, match=message):
+        cls(neighbors=bad).fit_resample(X_IMB, Y_IMB)
+
+
+def test_neighbour_estimators_keep_searching_beside_the_approx_backend(two_groups):
+    X, y = two_groups
+    # SVMSMOTE: an estimator for k_neighbors searches the class; the int m_neighbors goes
+    # through the graph, which gives the same roles as without the estimator
+    with_estimator = SVMSMOTE(
+        random_state=3, k_neighbors=NearestNeighbors(n_neighbors=6), neighbors="approx"
+    )
+    _, y_res = with_estimator.fit_resample(X, y)
+    by_int = SVMSMOTE(random_state=3, neighbors="approx")
+    by_int.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [700, 700]
+    assert with_estimator.neighbors_backend_ == {1: "estimator"}
+    assert with_estimator.all_rows_backend_ == {1: "approx"}
+    np.testing.assert_array_equal(with_estimator.danger_indices_[1], by_int.danger_indices_[1])
+    # an m_neighbors estimator searches all rows; the class search takes the graph
+    with_m = SVMSMOTE(
+        random_state=3, m_neighbors=NearestNeighbors(n_neighbors=11), neighbors="approx"
+    )
+    with_m.fit_resample(X, y)
+    assert with_m.all_rows_backend_ == {1: "estimator"}
+    assert with_m.neighbors_backend_ == {1: "approx"}
+    # KMeansSMOTE: a k_neighbors estimator gives the rows of the exact int search
+    kmeans_estimator = _sampler(
+        KMeansSMOTE, k_neighbors=NearestNeighbors(n_neighbors=3), neighbors="approx"
+    )
+    X_est, _ = kmeans_estimator.fit_resample(X, y)
+    assert kmeans_estimator.neighbors_backend_ == {1: "estimator"}
+    np.testing.assert_allclose(X_est, _sampler(KMeansSMOTE).fit_resample(X, y)[0])

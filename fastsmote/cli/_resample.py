@@ -171,7 +171,8 @@ def add_parser(sub: Any) -> None:
         choices=list(BACKENDS),
         default=None,
         help="neighbour search: 'approx' is fastsmote's NN-descent, 'pynndescent' "
-        "pynndescent's (default: the method's, auto; exact for tomek and enn)",
+        "pynndescent's (default: the method's: auto for smote, borderline, adasyn and the "
+        "SMOTE step of smote-tomek / smote-enn; exact for the others that take it)",
     )
     p.add_argument(
         "--kind",

@@ -11,10 +11,11 @@ import numpy as np
 from sklearn.base import clone
 
 from .._kernels.clusters import pairwise_distance_sum
-from .._random import KMEANS_SEED_STREAM, foreign_seed, stream_key
+from .._random import KMEANS_SEED_STREAM, cluster_graph_stream, foreign_seed, stream_key
 from .._validation import Features, Target
 from .._validation._params import NONE, Constraint, has_methods, int_in_range, one_of
 from ..base import (
+    NEIGHBOR_BACKEND,
     NEIGHBOR_COUNT,
     THREADS,
     WORKING_MEMORY,
@@ -22,7 +23,7 @@ from ..base import (
     float_rows,
     neighbors_estimator,
 )
-from ..neighbors import is_estimator, kneighbors
+from ..neighbors import Found, is_estimator, kneighbors
 from ._variants import _BoundarySampler, exact_shares
 
 #: ``cluster_balance_threshold`` and ``density_exponent``: "auto" or a real number.
@@ -78,6 +79,17 @@ class KMeansSMOTE(_BoundarySampler):
     density_exponent : "auto" or float, default="auto"
         Exponent of the mean distance in the sparsity; "auto": ``0.16 * log(m, 1.6) **
         1.8`` for a cluster with ``m`` rows of the class.
+    neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
+        Backend of the ``k_neighbors`` search within each kept cluster for an int
+        ``k_neighbors``. "exact" (fastsmote's exact kernels) gives imbalanced-learn's
+        neighbours. "approx" (fastsmote's NN-descent graph over the class's rows of the
+        cluster, seeded from ``random_state``; the same for any thread count) and
+        "pynndescent" (pynndescent's graph) trade a few missed neighbours, hence
+        partners a little farther, for speed on large clusters, as for
+        :class:`fastsmote.SMOTE`; "auto" goes approximate in a cluster where exact
+        search is estimated to take longer than the graph
+        (:func:`fastsmote.neighbors.resolve_backend`). The clusters, weights and counts
+        do not depend on it.
     {working_memory}
 
     Attributes
@@ -96,6 +108,10 @@ class KMeansSMOTE(_BoundarySampler):
         ``{class: weight of each kept cluster}`` (summing to 1).
     cluster_counts_ : dict of ndarray
         ``{class: synthetic rows made in each kept cluster}``.
+    neighbors_backend_ : dict
+        ``{class: "exact" | "approx" | "pynndescent" | "estimator"}``: the search within
+        the class's kept clusters ("approx" or "pynndescent" when "auto" went
+        approximate in one of them).
     n_synthetic_ : dict
         ``{class: rows generated}`` (always the requested number).
     sampling_strategy_, random_key_, rng_version_, n_samples_out_
@@ -103,11 +119,11 @@ class KMeansSMOTE(_BoundarySampler):
 
     Notes
     -----
-    The neighbour searches are exact; a cluster's sparsity costs one distance per pair
-    of the class's rows in it (no pairwise matrix is stored).
+    The neighbour searches are exact unless ``neighbors`` says otherwise; a cluster's
+    sparsity costs one distance per pair of the class's rows in it (no pairwise matrix
+    is stored).
     """
 
-    neighbors = "exact"  # searches are exact; not a parameter of this sampler
     _parameter_constraints = {
         **_BoundarySampler._parameter_constraints,
         "k_neighbors": NEIGHBOR_COUNT,
@@ -115,6 +131,7 @@ class KMeansSMOTE(_BoundarySampler):
         "kmeans_estimator": [NONE, int_in_range(1), has_methods("fit", "predict")],
         "cluster_balance_threshold": [one_of("auto"), REAL],
         "density_exponent": [one_of("auto"), REAL],
+        "neighbors": NEIGHBOR_BACKEND,
         "working_memory": WORKING_MEMORY,
     }
 
@@ -128,6 +145,7 @@ class KMeansSMOTE(_BoundarySampler):
         kmeans_estimator=None,
         cluster_balance_threshold="auto",
         density_exponent="auto",
+        neighbors="exact",
         working_memory=None,
     ):
         self.sampling_strategy = sampling_strategy
@@ -137,6 +155,7 @@ class KMeansSMOTE(_BoundarySampler):
         self.kmeans_estimator = kmeans_estimator
         self.cluster_balance_threshold = cluster_balance_threshold
         self.density_exponent = density_exponent
+        self.neighbors = neighbors
         self.working_memory = working_memory
 
     def _kmeans(self, class_key: np.uint64) -> Any:
@@ -197,13 +216,14 @@ class KMeansSMOTE(_BoundarySampler):
         else:
             threshold = self.cluster_balance_threshold_
         in_class = target.encoded == class_index
-        kept, members, sparsities = [], [], []
-        for cluster in np.unique(clusters):
+        kept, positions, members, sparsities = [], [], [], []
+        for position, cluster in enumerate(np.unique(clusters)):
             in_cluster = clusters == cluster
             rows = np.flatnonzero(in_cluster & in_class)
             if rows.size / np.count_nonzero(in_cluster) < threshold or rows.size < self._k_rows():
                 continue
             kept.append(cluster)
+            positions.append(position)
             members.append(rows)
             sparsities.append(cluster_sparsity(X, rows, self.density_exponent))
         if not kept:
@@ -227,16 +247,19 @@ class KMeansSMOTE(_BoundarySampler):
         self.cluster_weights_[label] = weights
         self.cluster_counts_[label] = counts
         self._last_cluster = members[-1]
-        self.neighbors_backend_[label] = "estimator" if is_estimator(self.k_neighbors) else "exact"
         source_rows = np.concatenate(members)
         source = X[source_rows]
         sizes = np.array([rows.size for rows in members], dtype=np.int64)
-        neighbors, start = [], 0
-        for size in sizes:
+        neighbors, backends, start = [], set(), 0
+        for position, size in zip(positions, sizes, strict=True):
             within = np.arange(start, start + size)
-            found = self._cluster_neighbors(source, within)
-            neighbors.append(found + start)
+            key = stream_key(class_key, cluster_graph_stream(position))
+            found = self._cluster_neighbors(source, within, key)
+            neighbors.append(found.indices + start)
+            backends.add(found.backend)
             start += size
+        # "auto" decides per cluster: record the approximate backend if one cluster used it
+        self.neighbors_backend_[label] = min(backends, key=lambda name: name == "exact")
         return self._job(
             target,
             class_index,
@@ -251,12 +274,19 @@ class KMeansSMOTE(_BoundarySampler):
             steps=np.ones(sizes.size),
         )
 
-    def _cluster_neighbors(self, source: np.ndarray, within: np.ndarray) -> np.ndarray:
-        """Positions in ``within`` of each of its rows' same-cluster neighbours."""
+    def _cluster_neighbors(self, source: np.ndarray, within: np.ndarray, key: np.uint64) -> Found:
+        """Same-cluster neighbours of the rows ``within`` of ``source`` (positions in
+        ``within``); ``key``: the cluster's graph key."""
         if is_estimator(self.k_neighbors):
             found = kneighbors(source, None, within=within, backend=self.k_neighbors,
                                param="k_neighbors")  # fmt: skip
             self.nn_k_ = found.estimator
-        else:
-            found = kneighbors(source, int(self.k_neighbors), within=within, backend="exact")
-        return found.indices
+            return found
+        return kneighbors(
+            source,
+            int(self.k_neighbors),
+            within=within,
+            backend=self.neighbors,
+            key=key,
+            working_memory=self._working_memory_mib,
+        )

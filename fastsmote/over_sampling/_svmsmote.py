@@ -14,6 +14,7 @@ from .._random import SVM_SEED_STREAM, SVM_SPLIT_STREAM, foreign_seed, stream_ke
 from .._validation import Features, Target, check_neighbor_count
 from .._validation._params import NONE, Constraint, has_methods
 from ..base import (
+    NEIGHBOR_BACKEND,
     NEIGHBOR_COUNT,
     WORKING_MEMORY,
     Deferred,
@@ -77,6 +78,18 @@ class SVMSMOTE(_BoundarySampler):
     out_step : float in [0, 1], default=0.5
         Largest step, as a share of the distance to the neighbour, of an extrapolated
         row beyond its safe base.
+    neighbors : {"exact", "approx", "pynndescent", "auto"}, default="exact"
+        Backend of the two searches for int neighbour counts: the ``m_neighbors`` of
+        each support vector among all rows and the ``k_neighbors`` within its class (an
+        estimator given for either searches that one). "exact" (fastsmote's exact
+        kernels) gives imbalanced-learn's roles and neighbours. "approx" (fastsmote's
+        NN-descent graph, seeded from ``random_state``; the same for any thread count)
+        and "pynndescent" (pynndescent's graph) trade a few missed neighbours, hence a
+        few support vectors with another role and partners a little farther, for speed
+        where the searches rather than the SVM's fit take the time (many rows and a
+        fast SVM), as for :class:`fastsmote.SMOTE`; "auto" goes approximate for a search
+        where exact search is estimated to take longer than the graph
+        (:func:`fastsmote.neighbors.resolve_backend`).
     {working_memory}
 
     Attributes
@@ -89,6 +102,11 @@ class SVMSMOTE(_BoundarySampler):
         first read (fastsmote's own search does not need it).
     nn_k_ : estimator
         The same for ``k_neighbors``, on the last class over-sampled.
+    all_rows_backend_ : dict
+        ``{class: "exact" | "approx" | "pynndescent" | "estimator"}``: the
+        ``m_neighbors`` search among all rows.
+    neighbors_backend_ : dict
+        ``{class: backend}`` of the ``k_neighbors`` search within the class.
     danger_indices_ : dict of ndarray
         ``{class: input rows of the support vectors in danger}`` (interpolated from).
     safe_indices_ : dict of ndarray
@@ -100,12 +118,12 @@ class SVMSMOTE(_BoundarySampler):
 
     Notes
     -----
-    The neighbour searches are exact. Per-row values resampled with
-    :meth:`RowOrigins.take` are extrapolated like the rows for synthetic rows from safe
-    bases (their ``gap`` is negative), so they may leave their parents' range.
+    The neighbour searches are exact unless ``neighbors`` says otherwise. Per-row values
+    resampled with :meth:`RowOrigins.take` are extrapolated like the rows for synthetic
+    rows from safe bases (their ``gap`` is negative), so they may leave their parents'
+    range.
     """
 
-    neighbors = "exact"  # searches are exact; not a parameter of this sampler
     nn_m_ = FittedNeighbors()
     _parameter_constraints = {
         **_BoundarySampler._parameter_constraints,
@@ -113,6 +131,7 @@ class SVMSMOTE(_BoundarySampler):
         "m_neighbors": NEIGHBOR_COUNT,
         "svm_estimator": [NONE, has_methods("fit", "predict")],
         "out_step": [OUT_STEP],
+        "neighbors": NEIGHBOR_BACKEND,
         "working_memory": WORKING_MEMORY,
     }
 
@@ -125,6 +144,7 @@ class SVMSMOTE(_BoundarySampler):
         m_neighbors=10,
         svm_estimator=None,
         out_step=0.5,
+        neighbors="exact",
         working_memory=None,
     ):
         self.sampling_strategy = sampling_strategy
@@ -133,6 +153,7 @@ class SVMSMOTE(_BoundarySampler):
         self.m_neighbors = m_neighbors
         self.svm_estimator = svm_estimator
         self.out_step = out_step
+        self.neighbors = neighbors
         self.working_memory = working_memory
 
     def _start(self, target: Target):
