@@ -168,11 +168,13 @@ def count_compact_ints(
     if n <= NUMPY_MAX_VALUES:
         values = (y if rows is None else y[rows]).astype(np.int64)
         return np.bincount(values - lo, minlength=n_values)
-    if rows is not None or y.dtype == np.int64:  # (rows None typed as in the loop below)
+    if y.dtype == np.int64:
         return _count_compact_ints(y, lo, n_values, row_block, rows)
+    # other types are widened a part at a time: one compiled version for every type
     counts = np.zeros(n_values, dtype=np.int64)
     for start in range(0, n, WIDEN_ROWS):
-        part = y[start : start + WIDEN_ROWS].astype(np.int64)
+        stop = start + WIDEN_ROWS
+        part = (y[start:stop] if rows is None else y[rows[start:stop]]).astype(np.int64)
         counts += _count_compact_ints(part, lo, n_values, row_block, None)
     return counts
 
