@@ -14,10 +14,13 @@ from fastsmote import (
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    AllKNN,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
 )
@@ -41,6 +44,10 @@ SAMPLERS = {
     "enn": lambda: EditedNearestNeighbours(),
     "smote-tomek": lambda: SMOTETomek(random_state=0),
     "smote-enn": lambda: SMOTEENN(random_state=0),
+    # four rounds: the later ones reuse the lists of rows that lost no neighbour
+    "renn": lambda: RepeatedEditedNearestNeighbours(sampling_strategy="majority", kind_sel="mode"),
+    "allknn": lambda: AllKNN(allow_minority=True),
+    "ncr": lambda: NeighbourhoodCleaningRule(),
 }
 
 
@@ -243,7 +250,7 @@ def test_no_dense_copy_of_a_large_sparse_matrix():
     X = sparse.csr_matrix((rng.random(n * 20), (rows, columns)), shape=(n, d))
     y = np.r_[np.zeros(450, int), np.ones(150, int)]
     dense_bytes = n * d * 8
-    for sampler in (SMOTE(random_state=0), TomekLinks()):
+    for sampler in (SMOTE(random_state=0), TomekLinks(), AllKNN(), NeighbourhoodCleaningRule()):
         sampler.fit_resample(X[::10], y[::10])  # compiled (or loaded) before tracing
         tracemalloc.start()
         X_res, _ = sampler.fit_resample(X, y)
@@ -263,8 +270,14 @@ def test_what_needs_dense_X_refuses_sparse_X_clearly():
         next(SMOTE().fit_resample_iter(M, y))
     with pytest.raises(NotImplementedError, match="searched exactly only"):
         SMOTE(neighbors="approx").fit_resample(M, y)
-    with pytest.raises(NotImplementedError, match="searched exactly only"):
-        TomekLinks(neighbors="pynndescent").fit_resample(M, y)
+    for cleaner in (
+        TomekLinks(neighbors="pynndescent"),
+        RepeatedEditedNearestNeighbours(neighbors="approx"),
+        AllKNN(neighbors="pynndescent"),
+        NeighbourhoodCleaningRule(neighbors="approx"),
+    ):
+        with pytest.raises(NotImplementedError, match="searched exactly only"):
+            cleaner.fit_resample(M, y)
     with pytest.raises(TypeError, match="shrinkage .* dense"):
         RandomOverSampler(shrinkage=1.0).fit_resample(M, y)
     with pytest.raises(TypeError, match="sparse"):
@@ -302,3 +315,54 @@ def test_sparse_input_as_imbalanced_learn_resamples_it():
         X_theirs, _ = theirs.fit_resample(M, y)
         np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
         assert (X_ours != X_theirs).nnz == 0
+
+
+def editing_data(seed=0):
+    """Two overlapping classes, continuous values (no ties), half the entries zero:
+    imbalanced-learn's repeated editors run several rounds on it."""
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.zeros(80, int), np.ones(40, int)]
+    X = rng.random((120, 10)) + 0.5 * np.eye(10)[y * 3] + 0.5 * np.eye(10)[y * 3 + 1]
+    X[rng.random((120, 10)) < 0.5] = 0
+    return X, y
+
+
+def test_repeated_editors_keep_imbalanced_learns_rows_on_sparse_input():
+    from imblearn import under_sampling as ius
+
+    X, y = editing_data()
+    M = sparse.csr_matrix(X)
+    pairs = [
+        (RepeatedEditedNearestNeighbours(kind_sel="mode"),
+         ius.RepeatedEditedNearestNeighbours(kind_sel="mode")),
+        (AllKNN(), ius.AllKNN()),
+        (NeighbourhoodCleaningRule(), ius.NeighbourhoodCleaningRule()),
+    ]  # fmt: skip
+    for ours, theirs in pairs:
+        X_ours, _ = ours.fit_resample(M, y)
+        X_theirs, _ = theirs.fit_resample(M, y)
+        np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+        assert type(X_ours) is type(X_theirs) and (X_ours != X_theirs).nnz == 0
+    assert pairs[0][0].n_iter_ == pairs[0][1].n_iter_ == 4
+
+
+def test_repeated_editors_with_an_estimator_search_sparse_rows_as_dense_ones():
+    from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+
+    X, y = editing_data(1)
+    M = sparse.csr_matrix(X)
+    makers = [
+        lambda: RepeatedEditedNearestNeighbours(
+            n_neighbors=NearestNeighbors(n_neighbors=4), kind_sel="mode"
+        ),
+        lambda: NeighbourhoodCleaningRule(
+            n_neighbors=KNeighborsClassifier(n_neighbors=3),
+            edited_nearest_neighbours=EditedNearestNeighbours(),
+        ),
+    ]
+    for make in makers:
+        dense, sparse_ = make(), make()
+        X_dense, _ = dense.fit_resample(X, y)
+        X_csr, _ = sparse_.fit_resample(M, y)
+        np.testing.assert_array_equal(sparse_.sample_indices_, dense.sample_indices_)
+        assert (X_csr.toarray() == X_dense).all()
