@@ -25,6 +25,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import get_tags
 
 import fastsmote as fs
@@ -108,6 +109,55 @@ def test_iht_equals_imblearn_with_a_deterministic_classifier(data, estimator, st
     X_ours, y_ours = ours.fit_resample(X, y)
     np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
     np.testing.assert_array_equal(X_ours, X_theirs)
+    np.testing.assert_array_equal(y_ours, y_theirs)
+
+
+class _SparseOnlyLogisticRegression(LogisticRegression):
+    """Refuses dense X: shows the classifier is given the sparse matrix."""
+
+    def fit(self, X, y):
+        assert sparse.issparse(X) and X.format == "csr"
+        return super().fit(X, y)
+
+
+class _SparseOnlyTree(DecisionTreeClassifier):
+    """Refuses dense X: shows the classifier is given the sparse matrix."""
+
+    def fit(self, X, y):
+        assert sparse.issparse(X) and X.format == "csr"
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "dtype, make", [(np.float64, sparse.csr_matrix), (np.float32, sparse.csc_array)]
+)
+def test_iht_sparse_X_keeps_the_dense_rows(data, dtype, make):
+    """The same seeded tree (its random_state filled from the sampler's key) on the
+    sparse and the dense rows; the rows come back in the input's format."""
+    X, y = data
+    X = np.where(np.abs(X) > 0.7, X, 0).astype(dtype)  # about half the entries zero
+    dense = fs.InstanceHardnessThreshold(estimator=DecisionTreeClassifier(), random_state=0)
+    X_dense, y_dense = dense.fit_resample(X, y)
+    M = make(X)
+    before = M.copy()
+    iht = fs.InstanceHardnessThreshold(estimator=_SparseOnlyTree(), random_state=0)
+    X_res, y_res = iht.fit_resample(M, y)
+    assert type(X_res) is type(M) and X_res.dtype == dtype
+    np.testing.assert_array_equal(iht.sample_indices_, dense.sample_indices_)
+    assert (X_res.toarray() == X_dense).all()
+    np.testing.assert_array_equal(y_res, y_dense)
+    assert (M != before).nnz == 0
+
+
+def test_iht_equals_imblearn_on_sparse_X(data):
+    X, y = data
+    M = sparse.csr_matrix(np.where(np.abs(X) > 0.7, X, 0))
+    theirs = ImbIHT(estimator=LogisticRegression(), random_state=3)
+    X_theirs, y_theirs = theirs.fit_resample(M, y)
+    ours = fs.InstanceHardnessThreshold(estimator=LogisticRegression(), cv=imblearn_folds(3, 5, 1))
+    X_ours, y_ours = ours.fit_resample(M, y)
+    np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+    assert type(X_ours) is type(X_theirs) and (X_ours != X_theirs).nnz == 0
     np.testing.assert_array_equal(y_ours, y_theirs)
 
 
@@ -382,8 +432,8 @@ def test_out_and_sparse_input_are_refused(data, sampler):
     with pytest.raises(ValueError, match="does not support out="):
         sampler.fit_resample(X, y, out=out)
     assert not out.any()
-    if isinstance(sampler, (fs.TomekLinks, fs.EditedNearestNeighbours)):
-        return  # they take sparse X (tests/test_sparse.py)
+    if not isinstance(sampler, fs.ClusterCentroids):
+        return  # they take sparse X (tests/test_sparse.py, below)
     with pytest.raises(TypeError, match="sparse"):
         sampler.fit_resample(sparse.csr_matrix(X), y)
 

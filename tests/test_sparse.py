@@ -8,6 +8,7 @@ import naive
 import numpy as np
 import pytest
 from scipy import sparse
+from sklearn.dummy import DummyClassifier
 
 from fastsmote import (
     ADASYN,
@@ -17,6 +18,7 @@ from fastsmote import (
     AllKNN,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    InstanceHardnessThreshold,
     NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
@@ -241,16 +243,19 @@ def test_the_sparse_search_is_the_dense_search_for_any_thread_count():
 
 # --------------------------------------------------------------------------- memory
 def test_no_dense_copy_of_a_large_sparse_matrix():
-    """600 x 200,000 at 0.01% density: 960 MB dense, a few MB as CSR. SMOTE and
-    TomekLinks allocate (in NumPy and SciPy, which tracemalloc sees) far less than one
-    dense copy; the Numba kernels' own tables are sized by the stored values."""
+    """600 x 200,000 at 0.01% density: 960 MB dense, a few MB as CSR. The samplers
+    allocate (in NumPy and SciPy, which tracemalloc sees) far less than one dense copy;
+    the Numba kernels' own tables are sized by the stored values."""
     n, d = 600, 200_000
     rng = np.random.default_rng(0)
     rows, columns = np.repeat(np.arange(n), 20), rng.integers(0, d, n * 20)
     X = sparse.csr_matrix((rng.random(n * 20), (rows, columns)), shape=(n, d))
     y = np.r_[np.zeros(450, int), np.ones(150, int)]
     dense_bytes = n * d * 8
-    for sampler in (SMOTE(random_state=0), TomekLinks(), AllKNN(), NeighbourhoodCleaningRule()):
+    samplers = [SMOTE(random_state=0), TomekLinks(), AllKNN(), NeighbourhoodCleaningRule()]
+    # the classifier's own memory is its business: a classifier that stores nothing
+    samplers.append(InstanceHardnessThreshold(estimator=DummyClassifier(), random_state=0))
+    for sampler in samplers:
         sampler.fit_resample(X[::10], y[::10])  # compiled (or loaded) before tracing
         tracemalloc.start()
         X_res, _ = sampler.fit_resample(X, y)

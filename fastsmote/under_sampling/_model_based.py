@@ -124,7 +124,10 @@ class InstanceHardnessThreshold(BaseSampler):
     Labels of any type (strings, labels other than ``0 .. n_classes - 1``) and one-hot
     targets work: the probability read for a row is the column of its own class.
     imbalanced-learn 0.14.2 reads the column numbered by the label value, which works
-    for labels ``0 .. n_classes - 1`` only. Sparse ``X`` is refused.
+    for labels ``0 .. n_classes - 1`` only. A SciPy sparse ``X`` is given to the
+    classifier as a CSR matrix of floats (as dense ``X`` is given as floats) and the
+    selected rows come back in its sparse format; the classifier must accept sparse
+    input (scikit-learn's forests, linear models and trees do).
 
     Examples
     --------
@@ -142,6 +145,7 @@ class InstanceHardnessThreshold(BaseSampler):
 
     _sampling_type = "under-sampling"
     _returns_container = True
+    _accept_sparse = True
     _parameter_constraints = {
         **BaseSampler._parameter_constraints,
         "estimator": [NONE, has_methods("fit", "predict_proba")],
