@@ -101,7 +101,7 @@ _CLEANED_AFTER_BALANCING = (
 )
 _FIT_CHECKS_LITTLE = (
     "RandomOverSampler.fit checks shapes and labels only, as imbalanced-learn's does; with "
-    "shrinkage, fit_resample refuses sparse, NaN and non-numeric X (so the tags say so)"
+    "shrinkage, fit_resample refuses NaN and non-numeric X (so the tags say so)"
 )
 # (check, sampler class[, "shrinkage" for instances with shrinkage, "version 3" for
 # NearMiss-3]) -> (exception, reason)
@@ -149,7 +149,6 @@ KNOWN_DIFFERENCES = {
         for check in (
             "check_dtype_object",
             "check_estimators_nan_inf",
-            "check_estimator_sparse_tag",
         )
     },
     ("check_samplers_fit_resample", NearMiss, "version 3"): (

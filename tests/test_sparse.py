@@ -26,6 +26,11 @@ from fastsmote import (
     SMOTETomek,
     TomekLinks,
 )
+from fastsmote._kernels.sampling import (
+    csr_column_std,
+    csr_smoothed_bootstrap,
+    csr_smoothed_counts,
+)
 from fastsmote._kernels.sparse import (
     csr_groups,
     csr_interpolate,
@@ -41,6 +46,7 @@ SAMPLERS = {
     "borderline-2": lambda: BorderlineSMOTE(random_state=0, kind="borderline-2"),
     "adasyn": lambda: ADASYN(random_state=0),
     "ros": lambda: RandomOverSampler(random_state=0),
+    "ros-shrinkage": lambda: RandomOverSampler(random_state=0, shrinkage={1: 0.5, 2: 2.0}),
     "rus": lambda: RandomUnderSampler(random_state=0),
     "tomek": lambda: TomekLinks(),
     "enn": lambda: EditedNearestNeighbours(),
@@ -137,7 +143,7 @@ def test_explicit_zeros_unsorted_and_duplicate_entries_leave_the_input_unchanged
     assert not X_messy.has_canonical_format
     expected = X_messy.toarray()  # duplicates summed: 0.25 added to row 3
     before = [a.copy() for a in (X_messy.data, X_messy.indices, X_messy.indptr)]
-    for name in ("smote", "tomek", "enn"):
+    for name in ("smote", "tomek", "enn", "ros-shrinkage"):
         X_dense, _ = SAMPLERS[name]().fit_resample(expected, y)
         X_res, _ = SAMPLERS[name]().fit_resample(X_messy, y)
         assert (X_res.toarray() == X_dense).all()
@@ -202,6 +208,40 @@ def test_sparse_interpolation_matches_the_naive_reference(dtype):
         np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], columns[t])
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_smoothed_bootstrap_matches_the_naive_reference(dtype):
+    X, _ = sparse_data(n=40, d=9)
+    M = sparse.csr_matrix(X.astype(dtype))
+    rows = np.random.default_rng(1).integers(0, 40, 30)
+    scale = np.where(np.arange(9) % 3 == 0, 0.0, np.linspace(0.1, 2.0, 9))
+    active = np.flatnonzero(scale)
+    counts = csr_smoothed_counts(M.indices, M.indptr, rows, active)
+    indptr = np.r_[0, np.cumsum(counts)]
+    data, indices = np.empty(indptr[-1], dtype), np.empty(indptr[-1], np.int32)
+    csr_smoothed_bootstrap(M.data, M.indices, M.indptr, rows, active, scale, 11, 5, 9,
+                           indptr, data, indices)  # fmt: skip
+    expected, columns = naive.csr_smoothed_bootstrap(M, rows, 11, 5, scale)
+    got = sparse.csr_matrix((data, indices, indptr), shape=(30, 9))
+    np.testing.assert_array_equal(got.toarray(), expected)
+    for t in range(30):
+        np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], columns[t])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_column_std_is_numpys_dense_std(dtype):
+    """9,000 columns (NumPy casts float32 in buffers of 8,192 values), signed values,
+    explicit zeros, columns without entries."""
+    rng = np.random.default_rng(6)
+    X = (rng.standard_normal((40, 9_000)) * 10 ** rng.uniform(-3, 3, 9_000)).astype(dtype)
+    X[rng.random(X.shape) < 0.7] = 0
+    X[:, 5] = 0
+    M = sparse.csr_matrix(X)
+    M.data[::7] = 0  # explicit zeros
+    C = M.tocsc()
+    got = csr_column_std(M.data, M.indices, M.indptr, C.indptr, C.indices, C.data, 40)
+    np.testing.assert_array_equal(got, M.toarray().std(axis=0, dtype=np.float64))
+
+
 def test_sparse_kernels_same_for_any_thread_count():
     """Each kernel's rows split into many task ranges: the same arrays for 1 and 2
     threads."""
@@ -222,7 +262,14 @@ def test_sparse_kernels_same_for_any_thread_count():
             indptr = np.r_[0, np.cumsum(counts)]
             data, indices = np.empty(indptr[-1]), np.empty(indptr[-1], np.int32)
             csr_interpolate(*by_rows, base, neighbor, gap, indptr, data, indices)
-            results.append([*groups, sq, *found, counts, data, indices])
+            active = np.arange(0, 11, 2)
+            smoothed_counts = csr_smoothed_counts(M.indices, M.indptr, base, active)
+            smoothed_indptr = np.r_[0, np.cumsum(smoothed_counts)]
+            smoothed = np.empty(smoothed_indptr[-1]), np.empty(smoothed_indptr[-1], np.int32)
+            csr_smoothed_bootstrap(*by_rows, base, active, np.ones(11), 3, 0, 11,
+                                   smoothed_indptr, *smoothed)  # fmt: skip
+            std = csr_column_std(*by_rows, *by_columns, 90)
+            results.append([*groups, sq, *found, counts, data, indices, *smoothed, std])
     for one, two in zip(*results, strict=True):
         np.testing.assert_array_equal(one, two)
 
@@ -255,10 +302,14 @@ def test_no_dense_copy_of_a_large_sparse_matrix():
     samplers = [SMOTE(random_state=0), TomekLinks(), AllKNN(), NeighbourhoodCleaningRule()]
     # the classifier's own memory is its business: a classifier that stores nothing
     samplers.append(InstanceHardnessThreshold(estimator=DummyClassifier(), random_state=0))
+    # a smoothed row has a value in every feature its class varies in: a small class
+    samplers.append(RandomOverSampler(shrinkage=1.0, random_state=0))
+    y_few = np.r_[np.zeros(590, int), np.ones(10, int)]
     for sampler in samplers:
+        y_used = y_few if isinstance(sampler, RandomOverSampler) else y
         sampler.fit_resample(X[::10], y[::10])  # compiled (or loaded) before tracing
         tracemalloc.start()
-        X_res, _ = sampler.fit_resample(X, y)
+        X_res, _ = sampler.fit_resample(X, y_used)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert sparse.issparse(X_res)
@@ -283,8 +334,6 @@ def test_what_needs_dense_X_refuses_sparse_X_clearly():
     ):
         with pytest.raises(NotImplementedError, match="searched exactly only"):
             cleaner.fit_resample(M, y)
-    with pytest.raises(TypeError, match="shrinkage .* dense"):
-        RandomOverSampler(shrinkage=1.0).fit_resample(M, y)
     with pytest.raises(TypeError, match="sparse"):
         SMOTENC(categorical_features=[0]).fit_resample(M, y)
     bad = M.copy()
@@ -309,6 +358,10 @@ def test_sparse_input_as_imbalanced_learn_resamples_it():
     pairs = [
         (SMOTE(random_state=0), ios.SMOTE(random_state=0)),
         (RandomOverSampler(random_state=0), ios.RandomOverSampler(random_state=0)),
+        (
+            RandomOverSampler(random_state=0, shrinkage=1.0),
+            ios.RandomOverSampler(random_state=0, shrinkage=1.0),
+        ),
         (RandomUnderSampler(random_state=0), ius.RandomUnderSampler(random_state=0)),
     ]
     for ours, theirs in pairs:
