@@ -576,3 +576,16 @@ def store_vote_misses(X, candidates, store, codes, own: int, k: int, grow: bool)
             if grow:
                 stored.append(row)
     return missed
+
+
+def csr_smoothed_bootstrap(M, rows, noise_key: int, start: int, scale):
+    """Reference of ``csr_smoothed_bootstrap``: the dense smoothed rows of
+    ``M.toarray()`` and each row's columns (its source row's and those where ``scale``
+    is not 0, sorted)."""
+    dense = smoothed_bootstrap(M.toarray(), rows, noise_key, start, scale)
+    active = set(np.flatnonzero(scale).tolist())
+    columns = [
+        np.array(sorted(set(M.indices[M.indptr[r] : M.indptr[r + 1]].tolist()) | active))
+        for r in rows
+    ]
+    return dense, columns

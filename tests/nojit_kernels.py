@@ -319,6 +319,18 @@ def check_sparse(X):
     rows, columns = naive.csr_interpolate(M, base, neighbor, gap)
     equal(csr_matrix((data, indices, indptr), shape=(n, d)).toarray(), rows)
     equal(indices, np.concatenate(columns))
+    std = sampling.csr_column_std(M.data, M.indices, M.indptr, C.indptr, C.indices, C.data, n)
+    equal(std, M.toarray().std(axis=0, dtype=np.float64))
+    scale = np.where(np.arange(d) % 2 == 0, 0.5, 0.0)
+    active = np.flatnonzero(scale)
+    counts = sampling.csr_smoothed_counts(M.indices, M.indptr, base, active)
+    indptr = np.r_[0, np.cumsum(counts)]
+    data, indices = np.empty(indptr[-1], M.dtype), np.empty(indptr[-1], M.indices.dtype)
+    sampling.csr_smoothed_bootstrap(M.data, M.indices, M.indptr, base, active, scale,
+                                    np.uint64(7), 2, d, indptr, data, indices)  # fmt: skip
+    rows, columns = naive.csr_smoothed_bootstrap(M, base, 7, 2, scale)
+    equal(csr_matrix((data, indices, indptr), shape=(n, d)).toarray(), rows)
+    equal(indices, np.concatenate(columns))
 
 
 def check_nearmiss(X):

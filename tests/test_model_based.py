@@ -3,8 +3,7 @@ randomness is involved, imbalanced-learn's own test cases adapted, seeds, thread
 
 imbalanced-learn's cases whose expected arrays depend on its random draws are replaced
 (each says by what): ``test_iht_reproducibility`` (imbalanced-learn replaces the
-classifier's own seed, fastsmote keeps it) and the sparse case of
-``test_fit_resample_check_voting`` (fastsmote refuses sparse X for these samplers).
+classifier's own seed, fastsmote keeps it).
 """
 
 import numpy as np
@@ -25,6 +24,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import get_tags
 
 import fastsmote as fs
@@ -108,6 +108,55 @@ def test_iht_equals_imblearn_with_a_deterministic_classifier(data, estimator, st
     X_ours, y_ours = ours.fit_resample(X, y)
     np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
     np.testing.assert_array_equal(X_ours, X_theirs)
+    np.testing.assert_array_equal(y_ours, y_theirs)
+
+
+class _SparseOnlyLogisticRegression(LogisticRegression):
+    """Refuses dense X: shows the classifier is given the sparse matrix."""
+
+    def fit(self, X, y):
+        assert sparse.issparse(X) and X.format == "csr"
+        return super().fit(X, y)
+
+
+class _SparseOnlyTree(DecisionTreeClassifier):
+    """Refuses dense X: shows the classifier is given the sparse matrix."""
+
+    def fit(self, X, y):
+        assert sparse.issparse(X) and X.format == "csr"
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "dtype, make", [(np.float64, sparse.csr_matrix), (np.float32, sparse.csc_array)]
+)
+def test_iht_sparse_X_keeps_the_dense_rows(data, dtype, make):
+    """The same seeded tree (its random_state filled from the sampler's key) on the
+    sparse and the dense rows; the rows come back in the input's format."""
+    X, y = data
+    X = np.where(np.abs(X) > 0.7, X, 0).astype(dtype)  # about half the entries zero
+    dense = fs.InstanceHardnessThreshold(estimator=DecisionTreeClassifier(), random_state=0)
+    X_dense, y_dense = dense.fit_resample(X, y)
+    M = make(X)
+    before = M.copy()
+    iht = fs.InstanceHardnessThreshold(estimator=_SparseOnlyTree(), random_state=0)
+    X_res, y_res = iht.fit_resample(M, y)
+    assert type(X_res) is type(M) and X_res.dtype == dtype
+    np.testing.assert_array_equal(iht.sample_indices_, dense.sample_indices_)
+    assert (X_res.toarray() == X_dense).all()
+    np.testing.assert_array_equal(y_res, y_dense)
+    assert (M != before).nnz == 0
+
+
+def test_iht_equals_imblearn_on_sparse_X(data):
+    X, y = data
+    M = sparse.csr_matrix(np.where(np.abs(X) > 0.7, X, 0))
+    theirs = ImbIHT(estimator=LogisticRegression(), random_state=3)
+    X_theirs, y_theirs = theirs.fit_resample(M, y)
+    ours = fs.InstanceHardnessThreshold(estimator=LogisticRegression(), cv=imblearn_folds(3, 5, 1))
+    X_ours, y_ours = ours.fit_resample(M, y)
+    np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+    assert type(X_ours) is type(X_theirs) and (X_ours != X_theirs).nnz == 0
     np.testing.assert_array_equal(y_ours, y_theirs)
 
 
@@ -317,6 +366,8 @@ def test_imblearn_cc_cases():
     cc = fs.ClusterCentroids(random_state=0)
     assert cc.fit_resample(X_CC, Y_CC)[0].shape == (6, 2)
     assert cc.voting_ == "soft"
+    cc.fit_resample(sparse.csr_matrix(X_CC), Y_CC)
+    assert cc.voting_ == "hard"  # 'auto' for sparse X
     cc = fs.ClusterCentroids(sampling_strategy={0: 3, 1: 6}, random_state=0)
     assert cc.fit_resample(X_CC, Y_CC)[1].shape == (9,)
     y = Y_CC.copy()
@@ -376,16 +427,109 @@ def test_cc_bad_parameters_get_clear_errors(data, make, match):
     ],
     ids=lambda s: type(s).__name__,
 )
-def test_out_and_sparse_input_are_refused(data, sampler):
+def test_out_is_refused(data, sampler):
     X, y = data
     out = np.zeros_like(X)
     with pytest.raises(ValueError, match="does not support out="):
         sampler.fit_resample(X, y, out=out)
     assert not out.any()
-    if isinstance(sampler, (fs.TomekLinks, fs.EditedNearestNeighbours)):
-        return  # they take sparse X (tests/test_sparse.py)
-    with pytest.raises(TypeError, match="sparse"):
-        sampler.fit_resample(sparse.csr_matrix(X), y)
+
+
+def sparse_cc_data(seed=0, n=120, d=8):
+    """Continuous values, about half of them zero: no two rows equally near a centre
+    of the few clusters asked for."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, d))
+    X[X < 0.5] = 0
+    return X, np.r_[np.zeros(n - n // 4, int), np.ones(n // 4, int)]
+
+
+@pytest.mark.parametrize(
+    "voting, strategy, make",
+    [
+        ("soft", "auto", sparse.csr_matrix),
+        ("soft", {0: 10}, sparse.csc_matrix),  # imbalanced-learn returns COO here
+        ("auto", {0: 6}, sparse.csr_array),
+        ("hard", {0: 6, 1: 4}, sparse.coo_matrix),
+    ],
+)
+def test_cc_equals_imblearn_on_sparse_X(voting, strategy, make):
+    """Both cluster the sparse rows (the same centres); the output format is the
+    input's (CSC for CSC, else CSR; a sparse array stays one)."""
+    X, y = sparse_cc_data()
+    M = make(X)
+    before = M.copy()
+    kmeans = KMeans(n_clusters=2, n_init=1, random_state=7)
+    theirs = ImbCC(estimator=kmeans, voting=voting, sampling_strategy=strategy)
+    ours = fs.ClusterCentroids(estimator=kmeans, voting=voting, sampling_strategy=strategy)
+    X_theirs, y_theirs = theirs.fit_resample(M, y)
+    X_ours, y_ours = ours.fit_resample(M, y)
+    kind = {"coo_matrix": sparse.csr_matrix}.get(type(M).__name__, type(M))
+    assert type(X_ours) is kind and X_ours.dtype == np.float64
+    assert (X_ours != X_theirs).nnz == 0
+    np.testing.assert_array_equal(y_ours, y_theirs)
+    assert ours.voting_ == theirs.voting_ == ("soft" if voting == "soft" else "hard")
+    assert (M != before).nnz == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cc_hard_voting_on_sparse_X_takes_the_dense_rows(dtype):
+    X, y = sparse_cc_data(1)
+    X = X.astype(dtype)
+    # few clusters: KMeans's centres on sparse rows may differ from its centres on dense
+    # rows in the last bits, never enough to change a nearest row without near-ties
+    kmeans, strategy = KMeans(n_init=1, random_state=0), {0: 6, 1: 5}
+    dense = fs.ClusterCentroids(estimator=kmeans, voting="hard", sampling_strategy=strategy)
+    X_dense, y_dense = dense.fit_resample(X, y)
+    ours = fs.ClusterCentroids(estimator=kmeans, sampling_strategy=strategy)  # 'auto': hard
+    X_res, y_res = ours.fit_resample(sparse.csr_matrix(X), y)
+    np.testing.assert_array_equal(ours.sample_indices_, dense.sample_indices_)
+    assert X_res.dtype == dtype and (X_res.toarray() == X_dense).all()
+    np.testing.assert_array_equal(y_res, y_dense)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_nearest_rows_in_blocks_is_the_dense_search(dtype):
+    """Rows 8 at a time (1 MiB of 16,384 float64 features; 16 of float32): the lists
+    merged across blocks are the dense search's, a tie across blocks to the lower row."""
+    from fastsmote.under_sampling._model_based import nearest_rows
+
+    rng = np.random.default_rng(2)
+    n, d = 40, 16_384
+    X = np.zeros((n, d), dtype=dtype)
+    for i in range(n):
+        X[i, rng.integers(0, d, 6)] = np.round(rng.random(6), 1)
+    X[33] = X[3]  # a duplicate in a later block: equally near every point
+    centres = np.vstack([X[3], X[[5, 30]].mean(0), X[20] + 0.25, X[10:30].mean(0)])
+    M = sparse.csr_matrix(X)
+    expected = np.argmin(((X[None] - centres[:, None]) ** 2).sum(-1), axis=1)
+    with fs.config_context(working_memory=1):
+        got = nearest_rows(M, centres.astype(dtype))
+    np.testing.assert_array_equal(got, nearest_rows(X, centres.astype(dtype)))
+    np.testing.assert_array_equal(got, expected)
+    assert got[0] == 3
+
+
+def test_cc_no_dense_copy_of_a_large_sparse_matrix():
+    """20,000 x 6,000 at 0.05% density: 960 MB dense. Hard voting searches blocks of
+    rows within working_memory; neither voting densifies the matrix or a class."""
+    import tracemalloc
+
+    n, d = 20_000, 6_000
+    rng = np.random.default_rng(0)
+    rows, columns = np.repeat(np.arange(n), 3), rng.integers(0, d, n * 3)
+    X = sparse.csr_matrix((rng.random(n * 3), (rows, columns)), shape=(n, d))
+    y = np.r_[np.zeros(n - 4, int), np.ones(4, int)]
+    for voting in ("hard", "soft"):
+        cc = fs.ClusterCentroids(estimator=KMeans(n_init=1, random_state=0), voting=voting)
+        cc.fit_resample(X[-100:], y[-100:])  # compiled (or loaded) before tracing
+        with fs.config_context(working_memory=3):
+            tracemalloc.start()
+            X_res, _ = cc.fit_resample(X, y)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        assert sparse.issparse(X_res) and X_res.shape == (8, d)
+        assert peak < n * d * 8 / 100, (voting, peak)
 
 
 def test_hard_voting_tags_say_it_sets_sample_indices():

@@ -8,18 +8,28 @@ import naive
 import numpy as np
 import pytest
 from scipy import sparse
+from sklearn.dummy import DummyClassifier
 
 from fastsmote import (
     ADASYN,
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    AllKNN,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    InstanceHardnessThreshold,
+    NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
+)
+from fastsmote._kernels.sampling import (
+    csr_column_std,
+    csr_smoothed_bootstrap,
+    csr_smoothed_counts,
 )
 from fastsmote._kernels.sparse import (
     csr_groups,
@@ -36,11 +46,16 @@ SAMPLERS = {
     "borderline-2": lambda: BorderlineSMOTE(random_state=0, kind="borderline-2"),
     "adasyn": lambda: ADASYN(random_state=0),
     "ros": lambda: RandomOverSampler(random_state=0),
+    "ros-shrinkage": lambda: RandomOverSampler(random_state=0, shrinkage={1: 0.5, 2: 2.0}),
     "rus": lambda: RandomUnderSampler(random_state=0),
     "tomek": lambda: TomekLinks(),
     "enn": lambda: EditedNearestNeighbours(),
     "smote-tomek": lambda: SMOTETomek(random_state=0),
     "smote-enn": lambda: SMOTEENN(random_state=0),
+    # four rounds: the later ones reuse the lists of rows that lost no neighbour
+    "renn": lambda: RepeatedEditedNearestNeighbours(sampling_strategy="majority", kind_sel="mode"),
+    "allknn": lambda: AllKNN(allow_minority=True),
+    "ncr": lambda: NeighbourhoodCleaningRule(),
 }
 
 
@@ -128,7 +143,7 @@ def test_explicit_zeros_unsorted_and_duplicate_entries_leave_the_input_unchanged
     assert not X_messy.has_canonical_format
     expected = X_messy.toarray()  # duplicates summed: 0.25 added to row 3
     before = [a.copy() for a in (X_messy.data, X_messy.indices, X_messy.indptr)]
-    for name in ("smote", "tomek", "enn"):
+    for name in ("smote", "tomek", "enn", "ros-shrinkage"):
         X_dense, _ = SAMPLERS[name]().fit_resample(expected, y)
         X_res, _ = SAMPLERS[name]().fit_resample(X_messy, y)
         assert (X_res.toarray() == X_dense).all()
@@ -193,6 +208,40 @@ def test_sparse_interpolation_matches_the_naive_reference(dtype):
         np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], columns[t])
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_smoothed_bootstrap_matches_the_naive_reference(dtype):
+    X, _ = sparse_data(n=40, d=9)
+    M = sparse.csr_matrix(X.astype(dtype))
+    rows = np.random.default_rng(1).integers(0, 40, 30)
+    scale = np.where(np.arange(9) % 3 == 0, 0.0, np.linspace(0.1, 2.0, 9))
+    active = np.flatnonzero(scale)
+    counts = csr_smoothed_counts(M.indices, M.indptr, rows, active)
+    indptr = np.r_[0, np.cumsum(counts)]
+    data, indices = np.empty(indptr[-1], dtype), np.empty(indptr[-1], np.int32)
+    csr_smoothed_bootstrap(M.data, M.indices, M.indptr, rows, active, scale, 11, 5, 9,
+                           indptr, data, indices)  # fmt: skip
+    expected, columns = naive.csr_smoothed_bootstrap(M, rows, 11, 5, scale)
+    got = sparse.csr_matrix((data, indices, indptr), shape=(30, 9))
+    np.testing.assert_array_equal(got.toarray(), expected)
+    for t in range(30):
+        np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], columns[t])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_column_std_is_numpys_dense_std(dtype):
+    """9,000 columns (NumPy casts float32 in buffers of 8,192 values), signed values,
+    explicit zeros, columns without entries."""
+    rng = np.random.default_rng(6)
+    X = (rng.standard_normal((40, 9_000)) * 10 ** rng.uniform(-3, 3, 9_000)).astype(dtype)
+    X[rng.random(X.shape) < 0.7] = 0
+    X[:, 5] = 0
+    M = sparse.csr_matrix(X)
+    M.data[::7] = 0  # explicit zeros
+    C = M.tocsc()
+    got = csr_column_std(M.data, M.indices, M.indptr, C.indptr, C.indices, C.data, 40)
+    np.testing.assert_array_equal(got, M.toarray().std(axis=0, dtype=np.float64))
+
+
 def test_sparse_kernels_same_for_any_thread_count():
     """Each kernel's rows split into many task ranges: the same arrays for 1 and 2
     threads."""
@@ -213,7 +262,14 @@ def test_sparse_kernels_same_for_any_thread_count():
             indptr = np.r_[0, np.cumsum(counts)]
             data, indices = np.empty(indptr[-1]), np.empty(indptr[-1], np.int32)
             csr_interpolate(*by_rows, base, neighbor, gap, indptr, data, indices)
-            results.append([*groups, sq, *found, counts, data, indices])
+            active = np.arange(0, 11, 2)
+            smoothed_counts = csr_smoothed_counts(M.indices, M.indptr, base, active)
+            smoothed_indptr = np.r_[0, np.cumsum(smoothed_counts)]
+            smoothed = np.empty(smoothed_indptr[-1]), np.empty(smoothed_indptr[-1], np.int32)
+            csr_smoothed_bootstrap(*by_rows, base, active, np.ones(11), 3, 0, 11,
+                                   smoothed_indptr, *smoothed)  # fmt: skip
+            std = csr_column_std(*by_rows, *by_columns, 90)
+            results.append([*groups, sq, *found, counts, data, indices, *smoothed, std])
     for one, two in zip(*results, strict=True):
         np.testing.assert_array_equal(one, two)
 
@@ -234,19 +290,26 @@ def test_the_sparse_search_is_the_dense_search_for_any_thread_count():
 
 # --------------------------------------------------------------------------- memory
 def test_no_dense_copy_of_a_large_sparse_matrix():
-    """600 x 200,000 at 0.01% density: 960 MB dense, a few MB as CSR. SMOTE and
-    TomekLinks allocate (in NumPy and SciPy, which tracemalloc sees) far less than one
-    dense copy; the Numba kernels' own tables are sized by the stored values."""
+    """600 x 200,000 at 0.01% density: 960 MB dense, a few MB as CSR. The samplers
+    allocate (in NumPy and SciPy, which tracemalloc sees) far less than one dense copy;
+    the Numba kernels' own tables are sized by the stored values."""
     n, d = 600, 200_000
     rng = np.random.default_rng(0)
     rows, columns = np.repeat(np.arange(n), 20), rng.integers(0, d, n * 20)
     X = sparse.csr_matrix((rng.random(n * 20), (rows, columns)), shape=(n, d))
     y = np.r_[np.zeros(450, int), np.ones(150, int)]
     dense_bytes = n * d * 8
-    for sampler in (SMOTE(random_state=0), TomekLinks()):
+    samplers = [SMOTE(random_state=0), TomekLinks(), AllKNN(), NeighbourhoodCleaningRule()]
+    # the classifier's own memory is its business: a classifier that stores nothing
+    samplers.append(InstanceHardnessThreshold(estimator=DummyClassifier(), random_state=0))
+    # a smoothed row has a value in every feature its class varies in: a small class
+    samplers.append(RandomOverSampler(shrinkage=1.0, random_state=0))
+    y_few = np.r_[np.zeros(590, int), np.ones(10, int)]
+    for sampler in samplers:
+        y_used = y_few if isinstance(sampler, RandomOverSampler) else y
         sampler.fit_resample(X[::10], y[::10])  # compiled (or loaded) before tracing
         tracemalloc.start()
-        X_res, _ = sampler.fit_resample(X, y)
+        X_res, _ = sampler.fit_resample(X, y_used)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert sparse.issparse(X_res)
@@ -263,10 +326,14 @@ def test_what_needs_dense_X_refuses_sparse_X_clearly():
         next(SMOTE().fit_resample_iter(M, y))
     with pytest.raises(NotImplementedError, match="searched exactly only"):
         SMOTE(neighbors="approx").fit_resample(M, y)
-    with pytest.raises(NotImplementedError, match="searched exactly only"):
-        TomekLinks(neighbors="pynndescent").fit_resample(M, y)
-    with pytest.raises(TypeError, match="shrinkage .* dense"):
-        RandomOverSampler(shrinkage=1.0).fit_resample(M, y)
+    for cleaner in (
+        TomekLinks(neighbors="pynndescent"),
+        RepeatedEditedNearestNeighbours(neighbors="approx"),
+        AllKNN(neighbors="pynndescent"),
+        NeighbourhoodCleaningRule(neighbors="approx"),
+    ):
+        with pytest.raises(NotImplementedError, match="searched exactly only"):
+            cleaner.fit_resample(M, y)
     with pytest.raises(TypeError, match="sparse"):
         SMOTENC(categorical_features=[0]).fit_resample(M, y)
     bad = M.copy()
@@ -291,6 +358,10 @@ def test_sparse_input_as_imbalanced_learn_resamples_it():
     pairs = [
         (SMOTE(random_state=0), ios.SMOTE(random_state=0)),
         (RandomOverSampler(random_state=0), ios.RandomOverSampler(random_state=0)),
+        (
+            RandomOverSampler(random_state=0, shrinkage=1.0),
+            ios.RandomOverSampler(random_state=0, shrinkage=1.0),
+        ),
         (RandomUnderSampler(random_state=0), ius.RandomUnderSampler(random_state=0)),
     ]
     for ours, theirs in pairs:
@@ -302,3 +373,54 @@ def test_sparse_input_as_imbalanced_learn_resamples_it():
         X_theirs, _ = theirs.fit_resample(M, y)
         np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
         assert (X_ours != X_theirs).nnz == 0
+
+
+def editing_data(seed=0):
+    """Two overlapping classes, continuous values (no ties), half the entries zero:
+    imbalanced-learn's repeated editors run several rounds on it."""
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.zeros(80, int), np.ones(40, int)]
+    X = rng.random((120, 10)) + 0.5 * np.eye(10)[y * 3] + 0.5 * np.eye(10)[y * 3 + 1]
+    X[rng.random((120, 10)) < 0.5] = 0
+    return X, y
+
+
+def test_repeated_editors_keep_imbalanced_learns_rows_on_sparse_input():
+    from imblearn import under_sampling as ius
+
+    X, y = editing_data()
+    M = sparse.csr_matrix(X)
+    pairs = [
+        (RepeatedEditedNearestNeighbours(kind_sel="mode"),
+         ius.RepeatedEditedNearestNeighbours(kind_sel="mode")),
+        (AllKNN(), ius.AllKNN()),
+        (NeighbourhoodCleaningRule(), ius.NeighbourhoodCleaningRule()),
+    ]  # fmt: skip
+    for ours, theirs in pairs:
+        X_ours, _ = ours.fit_resample(M, y)
+        X_theirs, _ = theirs.fit_resample(M, y)
+        np.testing.assert_array_equal(ours.sample_indices_, theirs.sample_indices_)
+        assert type(X_ours) is type(X_theirs) and (X_ours != X_theirs).nnz == 0
+    assert pairs[0][0].n_iter_ == pairs[0][1].n_iter_ == 4
+
+
+def test_repeated_editors_with_an_estimator_search_sparse_rows_as_dense_ones():
+    from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+
+    X, y = editing_data(1)
+    M = sparse.csr_matrix(X)
+    makers = [
+        lambda: RepeatedEditedNearestNeighbours(
+            n_neighbors=NearestNeighbors(n_neighbors=4), kind_sel="mode"
+        ),
+        lambda: NeighbourhoodCleaningRule(
+            n_neighbors=KNeighborsClassifier(n_neighbors=3),
+            edited_nearest_neighbours=EditedNearestNeighbours(),
+        ),
+    ]
+    for make in makers:
+        dense, sparse_ = make(), make()
+        X_dense, _ = dense.fit_resample(X, y)
+        X_csr, _ = sparse_.fit_resample(M, y)
+        np.testing.assert_array_equal(sparse_.sample_indices_, dense.sample_indices_)
+        assert (X_csr.toarray() == X_dense).all()

@@ -64,3 +64,113 @@ def _smoothed_of(t0, t1, X_class, positions, noise_key, start, scale, out, out_s
         for f in range(d):
             noise = standard_normal(noise_key, base + f)
             out[out_start + t, f] = np.float64(X_class[positions[t], f]) + scale[f] * noise
+
+
+def csr_column_std(data, indices, indptr, col_ptr, col_rows, col_data, n_rows):
+    """Per-column standard deviation (float64) of a canonical CSR matrix with
+    ``n_rows`` rows, the dense rows' ``std(axis=0, dtype=np.float64)`` bit for bit.
+
+    NumPy sums a C-ordered array's rows one after the other for each column (two or
+    more columns): the means add the stored values in row order (a zero adds nothing),
+    the squared deviations every row's, an absent entry's ``(0 - mean) ** 2`` included,
+    in row order. ``col_ptr``, ``col_rows``, ``col_data``: the same matrix as CSC with
+    sorted row indices. A column without stored values has deviation 0.
+    """
+    d = col_ptr.shape[0] - 1
+    sums = np.zeros(d, dtype=np.float64)
+    _column_sums(data, indices, indptr, sums)
+    out = np.zeros(d, dtype=np.float64)
+    parallel_for(_column_std_of, d, col_ptr, col_rows, col_data, sums, n_rows, out)
+    return out
+
+
+@jit(read_only=("data", "indices", "indptr"))
+def _column_sums(data, indices, indptr, sums):
+    """``sums[c]``: column c's stored values added in row order."""
+    for r in range(indptr.shape[0] - 1):
+        for k in range(indptr[r], indptr[r + 1]):
+            sums[indices[k]] += np.float64(data[k])
+
+
+@jit(tasks=True, read_only=("col_ptr", "col_rows", "col_data", "sums"))
+def _column_std_of(c0, c1, col_ptr, col_rows, col_data, sums, n_rows, out):
+    """Columns ``c0 .. c1 - 1`` of :func:`csr_column_std`."""
+    for c in range(c0, c1):
+        k, end = col_ptr[c], col_ptr[c + 1]
+        if k == end:
+            continue
+        mean = sums[c] / n_rows
+        total = 0.0
+        for r in range(n_rows):
+            x = 0.0
+            if k < end and col_rows[k] == r:
+                x = np.float64(col_data[k])
+                k += 1
+            deviation = x - mean
+            total += deviation * deviation
+        out[c] = np.sqrt(total / n_rows)
+
+
+def csr_smoothed_counts(indices, indptr, rows, active):
+    """Entries of each smoothed row: the union of its source row's columns and the
+    ``active`` columns (sorted; those with a non-zero noise scale)."""
+    counts = np.empty(rows.shape[0], dtype=np.int64)
+    parallel_for(_smoothed_counts_of, rows.shape[0], indices, indptr, rows, active, counts)
+    return counts
+
+
+@jit(tasks=True, read_only=("indices", "indptr", "rows", "active"))
+def _smoothed_counts_of(t0, t1, indices, indptr, rows, active, counts):
+    """``counts[t]`` for rows ``t0 .. t1 - 1`` of :func:`csr_smoothed_counts`."""
+    n_active = active.shape[0]
+    for t in range(t0, t1):
+        pa, ea = indptr[rows[t]], indptr[rows[t] + 1]
+        pb = 0
+        m = 0
+        while pa < ea and pb < n_active:
+            if indices[pa] <= active[pb]:
+                if indices[pa] == active[pb]:
+                    pb += 1
+                pa += 1
+            else:
+                pb += 1
+            m += 1
+        counts[t] = m + (ea - pa) + (n_active - pb)
+
+
+def csr_smoothed_bootstrap(data, indices, indptr, rows, active, scale, noise_key, start, d,
+                           out_indptr, out_data, out_indices):  # fmt: skip
+    """Smoothed row ``t`` = row ``rows[t]`` + ``scale * N(0, 1)`` on the ``active``
+    columns (where ``scale`` is not 0; elsewhere the noise adds 0), written at
+    ``out_indptr[t]``: :func:`smoothed_bootstrap`'s values bit for bit (same counters
+    ``(start + t) * d + f``, float64 sums rounded once to the data dtype)."""
+    parallel_for(_csr_smoothed_of, rows.shape[0], data, indices, indptr, rows, active, scale,
+                 noise_key, start, d, out_indptr, out_data, out_indices)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("data", "indices", "indptr", "rows", "active", "scale"))
+def _csr_smoothed_of(t0, t1, data, indices, indptr, rows, active, scale, noise_key, start, d,
+                     out_indptr, out_data, out_indices):  # fmt: skip
+    """Rows ``t0 .. t1 - 1`` of :func:`csr_smoothed_bootstrap`."""
+    n_active = active.shape[0]
+    for t in range(t0, t1):
+        base = (start + t) * d
+        pa, ea = indptr[rows[t]], indptr[rows[t] + 1]
+        pb = 0
+        k = out_indptr[t]
+        while pa < ea or pb < n_active:
+            if pb == n_active or (pa < ea and indices[pa] < active[pb]):
+                column = indices[pa]  # no noise here: the value itself
+                value = np.float64(data[pa])
+                pa += 1
+            else:
+                column = active[pb]
+                value = 0.0
+                if pa < ea and indices[pa] == column:
+                    value = np.float64(data[pa])
+                    pa += 1
+                pb += 1
+                value = value + scale[column] * standard_normal(noise_key, base + column)
+            out_data[k] = value
+            out_indices[k] = column
+            k += 1

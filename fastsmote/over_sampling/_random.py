@@ -6,9 +6,17 @@ import numbers
 from typing import Any
 
 import numpy as np
+from scipy import sparse as sp
 
 from .._config import get_config
-from .._kernels.sampling import bootstrap_positions, smoothed_bootstrap
+from .._kernels.sampling import (
+    bootstrap_positions,
+    csr_column_std,
+    csr_smoothed_bootstrap,
+    csr_smoothed_counts,
+    smoothed_bootstrap,
+)
+from .._memory import check_fits
 from .._numba import numba_threads
 from .._random import (
     RNG_VERSION,
@@ -22,6 +30,7 @@ from .._validation import (
     NONE,
     Constraint,
     Rows,
+    SparseFeatures,
     Target,
     check_features,
     check_finite,
@@ -44,7 +53,9 @@ class RandomOverSampler(BaseSampler):
     defines it): Gaussian noise with per-feature scale
     ``shrinkage * (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4)) * std``,
     where ``n_samples`` is the number of input rows (imbalanced-learn's choice) and
-    ``std`` the class's per-feature standard deviation; X must then be numeric.
+    ``std`` the class's per-feature standard deviation; X must then be numeric. A
+    sparse X stays sparse: a smoothed row stores its source row's entries and the
+    features its class varies in (the only ones the noise changes).
 
     Parameters
     ----------
@@ -86,8 +97,8 @@ class RandomOverSampler(BaseSampler):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        if self.shrinkage is not None:  # the smoothed bootstrap needs dense numeric X
-            tags.input_tags.allow_nan = tags.input_tags.sparse = tags.input_tags.string = False
+        if self.shrinkage is not None:  # the smoothed bootstrap needs numeric X
+            tags.input_tags.allow_nan = tags.input_tags.string = False
         return tags
 
     def _resolve_shrinkage(self) -> dict | None:
@@ -133,19 +144,15 @@ class RandomOverSampler(BaseSampler):
         return self._smoothed(rows, target, key, plan, positions), y_out
 
     def _smoothed(self, rows: Rows, target: Target, key, plan: list, positions: list) -> Any:
-        if hasattr(rows.data, "tocsr"):
-            raise TypeError(
-                "shrinkage adds noise to every feature, so the smoothed rows are dense: it "
-                "needs dense numeric X (convert it with X.toarray() if it fits in memory); "
-                "without shrinkage, sparse X is resampled as it is."
-            )
         try:
-            features = check_features(rows.data, rows.n_samples)
+            features = check_features(rows.data, rows.n_samples, sparse=True)
         except (TypeError, ValueError) as error:
             raise ValueError(
                 "When shrinkage is not None, X needs to contain only numerical data to "
                 f"later generate a smoothed bootstrap sample ({error})"
             ) from None
+        if features.sparse:
+            return self._smoothed_sparse(features, target, key, plan, positions)
         out = np.empty((self.n_samples_out_, features.n_features), dtype=features.dtype)
         features.write_into(out)
         X = out[: rows.n_samples]
@@ -161,6 +168,48 @@ class RandomOverSampler(BaseSampler):
                 start += n_new
         return features.restore(out)
 
+    def _smoothed_sparse(
+        self, features: SparseFeatures, target: Target, key, plan: list, positions: list
+    ) -> Any:
+        """The dense path's rows as one CSR matrix: each smoothed row holds its source
+        row's entries and the class's columns with noise (a non-zero scale), with the
+        dense kernel's values; nothing is densified."""
+        M = features.matrix
+        n_rows, d = M.shape
+        jobs = []
+        with numba_threads(get_config()["n_threads"]):
+            for (class_index, _), class_positions in zip(plan, positions, strict=True):
+                class_rows = target.rows_of(class_index)
+                label = to_python(target.classes[class_index])
+                std = sparse_column_std(M[class_rows])
+                scale = scale_from_std(std, self.shrinkage_[label], n_rows)
+                chosen = class_rows[class_positions]
+                active = np.flatnonzero(scale)
+                counts = csr_smoothed_counts(M.indices, M.indptr, chosen, active)
+                noise_key = stream_key(key, shrinkage_stream(class_index))
+                jobs.append((chosen, active, scale, noise_key, counts))
+            lengths = np.concatenate([np.diff(M.indptr), *(job[-1] for job in jobs)])
+            nnz = int(lengths.sum())
+            index = np.int32 if max(nnz, d) < 2**31 else np.int64
+            check_fits(
+                nnz * (M.dtype.itemsize + np.dtype(index).itemsize) + 8 * lengths.size,
+                f"The resampled data ({lengths.size:,} rows, {nnz:,} stored values, "
+                "noise on every feature a class varies in)",
+                "Lower sampling_strategy.",
+            )
+            indptr = np.zeros(lengths.size + 1, dtype=index)
+            np.cumsum(lengths, out=indptr[1:])
+            data, indices = np.empty(nnz, dtype=M.dtype), np.empty(nnz, dtype=index)
+            data[: M.nnz], indices[: M.nnz] = M.data, M.indices
+            first = n_rows
+            for chosen, active, scale, noise_key, _ in jobs:
+                rows_indptr = indptr[first : first + chosen.size + 1]
+                csr_smoothed_bootstrap(M.data, M.indices, M.indptr, chosen, active, scale,
+                                       noise_key, 0, d, rows_indptr, data, indices)  # fmt: skip
+                first += chosen.size
+        out = sp.csr_matrix((data, indices, indptr), shape=(lengths.size, d))
+        return features.restore(out)
+
 
 def smoothed_scale(X_class: np.ndarray, factor: float, n_samples: int) -> np.ndarray:
     """Per-feature noise scale of the smoothed bootstrap of one class (float64).
@@ -168,6 +217,22 @@ def smoothed_scale(X_class: np.ndarray, factor: float, n_samples: int) -> np.nda
     ``X_class``: the class's rows as floats, in input row order (the standard deviation
     depends on the order of the sums); ``n_samples``: the number of input rows.
     """
-    d = X_class.shape[1]
+    return scale_from_std(X_class.std(axis=0, dtype=np.float64), factor, n_samples)
+
+
+def scale_from_std(std: np.ndarray, factor: float, n_samples: int) -> np.ndarray:
+    """The noise scale from the class's per-feature standard deviation (float64)."""
+    d = std.shape[0]
     constant = (4 / ((d + 2) * n_samples)) ** (1 / (d + 4))
-    return factor * constant * X_class.std(axis=0, dtype=np.float64)
+    return factor * constant * std
+
+
+def sparse_column_std(M: sp.csr_matrix) -> np.ndarray:
+    """``M.toarray().std(axis=0, dtype=np.float64)``, bit for bit, without densifying
+    ``M`` (one column: its dense std, summed pairwise by NumPy)."""
+    if M.shape[1] < 2:
+        return M.toarray().std(axis=0, dtype=np.float64)
+    by_column = M.tocsc()
+    by_column.sort_indices()
+    return csr_column_std(M.data, M.indices, M.indptr, by_column.indptr, by_column.indices,
+                          by_column.data, M.shape[0])  # fmt: skip

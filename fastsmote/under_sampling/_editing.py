@@ -35,6 +35,7 @@ from .._validation import (
     check_sampling_strategy,
     has_methods,
     int_in_range,
+    is_sparse,
     neighbors_asked,
     one_of,
 )
@@ -70,6 +71,14 @@ def first_rows(codes: np.ndarray, n_classes: int) -> np.ndarray:
     first = np.full(n_classes, codes.size, dtype=np.int64)
     np.minimum.at(first, codes, np.arange(codes.size))
     return first
+
+
+def _rows_bytes(X: Any, rows: np.ndarray) -> int:
+    """Bytes of ``X[rows]``: dense rows, or a CSR matrix's stored values of them."""
+    if not is_sparse(X):
+        return rows.size * X.shape[1] * X.itemsize
+    stored = int(np.diff(X.indptr)[rows].sum())
+    return stored * (X.dtype.itemsize + X.indices.itemsize) + (rows.size + 1) * 8
 
 
 class _Rounds:
@@ -147,7 +156,7 @@ class _Rounds:
         else:
             kept = np.flatnonzero(self.present)
             check_fits(
-                kept.size * X.shape[1] * X.itemsize,
+                _rows_bytes(X, kept),
                 f"A copy of the {kept.size:,} rows left after {self.done - 1} round(s)",
                 "Lower the number of rows.",
             )
@@ -214,6 +223,7 @@ class _Editor(_Cleaner):
     """Shared by the repeated editors: their parameters and the round loop's output."""
 
     _k_param = "n_neighbors"
+    _accept_sparse = True
     _parameter_constraints = {
         **_Cleaner._parameter_constraints,
         "n_neighbors": NEIGHBOR_COUNT,
@@ -508,6 +518,7 @@ class NeighbourhoodCleaningRule(_Cleaner):
 
     nn_ = FittedNeighbors()
     _k_param = "n_neighbors"
+    _accept_sparse = True
     _parameter_constraints = {
         **_Cleaner._parameter_constraints,
         "edited_nearest_neighbours": [has_methods("fit_resample"), NONE],

@@ -16,8 +16,10 @@ import numbers
 from typing import Any
 
 import numpy as np
+from scipy import sparse as sp
 from sklearn.base import clone, is_classifier
 
+from .._memory import rows_per_chunk
 from .._random import (
     CLUSTERING_STREAM,
     HARDNESS_CLASSIFIER_STREAM,
@@ -37,10 +39,12 @@ from .._validation import (
     check_finite,
     has_methods,
     int_in_range,
+    is_sparse,
     one_of,
 )
 from ..base import SEED, THREADS, BaseSampler, RowOrigins
 from ..neighbors import kneighbors
+from ..neighbors._exact import exact_kneighbors_of_points
 
 #: An iterable of (train, test) splits, not a string (scikit-learn's "cv_object").
 CV_ITERABLE = Constraint(
@@ -64,6 +68,31 @@ def fill_random_states(estimator: Any, key: np.uint64) -> Any:
         seeds = {name: foreign_seed(stream_key(key, j)) for j, name in enumerate(unset)}
         estimator.set_params(**seeds)
     return estimator
+
+
+def nearest_rows(rows: Any, centres: np.ndarray) -> np.ndarray:
+    """The row of ``rows`` nearest to each centre (exact, ties to the lower row).
+
+    ``rows``: a float array, or a canonical CSR matrix of floats, densified a block of
+    rows at a time within the configured ``working_memory`` and searched with the dense
+    kernel; the blocks' lists are merged on the kernel's squared distances, so the
+    result is the dense search's.
+    """
+    if not is_sparse(rows):
+        return kneighbors(rows, 1, points=centres, backend="exact").indices[:, 0]
+    n_rows, n_features = rows.shape
+    block = rows_per_chunk(n_features * rows.dtype.itemsize)
+    if block >= n_rows:  # one block: the dense search itself
+        return exact_kneighbors_of_points(centres, rows.toarray(), 1)[:, 0]
+    best = np.zeros(centres.shape[0], dtype=np.int64)
+    best_distance = np.full(centres.shape[0], np.inf)
+    for start in range(0, n_rows, block):
+        dense = rows[start : start + block].toarray()
+        distance, position = exact_kneighbors_of_points(centres, dense, 1, return_distance=True)
+        nearer = distance[:, 0] < best_distance  # equal: the earlier, lower row stays
+        best[nearer] = start + position[nearer, 0]
+        best_distance[nearer] = distance[nearer, 0]
+    return best
 
 
 def _refuse_out(sampler: BaseSampler, out: Any) -> None:
@@ -124,7 +153,10 @@ class InstanceHardnessThreshold(BaseSampler):
     Labels of any type (strings, labels other than ``0 .. n_classes - 1``) and one-hot
     targets work: the probability read for a row is the column of its own class.
     imbalanced-learn 0.14.2 reads the column numbered by the label value, which works
-    for labels ``0 .. n_classes - 1`` only. Sparse ``X`` is refused.
+    for labels ``0 .. n_classes - 1`` only. A SciPy sparse ``X`` is given to the
+    classifier as a CSR matrix of floats (as dense ``X`` is given as floats) and the
+    selected rows come back in its sparse format; the classifier must accept sparse
+    input (scikit-learn's forests, linear models and trees do).
 
     Examples
     --------
@@ -142,6 +174,7 @@ class InstanceHardnessThreshold(BaseSampler):
 
     _sampling_type = "under-sampling"
     _returns_container = True
+    _accept_sparse = True
     _parameter_constraints = {
         **BaseSampler._parameter_constraints,
         "estimator": [NONE, has_methods("fit", "predict_proba")],
@@ -248,9 +281,8 @@ class ClusterCentroids(BaseSampler):
         seeded from ``random_state`` (per class); one the user set is kept, as in
         imbalanced-learn (whose default ``KMeans`` gets ``random_state`` itself).
     voting : {'auto', 'hard', 'soft'}, default='auto'
-        'soft': the centres; 'hard': the nearest input rows; 'auto': 'soft' (X is
-        dense: imbalanced-learn's 'auto' picks 'hard' for sparse X only, which
-        fastsmote refuses here).
+        'soft': the centres; 'hard': the nearest input rows; 'auto': 'hard' for a SciPy
+        sparse X, 'soft' otherwise (imbalanced-learn's rule).
     n_jobs : int, default=None
         Threads of the nearest-row search of hard voting (the clustering estimator
         uses its own threads: scikit-learn's KMeans takes all cores). Results never
@@ -277,6 +309,12 @@ class ClusterCentroids(BaseSampler):
     :meth:`record` counts the centres as synthetic and the class's input rows as
     removed. A DataFrame comes back with float columns (as for SMOTE's output).
 
+    A SciPy sparse ``X`` is clustered as a CSR matrix of floats and comes back in its
+    sparse format (CSC for CSC, else CSR); soft voting's centres are stored as sparse
+    rows of floats (imbalanced-learn casts them to an integer X's dtype). Hard voting
+    searches dense blocks of a class's rows within the configured ``working_memory``
+    (:func:`fastsmote.set_config`), not the whole class at once.
+
     Examples
     --------
     >>> import numpy as np
@@ -292,6 +330,7 @@ class ClusterCentroids(BaseSampler):
 
     _sampling_type = "under-sampling"
     _returns_container = True
+    _accept_sparse = True
     _parameter_constraints = {
         **BaseSampler._parameter_constraints,
         "random_state": SEED,
@@ -331,7 +370,11 @@ class ClusterCentroids(BaseSampler):
         check_finite(X)
         key = key_from_random_state(self.random_state)
         self.random_key_, self.rng_version_ = int(key), RNG_VERSION
-        self.voting_ = "soft" if self.voting == "auto" else self.voting
+        sparse_X = is_sparse(X)
+        if self.voting == "auto":  # imbalanced-learn's rule
+            self.voting_ = "hard" if sparse_X else "soft"
+        else:
+            self.voting_ = self.voting
         hard = self.voting_ == "hard"
         self.__dict__.pop("sample_indices_", None)
         rows_out, parts = [], []  # input row per output row (-1: a centre); soft rows
@@ -366,12 +409,11 @@ class ClusterCentroids(BaseSampler):
                     f"expected (n_clusters, {X.shape[1]})."
                 )
             if hard:
-                nearest = kneighbors(class_X, 1, points=centres, backend="exact").indices
-                rows_out.append(rows[nearest[:, 0]])
+                rows_out.append(rows[nearest_rows(class_X, centres)])
                 parts.append(None)
             else:
                 rows_out.append(np.full(centres.shape[0], -1, dtype=np.int64))
-                parts.append(centres)
+                parts.append(sp.csr_matrix(centres) if sparse_X else centres)
                 self._n_centres += centres.shape[0]
         input_rows = np.concatenate(rows_out).astype(np.int64)
         labels = np.repeat(np.arange(target.classes.size), [r.size for r in rows_out])
@@ -380,6 +422,8 @@ class ClusterCentroids(BaseSampler):
         if hard:
             self.sample_indices_ = input_rows
             return features.take(input_rows), target.select(input_rows)
+        if sparse_X:
+            return features.restore(sp.vstack(parts, format="csr")), y_codes
         return features.restore(np.concatenate(parts)), y_codes
 
     def _counts_after(self, before: dict, target: Target) -> dict:
@@ -415,5 +459,6 @@ class ClusterCentroids(BaseSampler):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.sampler_tags.sample_indices = self.voting == "hard"  # 'auto' is 'soft'
+        # 'auto' is 'soft' for dense X (the checks' data)
+        tags.sampler_tags.sample_indices = self.voting == "hard"
         return tags
