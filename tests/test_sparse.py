@@ -15,7 +15,10 @@ from fastsmote import (
     SMOTEENN,
     SMOTENC,
     BorderlineSMOTE,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
+    NearMiss,
+    OneSidedSelection,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -41,6 +44,9 @@ SAMPLERS = {
     "enn": lambda: EditedNearestNeighbours(),
     "smote-tomek": lambda: SMOTETomek(random_state=0),
     "smote-enn": lambda: SMOTEENN(random_state=0),
+    "nearmiss-2": lambda: NearMiss(version=2),
+    "condensed-nn": lambda: CondensedNearestNeighbour(random_state=0),
+    "one-sided-selection": lambda: OneSidedSelection(random_state=0),
 }
 
 

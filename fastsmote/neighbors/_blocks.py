@@ -42,7 +42,8 @@ class Scaling:
     __slots__ = ("exponent", "spans")
 
     def __init__(self, X: sp.csr_matrix, rows: np.ndarray) -> None:
-        self.spans = column_spans(X[rows])
+        rows = np.unique(rows)
+        self.spans = column_spans(X if rows.size == X.shape[0] else X[rows])
         check_span_range(self.spans, X.dtype, "X")
         self.exponent = scale_exponent(self.spans, X.dtype)
 
