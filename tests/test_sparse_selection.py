@@ -55,7 +55,9 @@ def messy(X: np.ndarray) -> sparse.csr_matrix:
 
 
 def same_rows(dense, sparse_, X, y, M):
-    """The sampler on ``X`` and on ``M`` (its sparse form): the same rows, bit for bit."""
+    """The sampler on ``X`` and on ``M`` (its sparse form): the same rows, bit for bit;
+    ``M`` unchanged."""
+    before = M.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # NearMiss-3 preselecting few rows
         X_dense, y_dense = dense.fit_resample(X, y)
@@ -65,6 +67,8 @@ def same_rows(dense, sparse_, X, y, M):
     assert (X_sparse.toarray() == X_dense).all()
     np.testing.assert_array_equal(y_sparse, y_dense)
     np.testing.assert_array_equal(sparse_.sample_indices_, dense.sample_indices_)
+    for name in ("data", "indices", "indptr"):
+        np.testing.assert_array_equal(getattr(M, name), getattr(before, name))
 
 
 # ------------------------------------------------------------------------ the doors

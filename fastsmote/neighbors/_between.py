@@ -69,13 +69,14 @@ def distance_sums(
 
     Parameters
     ----------
-    X : ndarray or canonical CSR matrix of shape (n_samples, n_features), float32 or \
-float64, finite
-        A CSR matrix (sorted indices, no duplicates) is never densified whole: the exact
-        kernel runs on the rows ``X[refs]`` densified once (checked to fit in memory) and
-        on blocks of query rows densified in turn (half of ``working_memory`` each);
-        the nearest references, when more than half of ``working_memory`` holds, are
-        taken block by block too. The sums are the dense path's, bit for bit.
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        float32 or float64, finite. A CSR matrix (canonical: sorted indices, no
+        duplicates) is never densified whole: the exact kernel runs on blocks of query
+        rows densified in turn (half of ``working_memory``) against the rows
+        ``X[refs]`` densified once; when those exceed the other half, the nearest
+        references are found block by block instead and merged (the farthest need
+        them at once). Every block is checked to fit in memory first. The sums are the
+        dense path's, bit for bit.
     queries, refs : ndarray of int
         Row numbers of ``X``; a row in both sets is at distance 0 from itself.
     n_neighbors : int
@@ -150,12 +151,12 @@ def kneighbors_between(
 
     Parameters
     ----------
-    X : ndarray or canonical CSR matrix of shape (n_samples, n_features), float32 or \
-float64, finite
-        A CSR matrix (sorted indices, no duplicates) is never densified whole: the exact
-        kernel runs on dense blocks of query rows and of reference rows (half of
-        ``working_memory`` each; the references once when they fit, their lists merged
-        by position otherwise), with the dense path's lists.
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        float32 or float64, finite. A CSR matrix (canonical: sorted indices, no
+        duplicates) is never densified whole: the exact kernel runs on dense blocks of
+        query rows and of reference rows (half of ``working_memory`` each; the
+        references once when they fit, else block by block with the lists merged by
+        position), each checked to fit in memory first, with the dense path's lists.
     queries, refs : ndarray of int
         Row numbers of ``X``.
     n_neighbors : int or None

@@ -68,14 +68,15 @@ def store_vote_misses(
 
     Parameters
     ----------
-    X : ndarray or canonical CSR matrix of shape (n_samples, n_features), float32 or \
-float64, finite
-        A CSR matrix (sorted indices, no duplicates) is never densified whole: the
-        kernels run on dense blocks densified from it in turn (a quarter of
-        ``working_memory`` or so each): the initial store (once when it fits half the
-        budget; else block by block, the lists merged by position), each chunk of
-        candidates and, for Hart's pass, the rows added to the store so far (they stay
-        row numbers between chunks). The decisions are the dense path's.
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        float32 or float64, finite. A CSR matrix (canonical: sorted indices, no
+        duplicates) is never densified whole: the kernels run on dense blocks densified
+        from it in turn, each checked to fit in memory first: the initial store (once
+        when it fits half of ``working_memory``; else block by block, the lists merged
+        by position), each chunk of candidates (a quarter) and, for Hart's pass, the
+        rows added to the store before the chunk (the first ones kept dense, the later
+        ones densified again in windows: a quarter). The decisions are the dense
+        path's.
     candidates : ndarray of int64
         Rows of class ``own``, increasing (the order of the pass).
     store : ndarray of int64
