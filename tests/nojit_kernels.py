@@ -136,6 +136,27 @@ def check_condensed(X):
             )
         want = naive.store_vote_misses(X, candidates, store, codes, 0, k, True)
         equal(added_rows[:n_added], candidates[want])
+        # as the sparse path runs it: each chunk's rows as a block of their own, the rows
+        # added before it in windows of 3 (blocks of 2), the new ones kept as row numbers
+        added = np.empty(0, dtype=np.int64)
+        for c0 in range(0, candidates.size, 10):
+            part = candidates[c0 : c0 + 10]
+            dist, pos = knn.knn_blocked(X, part, X, store, k, skip[: part.size], 4, 8)
+            X_part, at = np.ascontiguousarray(X[part]), np.arange(part.size)
+            settled = ~condensed.misclassified(store[pos], codes, 0, True)
+            for w0 in range(0, added.size, 3):
+                window = added[w0 : w0 + 3]
+                W_t = np.zeros((2, X.shape[1], 2), X.dtype)
+                for a, row in enumerate(window):
+                    W_t[a // 2, :, a % 2] = X[row]
+                condensed.settle_chunk(X_part, at, dist, store[pos], codes, 0, True, W_t,
+                                       window, window.size, settled)  # fmt: skip
+            new_t = np.empty((-(-part.size // 4), X.shape[1], 4), X.dtype)
+            new_rows = np.empty(new_t.shape[0] * 4, dtype=np.int64)
+            n_new = condensed.condense_in_order(X_part, part, at, dist, store[pos], codes, 0,
+                                                True, new_t, new_rows, 0, settled)  # fmt: skip
+            added = np.concatenate([added, new_rows[:n_new]])
+        equal(added, candidates[want])
         pos = knn.knn_blocked(X, candidates, X, store, k, skip[:1].repeat(candidates.size), 4, 8)[
             1
         ]

@@ -17,9 +17,12 @@ from fastsmote import (
     SMOTENC,
     AllKNN,
     BorderlineSMOTE,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
     InstanceHardnessThreshold,
+    NearMiss,
     NeighbourhoodCleaningRule,
+    OneSidedSelection,
     RandomOverSampler,
     RandomUnderSampler,
     RepeatedEditedNearestNeighbours,
@@ -56,6 +59,9 @@ SAMPLERS = {
     "renn": lambda: RepeatedEditedNearestNeighbours(sampling_strategy="majority", kind_sel="mode"),
     "allknn": lambda: AllKNN(allow_minority=True),
     "ncr": lambda: NeighbourhoodCleaningRule(),
+    "nearmiss-2": lambda: NearMiss(version=2),
+    "condensed-nn": lambda: CondensedNearestNeighbour(random_state=0),
+    "one-sided-selection": lambda: OneSidedSelection(random_state=0),
 }
 
 

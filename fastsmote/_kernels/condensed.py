@@ -83,30 +83,63 @@ def condense_chunk(
         ``added_rows``, in pass order).
     """
     settled = np.zeros(candidates.shape[0], dtype=np.bool_)
-    # Rows added before the chunk: each candidate independently (any thread count gives
-    # the same decision), stopping once the vote is its own class.
-    parallel_for(_settle_rows, candidates.shape[0], X, candidates, best_dist, best_row, codes,
-                 own, own_wins_tie, added_t, added_rows, n_added, settled)  # fmt: skip
-    # Rows added within the chunk: in pass order, one candidate at a time.
-    return _condense_in_order(X, candidates, best_dist, best_row, codes, own, own_wins_tie,
-                              added_t, added_rows, n_added, settled)  # fmt: skip
+    settle_chunk(X, candidates, best_dist, best_row, codes, own, own_wins_tie, added_t,
+                 added_rows, n_added, settled)  # fmt: skip
+    return condense_in_order(X, candidates, candidates, best_dist, best_row, codes, own,
+                             own_wins_tie, added_t, added_rows, n_added, settled)  # fmt: skip
 
 
-@jit(tasks=True, read_only=("X", "candidates", "codes", "added_t", "added_rows"))
-def _settle_rows(i0, i1, X, candidates, best_dist, best_row, codes, own, own_wins_tie, added_t,
+def settle_chunk(
+    X, X_rows, best_dist, best_row, codes, own, own_wins_tie, added_t, added_rows, n_added,
+    settled,
+):  # fmt: skip
+    """The rows added before a chunk, merged into the lists of its candidates: each
+    candidate independently (any thread count gives the same decision), stopping once
+    the vote is its own class (``settled[i]`` set; a settled candidate is skipped).
+
+    ``X[X_rows[i]]`` holds candidate ``i``'s features; ``added_t`` / ``added_rows`` /
+    ``n_added`` as in :func:`condense_chunk`. The added rows may come in several calls,
+    in pass order (e.g. dense blocks of a sparse matrix): a candidate left unsettled has
+    then merged every one of them, as in one call, and a settled one keeps its decision.
+    """
+    parallel_for(_settle_rows, X_rows.shape[0], X, X_rows, best_dist, best_row, codes, own,
+                 own_wins_tie, added_t, added_rows, n_added, settled)  # fmt: skip
+
+
+def condense_in_order(
+    X, candidates, X_rows, best_dist, best_row, codes, own, own_wins_tie, added_t, added_rows,
+    n_added, settled,
+):  # fmt: skip
+    """The candidates of a chunk not ``settled``, in pass order, against the rows added
+    within the chunk (one at a time); returns the rows added after it. ``settled`` must
+    mark every candidate whose vote is already its own class (:func:`settle_chunk`
+    marks them, or ``~misclassified(...)`` when no row was added before the chunk).
+
+    ``X[X_rows[i]]`` holds candidate ``i``'s features (``X`` may be a dense block of the
+    chunk's rows only, while ``candidates`` stay the row numbers that order ties and
+    index ``codes``). Added rows are appended to ``added_t`` / ``added_rows`` from
+    position ``n_added`` (room for the whole chunk).
+    """
+    return _condense_in_order(X, candidates, X_rows, best_dist, best_row, codes, own,
+                              own_wins_tie, added_t, added_rows, n_added, settled)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("X", "X_rows", "codes", "added_t", "added_rows"))
+def _settle_rows(i0, i1, X, X_rows, best_dist, best_row, codes, own, own_wins_tie, added_t,
                  added_rows, n_added, settled):  # fmt: skip
-    """Candidates ``i0 .. i1 - 1`` of :func:`condense_chunk` against the rows added
-    before the chunk; ``settled[i]`` when the vote becomes the candidate's own class."""
+    """Candidates ``i0 .. i1 - 1`` of :func:`settle_chunk`."""
     d = X.shape[1]
     block = added_t.shape[2]
     query = np.empty(d, dtype=X.dtype)
     dist = np.empty(block, dtype=X.dtype)
     for i in range(i0, i1):
+        if settled[i]:
+            continue
         if own_vote_wins(best_row[i], codes, own, own_wins_tie):
             settled[i] = True
             continue
         for f in range(d):
-            query[f] = X[candidates[i], f]
+            query[f] = X[X_rows[i], f]
         for b in range((n_added + block - 1) // block):
             count = min(block, n_added - b * block)
             block_distances(query, added_t[b], 0, count, dist)
@@ -117,22 +150,24 @@ def _settle_rows(i0, i1, X, candidates, best_dist, best_row, codes, own, own_win
                 break
 
 
-@jit(read_only=("X", "candidates", "codes", "settled"))
-def _condense_in_order(X, candidates, best_dist, best_row, codes, own, own_wins_tie, added_t,
-                       added_rows, n_added, settled):  # fmt: skip
-    """The serial part of :func:`condense_chunk`: the candidates not settled, in pass
-    order, against the rows added within the chunk; returns the rows added after it."""
+@jit(read_only=("X", "candidates", "X_rows", "codes", "settled"))
+def _condense_in_order(X, candidates, X_rows, best_dist, best_row, codes, own, own_wins_tie,
+                       added_t, added_rows, n_added, settled):  # fmt: skip
+    """The serial part of :func:`condense_in_order`."""
     n = candidates.shape[0]
     d = X.shape[1]
     block = added_t.shape[2]
     start = n_added
+    # the X row of each row added within the chunk (for its distances to later ones)
+    added_at = np.empty(n, dtype=np.int64)
     for i in range(n):
         if settled[i]:
             continue
         row = candidates[i]
+        at = X_rows[i]
         won = False
         for a in range(start, n_added):
-            _merge(best_dist[i], best_row[i], pair_sq_distance(X, row, added_rows[a]),
+            _merge(best_dist[i], best_row[i], pair_sq_distance(X, at, added_at[a - start]),
                    added_rows[a])  # fmt: skip
             if own_vote_wins(best_row[i], codes, own, own_wins_tie):
                 won = True
@@ -141,7 +176,8 @@ def _condense_in_order(X, candidates, best_dist, best_row, codes, own, own_wins_
             continue
         b, j = n_added // block, n_added % block
         for f in range(d):
-            added_t[b, f, j] = X[row, f]
+            added_t[b, f, j] = X[at, f]
         added_rows[n_added] = row
+        added_at[n_added - start] = at
         n_added += 1
     return n_added

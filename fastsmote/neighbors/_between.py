@@ -5,7 +5,9 @@ NearMiss measures each row of a class against the minority class: the sum of the
 distances to its k nearest or k farthest minority rows (:func:`distance_sums`), and
 preselects the rows of a class nearest to the minority rows (:func:`kneighbors_between`).
 The exact paths never hold a queries x references matrix; an estimator is asked for
-blocks of queries sized by ``working_memory``.
+blocks of queries sized by ``working_memory``. On a CSR ``X`` the exact paths run the same
+kernels on dense blocks of the rows compared (:mod:`fastsmote.neighbors._blocks`), with
+the dense path's results bit for bit.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from .._kernels.knn import (
 from .._kernels.nearmiss import distance_sums as _distance_sums_kernel
 from .._memory import check_fits, rows_per_chunk
 from .._numba import numba_threads
-from .._validation import check_distance_range
+from .._validation import check_distance_range, is_sparse
+from ._blocks import DenseRefs, Scaling, block_rows, dense_rows, knn_of_block
 from ._exact import (
     BLAS_MIN_FEATURES,
     FUSED_MIN_FEATURES,
@@ -124,7 +127,14 @@ def distance_sums(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64, finite
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        float32 or float64, finite. A CSR matrix (canonical: sorted indices, no
+        duplicates) is never densified whole: the exact kernel runs on blocks of query
+        rows densified in turn (half of ``working_memory``) against the rows
+        ``X[refs]`` densified once; when those exceed the other half, the nearest
+        references are found block by block instead and merged (the farthest need
+        them at once). Every block is checked to fit in memory first. The sums are the
+        dense path's, bit for bit.
     queries, refs : ndarray of int
         Row numbers of ``X``; a row in both sets is at distance 0 from itself.
     n_neighbors : int
@@ -139,7 +149,8 @@ def distance_sums(
         ``n_neighbors`` nearest (farthest: for all references, of which the last
         ``n_neighbors`` are summed), as imbalanced-learn's NearMiss asks it.
     working_memory : int, optional
-        MiB for an estimator's blocks of neighbour tables (default: the global config).
+        MiB for an estimator's blocks of neighbour tables, and for the dense blocks of a
+        CSR ``X`` (default: the global config). Results never depend on it.
     n_jobs : int, None or "keep", default="keep"
         Set on an estimator that has ``n_jobs``.
 
@@ -166,6 +177,8 @@ def distance_sums(
         return sums, estimator
     if backend != "exact":
         raise ValueError(f"distance sums are exact or from an estimator; got {backend!r}")
+    if is_sparse(X):
+        return _sparse_distance_sums(X, queries, refs, n_neighbors, farthest, working_memory), None
     X = np.ascontiguousarray(X)
     X, exponent = _scaled(X, queries, refs)
     check_fits(
@@ -202,7 +215,12 @@ def kneighbors_between(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64, finite
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        float32 or float64, finite. A CSR matrix (canonical: sorted indices, no
+        duplicates) is never densified whole: the exact kernel runs on dense blocks of
+        query rows and of reference rows (half of ``working_memory`` each; the
+        references once when they fit, else block by block with the lists merged by
+        position), each checked to fit in memory first, with the dense path's lists.
     queries, refs : ndarray of int
         Row numbers of ``X``.
     n_neighbors : int or None
@@ -212,7 +230,8 @@ def kneighbors_between(
         "exact": fastsmote's blocked kernel, ties to the lower position. An estimator
         is cloned, fitted on ``X[refs]`` and asked block by block of queries.
     working_memory : int, optional
-        MiB for an estimator's blocks of neighbour tables.
+        MiB for an estimator's blocks of neighbour tables, and for the dense blocks of a
+        CSR ``X``. Results never depend on it.
     n_jobs : int, None or "keep", default="keep"
         Set on an estimator that has ``n_jobs``.
 
@@ -246,6 +265,8 @@ def kneighbors_between(
         raise ValueError(
             f"n_neighbors must be in [1, {refs.size}] for {refs.size} rows, got {n_neighbors}"
         )
+    if is_sparse(X):
+        return _sparse_kneighbors_between(X, queries, refs, int(n_neighbors), working_memory), None
     X = np.ascontiguousarray(X)
     X, _ = _scaled(X, queries, refs)
     check_tables_fit(
@@ -255,3 +276,53 @@ def kneighbors_between(
     with numba_threads(get_config()["n_threads"]):
         _, pos = _nearest_exact(X, queries, refs, int(n_neighbors))
     return pos, None
+
+
+def _sparse_distance_sums(X, queries, refs, k, farthest, working_memory) -> np.ndarray:
+    """:func:`distance_sums` on CSR rows, through dense blocks (see its ``X``)."""
+    scaling = Scaling(X, np.union1d(queries, refs))
+    check_fits(
+        8 * queries.size + 8 * refs.size,
+        f"The distance sums of {queries.size:,} rows",
+        TABLE_ADVICE,
+    )
+    step = block_rows(X, working_memory)
+    what = f"The {refs.size:,} rows distances are measured to"
+    # The k farthest need every reference at once (the kernel keeps them); the k
+    # nearest are merged from blocks of references when those do not fit half the budget.
+    by_blocks = not farthest and refs.size > step
+    R = None if by_blocks else dense_rows(X, refs, scaling, what)
+    ref_set = DenseRefs(X, refs, scaling, step, what) if by_blocks else None
+    every_ref = np.arange(refs.size, dtype=np.int64)
+    block = ref_block_size(X.shape[1], X.dtype.itemsize)
+    sums = np.empty(queries.size, dtype=np.float64)
+    for start in range(0, queries.size, step):
+        Q = dense_rows(X, queries[start : start + step], scaling, "The rows scored")
+        if by_blocks:
+            dist, _ = knn_of_block(Q, ref_set, k)
+            total = np.zeros(Q.shape[0])
+            for j in range(k):  # ascending distances, added in order as the kernel does
+                total += np.sqrt(dist[:, j].astype(np.float64))
+        else:
+            every = np.arange(Q.shape[0], dtype=np.int64)
+            with numba_threads(get_config()["n_threads"]):
+                total = _distance_sums_kernel(
+                    Q, every, R, every_ref, k, bool(farthest), QUERY_BLOCK, block
+                )
+        sums[start : start + Q.shape[0]] = total
+    return np.ldexp(sums, -scaling.exponent) if scaling.exponent else sums
+
+
+def _sparse_kneighbors_between(X, queries, refs, k, working_memory) -> np.ndarray:
+    """:func:`kneighbors_between` on CSR rows, through dense blocks (see its ``X``)."""
+    scaling = Scaling(X, np.union1d(queries, refs))
+    itemsize = X.dtype.itemsize
+    check_tables_fit(queries.size * k * 8, queries.size, k)
+    ref_set = DenseRefs(X, refs, scaling, block_rows(X, working_memory), "The rows searched")
+    # per query row: its dense row, and its lists with the merge's temporaries
+    step = block_rows(X, working_memory, extra_per_row=4 * k * (itemsize + 8))
+    found = np.empty((queries.size, k), dtype=np.int64)
+    for start in range(0, queries.size, step):
+        Q = dense_rows(X, queries[start : start + step], scaling, "The query rows")
+        found[start : start + Q.shape[0]] = knn_of_block(Q, ref_set, k)[1]
+    return found

@@ -92,6 +92,7 @@ class _StoreSampler(BaseSampler):
 
     _sampling_type = "clean-sampling"
     _returns_container = True
+    _accept_sparse = True
     _k_param = "n_neighbors"
     #: Class-key sub-stream of the seed rows.
     _seed_stream: ClassVar[int]
@@ -259,6 +260,11 @@ class CondensedNearestNeighbour(_StoreSampler):
     among rows at equal distance the lower row number counts first, and a tied vote goes
     to the smaller class label.
 
+    A SciPy sparse X (CSR; other formats converted) is returned in imbalanced-learn's
+    format with the dense path's rows, bit for bit: the same kernels run on dense blocks
+    of rows densified in turn (sized by ``working_memory``), never on a dense copy of X.
+    A classifier given as ``n_neighbors`` gets the sparse rows.
+
     Parameters
     ----------
     {sampling_strategy}
@@ -278,8 +284,9 @@ class CondensedNearestNeighbour(_StoreSampler):
     {n_jobs}
         It is also the ``n_jobs`` of the ``KNeighborsClassifier`` of ``estimators_``.
     working_memory : int, optional
-        Budget in MiB for the neighbour lists of the rows voted on together (default:
-        ``fastsmote.get_config()["working_memory"]``, 256). Results never depend on it.
+        Budget in MiB for the neighbour lists of the rows voted on together, and for the
+        dense blocks of sparse X (default: ``fastsmote.get_config()["working_memory"]``,
+        256). Results never depend on it.
 
     Attributes
     ----------
@@ -328,6 +335,11 @@ class OneSidedSelection(_StoreSampler):
     among rows at equal distance the lower row number counts first, and a tied vote goes
     to the smaller class label.
 
+    A SciPy sparse X (CSR; other formats converted) is returned in imbalanced-learn's
+    format with the dense path's rows, bit for bit: the same kernels run on dense blocks
+    of rows densified in turn (sized by ``working_memory``), never on a dense copy of X.
+    A classifier given as ``n_neighbors`` gets the sparse rows.
+
     Parameters
     ----------
     {sampling_strategy}
@@ -346,8 +358,9 @@ class OneSidedSelection(_StoreSampler):
     {n_jobs}
         It is also the ``n_jobs`` of the ``KNeighborsClassifier`` of ``estimators_``.
     working_memory : int, optional
-        Budget in MiB for the neighbour lists of the rows voted on together (default:
-        ``fastsmote.get_config()["working_memory"]``, 256). Results never depend on it.
+        Budget in MiB for the neighbour lists of the rows voted on together, and for the
+        dense blocks of sparse X (default: ``fastsmote.get_config()["working_memory"]``,
+        256). Results never depend on it.
 
     Attributes
     ----------

@@ -71,6 +71,12 @@ class NearMiss(BaseSampler):
     blocks, never a rows x minority-rows distance matrix (version 2 keeps the
     ``n_neighbors`` largest distances of each row as it goes).
 
+    A SciPy sparse X (CSR; other formats converted) is returned in imbalanced-learn's
+    format with the dense path's rows, bit for bit: the same kernels run on the minority
+    rows densified once and on blocks of the other rows densified in turn (sized by
+    ``working_memory``), never on a dense copy of X. An ``n_neighbors`` estimator gets
+    the sparse rows.
+
     Parameters
     ----------
     {sampling_strategy}
@@ -89,9 +95,10 @@ class NearMiss(BaseSampler):
         most the rows of each targeted class. An estimator is fitted on the class's rows.
     {n_jobs}
     working_memory : int, optional
-        Budget in MiB for an ``n_neighbors`` estimator's blocks of neighbour tables
-        (default: ``fastsmote.get_config()["working_memory"]``, 256). fastsmote's own
-        kernels need no more than one score per row. Results never depend on it.
+        Budget in MiB for an ``n_neighbors`` estimator's blocks of neighbour tables, and
+        for the dense blocks of sparse X (default:
+        ``fastsmote.get_config()["working_memory"]``, 256). fastsmote's own kernels on
+        dense X need no more than one score per row. Results never depend on it.
 
     Attributes
     ----------
@@ -132,6 +139,7 @@ class NearMiss(BaseSampler):
 
     _sampling_type = "under-sampling"
     _returns_container = True
+    _accept_sparse = True
     _k_param = "n_neighbors"
     nn_ = FittedNeighbors()
     nn_ver3_ = FittedNeighbors()
