@@ -489,10 +489,12 @@ def test_cc_hard_voting_on_sparse_X_takes_the_dense_rows(dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_nearest_rows_in_blocks_is_the_dense_search(dtype):
-    """Rows 8 at a time (1 MiB of 16,384 float64 features; 16 of float32): the lists
-    merged across blocks are the dense search's, a tie across blocks to the lower row."""
-    from fastsmote.under_sampling._model_based import nearest_rows
+def test_points_search_on_sparse_rows_in_blocks_is_the_dense_search(dtype):
+    """ClusterCentroids' hard voting on sparse X: the door's search for other points
+    among CSR rows, 8 rows at a time (1 MiB of 16,384 float64 features; 16 of float32):
+    the lists merged across blocks are the dense search's, a tie across blocks to the
+    lower row."""
+    from fastsmote.neighbors import kneighbors
 
     rng = np.random.default_rng(2)
     n, d = 40, 16_384
@@ -501,13 +503,22 @@ def test_nearest_rows_in_blocks_is_the_dense_search(dtype):
         X[i, rng.integers(0, d, 6)] = np.round(rng.random(6), 1)
     X[33] = X[3]  # a duplicate in a later block: equally near every point
     centres = np.vstack([X[3], X[[5, 30]].mean(0), X[20] + 0.25, X[10:30].mean(0)])
+    centres = centres.astype(dtype)
     M = sparse.csr_matrix(X)
     expected = np.argmin(((X[None] - centres[:, None]) ** 2).sum(-1), axis=1)
     with fs.config_context(working_memory=1):
-        got = nearest_rows(M, centres.astype(dtype))
-    np.testing.assert_array_equal(got, nearest_rows(X, centres.astype(dtype)))
-    np.testing.assert_array_equal(got, expected)
-    assert got[0] == 3
+        for k in (1, 3):
+            got = kneighbors(M, k, points=centres, backend="exact").indices
+            dense = kneighbors(X, k, points=centres, backend="exact").indices
+            np.testing.assert_array_equal(got, dense)
+    np.testing.assert_array_equal(got[:, 0], expected)
+    assert got[0, 0] == 3 and got[0, 1] == 33
+    # rows too close together for squared distances: scaled as the dense search scales
+    tiny = np.ldexp(X.astype(np.float64), -600)
+    tiny_centres = np.ldexp(centres.astype(np.float64), -600)
+    got = kneighbors(sparse.csr_matrix(tiny), 3, points=tiny_centres).indices
+    np.testing.assert_array_equal(got, kneighbors(tiny, 3, points=tiny_centres).indices)
+    np.testing.assert_array_equal(got[:, 0], expected)
 
 
 def test_cc_no_dense_copy_of_a_large_sparse_matrix():

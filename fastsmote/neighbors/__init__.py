@@ -13,7 +13,8 @@
 - an estimator with ``kneighbors`` (scikit-learn style), fitted on the rows searched.
 
 A SciPy CSR ``X`` is searched exactly by the sparse kernel (the dense search's lists,
-no dense copy; "auto" is exact for it) or by an estimator.
+no dense copy; "auto" is exact for it) or by an estimator; other points are searched
+among its rows densified a block at a time (``working_memory``), with the dense kernel.
 SMOTEN's categorical rows are searched under the Value Difference Metric by
 :func:`vdm_kneighbors` (exact, or an estimator on the precomputed VDM matrix).
 

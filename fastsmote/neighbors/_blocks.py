@@ -36,14 +36,19 @@ BLOCK_ADVICE = (
 
 class Scaling:
     """The power of two (and the feature spans) by which the dense path scales the rows
-    it compares: spans over ``rows`` of the CSR matrix ``X``, implicit zeros included,
-    checked for overflowing squared distances as the dense search checks them."""
+    it compares: spans over ``rows`` of the CSR matrix ``X``, implicit zeros included
+    (or the given ``spans``), checked for overflowing squared distances as the dense
+    search checks them."""
 
     __slots__ = ("exponent", "spans")
 
-    def __init__(self, X: sp.csr_matrix, rows: np.ndarray) -> None:
-        rows = np.unique(rows)
-        self.spans = column_spans(X if rows.size == X.shape[0] else X[rows])
+    def __init__(
+        self, X: sp.csr_matrix, rows: np.ndarray | None, spans: np.ndarray | None = None
+    ) -> None:
+        if spans is None:
+            rows = np.unique(rows)
+            spans = column_spans(X if rows.size == X.shape[0] else X[rows])
+        self.spans = spans
         check_span_range(self.spans, X.dtype, "X")
         self.exponent = scale_exponent(self.spans, X.dtype)
 
@@ -110,3 +115,24 @@ def knn_of_block(Q: np.ndarray, refs: DenseRefs, k: int) -> tuple[np.ndarray, np
             dist = np.take_along_axis(both_d, order, axis=1)
             pos = np.take_along_axis(both_p, order, axis=1)
     return dist, pos
+
+
+def points_kneighbors(
+    X: sp.csr_matrix, points: np.ndarray, k: int, working_memory: int | None = None
+) -> np.ndarray:
+    """The k nearest rows of the CSR matrix ``X`` to each dense point (rows of ``X``'s
+    dtype), exact, ties to the lower row: the dense points search's lists, with the rows
+    densified a block at a time and scaled, with the points, as the dense path scales
+    them (spans over the points and every row, implicit zeros included)."""
+    points = np.ascontiguousarray(points, dtype=X.dtype)
+    low = np.asarray(X.min(axis=0).todense()).ravel()
+    high = np.asarray(X.max(axis=0).todense()).ravel()
+    if points.shape[0]:
+        low = np.minimum(low, points.min(axis=0))
+        high = np.maximum(high, points.max(axis=0))
+    scaling = Scaling(X, None, high.astype(np.float64) - low.astype(np.float64))
+    if scaling.exponent:
+        points = scale_rows(points.copy(), scaling.exponent, scaling.spans)
+    every_row = np.arange(X.shape[0], dtype=np.int64)
+    rows = DenseRefs(X, every_row, scaling, block_rows(X, working_memory), "The rows searched")
+    return knn_of_block(points, rows, k)[1]

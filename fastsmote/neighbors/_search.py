@@ -13,6 +13,7 @@ from .._progress import phase
 from .._validation import is_sparse
 from ._approx import approx_kneighbors, first_non_self
 from ._auto import BACKENDS, is_self_search, resolve_backend
+from ._blocks import points_kneighbors
 from ._exact import (
     check_tables_fit,
     exact_kneighbors,
@@ -67,8 +68,8 @@ def kneighbors(
 ) -> Found:
     """Nearest neighbours, each row itself excluded by position.
 
-    One of four searches, by what is given (a SciPy CSR ``X``: the first two, exact or
-    by an estimator):
+    One of four searches, by what is given (a SciPy CSR ``X``: the first three, exact,
+    the first two also by an estimator):
 
     - ``within`` (or nothing): each of these rows of ``X`` among them (None: every row
       among all rows); indices are positions into ``within``.
@@ -150,15 +151,17 @@ def _sparse_search(
     """A search on CSR rows: exact ("auto" is exact for sparse X)."""
     if backend not in BACKENDS:
         raise ValueError(f"{param} must be one of {BACKENDS} or an estimator, got {backend!r}")
-    if points is not None or codes is not None:
+    if codes is not None:
         raise NotImplementedError(
-            "searches for other points or SMOTE-NC's mixed distance need dense X; convert "
-            "X with X.toarray() if it fits in memory"
+            "SMOTE-NC's mixed distance needs dense X; convert X with X.toarray() if it fits "
+            "in memory"
         )
     if backend not in ("auto", "exact"):
         raise NotImplementedError(f"{param}={backend!r}: {DENSE_ONLY}")
     if n_neighbors is None:
         raise ValueError(f"{param}: a backend name needs a neighbour count")
+    if points is not None:
+        return Found(points_kneighbors(X, points, n_neighbors), "exact")
     return Found(sparse_kneighbors(X, n_neighbors, within=within, queries=queries), "exact")
 
 

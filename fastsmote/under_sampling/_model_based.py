@@ -19,7 +19,6 @@ import numpy as np
 from scipy import sparse as sp
 from sklearn.base import clone, is_classifier
 
-from .._memory import rows_per_chunk
 from .._random import (
     CLUSTERING_STREAM,
     HARDNESS_CLASSIFIER_STREAM,
@@ -44,7 +43,6 @@ from .._validation import (
 )
 from ..base import SEED, THREADS, BaseSampler, RowOrigins
 from ..neighbors import kneighbors
-from ..neighbors._exact import exact_kneighbors_of_points
 
 #: An iterable of (train, test) splits, not a string (scikit-learn's "cv_object").
 CV_ITERABLE = Constraint(
@@ -68,31 +66,6 @@ def fill_random_states(estimator: Any, key: np.uint64) -> Any:
         seeds = {name: foreign_seed(stream_key(key, j)) for j, name in enumerate(unset)}
         estimator.set_params(**seeds)
     return estimator
-
-
-def nearest_rows(rows: Any, centres: np.ndarray) -> np.ndarray:
-    """The row of ``rows`` nearest to each centre (exact, ties to the lower row).
-
-    ``rows``: a float array, or a canonical CSR matrix of floats, densified a block of
-    rows at a time within the configured ``working_memory`` and searched with the dense
-    kernel; the blocks' lists are merged on the kernel's squared distances, so the
-    result is the dense search's.
-    """
-    if not is_sparse(rows):
-        return kneighbors(rows, 1, points=centres, backend="exact").indices[:, 0]
-    n_rows, n_features = rows.shape
-    block = rows_per_chunk(n_features * rows.dtype.itemsize)
-    if block >= n_rows:  # one block: the dense search itself
-        return exact_kneighbors_of_points(centres, rows.toarray(), 1)[:, 0]
-    best = np.zeros(centres.shape[0], dtype=np.int64)
-    best_distance = np.full(centres.shape[0], np.inf)
-    for start in range(0, n_rows, block):
-        dense = rows[start : start + block].toarray()
-        distance, position = exact_kneighbors_of_points(centres, dense, 1, return_distance=True)
-        nearer = distance[:, 0] < best_distance  # equal: the earlier, lower row stays
-        best[nearer] = start + position[nearer, 0]
-        best_distance[nearer] = distance[nearer, 0]
-    return best
 
 
 def _refuse_out(sampler: BaseSampler, out: Any) -> None:
@@ -409,7 +382,8 @@ class ClusterCentroids(BaseSampler):
                     f"expected (n_clusters, {X.shape[1]})."
                 )
             if hard:
-                rows_out.append(rows[nearest_rows(class_X, centres)])
+                nearest = kneighbors(class_X, 1, points=centres, backend="exact").indices
+                rows_out.append(rows[nearest[:, 0]])
                 parts.append(None)
             else:
                 rows_out.append(np.full(centres.shape[0], -1, dtype=np.int64))
