@@ -513,6 +513,9 @@ def test_points_search_on_sparse_rows_in_blocks_is_the_dense_search(dtype):
             np.testing.assert_array_equal(got, dense)
     np.testing.assert_array_equal(got[:, 0], expected)
     assert got[0, 0] == 3 and got[0, 1] == 33
+    for data in (X, M):  # more neighbours than rows: the same error, dense or sparse
+        with pytest.raises(ValueError, match=r"n_neighbors must be in \[1, 40\]"):
+            kneighbors(data, 41, points=centres, backend="exact")
     # rows too close together for squared distances: scaled as the dense search scales
     tiny = np.ldexp(X.astype(np.float64), -600)
     tiny_centres = np.ldexp(centres.astype(np.float64), -600)

@@ -124,6 +124,10 @@ def points_kneighbors(
     dtype), exact, ties to the lower row: the dense points search's lists, with the rows
     densified a block at a time and scaled, with the points, as the dense path scales
     them (spans over the points and every row, implicit zeros included)."""
+    if not 1 <= k <= X.shape[0]:
+        raise ValueError(
+            f"n_neighbors must be in [1, {X.shape[0]}] for {X.shape[0]} rows, got {k}"
+        )
     points = np.ascontiguousarray(points, dtype=X.dtype)
     low = np.asarray(X.min(axis=0).todense()).ravel()
     high = np.asarray(X.max(axis=0).todense()).ravel()
