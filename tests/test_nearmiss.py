@@ -287,6 +287,11 @@ def test_searches_check_memory_before_allocating(monkeypatch):
         distance_sums(X, queries, refs, 3, farthest=True)
     with pytest.raises(MemoryError, match="neighbour search of 60,000 rows"):
         kneighbors_between(X, queries, refs, 3)
+    # from 8 features the shortlist tables are checked too (sums fit, shortlists do not)
+    X8, _ = blobs([60000, 100], n_features=8)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 2 << 20)
+    with pytest.raises(MemoryError, match="neighbour search of 60,000 rows"):
+        distance_sums(X8, queries, refs, 3)
     with pytest.raises(MemoryError, match=r"neighbour table of one row \(100 neighbours\)"):
         monkeypatch.setattr(memory, "available_memory_bytes", lambda: 1000)
         distance_sums(X, queries[:5], refs, 3, farthest=True, backend=NearestNeighbors())

@@ -82,8 +82,15 @@ def _nearest_exact(
     block = ref_block_size(d, X.dtype.itemsize)
     method = "blas" if d >= BLAS_MIN_FEATURES else "fused"
     m = k + SHORTLIST_EXTRA[method]
+    entry = X.dtype.itemsize + 8  # a distance and a position
     if d < FUSED_MIN_FEATURES or refs.size <= m:
+        check_tables_fit(queries.size * (k * entry + 8), queries.size, k)
         return knn_blocked(X, queries, X, refs, k, skip, QUERY_BLOCK, block)
+    # shortlists, exact lists, squared norms, proofs and the skip list
+    check_tables_fit(
+        queries.size * ((m + k) * entry + X.dtype.itemsize + 9) + refs.size * X.dtype.itemsize,
+        queries.size, k,
+    )  # fmt: skip
     centre, sq_refs = centre_and_sq_norms(X, refs)
     sq_queries = centred_sq_norms(X, queries, centre)
     with _single_threaded_blas(method):
