@@ -82,3 +82,25 @@ def overlapping():
         ]
     )
     return X, np.repeat([0, 1, 2], [300, 60, 40])
+
+
+def messy_csr(X: np.ndarray):
+    """``X`` as a CSR matrix with each row's entries reversed, an explicit zero and a
+    duplicate entry in row 3 (summed by toarray(): 0.25 added)."""
+    from scipy import sparse
+
+    M = sparse.csr_matrix(X)
+    data, indices, lengths = [], [], []
+    for i in range(M.shape[0]):
+        row = slice(M.indptr[i], M.indptr[i + 1])
+        row_data, row_indices = list(M.data[row][::-1]), list(M.indices[row][::-1])
+        if i == 3:
+            row_data += [0.0, 0.25]
+            row_indices += [int(np.flatnonzero(X[3] == 0)[0]), row_indices[0]]
+        data += row_data
+        indices += row_indices
+        lengths.append(len(row_data))
+    indptr = np.r_[0, np.cumsum(lengths)]
+    out = sparse.csr_matrix((np.array(data, X.dtype), np.array(indices), indptr), shape=X.shape)
+    assert not out.has_canonical_format
+    return out

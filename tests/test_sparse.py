@@ -7,6 +7,7 @@ import tracemalloc
 import naive
 import numpy as np
 import pytest
+from conftest import messy_csr
 from scipy import sparse
 from sklearn.dummy import DummyClassifier
 
@@ -131,22 +132,7 @@ def test_integer_sparse_X_is_computed_in_float64_and_selected_rows_keep_their_dt
 
 def test_explicit_zeros_unsorted_and_duplicate_entries_leave_the_input_unchanged():
     X, y = sparse_data()
-    M = sparse.csr_matrix(X)
-    # each row's entries reversed; row 3 also gets an explicit zero and a second entry
-    # for a column it has (the two are summed, as toarray() sums them)
-    data, indices, lengths = [], [], []
-    for i in range(M.shape[0]):
-        row = slice(M.indptr[i], M.indptr[i + 1])
-        row_data, row_indices = list(M.data[row][::-1]), list(M.indices[row][::-1])
-        if i == 3:
-            row_data += [0.0, 0.25]
-            row_indices += [int(np.flatnonzero(X[3] == 0)[0]), row_indices[0]]
-        data += row_data
-        indices += row_indices
-        lengths.append(len(row_data))
-    indptr = np.r_[0, np.cumsum(lengths)]
-    X_messy = sparse.csr_matrix((np.array(data), np.array(indices), indptr), shape=X.shape)
-    assert not X_messy.has_canonical_format
+    X_messy = messy_csr(X)  # reversed entries, an explicit zero, a duplicate entry
     expected = X_messy.toarray()  # duplicates summed: 0.25 added to row 3
     before = [a.copy() for a in (X_messy.data, X_messy.indices, X_messy.indptr)]
     for name in ("smote", "tomek", "enn", "ros-shrinkage"):

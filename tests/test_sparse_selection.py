@@ -10,6 +10,7 @@ import warnings
 import naive
 import numpy as np
 import pytest
+from conftest import messy_csr
 from scipy import sparse
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
@@ -32,26 +33,6 @@ def sparse_data(n=120, d=13, density=0.35, seed=0, dtype=np.float64):
     X[7] = X[5]
     y = np.tile([0, 0, 0, 1, 1, 2], n // 6)
     return X.astype(dtype), y
-
-
-def messy(X: np.ndarray) -> sparse.csr_matrix:
-    """``X`` as a CSR matrix with each row's entries reversed, an explicit zero and a
-    duplicate entry in row 3 (summed by toarray(): 0.25 added)."""
-    M = sparse.csr_matrix(X)
-    data, indices, lengths = [], [], []
-    for i in range(M.shape[0]):
-        row = slice(M.indptr[i], M.indptr[i + 1])
-        row_data, row_indices = list(M.data[row][::-1]), list(M.indices[row][::-1])
-        if i == 3:
-            row_data += [0.0, 0.25]
-            row_indices += [int(np.flatnonzero(X[3] == 0)[0]), row_indices[0]]
-        data += row_data
-        indices += row_indices
-        lengths.append(len(row_data))
-    indptr = np.r_[0, np.cumsum(lengths)]
-    out = sparse.csr_matrix((np.array(data, X.dtype), np.array(indices), indptr), shape=X.shape)
-    assert not out.has_canonical_format
-    return out
 
 
 def same_rows(dense, sparse_, X, y, M):
@@ -115,7 +96,7 @@ def test_nearmiss_sparse_rows_equal_the_dense_rows(version, dtype):
 
 def test_nearmiss_messy_input_is_read_as_its_dense_form_and_left_unchanged():
     X, y = sparse_data()
-    M = messy(X)
+    M = messy_csr(X)
     before = [a.copy() for a in (M.data, M.indices, M.indptr)]
     for version in (1, 2, 3):
         same_rows(NearMiss(version=version), NearMiss(version=version), M.toarray(), y, M)
@@ -185,7 +166,7 @@ def test_store_samplers_sparse_rows_equal_the_dense_rows(cls, dtype):
 
 def test_store_samplers_read_messy_input_as_its_dense_form_and_leave_it_unchanged():
     X, y = sparse_data()
-    M = messy(X)
+    M = messy_csr(X)
     before = [a.copy() for a in (M.data, M.indices, M.indptr)]
     for cls in (CondensedNearestNeighbour, OneSidedSelection):
         same_rows(cls(random_state=0), cls(random_state=0), M.toarray(), y, M)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._numba import jit, parallel_for
 from .._random import draw_uint64, standard_normal, uint64_below
+from .sparse import sorted_union_size
 
 
 def bootstrap_positions(key, start, n_draws, n_class):
@@ -122,20 +123,8 @@ def csr_smoothed_counts(indices, indptr, rows, active):
 @jit(tasks=True, read_only=("indices", "indptr", "rows", "active"))
 def _smoothed_counts_of(t0, t1, indices, indptr, rows, active, counts):
     """``counts[t]`` for rows ``t0 .. t1 - 1`` of :func:`csr_smoothed_counts`."""
-    n_active = active.shape[0]
     for t in range(t0, t1):
-        pa, ea = indptr[rows[t]], indptr[rows[t] + 1]
-        pb = 0
-        m = 0
-        while pa < ea and pb < n_active:
-            if indices[pa] <= active[pb]:
-                if indices[pa] == active[pb]:
-                    pb += 1
-                pa += 1
-            else:
-                pb += 1
-            m += 1
-        counts[t] = m + (ea - pa) + (n_active - pb)
+        counts[t] = sorted_union_size(indices[indptr[rows[t]] : indptr[rows[t] + 1]], active)
 
 
 def csr_smoothed_bootstrap(data, indices, indptr, rows, active, scale, noise_key, start, d,

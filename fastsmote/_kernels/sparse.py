@@ -215,18 +215,24 @@ def csr_union_counts(indices, indptr, base, neighbor):
 def _union_counts(t0, t1, indices, indptr, base, neighbor, counts):
     """``counts[t]`` for synthetic rows ``t0 .. t1 - 1`` of :func:`csr_union_counts`."""
     for t in range(t0, t1):
-        pa, ea = indptr[base[t]], indptr[base[t] + 1]
-        pb, eb = indptr[neighbor[t]], indptr[neighbor[t] + 1]
-        m = 0
-        while pa < ea and pb < eb:
-            if indices[pa] <= indices[pb]:
-                if indices[pa] == indices[pb]:
-                    pb += 1
-                pa += 1
-            else:
+        a = indices[indptr[base[t]] : indptr[base[t] + 1]]
+        b = indices[indptr[neighbor[t]] : indptr[neighbor[t] + 1]]
+        counts[t] = sorted_union_size(a, b)
+
+
+@jit(inline="always")
+def sorted_union_size(a, b):
+    """Distinct values in the two sorted, duplicate-free arrays ``a`` and ``b``."""
+    pa, pb, m = 0, 0, 0
+    while pa < a.shape[0] and pb < b.shape[0]:
+        if a[pa] <= b[pb]:
+            if a[pa] == b[pb]:
                 pb += 1
-            m += 1
-        counts[t] = m + (ea - pa) + (eb - pb)
+            pa += 1
+        else:
+            pb += 1
+        m += 1
+    return m + (a.shape[0] - pa) + (b.shape[0] - pb)
 
 
 def csr_interpolate(data, indices, indptr, base, neighbor, gap, out_indptr, out_data,
