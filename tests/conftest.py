@@ -104,3 +104,19 @@ def messy_csr(X: np.ndarray):
     out = sparse.csr_matrix((np.array(data, X.dtype), np.array(indices), indptr), shape=X.shape)
     assert not out.has_canonical_format
     return out
+
+
+def traced_peak_bytes(sampler, X, y, X_warm, y_warm) -> int:
+    """Peak bytes tracemalloc sees during ``sampler.fit_resample(X, y)`` (sparse output
+    asserted), after a call on ``X_warm, y_warm`` that compiles or loads its kernels."""
+    import tracemalloc
+
+    from scipy import sparse
+
+    sampler.fit_resample(X_warm, y_warm)
+    tracemalloc.start()
+    X_res, _ = sampler.fit_resample(X, y)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert sparse.issparse(X_res)
+    return peak

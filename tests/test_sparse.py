@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import tracemalloc
-
 import naive
 import numpy as np
 import pytest
-from conftest import messy_csr
+from conftest import messy_csr, traced_peak_bytes
 from scipy import sparse
 from sklearn.dummy import DummyClassifier
 
@@ -299,12 +297,7 @@ def test_no_dense_copy_of_a_large_sparse_matrix():
     y_few = np.r_[np.zeros(590, int), np.ones(10, int)]
     for sampler in samplers:
         y_used = y_few if isinstance(sampler, RandomOverSampler) else y
-        sampler.fit_resample(X[::10], y[::10])  # compiled (or loaded) before tracing
-        tracemalloc.start()
-        X_res, _ = sampler.fit_resample(X, y_used)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        assert sparse.issparse(X_res)
+        peak = traced_peak_bytes(sampler, X, y_used, X[::10], y[::10])
         assert peak < dense_bytes / 100, (type(sampler).__name__, peak)
 
 

@@ -4,13 +4,12 @@ for bit, without a dense copy of the matrix."""
 
 from __future__ import annotations
 
-import tracemalloc
 import warnings
 
 import naive
 import numpy as np
 import pytest
-from conftest import messy_csr
+from conftest import messy_csr, traced_peak_bytes
 from scipy import sparse
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
@@ -232,13 +231,7 @@ def large_sparse(n=2500, d=2000, n_minority=5):
 def peak_bytes(sampler, X, y) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # NearMiss-3 preselecting few rows
-        sampler.fit_resample(X[::50], y[::50])  # compiled (or loaded) before tracing
-        tracemalloc.start()
-        X_res, _ = sampler.fit_resample(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    assert sparse.issparse(X_res)
-    return peak
+        return traced_peak_bytes(sampler, X, y, X[::50], y[::50])
 
 
 def test_no_dense_copy_of_a_large_sparse_matrix():
