@@ -589,3 +589,22 @@ def csr_smoothed_bootstrap(M, rows, noise_key: int, start: int, scale):
         for r in rows
     ]
     return dense, columns
+
+
+def merge_top(dist, pos, new_dist, new_pos):
+    """Reference of the shortlist merges: a sorted list of (distance, position) pairs
+    and new candidates (later positions) -> the list's length of smallest pairs, by
+    distance, then position."""
+    d = np.concatenate([dist, new_dist])
+    p = np.concatenate([pos, new_pos])
+    order = np.lexsort((p, d))[: len(dist)]
+    return d[order], p[order]
+
+
+def column_spans(X, rows) -> np.ndarray:
+    """Reference of ``column_spans``: max - min of each column of ``X[rows]`` in float64,
+    NaN where a column holds NaN or +-inf."""
+    block = X[rows].astype(np.float64)
+    span = block.max(axis=0) - block.min(axis=0)
+    span[~np.isfinite(block).all(axis=0)] = np.nan
+    return span

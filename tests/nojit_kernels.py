@@ -57,6 +57,8 @@ def check_arrays(X):
     out = np.empty((4, X.shape[1]), X.dtype)
     arrays.gather_rows(X, rows, out, 2)
     equal(out, X[rows])
+    for data in (X, bad):
+        equal(arrays.column_spans(data, rows, 3), naive.column_spans(data, rows))
     y = np.arange(n, dtype=np.int64) % 3 - 1
     for n_values in (3, 70):  # blocked histograms; one pass
         equal(

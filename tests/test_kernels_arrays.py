@@ -8,6 +8,7 @@ import pytest
 from fastsmote._kernels import arrays
 from fastsmote._kernels.arrays import (
     codes_from_lookup,
+    column_spans,
     copy_rows,
     count_compact_ints,
     first_nonfinite_row,
@@ -68,6 +69,22 @@ def test_finite_extremes_are_not_flagged(dtype):
     assert copy_rows(X, np.empty_like(X), 64) == -1
     X[299, 4] = np.nan  # last row of a partial block
     assert first_nonfinite_row(X, 64) == copy_rows(X, np.empty_like(X), 64) == 299
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bad", [None, np.nan, np.inf, -np.inf])
+def test_column_spans_match_naive(dtype, bad):
+    rng = np.random.default_rng(3)
+    X = (rng.standard_normal((500, 6)) * [1, 1e3, 1e-30, 0, 7, 1] + 5).astype(dtype)
+    X[:, 3] = -0.0  # a constant column
+    rows = rng.integers(0, 500, 700)  # any order, with repeats
+    if bad is not None:
+        X[rows[650], 4] = bad  # in the last block
+        X[np.setdiff1d(np.arange(500), rows)[0], 1] = bad  # outside the rows: not seen
+    spans = column_spans(X, rows, 64)
+    np.testing.assert_array_equal(spans, naive.column_spans(X, rows))
+    assert spans.dtype == np.float64
+    assert np.isnan(spans[4]) == (bad is not None)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

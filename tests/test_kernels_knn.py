@@ -427,3 +427,98 @@ def test_one_sided_shortlists_hold_the_naive_nearest(dtype):
         rtol = 1e-4 if dtype == np.float32 else 1e-9
         np.testing.assert_allclose(short_dist, expected, rtol=rtol, atol=rtol)
         assert not (short_pos == skip[:, None]).any()
+
+
+# ------------------------------------------------------------ merges of distance tiles
+
+
+def _lists(rng, n_query, m, dtype, before):
+    """Sorted (distance, position) lists: cold (inf, -1), warm, and partly filled, all
+    from positions below ``before``."""
+    dist = np.full((n_query, m), np.inf, dtype=dtype)
+    pos = np.full((n_query, m), -1, dtype=np.int64)
+    for i in range(n_query):
+        filled = [0, m, m // 2][i % 3]
+        d = rng.integers(0, 8, filled).astype(dtype)
+        p = rng.choice(before, filled, replace=False)
+        order = np.lexsort((p, d))
+        dist[i, :filled], pos[i, :filled] = d[order], p[order]
+    return dist, pos
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_ref", [3, 63, 64, 65, 130, 512])
+@pytest.mark.parametrize("m", [1, 5, 9])
+def test_row_merge_offers_every_distance_in_turn(dtype, n_ref, m):
+    import fastsmote._kernels.knn as knn
+
+    rng = np.random.default_rng(100 * n_ref + m)
+    n_query, r0 = 60, 1000
+    tile = rng.integers(0, 6, size=(n_query + knn.SPARE_TILE_ROWS, n_ref)).astype(dtype)
+    tile[::2] = rng.random((len(tile[::2]), n_ref)) * 8  # no ties: candidates in many lanes
+    tile[3] = 2  # one distance for every reference
+    tile[7, ::2] = 0  # ties in one lane, and across lanes
+    tile[8, : n_ref // 2] = tile[8, n_ref // 2 : 2 * (n_ref // 2)]  # pairs of equal rows
+    skip = rng.integers(r0 - 3, r0 + n_ref + 3, n_query)
+    skip[::5] = -1
+    dist, pos = _lists(rng, n_query, m, dtype, r0)
+    expected = []
+    for i in range(n_query):
+        refs = np.arange(r0, r0 + n_ref)
+        keep = refs != skip[i]
+        expected.append(naive.merge_top(dist[i], pos[i], tile[i, :n_ref][keep], refs[keep]))
+    lanes = np.empty(knn.MERGE_LANES, dtype=dtype), np.empty(knn.MERGE_LANES, dtype=np.int64)
+    knn._merge_rows(tile.copy(), 0, n_query, r0, n_ref, skip, dist, pos, *lanes,
+                    np.empty(m, dtype=dtype))  # fmt: skip
+    np.testing.assert_array_equal(dist, [d for d, _ in expected])
+    np.testing.assert_array_equal(pos, [p for _, p in expected])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_query", [1, 7, 128])
+@pytest.mark.parametrize("m", [1, 5, 9])
+def test_column_merge_offers_every_distance_in_turn(dtype, n_query, m):
+    import fastsmote._kernels.knn as knn
+
+    rng = np.random.default_rng(10 * n_query + m)
+    n_ref, r0 = 300, 1000
+    tile = rng.integers(0, 6, size=(n_ref, n_query)).astype(dtype)  # references x queries
+    tile[:, 1::2] = rng.random((n_ref, n_query // 2)) * 8
+    tile[:, 0] = 2  # query 0: one distance for every reference
+    tile[rng.random(tile.shape) < 0.05] = np.inf  # skipped pairs: never enter
+    dist, pos = _lists(rng, n_query, m, dtype, r0)
+    expected = [
+        naive.merge_top(dist[i], pos[i], tile[:, i], np.arange(r0, r0 + n_ref))
+        for i in range(n_query)
+    ]
+    best_d, best_p = np.ascontiguousarray(dist.T), np.ascontiguousarray(pos.T)
+    knn._merge_columns(tile, n_ref, r0, best_d, best_p, n_query)
+    np.testing.assert_array_equal(best_d.T, [d for d, _ in expected])
+    np.testing.assert_array_equal(best_p.T, [p for _, p in expected])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_ref", [1, 9, 64, 300])
+@pytest.mark.parametrize("n_query", [1, 127, 129, 300])
+def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query, monkeypatch):
+    import fastsmote._kernels.knn as knn
+
+    rng = np.random.default_rng(n_ref + n_query)
+    X = data_with_duplicates_and_ties(900, 11, dtype, 31)
+    refs = rng.choice(900, n_ref, replace=False)
+    queries = rng.integers(0, 900, n_query)
+    skip = rng.integers(-1, n_ref, n_query)  # a position into refs, or none
+    centre, sq_refs = centre_and_sq_norms(X, refs)
+    sq_queries = knn.centred_sq_norms(X, queries, centre)
+    m = min(6, n_ref)
+
+    def shortlist():
+        return knn_shortlist_of(X, queries, refs, centre, sq_queries, sq_refs, m, skip, FUSED,
+                                64, 32, 16)  # fmt: skip
+
+    query_major = shortlist()
+    monkeypatch.setattr(knn, "COLUMN_MAX_REFS", 0)
+    row_major = shortlist()
+    np.testing.assert_array_equal(query_major[0], row_major[0])
+    np.testing.assert_array_equal(query_major[1], row_major[1])
+    assert not (query_major[1] == skip[:, None]).any()

@@ -145,6 +145,51 @@ def _gather_blocks(b0, b1, src, rows, out, row_block):
                 out[i, f] = src[rows[i], f]
 
 
+def column_spans(X: np.ndarray, rows: np.ndarray, row_block: int) -> np.ndarray:
+    """max - min of each column of ``X[rows]`` (int64 ``rows``), in float64; NaN in a
+    column holding NaN or +-inf. No gathered copy of the rows above ``NUMPY_MAX_VALUES``
+    values (NumPy's path copies ``row_block`` rows at a time)."""
+    if rows.size * X.shape[1] <= NUMPY_MAX_VALUES:
+        low = np.full(X.shape[1], np.inf)
+        high = np.full(X.shape[1], -np.inf)
+        for start in range(0, rows.size, row_block):
+            block = X[rows[start : start + row_block]]
+            low = np.minimum(low, block.min(axis=0))  # NaN propagates
+            high = np.maximum(high, block.max(axis=0))
+        span = high - low
+    else:
+        n_blocks = (rows.size + row_block - 1) // row_block
+        low = np.empty((n_blocks, X.shape[1]), dtype=X.dtype)
+        high = np.empty((n_blocks, X.shape[1]), dtype=X.dtype)
+        parallel_for(_span_blocks, n_blocks, X, rows, row_block, low, high)
+        span = high.max(axis=0).astype(np.float64) - low.min(axis=0).astype(np.float64)
+    span[~np.isfinite(span)] = np.nan
+    return span
+
+
+@jit(tasks=True, read_only=("X",))
+def _span_blocks(b0, b1, X, rows, row_block, low, high):
+    """Blocks ``b0 .. b1 - 1`` of :func:`column_spans`: each block's column minima and
+    maxima (the minimum NaN for a column holding NaN)."""
+    n = rows.shape[0]
+    has_nan = np.empty(X.shape[1], dtype=np.bool_)
+    for b in range(b0, b1):
+        lo, hi = low[b], high[b]
+        lo[:] = np.inf
+        hi[:] = -np.inf
+        has_nan[:] = False
+        for i in range(b * row_block, min(n, (b + 1) * row_block)):
+            row = X[rows[i]]
+            for f in range(row.shape[0]):
+                value = row[f]
+                lo[f] = value if value < lo[f] else lo[f]
+                hi[f] = value if value > hi[f] else hi[f]
+                has_nan[f] |= value != value
+        for f in range(lo.shape[0]):
+            if has_nan[f]:
+                lo[f] = np.nan
+
+
 #: Value ranges up to this size are counted in parallel blocks with private histograms.
 _SMALL_RANGE = 64
 #: Interleaved counters per value in a block's histogram.

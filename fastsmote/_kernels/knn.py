@@ -263,36 +263,50 @@ def _add_products4(acc, q0, q1, q2, q3, x0, x1, x2, x3):
 
 
 @jit(contract=True)
-def _fused_pair(qa, qb, sa, sb, ref_t, sq_ref, n_ref, pa, pb):
-    """``pa[j] = sa + sq_ref[j] + sum_f qa[f] ref_t[f, j]``, and likewise ``pb`` from
-    ``qb``/``sb``: approximate squared distances of two query rows (centred, scaled by
-    -2, which is exact) to a block of centred references with squared norms ``sq_ref``.
+def _fused_quad(qa, qb, qc, qd, sa, sb, sc, sd, ref_t, sq_ref, n_ref, pa, pb, pc, pd):
+    """``pa[j] = sa + sq_ref[j] + sum_f qa[f] ref_t[f, j]``, and likewise ``pb, pc, pd``
+    from the other three rows: approximate squared distances of four query rows
+    (centred, scaled by -2, which is exact) to a block of centred references with
+    squared norms ``sq_ref``.
 
     One fused multiply-add per pair and feature (allowed in this kernel only; its results
     are shortlists proven afterwards) instead of a subtraction, a multiplication and an
-    addition, and two query rows per pass share the reference loads: ~1.3x faster than
-    explicit differences at 20 features.
+    addition, and four query rows per pass share the reference loads. Each pair's sum is
+    formed in the same order whichever rows share its pass.
     """
     for j in range(n_ref):
         pa[j] = sa + sq_ref[j]
         pb[j] = sb + sq_ref[j]
+        pc[j] = sc + sq_ref[j]
+        pd[j] = sd + sq_ref[j]
     n_features = ref_t.shape[0]
     f = 0
     while f + 4 <= n_features:
         a0, a1, a2, a3 = qa[f], qa[f + 1], qa[f + 2], qa[f + 3]
         b0, b1, b2, b3 = qb[f], qb[f + 1], qb[f + 2], qb[f + 3]
+        c0, c1, c2, c3 = qc[f], qc[f + 1], qc[f + 2], qc[f + 3]
+        d0, d1, d2, d3 = qd[f], qd[f + 1], qd[f + 2], qd[f + 3]
         r0, r1, r2, r3 = ref_t[f], ref_t[f + 1], ref_t[f + 2], ref_t[f + 3]
         for j in range(n_ref):
             x0, x1, x2, x3 = r0[j], r1[j], r2[j], r3[j]
             pa[j] = _add_products4(pa[j], a0, a1, a2, a3, x0, x1, x2, x3)
             pb[j] = _add_products4(pb[j], b0, b1, b2, b3, x0, x1, x2, x3)
+            pc[j] = _add_products4(pc[j], c0, c1, c2, c3, x0, x1, x2, x3)
+            pd[j] = _add_products4(pd[j], d0, d1, d2, d3, x0, x1, x2, x3)
         f += 4
     while f < n_features:
-        af, bf, rf = qa[f], qb[f], ref_t[f]
+        af, bf, cf, df, rf = qa[f], qb[f], qc[f], qd[f], ref_t[f]
         for j in range(n_ref):
             pa[j] += af * rf[j]
             pb[j] += bf * rf[j]
+            pc[j] += cf * rf[j]
+            pd[j] += df * rf[j]
         f += 1
+
+
+#: Rows a distance tile holds beyond ``tile_rows``: the last group of four rows of
+#: :func:`_fused_quad` writes its missing rows there.
+SPARE_TILE_ROWS = 3
 
 
 @jit()
@@ -327,8 +341,8 @@ def _product_tile(X, rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t, 
     rows, features x references): ``|q|^2 + |r|^2 - 2 q.r`` on rows centred here, tile by
     tile (no centred copy of the data), for shortlists, by a BLAS product (``BLAS``) or
     fused multiply-adds (``FUSED``); ``sq_rows[i]`` is the centred squared norm of
-    ``rows[i]``, ``sq_ref`` the block's. ``tile`` has one spare row beyond ``tile_rows``
-    (an odd row out of the fused pairs).
+    ``rows[i]``, ``sq_ref`` the block's. ``tile`` has :data:`SPARE_TILE_ROWS` rows beyond
+    ``tile_rows`` (the last group of four fused rows fills them).
     """
     d = X.shape[1]
     if mode == BLAS:
@@ -345,11 +359,16 @@ def _product_tile(X, rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t, 
         for f in range(d):
             t = X[rows[i], f] - centre[f]
             scratch[i - c0, f] = -(t + t)
-    spare = tile.shape[0] - 1
-    for i in range(c0, c1, 2):
-        b, out_b = (i + 1, i + 1 - c0) if i + 1 < c1 else (i, spare)
-        _fused_pair(scratch[i - c0], scratch[b - c0], sq_rows[i], sq_rows[b], ref_t, sq_ref,
-                    n_ref, tile[i - c0], tile[out_b])  # fmt: skip
+    spare = tile.shape[0] - SPARE_TILE_ROWS
+    for i in range(c0, c1, 4):
+        # rows past c1 repeat the last row into the spare rows
+        b, c, e = min(i + 1, c1 - 1), min(i + 2, c1 - 1), min(i + 3, c1 - 1)
+        out_b = i + 1 - c0 if i + 1 < c1 else spare
+        out_c = i + 2 - c0 if i + 2 < c1 else spare + 1
+        out_e = i + 3 - c0 if i + 3 < c1 else spare + 2
+        _fused_quad(scratch[i - c0], scratch[b - c0], scratch[c - c0], scratch[e - c0],
+                    sq_rows[i], sq_rows[b], sq_rows[c], sq_rows[e], ref_t, sq_ref, n_ref,
+                    tile[i - c0], tile[out_b], tile[out_c], tile[out_e])  # fmt: skip
 
 
 @jit()
@@ -428,7 +447,7 @@ def _symmetric_tasks(t0, t1, r, m, n_blocks, n_groups, X, rows, codes, weight, c
                     last_p[j] = out_pos[r0 + j, k - 1]
                 scratch = np.empty((1 if centre is None else tile_rows, d), dtype=X.dtype)
                 mismatches = np.empty(n_ref, dtype=np.int64)
-                tile = np.empty((tile_rows + 1, n_ref), dtype=X.dtype)  # + a spare row
+                tile = np.empty((tile_rows + SPARE_TILE_ROWS, n_ref), dtype=X.dtype)
                 col_min = np.empty(n_ref, dtype=X.dtype)
                 for c0 in range(i0, i1, tile_rows):
                     c1 = min(i1, c0 + tile_rows)
@@ -496,8 +515,9 @@ _NO_CODES = np.empty((0, 0), dtype=np.int32)
 # the k-th exact neighbour. Queries whose proof fails (near-duplicates, ties) are redone
 # by the direct kernel, so the result is identical to ``knn_blocked``. The same holds for
 # a few queries against all rows (``knn_shortlist_of``), which cannot share pairs: there
-# the fused form is 1.7-2x faster than explicit differences (two queries per pass share
-# each reference load).
+# the fused form is 1.7-2x faster than explicit differences (four queries per pass share
+# each reference load). Against few references the lists, not the distances, cost most:
+# those searches merge query-major (``knn_shortlist_columns``).
 
 
 def centre_and_sq_norms(X, rows):
@@ -546,24 +566,100 @@ def knn_shortlist_symmetric(X, rows, centre, sq, m, block, tile_rows, mode):
     )
 
 
+#: Lanes of the minima that bound a row's merge (:func:`_merge_rows`): enough that the
+#: m smallest lane minima rarely share a lane with another candidate, few enough that
+#: picking the m-th of them stays cheap.
+MERGE_LANES = 64
+
+
 @jit()
-def _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos):
+def _lane_minima(dist, n, lane_min, lane_pos):
+    """Each lane's smallest distance among ``dist[:n]`` (lane ``r`` holds positions
+    ``r, r + lanes, ...``) and its first position, in one vectorised pass.
+    ``n >= lanes``."""
+    lanes = lane_min.shape[0]
+    head = dist[:lanes]
+    for lane in range(lanes):
+        lane_min[lane] = head[lane]
+        lane_pos[lane] = lane
+    n_full = n - n % lanes
+    for c in range(lanes, n_full, lanes):
+        seg = dist[c : c + lanes]
+        for lane in range(lanes):
+            less = seg[lane] < lane_min[lane]
+            lane_min[lane] = seg[lane] if less else lane_min[lane]
+            lane_pos[lane] = c + lane if less else lane_pos[lane]
+    tail = dist[n_full:n]
+    for lane in range(tail.shape[0] if n_full >= lanes else 0):
+        less = tail[lane] < lane_min[lane]
+        lane_min[lane] = tail[lane] if less else lane_min[lane]
+        lane_pos[lane] = n_full + lane if less else lane_pos[lane]
+
+
+@jit()
+def _mth_smallest_below(values, limit, top):
+    """The ``len(top)``-th smallest of ``values`` that are <= ``limit``, or ``limit``
+    when fewer are."""
+    m = top.shape[0]
+    top[:] = limit
+    for v in values:
+        if v < top[m - 1]:
+            p = m - 1
+            while p > 0 and top[p - 1] > v:
+                top[p] = top[p - 1]
+                p -= 1
+            top[p] = v
+    return top[m - 1]
+
+
+@jit()
+def _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos, lane_min, lane_pos, top):
     """Offer the tile's distances of queries ``c0..c1`` to references ``r0..`` to the
-    queries' lists, never reference ``skip[i]``. A vectorised pass counts each row's
-    hits first, so the scalar merge visits only rows that can change (few once the
-    lists are warm)."""
+    queries' lists, never reference ``skip[i]``.
+
+    A vectorised pass counts each row's hits (distances <= the list's last); rows
+    without any are done (most, once lists are warm). Otherwise the m-th smallest lane
+    minimum (:func:`_lane_minima`) bounds the distances that can enter, as m distances
+    are at most it; when every distance within that bound is its lane's minimum, those
+    minima are the only candidates and the row is not scanned again. Otherwise (two
+    candidates in one lane, ties) the row is scanned for the distances within the bound.
+    Either way the list is that of offering every distance in turn.
+    """
     last = out_dist.shape[1] - 1
+    lanes = lane_min.shape[0]
     for i in range(c0, c1):
-        dist = tile[i - c0]
+        dist = tile[i - c0][:n_ref]
+        if r0 <= skip[i] < r0 + n_ref:
+            dist[skip[i] - r0] = np.inf  # never enters; the bound below counts the others
         wd = out_dist[i, last]
         hits = 0
         for j in range(n_ref):
             hits += dist[j] <= wd
-        if hits:
-            wp = out_pos[i, last]
-            for j in range(n_ref):
-                if dist[j] <= wd and r0 + j != skip[i] and _beats_last(dist[j], r0 + j, wd, wp):
-                    wd, wp = _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
+        if not hits:
+            continue
+        wp = out_pos[i, last]
+        bound = wd
+        if n_ref >= lanes:
+            _lane_minima(dist, n_ref, lane_min, lane_pos)
+            bound = _mth_smallest_below(lane_min, wd, top)
+            if bound < wd:
+                hits = 0
+                for j in range(n_ref):
+                    hits += dist[j] <= bound
+            n_minima = 0
+            for lane in range(lanes):
+                n_minima += lane_min[lane] <= bound
+            if hits == n_minima:
+                for lane in range(lanes):
+                    pos = r0 + lane_pos[lane]
+                    if (lane_min[lane] <= bound and pos != skip[i]
+                            and _beats_last(lane_min[lane], pos, wd, wp)):  # fmt: skip
+                        wd, wp = _offer(out_dist[i], out_pos[i], lane_min[lane], pos)
+                continue
+        for j in range(n_ref):
+            if dist[j] <= bound and r0 + j != skip[i] and _beats_last(dist[j], r0 + j, wd, wp):
+                wd, wp = _offer(out_dist[i], out_pos[i], dist[j], r0 + j)
+                bound = min(bound, wd)
 
 
 @jit(tasks=True, read_only=("X",))
@@ -577,7 +673,10 @@ def _shortlist_blocks(b0, b1, X, query_rows, ref_rows, centre, sq_rows, sq_refs,
         q0 = b * query_block
         q1 = min(n_query, q0 + query_block)
         scratch = np.empty((tile_rows, d), dtype=X.dtype)
-        tile = np.empty((tile_rows + 1, ref_block), dtype=X.dtype)  # + a spare row
+        tile = np.empty((tile_rows + SPARE_TILE_ROWS, ref_block), dtype=X.dtype)
+        lane_min = np.empty(MERGE_LANES, dtype=X.dtype)
+        lane_pos = np.empty(MERGE_LANES, dtype=np.int64)
+        top = np.empty(out_dist.shape[1], dtype=X.dtype)
         for r0 in range(0, n_ref_total, ref_block):
             n_ref = min(ref_block, n_ref_total - r0)
             ref_t = np.empty((d, n_ref), dtype=X.dtype)  # exact width: BLAS takes it whole
@@ -590,7 +689,8 @@ def _shortlist_blocks(b0, b1, X, query_rows, ref_rows, centre, sq_rows, sq_refs,
                 c1 = min(q1, c0 + tile_rows)
                 _product_tile(X, query_rows, centre, sq_rows, sq_ref, mode, c0, c1, n_ref, ref_t,
                               scratch, tile)  # fmt: skip
-                _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos)
+                _merge_rows(tile, c0, c1, r0, n_ref, skip, out_dist, out_pos, lane_min,
+                            lane_pos, top)  # fmt: skip
 
 
 def knn_shortlist_of(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, mode,
@@ -600,13 +700,17 @@ def knn_shortlist_of(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip,
     ``centre`` (``sq_rows``/``sq_refs``: the queries' and references' squared norms
     after centring), by BLAS tiles (``mode=BLAS``) or fused multiply-adds (``FUSED``).
     Query blocks run in parallel; each visits the references block by block, centred
-    and transposed once per query block.
+    and transposed once per query block. Up to :data:`COLUMN_MAX_REFS` references in
+    fused mode: :func:`knn_shortlist_columns` (the same lists).
 
     Returns
     -------
     dist : (n_query, m) approximate squared distances, ascending
     pos : (n_query, m) int64 positions into ``ref_rows``
     """
+    if mode == FUSED and ref_rows.shape[0] <= COLUMN_MAX_REFS:
+        return knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip,
+                                     ref_block)  # fmt: skip
     n_query = query_rows.shape[0]
     out_dist = np.full((n_query, m), np.inf, dtype=X.dtype)
     out_pos = np.full((n_query, m), -1, dtype=np.int64)
@@ -614,6 +718,137 @@ def knn_shortlist_of(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip,
     parallel_for(_shortlist_blocks, n_blocks, X, query_rows, ref_rows, centre, sq_rows, sq_refs,
                  skip, mode, query_block, ref_block, tile_rows, out_dist, out_pos)  # fmt: skip
     return out_dist, out_pos
+
+
+#: Queries side by side in :func:`knn_shortlist_columns` (its lists' vector lanes).
+COLUMN_LANES = 128
+#: Up to this many references, fused shortlists run query-major (1.25x faster at 1,000
+#: references, even at 10,000, 0.9x at 16,000; ``python benchmarks/shortlist_layouts.py``).
+COLUMN_MAX_REFS = 8192
+
+
+def knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, ref_block):
+    """:func:`knn_shortlist_of` in fused mode, query-major: the same shortlists, faster
+    when the references are few (a few thousand) and the queries many.
+
+    With few references a query's list stays cold through most of its row of
+    distances, so merging row by row (one scalar insertion after another) costs more
+    than the distances. Here the tile holds references x queries: each reference's
+    distances to :data:`COLUMN_LANES` queries are offered to their lists at once, an
+    insertion network across the queries' lists (vectorised, no branch per query).
+    References arrive in increasing position and enter only when strictly nearer, so
+    the lists, ties included, are those of :func:`knn_shortlist_of`; each pair's
+    distance is the same fused sum (the -2 scaling moves to the reference side, exactly).
+    """
+    n_query = query_rows.shape[0]
+    out_dist = np.empty((n_query, m), dtype=X.dtype)
+    out_pos = np.empty((n_query, m), dtype=np.int64)
+    scaled_refs = _scaled_centred_rows(X, ref_rows, centre)
+    n_groups = (n_query + COLUMN_LANES - 1) // COLUMN_LANES
+    parallel_for(_column_groups, n_groups, X, query_rows, scaled_refs, centre, sq_rows, sq_refs,
+                 skip, ref_block, out_dist, out_pos)  # fmt: skip
+    return out_dist, out_pos
+
+
+@jit(read_only=("X",))
+def _scaled_centred_rows(X, rows, centre):
+    """``-2 (X[rows] - centre)``, in X's dtype (the scaling is exact)."""
+    out = np.empty((rows.shape[0], X.shape[1]), dtype=X.dtype)
+    for j in range(rows.shape[0]):
+        for f in range(X.shape[1]):
+            t = X[rows[j], f] - centre[f]
+            out[j, f] = -(t + t)
+    return out
+
+
+@jit(tasks=True, read_only=("X", "scaled_refs"))
+def _column_groups(g0, g1, X, query_rows, scaled_refs, centre, sq_rows, sq_refs, skip, ref_block,
+                   out_dist, out_pos):  # fmt: skip
+    """Groups ``g0 .. g1 - 1`` of :data:`COLUMN_LANES` queries of
+    :func:`knn_shortlist_columns`, ``ref_block`` references at a time."""
+    n_query = query_rows.shape[0]
+    n_ref_total = scaled_refs.shape[0]
+    d = X.shape[1]
+    m = out_dist.shape[1]
+    for g in range(g0, g1):
+        q0 = g * COLUMN_LANES
+        q1 = min(n_query, q0 + COLUMN_LANES)
+        nq = q1 - q0
+        queries_t = np.empty((d, nq), dtype=X.dtype)  # centred, features x queries
+        for i in range(nq):
+            for f in range(d):
+                queries_t[f, i] = X[query_rows[q0 + i], f] - centre[f]
+        sq_q = sq_rows[q0:q1]
+        tile = np.empty((ref_block + SPARE_TILE_ROWS, nq), dtype=X.dtype)
+        best_d = np.full((m, nq), np.inf, dtype=X.dtype)
+        best_p = np.full((m, nq), -1, dtype=np.int64)
+        for r0 in range(0, n_ref_total, ref_block):
+            n_ref = min(ref_block, n_ref_total - r0)
+            refs = scaled_refs[r0 : r0 + n_ref]
+            sq_ref = sq_refs[r0 : r0 + n_ref]
+            for j in range(0, n_ref, 4):
+                # past the block's last reference: the last one again, into spare rows
+                b, c, e = min(j + 1, n_ref - 1), min(j + 2, n_ref - 1), min(j + 3, n_ref - 1)
+                _fused_quad(
+                    refs[j], refs[b], refs[c], refs[e], sq_ref[j], sq_ref[b], sq_ref[c],
+                    sq_ref[e], queries_t, sq_q, nq, tile[j], tile[j + 1], tile[j + 2],
+                    tile[j + 3],
+                )  # fmt: skip
+            for i in range(nq):
+                if r0 <= skip[q0 + i] < r0 + n_ref:
+                    tile[skip[q0 + i] - r0, i] = np.inf  # never enters a list
+            _merge_columns(tile, n_ref, r0, best_d, best_p, nq)
+        for i in range(nq):
+            for s in range(m):
+                out_dist[q0 + i, s] = best_d[s, i]
+                out_pos[q0 + i, s] = best_p[s, i]
+
+
+@jit()
+def _merge_columns(tile, n_ref, r0, best_d, best_p, lanes):
+    """Offer each row ``j`` of ``tile`` (reference ``r0 + j``'s distances to the queries
+    side by side) to the queries' sorted lists, ``best_d[s, i]``/``best_p[s, i]`` the
+    s-th entry of query ``i``. A vectorised test tells whether any list takes it; then
+    an insertion network updates every list at once: entry ``s`` becomes entry ``s - 1``
+    (the new distance is above it), the new distance (it lands there), or stays.
+
+    Queries go ``lanes`` at a time. LLVM vectorises these loops only in this shape
+    (views of each group, statements in this order; 3x slower otherwise).
+    """
+    m = best_d.shape[0]
+    n_query = best_d.shape[1]
+    for g in range(0, n_query, lanes):
+        ge = min(n_query, g + lanes)
+        n = ge - g
+        worst = best_d[m - 1][g:ge]
+        for j in range(n_ref):
+            dist = tile[j][g:ge]
+            pos = r0 + j
+            hits = 0
+            for i in range(n):
+                hits += dist[i] < worst[i]
+            if hits == 0:
+                continue
+            for s in range(m - 1, 0, -1):
+                d_s = best_d[s][g:ge]
+                d_up = best_d[s - 1][g:ge]
+                p_s = best_p[s][g:ge]
+                p_up = best_p[s - 1][g:ge]
+                for i in range(n):
+                    x = dist[i]
+                    above = x < d_up[i]
+                    inside = x < d_s[i]
+                    new_p = p_up[i] if above else pos
+                    new_d = d_up[i] if above else x
+                    p_s[i] = new_p if inside else p_s[i]
+                    d_s[i] = new_d if inside else d_s[i]
+            d_0 = best_d[0][g:ge]
+            p_0 = best_p[0][g:ge]
+            for i in range(n):
+                x = dist[i]
+                inside = x < d_0[i]
+                p_0[i] = pos if inside else p_0[i]
+                d_0[i] = x if inside else d_0[i]
 
 
 def refine_shortlist(X, query_rows, ref_rows, short_dist, short_pos, sq_rows, sq_max, k, eps):

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._frames import Table, as_table, first_null
-from .._kernels.arrays import copy_rows, first_nonfinite_row, gather_rows
+from .._kernels.arrays import column_spans, copy_rows, first_nonfinite_row, gather_rows
 from ._sparse import check_sparse_features, is_sparse
 
 _ROW_BLOCK = 4096  # rows per block in the row kernels of fastsmote._kernels.arrays
@@ -347,14 +347,8 @@ def check_span_range(span: np.ndarray, dtype: np.dtype, what: str = "X") -> None
 
 
 def _column_spans(X: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-    """max - min of each column over ``rows`` (None: all), in float64, copying at most
-    ``_ROW_BLOCK`` rows at a time."""
+    """max - min of each column over ``rows`` (None: all), in float64; not finite for a
+    column holding NaN or infinity."""
     if rows is None:
         return X.max(axis=0).astype(np.float64) - X.min(axis=0).astype(np.float64)
-    low = np.full(X.shape[1], np.inf)
-    high = np.full(X.shape[1], -np.inf)
-    for start in range(0, rows.size, _ROW_BLOCK):
-        block = X[rows[start : start + _ROW_BLOCK]]
-        low = np.minimum(low, block.min(axis=0))  # NaN propagates: check_finite names it
-        high = np.maximum(high, block.max(axis=0))
-    return high - low
+    return column_spans(X, np.asarray(rows, dtype=np.int64), _ROW_BLOCK)

@@ -52,6 +52,18 @@ def _count(spec: Any, name: str) -> int:
     return int(k)
 
 
+def _smallest_first(values: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` smallest ``values``, ascending, equal values in position
+    order: ``np.argsort(values, kind="stable")[:n]`` without sorting the rest."""
+    if n >= values.size:
+        return np.argsort(values, kind="stable")
+    if n <= 0:
+        return np.empty(0, dtype=np.intp)
+    nth = np.partition(values, n - 1)[n - 1]
+    within = np.flatnonzero(values <= nth)  # every tie of the n-th value, in order
+    return within[np.argsort(values[within], kind="stable")[:n]]
+
+
 class NearMiss(BaseSampler):
     """Under-sample each targeted class to the rows nearest to the minority class.
 
@@ -221,7 +233,7 @@ class NearMiss(BaseSampler):
         """Positions into ``class_rows`` of the kept rows, best first."""
         if self.version in (1, 2):
             sums = self._scores(X, class_rows, minority_rows, farthest=self.version == 2)
-            return np.argsort(sums, kind="stable")[:n_keep]
+            return _smallest_first(sums, n_keep)
         spec = self.n_neighbors_ver3
         estimator = is_estimator(spec)
         near, fitted = kneighbors_between(
@@ -243,7 +255,7 @@ class NearMiss(BaseSampler):
                 stacklevel=5,
             )
         # negated scores, stable: the farthest first, equal scores in input order
-        return candidates[np.argsort(-sums, kind="stable")[:n_keep]]
+        return candidates[_smallest_first(-sums, n_keep)]
 
     def _nn_ver3_deferred(self, class_rows: np.ndarray) -> Deferred:
         estimator = _unfitted(self.n_neighbors_ver3, self.n_jobs)

@@ -1,0 +1,86 @@
+"""Where query-major shortlists beat row-major ones (``COLUMN_MAX_REFS``).
+
+The one-sided fused shortlist (``fastsmote._kernels.knn.knn_shortlist_of``) merges a
+tile of distances into the queries' lists row by row; with few references the lists
+stay cold and that merge costs more than the distances, so up to ``COLUMN_MAX_REFS``
+references it runs query-major (``knn_shortlist_columns``: an insertion network across
+128 queries' lists). Both give the same lists (checked here). This script times both on
+the minority rows (references) and the other rows (queries) of the benchmark data, as
+NearMiss-1 searches them: medians of ``--reps`` runs, interleaved.
+
+    python benchmarks/shortlist_layouts.py [--reps 3] [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _data import make_blobs_imbalanced  # noqa: E402
+
+# (rows, minority share): about 1k, 3k, 10k and 16k references among 100k-200k rows
+CASES = [(100_000, 0.01), (100_000, 0.03), (100_000, 0.1), (200_000, 0.08)]
+
+
+def main() -> None:
+    from fastsmote._kernels import knn
+    from fastsmote.neighbors._exact import QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--features", type=int, default=20)
+    args = parser.parse_args()
+    numba.set_num_threads(args.threads)
+    print(f"COLUMN_MAX_REFS = {knn.COLUMN_MAX_REFS}; {args.threads} threads, float32\n")
+    print("| queries x references x features | row-major s | query-major s | ratio |")
+    print("|---|---|---|---|")
+    for n_rows, share in CASES:
+        X, y = make_blobs_imbalanced(n_rows, args.features, share)
+        queries, refs = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
+        centre, sq_refs = knn.centre_and_sq_norms(X, refs)
+        sq_queries = knn.centred_sq_norms(X, queries, centre)
+        skip = np.full(queries.size, -1, dtype=np.int64)
+        m = 5  # NearMiss's 3 neighbours and the fused path's 2 extra
+
+        args_of_search = (X, queries, refs, centre, sq_queries, sq_refs, m, skip)
+
+        def row_major(search=args_of_search):
+            saved, knn.COLUMN_MAX_REFS = knn.COLUMN_MAX_REFS, 0
+            try:
+                return knn.knn_shortlist_of(
+                    *search, knn.FUSED, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS
+                )
+            finally:
+                knn.COLUMN_MAX_REFS = saved
+
+        def query_major(search=args_of_search):
+            return knn.knn_shortlist_columns(*search, SHORTLIST_BLOCK)
+
+        runs = {"rows": [], "columns": []}
+        for _ in range(args.reps):
+            for name, search in (("rows", row_major), ("columns", query_major)):
+                t0 = time.perf_counter()
+                found = search()
+                runs[name].append(time.perf_counter() - t0)
+                if name == "rows":
+                    expected = found
+                else:
+                    assert all(map(np.array_equal, found, expected)), "the layouts disagree"
+        rows, columns = (statistics.median(runs[k]) for k in ("rows", "columns"))
+        print(
+            f"| {queries.size:,} x {refs.size:,} x {args.features} | {rows:.3f} | {columns:.3f} "
+            f"| **{rows / columns:.2f}x** |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
