@@ -72,10 +72,15 @@ def test_kneighbors_between_matches_naive():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_door_shortlists_from_eight_features_with_the_direct_results(monkeypatch, dtype):
+@pytest.mark.parametrize("layout", ["query-major", "row-major"])
+def test_door_shortlists_from_eight_features_with_the_direct_results(monkeypatch, dtype, layout):
     """From 8 features the door shortlists by products and proves each list; ties and
     duplicates fail the proof and are redone directly: the results are the naive ones."""
+    import fastsmote._kernels.knn as knn
     from fastsmote.neighbors import _between
+
+    if layout == "row-major":
+        monkeypatch.setattr(knn, "COLUMN_MAX_REFS", 0)
 
     rng = np.random.default_rng(5)
     X = (rng.standard_normal((400, 9)) + 3).astype(dtype)
@@ -104,6 +109,21 @@ def test_door_shortlists_from_eight_features_with_the_direct_results(monkeypatch
         np.testing.assert_array_equal(sums, naive.distance_sums(X, queries, X, refs, k, False))
     assert calls["shortlist"] == 6
     assert 0 < calls["direct queries"] < 6 * queries.size  # the unproven ones only
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 250, 300, 400])
+def test_smallest_scores_first_as_a_stable_sort(n):
+    from fastsmote.under_sampling._nearmiss import _smallest_first
+
+    rng = np.random.default_rng(n)
+    scores = rng.integers(0, 20, 300).astype(np.float64)  # many ties
+    scores[rng.random(300) < 0.1] = 7.5
+    np.testing.assert_array_equal(
+        _smallest_first(scores, n), np.argsort(scores, kind="stable")[:n]
+    )
+    np.testing.assert_array_equal(
+        _smallest_first(-scores, n), np.argsort(-scores, kind="stable")[:n]
+    )
 
 
 def test_door_refuses_more_neighbours_than_references():
