@@ -5,8 +5,9 @@ tile of distances into the queries' lists row by row; with few references the li
 stay cold and that merge costs more than the distances, so up to ``COLUMN_MAX_REFS``
 references it runs query-major (``knn_shortlist_columns``: an insertion network across
 128 queries' lists). Both give the same lists (checked here). This script times both on
-the minority rows (references) and the other rows (queries) of the benchmark data, as
-NearMiss-1 searches them: medians of ``--reps`` runs, interleaved.
+the minority rows and the other rows of the benchmark data, as NearMiss searches them
+(version 1: the others query the minority rows; version 3's preselection: the reverse),
+forcing each layout: medians of ``--reps`` runs, interleaved.
 
     python benchmarks/shortlist_layouts.py [--reps 3] [--threads 2]
 """
@@ -25,8 +26,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _data import make_blobs_imbalanced  # noqa: E402
 
-# (rows, minority share): about 1k, 3k, 10k and 16k references among 100k-200k rows
-CASES = [(100_000, 0.01), (100_000, 0.03), (100_000, 0.1), (200_000, 0.08)]
+# (rows, minority share, the minority rows are the references)
+CASES = [
+    (100_000, 0.01, True),
+    (100_000, 0.03, True),
+    (100_000, 0.1, True),
+    (200_000, 0.08, True),
+    (400_000, 0.08, True),
+    (100_000, 0.01, False),
+    (1_000_000, 0.001, False),
+]
 
 
 def main() -> None:
@@ -42,9 +51,11 @@ def main() -> None:
     print(f"COLUMN_MAX_REFS = {knn.COLUMN_MAX_REFS}; {args.threads} threads, float32\n")
     print("| queries x references x features | row-major s | query-major s | ratio |")
     print("|---|---|---|---|")
-    for n_rows, share in CASES:
+    for n_rows, share, minority_refs in CASES:
         X, y = make_blobs_imbalanced(n_rows, args.features, share)
         queries, refs = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
+        if not minority_refs:
+            queries, refs = refs, queries
         centre, sq_refs = knn.centre_and_sq_norms(X, refs)
         sq_queries = knn.centred_sq_norms(X, queries, centre)
         skip = np.full(queries.size, -1, dtype=np.int64)
@@ -62,7 +73,7 @@ def main() -> None:
                 knn.COLUMN_MAX_REFS = saved
 
         def query_major(search=args_of_search):
-            return knn.knn_shortlist_columns(*search, SHORTLIST_BLOCK)
+            return knn.knn_shortlist_columns(*search)
 
         runs = {"rows": [], "columns": []}
         for _ in range(args.reps):

@@ -211,6 +211,10 @@ def check_knn(X):
         )
         expected = np.sort(naive.sq_distance_matrix(X64, queries), axis=1)[:, :4]
         np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
+    short_dist, short_pos = knn.knn_shortlist_columns(
+        X64, queries, rows, centre, sq[queries], sq, 4, queries
+    )
+    np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
     return neighbors
 
 

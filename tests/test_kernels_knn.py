@@ -516,6 +516,7 @@ def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query, monkeypat
         return knn_shortlist_of(X, queries, refs, centre, sq_queries, sq_refs, m, skip, FUSED,
                                 64, 32, 16)  # fmt: skip
 
+    monkeypatch.setattr(knn, "COLUMN_MIN_QUERIES", 0)
     query_major = shortlist()
     monkeypatch.setattr(knn, "COLUMN_MAX_REFS", 0)
     row_major = shortlist()

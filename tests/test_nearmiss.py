@@ -79,8 +79,8 @@ def test_door_shortlists_from_eight_features_with_the_direct_results(monkeypatch
     import fastsmote._kernels.knn as knn
     from fastsmote.neighbors import _between
 
-    if layout == "row-major":
-        monkeypatch.setattr(knn, "COLUMN_MAX_REFS", 0)
+    monkeypatch.setattr(knn, *("COLUMN_MIN_QUERIES", 0) if layout == "query-major" else
+                        ("COLUMN_MAX_REFS", 0))  # fmt: skip
 
     rng = np.random.default_rng(5)
     X = (rng.standard_normal((400, 9)) + 3).astype(dtype)

@@ -700,17 +700,17 @@ def knn_shortlist_of(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip,
     ``centre`` (``sq_rows``/``sq_refs``: the queries' and references' squared norms
     after centring), by BLAS tiles (``mode=BLAS``) or fused multiply-adds (``FUSED``).
     Query blocks run in parallel; each visits the references block by block, centred
-    and transposed once per query block. Up to :data:`COLUMN_MAX_REFS` references in
-    fused mode: :func:`knn_shortlist_columns` (the same lists).
+    and transposed once per query block. Many queries against not too many references
+    in fused mode (:func:`runs_query_major`): :func:`knn_shortlist_columns`, the same
+    lists.
 
     Returns
     -------
     dist : (n_query, m) approximate squared distances, ascending
     pos : (n_query, m) int64 positions into ``ref_rows``
     """
-    if mode == FUSED and ref_rows.shape[0] <= COLUMN_MAX_REFS:
-        return knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip,
-                                     ref_block)  # fmt: skip
+    if runs_query_major(query_rows.shape[0], ref_rows.shape[0], mode):
+        return knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip)
     n_query = query_rows.shape[0]
     out_dist = np.full((n_query, m), np.inf, dtype=X.dtype)
     out_pos = np.full((n_query, m), -1, dtype=np.int64)
@@ -720,33 +720,48 @@ def knn_shortlist_of(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip,
     return out_dist, out_pos
 
 
-#: Queries side by side in :func:`knn_shortlist_columns` (its lists' vector lanes).
-COLUMN_LANES = 128
-#: Up to this many references, fused shortlists run query-major (1.25x faster at 1,000
-#: references, even at 10,000, 0.9x at 16,000; ``python benchmarks/shortlist_layouts.py``).
-COLUMN_MAX_REFS = 8192
+#: Queries side by side in :func:`knn_shortlist_columns` (the lanes of its lists), at
+#: most; fewer when there are few queries, so that every thread gets groups.
+COLUMN_LANES = 512
+#: References per tile of :func:`knn_shortlist_columns` (512 x 256 distances: L2-sized).
+COLUMN_REF_BLOCK = 256
+#: Fused shortlists of at least this many queries against at most this many references
+#: run query-major: 1.1-1.4x faster from 1,000 to 66,000 references, but 0.5-0.8x with
+#: 1,000-2,000 queries, whose groups are narrow (``python benchmarks/shortlist_layouts.py``).
+COLUMN_MIN_QUERIES = 8 * COLUMN_LANES
+COLUMN_MAX_REFS = 65536
 
 
-def knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, ref_block):
+def runs_query_major(n_query: int, n_ref: int, mode: int) -> bool:
+    """Whether :func:`knn_shortlist_of` runs :func:`knn_shortlist_columns`, which holds
+    a scaled copy of the references (``n_ref`` x features)."""
+    return mode == FUSED and n_query >= COLUMN_MIN_QUERIES and n_ref <= COLUMN_MAX_REFS
+
+
+def knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip):
     """:func:`knn_shortlist_of` in fused mode, query-major: the same shortlists, faster
-    when the references are few (a few thousand) and the queries many.
+    when the references are few and the queries many.
 
     With few references a query's list stays cold through most of its row of
     distances, so merging row by row (one scalar insertion after another) costs more
-    than the distances. Here the tile holds references x queries: each reference's
-    distances to :data:`COLUMN_LANES` queries are offered to their lists at once, an
-    insertion network across the queries' lists (vectorised, no branch per query).
-    References arrive in increasing position and enter only when strictly nearer, so
-    the lists, ties included, are those of :func:`knn_shortlist_of`; each pair's
-    distance is the same fused sum (the -2 scaling moves to the reference side, exactly).
+    than the distances. Here a tile holds references x queries: each reference's
+    distances to up to :data:`COLUMN_LANES` queries are offered to their lists at once,
+    an insertion network across the lists (vectorised, no branch per query). References
+    arrive in increasing position and enter only when strictly nearer, so the lists,
+    ties included, are those of :func:`knn_shortlist_of`, however the queries are
+    grouped; each pair's distance is the same fused sum (the -2 scaling moves to the
+    reference side, exactly).
     """
     n_query = query_rows.shape[0]
     out_dist = np.empty((n_query, m), dtype=X.dtype)
     out_pos = np.empty((n_query, m), dtype=np.int64)
     scaled_refs = _scaled_centred_rows(X, ref_rows, centre)
-    n_groups = (n_query + COLUMN_LANES - 1) // COLUMN_LANES
+    lanes = COLUMN_LANES
+    while lanes > 64 and lanes * 8 > n_query:  # >= 8 groups while groups stay wide
+        lanes //= 2
+    n_groups = (n_query + lanes - 1) // lanes
     parallel_for(_column_groups, n_groups, X, query_rows, scaled_refs, centre, sq_rows, sq_refs,
-                 skip, ref_block, out_dist, out_pos)  # fmt: skip
+                 skip, lanes, COLUMN_REF_BLOCK, out_dist, out_pos)  # fmt: skip
     return out_dist, out_pos
 
 
@@ -762,17 +777,17 @@ def _scaled_centred_rows(X, rows, centre):
 
 
 @jit(tasks=True, read_only=("X", "scaled_refs"))
-def _column_groups(g0, g1, X, query_rows, scaled_refs, centre, sq_rows, sq_refs, skip, ref_block,
-                   out_dist, out_pos):  # fmt: skip
-    """Groups ``g0 .. g1 - 1`` of :data:`COLUMN_LANES` queries of
-    :func:`knn_shortlist_columns`, ``ref_block`` references at a time."""
+def _column_groups(g0, g1, X, query_rows, scaled_refs, centre, sq_rows, sq_refs, skip, lanes,
+                   ref_block, out_dist, out_pos):  # fmt: skip
+    """Groups ``g0 .. g1 - 1`` of ``lanes`` queries of :func:`knn_shortlist_columns`,
+    ``ref_block`` references at a time."""
     n_query = query_rows.shape[0]
     n_ref_total = scaled_refs.shape[0]
     d = X.shape[1]
     m = out_dist.shape[1]
     for g in range(g0, g1):
-        q0 = g * COLUMN_LANES
-        q1 = min(n_query, q0 + COLUMN_LANES)
+        q0 = g * lanes
+        q1 = min(n_query, q0 + lanes)
         nq = q1 - q0
         queries_t = np.empty((d, nq), dtype=X.dtype)  # centred, features x queries
         for i in range(nq):

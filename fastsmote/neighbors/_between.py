@@ -26,6 +26,7 @@ from .._kernels.knn import (
     knn_blocked,
     knn_shortlist_of,
     refine_shortlist,
+    runs_query_major,
 )
 from .._kernels.nearmiss import distance_sums as _distance_sums_kernel
 from .._memory import check_fits, rows_per_chunk
@@ -86,9 +87,13 @@ def _nearest_exact(
     if d < FUSED_MIN_FEATURES or refs.size <= m:
         check_tables_fit(queries.size * (k * entry + 8), queries.size, k)
         return knn_blocked(X, queries, X, refs, k, skip, QUERY_BLOCK, block)
-    # shortlists, exact lists, squared norms, proofs and the skip list
+    mode = BLAS if method == "blas" else FUSED
+    # shortlists, exact lists, squared norms, proofs and the skip list (and the scaled
+    # references of the query-major layout)
+    copy = d if runs_query_major(queries.size, refs.size, mode) else 0
     check_tables_fit(
-        queries.size * ((m + k) * entry + X.dtype.itemsize + 9) + refs.size * X.dtype.itemsize,
+        queries.size * ((m + k) * entry + X.dtype.itemsize + 9)
+        + refs.size * (1 + copy) * X.dtype.itemsize,
         queries.size, k,
     )  # fmt: skip
     centre, sq_refs = centre_and_sq_norms(X, refs)
@@ -96,7 +101,7 @@ def _nearest_exact(
     with _single_threaded_blas(method):
         short = knn_shortlist_of(
             X, queries, refs, centre, sq_queries, sq_refs, m, skip,
-            BLAS if method == "blas" else FUSED, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS,
+            mode, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS,
         )  # fmt: skip
     eps = float(np.finfo(X.dtype).eps)
     dist, pos, proven = refine_shortlist(

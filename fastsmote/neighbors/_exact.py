@@ -18,6 +18,7 @@ from .._kernels.knn import (
     knn_shortlist_symmetric,
     knn_symmetric,
     refine_shortlist,
+    runs_query_major,
 )
 from .._memory import check_fits
 from .._numba import numba_threads
@@ -171,6 +172,9 @@ def search_bytes(
         m = n_neighbors + SHORTLIST_EXTRA[method]
         # norms, proofs, shortlists, refined lists and the redone queries' lists
         total += n_rows * itemsize + queries * (itemsize + 1)
+        mode = BLAS if method == "blas" else FUSED
+        if n_queries is not None and runs_query_major(n_queries, n_rows, mode):
+            total += n_rows * n_features * itemsize  # the scaled rows searched
         total += queries * (m + 2 * n_neighbors) * entry
     if distances:
         total += queries * n_neighbors * itemsize
