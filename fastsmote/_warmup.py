@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -248,6 +249,8 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, str, Callab
                 exact_kneighbors_of(X, np.arange(5), 3)
                 exact_kneighbors_of(wide, np.arange(5), 3, method="fused")
                 exact_kneighbors_of(wide, np.arange(5), 3, method="blas")
+                with _query_major():  # what many queries against fewer rows run
+                    exact_kneighbors_of(wide, np.arange(5), 3, method="fused")
 
             steps.append((f"exact search paths {dtype.name}", dtype.name, exact_paths))
             # neighbors="approx" (it searches a contiguous copy)
@@ -269,6 +272,19 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, str, Callab
     if samplers is None:  # the diagnostics compute in float64
         steps.append(("diagnostics float64", "float64", lambda: _diagnostics(y)))
     return steps
+
+
+@contextmanager
+def _query_major() -> Iterator[None]:
+    """One-sided fused shortlists run query-major, however few the queries."""
+    from ._kernels import knn
+
+    saved = knn.COLUMN_MIN_QUERIES
+    knn.COLUMN_MIN_QUERIES = 0
+    try:
+        yield
+    finally:
+        knn.COLUMN_MIN_QUERIES = saved
 
 
 def _diagnostics(y: np.ndarray) -> None:

@@ -188,6 +188,11 @@ def test_after_warmup_nothing_compiles_for_read_only_inputs_approx_search_or_dia
         "        doubled = np.vstack([X, X])  # over 1024 rows: one-sided shortlists\n"
         "        doubled.flags.writeable = False\n"
         "        exact_kneighbors_of(doubled, np.arange(10), 3)\n"
+        # many queries against fewer rows: the query-major shortlists
+        "        many = np.repeat(X, 8, axis=0) + rng.standard_normal((4800, d)).astype(dtype)\n"
+        "        many.flags.writeable = False\n"
+        "        exact_kneighbors_of(many, np.arange(4200), 3)\n"
+        "        fastsmote.NearMiss().fit_resample(many, np.repeat(y, 8))\n"
         "        fastsmote.SMOTE(neighbors='approx').fit_resample(X, y)\n"
         # large inputs skip the small-input NumPy paths of the whole-array helpers
         "        arrays.NUMPY_MAX_VALUES = 0\n"
