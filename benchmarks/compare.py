@@ -5,6 +5,7 @@
     python benchmarks/compare.py --preset scale   # the large cases, one run each
     python benchmarks/compare.py --preset full --end-to-end-only --memory recycled
     python benchmarks/compare.py --preset family --methods BorderlineSMOTE ADASYN --reps 3
+    python benchmarks/compare.py --preset family --methods NearMiss-1 --rows 100000 --reps 7
 
 Every end-to-end measurement runs in a fresh subprocess: data are generated in place,
 kernels warmed up (compile time excluded; cold starts are reported separately), the
@@ -479,6 +480,7 @@ def main() -> None:
     )
     parser.add_argument("--end-to-end-only", action="store_true")
     parser.add_argument("--methods", nargs="+", help="with --preset family: only these")
+    parser.add_argument("--rows", type=int, help="with --preset family: only cases of N rows")
     parser.add_argument("--reps", type=int, help="runs per case (default: the preset's)")
     args = parser.parse_args()
     global MEMORY
@@ -494,7 +496,11 @@ def main() -> None:
     preset = dict(PRESETS[args.preset], **({"reps": args.reps} if args.reps else {}))
     print(f"# fastsmote vs imbalanced-learn ({args.preset}), memory: {MEMORY}")
     if "methods" in preset:
-        chosen = [m for m in preset["methods"] if not args.methods or m[0] in args.methods]
+        chosen = [
+            m
+            for m in preset["methods"]
+            if (not args.methods or m[0] in args.methods) and args.rows in (None, m[1][0])
+        ]
         family(chosen, preset["reps"])
         return
     print(

@@ -26,13 +26,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _data import make_blobs_imbalanced  # noqa: E402
 
-# (rows, minority share, the minority rows are the references)
+# (rows, minority share, the minority rows are the references); 1k-66k references
 CASES = [
     (100_000, 0.01, True),
     (100_000, 0.03, True),
     (100_000, 0.1, True),
     (200_000, 0.08, True),
     (400_000, 0.08, True),
+    (264_000, 0.25, True),
+    (70_000, 0.14, False),
+    (34_000, 0.06, False),
     (100_000, 0.01, False),
     (1_000_000, 0.001, False),
 ]
