@@ -210,8 +210,9 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, str, Callab
         AllKNN(),
         NeighbourhoodCleaningRule(),
     ]
-    #: samplers that also take CSR input (their sparse kernels)
-    sparse_input = ("SMOTE", "TomekLinks")
+    #: samplers with CSR kernels of their own (the other samplers' sparse paths run the
+    #: dense kernels on dense blocks)
+    sparse_input = ("SMOTE", "TomekLinks", "RandomOverSampler")
     chosen = [s for s in instances if samplers is None or type(s).__name__ in samplers]
     rng = np.random.default_rng(0)
     y = np.repeat([0, 1], [30, 12])

@@ -157,18 +157,20 @@ def test_batch_commands_have_help(capsys):
         assert f"usage: fastsmote {command}" in out and "--target" in out and "--quiet" in out
 
 
-def test_after_warmup_nothing_compiles_for_read_only_inputs_approx_search_or_diagnostics():
+def test_after_warmup_nothing_compiles_for_read_only_or_sparse_inputs_approx_or_diagnostics():
     # Read-only arrays (np.load(mmap_mode="r"), Arrow buffers) are a separate Numba type:
     # without warm-up coverage their first use compiled for seconds. The diagnostics call
     # kernels from Python: check_leakage's value counts (run only when rows lie on
     # segments, as after SMOTE before the split) and overlap_report's SMOTE draws.
     script = (
         "import numpy as np, fastsmote\n"
-        "from fastsmote._kernels import arrays, cleaning, knn, leakage, nndescent, smote\n"
+        "from fastsmote._kernels import (arrays, cleaning, condensed, knn, leakage, nearmiss,\n"
+        "                                nndescent, sampling, smote, sparse)\n"
         "from fastsmote.diagnostics import overlap_report\n"
         "from fastsmote.model_selection import check_leakage\n"
         "from fastsmote.neighbors import exact_kneighbors_of\n"
-        "kernels = [getattr(m, n) for m in (arrays, cleaning, knn, leakage, nndescent, smote)\n"
+        "kernels = [getattr(m, n) for m in (arrays, cleaning, condensed, knn, leakage, nearmiss,\n"
+        "                                   nndescent, sampling, smote, sparse)\n"
         "           for n in dir(m)\n"
         "           if hasattr(getattr(m, n), 'signatures')]\n"
         "fastsmote.warmup()\n"
@@ -199,6 +201,21 @@ def test_after_warmup_nothing_compiles_for_read_only_inputs_approx_search_or_dia
         "        for name in ('SMOTE', 'TomekLinks', 'RandomUnderSampler'):\n"
         "            getattr(fastsmote, name)().fit_resample(X, y.astype(np.int32))\n"
         "        arrays.NUMPY_MAX_VALUES = 1 << 16\n"
+        # sparse input: every sampler that takes it
+        "import scipy.sparse\n"
+        "for dtype in (np.float32, np.float64):\n"
+        "    X = rng.standard_normal((600, 30)).astype(dtype) + y[:, None]\n"
+        "    X[X < 0.5] = 0\n"
+        "    M = scipy.sparse.csr_matrix(X)\n"
+        "    for sampler in (fastsmote.SMOTE(), fastsmote.BorderlineSMOTE(), fastsmote.ADASYN(),\n"
+        "                    fastsmote.RandomOverSampler(shrinkage=1.0), fastsmote.TomekLinks(),\n"
+        "                    fastsmote.EditedNearestNeighbours(), fastsmote.AllKNN(),\n"
+        "                    fastsmote.RepeatedEditedNearestNeighbours(),\n"
+        "                    fastsmote.NeighbourhoodCleaningRule(),\n"
+        "                    fastsmote.OneSidedSelection(),\n"
+        "                    fastsmote.CondensedNearestNeighbour(), fastsmote.SMOTEENN(),\n"
+        "                    *(fastsmote.NearMiss(version=v) for v in (1, 2, 3))):\n"
+        "        sampler.fit_resample(M, y)\n"
         "y = (rng.random(300) < 0.2).astype(int)\n"
         "X = rng.standard_normal((300, 4)) + y[:, None]\n"
         "X_res, y_res = fastsmote.SMOTE(random_state=0).fit_resample(X, y)\n"
