@@ -523,3 +523,18 @@ def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query, monkeypat
     np.testing.assert_array_equal(query_major[0], row_major[0])
     np.testing.assert_array_equal(query_major[1], row_major[1])
     assert not (query_major[1] == skip[:, None]).any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_many_queries_run_query_major_with_the_direct_results(dtype, monkeypatch):
+    import fastsmote._kernels.knn as knn
+
+    rng = np.random.default_rng(41)
+    X = rng.integers(0, 3, size=(6000, 16)).astype(dtype) + 50  # ties, far from the origin
+    X[100:400] = X[7]  # duplicates: their proofs fail, they are redone directly
+    queries = rng.choice(6000, knn.COLUMN_MIN_QUERIES + 100, replace=False)
+    layouts = []
+    columns = knn.knn_shortlist_columns
+    monkeypatch.setattr(knn, "knn_shortlist_columns", lambda *a: layouts.append(1) or columns(*a))
+    _one_sided_vs_direct(X, queries, "fused", k=4)
+    assert layouts  # the query-major layout ran
