@@ -1,10 +1,11 @@
-"""Where query-major shortlists beat row-major ones (``COLUMN_MAX_REFS``).
+"""Where query-major shortlists beat row-major ones (``COLUMN_MIN_QUERIES``, ``COLUMN_MAX_REFS``).
 
 The one-sided fused shortlist (``fastsmote._kernels.knn.knn_shortlist_of``) merges a
 tile of distances into the queries' lists row by row; with few references the lists
-stay cold and that merge costs more than the distances, so up to ``COLUMN_MAX_REFS``
-references it runs query-major (``knn_shortlist_columns``: an insertion network across
-128 queries' lists). Both give the same lists (checked here). This script times both on
+stay cold and that merge costs more than the distances, so many queries against fewer
+references run query-major (``knn_refined_columns``: an insertion network across 512
+queries' lists, refined group by group). Both give the same exact lists (checked here),
+shortlisted and refined as the searches do. This script times both on
 the minority rows and the other rows of the benchmark data, as NearMiss searches them
 (version 1: the others query the minority rows; version 3's preselection: the reverse),
 forcing each layout: medians of ``--reps`` runs, interleaved.
@@ -41,9 +42,42 @@ CASES = [
 ]
 
 
-def main() -> None:
+def time_layouts(X: np.ndarray, queries: np.ndarray, refs: np.ndarray, reps: int):
+    """Medians of both layouts' times (row-major, query-major) on one search."""
     from fastsmote._kernels import knn
     from fastsmote.neighbors._exact import QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS
+
+    centre, sq_refs = knn.centre_and_sq_norms(X, refs)
+    sq_queries = knn.centred_sq_norms(X, queries, centre)
+    skip = np.full(queries.size, -1, dtype=np.int64)
+    k, m = 3, 5  # NearMiss's 3 neighbours, shortlists of 2 more
+    search = (X, queries, refs, centre, sq_queries, sq_refs, m)
+    eps = float(np.finfo(X.dtype).eps)
+
+    def row_major():
+        short = knn.knn_shortlist_of(
+            *search, skip, knn.FUSED, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS
+        )
+        return knn.refine_shortlist(X, queries, refs, *short, sq_queries, sq_refs.max(), k, eps)
+
+    def query_major():
+        return knn.knn_refined_columns(*search, k, skip, eps)
+
+    runs = {"rows": [], "columns": []}
+    for _ in range(reps):
+        for name, layout in (("rows", row_major), ("columns", query_major)):
+            t0 = time.perf_counter()
+            found = layout()
+            runs[name].append(time.perf_counter() - t0)
+            if name == "rows":
+                expected = found
+            else:
+                assert all(map(np.array_equal, found, expected)), "the layouts disagree"
+    return statistics.median(runs["rows"]), statistics.median(runs["columns"])
+
+
+def main() -> None:
+    from fastsmote._kernels import knn
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
@@ -51,7 +85,10 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=20)
     args = parser.parse_args()
     numba.set_num_threads(args.threads)
-    print(f"COLUMN_MAX_REFS = {knn.COLUMN_MAX_REFS}; {args.threads} threads, float32\n")
+    print(
+        f"COLUMN_MIN_QUERIES = {knn.COLUMN_MIN_QUERIES}, COLUMN_MAX_REFS = "
+        f"{knn.COLUMN_MAX_REFS}; {args.threads} threads, float32\n"
+    )
     print("| queries x references x features | row-major s | query-major s | ratio |")
     print("|---|---|---|---|")
     for n_rows, share, minority_refs in CASES:
@@ -59,36 +96,7 @@ def main() -> None:
         queries, refs = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
         if not minority_refs:
             queries, refs = refs, queries
-        centre, sq_refs = knn.centre_and_sq_norms(X, refs)
-        sq_queries = knn.centred_sq_norms(X, queries, centre)
-        skip = np.full(queries.size, -1, dtype=np.int64)
-        m = 5  # NearMiss's 3 neighbours and the fused path's 2 extra
-
-        args_of_search = (X, queries, refs, centre, sq_queries, sq_refs, m, skip)
-
-        def row_major(search=args_of_search):
-            saved, knn.COLUMN_MAX_REFS = knn.COLUMN_MAX_REFS, 0
-            try:
-                return knn.knn_shortlist_of(
-                    *search, knn.FUSED, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS
-                )
-            finally:
-                knn.COLUMN_MAX_REFS = saved
-
-        def query_major(search=args_of_search):
-            return knn.knn_shortlist_columns(*search)
-
-        runs = {"rows": [], "columns": []}
-        for _ in range(args.reps):
-            for name, search in (("rows", row_major), ("columns", query_major)):
-                t0 = time.perf_counter()
-                found = search()
-                runs[name].append(time.perf_counter() - t0)
-                if name == "rows":
-                    expected = found
-                else:
-                    assert all(map(np.array_equal, found, expected)), "the layouts disagree"
-        rows, columns = (statistics.median(runs[k]) for k in ("rows", "columns"))
+        rows, columns = time_layouts(X, queries, refs, args.reps)
         print(
             f"| {queries.size:,} x {refs.size:,} x {args.features} | {rows:.3f} | {columns:.3f} "
             f"| **{rows / columns:.2f}x** |",

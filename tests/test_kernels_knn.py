@@ -500,7 +500,7 @@ def test_column_merge_offers_every_distance_in_turn(dtype, n_query, m):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n_ref", [1, 9, 64, 300])
 @pytest.mark.parametrize("n_query", [1, 127, 129, 300])
-def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query, monkeypatch):
+def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query):
     import fastsmote._kernels.knn as knn
 
     rng = np.random.default_rng(n_ref + n_query)
@@ -510,19 +510,17 @@ def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query, monkeypat
     skip = rng.integers(-1, n_ref, n_query)  # a position into refs, or none
     centre, sq_refs = centre_and_sq_norms(X, refs)
     sq_queries = knn.centred_sq_norms(X, queries, centre)
-    m = min(6, n_ref)
-
-    def shortlist():
-        return knn_shortlist_of(X, queries, refs, centre, sq_queries, sq_refs, m, skip, FUSED,
-                                64, 32, 16)  # fmt: skip
-
-    monkeypatch.setattr(knn, "COLUMN_MIN_QUERIES", 0)
-    query_major = shortlist()
-    monkeypatch.setattr(knn, "COLUMN_MAX_REFS", 0)
-    row_major = shortlist()
+    m, k = min(6, n_ref), min(4, n_ref)
+    search = (X, queries, refs, centre, sq_queries, sq_refs, m, skip)
+    row_major = knn_shortlist_of(*search, FUSED, 64, 32, 16)
+    query_major = knn.knn_shortlist_columns(*search)
     np.testing.assert_array_equal(query_major[0], row_major[0])
     np.testing.assert_array_equal(query_major[1], row_major[1])
     assert not (query_major[1] == skip[:, None]).any()
+    eps = float(np.finfo(dtype).eps)
+    refined = refine_shortlist(X, queries, refs, *row_major, sq_queries, sq_refs.max(), k, eps)
+    for got, want in zip(knn.knn_refined_columns(*search[:7], k, skip, eps), refined, strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -533,8 +531,10 @@ def test_many_queries_run_query_major_with_the_direct_results(dtype, monkeypatch
     X = rng.integers(0, 3, size=(6000, 16)).astype(dtype) + 50  # ties, far from the origin
     X[100:400] = X[7]  # duplicates: their proofs fail, they are redone directly
     queries = rng.choice(6000, knn.COLUMN_MIN_QUERIES + 100, replace=False)
+    import fastsmote.neighbors._exact as exact
+
     layouts = []
-    columns = knn.knn_shortlist_columns
-    monkeypatch.setattr(knn, "knn_shortlist_columns", lambda *a: layouts.append(1) or columns(*a))
+    columns = exact.knn_refined_columns
+    monkeypatch.setattr(exact, "knn_refined_columns", lambda *a: layouts.append(1) or columns(*a))
     _one_sided_vs_direct(X, queries, "fused", k=4)
     assert layouts  # the query-major layout ran

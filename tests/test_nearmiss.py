@@ -90,16 +90,21 @@ def test_door_shortlists_from_eight_features_with_the_direct_results(monkeypatch
     queries, refs = np.arange(0, 300), np.arange(300, 400)[::-1].copy()
     calls = {"shortlist": 0, "direct queries": 0}
     shortlist, direct = _between.knn_shortlist_of, _between.knn_blocked
+    columns = _between.knn_refined_columns
 
-    def counted_shortlist(*args):
-        calls["shortlist"] += 1
-        return shortlist(*args)
+    def counted(search):
+        def run(*args):
+            calls["shortlist"] += 1
+            return search(*args)
+
+        return run
 
     def counted_direct(X, query_rows, *args):
         calls["direct queries"] += query_rows.size
         return direct(X, query_rows, *args)
 
-    monkeypatch.setattr(_between, "knn_shortlist_of", counted_shortlist)
+    monkeypatch.setattr(_between, "knn_shortlist_of", counted(shortlist))
+    monkeypatch.setattr(_between, "knn_refined_columns", counted(columns))
     monkeypatch.setattr(_between, "knn_blocked", counted_direct)
     for k in (1, 3, 20):
         got, _ = kneighbors_between(X, queries, refs, k)

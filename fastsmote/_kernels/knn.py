@@ -700,17 +700,14 @@ def knn_shortlist_of(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip,
     ``centre`` (``sq_rows``/``sq_refs``: the queries' and references' squared norms
     after centring), by BLAS tiles (``mode=BLAS``) or fused multiply-adds (``FUSED``).
     Query blocks run in parallel; each visits the references block by block, centred
-    and transposed once per query block. Many queries against not too many references
-    in fused mode (:func:`runs_query_major`): :func:`knn_shortlist_columns`, the same
-    lists.
+    and transposed once per query block. Many queries against fewer references
+    (:func:`runs_query_major`) merge faster query-major: :func:`knn_refined_columns`.
 
     Returns
     -------
     dist : (n_query, m) approximate squared distances, ascending
     pos : (n_query, m) int64 positions into ``ref_rows``
     """
-    if runs_query_major(query_rows.shape[0], ref_rows.shape[0], mode):
-        return knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip)
     n_query = query_rows.shape[0]
     out_dist = np.full((n_query, m), np.inf, dtype=X.dtype)
     out_pos = np.full((n_query, m), -1, dtype=np.int64)
@@ -733,14 +730,15 @@ COLUMN_MAX_REFS = 65536
 
 
 def runs_query_major(n_query: int, n_ref: int, mode: int) -> bool:
-    """Whether :func:`knn_shortlist_of` runs :func:`knn_shortlist_columns`, which holds
-    a scaled copy of the references (``n_ref`` x features)."""
+    """Whether a one-sided shortlist search runs query-major (:func:`knn_refined_columns`,
+    which holds a scaled copy of the references, ``n_ref`` x features) rather than
+    :func:`knn_shortlist_of` and :func:`refine_shortlist`."""
     return mode == FUSED and n_query >= COLUMN_MIN_QUERIES and n_ref <= COLUMN_MAX_REFS
 
 
 def knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip):
     """:func:`knn_shortlist_of` in fused mode, query-major: the same shortlists, faster
-    when the references are few and the queries many.
+    when the queries are many and the references fewer (:func:`runs_query_major`).
 
     With few references a query's list stays cold through most of its row of
     distances, so merging row by row (one scalar insertion after another) costs more
@@ -753,16 +751,45 @@ def knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, 
     reference side, exactly).
     """
     n_query = query_rows.shape[0]
-    out_dist = np.empty((n_query, m), dtype=X.dtype)
-    out_pos = np.empty((n_query, m), dtype=np.int64)
+    short_dist = np.empty((n_query, m), dtype=X.dtype)
+    short_pos = np.empty((n_query, m), dtype=np.int64)
+    _columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, 0.0, short_dist,
+             short_pos, np.empty(0, dtype=np.bool_))  # fmt: skip
+    return short_dist, short_pos
+
+
+def knn_refined_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, k, skip, eps):
+    """:func:`knn_shortlist_columns` and :func:`refine_shortlist` in one pass: each
+    group's lists are refined while in the cache, and no shortlist table is held.
+
+    Returns
+    -------
+    dist, pos : (n_query, k) exact squared distances and positions into ``ref_rows``
+    proven : (n_query,) bool, False where the query must be redone by the direct kernel
+    """
+    n_query = query_rows.shape[0]
+    out_dist = np.empty((n_query, k), dtype=X.dtype)
+    out_pos = np.empty((n_query, k), dtype=np.int64)
+    proven = np.empty(n_query, dtype=np.bool_)
+    _columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, eps, out_dist, out_pos,
+             proven)  # fmt: skip
+    return out_dist, out_pos, proven
+
+
+def _columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, eps, out_dist, out_pos,
+             proven):  # fmt: skip
+    """The query-major shortlists into ``out_dist/out_pos`` (m columns), or, with a
+    ``proven`` per query, refined into k columns."""
+    n_query = query_rows.shape[0]
     scaled_refs = _scaled_centred_rows(X, ref_rows, centre)
     lanes = COLUMN_LANES
     while lanes > 64 and lanes * 8 > n_query:  # >= 8 groups while groups stay wide
         lanes //= 2
     n_groups = (n_query + lanes - 1) // lanes
-    parallel_for(_column_groups, n_groups, X, query_rows, scaled_refs, centre, sq_rows, sq_refs,
-                 skip, lanes, COLUMN_REF_BLOCK, out_dist, out_pos)  # fmt: skip
-    return out_dist, out_pos
+    sq_max = sq_refs.max() if sq_refs.size else X.dtype.type(0)
+    parallel_for(_column_groups, n_groups, X, query_rows, ref_rows, scaled_refs, centre, sq_rows,
+                 sq_refs, sq_max, m, skip, eps, lanes, COLUMN_REF_BLOCK, out_dist, out_pos,
+                 proven)  # fmt: skip
 
 
 @jit(read_only=("X",))
@@ -777,14 +804,14 @@ def _scaled_centred_rows(X, rows, centre):
 
 
 @jit(tasks=True, read_only=("X", "scaled_refs"))
-def _column_groups(g0, g1, X, query_rows, scaled_refs, centre, sq_rows, sq_refs, skip, lanes,
-                   ref_block, out_dist, out_pos):  # fmt: skip
-    """Groups ``g0 .. g1 - 1`` of ``lanes`` queries of :func:`knn_shortlist_columns`,
-    ``ref_block`` references at a time."""
+def _column_groups(g0, g1, X, query_rows, ref_rows, scaled_refs, centre, sq_rows, sq_refs, sq_max,
+                   m, skip, eps, lanes, ref_block, out_dist, out_pos, proven):  # fmt: skip
+    """Groups ``g0 .. g1 - 1`` of ``lanes`` queries of :func:`_columns`, ``ref_block``
+    references at a time."""
     n_query = query_rows.shape[0]
     n_ref_total = scaled_refs.shape[0]
     d = X.shape[1]
-    m = out_dist.shape[1]
+    refine = proven.shape[0] > 0
     for g in range(g0, g1):
         q0 = g * lanes
         q1 = min(n_query, q0 + lanes)
@@ -814,9 +841,17 @@ def _column_groups(g0, g1, X, query_rows, scaled_refs, centre, sq_rows, sq_refs,
                     tile[skip[q0 + i] - r0, i] = np.inf  # never enters a list
             _merge_columns(tile, n_ref, r0, best_d, best_p, nq)
         for i in range(nq):
-            for s in range(m):
-                out_dist[q0 + i, s] = best_d[s, i]
-                out_pos[q0 + i, s] = best_p[s, i]
+            q = q0 + i
+            if refine:
+                out_dist[q, :] = np.inf
+                out_pos[q, :] = -1
+                proven[q] = _refine_one(X, query_rows[q], ref_rows, best_p[:, i],
+                                        best_d[m - 1, i], sq_rows[q], sq_max, eps, out_dist[q],
+                                        out_pos[q])  # fmt: skip
+            else:
+                for s in range(m):
+                    out_dist[q, s] = best_d[s, i]
+                    out_pos[q, s] = best_p[s, i]
 
 
 @jit()
@@ -889,26 +924,32 @@ def _refine_rows(i0, i1, X, query_rows, ref_rows, short_dist, short_pos, sq_rows
                  out_dist, out_pos, proven):  # fmt: skip
     """Queries ``i0 .. i1 - 1`` of :func:`refine_shortlist`."""
     m = short_pos.shape[1]
-    d = X.shape[1]
-    k = out_dist.shape[1]
     for i in range(i0, i1):
-        best_dist = out_dist[i]
-        best_pos = out_pos[i]
-        complete = True
-        for s in range(m):
-            pos = short_pos[i, s]
-            if pos < 0:
-                complete = False
-                continue
-            acc = pair_sq_distance(X, query_rows[i], ref_rows[pos])
-            # positions arrive unordered here: compare (distance, position)
-            if acc < best_dist[k - 1] or (acc == best_dist[k - 1] and pos < best_pos[k - 1]):
-                _insert_topk(best_dist, best_pos, acc, pos)
-        # Any reference outside the shortlist has approx >= short_dist[i, m-1]; the
-        # product form errs by at most ~(d+2) eps (|q| + |r|)^2 and the defined-order sum
-        # by ~(d+2) eps * dist. Doubled for safety. Strict: ties must be inside.
-        root = np.sqrt(np.float64(sq_rows[i])) + np.sqrt(np.float64(sq_max))
-        bound = 2.0 * (d + 2) * eps * (root * root + np.float64(short_dist[i, m - 1]))
-        proven[i] = complete and np.float64(best_dist[k - 1]) < (
-            np.float64(short_dist[i, m - 1]) - bound
-        )
+        proven[i] = _refine_one(X, query_rows[i], ref_rows, short_pos[i], short_dist[i, m - 1],
+                                sq_rows[i], sq_max, eps, out_dist[i], out_pos[i])  # fmt: skip
+
+
+@jit(inline="always")
+def _refine_one(X, query_row, ref_rows, candidates, last_approx, sq_row, sq_max, eps, best_dist,
+                best_pos):  # fmt: skip
+    """Exact top-k of row ``query_row`` among the shortlisted ``candidates`` (positions
+    into ``ref_rows``, -1 for none) into ``best_dist/best_pos`` (inf/-1 on entry), and
+    whether the error bound proves the list complete: every reference outside the
+    shortlist has an approximate distance >= ``last_approx``, the shortlist's last."""
+    d = X.shape[1]
+    k = best_dist.shape[0]
+    complete = True
+    for s in range(candidates.shape[0]):
+        pos = candidates[s]
+        if pos < 0:
+            complete = False
+            continue
+        acc = pair_sq_distance(X, query_row, ref_rows[pos])
+        # positions arrive unordered here: compare (distance, position)
+        if acc < best_dist[k - 1] or (acc == best_dist[k - 1] and pos < best_pos[k - 1]):
+            _insert_topk(best_dist, best_pos, acc, pos)
+    # The product form errs by at most ~(d+2) eps (|q| + |r|)^2 and the defined-order sum
+    # by ~(d+2) eps * dist. Doubled for safety. Strict: ties must be inside.
+    root = np.sqrt(np.float64(sq_row)) + np.sqrt(np.float64(sq_max))
+    bound = 2.0 * (d + 2) * eps * (root * root + np.float64(last_approx))
+    return complete and np.float64(best_dist[k - 1]) < np.float64(last_approx) - bound

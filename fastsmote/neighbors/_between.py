@@ -24,6 +24,7 @@ from .._kernels.knn import (
     centre_and_sq_norms,
     centred_sq_norms,
     knn_blocked,
+    knn_refined_columns,
     knn_shortlist_of,
     refine_shortlist,
     runs_query_major,
@@ -88,25 +89,30 @@ def _nearest_exact(
         check_tables_fit(queries.size * (k * entry + 8), queries.size, k)
         return knn_blocked(X, queries, X, refs, k, skip, QUERY_BLOCK, block)
     mode = BLAS if method == "blas" else FUSED
-    # shortlists, exact lists, squared norms, proofs and the skip list (and the scaled
-    # references of the query-major layout)
-    copy = d if runs_query_major(queries.size, refs.size, mode) else 0
+    query_major = runs_query_major(queries.size, refs.size, mode)
+    # shortlists, exact lists, squared norms, proofs and the skip list (query-major: no
+    # shortlists, a scaled copy of the references)
     check_tables_fit(
-        queries.size * ((m + k) * entry + X.dtype.itemsize + 9)
-        + refs.size * (1 + copy) * X.dtype.itemsize,
+        queries.size * ((k if query_major else m + k) * entry + X.dtype.itemsize + 9)
+        + refs.size * (1 + (d if query_major else 0)) * X.dtype.itemsize,
         queries.size, k,
     )  # fmt: skip
     centre, sq_refs = centre_and_sq_norms(X, refs)
     sq_queries = centred_sq_norms(X, queries, centre)
-    with _single_threaded_blas(method):
-        short = knn_shortlist_of(
-            X, queries, refs, centre, sq_queries, sq_refs, m, skip,
-            mode, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS,
-        )  # fmt: skip
     eps = float(np.finfo(X.dtype).eps)
-    dist, pos, proven = refine_shortlist(
-        X, queries, refs, *short, sq_queries, sq_refs.max(), k, eps
-    )
+    if query_major:
+        dist, pos, proven = knn_refined_columns(
+            X, queries, refs, centre, sq_queries, sq_refs, m, k, skip, eps
+        )
+    else:
+        with _single_threaded_blas(method):
+            short = knn_shortlist_of(
+                X, queries, refs, centre, sq_queries, sq_refs, m, skip,
+                mode, QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS,
+            )  # fmt: skip
+        dist, pos, proven = refine_shortlist(
+            X, queries, refs, *short, sq_queries, sq_refs.max(), k, eps
+        )
     redo = np.flatnonzero(~proven)
     if redo.size:
         dist[redo], pos[redo] = knn_blocked(

@@ -14,6 +14,7 @@ from .._kernels.knn import (
     centre_and_sq_norms,
     knn_blocked,
     knn_mixed,
+    knn_refined_columns,
     knn_shortlist_of,
     knn_shortlist_symmetric,
     knn_symmetric,
@@ -255,14 +256,21 @@ def _shortlist_kneighbors_of(X: np.ndarray, queries: np.ndarray, k: int, method:
     centre, sq = centre_and_sq_norms(X, every_row)
     m = min(X.shape[0] - 1, k + SHORTLIST_EXTRA[method])
     mode = BLAS if method == "blas" else FUSED
-    # at least ~4 query blocks, so both threads get work when few rows are queried
-    query_block = min(QUERY_BLOCK, max(TILE_ROWS, _pow2_floor(queries.size // 4)))
-    with _single_threaded_blas(method):
-        shortlist = knn_shortlist_of(
-            X, queries, every_row, centre, sq[queries], sq, m, queries, mode, query_block,
-            SHORTLIST_BLOCK, TILE_ROWS,
-        )  # fmt: skip
-    dist, pos, redo = _refine(X, queries, every_row, shortlist, sq[queries], sq.max(), k)
+    if runs_query_major(queries.size, X.shape[0], mode):
+        eps = float(np.finfo(X.dtype).eps)
+        dist, pos, proven = knn_refined_columns(
+            X, queries, every_row, centre, sq[queries], sq, m, k, queries, eps
+        )
+        redo = np.flatnonzero(~proven)
+    else:
+        # at least ~4 query blocks, so both threads get work when few rows are queried
+        query_block = min(QUERY_BLOCK, max(TILE_ROWS, _pow2_floor(queries.size // 4)))
+        with _single_threaded_blas(method):
+            shortlist = knn_shortlist_of(
+                X, queries, every_row, centre, sq[queries], sq, m, queries, mode, query_block,
+                SHORTLIST_BLOCK, TILE_ROWS,
+            )  # fmt: skip
+        dist, pos, redo = _refine(X, queries, every_row, shortlist, sq[queries], sq.max(), k)
     if redo.size:
         dist[redo], pos[redo] = _direct(X, queries[redo], every_row, k, queries[redo])
     return dist, pos
