@@ -517,7 +517,7 @@ _NO_CODES = np.empty((0, 0), dtype=np.int32)
 # a few queries against all rows (``knn_shortlist_of``), which cannot share pairs: there
 # the fused form is 1.7-2x faster than explicit differences (four queries per pass share
 # each reference load). Against few references the lists, not the distances, cost most:
-# those searches merge query-major (``knn_shortlist_columns``).
+# those searches merge query-major (``knn_refined_columns``).
 
 
 def centre_and_sq_norms(X, rows):
