@@ -723,7 +723,7 @@ COLUMN_LANES = 512
 #: References per tile of :func:`knn_shortlist_columns` (512 x 256 distances: L2-sized).
 COLUMN_REF_BLOCK = 256
 #: Fused shortlists of at least this many queries against at most this many references
-#: run query-major: 1.1-1.4x faster from 1,000 to 66,000 references, but 0.5-0.8x with
+#: run query-major: 1.2-1.7x faster from 1,000 to 66,000 references, but 0.6-0.8x with
 #: 1,000-2,000 queries, whose groups are narrow (``python benchmarks/shortlist_layouts.py``).
 COLUMN_MIN_QUERIES = 8 * COLUMN_LANES
 COLUMN_MAX_REFS = 65536
