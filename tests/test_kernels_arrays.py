@@ -84,6 +84,7 @@ def test_column_spans_match_naive(dtype, bad):
     spans = column_spans(X, rows, 64)
     np.testing.assert_array_equal(spans, naive.column_spans(X, rows))
     assert spans.dtype == np.float64
+    np.testing.assert_array_equal(column_spans(np.asfortranarray(X), rows, 64), spans)
     assert np.isnan(spans[4]) == (bad is not None)
 
 

@@ -148,8 +148,9 @@ def _gather_blocks(b0, b1, src, rows, out, row_block):
 def column_spans(X: np.ndarray, rows: np.ndarray, row_block: int) -> np.ndarray:
     """max - min of each column of ``X[rows]`` (int64 ``rows``), in float64; NaN in a
     column holding NaN or +-inf. No gathered copy of the rows above ``NUMPY_MAX_VALUES``
-    values (NumPy's path copies ``row_block`` rows at a time)."""
-    if rows.size * X.shape[1] <= NUMPY_MAX_VALUES:
+    values of a C-contiguous ``X`` (NumPy's path copies ``row_block`` rows at a time)."""
+    if rows.size * X.shape[1] <= NUMPY_MAX_VALUES or not X.flags.c_contiguous:
+        # (other layouts: NumPy, rather than a compiled kernel per layout)
         low = np.full(X.shape[1], np.inf)
         high = np.full(X.shape[1], -np.inf)
         for start in range(0, rows.size, row_block):
