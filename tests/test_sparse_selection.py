@@ -54,10 +54,11 @@ def same_rows(dense, sparse_, X, y, M):
 # ------------------------------------------------------------------------ the doors
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("tiny", [False, True])
-@pytest.mark.parametrize("block", [None, 7])
+@pytest.mark.parametrize("block", [None, 7, 40])
 def test_searches_between_sets_on_csr_rows_are_the_dense_ones(monkeypatch, dtype, tiny, block):
-    """Sums and lists bit for bit, with the references in one block or merged from
-    blocks of 7 rows (fewer than k = 9: lists padded, then merged by position), and for
+    """Sums and lists bit for bit, with the references in one block (the 48 queries in
+    one block, or in blocks of 40) or merged from blocks of 7 rows (fewer than k = 9:
+    lists padded, then merged by position), and for
     values so small that the dense path scales them by a power of two."""
     if block is not None:
         monkeypatch.setattr(_between, "block_rows", lambda X, wm, extra_per_row=0: block)
@@ -79,8 +80,11 @@ def test_a_block_that_cannot_fit_is_named(monkeypatch):
     X, _ = sparse_data()
     monkeypatch.setattr("fastsmote._memory.available_memory_bytes", lambda: 1000)
     M = sparse.csr_matrix(X)
-    with pytest.raises(MemoryError, match=r"as a dense block \(40 rows x 13 features\).*features"):
-        distance_sums(M, np.arange(80), np.arange(80, 120), 3)
+    # the 40 rows measured to, after room for a block of the 80 rows scored
+    for farthest, n_rows in ((False, 120), (True, 40)):
+        named = rf"as a dense block \({n_rows} rows x 13 features\).*features"
+        with pytest.raises(MemoryError, match=named):
+            distance_sums(M, np.arange(80), np.arange(80, 120), 3, farthest=farthest)
 
 
 # --------------------------------------------------------------------------- NearMiss

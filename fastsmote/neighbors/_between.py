@@ -33,7 +33,7 @@ from .._kernels.nearmiss import distance_sums as _distance_sums_kernel
 from .._memory import check_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._validation import check_distance_range, is_sparse
-from ._blocks import DenseRefs, Scaling, block_rows, dense_rows, knn_of_block
+from ._blocks import BLOCK_ADVICE, DenseRefs, Scaling, block_rows, dense_rows, knn_of_block
 from ._exact import (
     BLAS_MIN_FEATURES,
     FUSED_MIN_FEATURES,
@@ -147,12 +147,12 @@ def distance_sums(
     ----------
     X : ndarray or CSR matrix of shape (n_samples, n_features)
         float32 or float64, finite. A CSR matrix (canonical: sorted indices, no
-        duplicates) is never densified whole: the exact kernel runs on blocks of query
-        rows densified in turn (half of ``working_memory``) against the rows
-        ``X[refs]`` densified once; when those exceed the other half, the nearest
-        references are found block by block instead and merged (the farthest need
-        them at once). Every block is checked to fit in memory first. The sums are the
-        dense path's, bit for bit.
+        duplicates) is never densified whole: blocks of query rows densified in turn
+        (half of ``working_memory``) are searched against the rows ``X[refs]`` densified
+        once, by the dense path's search (the farthest: its kernel); when those exceed
+        the other half, the nearest references are found block by block instead and
+        merged (the farthest need them at once). Every block is checked to fit in
+        memory first. The sums are the dense path's, bit for bit.
     queries, refs : ndarray of int
         Row numbers of ``X``; a row in both sets is at distance 0 from itself.
     n_neighbors : int
@@ -235,10 +235,11 @@ def kneighbors_between(
     ----------
     X : ndarray or CSR matrix of shape (n_samples, n_features)
         float32 or float64, finite. A CSR matrix (canonical: sorted indices, no
-        duplicates) is never densified whole: the exact kernel runs on dense blocks of
-        query rows and of reference rows (half of ``working_memory`` each; the
-        references once when they fit, else block by block with the lists merged by
-        position), each checked to fit in memory first, with the dense path's lists.
+        duplicates) is never densified whole: dense blocks of query rows and of
+        reference rows (half of ``working_memory`` each) are searched as the dense path
+        searches (the references densified once when they fit, else block by block by
+        the direct kernel, the lists merged by position), each block checked to fit in
+        memory first, with the dense path's lists.
     queries, refs : ndarray of int
         Row numbers of ``X``.
     n_neighbors : int or None
@@ -296,6 +297,33 @@ def kneighbors_between(
     return pos, None
 
 
+class _StackedRows:
+    """Sparse rows for :func:`_nearest_exact`, which searches rows of one dense array:
+    the reference rows densified once, after room for a block of ``head`` query rows
+    that each search densifies in turn. Checked to fit before it is made."""
+
+    def __init__(self, X, refs: np.ndarray, scaling: Scaling, head: int, what: str) -> None:
+        n_rows = head + refs.size
+        check_fits(
+            n_rows * X.shape[1] * X.dtype.itemsize,
+            f"{what}, with a block of query rows, as a dense block ({n_rows:,} rows x "
+            f"{X.shape[1]:,} features)",
+            BLOCK_ADVICE,
+        )
+        self.X, self.scaling, self.head = X, scaling, head
+        self.rows = np.empty((n_rows, X.shape[1]), dtype=X.dtype)
+        dense_rows(X, refs, scaling, what, out=self.rows[head:])
+        self.refs = head + np.arange(refs.size, dtype=np.int64)
+
+    def nearest(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest references of the rows ``queries`` of the CSR matrix (at most
+        ``head``): squared distances and positions, as :func:`_nearest_exact` finds them
+        on the dense rows."""
+        dense_rows(self.X, queries, self.scaling, "", out=self.rows[: queries.size])
+        with numba_threads(get_config()["n_threads"]):
+            return _nearest_exact(self.rows, np.arange(queries.size, dtype=np.int64), self.refs, k)
+
+
 def _sparse_distance_sums(X, queries, refs, k, farthest, working_memory) -> np.ndarray:
     """:func:`distance_sums` on CSR rows, through dense blocks (see its ``X``)."""
     scaling = Scaling(X, np.union1d(queries, refs))
@@ -306,28 +334,35 @@ def _sparse_distance_sums(X, queries, refs, k, farthest, working_memory) -> np.n
     )
     step = block_rows(X, working_memory)
     what = f"The {refs.size:,} rows distances are measured to"
-    # The k farthest need every reference at once (the kernel keeps them); the k
-    # nearest are merged from blocks of references when those do not fit half the budget.
-    by_blocks = not farthest and refs.size > step
-    R = None if by_blocks else dense_rows(X, refs, scaling, what)
-    ref_set = DenseRefs(X, refs, scaling, step, what) if by_blocks else None
-    every_ref = np.arange(refs.size, dtype=np.int64)
-    block = ref_block_size(X.shape[1], X.dtype.itemsize)
     sums = np.empty(queries.size, dtype=np.float64)
-    for start in range(0, queries.size, step):
-        Q = dense_rows(X, queries[start : start + step], scaling, "The rows scored")
-        if by_blocks:
-            dist, _ = knn_of_block(Q, ref_set, k)
-            total = np.zeros(Q.shape[0])
-            for j in range(k):  # ascending distances, added in order as the kernel does
-                total += np.sqrt(dist[:, j].astype(np.float64))
-        else:
+    if farthest:  # the kernel keeps every reference's distance: all of them at once
+        R = dense_rows(X, refs, scaling, what)
+        every_ref = np.arange(refs.size, dtype=np.int64)
+        block = ref_block_size(X.shape[1], X.dtype.itemsize)
+        for start in range(0, queries.size, step):
+            Q = dense_rows(X, queries[start : start + step], scaling, "The rows scored")
             every = np.arange(Q.shape[0], dtype=np.int64)
             with numba_threads(get_config()["n_threads"]):
-                total = _distance_sums_kernel(
-                    Q, every, R, every_ref, k, bool(farthest), QUERY_BLOCK, block
+                sums[start : start + Q.shape[0]] = _distance_sums_kernel(
+                    Q, every, R, every_ref, k, True, QUERY_BLOCK, block
                 )
-        sums[start : start + Q.shape[0]] = total
+        return np.ldexp(sums, -scaling.exponent) if scaling.exponent else sums
+    # the k nearest: the dense path's search when the references fit half the budget,
+    # else merged from blocks of references
+    head = min(step, queries.size)  # room for the largest block of queries
+    stacked = _StackedRows(X, refs, scaling, head, what) if refs.size <= step else None
+    ref_set = None if stacked else DenseRefs(X, refs, scaling, step, what)
+    for start in range(0, queries.size, step):
+        block_queries = queries[start : start + step]
+        if stacked:
+            dist, _ = stacked.nearest(block_queries, k)
+        else:
+            Q = dense_rows(X, block_queries, scaling, "The rows scored")
+            dist, _ = knn_of_block(Q, ref_set, k)
+        total = np.zeros(block_queries.size)
+        for j in range(k):  # ascending distances, added in order as the sums kernel does
+            total += np.sqrt(dist[:, j].astype(np.float64))
+        sums[start : start + block_queries.size] = total
     return np.ldexp(sums, -scaling.exponent) if scaling.exponent else sums
 
 
@@ -336,11 +371,21 @@ def _sparse_kneighbors_between(X, queries, refs, k, working_memory) -> np.ndarra
     scaling = Scaling(X, np.union1d(queries, refs))
     itemsize = X.dtype.itemsize
     check_tables_fit(queries.size * k * 8, queries.size, k)
-    ref_set = DenseRefs(X, refs, scaling, block_rows(X, working_memory), "The rows searched")
+    what = "The rows searched"
+    ref_step = block_rows(X, working_memory)
     # per query row: its dense row, and its lists with the merge's temporaries
     step = block_rows(X, working_memory, extra_per_row=4 * k * (itemsize + 8))
+    # the dense path's search when the references fit half the budget, else merged
+    # from blocks of references
+    head = min(step, queries.size)  # room for the largest block of queries
+    stacked = _StackedRows(X, refs, scaling, head, what) if refs.size <= ref_step else None
+    ref_set = None if stacked else DenseRefs(X, refs, scaling, ref_step, what)
     found = np.empty((queries.size, k), dtype=np.int64)
     for start in range(0, queries.size, step):
-        Q = dense_rows(X, queries[start : start + step], scaling, "The query rows")
-        found[start : start + Q.shape[0]] = knn_of_block(Q, ref_set, k)[1]
+        block_queries = queries[start : start + step]
+        if stacked:
+            found[start : start + block_queries.size] = stacked.nearest(block_queries, k)[1]
+        else:
+            Q = dense_rows(X, block_queries, scaling, "The query rows")
+            found[start : start + block_queries.size] = knn_of_block(Q, ref_set, k)[1]
     return found

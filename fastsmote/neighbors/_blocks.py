@@ -53,15 +53,19 @@ class Scaling:
         self.exponent = scale_exponent(self.spans, X.dtype)
 
 
-def dense_rows(X: sp.csr_matrix, rows: np.ndarray, scaling: Scaling, what: str) -> np.ndarray:
+def dense_rows(
+    X: sp.csr_matrix, rows: np.ndarray, scaling: Scaling, what: str, out: np.ndarray | None = None
+) -> np.ndarray:
     """``X[rows]`` as a C-contiguous dense array, scaled as the dense path scales it,
-    after checking that it fits in memory."""
-    check_fits(
-        rows.size * X.shape[1] * X.dtype.itemsize,
-        f"{what} as a dense block ({rows.size:,} rows x {X.shape[1]:,} features)",
-        BLOCK_ADVICE,
-    )
-    block = X[rows].toarray()  # duplicates summed, as the dense equivalent holds them
+    after checking that it fits in memory; or written into ``out`` (the caller's block,
+    ``len(rows)`` rows)."""
+    if out is None:
+        check_fits(
+            rows.size * X.shape[1] * X.dtype.itemsize,
+            f"{what} as a dense block ({rows.size:,} rows x {X.shape[1]:,} features)",
+            BLOCK_ADVICE,
+        )
+    block = X[rows].toarray(out=out)  # duplicates summed, as the dense equivalent holds them
     return scale_rows(block, scaling.exponent, scaling.spans) if scaling.exponent else block
 
 
