@@ -42,7 +42,7 @@ CASES = [
 ]
 
 
-def time_layouts(X: np.ndarray, queries: np.ndarray, refs: np.ndarray, reps: int):
+def time_layouts(X: np.ndarray, queries: np.ndarray, refs: np.ndarray, k: int, reps: int):
     """Medians of both layouts' times (row-major, query-major) on one search."""
     from fastsmote._kernels import knn
     from fastsmote.neighbors._exact import QUERY_BLOCK, SHORTLIST_BLOCK, TILE_ROWS
@@ -50,7 +50,7 @@ def time_layouts(X: np.ndarray, queries: np.ndarray, refs: np.ndarray, reps: int
     centre, sq_refs = knn.centre_and_sq_norms(X, refs)
     sq_queries = knn.centred_sq_norms(X, queries, centre)
     skip = np.full(queries.size, -1, dtype=np.int64)
-    k, m = 3, 5  # NearMiss's 3 neighbours, shortlists of 2 more
+    m = k + 2  # the fused shortlists' length
     search = (X, queries, refs, centre, sq_queries, sq_refs, m)
     eps = float(np.finfo(X.dtype).eps)
 
@@ -83,11 +83,12 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--features", type=int, default=20)
+    parser.add_argument("--k", type=int, default=3, help="neighbours (NearMiss: 3)")
     args = parser.parse_args()
     numba.set_num_threads(args.threads)
     print(
         f"COLUMN_MIN_QUERIES = {knn.COLUMN_MIN_QUERIES}, COLUMN_MAX_REFS = "
-        f"{knn.COLUMN_MAX_REFS}; {args.threads} threads, float32\n"
+        f"{knn.COLUMN_MAX_REFS}; k = {args.k}, {args.threads} threads, float32\n"
     )
     print("| queries x references x features | row-major s | query-major s | ratio |")
     print("|---|---|---|---|")
@@ -96,7 +97,7 @@ def main() -> None:
         queries, refs = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
         if not minority_refs:
             queries, refs = refs, queries
-        rows, columns = time_layouts(X, queries, refs, args.reps)
+        rows, columns = time_layouts(X, queries, refs, args.k, args.reps)
         print(
             f"| {queries.size:,} x {refs.size:,} x {args.features} | {rows:.3f} | {columns:.3f} "
             f"| **{rows / columns:.2f}x** |",

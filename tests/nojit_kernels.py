@@ -215,7 +215,7 @@ def check_knn(X):
         X64, queries, rows, centre, sq[queries], sq, 4, queries
     )
     np.testing.assert_allclose(short_dist, expected, rtol=1e-9, atol=1e-9)
-    assert not knn.runs_query_major(queries.size, rows.size, knn.FUSED)
+    assert not knn.runs_query_major(queries.size, rows.size, 4, knn.FUSED)
     dist, pos, proven = knn.knn_refined_columns(
         X64, queries, rows, centre, sq[queries], sq, 4, 2, queries, 2.2e-16
     )

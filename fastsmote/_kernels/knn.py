@@ -724,16 +724,24 @@ COLUMN_LANES = 512
 COLUMN_REF_BLOCK = 256
 #: Fused shortlists of at least this many queries against at most this many references
 #: run query-major: 1.2-1.7x faster from 1,000 to 66,000 references, but 0.6-0.8x with
-#: 1,000-2,000 queries, whose groups are narrow (``python benchmarks/shortlist_layouts.py``).
+#: 1,000-2,000 queries, whose groups are narrow; lists of at most ``COLUMN_MAX_LIST``
+#: entries (the network's cost grows with them: at 12, even with row-major)
+#: (``python benchmarks/shortlist_layouts.py [--k K]``).
 COLUMN_MIN_QUERIES = 8 * COLUMN_LANES
 COLUMN_MAX_REFS = 65536
+COLUMN_MAX_LIST = 8
 
 
-def runs_query_major(n_query: int, n_ref: int, mode: int) -> bool:
-    """Whether a one-sided shortlist search runs query-major (:func:`knn_refined_columns`,
-    which holds a scaled copy of the references, ``n_ref`` x features) rather than
-    :func:`knn_shortlist_of` and :func:`refine_shortlist`."""
-    return mode == FUSED and n_query >= COLUMN_MIN_QUERIES and n_ref <= COLUMN_MAX_REFS
+def runs_query_major(n_query: int, n_ref: int, m: int, mode: int) -> bool:
+    """Whether a one-sided shortlist search (lists of ``m``) runs query-major
+    (:func:`knn_refined_columns`, which holds a scaled copy of the references, ``n_ref``
+    x features) rather than :func:`knn_shortlist_of` and :func:`refine_shortlist`."""
+    return (
+        mode == FUSED
+        and n_query >= COLUMN_MIN_QUERIES
+        and n_ref <= COLUMN_MAX_REFS
+        and m <= COLUMN_MAX_LIST
+    )
 
 
 def knn_shortlist_columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip):

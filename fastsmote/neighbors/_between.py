@@ -89,7 +89,7 @@ def _nearest_exact(
         check_tables_fit(queries.size * (k * entry + 8), queries.size, k)
         return knn_blocked(X, queries, X, refs, k, skip, QUERY_BLOCK, block)
     mode = BLAS if method == "blas" else FUSED
-    query_major = runs_query_major(queries.size, refs.size, mode)
+    query_major = runs_query_major(queries.size, refs.size, m, mode)
     # shortlists, exact lists, squared norms, proofs and the skip list (query-major: no
     # shortlists, a scaled copy of the references)
     check_tables_fit(

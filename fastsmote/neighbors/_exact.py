@@ -174,7 +174,7 @@ def search_bytes(
         # norms, proofs, shortlists, refined lists and the redone queries' lists
         total += n_rows * itemsize + queries * (itemsize + 1)
         mode = BLAS if method == "blas" else FUSED
-        if n_queries is not None and runs_query_major(n_queries, n_rows, mode):
+        if n_queries is not None and runs_query_major(n_queries, n_rows, m, mode):
             total += n_rows * n_features * itemsize  # the scaled rows searched
         total += queries * (m + 2 * n_neighbors) * entry
     if distances:
@@ -256,7 +256,7 @@ def _shortlist_kneighbors_of(X: np.ndarray, queries: np.ndarray, k: int, method:
     centre, sq = centre_and_sq_norms(X, every_row)
     m = min(X.shape[0] - 1, k + SHORTLIST_EXTRA[method])
     mode = BLAS if method == "blas" else FUSED
-    if runs_query_major(queries.size, X.shape[0], mode):
+    if runs_query_major(queries.size, X.shape[0], m, mode):
         eps = float(np.finfo(X.dtype).eps)
         dist, pos, proven = knn_refined_columns(
             X, queries, every_row, centre, sq[queries], sq, m, k, queries, eps
