@@ -310,7 +310,7 @@ class _StackedRows:
             f"{X.shape[1]:,} features)",
             BLOCK_ADVICE,
         )
-        self.X, self.scaling, self.head = X, scaling, head
+        self.X, self.scaling = X, scaling
         self.rows = np.empty((n_rows, X.shape[1]), dtype=X.dtype)
         dense_rows(X, refs, scaling, what, out=self.rows[head:])
         self.refs = head + np.arange(refs.size, dtype=np.int64)
