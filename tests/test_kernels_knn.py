@@ -526,13 +526,12 @@ def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_many_queries_run_query_major_with_the_direct_results(dtype, monkeypatch):
     import fastsmote._kernels.knn as knn
+    import fastsmote.neighbors._exact as exact
 
     rng = np.random.default_rng(41)
     X = rng.integers(0, 3, size=(6000, 16)).astype(dtype) + 50  # ties, far from the origin
     X[100:400] = X[7]  # duplicates: their proofs fail, they are redone directly
     queries = rng.choice(6000, knn.COLUMN_MIN_QUERIES + 100, replace=False)
-    import fastsmote.neighbors._exact as exact
-
     layouts = []
     columns = exact.knn_refined_columns
     monkeypatch.setattr(exact, "knn_refined_columns", lambda *a: layouts.append(1) or columns(*a))
