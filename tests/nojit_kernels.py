@@ -11,6 +11,7 @@ from pathlib import Path
 
 import naive
 import numpy as np
+from scipy.sparse import csr_matrix
 
 import fastsmote._kernels as kernel_package
 from fastsmote import SMOTE
@@ -276,6 +277,8 @@ def check_clusters(X):
     rows = np.array([0, 2, 3, 7, 9])
     total = clusters.pairwise_distance_sum(X, rows)
     assert abs(total - naive.pairwise_distance_sum(X, rows)) <= 1e-9 * total
+    M = csr_matrix(X)
+    assert clusters.csr_pairwise_distance_sum(M.data, M.indices, M.indptr, rows) == total
 
 
 def check_vdm(X):

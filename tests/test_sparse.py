@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from conftest import messy_csr, traced_peak_bytes
 from scipy import sparse
+from sklearn.cluster import KMeans
 from sklearn.dummy import DummyClassifier
 
 from fastsmote import (
@@ -14,11 +15,13 @@ from fastsmote import (
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    SVMSMOTE,
     AllKNN,
     BorderlineSMOTE,
     CondensedNearestNeighbour,
     EditedNearestNeighbours,
     InstanceHardnessThreshold,
+    KMeansSMOTE,
     NearMiss,
     NeighbourhoodCleaningRule,
     OneSidedSelection,
@@ -28,6 +31,7 @@ from fastsmote import (
     SMOTETomek,
     TomekLinks,
 )
+from fastsmote._kernels.clusters import csr_pairwise_distance_sum, pairwise_distance_sum
 from fastsmote._kernels.sampling import (
     csr_column_std,
     csr_smoothed_bootstrap,
@@ -61,6 +65,13 @@ SAMPLERS = {
     "nearmiss-2": lambda: NearMiss(version=2),
     "condensed-nn": lambda: CondensedNearestNeighbour(random_state=0),
     "one-sided-selection": lambda: OneSidedSelection(random_state=0),
+    # the SVM and the clustering are scikit-learn's, fitted on the CSR rows
+    "svm-smote": lambda: SVMSMOTE(random_state=0),
+    "kmeans-smote": lambda: KMeansSMOTE(
+        random_state=0,
+        kmeans_estimator=KMeans(n_clusters=3, n_init=1, random_state=0),
+        cluster_balance_threshold=0.1,
+    ),
 }
 
 
@@ -96,6 +107,22 @@ def test_sparse_rows_equal_the_dense_rows_bit_for_bit(name, dtype):
         np.testing.assert_array_equal(got, expected)
     if hasattr(dense, "sample_indices_"):
         np.testing.assert_array_equal(sparse_.sample_indices_, dense.sample_indices_)
+
+
+def test_sparse_svmsmote_extrapolates_from_safe_bases_as_the_dense_path():
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.2).astype(int)
+    X = rng.normal(size=(400, 20))
+    X[:, :4] += 2.0 * y[:, None]
+    X[rng.random(X.shape) > 0.3] = 0
+    dense, sparse_ = SVMSMOTE(random_state=0), SVMSMOTE(random_state=0)
+    X_dense, y_dense = dense.fit_resample(X, y)
+    X_csc, y_csc = sparse_.fit_resample(sparse.csc_matrix(X), y)
+    assert dense.danger_indices_[1].size and dense.safe_indices_[1].size  # both kinds
+    assert X_csc.format == "csc" and (X_csc.toarray() == X_dense).all()
+    np.testing.assert_array_equal(y_csc, y_dense)
+    np.testing.assert_array_equal(sparse_.safe_indices_[1], dense.safe_indices_[1])
+    assert (origins(sparse_, X, y)[2] < 0).any()  # extrapolated rows
 
 
 @pytest.mark.parametrize(
@@ -218,6 +245,22 @@ def test_sparse_smoothed_bootstrap_matches_the_naive_reference(dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_pairwise_distance_sum_is_the_dense_sum_bit_for_bit(dtype):
+    X, _ = sparse_data(n=70, d=9)
+    X = X.astype(dtype)
+    X[12] = 0  # an empty row
+    M = sparse.csr_matrix(X)
+    M.data[M.indptr[20]] = 0  # an explicit zero
+    X = M.toarray()
+    rows = np.array([0, 5, 7, 12, 3, 40, 41, 69, 22], dtype=np.int64)  # 5 and 7: equal
+    expected = pairwise_distance_sum(X, rows)
+    for threads in (1, 2):
+        with numba_threads(threads):
+            assert csr_pairwise_distance_sum(M.data, M.indices, M.indptr, rows) == expected
+    assert expected == pytest.approx(naive.pairwise_distance_sum(X, rows), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_sparse_column_std_is_numpys_dense_std(dtype):
     """9,000 columns (NumPy casts float32 in buffers of 8,192 values), signed values,
     explicit zeros, columns without entries."""
@@ -290,6 +333,9 @@ def test_no_dense_copy_of_a_large_sparse_matrix():
     y = np.r_[np.zeros(450, int), np.ones(150, int)]
     dense_bytes = n * d * 8
     samplers = [SMOTE(random_state=0), TomekLinks(), AllKNN(), NeighbourhoodCleaningRule()]
+    # the SVM's and the clustering's memory too (two dense centres: 3.2 MB)
+    samplers.append(SVMSMOTE(random_state=0))
+    samplers.append(KMeansSMOTE(kmeans_estimator=2, cluster_balance_threshold=0.0))
     # the classifier's own memory is its business: a classifier that stores nothing
     samplers.append(InstanceHardnessThreshold(estimator=DummyClassifier(), random_state=0))
     # a smoothed row has a value in every feature its class varies in: a small class

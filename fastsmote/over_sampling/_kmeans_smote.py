@@ -8,9 +8,10 @@ import numbers
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import clone
 
-from .._kernels.clusters import pairwise_distance_sum
+from .._kernels.clusters import csr_pairwise_distance_sum, pairwise_distance_sum
 from .._random import KMEANS_SEED_STREAM, cluster_graph_stream, foreign_seed, stream_key
 from .._validation import Features, Target
 from .._validation._params import NONE, Constraint, has_methods, int_in_range, one_of
@@ -32,12 +33,17 @@ REAL = Constraint(
 )
 
 
-def cluster_sparsity(X: np.ndarray, rows: np.ndarray, density_exponent: Any) -> float:
-    """imbalanced-learn's sparsity of a cluster's rows ``rows`` of ``X`` (at least 2):
-    their mean pairwise Euclidean distance raised to the density exponent, divided by
-    their number. The "auto" exponent is ``0.16 * log(m, 1.6) ** 1.8`` for ``m`` rows."""
+def cluster_sparsity(X: Any, rows: np.ndarray, density_exponent: Any) -> float:
+    """imbalanced-learn's sparsity of a cluster's rows ``rows`` of ``X`` (at least 2;
+    ``X`` an array or a canonical CSR matrix): their mean pairwise Euclidean distance
+    raised to the density exponent, divided by their number. The "auto" exponent is
+    ``0.16 * log(m, 1.6) ** 1.8`` for ``m`` rows."""
     m = rows.shape[0]
-    mean_distance = 2.0 * pairwise_distance_sum(X, rows) / (m * m - m)
+    if sparse.issparse(X):
+        distance_sum = csr_pairwise_distance_sum(X.data, X.indices, X.indptr, rows)
+    else:
+        distance_sum = pairwise_distance_sum(X, rows)
+    mean_distance = 2.0 * distance_sum / (m * m - m)
     exponent = math.log(m, 1.6) ** 1.8 * 0.16 if density_exponent == "auto" else density_exponent
     return mean_distance**exponent / m
 
@@ -124,6 +130,7 @@ class KMeansSMOTE(_BoundarySampler):
     is stored).
     """
 
+    _accept_sparse = True
     _parameter_constraints = {
         **_BoundarySampler._parameter_constraints,
         "k_neighbors": NEIGHBOR_COUNT,

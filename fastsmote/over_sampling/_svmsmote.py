@@ -125,6 +125,7 @@ class SVMSMOTE(_BoundarySampler):
     """
 
     nn_m_ = FittedNeighbors()
+    _accept_sparse = True
     _parameter_constraints = {
         **_BoundarySampler._parameter_constraints,
         "k_neighbors": NEIGHBOR_COUNT,
