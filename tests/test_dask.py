@@ -364,6 +364,23 @@ def test_random_samplers_arrays_are_fit_resample(factory, n_per_class, dtype):
     assert np.array_equal(X_got.view(np.uint8), X_ref.view(np.uint8))  # bit for bit
 
 
+@pytest.mark.parametrize("power", [-1000, 900])
+def test_smoothed_bootstrap_at_extreme_magnitudes_is_fit_resample(power):
+    X, y = blobs([70, 25], seed=3)
+    X = np.ldexp(X, power)  # the noise scale needs the standard deviation of such values
+    with dask.config.set(scheduler="sync"):
+        X_res, _ = fd.resample_arrays(
+            da.from_array(X, chunks=(13, 4)), y, RandomOverSampler(random_state=7, shrinkage=1.0)
+        )
+        X_got = X_res.compute()
+    X_ref, _ = RandomOverSampler(random_state=7, shrinkage=1.0).fit_resample(X, y)
+    assert np.array_equal(X_got, X_ref)
+    with dask.config.set(scheduler="sync"), pytest.raises(ValueError, match="overflows float64"):
+        big = da.from_array(np.ldexp(X, 1021 - power), chunks=(13, 4))
+        sampler = RandomOverSampler(random_state=7, shrinkage=10.0)
+        dask.compute(*fd.resample_arrays(big, y, sampler))
+
+
 # --------------------------------------------------------------------------- SMOTENC
 def mixed_table(n_per_class=(70, 18, 9), seed=0):
     """Continuous float32/float64 columns, a pandas category (with an unused category),

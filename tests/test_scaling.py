@@ -20,6 +20,7 @@ from fastsmote import (
     SMOTENC,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    RandomOverSampler,
     SMOTETomek,
     TomekLinks,
 )
@@ -154,6 +155,55 @@ def test_samplers_resample_tiny_values_like_the_same_values_scaled(dtype, scale)
         if tiny_origin is not None:
             np.testing.assert_array_equal(tiny_origin.base, big_origin.base, err_msg=name)
             np.testing.assert_array_equal(tiny_origin.neighbor, big_origin.neighbor, name)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+def test_smoothed_bootstrap_scales_with_its_data_at_any_magnitude(layout):
+    """The noise scale is the class's standard deviation: taken on the columns scaled by
+    a power of two where their squares would underflow or overflow, so the output at
+    2**p times the data is 2**p times the output, bit for bit."""
+    from scipy import sparse
+
+    X, y = blobs([200, 60], n_features=5, shift=1.0, seed=2)
+    X[:, 2] = np.ldexp(X[:, 2], -300)  # one column of another magnitude
+    wrap = sparse.csr_matrix if layout == "csr" else np.asarray
+    unwrap = (lambda M: M.toarray()) if layout == "csr" else np.asarray
+    sampler = RandomOverSampler(shrinkage={1: 1.0}, random_state=0)
+    expected = unwrap(sampler.fit_resample(wrap(X), y)[0])
+    for power in (-1000, -700, -450, 450, 700, 1000):
+        scaled = np.ldexp(X, power)
+        if not np.isfinite(scaled).all() or not (scaled[:, 2] != 0).all():
+            continue
+        got = unwrap(sampler.fit_resample(wrap(scaled), y)[0])
+        np.testing.assert_array_equal(np.ldexp(got, -power), expected, err_msg=str(power))
+
+
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+@pytest.mark.parametrize("dtype, power", [(np.float64, 1021), (np.float32, 125)])
+def test_smoothed_rows_beyond_the_dtype_raise(layout, dtype, power):
+    from scipy import sparse
+
+    X, y = blobs([200, 60], n_features=5, shift=1.0, seed=2)
+    X = np.ldexp(X, power).astype(dtype)
+    assert np.isfinite(X).all()
+    data = sparse.csr_matrix(X) if layout == "csr" else X
+    with pytest.raises(ValueError, match=f"smoothed row overflows {np.dtype(dtype).name}"):
+        RandomOverSampler(shrinkage=10.0, random_state=0).fit_resample(data, y)
+
+
+def test_smotenc_estimator_search_takes_the_median_std_of_tiny_values():
+    from sklearn.neighbors import NearestNeighbors
+
+    X, y = blobs([120, 40], n_features=4, shift=1.0, seed=5)
+    X = X.astype(np.float64)
+    categories = np.random.default_rng(3).integers(0, 3, len(X))
+    medians = []
+    for power in (0, -1000):  # the squares of the second underflow to zero
+        data = np.column_stack([np.ldexp(X, power), categories])
+        sampler = SMOTENC(categorical_features=[4], k_neighbors=NearestNeighbors(n_neighbors=6))
+        sampler.fit_resample(data, y)
+        medians.append({c: math.ldexp(m, -power) for c, m in sampler.median_std_.items()})
+    assert medians[0] == medians[1] and all(m > 0 for m in medians[0].values())
 
 
 def test_tomek_and_all_rows_searches_on_tiny_values():

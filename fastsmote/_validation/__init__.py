@@ -21,6 +21,8 @@ from ._features import (
     check_out_array,
     check_rows,
     check_span_range,
+    column_std,
+    std_exponents,
     take_rows,
 )
 from ._params import (
@@ -72,6 +74,7 @@ __all__ = [
     "check_sampling_strategy",
     "check_span_range",
     "check_target",
+    "column_std",
     "has_methods",
     "int_in_range",
     "is_sparse",
@@ -79,6 +82,7 @@ __all__ = [
     "one_of",
     "restore_format",
     "restore_target",
+    "std_exponents",
     "take_rows",
     "to_python",
 ]

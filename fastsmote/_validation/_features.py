@@ -312,6 +312,33 @@ def check_finite(
         )
 
 
+#: A float64 column whose largest magnitude lies beyond 2**±SAFE_EXPONENT is scaled by a
+#: power of two before its standard deviation is taken: its squares could overflow or
+#: underflow. The scaling is exact, so the deviation keeps NumPy's bits where NumPy's own
+#: is right.
+SAFE_EXPONENT = 400
+
+
+def std_exponents(highest: np.ndarray, lowest: np.ndarray) -> np.ndarray:
+    """Per column (its largest and smallest value), the power of two that brings its
+    largest magnitude into [0.5, 1) where that lies beyond 2**±SAFE_EXPONENT, else 0."""
+    peaks = np.maximum(np.abs(highest), np.abs(lowest)).astype(np.float64)
+    _, exponent = np.frexp(peaks)
+    exponent[(np.abs(exponent) <= SAFE_EXPONENT) | (peaks == 0)] = 0
+    return exponent
+
+
+def column_std(X: np.ndarray) -> np.ndarray:
+    """``X.std(axis=0, dtype=np.float64)`` of a 2-D float array, right at any magnitude
+    (see ``SAFE_EXPONENT``)."""
+    if X.dtype != np.float64 or X.size == 0:  # float32's squares fit in float64
+        return X.std(axis=0, dtype=np.float64)
+    exponent = std_exponents(X.max(axis=0), X.min(axis=0))
+    if not exponent.any():
+        return X.std(axis=0, dtype=np.float64)
+    return np.ldexp(np.ldexp(X, -exponent).std(axis=0), exponent)
+
+
 def check_distance_range(
     X: np.ndarray, what: str = "X", rows: np.ndarray | None = None
 ) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 from .._kernels.sampling import bootstrap_positions, priorities_from, smoothed_bootstrap
 from .._random import class_stream, copy_stream, shrinkage_stream, stream_key
 from .._validation import to_python
-from ..over_sampling._random import smoothed_scale
+from ..over_sampling._random import check_smoothed_rows, smoothed_scale
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget
@@ -144,6 +144,7 @@ def _smoothed_block(
     positions = bootstrap_positions(copy_key, j0, j1 - j0, X_class.shape[0])
     rows = np.empty((j1 - j0, X_class.shape[1]), dtype=X_class.dtype)
     smoothed_bootstrap(X_class, positions, noise_key, j0, scale, rows, 0)
+    check_smoothed_rows(rows)
     index = pd.RangeIndex(first_row + j0, first_row + j1)
     return layout.from_rows(rows, np.full(j1 - j0, label, dtype=object), index, True)
 

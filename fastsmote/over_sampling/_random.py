@@ -9,6 +9,7 @@ import numpy as np
 from scipy import sparse as sp
 
 from .._config import get_config
+from .._kernels.arrays import first_nonfinite_row
 from .._kernels.sampling import (
     bootstrap_positions,
     csr_column_std,
@@ -34,6 +35,8 @@ from .._validation import (
     Target,
     check_features,
     check_finite,
+    column_std,
+    std_exponents,
     to_python,
 )
 from ..base import SEED, BaseSampler
@@ -166,6 +169,7 @@ class RandomOverSampler(BaseSampler):
                 noise_key = stream_key(key, shrinkage_stream(class_index))
                 smoothed_bootstrap(X_class, class_positions, noise_key, 0, scale, out, start)
                 start += n_new
+        check_smoothed_rows(out[rows.n_samples :])
         return features.restore(out)
 
     def _smoothed_sparse(
@@ -207,8 +211,22 @@ class RandomOverSampler(BaseSampler):
                 csr_smoothed_bootstrap(M.data, M.indices, M.indptr, chosen, active, scale,
                                        noise_key, 0, d, rows_indptr, data, indices)  # fmt: skip
                 first += chosen.size
+        check_smoothed_rows(data[M.nnz :])
         out = sp.csr_matrix((data, indices, indptr), shape=(lengths.size, d))
         return features.restore(out)
+
+
+def check_smoothed_rows(values: np.ndarray) -> None:
+    """Raise if noise took a smoothed value (of ``values``, the smoothed rows or their
+    stored values) beyond the dtype's range."""
+    bad = first_nonfinite_row(values.reshape(len(values), -1), 1 << 12)
+    if bad >= 0:
+        raise ValueError(
+            f"RandomOverSampler(shrinkage=...): a smoothed row overflows "
+            f"{values.dtype} (X's values come within the noise's reach of its largest "
+            f"value, {np.finfo(values.dtype).max:.1e}). Scale the features first, or "
+            "lower shrinkage."
+        )
 
 
 def smoothed_scale(X_class: np.ndarray, factor: float, n_samples: int) -> np.ndarray:
@@ -217,7 +235,7 @@ def smoothed_scale(X_class: np.ndarray, factor: float, n_samples: int) -> np.nda
     ``X_class``: the class's rows as floats, in input row order (the standard deviation
     depends on the order of the sums); ``n_samples``: the number of input rows.
     """
-    return scale_from_std(X_class.std(axis=0, dtype=np.float64), factor, n_samples)
+    return scale_from_std(column_std(X_class), factor, n_samples)
 
 
 def scale_from_std(std: np.ndarray, factor: float, n_samples: int) -> np.ndarray:
@@ -228,8 +246,15 @@ def scale_from_std(std: np.ndarray, factor: float, n_samples: int) -> np.ndarray
 
 
 def sparse_column_std(M: sp.csr_matrix) -> np.ndarray:
-    """``M.toarray().std(axis=0, dtype=np.float64)``, bit for bit, without densifying
-    ``M`` (one column: its dense std, summed pairwise by NumPy)."""
+    """``column_std(M.toarray())``, bit for bit, without densifying ``M`` (one column: its
+    dense std, summed pairwise by NumPy)."""
+    if M.dtype == np.float64 and M.nnz:
+        highest = M.max(axis=0).toarray().ravel()
+        exponent = std_exponents(highest, M.min(axis=0).toarray().ravel())
+        if exponent.any():
+            scaled = M.copy()
+            scaled.data = np.ldexp(M.data, -exponent[M.indices])
+            return np.ldexp(sparse_column_std(scaled), exponent)
     if M.shape[1] < 2:
         return M.toarray().std(axis=0, dtype=np.float64)
     by_column = M.tocsc()

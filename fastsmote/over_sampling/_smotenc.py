@@ -34,6 +34,7 @@ from .._validation import (
     Target,
     check_features,
     check_finite,
+    column_std,
     has_methods,
 )
 from ..base import NEIGHBOR_COUNT, Deferred, neighbors_estimator
@@ -471,7 +472,7 @@ class SMOTENC(_InterpolatingSampler):
                 args = (X_class, codes_class, sizes, _one_hot_value(median_std))
                 self.nn_k_ = Deferred(neighbors_estimator(spec), one_hot_scaled, *args)
             else:
-                median_std = float(np.median(X_class.std(axis=0, dtype=np.float64)))
+                median_std = float(np.median(column_std(X_class)))
                 n_values = X_class.size + codes_class.size
                 check_fits(
                     n_values * (X_class.itemsize + 4) + 8 * class_rows.size,
