@@ -6,6 +6,8 @@ its base/neighbour/gap draws, hence its synthetic rows and, for KMeansSMOTE, its
 per-cluster rounding of counts); everything decided without randomness is.
 """
 
+import math
+
 import naive
 import numba
 import numpy as np
@@ -21,6 +23,7 @@ from fastsmote import SMOTE, SVMSMOTE, KMeansSMOTE, config_context
 from fastsmote._kernels.clusters import pairwise_distance_sum
 from fastsmote._numba import numba_threads
 from fastsmote._random import class_stream, stream_key
+from fastsmote.over_sampling._kmeans_smote import cluster_weights
 from fastsmote.over_sampling._svmsmote import interpolated_share
 
 imblearn = pytest.importorskip("imblearn")
@@ -373,6 +376,65 @@ def test_kmeans_smote_bad_input():
         KMeansSMOTE(kmeans_estimator=LogisticRegression()).fit_resample(X_IMB, Y_IMB)
     with pytest.raises(ValueError, match="cluster_balance_threshold"):
         KMeansSMOTE(cluster_balance_threshold="high").fit_resample(X_IMB, Y_IMB)
+
+
+def test_distance_sum_scaled_by_a_power_of_two_is_exact():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((40, 6))
+    rows = np.arange(0, 40, 3)
+    total = pairwise_distance_sum(X, rows)
+    assert pairwise_distance_sum(X, rows, 1.0) == total
+    assert pairwise_distance_sum(X, rows, 2.0**-300) == math.ldexp(total, -300)
+    assert pairwise_distance_sum(np.ldexp(X, 900), rows, 2.0**-900) == total
+
+
+def _log_weights(X, members, exponents):
+    """Expected shares from log sparsities (float64 means of ordinary rows)."""
+    logs = []
+    for rows, e in zip(members, exponents, strict=True):
+        m = rows.size
+        mean = 2.0 * naive.pairwise_distance_sum(X, rows) / (m * m - m)
+        logs.append(e * math.log(mean) - math.log(m))
+    logs = np.array(logs)
+    weights = np.exp(logs - logs.max())
+    return weights / weights.sum()
+
+
+@pytest.mark.parametrize("power", [-1000, -600, 0, 600, 950])
+def test_cluster_weights_at_any_magnitude_follow_the_formula(power):
+    """imbalanced-learn's sparsity ``mean_distance ** e / m``: at 2**power the means
+    scale by 2**power, so the log weights shift by ``power * e * log(2)``; the direct
+    values would underflow to 0 (every cluster alike) or overflow."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((90, 5)) * np.repeat([1.0, 3.0, 0.5], 30)[:, None]
+    members = [np.arange(0, 30), np.arange(30, 60), np.arange(60, 75)]
+    exponents = [math.log(r.size, 1.6) ** 1.8 * 0.16 for r in members]
+    got = cluster_weights(np.ldexp(X, power), members, "auto")
+    shifted = [e * power * math.log(2.0) for e in exponents]
+    logs = np.log(_log_weights(X, members, exponents)) + shifted
+    expected = np.exp(logs - logs.max())
+    np.testing.assert_allclose(got, expected / expected.sum(), rtol=1e-9, atol=1e-300)
+    if power == 0:  # ordinary values: imbalanced-learn's arithmetic, bit for bit
+        direct = [
+            (2.0 * pairwise_distance_sum(X, r) / (r.size**2 - r.size)) ** e / r.size
+            for r, e in zip(members, exponents, strict=True)
+        ]
+        np.testing.assert_array_equal(got, np.array(direct) / sum(direct))
+
+
+def test_cluster_weights_of_identical_rows_and_extreme_exponents():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((40, 3))
+    X[20:30] = X[20]  # a cluster of identical rows: sparsity 0
+    members = [np.arange(0, 20), np.arange(20, 30), np.arange(30, 40)]
+    assert cluster_weights(X, members, 2.0)[1] == 0
+    # a negative exponent makes its sparsity infinite: it takes every row
+    np.testing.assert_array_equal(cluster_weights(X, members, -1.0), [0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(cluster_weights(X, [members[1]] * 2, 2.0), [0.5, 0.5])
+    large = cluster_weights(X, members, 1e6)  # overflows directly: the largest mean wins
+    assert large.sum() == 1 and np.count_nonzero(large) == 1 and large[1] == 0
+    with pytest.raises(ValueError, match="density_exponent=nan"):
+        cluster_weights(X, members, math.nan)
 
 
 def test_kmeans_smote_same_rows_for_any_thread_count(three_classes):

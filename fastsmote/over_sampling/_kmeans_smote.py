@@ -13,7 +13,7 @@ from sklearn.base import clone
 
 from .._kernels.clusters import csr_pairwise_distance_sum, pairwise_distance_sum
 from .._random import KMEANS_SEED_STREAM, cluster_graph_stream, foreign_seed, stream_key
-from .._validation import Features, Target
+from .._validation import Features, Target, std_exponents
 from .._validation._params import NONE, Constraint, has_methods, int_in_range, one_of
 from ..base import (
     NEIGHBOR_BACKEND,
@@ -33,19 +33,74 @@ REAL = Constraint(
 )
 
 
-def cluster_sparsity(X: Any, rows: np.ndarray, density_exponent: Any) -> float:
-    """imbalanced-learn's sparsity of a cluster's rows ``rows`` of ``X`` (at least 2;
-    ``X`` an array or a canonical CSR matrix): their mean pairwise Euclidean distance
-    raised to the density exponent, divided by their number. The "auto" exponent is
-    ``0.16 * log(m, 1.6) ** 1.8`` for ``m`` rows."""
-    m = rows.shape[0]
-    if sparse.issparse(X):
-        distance_sum = csr_pairwise_distance_sum(X.data, X.indices, X.indptr, rows)
+def cluster_weights(X: Any, members: list, density_exponent: Any) -> np.ndarray:
+    """Each kept cluster's share of the class's new rows: imbalanced-learn's sparsity
+    of the cluster's rows ``members[i]`` of ``X`` (at least 2 rows; ``X`` an array or a
+    canonical CSR matrix), over the sum of all. The sparsity is the rows' mean pairwise
+    Euclidean distance raised to the density exponent, divided by their number; the
+    "auto" exponent is ``0.16 * log(m, 1.6) ** 1.8`` for ``m`` rows.
+
+    Where a sparsity leaves float64 (rows of extreme magnitude, a large or negative
+    exponent) the shares are taken from the logarithms, on rows scaled by a power of
+    two: the same shares, without overflow or underflow. A cluster of identical rows
+    has sparsity 0 (infinite with a negative exponent); when every cluster's is 0, all
+    weigh alike.
+    """
+    direct, logs = [], []
+    for rows in members:
+        m = rows.shape[0]
+        exponent = (
+            math.log(m, 1.6) ** 1.8 * 0.16 if density_exponent == "auto" else density_exponent
+        )
+        shift = _distance_shift(X, rows)
+        mean = 2.0 * _distance_sum(X, rows, math.ldexp(1.0, shift)) / (m * m - m)
+        logs.append(_log_sparsity(mean, shift, float(exponent), m))
+        try:
+            direct.append(mean**exponent / m if shift == 0 else math.nan)
+        except (OverflowError, ZeroDivisionError):
+            direct.append(math.nan)
+    direct_values = np.asarray(direct, dtype=np.float64)
+    total = direct_values.sum()
+    if np.isfinite(direct_values).all() and 0 < total < math.inf and (direct_values > 0).all():
+        return direct_values / total  # imbalanced-learn's arithmetic
+    log_values = np.asarray(logs, dtype=np.float64)
+    if np.isnan(log_values).any():
+        raise ValueError(
+            f"KMeansSMOTE: density_exponent={density_exponent!r} gives a cluster no "
+            "sparsity; use a finite exponent."
+        )
+    if np.isposinf(log_values).any():  # identical rows under a negative exponent
+        weights = np.isposinf(log_values).astype(np.float64)
+    elif np.isneginf(log_values).all():
+        weights = np.ones_like(log_values)
     else:
-        distance_sum = pairwise_distance_sum(X, rows)
-    mean_distance = 2.0 * distance_sum / (m * m - m)
-    exponent = math.log(m, 1.6) ** 1.8 * 0.16 if density_exponent == "auto" else density_exponent
-    return mean_distance**exponent / m
+        weights = np.exp(log_values - log_values.max())
+    return weights / weights.sum()
+
+
+def _distance_shift(X: Any, rows: np.ndarray) -> int:
+    """The power of two that brings the largest magnitude among ``rows`` into [0.5, 1)
+    when squared differences of such values could leave float64, else 0."""
+    values = X[rows].data if sparse.issparse(X) else X[rows]
+    peak = float(np.abs(values).max()) if values.size else 0.0
+    return -int(std_exponents(np.array([peak]), np.array([0.0]))[0])
+
+
+def _distance_sum(X: Any, rows: np.ndarray, scale: float) -> float:
+    """The rows' pairwise distance sum, each value multiplied by ``scale`` first."""
+    if sparse.issparse(X):
+        return csr_pairwise_distance_sum(X.data, X.indices, X.indptr, rows, scale)
+    return pairwise_distance_sum(X, rows, scale)
+
+
+def _log_sparsity(mean: float, shift: int, exponent: float, m: int) -> float:
+    """log of ``(mean * 2**-shift) ** exponent / m``: ``mean`` is the mean distance of
+    the rows scaled by ``2**shift``."""
+    if exponent == 0:
+        return -math.log(m)
+    if mean == 0:
+        return -math.inf if exponent > 0 else math.inf
+    return exponent * (math.log(mean) - shift * math.log(2.0)) - math.log(m)
 
 
 class KMeansSMOTE(_BoundarySampler):
@@ -127,7 +182,12 @@ class KMeansSMOTE(_BoundarySampler):
     -----
     The neighbour searches are exact unless ``neighbors`` says otherwise; a cluster's
     sparsity costs one distance per pair of the class's rows in it (no pairwise matrix
-    is stored).
+    is stored). Sparsities that would leave float64 (rows of extreme magnitude, a large
+    or negative ``density_exponent``) are compared through their logarithms, so the
+    weights follow the formula where imbalanced-learn's overflow or become 0; a
+    negative exponent gives a cluster of identical rows (sparsity infinite) every row.
+    The weights depend on the scale of X, as in imbalanced-learn: each cluster's
+    exponent depends on its number of rows.
     """
 
     _accept_sparse = True
@@ -223,7 +283,7 @@ class KMeansSMOTE(_BoundarySampler):
         else:
             threshold = self.cluster_balance_threshold_
         in_class = target.encoded == class_index
-        kept, positions, members, sparsities = [], [], [], []
+        kept, positions, members = [], [], []
         for position, cluster in enumerate(np.unique(clusters)):
             in_cluster = clusters == cluster
             rows = np.flatnonzero(in_cluster & in_class)
@@ -232,7 +292,6 @@ class KMeansSMOTE(_BoundarySampler):
             kept.append(cluster)
             positions.append(position)
             members.append(rows)
-            sparsities.append(cluster_sparsity(X, rows, self.density_exponent))
         if not kept:
             raise RuntimeError(
                 f"No clusters found with sufficient samples of class {label!r}. Try "
@@ -240,15 +299,7 @@ class KMeansSMOTE(_BoundarySampler):
                 f"clusters (KMeansSMOTE keeps a cluster where the class is at least "
                 f"{threshold:.4g} of the rows and has {self._k_rows()} rows or more)."
             )
-        sparsities = np.asarray(sparsities, dtype=np.float64)
-        if not np.isfinite(sparsities).all():
-            raise ValueError(
-                f"KMeansSMOTE: the sparsity of a cluster of class {label!r} is not finite "
-                f"(density_exponent={self.density_exponent!r}); use a smaller exponent."
-            )
-        # clusters of identical rows have sparsity 0: then all kept clusters weigh alike
-        weights = sparsities if sparsities.sum() > 0 else np.ones_like(sparsities)
-        weights = weights / weights.sum()
+        weights = cluster_weights(X, members, self.density_exponent)
         counts = exact_shares(weights, n_new)
         self.valid_clusters_[label] = np.asarray(kept)
         self.cluster_weights_[label] = weights
