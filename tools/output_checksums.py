@@ -1,8 +1,9 @@
 """Checksums of a fixed set of fastsmote outputs, to show a change leaves them bit-identical.
 
-Every sampler, ``fit_resample_iter``, ``provenance``, ``row_origins``, the overlap report
-and the command line run on small generated data in several dtypes, class layouts,
-neighbour backends and thread counts; each output is reduced to a SHA-256 of its bytes.
+Every sampler (dense and, where it takes one, on a CSR matrix), ``fit_resample_iter``,
+``provenance``, ``row_origins``, the overlap report and the command line run on small
+generated data in several dtypes, class layouts, neighbour backends and thread counts;
+each output is reduced to a SHA-256 of its bytes.
 
     python tools/output_checksums.py --write before.json     # on the old code
     python tools/output_checksums.py --compare before.json   # on the new code
@@ -17,6 +18,7 @@ import hashlib
 import json
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,53 @@ def sampler_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "EditedNearestNeighbours", EditedNearestNeighbours
     yield "SMOTETomek", lambda: SMOTETomek(random_state=0)
     yield "SMOTEENN", lambda: SMOTEENN(random_state=0)
+    yield from family_calls()
+
+
+def family_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
+    """The rest of imbalanced-learn's family (the models they fit are seeded)."""
+    from sklearn.cluster import KMeans
+    from sklearn.linear_model import LogisticRegression
+
+    from fastsmote import (
+        SVMSMOTE,
+        AllKNN,
+        ClusterCentroids,
+        CondensedNearestNeighbour,
+        InstanceHardnessThreshold,
+        KMeansSMOTE,
+        NearMiss,
+        NeighbourhoodCleaningRule,
+        OneSidedSelection,
+        RepeatedEditedNearestNeighbours,
+    )
+
+    yield "SVMSMOTE", lambda: SVMSMOTE(random_state=0)
+    yield "KMeansSMOTE", lambda: KMeansSMOTE(random_state=0, cluster_balance_threshold=0.01)
+    for version in (1, 2, 3):
+        yield f"NearMiss-{version}", lambda v=version: NearMiss(version=v)
+    yield "CondensedNearestNeighbour", lambda: CondensedNearestNeighbour(random_state=0)
+    yield "OneSidedSelection", lambda: OneSidedSelection(random_state=0)
+    yield "RepeatedEditedNearestNeighbours", RepeatedEditedNearestNeighbours
+    yield "AllKNN", AllKNN
+    yield "NeighbourhoodCleaningRule", NeighbourhoodCleaningRule
+    yield (
+        "InstanceHardnessThreshold",
+        lambda: InstanceHardnessThreshold(estimator=LogisticRegression(), random_state=0),
+    )
+    for voting in ("soft", "hard"):
+        yield (
+            f"ClusterCentroids-{voting}",
+            lambda v=voting: ClusterCentroids(
+                voting=v, estimator=KMeans(n_init=1, random_state=0), random_state=0
+            ),
+        )
+
+
+def _has_row_origins(sampler: Any) -> bool:
+    """Whether the sampler's output rows have known origins (soft-voting
+    ClusterCentroids' centres have none)."""
+    return hasattr(sampler, "row_origins") and getattr(sampler, "voting_", None) != "soft"
 
 
 def checksums() -> dict[str, str]:
@@ -113,7 +162,7 @@ def checksums() -> dict[str, str]:
                     sampler = make()
                     X_res, y_res = sampler.fit_resample(X, y)
                     out[f"{name}/fit_resample"] = digest(X_res, y_res)
-                    if hasattr(sampler, "row_origins"):
+                    if _has_row_origins(sampler):
                         origins = sampler.row_origins(X, y)
                         out[f"{name}/row_origins"] = digest(*origins)
                     if hasattr(sampler, "provenance"):
@@ -126,7 +175,43 @@ def checksums() -> dict[str, str]:
         report = fastsmote.diagnostics.overlap_report(X, y, random_state=0)
         out[f"{data_name}/overlap_report"] = digest(repr(report.to_dict()))
     out.update(smotenc_checksums())
+    out.update(smoten_checksums())
+    out.update(sparse_checksums())
     out.update(cli_checksums())
+    return out
+
+
+def smoten_checksums() -> dict[str, str]:
+    """SMOTEN on integer categories (three classes)."""
+    from fastsmote import SMOTEN
+
+    rng = np.random.default_rng(5)
+    y = rng.choice(3, size=1500, p=[0.7, 0.2, 0.1])
+    X = rng.integers(0, 4, size=(1500, 6)) + y[:, None] * (rng.random((1500, 6)) < 0.3)
+    out = {}
+    for threads in (1, 2):
+        with fastsmote.config_context(n_threads=threads):
+            sampler = SMOTEN(random_state=0)
+            out[f"smoten/threads={threads}"] = digest(*sampler.fit_resample(X, y))
+    return out
+
+
+def sparse_checksums() -> dict[str, str]:
+    """Every sampler that takes sparse X, on a CSR matrix (its output as CSR arrays)."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(6)
+    X, y = make_classification(n_samples=1500, n_features=30, weights=[0.85], random_state=3)
+    X[rng.random(X.shape) < 0.7] = 0
+    M = sparse.csr_matrix(X)
+    out = {}
+    for sampler_name, make in sampler_calls():
+        sampler = make()
+        if sampler_name.endswith("-approx") or not sampler.__sklearn_tags__().input_tags.sparse:
+            continue  # searched exactly only; dense X only
+        X_res, y_res = sampler.fit_resample(M, y)
+        X_res = X_res.tocsr()
+        out[f"sparse/{sampler_name}"] = digest(X_res.data, X_res.indices, X_res.indptr, y_res)
     return out
 
 
@@ -181,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--write", metavar="JSON", help="write the checksums to this file")
     group.add_argument("--compare", metavar="JSON", help="compare with checksums written")
     args = parser.parse_args(argv)
+    from sklearn.exceptions import ConvergenceWarning
+
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # the seeded models'
     found = checksums()
     if args.write:
         Path(args.write).write_text(json.dumps(found, indent=1, sort_keys=True) + "\n")
