@@ -6,9 +6,10 @@ imports of another subpackage's private modules.
 Layers, lowest first (a module may import its own layer and those below): the kernels
 with their decorator and random draws; the other shared infrastructure (top-level private
 modules); neighbour search; the base sampler and the record; the samplers; the combined
-samplers; what uses samplers (pipeline, model selection, diagnostics); tables on disk
-(io) and clusters (dask); the command line, ``warmup`` and the package's face. Every
-import counts, also those inside functions.
+samplers and ``make_imbalance``; what uses samplers (pipeline, model selection,
+diagnostics, ensembles); tables on disk (io) and clusters (dask); the command line,
+``warmup``, ``show_versions`` and the package's face. Every import counts, also those
+inside functions.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ LAYERS = [
     ["_config", "_frames", "_memory", "_progress", "_tags", "_validation", "_version"],
     ["neighbors"],
     ["_record", "base"],
-    ["over_sampling", "under_sampling"],
-    ["combine"],
-    ["pipeline", "model_selection", "diagnostics"],
+    ["over_sampling", "under_sampling", "_function_sampler"],
+    ["combine", "datasets"],
+    ["pipeline", "model_selection", "diagnostics", "ensemble"],
     ["io", "dask"],
-    ["cli", "_warmup", "__init__"],
+    ["cli", "_warmup", "_show_versions", "__init__"],
 ]
 LAYER_OF = {name: depth for depth, names in enumerate(LAYERS) for name in names}
 
