@@ -223,6 +223,28 @@ def test_svmsmote_same_rows_for_any_thread_count(three_classes):
     np.testing.assert_array_equal(outputs[0], outputs[1])
 
 
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+def test_svmsmote_default_svc_at_extreme_magnitudes(three_classes, layout):
+    """gamma='scale' makes the default SVC scale-free: at 2**p times the data the rows
+    are 2**p times the rows; where X.var() leaves float64 the SVM would be degenerate,
+    so a clear error comes instead."""
+    from scipy import sparse
+
+    X, y = three_classes
+    X = X.astype(np.float64)
+    wrap = sparse.csr_matrix if layout == "csr" else np.asarray
+    unwrap = (lambda M: M.toarray()) if layout == "csr" else np.asarray
+    expected = SVMSMOTE(random_state=0).fit_resample(X, y)[0]
+    for power in (-480, 500):
+        got = unwrap(SVMSMOTE(random_state=0).fit_resample(wrap(np.ldexp(X, power)), y)[0])
+        np.testing.assert_array_equal(np.ldexp(got, -power), expected)
+    for power in (-1000, -520, 1000):
+        with pytest.raises(ValueError, match="gamma='scale'.*Scale the features"):
+            SVMSMOTE(random_state=0).fit_resample(wrap(np.ldexp(X, power)), y)
+    # a model given by the user is its own business
+    SVMSMOTE(random_state=0, svm_estimator=SVC(gamma=1.0)).fit_resample(np.ldexp(X, -520), y)
+
+
 # ----------------------------------------------------------------------------- KMeansSMOTE
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_pairwise_distance_sum_matches_naive(dtype):

@@ -7,6 +7,7 @@ import numbers
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import clone
 
 from .._kernels.sampling import priorities
@@ -39,6 +40,29 @@ def interpolated_share(class_key: np.uint64) -> float:
     smallest of draws ``0 .. 18`` of the class's split stream, as uniforms in [0, 1)."""
     draws = np.sort(priorities(stream_key(class_key, SVM_SPLIT_STREAM), _BETA_DRAWS))
     return float(draws[_BETA_RANK] >> np.uint64(11)) / 2.0**53
+
+
+def _check_scale_gamma(X: Any) -> None:
+    """Raise unless the default SVC's ``gamma='scale'``, ``1 / (n_features * X.var())``,
+    is usable: at extreme magnitudes the variance underflows or overflows float64 and
+    the SVM is fitted with a degenerate kernel (every row or no row a support vector)."""
+    with np.errstate(all="ignore"):
+        if sparse.issparse(X):
+            squares = X.multiply(X).mean(dtype=np.float64)
+            variance = float(squares - X.mean(dtype=np.float64) ** 2)
+        else:
+            variance = float(X.var(dtype=np.float64))
+    if variance == 0 and X.max() == X.min():
+        return  # every value equal: scikit-learn takes gamma = 1
+    if np.isfinite(variance) and variance >= np.finfo(np.float64).tiny:
+        if np.isfinite(1.0 / (X.shape[1] * variance)):
+            return
+    raise ValueError(
+        f"SVMSMOTE: the default SVC's gamma='scale' is 1 / (n_features * X.var()), and "
+        f"X.var() = {variance:.3g} does not fit float64 at this magnitude of X. Scale the "
+        "features (e.g. with sklearn.preprocessing.StandardScaler), or pass an "
+        "svm_estimator with a gamma of its own."
+    )
 
 
 class SVMSMOTE(_BoundarySampler):
@@ -178,6 +202,8 @@ class SVMSMOTE(_BoundarySampler):
         """Row numbers of the SVM's support vectors (fitted on the first call of a run)."""
         if not self._svm_fitted:
             svm = self._svm(class_key)
+            if self.svm_estimator is None:
+                _check_scale_gamma(X)
             svm.fit(X, target.encoded if target.one_vs_all else target.labels)
             if not hasattr(svm, "support_"):
                 raise RuntimeError(
