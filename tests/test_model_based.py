@@ -317,6 +317,31 @@ def test_cc_hard_voting_takes_the_nearest_row_lower_row_on_ties():
     assert set(expected.tolist()) == {0, 2, 4, 6}
 
 
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+def test_default_clusterings_refuse_magnitudes_their_distances_cannot_hold(data, layout):
+    """scikit-learn's KMeans sees every row alike where squared distances underflow
+    (or every distance infinite where they overflow): a clear error, for the default
+    clusterings of ClusterCentroids and KMeansSMOTE; within range, the centres scale
+    with the data."""
+    X, y = data
+    X = X.astype(np.float64)
+    wrap = sparse.csr_matrix if layout == "csr" else np.asarray
+    samplers = [
+        lambda: fs.ClusterCentroids(random_state=0, voting="soft"),
+        lambda: fs.KMeansSMOTE(random_state=0, kmeans_estimator=2, cluster_balance_threshold=0),
+    ]
+    for make in samplers:
+        for power, match in ((-1000, "below the smallest normal"), (1000, "can exceed")):
+            with pytest.raises(ValueError, match=match):
+                make().fit_resample(wrap(np.ldexp(X, power)), y)
+    given = fs.ClusterCentroids(random_state=0, estimator=KMeans(n_init=1, random_state=0))
+    given.fit_resample(wrap(np.ldexp(X, -1000)), y)  # a model given is its own business
+    if layout == "dense":
+        expected = samplers[0]().fit_resample(X, y)[0]
+        got = samplers[0]().fit_resample(np.ldexp(X, -480), y)[0]
+        np.testing.assert_array_equal(np.ldexp(got, 480), expected)
+
+
 def test_cc_seeds_n_jobs_and_record(data):
     X, y = data
     runs = [fs.ClusterCentroids(random_state=2, voting="hard", n_jobs=n) for n in (1, 2)]

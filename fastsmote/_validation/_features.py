@@ -364,12 +364,37 @@ def check_span_range(span: np.ndarray, dtype: np.dtype, what: str = "X") -> None
     """Raise if rows whose features span ``span`` could have squared distances that
     overflow ``dtype`` (see :func:`check_distance_range`)."""
     largest = float(np.finfo(dtype).max)
-    if not float(np.sum(span * span)) < largest / 8:
+    with np.errstate(over="ignore"):  # an overflow is what is checked
+        total = float(np.sum(span * span))
+    if not total < largest / 8:
         advice = " or convert X to float64" if dtype == np.float32 else ""
         raise ValueError(
             f"{what}: squared distances between rows can exceed the largest {dtype} "
             f"({largest:.1e}): a feature spans {float(np.max(span)):.1e}. Scale the features "
             f"(e.g. with sklearn.preprocessing.StandardScaler){advice}."
+        )
+
+
+def check_model_range(X: Any, what: str) -> None:
+    """Raise where a scikit-learn model computing squared Euclidean distances in X's
+    dtype (KMeans) would see them overflow, or underflow below the smallest normal
+    number: every distance infinite, or every row alike. fastsmote's own searches scale
+    tiny rows instead (``fastsmote.neighbors``); a model cannot be given scaled rows
+    without returning scaled centres."""
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        return
+    if is_sparse(X):
+        span = (X.max(axis=0).toarray() - X.min(axis=0).toarray()).ravel().astype(np.float64)
+    else:
+        span = _column_spans(X, None)
+    check_span_range(span, X.dtype, what)
+    largest, tiny = float(np.max(span)), float(np.finfo(X.dtype).tiny)
+    if 0 < largest and largest * largest < tiny:
+        raise ValueError(
+            f"{what}: squared distances between rows fall below the smallest normal "
+            f"{X.dtype} ({tiny:.1e}): the largest feature span is {largest:.1e}, and the "
+            "model would see every row alike. Scale the features (e.g. with "
+            "sklearn.preprocessing.StandardScaler)."
         )
 
 

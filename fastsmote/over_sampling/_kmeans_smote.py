@@ -13,7 +13,7 @@ from sklearn.base import clone
 
 from .._kernels.clusters import csr_pairwise_distance_sum, pairwise_distance_sum
 from .._random import KMEANS_SEED_STREAM, cluster_graph_stream, foreign_seed, stream_key
-from .._validation import Features, Target, std_exponents
+from .._validation import Features, Target, check_model_range, std_exponents
 from .._validation._params import NONE, Constraint, has_methods, int_in_range, one_of
 from ..base import (
     NEIGHBOR_BACKEND,
@@ -261,6 +261,10 @@ class KMeansSMOTE(_BoundarySampler):
         """Cluster of every row (the clustering is fitted on the first call of a run)."""
         if self._cluster_labels is None:
             kmeans = self._kmeans(class_key)
+            if self.kmeans_estimator is None or isinstance(
+                self.kmeans_estimator, numbers.Integral
+            ):
+                check_model_range(X, "KMeansSMOTE's MiniBatchKMeans")
             self._cluster_labels = np.asarray(kmeans.fit_predict(X))
             self.kmeans_estimator_ = kmeans
         return self._cluster_labels

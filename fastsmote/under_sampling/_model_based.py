@@ -36,6 +36,7 @@ from .._validation import (
     Features,
     Target,
     check_finite,
+    check_model_range,
     has_methods,
     int_in_range,
     is_sparse,
@@ -367,6 +368,8 @@ class ClusterCentroids(BaseSampler):
             class_key = stream_key(key, class_stream(class_index))
             estimator = self._make_estimator(stream_key(class_key, CLUSTERING_STREAM), n_clusters)
             class_X = X[rows]
+            if self.estimator is None:
+                check_model_range(class_X, f"ClusterCentroids' KMeans, class {label!r}")
             estimator.fit(class_X)
             self.estimator_ = estimator
             centres = getattr(estimator, "cluster_centers_", None)
