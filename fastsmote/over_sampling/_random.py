@@ -219,6 +219,8 @@ class RandomOverSampler(BaseSampler):
 def check_smoothed_rows(values: np.ndarray) -> None:
     """Raise if noise took a smoothed value (of ``values``, the smoothed rows or their
     stored values) beyond the dtype's range."""
+    if values.size == 0:
+        return
     bad = first_nonfinite_row(values.reshape(len(values), -1), 1 << 12)
     if bad >= 0:
         raise ValueError(
