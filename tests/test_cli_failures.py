@@ -523,3 +523,31 @@ def test_all_files_appear_together(tmp_path, capsys, small, monkeypatch):
     assert not {"out.parquet", "out.parquet.record.json", "prov.csv"} & set(first)
     record = json.loads((tmp_path / "out.parquet.record.json").read_text())
     assert record["method"] == "SMOTE"
+
+
+def test_data_a_method_cannot_work_with_is_a_class_problem(tmp_path, capsys):
+    """KMeansSMOTE without a cluster holding enough rows of the class, ADASYN whose
+    class has no neighbour of another class, SVMSMOTE whose support vectors are all
+    noise: exit 8 and one line, no traceback, no file."""
+    rng = np.random.default_rng(0)
+    far = np.r_[rng.standard_normal((280, 2)), rng.standard_normal((20, 2)) + 50]
+    apart = pa.table({"a": far[:, 0], "b": far[:, 1], "label": np.repeat([0, 1], [280, 20])})
+    # minority rows 0.3 apart among 400 others: each one's nearest rows are all others
+    grid = np.array([[x, y] for x in (0.2, 0.5, 0.8) for y in (0.2, 0.5, 0.8)])
+    scattered = np.r_[rng.random((400, 2)), grid]
+    noise = pa.table(
+        {"a": scattered[:, 0], "b": scattered[:, 1], "label": np.repeat([0, 1], [400, 9])}
+    )
+    cases = [
+        ("kmeans-smote", noise, "No clusters found with sufficient samples of class 1"),
+        ("adasyn", apart, "no neighbour of any row of class 1 belongs to another class"),
+        ("svm-smote", noise, "not adapted to your dataset"),
+    ]
+    for method, table, words in cases:
+        source, out = tmp_path / f"{method}.parquet", tmp_path / f"{method}-out.parquet"
+        pq.write_table(table, source)
+        code, _, err = _run(capsys, "resample", source, out, "--target", "label",
+                            "--method", method)  # fmt: skip
+        assert code == 8 and words in err, (method, err)
+        assert err.startswith("fastsmote: error: ") and err.count("\n") == 1, err
+        assert not out.exists() and not [p for p in os.listdir(tmp_path) if "tmp" in p]

@@ -119,6 +119,12 @@ class NeighborCountError(ValueError):
         self.where, self.advice = where, advice
 
 
+class UnsuitedDataError(RuntimeError):
+    """The data do not suit the method as configured (e.g. no cluster holds enough rows
+    of a class): a ``RuntimeError``, as imbalanced-learn raises there, that a command
+    line reports as a problem of the classes, not as an internal error."""
+
+
 def check_neighbor_count(
     spec: Any, name: str, n_rows: int, where: str, one_row_advice: str = ""
 ) -> None:

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from .._validation import NeighborCountError
+from .._validation import NeighborCountError, UnsuitedDataError
 
 #: Exit codes of every ``fastsmote`` command (docs/cli.md).
 EXIT_OK = 0
@@ -24,7 +24,8 @@ EXIT_INPUT_UNREADABLE = 4  # not Parquet/CSV, corrupt, truncated, no permission,
 EXIT_TARGET_MISSING = 5
 EXIT_NON_NUMERIC = 6
 EXIT_MISSING_VALUES = 7  # NaN, infinity or nulls in features; missing labels
-EXIT_CLASSES = 8  # a class too small for k, a single class, labels that are not classes
+EXIT_CLASSES = 8  # a class too small for k, a single class, labels that are not classes,
+# classes the method cannot work with (no cluster or support vector to start from)
 EXIT_OUTPUT_EXISTS = 9
 EXIT_OUTPUT = 10  # output cannot be written (directory, permissions, disk full)
 EXIT_MEMORY = 11
@@ -50,7 +51,7 @@ _MESSAGE_CODES = [
         re.compile(
             r"needs? at least 2 rows|at least 2 classes|"
             r"one class only|Unknown label type|multilabel|needs at least \d+ rows|"
-            r"labels represented as bytes"
+            r"labels represented as bytes|is not adapted to your dataset"
         ),
         EXIT_CLASSES,
     ),
@@ -88,6 +89,7 @@ def code_for(error: BaseException) -> int:
         (io.OutputError, EXIT_OUTPUT),
         (MemoryError, EXIT_MEMORY),
         (NeighborCountError, EXIT_CLASSES),
+        (UnsuitedDataError, EXIT_CLASSES),
     ]
     for kind, code in classes:
         if isinstance(error, kind):

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._random import DAMP_STREAM, class_stream, stream_key
-from .._validation import check_neighbor_count, to_python
+from .._validation import UnsuitedDataError, check_neighbor_count, to_python
 from ..base import neighbors_estimator
 from ..neighbors import exact_kneighbors_of_points, is_estimator, resolve_backend
 from ..over_sampling import exact_shares
@@ -190,7 +190,7 @@ def boundary_plan(
         else:
             weights = other / m
             if not weights.sum():
-                raise RuntimeError(
+                raise UnsuitedDataError(
                     f"ADASYN: no neighbour of any row of class {label!r} belongs to another "
                     "class, so every weight is 0 (a division by zero). ADASYN is not suited "
                     "to this data; use SMOTE instead."

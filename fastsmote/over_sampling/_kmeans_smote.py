@@ -13,7 +13,13 @@ from sklearn.base import clone
 
 from .._kernels.clusters import csr_pairwise_distance_sum, pairwise_distance_sum
 from .._random import KMEANS_SEED_STREAM, cluster_graph_stream, foreign_seed, stream_key
-from .._validation import Features, Target, check_model_range, std_exponents
+from .._validation import (
+    Features,
+    Target,
+    UnsuitedDataError,
+    check_model_range,
+    std_exponents,
+)
 from .._validation._params import NONE, Constraint, has_methods, int_in_range, one_of
 from ..base import (
     NEIGHBOR_BACKEND,
@@ -297,7 +303,7 @@ class KMeansSMOTE(_BoundarySampler):
             positions.append(position)
             members.append(rows)
         if not kept:
-            raise RuntimeError(
+            raise UnsuitedDataError(
                 f"No clusters found with sufficient samples of class {label!r}. Try "
                 "lowering the cluster_balance_threshold or increasing the number of "
                 f"clusters (KMeansSMOTE keeps a cluster where the class is at least "

@@ -18,6 +18,7 @@ from .._random import ALL_ROWS_GRAPH_STREAM, DAMP_STREAM, stream_key
 from .._validation import (
     Features,
     Target,
+    UnsuitedDataError,
     check_neighbor_count,
     one_of,
 )
@@ -384,7 +385,7 @@ class ADASYN(_BoundarySampler):
         labels = target.encoded[found.indices]
         weights = np.count_nonzero(labels != class_index, axis=1) / labels.shape[1]
         if not weights.sum():
-            raise RuntimeError(
+            raise UnsuitedDataError(
                 f"ADASYN: no neighbour of any row of class {label!r} belongs to another "
                 "class, so every weight is 0 (a division by zero). ADASYN is not suited "
                 "to this data; use SMOTE instead."
