@@ -21,7 +21,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 import dask.dataframe as dd  # noqa: E402
 from conftest import assert_same_frame, blobs, fit_resample_in_dask_order  # noqa: E402
 
-from fastsmote import SMOTE, SMOTENC, RandomUnderSampler, io  # noqa: E402
+from fastsmote import SMOTE, SMOTENC, RandomUnderSampler, TomekLinks, io  # noqa: E402
 from fastsmote.cli import _dask, main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,11 @@ def _names(directory):
 
 @pytest.mark.parametrize(
     ("method", "sampler"),
-    [("smote", SMOTE(k_neighbors=3, random_state=7)), ("random-under", None)],
+    [
+        ("smote", SMOTE(k_neighbors=3, random_state=7)),
+        ("random-under", None),
+        ("tomek", TomekLinks()),
+    ],
 )
 def test_dataset_is_fit_resample(address, dataset, capsys, method, sampler):
     data, frame = dataset
@@ -94,7 +98,7 @@ def test_dataset_is_fit_resample(address, dataset, capsys, method, sampler):
     after = expected["y"].value_counts().sort_index()
     assert record["class_counts_after"] == [[int(c), int(n)] for c, n in after.items()]
     assert record["class_counts_before"] == [[0, 90], [1, 24]]
-    assert record["random_key"] == reference.random_key_
+    assert record["random_key"] == getattr(reference, "random_key_", None)
     assert record["columns"]["synthetic_column"] == "synthetic"
     assert _names(data.parent) == ["data", "out", "out.record.json"]
 
@@ -162,7 +166,7 @@ def test_unreachable_and_malformed_scheduler(dataset, capsys):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["--method", "tomek"], "--method tomek has no Dask implementation"),
+        (["--method", "enn"], "--method enn has no Dask implementation"),
         (["--method", "smotenc"], "--method smotenc found no non-numeric column"),
         (["--method", "smotenc", "--categorical", "y"], "'y', which is the target"),
         (["--method", "borderline", "--neighbors", "approx"], "BorderlineSMOTE"),

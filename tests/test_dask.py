@@ -21,9 +21,12 @@ from fastsmote import (  # noqa: E402
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    SVMSMOTE,
     AllKNN,
     BorderlineSMOTE,
+    ClusterCentroids,
     EditedNearestNeighbours,
+    NearMiss,
     NeighbourhoodCleaningRule,
     RandomOverSampler,
     RandomUnderSampler,
@@ -90,8 +93,10 @@ def check_frame(sampler_factory, frame, npartitions, ddf=None, **kwargs):
         assert np.array_equal(added, np.arange(len(expected)) >= len(frame))
     assert_same_frame(out, expected)
     assert sampler.sampling_strategy_ == reference.sampling_strategy_
-    assert sampler.random_key_ == reference.random_key_
-    assert sampler.n_samples_out_ == reference.n_samples_out_ == len(out)
+    assert getattr(sampler, "random_key_", None) == getattr(reference, "random_key_", None)
+    assert hasattr(sampler, "n_samples_out_") == hasattr(reference, "n_samples_out_")
+    assert getattr(sampler, "n_samples_out_", len(out)) == len(out)
+    assert getattr(reference, "n_samples_out_", len(out)) == len(out)
     counts = out["y"].value_counts().to_dict()
     assert sampler.record().class_counts_after == [[c, counts[c]] for c in sorted(counts)]
     return sampler, reference
@@ -516,6 +521,73 @@ def test_smotenc_without_a_distributed_algorithm(small_ddf):
         )
 
 
+# --------------------------------------------------------------------------- TomekLinks
+def tied_table(n_per_class, dtype, seed):
+    """Rounded blobs (tied distances) with a row of the last class repeating one of the
+    first class far away in the frame: a link at distance 0 across partitions."""
+    frame = table(n_per_class, dtype=dtype, seed=seed, shift=1.0)
+    features = [c for c in frame.columns if c != "y"]
+    frame[features] = frame[features].round(1).astype(dtype)
+    last = int(np.flatnonzero(frame["y"].to_numpy() == len(n_per_class) - 1)[-1])
+    frame.loc[last, features] = frame.loc[3, features].to_numpy()
+    return frame
+
+
+TOMEK_CASES = [  # (dtype, classes, sampling_strategy)
+    (np.float64, [120, 30], "auto"),
+    (np.float32, [100, 40, 25], "all"),
+    (np.float64, [100, 40, 25], "majority"),
+    (np.float32, [70, 70], "auto"),
+]
+
+
+@pytest.mark.parametrize("dtype, n_per_class, strategy", TOMEK_CASES)
+def test_tomek_links_frame_is_fit_resample(npartitions, dtype, n_per_class, strategy):
+    frame = tied_table(n_per_class, dtype, seed=5)
+    sampler, reference = check_frame(
+        lambda: TomekLinks(sampling_strategy=strategy), frame, npartitions
+    )
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+    assert len(sampler.record().class_counts_after) and sampler.record().n_removed > 0
+
+
+@pytest.mark.parametrize("chunk_rows", [11, 500])
+def test_tomek_links_arrays_are_fit_resample(chunk_rows):
+    frame = tied_table([150, 40, 20], np.float64, seed=6)
+    X, y = frame.drop(columns=["y"]).to_numpy(), frame["y"].to_numpy()
+    with dask.config.set(scheduler="sync"):
+        X_res, y_res = fd.resample_arrays(
+            da.from_array(X, chunks=(chunk_rows, 2)), y, TomekLinks()
+        )
+        assert not np.isnan(X_res.shape[0])  # the kept rows are counted when planned
+        X_got, y_got = dask.compute(X_res, y_res)
+    X_ref, y_ref = TomekLinks().fit_resample(X, y)
+    assert np.array_equal(X_got, X_ref) and np.array_equal(y_got, y_ref)
+
+
+def test_tomek_links_where_a_pointed_row_points_to_an_unsearched_row():
+    """Minority row 61's nearest is row 62 of the largest class, whose nearest is row 60
+    of the same class: row 60 is not searched, and 62 is in no link (looking up 60 among
+    the searched rows must not land on another row's list)."""
+    rng = np.random.default_rng(2)
+    X = np.r_[rng.random((60, 2)) * 10, [[20.0, 20.0], [20.5, 20.0], [20.2, 20.0]]]
+    y = np.r_[np.zeros(60, int), [0, 1, 0]]
+    with dask.config.set(scheduler="sync"):
+        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(20, 2)), y, TomekLinks())
+        got = dask.compute(X_res, y_res)
+    expected = TomekLinks().fit_resample(X, y)
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+
+
+def test_tomek_links_other_searches_and_budget(small_ddf):
+    with pytest.raises(NotImplementedError, match="exact only"):
+        fd.resample(small_ddf, "y", TomekLinks(neighbors="approx"))
+    with pytest.raises(ValueError, match="outside the largest class"):
+        fd.resample(small_ddf, "y", TomekLinks(), broadcast_budget=1e-4)
+    out = fd.resample(small_ddf, "y", TomekLinks(sampling_strategy=[])).compute()
+    assert len(out) == 50  # no class targeted: nothing searched, nothing removed
+
+
 # --------------------------------------------------------------------------- errors
 @pytest.fixture
 def small_ddf():
@@ -582,7 +654,6 @@ def test_over_the_broadcast_budget(small_ddf):
 @pytest.mark.parametrize(
     "sampler",
     [
-        TomekLinks(),
         EditedNearestNeighbours(),
         RepeatedEditedNearestNeighbours(),
         AllKNN(),
@@ -593,6 +664,14 @@ def test_over_the_broadcast_budget(small_ddf):
 )
 def test_cleaners_are_not_implemented(small_ddf, sampler):
     with pytest.raises(NotImplementedError, match="no distributed algorithm.*fit_resample"):
+        fd.resample(small_ddf, "y", sampler)
+
+
+@pytest.mark.parametrize(
+    "sampler", [NearMiss(), SVMSMOTE(random_state=0), ClusterCentroids(random_state=0)]
+)
+def test_the_rest_of_the_family_is_not_on_dask(small_ddf, sampler):
+    with pytest.raises(NotImplementedError, match="not available on Dask.*fit_resample"):
         fd.resample(small_ddf, "y", sampler)
 
 

@@ -249,9 +249,9 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(str(error), EXIT_USAGE) from None
         except Exception as error:
             raise _cluster_error(error) from None
-        _check_written(tmp, rows, sampler.n_samples_out_, output)
-        elapsed = time.perf_counter() - started
         record = sampler.record()
+        _check_written(tmp, rows, sum(n for _, n in record.class_counts_after), output)
+        elapsed = time.perf_counter() - started
         rows_in = sum(n for _, n in record.class_counts_before)
         record.applied_to = f"{args.input} ({rows_in:,} rows) -> {args.output}"
         record.elapsed_seconds = elapsed

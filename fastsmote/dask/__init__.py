@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..base import BaseSampler
 from ..combine import SMOTEENN, SMOTETomek
 from ..over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
 from ..under_sampling import (
@@ -31,6 +32,7 @@ from ..under_sampling import (
     TomekLinks,
 )
 from ._boundary import boundary_plan
+from ._clean import tomek_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
 from ._select import random_over_plan, random_under_plan
@@ -48,10 +50,10 @@ SUPPORTED = {
     RandomOverSampler: random_over_plan,
     RandomUnderSampler: random_under_plan,
     SMOTENC: smotenc_plan,
+    TomekLinks: tomek_plan,
 }
 
 _CLEANERS = (
-    TomekLinks,
     EditedNearestNeighbours,
     RepeatedEditedNearestNeighbours,
     AllKNN,
@@ -70,13 +72,18 @@ def _check_sampler(sampler: Any) -> None:
         "run it with fit_resample on one machine (or the fastsmote resample command, "
         "which streams a Parquet or CSV file from disk)"
     )
+    supported = ", ".join(cls.__name__ for cls in SUPPORTED)
     if isinstance(sampler, _CLEANERS):
         raise NotImplementedError(
             f"{name} is not available on Dask: it cleans rows by their neighbours among "
-            f"all rows, which has no distributed algorithm in fastsmote yet. Over-sample on "
-            f"Dask with SMOTE, or {instead}."
+            f"all rows, which has no distributed algorithm in fastsmote yet. Clean on "
+            f"Dask with TomekLinks, over-sample with SMOTE, or {instead}."
         )
-    supported = ", ".join(cls.__name__ for cls in SUPPORTED)
+    if isinstance(sampler, BaseSampler):
+        raise NotImplementedError(
+            f"{name} is not available on Dask: fastsmote.dask resamples with {supported}; "
+            f"{instead}."
+        )
     raise TypeError(f"fastsmote.dask resamples with {supported}; got {name}.")
 
 
@@ -95,16 +102,18 @@ def _plan(
 ) -> tuple[list, list | None, Any]:
     started = time.perf_counter()
     key = start(sampler, counts, source.layout.n_features, columns)
-    if type(sampler)._sampling_type == "over-sampling":
-        plan = SUPPORTED[type(sampler)]
-        outputs = plan(sampler, source, counts, key, broadcast_budget, block_rows)
-    else:
-        outputs = SUPPORTED[type(sampler)](sampler, source, counts, key, broadcast_budget)
+    plan, kind = SUPPORTED[type(sampler)], type(sampler)._sampling_type
     before = counts.target.class_counts()
-    if type(sampler)._sampling_type == "over-sampling":
+    if kind == "over-sampling":
+        outputs = plan(sampler, source, counts, key, broadcast_budget, block_rows)
         added = getattr(sampler, "n_synthetic_", sampler.sampling_strategy_)
         after = {c: n + int(added.get(c, 0)) for c, n in before.items()}
+    elif kind == "clean-sampling":
+        *outputs, removed = plan(sampler, source, counts, key, broadcast_budget)
+        outputs = tuple(outputs)
+        after = {c: n - removed.get(c, 0) for c, n in before.items()}
     else:
+        outputs = plan(sampler, source, counts, key, broadcast_budget)
         after = {**before, **{c: int(n) for c, n in sampler.sampling_strategy_.items()}}
     log(sampler, counts, after, started)
     return outputs
@@ -135,13 +144,16 @@ def resample(
         any columns (RandomOverSampler with ``shrinkage``: numeric ones, as SMOTE).
     target : str
         Name of the column holding the class labels.
-    sampler : SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler or RandomUnderSampler
-        With its parameters, as for ``fit_resample``; ``sampling_strategy`` may be a
-        str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
+    sampler : a sampler of ``SUPPORTED``
+        SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler, RandomUnderSampler or
+        TomekLinks, with its parameters, as for ``fit_resample``; ``sampling_strategy``
+        may be a str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
         where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
         an int ``k_neighbors``; the counting pass also collects the categories, and its
-        neighbour tables are built now (they give ``median_std_``).
+        neighbour tables are built now (they give ``median_std_``). TomekLinks searches
+        the rows outside the largest class, and the rows they point to, among all rows
+        exactly; that pass also runs now.
     synthetic_column : str, optional
         Name of a boolean column added last: True for added rows (synthetic or
         duplicated), False for input rows.
@@ -150,8 +162,9 @@ def resample(
         their neighbour tables (SMOTE family; BorderlineSMOTE and ADASYN add the
         per-partition neighbour lists), or of the classes to duplicate
         (RandomOverSampler, as floats with ``shrinkage``), or the draws of
-        RandomUnderSampler. Default :data:`DEFAULT_BROADCAST_BUDGET` (2 GiB); above it a
-        ``ValueError`` names the sizes.
+        RandomUnderSampler, or TomekLinks' rows outside the largest class. Default
+        :data:`DEFAULT_BROADCAST_BUDGET` (2 GiB); above it a ``ValueError`` names the
+        sizes.
     block_rows : int, optional
         Added rows per output partition (over-samplers; default about 64 MiB of
         synthetic rows, 262,144 duplicates). The rows never depend on it.
@@ -164,15 +177,16 @@ def resample(
         ``synthetic_column``), with the dtypes ``fit_resample`` gives. Input rows keep
         their index; added rows are indexed by their row number in the output.
         RandomOverSampler with ``shrinkage`` gives float features, as ``fit_resample``
-        does. RandomUnderSampler: each input partition keeps its selected rows, in order.
+        does. RandomUnderSampler, TomekLinks: each input partition keeps its selected
+        rows, in order.
 
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (the cleaners, an approximate or
-        estimator search among all rows, SMOTENC with a ``k_neighbors``
-        estimator or an encoder merging infrequent categories), and a callable
-        ``sampling_strategy``.
+        For samplers without a distributed algorithm (the other cleaners, NearMiss and
+        the rest of the family; an approximate or estimator search among all rows,
+        SMOTENC with a ``k_neighbors`` estimator or an encoder merging infrequent
+        categories), and a callable ``sampling_strategy``.
     ValueError
         Unknown target column, non-numeric features (SMOTE, RandomOverSampler with
         ``shrinkage``; SMOTENC's continuous columns), a missing value in a categorical
@@ -207,7 +221,7 @@ def resample_arrays(
     ----------
     X : dask.array.Array of shape (n_samples, n_features)
     y : dask.array.Array or array-like of shape (n_samples,)
-    sampler : SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler or RandomUnderSampler
+    sampler : a sampler of ``SUPPORTED``
     broadcast_budget : float, optional
         See :func:`resample`.
     block_rows : int, optional
@@ -219,7 +233,7 @@ def resample_arrays(
         SMOTE: float32 for float32 (and float16) X, float64 otherwise (SMOTENC: X's
         dtype for float X, float64 otherwise); the random samplers keep X's dtype
         (RandomOverSampler with ``shrinkage``: as SMOTE).
-        RandomUnderSampler's chunks have unknown sizes.
+        RandomUnderSampler's chunks have unknown sizes (TomekLinks': known).
     y_resampled : dask.array.Array
     """
     import dask.array as da

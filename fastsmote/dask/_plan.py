@@ -64,10 +64,12 @@ def start(sampler: Any, counts: Counts, n_features: int, columns: list | None) -
         sampler.n_samples_out_ = int(counts.lengths.sum()) + sum(
             sampler.sampling_strategy_.values()
         )
-    else:
+    elif type(sampler)._sampling_type == "under-sampling":  # a cleaner's is not known
         after = target.class_counts()
         after.update(sampler.sampling_strategy_)
         sampler.n_samples_out_ = sum(after.values())
+    if not hasattr(sampler, "random_state"):  # a deterministic sampler (TomekLinks)
+        return np.uint64(0)
     key = key_from_random_state(sampler.random_state)
     sampler.random_key_, sampler.rng_version_ = int(key), RNG_VERSION
     return key
