@@ -11,6 +11,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import clone
 
+from .._kernels.arrays import column_spans
 from .._kernels.clusters import csr_pairwise_distance_sum, pairwise_distance_sum
 from .._random import KMEANS_SEED_STREAM, cluster_graph_stream, foreign_seed, stream_key
 from .._validation import (
@@ -62,7 +63,7 @@ def cluster_weights(X: Any, members: list, density_exponent: Any) -> np.ndarray:
         mean = 2.0 * _distance_sum(X, rows, math.ldexp(1.0, shift)) / (m * m - m)
         logs.append(_log_sparsity(mean, shift, float(exponent), m))
         try:
-            direct.append(mean**exponent / m if shift == 0 else math.nan)
+            direct.append(mean ** float(exponent) / m if shift == 0 else math.nan)
         except (OverflowError, ZeroDivisionError):
             direct.append(math.nan)
     direct_values = np.asarray(direct, dtype=np.float64)
@@ -84,12 +85,22 @@ def cluster_weights(X: Any, members: list, density_exponent: Any) -> np.ndarray:
     return weights / weights.sum()
 
 
+#: Rows per block where feature spans are taken over a subset of rows with NumPy.
+SPAN_ROW_BLOCK = 4096
+
+
 def _distance_shift(X: Any, rows: np.ndarray) -> int:
-    """The power of two that brings the largest magnitude among ``rows`` into [0.5, 1)
-    when squared differences of such values could leave float64, else 0."""
-    values = X[rows].data if sparse.issparse(X) else X[rows]
-    peak = float(np.abs(values).max()) if values.size else 0.0
-    return -int(std_exponents(np.array([peak]), np.array([0.0]))[0])
+    """The power of two that brings the largest feature span among ``rows`` into
+    [0.5, 1) when squared differences of such spans could leave float64, else 0 (the
+    rows are not copied; a span is at least a rounding unit of its values, so scaled
+    values stay far from overflow)."""
+    if sparse.issparse(X):
+        part = X[rows]
+        spans = (part.max(axis=0).toarray() - part.min(axis=0).toarray()).ravel()
+    else:
+        spans = column_spans(X, np.asarray(rows, dtype=np.int64), SPAN_ROW_BLOCK)
+    largest = float(np.max(spans)) if spans.size else 0.0
+    return -int(std_exponents(np.array([largest]), np.array([0.0]))[0])
 
 
 def _distance_sum(X: Any, rows: np.ndarray, scale: float) -> float:
