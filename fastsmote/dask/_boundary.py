@@ -84,6 +84,20 @@ def _codes_and_rows(queries: tuple) -> tuple[np.ndarray, np.ndarray]:
     return queries[0], queries[2]
 
 
+def check_exact_search(sampler: Any, counts: Counts, n_queries: int, rows: str) -> None:
+    """Refuse where the search of ``n_queries`` rows among all rows that ``fit_resample``
+    would run is not the exact one (``rows`` names them)."""
+    backend = sampler.neighbors if isinstance(sampler.neighbors, str) else "exact"
+    resolved = resolve_backend(backend, counts.n_samples, counts.n_features, n_queries)
+    if resolved != "exact":
+        raise NotImplementedError(
+            f"{type(sampler).__name__} searches {rows} among all rows with the "
+            f"{resolved!r} backend here (neighbors={sampler.neighbors!r}); on Dask that "
+            "search is exact only: pass neighbors='exact' (the same rows as fit_resample "
+            "with neighbors='exact')."
+        )
+
+
 def _all_rows_param(sampler: Any, counts: Counts, name: str, n_queries: int) -> int:
     """The neighbour count among all rows, refused where the search ``fit_resample``
     would run is not the exact one."""
@@ -93,15 +107,7 @@ def _all_rows_param(sampler: Any, counts: Counts, name: str, n_queries: int) -> 
             f"{type(sampler).__name__}({name}=<estimator>) is not available on Dask: give "
             f"{name} as an int (fastsmote's exact search among all rows)."
         )
-    backend = sampler.neighbors if isinstance(sampler.neighbors, str) else "exact"
-    resolved = resolve_backend(backend, counts.n_samples, counts.n_features, n_queries)
-    if resolved != "exact":
-        raise NotImplementedError(
-            f"{type(sampler).__name__} searches the class rows among all rows with the "
-            f"{resolved!r} backend here (neighbors={sampler.neighbors!r}); on Dask that "
-            "search is exact only: pass neighbors='exact' (the same rows as fit_resample "
-            "with neighbors='exact')."
-        )
+    check_exact_search(sampler, counts, n_queries, "the class rows")
     check_neighbor_count(spec, name, counts.n_samples, "X")
     return int(spec)
 

@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..neighbors import resolve_backend
-from ._boundary import _codes_and_rows, _merge, _queries, _search
+from ._boundary import _codes_and_rows, _merge, _queries, _search, check_exact_search
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget
@@ -83,7 +82,7 @@ def tomek_plan(
     largest = int(np.argmax(target.counts))
     outside = np.flatnonzero(np.arange(target.classes.size) != largest).astype(np.int32)
     n_outside = int(target.counts[outside].sum())
-    _exact_only(sampler, counts, n_outside)
+    check_exact_search(sampler, counts, n_outside, "the rows outside the largest class")
     removed, removed_codes = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if targeted.any() and n_outside:
         row_bytes = counts.n_features * counts.itemsize + 8
@@ -127,15 +126,3 @@ def tomek_plan(
     labels = target.classes.tolist()
     removed_counts = {label: int(n) for label, n in zip(labels, per_class, strict=True)}
     return outputs, lengths, source.meta, removed_counts
-
-
-def _exact_only(sampler: Any, counts: Counts, n_queries: int) -> None:
-    """Refuse a search that ``fit_resample`` would not run exactly."""
-    backend = sampler.neighbors if isinstance(sampler.neighbors, str) else "exact"
-    resolved = resolve_backend(backend, counts.n_samples, counts.n_features, n_queries)
-    if resolved != "exact":
-        raise NotImplementedError(
-            f"TomekLinks searches among all rows with the {resolved!r} backend here "
-            f"(neighbors={sampler.neighbors!r}); on Dask that search is exact only: pass "
-            "neighbors='exact' (the same rows as fit_resample with neighbors='exact')."
-        )
