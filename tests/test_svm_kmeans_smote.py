@@ -245,6 +245,21 @@ def test_svmsmote_default_svc_at_extreme_magnitudes(three_classes, layout):
     SVMSMOTE(random_state=0, svm_estimator=SVC(gamma=1.0)).fit_resample(np.ldexp(X, -520), y)
 
 
+def test_svmsmote_variance_of_x_in_blocks(monkeypatch):
+    from scipy import sparse
+
+    from fastsmote.over_sampling import _svmsmote
+
+    monkeypatch.setattr(_svmsmote, "VARIANCE_BLOCK", 50)  # several blocks
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 7)) * 3 + 5
+    X[X < 4] = 0
+    for data in (X, X.astype(np.float32), np.asfortranarray(X), X[:, ::2]):
+        expected = data.var(dtype=np.float64)
+        assert _svmsmote._variance(data) == pytest.approx(expected, rel=1e-12)
+        assert _svmsmote._variance(sparse.csr_matrix(data)) == pytest.approx(expected, rel=1e-12)
+
+
 # ----------------------------------------------------------------------------- KMeansSMOTE
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_pairwise_distance_sum_matches_naive(dtype):

@@ -42,16 +42,38 @@ def interpolated_share(class_key: np.uint64) -> float:
     return float(draws[_BETA_RANK] >> np.uint64(11)) / 2.0**53
 
 
+#: Values per block of the variance's passes (no temporary the size of X).
+VARIANCE_BLOCK = 1 << 20
+
+
+def _variance(X: Any) -> float:
+    """The variance of every value of X (a sparse matrix's absent entries are zeros), in
+    float64, by two passes over blocks of about ``VARIANCE_BLOCK`` values."""
+    n = X.shape[0] * X.shape[1]
+    if n == 0:
+        return 0.0
+    if sparse.issparse(X):
+        step = VARIANCE_BLOCK
+        blocks = [X.data[i : i + step] for i in range(0, X.data.size, step)]
+        absent = n - X.data.size
+    else:
+        step = max(1, VARIANCE_BLOCK // X.shape[1])
+        blocks = [X[i : i + step] for i in range(0, X.shape[0], step)]  # views
+        absent = 0
+    with np.errstate(all="ignore"):  # an overflow or underflow is what is checked
+        mean = sum(float(block.sum(dtype=np.float64)) for block in blocks) / n
+        squares = absent * mean * mean
+        for block in blocks:
+            deviation = block.astype(np.float64).ravel() - mean
+            squares += float(np.dot(deviation, deviation))
+        return squares / n
+
+
 def _check_scale_gamma(X: Any) -> None:
     """Raise unless the default SVC's ``gamma='scale'``, ``1 / (n_features * X.var())``,
     is usable: at extreme magnitudes the variance underflows or overflows float64 and
     the SVM is fitted with a degenerate kernel (every row or no row a support vector)."""
-    with np.errstate(all="ignore"):
-        if sparse.issparse(X):
-            squares = X.multiply(X).mean(dtype=np.float64)
-            variance = float(squares - X.mean(dtype=np.float64) ** 2)
-        else:
-            variance = float(X.var(dtype=np.float64))
+    variance = _variance(X)
     if variance == 0 and X.max() == X.min():
         return  # every value equal: scikit-learn takes gamma = 1
     if np.isfinite(variance) and variance >= np.finfo(np.float64).tiny:
