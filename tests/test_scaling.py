@@ -283,6 +283,32 @@ def test_points_search_returns_the_defined_distances(dtype):
     np.testing.assert_array_equal(pos, exact_kneighbors_of_points(points, X, 6))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "n_features, k, n_points",
+    [(8, 1, 300), (20, 5, 300), (60, 3, 300), (20, 2, 4300)],  # the last: query-major
+)
+def test_points_search_through_shortlists_is_the_direct_search(
+    monkeypatch, dtype, n_features, k, n_points
+):
+    """From 8 features the points are searched through product shortlists: the same
+    lists and the same defined distances, bit for bit, as the direct kernel (which
+    merges of searches over parts of the rows rely on), ties and duplicates included."""
+    rng = np.random.default_rng(n_features)
+    X = np.round(rng.standard_normal((1500, n_features)), 1).astype(dtype)
+    X[700:720] = X[:20]  # duplicate rows: ties to the lower row
+    points = np.r_[X[[0, 5, 710, 1499]], X[rng.integers(0, 1500, n_points)] + dtype(0.05)]
+    points = points.astype(dtype)
+    shortlisted = exact_kneighbors_of_points(points, X, k, return_distance=True)
+    monkeypatch.setattr(exact_module, "FUSED_MIN_FEATURES", 10**9)  # the direct kernel
+    direct = exact_kneighbors_of_points(points, X, k, return_distance=True)
+    np.testing.assert_array_equal(shortlisted[0].view(np.uint8), direct[0].view(np.uint8))
+    np.testing.assert_array_equal(shortlisted[1], direct[1])
+    every = np.arange(len(X))
+    expected = naive.knn_of(points, np.arange(len(points)), X, every, k, np.full(len(points), -1))
+    np.testing.assert_array_equal(shortlisted[1], expected[1])
+
+
 def test_points_search_refuses_distances_of_rows_it_must_scale():
     X = np.random.default_rng(0).standard_normal((30, 3)).astype(np.float32) * 1e-20
     exact_kneighbors_of_points(X[:2], X, 3)  # indices: the search scales the rows

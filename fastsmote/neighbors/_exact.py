@@ -330,6 +330,10 @@ def exact_kneighbors_of_points(
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Exact neighbours of other points (not rows of ``X``) among all rows of ``X``.
 
+    From ``FUSED_MIN_FEATURES`` features the points are searched through product
+    shortlists (as the searches between two sets of rows, on a copy holding the rows and
+    the points), with the lists and distances of the direct kernel.
+
     Parameters
     ----------
     points : ndarray of shape (n_points, n_features), X's dtype, finite
@@ -372,6 +376,26 @@ def exact_kneighbors_of_points(
     if exponent:
         points = scaled_copy(points, None, exponent, spans)
         X = scaled_copy(X, None, exponent, spans)
+    if X.shape[1] >= FUSED_MIN_FEATURES and X.shape[0] > n_neighbors:
+        # product shortlists, as the searches between row sets: the rows and the points
+        # in one array (a copy), the same lists and defined distances as the direct kernel
+        from ._between import _nearest_exact
+
+        n_rows = X.shape[0]
+        check_fits(
+            (n_rows + n_points) * X.shape[1] * X.dtype.itemsize,
+            f"A copy of the {n_rows:,} rows and {n_points:,} points searched",
+            "Search the points in smaller groups.",
+        )
+        stacked = np.concatenate([X, points])
+        with numba_threads(get_config()["n_threads"]):
+            dist, pos = _nearest_exact(
+                stacked,
+                np.arange(n_rows, n_rows + n_points, dtype=np.int64),
+                np.arange(n_rows, dtype=np.int64),
+                n_neighbors,
+            )
+        return (dist, pos) if return_distance else pos
     block = ref_block_size(X.shape[1], X.dtype.itemsize)
     with numba_threads(get_config()["n_threads"]):
         dist, pos = knn_blocked(
