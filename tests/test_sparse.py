@@ -347,6 +347,27 @@ def test_no_dense_copy_of_a_large_sparse_matrix():
         assert peak < dense_bytes / 100, (type(sampler).__name__, peak)
 
 
+def test_read_only_sparse_arrays_reach_the_models_as_copies():
+    """scikit-learn's KMeans cannot read read-only sparse arrays (memory-mapped or shared
+    buffers): the samplers that fit a model give it a copy, and keep the rows."""
+    X, y = sparse_data(n=400, d=12)
+    y = (y == 2).astype(int)  # two classes: 333 and 67 rows
+    M = sparse.csr_matrix(X)
+    frozen = M.copy()
+    for array in (frozen.data, frozen.indices, frozen.indptr):
+        array.flags.writeable = False
+    makers = [
+        lambda: KMeansSMOTE(random_state=0, kmeans_estimator=2, cluster_balance_threshold=0),
+        lambda: SVMSMOTE(random_state=0),
+        lambda: InstanceHardnessThreshold(estimator=DummyClassifier(), random_state=0),
+    ]
+    for make in makers:
+        expected = make().fit_resample(M, y)[0]
+        got = make().fit_resample(frozen, y)[0]
+        assert (got != expected).nnz == 0, type(make()).__name__
+    assert not frozen.data.flags.writeable  # the input is left as it is
+
+
 # ------------------------------------------------------------------------- refusals
 def test_what_needs_dense_X_refuses_sparse_X_clearly():
     X, y = sparse_data()

@@ -46,7 +46,7 @@ from ._params import (
     one_of,
 )
 from ._sampling_strategy import SAMPLING_TYPES, check_sampling_strategy
-from ._sparse import SparseFeatures, is_sparse, restore_format
+from ._sparse import SparseFeatures, is_sparse, model_rows, restore_format
 from ._target import Target, check_target, restore_target, to_python
 
 __all__ = [
@@ -82,6 +82,7 @@ __all__ = [
     "has_methods",
     "int_in_range",
     "is_sparse",
+    "model_rows",
     "neighbors_asked",
     "one_of",
     "restore_format",

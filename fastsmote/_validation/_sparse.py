@@ -9,10 +9,26 @@ from typing import Any
 import numpy as np
 from scipy import sparse as sp
 
+from .._memory import check_fits
+
 
 def is_sparse(X: Any) -> bool:
     """Whether ``X`` is a SciPy sparse matrix or array."""
     return sp.issparse(X)
+
+
+def model_rows(X: Any) -> Any:
+    """X as given to a scikit-learn model: a sparse matrix whose arrays are read-only
+    (memory-mapped or shared buffers) is copied first, as parts of scikit-learn's
+    compiled code (KMeans on sparse rows) cannot read them; any other X as it is."""
+    if not is_sparse(X) or all(a.flags.writeable for a in (X.data, X.indices, X.indptr)):
+        return X
+    check_fits(
+        X.data.nbytes + X.indices.nbytes + X.indptr.nbytes,
+        f"A writable copy of the read-only sparse X ({X.nnz:,} stored values) for the model",
+        "Pass X with writable arrays.",
+    )
+    return X.copy()
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .._validation import (
     Target,
     UnsuitedDataError,
     check_model_range,
+    model_rows,
     std_exponents,
 )
 from .._validation._params import NONE, Constraint, has_methods, int_in_range, one_of
@@ -282,7 +283,7 @@ class KMeansSMOTE(_BoundarySampler):
                 self.kmeans_estimator, numbers.Integral
             ):
                 check_model_range(X, "KMeansSMOTE's MiniBatchKMeans")
-            self._cluster_labels = np.asarray(kmeans.fit_predict(X))
+            self._cluster_labels = np.asarray(kmeans.fit_predict(model_rows(X)))
             self.kmeans_estimator_ = kmeans
         return self._cluster_labels
 

@@ -12,7 +12,7 @@ from sklearn.base import clone
 
 from .._kernels.sampling import priorities
 from .._random import SVM_SEED_STREAM, SVM_SPLIT_STREAM, foreign_seed, stream_key
-from .._validation import Features, Target, check_neighbor_count
+from .._validation import Features, Target, check_neighbor_count, model_rows
 from .._validation._params import NONE, Constraint, has_methods
 from ..base import (
     NEIGHBOR_BACKEND,
@@ -226,7 +226,7 @@ class SVMSMOTE(_BoundarySampler):
             svm = self._svm(class_key)
             if self.svm_estimator is None:
                 _check_scale_gamma(X)
-            svm.fit(X, target.encoded if target.one_vs_all else target.labels)
+            svm.fit(model_rows(X), target.encoded if target.one_vs_all else target.labels)
             if not hasattr(svm, "support_"):
                 raise RuntimeError(
                     f"svm_estimator ({type(svm).__name__}) has no fitted attribute "

@@ -40,6 +40,7 @@ from .._validation import (
     has_methods,
     int_in_range,
     is_sparse,
+    model_rows,
     one_of,
 )
 from ..base import SEED, THREADS, BaseSampler, RowOrigins
@@ -218,7 +219,12 @@ class InstanceHardnessThreshold(BaseSampler):
         if self.sampling_strategy_:
             # columns of predict_proba are the sorted codes, i.e. column c is class c
             proba = cross_val_predict(
-                self.estimator_, X, codes, cv=cv, n_jobs=self.n_jobs, method="predict_proba"
+                self.estimator_,
+                model_rows(X),
+                codes,
+                cv=cv,
+                n_jobs=self.n_jobs,
+                method="predict_proba",
             )
             own = proba[np.arange(codes.size), codes]
         for class_index, label in enumerate(target.classes.tolist()):
