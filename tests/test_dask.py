@@ -548,7 +548,7 @@ def test_tomek_links_frame_is_fit_resample(npartitions, dtype, n_per_class, stra
         lambda: TomekLinks(sampling_strategy=strategy), frame, npartitions
     )
     assert sampler.neighbors_backend_ == reference.neighbors_backend_
-    assert len(sampler.record().class_counts_after) and sampler.record().n_removed > 0
+    assert sampler.record().n_removed > 0  # links were found
 
 
 @pytest.mark.parametrize("chunk_rows", [11, 500])
