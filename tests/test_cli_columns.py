@@ -355,6 +355,23 @@ def test_resample_warns_when_feature_scales_differ(tables, tmp_path, capsys):
     assert code == 0 and "standard deviations" not in err  # no distances: no warning
 
 
+def test_resample_warns_about_a_feature_of_tiny_values(tables, tmp_path, capsys):
+    """A feature whose squares underflow float64 (values ~1e-180): its standard
+    deviation is taken on the values scaled by a power of two, not read as 0 (which
+    would drop it from the warning), streamed and in memory alike."""
+    frame, _, _ = tables
+    tiny = tmp_path / "tiny.parquet"
+    scaled = frame.assign(v1=np.ldexp(frame["v1"].to_numpy(np.float64), -600))
+    pq.write_table(pa.Table.from_pandas(scaled, preserve_index=False), tiny, row_group_size=300)
+    columns = ["--drop", "tx_key,channel", "--passthrough", "transaction_id", "-q"]
+    for extra in ([], ["--in-memory"]):
+        argv = ["resample", tiny, tmp_path / "o.parquet", "--target", "is_fraud", "--overwrite"]
+        code, _, err = _run(capsys, *argv, *columns, *extra)
+        assert code == 0 and "smallest 'v1'" in err, err
+        factor = float(re.search(r"differ by a factor of ([0-9.e+]+)", err).group(1))
+        assert factor > 1e170
+
+
 def test_record_columns_round_trip(tables, tmp_path, capsys):
     _, parquet, _ = tables
     for name in ("r.json", "r.md"):

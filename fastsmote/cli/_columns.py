@@ -270,7 +270,10 @@ def scale_warning(feature_std: list, ratio: float) -> str | None:
     if factor <= ratio:
         return None
     wide = [name for name, std in varying if std > ratio * smallest[1]]
-    shown = f"{factor:,.0f}" if factor >= 100 else f"{factor:.1f}"
+    if factor >= 1e6:
+        shown = f"{factor:.1e}"
+    else:
+        shown = f"{factor:,.0f}" if factor >= 100 else f"{factor:.1f}"
     return (
         f"the features' standard deviations differ by a factor of {shown} (largest "
         f"{largest[0]!r}, smallest {smallest[0]!r}; over {ratio:g} times the smallest: "

@@ -6,6 +6,7 @@ which input row each output row is; :class:`ResampleResult` holds the class coun
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._validation import std_exponents
 from ._input import check_labels, is_numeric
 
 
@@ -185,8 +187,14 @@ def resample_table(
 
 
 def _std(column: pa.ChunkedArray | pa.Array) -> float:
-    """Population standard deviation (0 for a column without two values)."""
-    value = pc.stddev(
-        column.cast(pa.float64()) if not pa.types.is_floating(column.type) else column
-    )
-    return float(value.as_py() or 0.0)
+    """Population standard deviation (0 for a column without two values), right at any
+    magnitude: a column beyond 2**±SAFE_EXPONENT is scaled by a power of two first."""
+    if not pa.types.is_floating(column.type):
+        column = column.cast(pa.float64())
+    low, high = pc.min_max(column).values()
+    if low.as_py() is None:
+        return 0.0
+    shift = int(std_exponents(np.array([high.as_py()]), np.array([low.as_py()]))[0])
+    if shift:
+        column = pc.multiply(column.cast(pa.float64()), math.ldexp(1.0, -shift))
+    return math.ldexp(float(pc.stddev(column).as_py() or 0.0), shift)

@@ -5,6 +5,7 @@ table in memory; :func:`smote_output_schema` is the schema it writes."""
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
 import os
 import time
@@ -16,6 +17,7 @@ import pyarrow as pa
 
 from .._memory import check_fits, rows_per_chunk
 from .._progress import start as _report
+from .._validation import std_exponents
 from ..over_sampling import compute_dtype, stream_plan
 from ._disk_space import check_disk_space, estimate_rows_bytes
 from ._errors import MissingValuesError, NonNumericColumnsError
@@ -58,18 +60,34 @@ def smote_output_schema(
 
 class _Moments:
     """Count, mean and sum of squared deviations per column, merged batch by batch
-    (Chan et al.), for the features' standard deviations."""
+    (Chan et al.), for the features' standard deviations. A column whose largest
+    magnitude lies beyond 2**±SAFE_EXPONENT is summed scaled by a power of two (exact),
+    so that its squares neither overflow nor underflow; others as they are."""
 
     def __init__(self, n_columns: int):
         self.n = 0
         self.mean = np.zeros(n_columns)
         self.m2 = np.zeros(n_columns)
+        self.peak = np.zeros(n_columns)  # the largest magnitude seen
+        self.shift = np.zeros(n_columns, dtype=np.int64)  # values are summed x 2**-shift
 
     def add(self, j: int, values: np.ndarray) -> None:
         """Column ``j`` of the next batch (call for every column, then :meth:`next`)."""
         m = values.size
         if not m:
             return
+        with np.errstate(invalid="ignore"):
+            peak = max(self.peak[j], float(values.max()), -float(values.min()))
+        # the exponent of the peak where it is extreme, else 0
+        shift = int(std_exponents(np.array([peak]), np.array([0.0]))[0])
+        if shift != self.shift[j]:  # rescale what was summed (powers of two: exact)
+            moved = int(self.shift[j] - shift)
+            self.mean[j] = math.ldexp(self.mean[j], moved)
+            self.m2[j] = math.ldexp(self.m2[j], 2 * moved)
+            self.shift[j] = shift
+        self.peak[j] = peak
+        if shift:
+            values = np.ldexp(values.astype(np.float64), -shift)
         mean = float(values.mean(dtype=np.float64))
         m2 = float(np.square(values - mean, dtype=np.float64).sum())
         delta = mean - self.mean[j]
@@ -81,7 +99,7 @@ class _Moments:
         self.n += m
 
     def std(self) -> np.ndarray:
-        return np.sqrt(self.m2 / max(self.n, 1))
+        return np.ldexp(np.sqrt(self.m2 / max(self.n, 1)), self.shift)
 
 
 def stream_smote(
