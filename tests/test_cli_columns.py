@@ -372,6 +372,24 @@ def test_resample_warns_about_a_feature_of_tiny_values(tables, tmp_path, capsys)
         assert factor > 1e170
 
 
+def test_diagnose_scale_standardises_a_feature_of_tiny_values():
+    """--scale on a feature whose squares underflow: standardised like the same values
+    at an ordinary scale (it was left unscaled, its deviation read as 0)."""
+    import pandas as pd
+
+    from fastsmote.cli._diagnose import _standardised
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.standard_normal((500, 3)) * [1.0, 3.0, 2.0], columns=list("abc"))
+    tiny = X.assign(b=np.ldexp(X["b"].to_numpy(), -600))
+    expected, _ = _standardised(X)
+    got, record = _standardised(tiny)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12, atol=1e-12)
+    std = X.to_numpy().std(axis=0)
+    std[1] = np.ldexp(std[1], -600)
+    assert record["std_ratio_before"] == pytest.approx(std.max() / std.min())
+
+
 def test_record_columns_round_trip(tables, tmp_path, capsys):
     _, parquet, _ = tables
     for name in ("r.json", "r.md"):

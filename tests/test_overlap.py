@@ -163,6 +163,19 @@ def test_unscaled_features_get_a_warning():
     assert overlap_report(constant, y).warnings == []
 
 
+def test_feature_scale_of_tiny_values_is_not_zero():
+    """A feature of values ~1e-180: its squares underflow float64, so its standard
+    deviation is taken scaled by a power of two (else 0, and the ratio infinite)."""
+    X, y = gaussian(1.0)
+    X = X.astype(np.float64)
+    tiny = X.copy()
+    tiny[:, 1] = np.ldexp(X[:, 1], -600)
+    scale = overlap_report(tiny, y).feature_scale
+    assert scale["smallest"] == 1
+    others = X[:, [0, 2]].std(axis=0).max()
+    assert scale["std_ratio"] == pytest.approx(others / np.ldexp(X[:, 1].std(), -600))
+
+
 def test_large_class_is_sampled_and_says_so():
     X, y = gaussian(1.0, n_major=600, n_minor=300)
     full = overlap_report(X, y, max_rows=None)

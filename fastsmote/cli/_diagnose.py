@@ -152,6 +152,7 @@ def _standardised(X: Any) -> tuple[Any, dict]:
     import pandas as pd
 
     from .._memory import check_fits
+    from .._validation import std_exponents
 
     dtype = np.float32 if all(t == np.float32 for t in X.dtypes) else np.float64
     check_fits(
@@ -160,6 +161,11 @@ def _standardised(X: Any) -> tuple[Any, dict]:
         "Standardise a sample of the rows, or run without --scale.",
     )
     values = X.to_numpy(dtype=dtype, copy=True)
+    # columns of extreme magnitude are scaled by a power of two first (exact): their
+    # squares would underflow or overflow; standardised, the values are the same
+    exponent = std_exponents(values.max(axis=0), values.min(axis=0))
+    if exponent.any():
+        np.ldexp(values, -exponent, out=values)
     mean = values.mean(axis=0, dtype=np.float64)
     values -= mean.astype(dtype)
     squares = np.zeros(values.shape[1])
@@ -168,6 +174,9 @@ def _standardised(X: Any) -> tuple[Any, dict]:
     std = np.sqrt(squares / values.shape[0])
     varying = std > 0
     values /= np.where(varying, std, 1.0).astype(dtype)
-    ratio = float(std[varying].max() / std[varying].min()) if varying.sum() >= 2 else None
+    true_std = np.ldexp(std, exponent)
+    ratio = (
+        float(true_std[varying].max() / true_std[varying].min()) if varying.sum() >= 2 else None
+    )
     scaled = pd.DataFrame(values, columns=X.columns, index=X.index, copy=False)
     return scaled, {"standardised": True, "std_ratio_before": ratio}

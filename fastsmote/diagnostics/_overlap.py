@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .._memory import resolve_working_memory
+from .._memory import check_fits, resolve_working_memory
 from .._progress import phase
 from .._random import (
     REPORT_GRAPH_STREAM,
@@ -40,6 +40,7 @@ from .._validation import (
     check_finite,
     check_neighbor_count,
     check_target,
+    std_exponents,
     to_python,
 )
 from ..neighbors import BACKENDS, kneighbors
@@ -568,13 +569,23 @@ def _margin(n: int) -> str:
 
 
 def _feature_scale(X: np.ndarray, columns: Any) -> dict:
-    """Largest / smallest standard deviation among the features that vary."""
+    """Largest / smallest standard deviation among the features that vary (columns of
+    extreme magnitude taken on a copy scaled by a power of two: their squares would
+    underflow or overflow)."""
+    exponent = std_exponents(X.max(axis=0), X.min(axis=0))
+    if exponent.any():
+        check_fits(
+            X.nbytes,
+            "A copy of X scaled for its standard deviations",
+            "Scale the features of extreme magnitude first.",
+        )
+        X = np.ldexp(X, -exponent)
     n = X.shape[0]
     mean = X.sum(axis=0, dtype=np.float64) / n
     squares = np.zeros(X.shape[1])
     for start in range(0, n, _STD_BLOCK):  # bounded temporaries, not a copy of X
         squares += ((X[start : start + _STD_BLOCK] - mean) ** 2).sum(axis=0)
-    std = np.sqrt(squares / n)
+    std = np.ldexp(np.sqrt(squares / n), exponent)
     varying = np.flatnonzero(X.max(axis=0) > X.min(axis=0))  # exact, unlike std > 0
     if varying.size < 2:
         return {"std_ratio": 1.0, "largest": None, "smallest": None}
