@@ -212,7 +212,7 @@ def _steps(dtypes: tuple, samplers: tuple | None) -> list[tuple[str, str, Callab
     ]
     #: samplers with CSR kernels of their own (the other samplers' sparse paths run the
     #: dense kernels on dense blocks)
-    sparse_input = ("SMOTE", "TomekLinks", "RandomOverSampler", "KMeansSMOTE")
+    sparse_input = ("SMOTE", "TomekLinks", "RandomOverSampler", "KMeansSMOTE", "SMOTENC")
     chosen = [s for s in instances if samplers is None or type(s).__name__ in samplers]
     rng = np.random.default_rng(0)
     y = np.repeat([0, 1], [30, 12])

@@ -271,6 +271,10 @@ def check_smote(X, neighbors):
     expected, expected_codes = naive.smotenc_generate(X, codes, neighbors, key, tie_key, 3, 6)
     equal(out, expected)
     equal(out_codes, expected_codes)
+    only_codes = np.empty((7, codes.shape[1]), np.int32)
+    smote.smotenc_codes(codes, neighbors, np.uint64(key), np.uint64(tie_key), 3, only_codes, 1,
+                        6, 4)  # fmt: skip
+    equal(only_codes[1:], expected_codes)
 
 
 def check_clusters(X):
@@ -346,6 +350,14 @@ def check_sparse(X):
     reference = naive.csr_knn(M, queries, 3, skip)
     equal(dist, reference[0])
     equal(pos, reference[1])
+    codes = (M.toarray()[:, :2] % 2).astype(np.int32)
+    every = np.arange(n, dtype=np.int64)
+    weight = M.dtype.type(0.7)
+    dist, pos = sparse.csr_knn(*groups, M.data, M.indices, M.indptr, C.indptr, C.indices,
+                               C.data, sq, d, every, 3, every, 4, codes, weight)  # fmt: skip
+    reference = naive.mixed_knn(M.toarray(), codes, weight, 3)
+    equal(dist, reference[0])
+    equal(pos, reference[1])
     base, neighbor = np.arange(n), pos[np.arange(n) // 2 % len(pos), 0]
     gap = np.linspace(0, 1, n, endpoint=False)
     counts = sparse.csr_union_counts(M.indices, M.indptr, base, neighbor)
@@ -356,6 +368,19 @@ def check_sparse(X):
     rows, columns = naive.csr_interpolate(M, base, neighbor, gap)
     equal(csr_matrix((data, indices, indptr), shape=(n, d)).toarray(), rows)
     equal(indices, np.concatenate(columns))
+    placed = np.array([1, 4], dtype=np.int64)  # categorical columns: values set, not mixed
+    is_categorical = np.isin(np.arange(d), placed)
+    values = (np.arange(2 * n).reshape(n, 2) % 3).astype(M.dtype)
+    counts = sparse.csr_mixed_counts(M.indices, M.indptr, base, neighbor, is_categorical, values)
+    indptr = np.r_[0, np.cumsum(counts)]
+    data, indices = np.empty(indptr[-1], M.dtype), np.empty(indptr[-1], M.indices.dtype)
+    sparse.csr_mixed_interpolate(M.data, M.indices, M.indptr, base, neighbor,
+                                 gap.astype(M.dtype), is_categorical, placed, values, indptr,
+                                 data, indices)  # fmt: skip
+    mixed = csr_matrix((data, indices, indptr), shape=(n, d))
+    rows[:, placed] = values
+    equal(mixed.toarray(), rows)
+    assert mixed.has_sorted_indices and (mixed.data[np.isin(mixed.indices, placed)] != 0).all()
     std = sampling.csr_column_std(M.data, M.indices, M.indptr, C.indptr, C.indices, C.data, n)
     equal(std, M.toarray().std(axis=0, dtype=np.float64))
     scale = np.where(np.arange(d) % 2 == 0, 0.5, 0.0)

@@ -17,6 +17,7 @@ from fastsmote._kernels.smote import (
     smote_draws_range,
     smote_generate,
     smote_origins,
+    smotenc_codes,
     smotenc_generate,
 )
 from fastsmote._numba import numba_threads
@@ -236,6 +237,14 @@ def test_smotenc_generation_matches_naive(dtype, k, chunk):
     np.testing.assert_array_equal(out[1:], expected)
     np.testing.assert_array_equal(out_codes[1:], expected_codes)
     assert (out_codes[0] == -1).all() and (out_codes[1:, 2] == 7).all()
+    # the codes alone (a sparse output's): the same votes and tie draws
+    only_codes = np.full((n_new + 2, 3), -1, dtype=np.int32)
+    smotenc_codes(
+        codes, neighbors, np.uint64(class_key), np.uint64(tie_key), start, only_codes, 2,
+        n_new, chunk,
+    )  # fmt: skip
+    np.testing.assert_array_equal(only_codes[2:], expected_codes)
+    assert (only_codes[:2] == -1).all()
     if k == 2:  # two different codes among two voters: the tie is broken both ways
         picks = {
             int(out_codes[1 + t, 0])

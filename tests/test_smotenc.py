@@ -1,5 +1,7 @@
 """SMOTENC: mixed continuous/categorical data without one-hot matrices."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -278,3 +280,114 @@ def test_k_neighbors_estimator_searches_imblearns_one_hot_matrix(mixed):
         np.testing.assert_allclose(
             fitted._fit_X.toarray(), theirs.nn_k_._fit_X.toarray(), rtol=1e-12
         )
+
+
+# ------------------------------------------------------------------------ sparse X
+def sparse_mixed(seed=0, n=240):
+    """Continuous columns half zeros, categorical columns 1 and 4 of small integers
+    (0 stored as an absent entry), as a one-hot-and-numbers sparse X holds them."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 6))
+    X[rng.random(X.shape) < 0.5] = 0
+    X[:, [1, 4]] = rng.integers(0, 3, size=(n, 2))
+    y = (rng.random(n) < 0.25).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("make", [sparse.csr_matrix, sparse.csc_array])
+def test_sparse_X_gives_the_dense_rows_as_csr_as_imblearn(make):
+    """The dense path's rows and median_std_, bit for bit, returned as CSR (a sparse
+    array for a sparse array), the counts and format imbalanced-learn gives."""
+    X, y = sparse_mixed()
+    dense = SMOTENC(categorical_features=[1, 4], random_state=0)
+    X_dense, y_dense = dense.fit_resample(X, y)
+    ours = SMOTENC(categorical_features=[1, 4], random_state=0)
+    X_ours, y_ours = ours.fit_resample(make(X), y)
+    kind = sparse.csr_array if isinstance(make(X), sparse.sparray) else sparse.csr_matrix
+    assert type(X_ours) is kind
+    np.testing.assert_array_equal(X_ours.toarray(), X_dense)
+    np.testing.assert_array_equal(y_ours, y_dense)
+    assert ours.median_std_ == dense.median_std_
+    theirs = imb_smotenc(categorical_features=[1, 4], random_state=0)
+    X_theirs, y_theirs = theirs.fit_resample(make(X), y)
+    assert type(X_theirs) is kind and X_theirs.shape == X_ours.shape
+    np.testing.assert_array_equal(np.bincount(y_theirs), np.bincount(y_ours))
+    assert ours.median_std_[1] == pytest.approx(theirs.median_std_[1], rel=1e-12)
+    # the synthetic rows: categories among the base's neighbours, continuous values on
+    # the segment to one of them
+    origins = ours.row_origins(make(X), y)
+    synthetic = np.arange(len(y), len(y_ours))
+    base, partner = origins.source[synthetic], origins.partner[synthetic]
+    rows = X_ours.toarray()[synthetic]
+    assert set(np.unique(rows[:, [1, 4]])) <= {0.0, 1.0, 2.0}
+    gap = origins.gap[synthetic][:, None]
+    continuous = [0, 2, 3, 5]
+    expected = X[base][:, continuous] + gap * (X[partner][:, continuous] - X[base][:, continuous])
+    np.testing.assert_allclose(rows[:, continuous], expected, rtol=1e-12, atol=1e-15)
+
+
+def test_sparse_X_with_a_k_neighbors_estimator_gives_the_dense_rows():
+    """The estimator is fitted on the one-hot matrix built from the CSR rows: the rows
+    of dense X with the same estimator (ties among its neighbours broken its way)."""
+    X, y = sparse_mixed(1)
+
+    def resample(data):
+        estimator = NearestNeighbors(n_neighbors=5)
+        sampler = SMOTENC(categorical_features=[1, 4], k_neighbors=estimator, random_state=3)
+        return sampler, sampler.fit_resample(data, y)[0]
+
+    dense, X_dense = resample(X)
+    ours, X_ours = resample(sparse.csr_matrix(X))
+    np.testing.assert_array_equal(X_ours.toarray(), X_dense)
+    assert ours.neighbors_backend_ == {1: "estimator"}
+    assert ours.median_std_ == dense.median_std_
+
+
+def test_sparse_integer_X_gives_float64_rows_and_its_input_unchanged():
+    X, y = sparse_mixed(2)
+    X = np.round(X * 3).astype(np.int64)
+    M = sparse.csr_matrix(X)
+    before = [M.data.copy(), M.indices.copy(), M.indptr.copy()]
+    X_out, _ = SMOTENC(categorical_features=[1, 4], random_state=0).fit_resample(M, y)
+    assert X_out.dtype == np.float64
+    np.testing.assert_array_equal(X_out[: len(y)].toarray(), X)
+    for was, now in zip(before, (M.data, M.indices, M.indptr), strict=True):
+        np.testing.assert_array_equal(was, now)
+    with pytest.raises(ValueError, match="NaN"):
+        bad = sparse.csr_matrix(np.where(X == 0, 0, X).astype(float))
+        bad.data[3] = np.nan
+        SMOTENC(categorical_features=[1, 4]).fit_resample(bad, y)
+
+
+@pytest.mark.parametrize("as_sparse", [False, True])
+def test_a_category_the_float_output_cannot_hold_is_refused(as_sparse):
+    """An int64 category beyond 2**53 would be rounded in a float64 output: refused
+    (an object array or a DataFrame keeps it)."""
+    X, y = sparse_mixed(3)
+    X = np.round(X * 3).astype(np.int64)
+    X[y == 1, 1] = 2**53 + 1
+    data = sparse.csr_matrix(X) if as_sparse else X
+    with pytest.raises(ValueError, match=r"9007199254740993.*cannot hold exactly"):
+        SMOTENC(categorical_features=[1, 4], random_state=0).fit_resample(data, y)
+    X_object, _ = SMOTENC(categorical_features=[1, 4], random_state=0).fit_resample(
+        X.astype(object), y
+    )
+    assert 2**53 + 1 in set(X_object[:, 1].tolist())
+
+
+def test_median_std_of_a_column_of_huge_values_is_finite_without_a_warning():
+    """A constant continuous column near float64's largest values: its standard
+    deviation (NumPy's rounding of the mean, ~1e290) is taken on rows scaled by a power
+    of two; its squares overflowed to infinity, and with them the weight of every
+    category difference."""
+    X, y = sparse_mixed(4)
+    X[:, 0] = 1e306
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sampler = SMOTENC(categorical_features=[1, 4], random_state=0)
+        X_res, _ = sampler.fit_resample(X, y)
+    minority = X[y == 1]
+    huge = np.ldexp(np.ldexp(minority[:, 0], -1000).std(), 1000)
+    expected = np.median([huge, *minority[:, [2, 3, 5]].std(axis=0)])
+    assert np.isfinite(huge) and sampler.median_std_[1] == expected
+    assert np.isfinite(X_res).all()

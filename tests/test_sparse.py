@@ -67,6 +67,8 @@ SAMPLERS = {
     "one-sided-selection": lambda: OneSidedSelection(random_state=0),
     # the SVM and the clustering are scikit-learn's, fitted on the CSR rows
     "svm-smote": lambda: SVMSMOTE(random_state=0),
+    # categorical columns of numbers (0: an absent entry), as imbalanced-learn reads them
+    "smotenc": lambda: SMOTENC(categorical_features=[2, 9], random_state=0),
     "kmeans-smote": lambda: KMeansSMOTE(
         random_state=0,
         kmeans_estimator=KMeans(n_clusters=3, n_init=1, random_state=0),
@@ -184,6 +186,43 @@ def test_sparse_kernel_matches_the_naive_reference(d, dtype):
     ref_dist, ref_pos = naive.csr_knn(M, queries, 4, skip)
     np.testing.assert_array_equal(pos, ref_pos)
     np.testing.assert_array_equal(dist, ref_dist)  # the defined order, bit for bit
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_cat", [1, 3])
+def test_sparse_mixed_kernel_matches_the_naive_reference(n_cat, dtype):
+    """SMOTE-NC's distance: a weight per differing code on top of the squared distance;
+    repeated rows and codes make ties."""
+    rng = np.random.default_rng(n_cat)
+    X = rng.integers(0, 3, size=(120, 7)).astype(dtype)
+    X[rng.random(X.shape) < 0.5] = 0
+    X[20:23] = X[19]
+    codes = rng.integers(0, 2, size=(120, n_cat)).astype(np.int32)
+    codes[20:23] = codes[19]
+    M = sparse.csr_matrix(X)
+    C = M.tocsc()
+    groups = csr_groups(M.data, M.indices, M.indptr, 7)
+    sq = csr_sq_norms(M.data, M.indptr)
+    every = np.arange(120, dtype=np.int64)
+    weight = dtype(0.7)
+    dist, pos = csr_knn(*groups, M.data, M.indices, M.indptr, C.indptr, C.indices, C.data, sq,
+                        7, every, 5, every, 16, codes, weight)  # fmt: skip
+    ref_dist, ref_pos = naive.mixed_knn(X, codes, weight, 5)
+    np.testing.assert_array_equal(pos, ref_pos)
+    np.testing.assert_array_equal(dist, ref_dist)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("scale", [1.0, 2.0**-140])  # tiny values: both searches scale them
+def test_the_sparse_mixed_search_is_the_dense_one(scale, dtype):
+    """Neighbours and median standard deviation of SMOTE-NC's search, CSR = dense."""
+    X, _ = sparse_data(n=150, d=11)
+    X = (X * (scale if dtype == np.float64 else max(scale, 2.0**-60))).astype(dtype)
+    codes = np.random.default_rng(2).integers(0, 3, size=(150, 2)).astype(np.int32)
+    expected = kneighbors(X, 4, codes=codes, backend="exact")
+    got = kneighbors(sparse.csr_matrix(X), 4, codes=codes, backend="auto")
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    assert got.median_std == expected.median_std > 0 and got.backend == "exact"
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -340,6 +379,8 @@ def test_no_dense_copy_of_a_large_sparse_matrix():
     samplers.append(InstanceHardnessThreshold(estimator=DummyClassifier(), random_state=0))
     # a smoothed row has a value in every feature its class varies in: a small class
     samplers.append(RandomOverSampler(shrinkage=1.0, random_state=0))
+    # two categorical columns among the 200,000 (mostly the category 0)
+    samplers.append(SMOTENC(categorical_features=[3, 7], random_state=0))
     y_few = np.r_[np.zeros(590, int), np.ones(10, int)]
     for sampler in samplers:
         y_used = y_few if isinstance(sampler, RandomOverSampler) else y
@@ -386,8 +427,6 @@ def test_what_needs_dense_X_refuses_sparse_X_clearly():
     ):
         with pytest.raises(NotImplementedError, match="searched exactly only"):
             cleaner.fit_resample(M, y)
-    with pytest.raises(TypeError, match="sparse"):
-        SMOTENC(categorical_features=[0]).fit_resample(M, y)
     bad = M.copy()
     bad.data[bad.indptr[4] + 1] = np.nan
     column = bad.indices[bad.indptr[4] + 1]

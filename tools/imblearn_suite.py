@@ -122,8 +122,6 @@ KNOWN = {
     "test_imbalance.py::test_make_imbalance_error_single_class": WORDING,
     "test_weight_boosting.py::test_rusboost_algorithm[SAMME]": WORDING,
     "test_pipeline.py::test_pipeline_init": WORDING,
-    "test_smote_nc.py::test_smotenc[data3]": "SMOTENC refuses sparse X (a TypeError)",
-    "test_smote_nc.py::test_smotenc[data4]": "SMOTENC refuses sparse X (a TypeError)",
     "test_smote_nc.py::test_smotenc_bool_categorical": (
         "a boolean column interpolated as continuous comes back float, not truncated"
     ),

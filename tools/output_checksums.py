@@ -216,8 +216,9 @@ def sparse_checksums() -> dict[str, str]:
 
 
 def smotenc_checksums() -> dict[str, str]:
-    """SMOTENC on numeric and categorical columns, as an array and as a DataFrame."""
+    """SMOTENC on numeric and categorical columns, as an array, a DataFrame and CSR."""
     import pandas as pd
+    from scipy import sparse
 
     rng = np.random.default_rng(3)
     X, y = make_classification(n_samples=2000, n_features=6, weights=[0.85], random_state=2)
@@ -225,6 +226,7 @@ def smotenc_checksums() -> dict[str, str]:
     size = rng.integers(0, 4, size=len(y))
     frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(6)])
     frame["colour"], frame["size"] = colour, size
+    zeros = rng.random(len(y)) < 0.6
     out = {}
     for threads in (1, 2):
         with fastsmote.config_context(n_threads=threads):
@@ -234,6 +236,11 @@ def smotenc_checksums() -> dict[str, str]:
             array = np.column_stack([X, size])
             sampler = SMOTENC(categorical_features=[6], random_state=0)
             out[f"smotenc-array/threads={threads}"] = digest(*sampler.fit_resample(array, y))
+            array[zeros, :3] = 0  # on CSR: the dense rows
+            M, y_res = SMOTENC(categorical_features=[6], random_state=0).fit_resample(
+                sparse.csr_matrix(array), y
+            )
+            out[f"smotenc-sparse/threads={threads}"] = digest(M.data, M.indices, M.indptr, y_res)
     return out
 
 

@@ -224,7 +224,6 @@ def _smotenc_chunks(c0, c1, X, codes, neighbors, class_key, tie_key, start, out,
                     out_start, n_new, chunk):  # fmt: skip
     """Chunks ``c0 .. c1 - 1`` of :func:`smotenc_generate`."""
     n_class = X.shape[0]
-    n_cat = codes.shape[1]
     k = neighbors.shape[1]
     gap_cast = np.empty(1, dtype=out.dtype)
     votes = np.empty(k, dtype=np.int64)
@@ -235,28 +234,63 @@ def _smotenc_chunks(c0, c1, X, codes, neighbors, class_key, tie_key, start, out,
             base, slot, gap = smote_draws(class_key, j, n_class, k)
             row = out_start + t
             _interpolate(X, base, neighbors[base, slot], gap, gap_cast, out, row)
-            for f in range(n_cat):
-                best = 0
-                for s in range(k):
-                    votes[s] = 0
-                    code = codes[neighbors[base, s], f]
-                    for r in range(k):
-                        if codes[neighbors[base, r], f] == code:
-                            votes[s] += 1
-                    best = max(best, votes[s])
-                n_tied = 0
-                for s in range(k):  # distinct tied codes, kept sorted
-                    if votes[s] != best:
-                        continue
-                    code = codes[neighbors[base, s], f]
-                    p = 0
-                    while p < n_tied and tied[p] < code:
-                        p += 1
-                    if p < n_tied and tied[p] == code:
-                        continue
-                    for q in range(n_tied, p, -1):
-                        tied[q] = tied[q - 1]
-                    tied[p] = code
-                    n_tied += 1
-                pick = uint64_below(draw_uint64(tie_key, j * n_cat + f), n_tied)
-                out_codes[row, f] = tied[pick]
+            _vote(codes, neighbors[base], tie_key, j, votes, tied, out_codes[row])
+
+
+def smotenc_codes(codes, neighbors, class_key, tie_key, start, out_codes, out_start, n_new,
+                  chunk):  # fmt: skip
+    """The categorical codes of SMOTE-NC rows ``start .. start + n_new - 1`` of one class
+    (``codes``: one row per row of the class), those of :func:`smotenc_generate`
+    without the continuous features (a sparse output interpolates them on its own)."""
+    n_chunks = (n_new + chunk - 1) // chunk
+    parallel_for(_codes_chunks, n_chunks, codes, neighbors, class_key, tie_key, start,
+                 out_codes, out_start, n_new, chunk)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("codes",))
+def _codes_chunks(c0, c1, codes, neighbors, class_key, tie_key, start, out_codes, out_start,
+                  n_new, chunk):  # fmt: skip
+    """Chunks ``c0 .. c1 - 1`` of :func:`smotenc_codes`."""
+    n_class = codes.shape[0]
+    k = neighbors.shape[1]
+    votes = np.empty(k, dtype=np.int64)
+    tied = np.empty(k, dtype=codes.dtype)
+    for c in range(c0, c1):
+        for t in range(c * chunk, min(n_new, (c + 1) * chunk)):
+            j = start + t
+            base, _, _ = smote_draws(class_key, j, n_class, k)
+            _vote(codes, neighbors[base], tie_key, j, votes, tied, out_codes[out_start + t])
+
+
+@jit(inline="always")
+def _vote(codes, near, tie_key, j, votes, tied, out):
+    """Synthetic row ``j``'s categorical codes into ``out``: per feature ``f``, the most
+    frequent code among the rows ``near`` (the base's neighbours), ties drawn with draw
+    ``j * n_cat + f`` of ``tie_key`` among the tied codes in increasing order."""
+    n_cat = codes.shape[1]
+    k = near.shape[0]
+    for f in range(n_cat):
+        best = 0
+        for s in range(k):
+            votes[s] = 0
+            code = codes[near[s], f]
+            for r in range(k):
+                if codes[near[r], f] == code:
+                    votes[s] += 1
+            best = max(best, votes[s])
+        n_tied = 0
+        for s in range(k):  # distinct tied codes, kept sorted
+            if votes[s] != best:
+                continue
+            code = codes[near[s], f]
+            p = 0
+            while p < n_tied and tied[p] < code:
+                p += 1
+            if p < n_tied and tied[p] == code:
+                continue
+            for q in range(n_tied, p, -1):
+                tied[q] = tied[q - 1]
+            tied[p] = code
+            n_tied += 1
+        pick = uint64_below(draw_uint64(tie_key, j * n_cat + f), n_tied)
+        out[f] = tied[pick]

@@ -18,6 +18,10 @@ import numpy as np
 from .._numba import jit, parallel_for
 from .knn import _insert_topk
 
+#: No categorical codes: plain squared distances (int32 like SMOTE-NC's: one compiled
+#: kernel).
+_NO_CODES = np.empty((0, 0), dtype=np.int32)
+
 
 def csr_groups(data, indices, indptr, n_features):
     """Each row's entries as blocks of four features (zeros filled in): the groups the
@@ -120,7 +124,8 @@ def _sq_norms(i0, i1, data, indptr, out):
 
 
 def csr_knn(group_ptr, group, values, data, indices, indptr, col_ptr, col_rows, col_values,
-            sq, n_features, query_rows, k, skip, query_block):  # fmt: skip
+            sq, n_features, query_rows, k, skip, query_block, codes=None,
+            weight=None):  # fmt: skip
     """k nearest rows of each query among all rows, exact (the sparse ``knn_blocked``).
 
     References are visited in increasing row order and a row enters a list only with a
@@ -141,34 +146,41 @@ def csr_knn(group_ptr, group, values, data, indices, indptr, col_ptr, col_rows, 
     k : neighbours per query
     skip : int64, per query the row it must not return, or -1
     query_block : queries per parallel task (scheduling only, never the result)
+    codes : int32 (n_rows, n_cat), optional; categorical codes of the rows
+    weight : ``values.dtype`` scalar, with ``codes``: what each differing code adds to a
+        squared distance, as the dense ``knn_mixed`` adds it (SMOTE-NC's distance)
 
     Returns
     -------
     dist : (n_query, k) squared distances, ascending (``inf`` where fewer exist)
     pos : (n_query, k) int64 row numbers; ties to the lower row
     """
+    if codes is None:
+        codes, weight = _NO_CODES, values.dtype.type(0)
     n_query = query_rows.shape[0]
     out_dist = np.full((n_query, k), np.inf, dtype=values.dtype)
     out_pos = np.full((n_query, k), -1, dtype=np.int64)
     n_blocks = (n_query + query_block - 1) // query_block
     parallel_for(_knn_blocks, n_blocks, group_ptr, group, values, data, indices, indptr, col_ptr,
-                 col_rows, col_values, sq, n_features, query_rows, skip, query_block, out_dist,
-                 out_pos)  # fmt: skip
+                 col_rows, col_values, sq, n_features, query_rows, skip, query_block, codes,
+                 weight, out_dist, out_pos)  # fmt: skip
     return out_dist, out_pos
 
 
 @jit(tasks=True, read_only=("group_ptr", "group", "values", "data", "indices", "indptr",
-                            "col_ptr", "col_rows", "col_values", "sq"))  # fmt: skip
+                            "col_ptr", "col_rows", "col_values", "sq", "codes"))  # fmt: skip
 def _knn_blocks(b0, b1, group_ptr, group, values, data, indices, indptr, col_ptr, col_rows,
-                col_values, sq, n_features, query_rows, skip, query_block, out_dist,
-                out_pos):  # fmt: skip
+                col_values, sq, n_features, query_rows, skip, query_block, codes, weight,
+                out_dist, out_pos):  # fmt: skip
     """Query blocks ``b0 .. b1 - 1`` of :func:`csr_knn`."""
     n_query = query_rows.shape[0]
     n_ref = group_ptr.shape[0] - 1
     k = out_dist.shape[1]
+    n_cat = codes.shape[1]
     n_grouped = n_features - n_features % 4
     info = np.finfo(values.dtype)
     eps, tiny = np.float64(info.eps), np.float64(info.tiny)
+    rounded = np.empty(1, dtype=values.dtype)  # a float64 sum rounded as the dense tile
     # zero between queries: each query resets the entries it touched
     dot = np.zeros(n_ref, dtype=np.float64)
     for block in range(b0, b1):
@@ -186,15 +198,26 @@ def _knn_blocks(b0, b1, group_ptr, group, values, data, indices, indptr, col_ptr
             for j in range(n_ref):
                 if j == skip[i]:
                     continue
+                mismatches = 0
+                for f in range(n_cat):
+                    if codes[row, f] != codes[j, f]:
+                        mismatches += 1
                 if worst < np.inf:
                     # the exact sum errs by at most m eps relative (+ m tiny for squares
-                    # that underflow); the product form by m eps of |q|^2 + |r|^2
+                    # that underflow); the product form by m eps of |q|^2 + |r|^2; adding
+                    # the codes' term rounds once more
                     m = np.float64(n_row + group_ptr[j + 1] - group_ptr[j]) * 4.0 + 8.0
                     total = sq[row] + sq[j]
                     approx = total - 2.0 * dot[j] - 4.0 * m * 2.2e-16 * total
-                    if approx * (1.0 - 2.0 * m * eps) - m * tiny > np.float64(worst):
+                    bound = approx * (1.0 - 2.0 * m * eps) - m * tiny
+                    if n_cat:
+                        bound = (bound + np.float64(weight) * mismatches) * (1.0 - 2.0 * eps)
+                    if bound > np.float64(worst):
                         continue
                 dist = grouped_sq_distance(group_ptr, group, values, row, j, n_grouped)
+                if n_cat:
+                    rounded[0] = dist + weight * mismatches
+                    dist = rounded[0]
                 if dist < worst:  # rows in increasing order: ties keep the lower row
                     _insert_topk(best_dist, best_pos, dist, j)
                     worst = best_dist[k - 1]
@@ -272,3 +295,93 @@ def _interpolate_rows(t0, t1, data, indices, indptr, base, neighbor, gap, out_in
             out_indices[q] = column
             out_data[q] = xb + g * (xn - xb)
             q += 1
+
+
+def csr_mixed_counts(indices, indptr, base, neighbor, is_categorical, categorical):
+    """Entries of each SMOTE-NC synthetic row: the union of its base's and neighbour's
+    continuous columns (``is_categorical`` False), plus its non-zero categorical values
+    (``categorical``: one row per synthetic row)."""
+    counts = np.empty(base.shape[0], dtype=np.int64)
+    parallel_for(_mixed_counts, base.shape[0], indices, indptr, base, neighbor, is_categorical,
+                 categorical, counts)  # fmt: skip
+    return counts
+
+
+@jit(tasks=True, read_only=("indices", "indptr", "is_categorical", "categorical"))
+def _mixed_counts(t0, t1, indices, indptr, base, neighbor, is_categorical, categorical, counts):
+    """``counts[t]`` for synthetic rows ``t0 .. t1 - 1`` of :func:`csr_mixed_counts`."""
+    for t in range(t0, t1):
+        m = 0
+        pa, ea = indptr[base[t]], indptr[base[t] + 1]
+        pb, eb = indptr[neighbor[t]], indptr[neighbor[t] + 1]
+        while pa < ea or pb < eb:
+            if pb >= eb or (pa < ea and indices[pa] < indices[pb]):
+                column = indices[pa]
+                pa += 1
+            elif pa >= ea or indices[pb] < indices[pa]:
+                column = indices[pb]
+                pb += 1
+            else:
+                column = indices[pa]
+                pa += 1
+                pb += 1
+            if not is_categorical[column]:
+                m += 1
+        for f in range(categorical.shape[1]):
+            if categorical[t, f] != 0:
+                m += 1
+        counts[t] = m
+
+
+def csr_mixed_interpolate(data, indices, indptr, base, neighbor, gap, is_categorical,
+                          categorical_columns, categorical, out_indptr, out_data,
+                          out_indices):  # fmt: skip
+    """SMOTE-NC synthetic row ``t``: :func:`csr_interpolate`'s values on the continuous
+    columns, and on the categorical columns ``categorical_columns`` (increasing) the
+    values ``categorical[t]`` (zeros not stored), written at ``out_indptr[t]``."""
+    parallel_for(_mixed_rows, base.shape[0], data, indices, indptr, base, neighbor, gap,
+                 is_categorical, categorical_columns, categorical, out_indptr, out_data,
+                 out_indices)  # fmt: skip
+
+
+@jit(tasks=True, read_only=("data", "indices", "indptr", "gap", "is_categorical",
+                            "categorical_columns", "categorical"))  # fmt: skip
+def _mixed_rows(t0, t1, data, indices, indptr, base, neighbor, gap, is_categorical,
+                categorical_columns, categorical, out_indptr, out_data, out_indices):  # fmt: skip
+    """Synthetic rows ``t0 .. t1 - 1`` of :func:`csr_mixed_interpolate`."""
+    n_cat = categorical_columns.shape[0]
+    for t in range(t0, t1):
+        g = gap[t]
+        zero = g - g
+        pa, ea = indptr[base[t]], indptr[base[t] + 1]
+        pb, eb = indptr[neighbor[t]], indptr[neighbor[t] + 1]
+        q = out_indptr[t]
+        f = 0  # next categorical column to place
+        while pa < ea or pb < eb:
+            if pb >= eb or (pa < ea and indices[pa] < indices[pb]):
+                column, xb, xn = indices[pa], data[pa], zero
+                pa += 1
+            elif pa >= ea or indices[pb] < indices[pa]:
+                column, xb, xn = indices[pb], zero, data[pb]
+                pb += 1
+            else:
+                column, xb, xn = indices[pa], data[pa], data[pb]
+                pa += 1
+                pb += 1
+            if is_categorical[column]:
+                continue
+            while f < n_cat and categorical_columns[f] < column:
+                if categorical[t, f] != 0:
+                    out_indices[q] = categorical_columns[f]
+                    out_data[q] = categorical[t, f]
+                    q += 1
+                f += 1
+            out_indices[q] = column
+            out_data[q] = xb + g * (xn - xb)
+            q += 1
+        while f < n_cat:
+            if categorical[t, f] != 0:
+                out_indices[q] = categorical_columns[f]
+                out_data[q] = categorical[t, f]
+                q += 1
+            f += 1

@@ -23,6 +23,7 @@ from ._features import (
     check_rows,
     check_span_range,
     column_std,
+    sparse_column_std,
     std_exponents,
     take_rows,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "check_span_range",
     "check_target",
     "column_std",
+    "sparse_column_std",
     "has_methods",
     "int_in_range",
     "is_sparse",

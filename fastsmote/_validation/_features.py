@@ -10,6 +10,7 @@ import numpy as np
 
 from .._frames import Table, as_table, first_null
 from .._kernels.arrays import column_spans, copy_rows, first_nonfinite_row, gather_rows
+from .._kernels.sampling import csr_column_std
 from ._sparse import check_sparse_features, is_sparse
 
 _ROW_BLOCK = 4096  # rows per block in the row kernels of fastsmote._kernels.arrays
@@ -337,6 +338,35 @@ def column_std(X: np.ndarray) -> np.ndarray:
     if not exponent.any():
         return X.std(axis=0, dtype=np.float64)
     return np.ldexp(np.ldexp(X, -exponent).std(axis=0), exponent)
+
+
+def sparse_column_std(M: Any) -> np.ndarray:
+    """``column_std(M.toarray())``, bit for bit, without densifying ``M`` (one column: its
+    dense std, summed pairwise by NumPy)."""
+    if M.dtype == np.float64 and _beyond_safe_exponent(M.data):
+        highest = M.max(axis=0).toarray().ravel()
+        exponent = std_exponents(highest, M.min(axis=0).toarray().ravel())
+        if exponent.any():
+            scaled = M.copy()
+            scaled.data = np.ldexp(M.data, -exponent[M.indices])
+            return np.ldexp(sparse_column_std(scaled), exponent)
+    if M.shape[1] < 2:
+        return M.toarray().std(axis=0, dtype=np.float64)
+    by_column = M.tocsc()
+    by_column.sort_indices()
+    return csr_column_std(M.data, M.indices, M.indptr, by_column.indptr, by_column.indices,
+                          by_column.data, M.shape[0])  # fmt: skip
+
+
+def _beyond_safe_exponent(values: np.ndarray) -> bool:
+    """Whether a non-zero value lies beyond 2**±SAFE_EXPONENT in magnitude (only then
+    may a column need scaling; checked on the stored values, not per column)."""
+    magnitudes = np.abs(values)
+    magnitudes = magnitudes[magnitudes > 0]
+    if magnitudes.size == 0:
+        return False
+    _, exponents = np.frexp(np.array([magnitudes.min(), magnitudes.max()]))
+    return bool((np.abs(exponents) > SAFE_EXPONENT).any())
 
 
 def check_distance_range(

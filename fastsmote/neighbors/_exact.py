@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from contextlib import nullcontext
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from .._kernels.knn import (
 )
 from .._memory import check_fits
 from .._numba import numba_threads
-from .._validation import check_distance_range
+from .._validation import check_distance_range, column_std
 from ._scaling import joint_bounds, scale_exponent, scaled_copy
 
 #: Queries per parallel task; a constant so work splits the same on any machine.
@@ -427,12 +428,23 @@ def mixed_kneighbors(
     if exponent:
         X = scaled_copy(X, None, exponent, spans)
     # on the scaled rows when they are scaled: tiny deviations' squares would underflow
-    median_std = float(np.median(X.std(axis=0, dtype=np.float64)))
-    # the categorical term scales with the squared distances (by 4**exponent); capped
-    # below overflow, a mismatch that outweighs every continuous distance still does
-    weight = math.ldexp(2.0, min(2 * exponent, 1000)) if median_std == 0 else median_std**2
-    weight = min(weight, float(np.finfo(X.dtype).max) / (8 * max(1, codes.shape[1])))
+    median_std = float(np.median(column_std(X)))
+    weight = mismatch_weight(median_std, exponent, X.dtype, codes.shape[1])
     block = self_search_block(n_rows, X.shape[1] + codes.shape[1], X.itemsize)
     with numba_threads(get_config()["n_threads"]):
-        _, pos = knn_mixed(X, codes, X.dtype.type(weight), n_neighbors, block, TILE_ROWS)
+        _, pos = knn_mixed(X, codes, weight, n_neighbors, block, TILE_ROWS)
     return pos, math.ldexp(median_std, -exponent)
+
+
+def mismatch_weight(median_std: float, exponent: int, dtype: np.dtype, n_codes: int) -> Any:
+    """What a differing category adds to a squared distance of rows scaled by
+    ``2**exponent`` whose (scaled) median standard deviation is ``median_std``:
+    ``median_std ** 2``, 2 when it is 0 (imbalanced-learn's rule), as a ``dtype``
+    scalar."""
+    # the categorical term scales with the squared distances (by 4**exponent); capped
+    # below overflow, a mismatch that outweighs every continuous distance still does
+    weight = (
+        math.ldexp(2.0, min(2 * exponent, 1000)) if median_std == 0 else median_std * median_std
+    )
+    weight = min(weight, float(np.finfo(dtype).max) / (8 * max(1, n_codes)))
+    return np.dtype(dtype).type(weight)

@@ -23,7 +23,7 @@ from ._exact import (
     search_bytes,
     shortlist_method,
 )
-from ._sparse import DENSE_ONLY, sparse_kneighbors
+from ._sparse import DENSE_ONLY, sparse_kneighbors, sparse_mixed_kneighbors
 
 #: The approximate backends and the graph each builds (``approx_kneighbors``'s method).
 APPROX_METHODS = {"approx": "nndescent", "pynndescent": "pynndescent"}
@@ -68,8 +68,8 @@ def kneighbors(
 ) -> Found:
     """Nearest neighbours, each row itself excluded by position.
 
-    One of four searches, by what is given (a SciPy CSR ``X``: the first three, exact,
-    the first two also by an estimator):
+    One of four searches, by what is given (a SciPy CSR ``X``: each exact, the first two
+    also by an estimator):
 
     - ``within`` (or nothing): each of these rows of ``X`` among them (None: every row
       among all rows); indices are positions into ``within``.
@@ -151,15 +151,15 @@ def _sparse_search(
     """A search on CSR rows: exact ("auto" is exact for sparse X)."""
     if backend not in BACKENDS:
         raise ValueError(f"{param} must be one of {BACKENDS} or an estimator, got {backend!r}")
-    if codes is not None:
-        raise NotImplementedError(
-            "SMOTE-NC's mixed distance needs dense X; convert X with X.toarray() if it fits "
-            "in memory"
-        )
     if backend not in ("auto", "exact"):
         raise NotImplementedError(f"{param}={backend!r}: {DENSE_ONLY}")
     if n_neighbors is None:
         raise ValueError(f"{param}: a backend name needs a neighbour count")
+    if codes is not None:
+        indices, median_std = sparse_mixed_kneighbors(
+            X, codes, n_neighbors, "X (continuous features)"
+        )
+        return Found(indices, "exact", median_std=median_std)
     if points is not None:
         return Found(points_kneighbors(X, points, n_neighbors), "exact")
     return Found(sparse_kneighbors(X, n_neighbors, within=within, queries=queries), "exact")

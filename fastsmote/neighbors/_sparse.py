@@ -3,6 +3,9 @@ search finds on the same rows (same squared distances, same ties to the lower ro
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numba
 import numpy as np
 from scipy import sparse as sp
@@ -10,8 +13,8 @@ from scipy import sparse as sp
 from .._config import get_config
 from .._kernels.sparse import csr_groups, csr_knn, csr_sq_norms
 from .._numba import numba_threads
-from .._validation import check_span_range
-from ._exact import QUERY_BLOCK, check_tables_fit
+from .._validation import check_span_range, sparse_column_std
+from ._exact import QUERY_BLOCK, check_tables_fit, mismatch_weight
 from ._scaling import scale_exponent
 
 #: What to use instead of a search that needs dense rows.
@@ -30,10 +33,10 @@ def column_spans(X: sp.csr_matrix) -> np.ndarray:
     return high - low
 
 
-def _searched(X: sp.csr_matrix, rows: np.ndarray | None, what: str) -> sp.csr_matrix:
+def _searched(X: sp.csr_matrix, rows: np.ndarray | None, what: str) -> tuple[sp.csr_matrix, int]:
     """The rows searched (``rows`` of X, None: all), checked for overflowing distances
     and scaled by a power of two when their values are too small to square (as the
-    dense search scales them: :mod:`fastsmote.neighbors._scaling`)."""
+    dense search scales them: :mod:`fastsmote.neighbors._scaling`), and that power."""
     M = X if rows is None else X[rows]
     spans = column_spans(M)
     check_span_range(spans, M.dtype, what)
@@ -43,7 +46,7 @@ def _searched(X: sp.csr_matrix, rows: np.ndarray | None, what: str) -> sp.csr_ma
         with np.errstate(over="ignore"):
             np.ldexp(M.data, exponent, out=M.data)
         M.data[spans[M.indices] == 0] = 0  # constant features add nothing
-    return M
+    return M, exponent
 
 
 def sparse_kneighbors(
@@ -78,12 +81,50 @@ def sparse_kneighbors(
         raise ValueError(
             f"n_neighbors must be in [1, {n_rows - 1}] for {n_rows} rows, got {n_neighbors}"
         )
-    M = _searched(X, rows, "X")
+    M, _ = _searched(X, rows, "X")
     if queries is None:
-        query_rows = skip = np.arange(n_rows, dtype=np.int64)
+        query_rows = np.arange(n_rows, dtype=np.int64)
     else:
-        query_rows = skip = np.asarray(queries, dtype=np.int64)
-    n_queries = query_rows.size
+        query_rows = np.asarray(queries, dtype=np.int64)
+    return _search(M, query_rows, n_neighbors)
+
+
+def sparse_mixed_kneighbors(
+    X: sp.csr_matrix, codes: np.ndarray, n_neighbors: int, what: str = "X"
+) -> tuple[np.ndarray, float]:
+    """:func:`~fastsmote.neighbors._exact.mixed_kneighbors` on a canonical CSR matrix of
+    continuous features, never densified: the same neighbours and ``median_std``, bit
+    for bit.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_rows, n_neighbors), int64, ties to the lower row
+    median_std : float
+    """
+    n_rows = X.shape[0]
+    if not 1 <= n_neighbors <= n_rows - 1:
+        raise ValueError(
+            f"n_neighbors must be in [1, {n_rows - 1}] for {n_rows} rows, got {n_neighbors}"
+        )
+    M, exponent = _searched(X, None, what)
+    # on the scaled rows, as the dense search: tiny deviations' squares would underflow
+    median_std = float(np.median(sparse_column_std(M)))
+    weight = mismatch_weight(median_std, exponent, M.dtype, codes.shape[1])
+    rows = np.arange(n_rows, dtype=np.int64)
+    indices = _search(M, rows, n_neighbors, np.ascontiguousarray(codes, dtype=np.int32), weight)
+    return indices, math.ldexp(median_std, -exponent)
+
+
+def _search(
+    M: sp.csr_matrix,
+    query_rows: np.ndarray,
+    n_neighbors: int,
+    codes: np.ndarray | None = None,
+    weight: Any = None,
+) -> np.ndarray:
+    """The ``n_neighbors`` nearest rows of ``M`` to each of its rows ``query_rows`` (the
+    row itself excluded); with ``codes``, ``weight`` added per differing code."""
+    n_rows, n_queries = M.shape[0], query_rows.size
     # the rows in blocks of four features (at most 4 values and a group number per stored
     # value), by column, their norms, a product accumulator per thread, the tables
     index = M.indices.itemsize
@@ -98,6 +139,7 @@ def sparse_kneighbors(
         sq = csr_sq_norms(M.data, M.indptr)
         _, pos = csr_knn(
             *grouped, M.data, M.indices, M.indptr, columns.indptr, columns.indices,
-            columns.data, sq, M.shape[1], query_rows, n_neighbors, skip, QUERY_BLOCK,
+            columns.data, sq, M.shape[1], query_rows, n_neighbors, query_rows, QUERY_BLOCK,
+            codes, weight,
         )  # fmt: skip
     return pos

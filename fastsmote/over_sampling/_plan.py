@@ -27,6 +27,7 @@ from .._kernels.smote import (
     smote_draws_range,
     smote_generate,
     smote_origins,
+    smotenc_codes,
     smotenc_generate,
 )
 from .._numba import numba_threads
@@ -320,6 +321,41 @@ class ClassJob:
                     self.source, self.codes, self.neighbors, self.key, self.tie_key, j0,
                     out, out_codes, out_row, m, GENERATION_CHUNK,
                 )  # fmt: skip
+        return out
+
+    def categorical_codes(
+        self, j0: int = 0, j1: int | None = None, *, out: np.ndarray | None = None,
+        out_row: int = 0,
+    ) -> np.ndarray:  # fmt: skip
+        """SMOTE-NC: the categorical codes of synthetic rows ``j0 .. j1 - 1``, those
+        :meth:`generate` writes to ``out_codes`` (for rows whose continuous features are
+        made elsewhere: a sparse output's).
+
+        Parameters
+        ----------
+        j0, j1 : int
+            As in :meth:`generate`.
+        out : ndarray of int32, optional
+            Written at rows ``out_row ..``; by default a new array.
+        out_row : int, default=0
+
+        Returns
+        -------
+        ndarray of int32
+            ``out`` (or the new array).
+        """
+        if self.codes is None:
+            raise ValueError("only a SMOTE-NC job has categorical codes")
+        j0, j1 = self._range(j0, j1)
+        m = j1 - j0
+        if out is None:
+            out, out_row = np.empty((m, self.codes.shape[1]), dtype=np.int32), 0
+        _check_out(out, out_row, m, self.codes, "out")
+        with numba_threads(get_config()["n_threads"]):
+            smotenc_codes(
+                self.codes, self.neighbors, self.key, self.tie_key, j0, out, out_row, m,
+                GENERATION_CHUNK,
+            )  # fmt: skip
         return out
 
     def origins(

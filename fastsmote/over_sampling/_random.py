@@ -12,7 +12,6 @@ from .._config import get_config
 from .._kernels.arrays import first_nonfinite_row
 from .._kernels.sampling import (
     bootstrap_positions,
-    csr_column_std,
     csr_smoothed_bootstrap,
     csr_smoothed_counts,
     smoothed_bootstrap,
@@ -36,7 +35,7 @@ from .._validation import (
     check_features,
     check_finite,
     column_std,
-    std_exponents,
+    sparse_column_std,
     to_python,
 )
 from ..base import SEED, BaseSampler
@@ -245,21 +244,3 @@ def scale_from_std(std: np.ndarray, factor: float, n_samples: int) -> np.ndarray
     d = std.shape[0]
     constant = (4 / ((d + 2) * n_samples)) ** (1 / (d + 4))
     return factor * constant * std
-
-
-def sparse_column_std(M: sp.csr_matrix) -> np.ndarray:
-    """``column_std(M.toarray())``, bit for bit, without densifying ``M`` (one column: its
-    dense std, summed pairwise by NumPy)."""
-    if M.dtype == np.float64 and M.nnz:
-        highest = M.max(axis=0).toarray().ravel()
-        exponent = std_exponents(highest, M.min(axis=0).toarray().ravel())
-        if exponent.any():
-            scaled = M.copy()
-            scaled.data = np.ldexp(M.data, -exponent[M.indices])
-            return np.ldexp(sparse_column_std(scaled), exponent)
-    if M.shape[1] < 2:
-        return M.toarray().std(axis=0, dtype=np.float64)
-    by_column = M.tocsc()
-    by_column.sort_indices()
-    return csr_column_std(M.data, M.indices, M.indptr, by_column.indptr, by_column.indices,
-                          by_column.data, M.shape[0])  # fmt: skip

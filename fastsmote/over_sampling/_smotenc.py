@@ -31,16 +31,20 @@ from .._validation import (
     Constraint,
     Features,
     Rows,
+    SparseFeatures,
     Target,
     check_features,
     check_finite,
     column_std,
     has_methods,
+    is_sparse,
+    sparse_column_std,
 )
 from ..base import NEIGHBOR_COUNT, Deferred, neighbors_estimator
 from ..neighbors import kneighbors
 from ._plan import ClassJob, SmotePlan
 from ._smote import _InterpolatingSampler
+from ._sparse import stack_synthetic
 
 CATEGORICAL_SPEC = Constraint(
     lambda v: v == "auto" if isinstance(v, str) else hasattr(v, "__len__") and np.ndim(v) == 1,
@@ -178,7 +182,14 @@ class SMOTENC(_InterpolatingSampler):
     columns keep their dtype (a pandas ``category`` its category set); continuous columns
     follow the over-samplers' rule: a float column keeps its dtype, another numeric
     column becomes a float column of the same dtype family. Categorical columns must not
-    hold missing values.
+    hold missing values. A NumPy array of numbers comes back as floats (integers as
+    float64); a category the float dtype cannot hold exactly raises (give an object array
+    or a DataFrame).
+
+    A SciPy sparse X (any format) comes back as CSR, as from imbalanced-learn (a sparse
+    array for a sparse array): its categorical columns hold numbers, an absent entry
+    being the category 0; the rows, neighbours and ``median_std_`` are those of the same
+    data given dense, bit for bit, without a dense copy.
     """
 
     _numeric_input = False
@@ -208,7 +219,6 @@ class SMOTENC(_InterpolatingSampler):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = False
         return tags
 
     def fit(self, X: Any, y: Any) -> SMOTENC:
@@ -233,18 +243,17 @@ class SMOTENC(_InterpolatingSampler):
         """Resolve the categorical columns and fit ``categorical_encoder_``; return the
         validated continuous block and per categorical column (codes, categories, codes
         of the column's pandas categories or None)."""
-        if hasattr(rows.data, "tocsr"):
-            raise TypeError(
-                "X is a sparse matrix; SMOTENC needs dense rows (continuous features are "
-                "interpolated). Convert with X.toarray() if it fits in memory."
-            )
         self.n_features_ = rows.n_features
         self.categorical_features_ = self._resolve_columns(rows)
         self.continuous_features_ = np.setdiff1d(
             np.arange(rows.n_features), self.categorical_features_
         )
-        continuous, categorical, columns = self._split(rows)
-        features = check_features(continuous, rows.n_samples)
+        if is_sparse(rows.data):
+            features, categorical = self._split_sparse(rows)
+            columns = list(categorical.T)
+        else:
+            continuous, categorical, columns = self._split(rows)
+            features = check_features(continuous, rows.n_samples)
         return features, self._encode(rows, categorical, columns, features.dtype)
 
     # ------------------------------------------------------------------ columns
@@ -340,6 +349,29 @@ class SMOTENC(_InterpolatingSampler):
         else:
             categorical = data[:, self.categorical_features_]
         return continuous, categorical, columns
+
+    def _split_sparse(self, rows: Rows) -> tuple[SparseFeatures, np.ndarray]:
+        """Sparse X: its continuous columns as the features searched (canonical float
+        CSR; the whole matrix, which the output is built from, in ``extras["whole"]``)
+        and its categorical columns as a dense array of X's dtype (as imbalanced-learn
+        gives its encoder; an absent entry is the category 0)."""
+        whole = check_features(rows.data, rows.n_samples, sparse=True)  # finite
+        M = whole.matrix
+        n_cat = self.categorical_features_.size
+        check_fits(
+            M.nnz * (M.dtype.itemsize + M.indices.itemsize) + 8 * (rows.n_samples + 1)
+            + rows.n_samples * n_cat * rows.data.dtype.itemsize,
+            "The continuous and categorical columns of the sparse X",
+            "Give fewer rows.",
+        )  # fmt: skip
+        continuous = M[:, self.continuous_features_].tocsr()
+        continuous.sort_indices()
+        features = SparseFeatures(
+            rows.data, continuous, rows.n_samples, continuous.shape[1], whole.dtype
+        )
+        features.extras["whole"] = M
+        # rows.data is CSR or CSC (check_rows); its own dtype names the categories
+        return features, rows.data[:, self.categorical_features_].toarray()
 
     def _encode(self, rows: Rows, categorical: Any, columns: list, dtype: np.dtype) -> list:
         """Fit ``categorical_encoder_`` on the categorical block; per column, the codes
@@ -440,17 +472,74 @@ class SMOTENC(_InterpolatingSampler):
         features, encoded = self._columns(rows)
         key, plan = self._start(target)
         n = rows.n_samples
-        out_cont = self._allocate(features, None)
         codes = np.column_stack([c for c, _, _ in encoded])
         sizes = [len(categories) for _, categories, _ in encoded]
+        y_out = target.extended([(p[0], p[2]) for p in plan])
+        if features.sparse:
+            return self._sparse_output(rows, features, codes, sizes, encoded, target, key), y_out
+        out_cont = self._allocate(features, None)
         out_codes = np.empty((self.n_samples_out_, codes.shape[1]), dtype=np.int32)
         out_codes[:n] = codes
         X = out_cont[:n]  # finite: checked while copied in
         with numba_threads(get_config()["n_threads"]):
             for job in self._nc_jobs(X, codes, sizes, target, key):
                 SmotePlan([job], n).generate(out_cont, out_codes)
-        y_out = target.extended([(p[0], p[2]) for p in plan])
         return self._assemble(rows, features, out_cont, out_codes, encoded), y_out
+
+    def _sparse_output(
+        self,
+        rows: Rows,
+        features: SparseFeatures,
+        codes: np.ndarray,
+        sizes: list,
+        encoded: list,
+        target: Target,
+        key: np.uint64,
+    ) -> Any:
+        """Sparse X: the input rows, then the synthetic rows, as CSR. The
+        continuous columns are interpolated on the CSR rows (the dense values bit for
+        bit), the categorical ones hold the voted categories (a 0 category unstored)."""
+        n = rows.n_samples
+        whole = features.extras["whole"]
+        n_new = self.n_samples_out_ - n
+        check_fits(
+            n_new * codes.shape[1] * (4 + whole.dtype.itemsize),
+            f"The categories of the {n_new:,} synthetic rows",
+            "Ask for fewer synthetic rows (sampling_strategy).",
+        )
+        out_codes = np.empty((n_new, codes.shape[1]), dtype=np.int32)
+        origins = []
+        X = features.as_float_array()
+        for job in self._nc_jobs(X, codes, sizes, target, key):
+            origins.append(job.origins())
+            job.categorical_codes(out=out_codes, out_row=job.first_row - n)
+        values = np.empty(out_codes.shape, dtype=whole.dtype)
+        for j, (_, categories, _) in enumerate(encoded):
+            values[:, j] = self._as_output(rows, j, categories, whole.dtype)[out_codes[:, j]]
+        del out_codes
+        result = stack_synthetic(whole, origins, (self.categorical_features_, values))
+        # CSR whatever the input's format (imbalanced-learn's SMOTENC), array or matrix kept
+        return sparse.csr_array(result) if isinstance(rows.data, sparse.sparray) else result
+
+    def _as_output(self, rows: Rows, j: int, categories: Any, dtype: np.dtype) -> np.ndarray:
+        """Categorical column ``j``'s categories in the output's float ``dtype``; a
+        category that dtype cannot hold exactly raises."""
+        categories = np.asarray(categories)
+        try:
+            converted = categories.astype(dtype)
+            exact = converted.astype(categories.dtype) == categories
+        except (TypeError, ValueError):
+            exact = np.zeros(categories.shape, dtype=bool)
+        if not exact.all():
+            i = self.categorical_features_[j]
+            name = rows.columns[i] if rows.columns is not None else int(i)
+            value = categories[np.flatnonzero(~exact)[0]]
+            raise ValueError(
+                f"categorical column {name!r} holds {value!r}, which the output's {dtype} "
+                "columns cannot hold exactly; pass X as an object array or a DataFrame, "
+                "whose categorical columns keep their values."
+            )
+        return converted
 
     def _nc_jobs(
         self, X: np.ndarray, codes: np.ndarray, sizes: list, target: Target, key: np.uint64
@@ -472,10 +561,11 @@ class SMOTENC(_InterpolatingSampler):
                 args = (X_class, codes_class, sizes, _one_hot_value(median_std))
                 self.nn_k_ = Deferred(neighbors_estimator(spec), one_hot_scaled, *args)
             else:
-                median_std = float(np.median(column_std(X_class)))
+                std = sparse_column_std(X_class) if is_sparse(X_class) else column_std(X_class)
+                median_std = float(np.median(std))
                 n_values = X_class.size + codes_class.size
                 check_fits(
-                    n_values * (X_class.itemsize + 4) + 8 * class_rows.size,
+                    n_values * (X_class.dtype.itemsize + 4) + 8 * class_rows.size,
                     f"The one-hot matrix of class {label!r} for the k_neighbors estimator",
                     "Give k_neighbors as an int: fastsmote's search needs no such matrix.",
                 )
@@ -539,5 +629,8 @@ class SMOTENC(_InterpolatingSampler):
         result = np.empty((n_total, rows.n_features), dtype=dtype)
         result[:, self.continuous_features_] = out_cont
         for j, i in enumerate(self.categorical_features_):
-            result[:, i] = np.asarray(encoded[j][1])[out_codes[:, j]]
+            categories = np.asarray(encoded[j][1])
+            if result.dtype.kind == "f":
+                categories = self._as_output(rows, j, categories, dtype)
+            result[:, i] = categories[out_codes[:, j]]
         return result.tolist() if isinstance(rows.data, list) else result

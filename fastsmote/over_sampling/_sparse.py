@@ -9,7 +9,12 @@ import numpy as np
 from scipy import sparse as sp
 
 from .._config import get_config
-from .._kernels.sparse import csr_interpolate, csr_union_counts
+from .._kernels.sparse import (
+    csr_interpolate,
+    csr_mixed_counts,
+    csr_mixed_interpolate,
+    csr_union_counts,
+)
 from .._memory import check_fits
 from .._numba import numba_threads
 
@@ -17,11 +22,16 @@ _INT32_MAX = np.iinfo(np.int32).max
 
 
 def stack_synthetic(
-    X: sp.csr_matrix, origins: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    X: sp.csr_matrix,
+    origins: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    categorical: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> sp.csr_matrix:
     """``X``'s rows followed by the synthetic rows ``X[base] + gap * (X[neighbor] -
     X[base])`` of ``origins`` (input row numbers and float64 gaps, per class in output
     order), as one CSR matrix.
+
+    SMOTE-NC gives ``categorical``: its columns (increasing) and their values in the
+    synthetic rows (one row each, X's dtype), which replace the interpolation there.
 
     The entries are counted first, then written straight into the output's arrays
     (checked to fit in memory before they are made). The gap is rounded to the data
@@ -35,8 +45,15 @@ def stack_synthetic(
     else:
         base = neighbor = np.empty(0, dtype=np.int64)
         gap = np.empty(0, dtype=X.dtype)
+    if categorical is not None:
+        columns, values = categorical
+        is_categorical = np.zeros(d, dtype=np.bool_)
+        is_categorical[columns] = True
     with numba_threads(get_config()["n_threads"]):
-        counts = csr_union_counts(X.indices, X.indptr, base, neighbor)
+        if categorical is None:
+            counts = csr_union_counts(X.indices, X.indptr, base, neighbor)
+        else:
+            counts = csr_mixed_counts(X.indices, X.indptr, base, neighbor, is_categorical, values)
     total = X.nnz + int(counts.sum())
     n_out = n + base.size
     index = np.int32 if max(total, d, n_out) <= _INT32_MAX else np.int64
@@ -56,7 +73,13 @@ def stack_synthetic(
     indices[: X.nnz] = X.indices
     del counts
     with numba_threads(get_config()["n_threads"]):
-        csr_interpolate(
-            X.data, X.indices, X.indptr, base, neighbor, gap, indptr[n:], data, indices
-        )
+        if categorical is None:
+            csr_interpolate(
+                X.data, X.indices, X.indptr, base, neighbor, gap, indptr[n:], data, indices
+            )
+        else:
+            csr_mixed_interpolate(
+                X.data, X.indices, X.indptr, base, neighbor, gap, is_categorical,
+                columns, values, indptr[n:], data, indices,
+            )  # fmt: skip
     return sp.csr_matrix((data, indices, indptr), shape=(n_out, d), copy=False)
