@@ -460,11 +460,35 @@ def test_rusboost_rounds_fit_the_kept_rows_with_their_weights():
 def test_rusboost_algorithm(algorithm):
     X, y = np.arange(40.0).reshape(20, 2), np.repeat([0, 1], [14, 6])
     with pytest.warns(FutureWarning, match="`algorithm` is deprecated"):
-        if algorithm == "SAMME.R":
-            with pytest.raises(ValueError, match="SAMME.R"):
-                RUSBoostClassifier(algorithm=algorithm).fit(X, y)
-        else:
-            RUSBoostClassifier(algorithm=algorithm, n_estimators=2).fit(X, y)
+        RUSBoostClassifier(algorithm=algorithm, n_estimators=2).fit(X, y)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_rusboost_samme_r_is_imbalanced_learns(n_classes):
+    """Balanced classes: every round's sampler keeps every row, so the rounds are
+    imbalanced-learn's whatever the draws: the same errors, row weights (seen through
+    the next rounds) and probabilities."""
+    imblearn_ensemble = pytest.importorskip("imblearn.ensemble")
+    X, _ = make_classification(300, n_informative=4, n_classes=n_classes, random_state=0)
+    y = np.arange(300) % n_classes
+    X += 0.3 * y[:, None]
+    params = {"algorithm": "SAMME.R", "n_estimators": 10, "random_state": 0}
+    with pytest.warns(FutureWarning):
+        ours = RUSBoostClassifier(**params).fit(X, y)
+        theirs = imblearn_ensemble.RUSBoostClassifier(**params).fit(X, y)
+    assert_allclose(ours.estimator_errors_, theirs.estimator_errors_, rtol=1e-12)
+    assert_array_equal(ours.estimator_weights_, np.ones(10))
+    assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-12)
+    # the weights follow the probabilities: another round than SAMME's
+    with pytest.warns(FutureWarning):
+        samme = RUSBoostClassifier(**{**params, "algorithm": "SAMME"}).fit(X, y)
+    assert not np.allclose(samme.estimator_errors_[1:], ours.estimator_errors_[1:])
+
+
+def test_rusboost_samme_r_needs_predict_proba():
+    X, y = np.arange(40.0).reshape(20, 2), np.repeat([0, 1], [14, 6])
+    with pytest.warns(FutureWarning), pytest.raises(TypeError, match="predict_proba"):
+        RUSBoostClassifier(Perceptron(), algorithm="SAMME.R").fit(X, y)
 
 
 # ------------------------------------------------------------------------ balance, keys

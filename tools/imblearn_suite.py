@@ -121,15 +121,13 @@ KNOWN = {
     "test_svm_smote.py::test_svm_smote_not_svm": WORDING,
     "test_imbalance.py::test_make_imbalance_error_single_class": WORDING,
     "test_weight_boosting.py::test_rusboost_algorithm[SAMME]": WORDING,
+    "test_weight_boosting.py::test_rusboost_algorithm[SAMME.R]": WORDING,
     "test_pipeline.py::test_pipeline_init": WORDING,
     "test_smote_nc.py::test_smotenc_bool_categorical": (
         "a boolean column interpolated as continuous comes back float, not truncated"
     ),
     "test_instance_hardness_threshold.py::test_iht_reproducibility": (
         "a random_state the user set on the estimator is kept, not replaced"
-    ),
-    "test_weight_boosting.py::test_rusboost_algorithm[SAMME.R]": (
-        "algorithm='SAMME.R' raises (scikit-learn's AdaBoost has SAMME only)"
     ),
     "test_smote_tomek.py::test_parallelisation": "calls the private _validate_estimator",
     "test_smote_enn.py::test_parallelisation": "calls the private _validate_estimator",

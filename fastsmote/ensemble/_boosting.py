@@ -14,6 +14,7 @@ import copy
 import warnings
 from typing import Any
 
+import numpy as np
 from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.ensemble._base import _set_random_states
@@ -54,6 +55,9 @@ class _UnderSampledFit(BaseEstimator):
     def predict(self, X):
         return self.estimator.predict(X)
 
+    def predict_proba(self, X):
+        return self.estimator.predict_proba(X)
+
 
 class RUSBoostClassifier(AdaBoostClassifier):
     """AdaBoost whose every round fits on a randomly under-sampled set of rows.
@@ -74,9 +78,13 @@ class RUSBoostClassifier(AdaBoostClassifier):
         Maximum number of rounds (boosting stops early on a perfect fit).
     learning_rate : float, default=1.0
         Weight applied to each estimator.
-    algorithm : {'SAMME'}, default='deprecated'
-        Deprecated in imbalanced-learn; SAMME is always used. Setting it warns;
-        'SAMME.R' (which scikit-learn's AdaBoost no longer has) raises a ValueError.
+    algorithm : {'SAMME', 'SAMME.R'}, default='deprecated'
+        Deprecated in imbalanced-learn, and setting it warns. 'SAMME' (and the default)
+        boost with SAMME. 'SAMME.R' updates the row weights from each round's class
+        probabilities (real boosting, Zhu et al. 2009: the estimator needs
+        ``predict_proba``) with every estimator weight 1, as imbalanced-learn 0.14 does;
+        the ensemble then votes as scikit-learn's AdaBoost does, on the rounds'
+        predicted classes.
     sampling_strategy : float, str, dict or callable, default='auto'
         What each round's under-sampler keeps, with imbalanced-learn's semantics: a
         float (binary only) is the ratio minority / majority after resampling;
@@ -174,16 +182,11 @@ class RUSBoostClassifier(AdaBoostClassifier):
         """
         if self.algorithm != "deprecated":
             warnings.warn(
-                "`algorithm` is deprecated (as in imbalanced-learn): the SAMME algorithm "
-                "is always used.",
+                "`algorithm` is deprecated (as in imbalanced-learn): leave it unset to "
+                "boost with SAMME; 'SAMME.R' still boosts as imbalanced-learn 0.14 does.",
                 FutureWarning,
                 stacklevel=2,
             )
-            if self.algorithm == "SAMME.R":
-                raise ValueError(
-                    "algorithm='SAMME.R' is not available: scikit-learn's AdaBoost, which "
-                    "RUSBoostClassifier boosts with, uses SAMME only."
-                )
         check_target_type(y)
         key = key_from_random_state(self.random_state)
         self.random_key_, self.rng_version_ = int(key), RNG_VERSION
@@ -205,9 +208,49 @@ class RUSBoostClassifier(AdaBoostClassifier):
 
     def _validate_estimator(self):
         super()._validate_estimator()
+        if self.algorithm == "SAMME.R" and not hasattr(self.estimator_, "predict_proba"):
+            raise TypeError(
+                "RUSBoostClassifier with algorithm='SAMME.R' requires that the weak learner "
+                "supports the calculation of class probabilities with a predict_proba "
+                f"method; {type(self.estimator_).__name__} has none. Please change the "
+                "estimator or set algorithm='SAMME' instead."
+            )
         self.base_sampler_ = RandomUnderSampler(
             sampling_strategy=self.sampling_strategy, replacement=self.replacement
         )
+
+    def _boost(self, iboost, X, y, sample_weight, random_state):
+        if self.algorithm == "SAMME.R":
+            return self._boost_real(iboost, X, y, sample_weight, random_state)
+        return super()._boost(iboost, X, y, sample_weight, random_state)
+
+    def _boost_real(self, iboost, X, y, sample_weight, random_state):
+        """One SAMME.R round (imbalanced-learn 0.14's): the estimator fitted on its
+        sampler's rows, its error on all rows from its most probable classes, the row
+        weights multiplied by ``exp(-learning_rate * (K - 1) / K * y_coding . log(p))``
+        (probabilities below the dtype's eps raised to it). The estimator weight is 1."""
+        step = self._make_estimator(random_state=random_state)
+        step.fit(X, y, sample_weight=sample_weight)
+        proba = step.predict_proba(X)
+        if iboost == 0:
+            self.classes_ = getattr(step, "classes_", None)
+            self.n_classes_ = len(self.classes_)
+        incorrect = self.classes_.take(np.argmax(proba, axis=1), axis=0) != y
+        estimator_error = np.mean(np.average(incorrect, weights=sample_weight, axis=0))
+        if estimator_error <= 0:  # a perfect fit: boosting stops
+            return sample_weight, 1.0, 0.0
+        n_classes = self.n_classes_
+        # y coded as 1 for the true class, -1 / (K - 1) for the others (Zhu et al.)
+        y_coding = np.array([-1.0 / (n_classes - 1), 1.0]).take(self.classes_ == y[:, None])
+        proba = np.clip(proba, np.finfo(proba.dtype).eps, None)
+        update = (
+            -self.learning_rate
+            * ((n_classes - 1.0) / n_classes)
+            * (y_coding * np.log(proba)).sum(axis=1)
+        )
+        if iboost != self.n_estimators - 1:  # the weights of a next round
+            sample_weight = sample_weight * np.exp(update * ((sample_weight > 0) | (update < 0)))
+        return sample_weight, 1.0, estimator_error
 
     def _make_estimator(self, append=True, random_state=None):
         # Round i (its position in estimators_) draws from key i of the ensemble key; the
