@@ -21,7 +21,14 @@ pq = pytest.importorskip("pyarrow.parquet")
 import dask.dataframe as dd  # noqa: E402
 from conftest import assert_same_frame, blobs, fit_resample_in_dask_order  # noqa: E402
 
-from fastsmote import SMOTE, SMOTENC, RandomUnderSampler, TomekLinks, io  # noqa: E402
+from fastsmote import (  # noqa: E402
+    SMOTE,
+    SMOTENC,
+    EditedNearestNeighbours,
+    RandomUnderSampler,
+    TomekLinks,
+    io,
+)
 from fastsmote.cli import _dask, main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,13 +84,14 @@ def _names(directory):
         ("smote", SMOTE(k_neighbors=3, random_state=7)),
         ("random-under", None),
         ("tomek", TomekLinks()),
+        ("enn", EditedNearestNeighbours(n_neighbors=3)),
     ],
 )
 def test_dataset_is_fit_resample(address, dataset, capsys, method, sampler):
     data, frame = dataset
     out = data.parent / "out"
     argv = ["resample", data, out, "--target", "y", "--scheduler", address, "--seed", 7]
-    argv += ["--method", method] + (["--k", 3] if method == "smote" else [])
+    argv += ["--method", method] + (["--k", 3] if method in ("smote", "enn") else [])
     code, stdout, err = _run(capsys, *argv, "--synthetic-column", "synthetic")
     assert code == 0, err
     assert "wrote" in stdout
@@ -166,7 +174,7 @@ def test_unreachable_and_malformed_scheduler(dataset, capsys):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["--method", "enn"], "--method enn has no Dask implementation"),
+        (["--method", "renn"], "--method renn has no Dask implementation"),
         (["--method", "smotenc"], "--method smotenc found no non-numeric column"),
         (["--method", "smotenc", "--categorical", "y"], "'y', which is the target"),
         (["--method", "borderline", "--neighbors", "approx"], "BorderlineSMOTE"),

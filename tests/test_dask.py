@@ -588,6 +588,60 @@ def test_tomek_links_other_searches_and_budget(small_ddf):
     assert len(out) == 50  # no class targeted: nothing searched, nothing removed
 
 
+# ------------------------------------------------------------ EditedNearestNeighbours
+ENN_CASES = [  # (dtype, classes, sampling_strategy, kind_sel, n_neighbors)
+    (np.float64, [120, 30], "auto", "all", 3),
+    (np.float32, [100, 40, 25], "all", "mode", 4),
+    (np.float64, [100, 40, 25], "majority", "mode", 1),
+    (np.float32, [70, 70], "not minority", "all", 5),
+]
+
+
+@pytest.mark.parametrize("dtype, n_per_class, strategy, kind_sel, k", ENN_CASES)
+def test_edited_nearest_neighbours_frame_is_fit_resample(
+    npartitions, dtype, n_per_class, strategy, kind_sel, k
+):
+    frame = tied_table(n_per_class, dtype, seed=7)
+    params = {"sampling_strategy": strategy, "kind_sel": kind_sel, "n_neighbors": k}
+    sampler, reference = check_frame(lambda: EditedNearestNeighbours(**params), frame, npartitions)
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+    assert sampler.record().n_removed > 0
+
+
+@pytest.mark.parametrize("chunk_rows", [7, 500])
+def test_edited_nearest_neighbours_arrays_are_fit_resample(chunk_rows):
+    """Duplicated rows across chunks (each the other's neighbour at distance 0) and a
+    chunk smaller than the neighbour count."""
+    frame = tied_table([150, 40, 20], np.float64, seed=8)
+    X, y = frame.drop(columns=["y"]).to_numpy(copy=True), frame["y"].to_numpy(copy=True)
+    X[180:190], y[180:190] = X[:10], y[:10]
+    sampler = EditedNearestNeighbours(n_neighbors=9, kind_sel="mode")
+    with dask.config.set(scheduler="sync"):
+        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(chunk_rows, 2)), y, sampler)
+        assert not np.isnan(X_res.shape[0])  # the kept rows are counted when planned
+        X_got, y_got = dask.compute(X_res, y_res)
+    reference = EditedNearestNeighbours(n_neighbors=9, kind_sel="mode")
+    X_ref, y_ref = reference.fit_resample(X, y)
+    order = np.argsort(reference.sample_indices_, kind="stable")
+    assert np.array_equal(X_got, X_ref[order]) and np.array_equal(y_got, y_ref[order])
+    assert len(y_got) < len(y)
+
+
+def test_edited_nearest_neighbours_other_searches_and_counts(small_ddf):
+    with pytest.raises(NotImplementedError, match="exact only"):
+        fd.resample(small_ddf, "y", EditedNearestNeighbours(neighbors="approx"))
+    with pytest.raises(NotImplementedError, match="n_neighbors=<estimator>.*as an int"):
+        fd.resample(
+            small_ddf, "y", EditedNearestNeighbours(n_neighbors=NearestNeighbors(n_neighbors=4))
+        )
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(ValueError, match="n_neighbors"):
+            fd.resample(small_ddf, "y", EditedNearestNeighbours(n_neighbors=50))
+        sampler = EditedNearestNeighbours(sampling_strategy=[])
+        out = fd.resample(small_ddf, "y", sampler).compute()
+    assert len(out) == 50 and sampler.neighbors_backend_ == {}  # nothing searched
+
+
 # --------------------------------------------------------------------------- errors
 @pytest.fixture
 def small_ddf():
@@ -654,7 +708,6 @@ def test_over_the_broadcast_budget(small_ddf):
 @pytest.mark.parametrize(
     "sampler",
     [
-        EditedNearestNeighbours(),
         RepeatedEditedNearestNeighbours(),
         AllKNN(),
         NeighbourhoodCleaningRule(),

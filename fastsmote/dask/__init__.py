@@ -32,7 +32,7 @@ from ..under_sampling import (
     TomekLinks,
 )
 from ._boundary import boundary_plan
-from ._clean import tomek_plan
+from ._clean import enn_plan, tomek_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
 from ._select import random_over_plan, random_under_plan
@@ -51,10 +51,10 @@ SUPPORTED = {
     RandomUnderSampler: random_under_plan,
     SMOTENC: smotenc_plan,
     TomekLinks: tomek_plan,
+    EditedNearestNeighbours: enn_plan,
 }
 
 _CLEANERS = (
-    EditedNearestNeighbours,
     RepeatedEditedNearestNeighbours,
     AllKNN,
     NeighbourhoodCleaningRule,
@@ -77,7 +77,8 @@ def _check_sampler(sampler: Any) -> None:
         raise NotImplementedError(
             f"{name} is not available on Dask: it cleans rows by their neighbours among "
             f"all rows, which has no distributed algorithm in fastsmote yet. Clean on "
-            f"Dask with TomekLinks, over-sample with SMOTE, or {instead}."
+            f"Dask with TomekLinks or EditedNearestNeighbours, over-sample with SMOTE, or "
+            f"{instead}."
         )
     if isinstance(sampler, BaseSampler):
         raise NotImplementedError(
@@ -145,15 +146,17 @@ def resample(
     target : str
         Name of the column holding the class labels.
     sampler : a sampler of ``SUPPORTED``
-        SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler, RandomUnderSampler or
-        TomekLinks, with its parameters, as for ``fit_resample``; ``sampling_strategy``
+        SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler, RandomUnderSampler,
+        TomekLinks or EditedNearestNeighbours, with its parameters, as for
+        ``fit_resample``; ``sampling_strategy``
         may be a str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
         where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
         an int ``k_neighbors``; the counting pass also collects the categories, and its
         neighbour tables are built now (they give ``median_std_``). TomekLinks searches
         the rows outside the largest class, and the rows they point to, among all rows
-        exactly; that pass also runs now.
+        exactly; EditedNearestNeighbours (an int ``n_neighbors``) each partition's rows of
+        the classes it cleans in every partition; those passes also run now.
     synthetic_column : str, optional
         Name of a boolean column added last: True for added rows (synthetic or
         duplicated), False for input rows.
@@ -177,8 +180,8 @@ def resample(
         ``synthetic_column``), with the dtypes ``fit_resample`` gives. Input rows keep
         their index; added rows are indexed by their row number in the output.
         RandomOverSampler with ``shrinkage`` gives float features, as ``fit_resample``
-        does. RandomUnderSampler, TomekLinks: each input partition keeps its selected
-        rows, in order.
+        does. RandomUnderSampler, TomekLinks, EditedNearestNeighbours: each input
+        partition keeps its selected rows, in order.
 
     Raises
     ------
@@ -233,7 +236,7 @@ def resample_arrays(
         SMOTE: float32 for float32 (and float16) X, float64 otherwise (SMOTENC: X's
         dtype for float X, float64 otherwise); the random samplers keep X's dtype
         (RandomOverSampler with ``shrinkage``: as SMOTE).
-        RandomUnderSampler's chunks have unknown sizes (TomekLinks': known).
+        RandomUnderSampler's chunks have unknown sizes (the cleaners': known).
     y_resampled : dask.array.Array
     """
     import dask.array as da

@@ -1,13 +1,21 @@
-"""TomekLinks on Dask: the links of ``fit_resample``, found by two searches among all rows.
+"""The cleaners on Dask: TomekLinks and EditedNearestNeighbours, the rows ``fit_resample``
+removes, found by exact searches among all rows.
 
-Every link joins two classes, so one of its rows lies outside the largest class (as in
-memory: :func:`fastsmote.under_sampling.tomek_links`). The rows outside the largest
-class are gathered and sent to every partition, which returns each one's nearest row in
-it; one task merges the lists exactly (by distance, ties to the lower global row, the
-row itself left out). The largest class's rows they point to are then gathered and
-searched the same way. Both searches run when ``resample`` is called; each partition
-then drops its rows that are in a link and of a targeted class, keeping the others in
-order.
+TomekLinks: every link joins two classes, so one of its rows lies outside the largest
+class (as in memory: :func:`fastsmote.under_sampling.tomek_links`). The rows outside the
+largest class are gathered and sent to every partition, which returns each one's nearest
+row in it; one task merges the lists exactly (by distance, ties to the lower global row,
+the row itself left out). The largest class's rows they point to are then gathered and
+searched the same way.
+
+EditedNearestNeighbours queries most rows, so nothing is gathered in one place: each
+partition's rows of the cleaned classes are searched in every partition (a task per pair
+of partitions), and the lists are merged pairwise, exactly as above, so a task holds two
+lists of one partition's queries. Each query partition then keeps its rows whose
+neighbours agree with their class.
+
+The searches run when ``resample`` is called (they fix the output's size); each
+partition then drops its removed rows, keeping the others in order.
 """
 
 from __future__ import annotations
@@ -16,11 +24,14 @@ from typing import Any
 
 import numpy as np
 
+from .._kernels.cleaning import mark_disagreeing
+from .._validation import check_neighbor_count
+from ..neighbors import is_estimator
 from ._boundary import _codes_and_rows, _merge, _queries, _search, check_exact_search
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget
-from ._smote import class_pieces
+from ._smote import class_pieces, gather
 
 
 def _gather_rows(
@@ -63,6 +74,25 @@ def _dropped(layout: Layout, removed: np.ndarray, first_row: int, *part: Any) ->
     keep = np.ones(n, dtype=bool)
     keep[removed[lo:hi] - first_row] = False
     return layout.taken(part, np.flatnonzero(keep))
+
+
+def _removed_outputs(
+    source: Source, counts: Counts, removed: np.ndarray, removed_codes: np.ndarray
+) -> tuple[list, list[int], Any, dict]:
+    """Each partition without its rows among the sorted global rows ``removed`` (of
+    class codes ``removed_codes``): the outputs, their lengths, the meta and the rows
+    removed per class."""
+    from dask import delayed
+
+    outputs, lengths = [], []
+    for part, offset, n in zip(source.parts, counts.offsets, counts.lengths, strict=True):
+        outputs.append(delayed(_dropped)(source.layout, removed, int(offset), *part))
+        lo, hi = np.searchsorted(removed, [int(offset), int(offset) + int(n)])
+        lengths.append(int(n) - int(hi - lo))
+    classes = counts.target.classes
+    per_class = np.bincount(removed_codes, minlength=classes.size)
+    removed_counts = {label: int(n) for label, n in zip(classes.tolist(), per_class, strict=True)}
+    return outputs, lengths, source.meta, removed_counts
 
 
 def tomek_plan(
@@ -117,12 +147,89 @@ def tomek_plan(
         searched = rows[at] == near_rows
         in_link = searched & (near_rows[at] == rows) & (codes[at] != codes) & targeted[codes]
         removed, removed_codes = rows[in_link], codes[in_link]
-    outputs, lengths = [], []
-    for part, offset, n in zip(source.parts, counts.offsets, counts.lengths, strict=True):
-        outputs.append(delayed(_dropped)(layout, removed, int(offset), *part))
-        lo, hi = np.searchsorted(removed, [int(offset), int(offset) + int(n)])
-        lengths.append(int(n) - int(hi - lo))
-    per_class = np.bincount(removed_codes, minlength=target.classes.size)
-    labels = target.classes.tolist()
-    removed_counts = {label: int(n) for label, n in zip(labels, per_class, strict=True)}
-    return outputs, lengths, source.meta, removed_counts
+    return _removed_outputs(source, counts, removed, removed_codes)
+
+
+def _search_queries(
+    layout: Layout, classes: np.ndarray, n_neighbors: int, first_row: int, queries, *part
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`_search` of a query partition's rows in a partition (None: no query)."""
+    if queries[2].size == 0:
+        return None
+    return _search(layout, classes, n_neighbors, first_row, queries, *part)
+
+
+def _merge_pair(n_neighbors: int, queries, one, other) -> tuple[np.ndarray, ...] | None:
+    """Two partial lists (squared distances, global rows, class codes; None: none) of
+    the same queries merged: the ``n_neighbors`` nearest, the query itself left out by
+    its row, ties to the lower global row (what the exact search among all rows
+    keeps)."""
+    lists = [found for found in (one, other) if found is not None]
+    if not lists:
+        return None
+    dist, rows, codes = (np.concatenate([f[i] for f in lists], axis=1) for i in range(3))
+    dist = np.where(rows == queries[2][:, None], np.inf, dist)  # the query itself goes last
+    order = np.lexsort((rows, dist), axis=-1)[:, :n_neighbors]
+    return tuple(np.take_along_axis(a, order, axis=1) for a in (dist, rows, codes))
+
+
+def _disagreeing(n_classes: int, unanimous: bool, queries, found) -> tuple[np.ndarray, np.ndarray]:
+    """Global rows and class codes of the queries whose neighbours disagree with their
+    class (``fit_resample``'s rule: :func:`fastsmote._kernels.cleaning.mark_disagreeing`)."""
+    codes, _, rows = queries
+    if rows.size == 0:
+        return rows, codes.astype(np.int64)
+    near = found[2]
+    n, k = near.shape
+    every_code = np.concatenate([codes, near.ravel()]).astype(np.int32)
+    positions = (n + np.arange(n * k, dtype=np.int64)).reshape(n, k)
+    keep = np.ones(n, dtype=np.bool_)
+    mark_disagreeing(np.arange(n, dtype=np.int64), positions, every_code, n_classes, unanimous,
+                     keep)  # fmt: skip
+    return rows[~keep], codes[~keep].astype(np.int64)
+
+
+def enn_plan(
+    sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: float | None
+) -> tuple[list, list[int], Any, dict]:
+    """EditedNearestNeighbours: each partition keeps the rows ``fit_resample`` keeps;
+    also the rows removed per class."""
+    import dask
+    from dask import delayed
+
+    layout, target = source.layout, counts.target
+    if isinstance(layout.template, Exception):
+        raise layout.template
+    if is_estimator(sampler.n_neighbors):
+        raise NotImplementedError(
+            "EditedNearestNeighbours(n_neighbors=<estimator>) is not available on Dask: give "
+            "n_neighbors as an int (fastsmote's exact search among all rows)."
+        )
+    cleaned = np.flatnonzero(np.isin(target.classes, list(sampler.sampling_strategy_)))
+    n_queries = int(target.counts[cleaned].sum())
+    sampler.neighbors_backend_ = {}
+    if n_queries == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return _removed_outputs(source, counts, empty, empty)
+    check_neighbor_count(sampler.n_neighbors, "n_neighbors", counts.n_samples, "X")
+    check_exact_search(sampler, counts, n_queries, "the rows of the classes it cleans")
+    k = int(sampler.n_neighbors)
+    sampler.neighbors_backend_ = {label: "exact" for label in target.classes[cleaned].tolist()}
+    wanted = cleaned.astype(np.int32)
+    parts = list(zip(source.parts, counts.offsets, strict=True))
+    decided = []
+    for query_part, query_offset in parts:
+        queries = delayed(gather)(layout, target.classes, wanted, int(query_offset), *query_part)
+        merged = None  # each partition's list merged in, two lists at a time
+        for part, offset in parts:
+            found = delayed(_search_queries)(
+                layout, target.classes, k + 1, int(offset), queries, *part
+            )
+            merged = delayed(_merge_pair)(k, queries, merged, found)
+        decided.append(
+            delayed(_disagreeing)(target.classes.size, sampler.kind_sel == "all", queries, merged)
+        )
+    found = dask.compute(*decided)
+    removed = np.concatenate([rows for rows, _ in found])
+    removed_codes = np.concatenate([codes for _, codes in found])
+    return _removed_outputs(source, counts, removed, removed_codes)
