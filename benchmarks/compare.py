@@ -86,6 +86,10 @@ PRESETS = {
             ("CondensedNearestNeighbour", (10_000, 20, 0.01)),
             ("InstanceHardnessThreshold", (100_000, 20, 0.01)),
             ("ClusterCentroids", (100_000, 20, 0.01)),
+            # 1M rows where neither library takes hours (SVMSMOTE's SVC and
+            # ClusterCentroids' 10k-cluster KMeans would, in both alike)
+            ("KMeansSMOTE", (1_000_000, 20, 0.01)),
+            ("InstanceHardnessThreshold", (1_000_000, 20, 0.01)),
         ],
         "reps": 1,
     },
