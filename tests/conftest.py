@@ -16,14 +16,18 @@ def blobs(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
 def fit_resample_in_dask_order(sampler, frame, target="y"):
     """fit_resample on a whole frame with its target column, the target put back at its
     place, in the row order fastsmote.dask documents (the under-samplers and cleaners:
-    kept rows in input order)."""
+    kept rows in input order; SMOTE then cleaning: the cleaner's kept rows in the order
+    of SMOTE's output)."""
     import pandas as pd
 
     X, y = frame.drop(columns=[target]), frame[target]
     X_res, y_res = sampler.fit_resample(X, y)
     out = X_res.copy()
     out.insert(list(frame.columns).index(target), target, pd.Series(y_res.array, index=out.index))
-    if sampler._sampling_type != "over-sampling":
+    cleaners = [getattr(sampler, name) for name in ("enn_", "tomek_") if hasattr(sampler, name)]
+    if cleaners:  # SMOTE then cleaning: the cleaner's kept rows of SMOTE's output
+        out = out.iloc[np.argsort(cleaners[0].sample_indices_, kind="stable")]
+    elif sampler._sampling_type != "over-sampling":
         out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
     return out.reset_index(drop=True)
 

@@ -23,9 +23,11 @@ from conftest import assert_same_frame, blobs, fit_resample_in_dask_order  # noq
 
 from fastsmote import (  # noqa: E402
     SMOTE,
+    SMOTEENN,
     SMOTENC,
     EditedNearestNeighbours,
     RandomUnderSampler,
+    SMOTETomek,
     TomekLinks,
     io,
 )
@@ -109,6 +111,25 @@ def test_dataset_is_fit_resample(address, dataset, capsys, method, sampler):
     assert record["random_key"] == getattr(reference, "random_key_", None)
     assert record["columns"]["synthetic_column"] == "synthetic"
     assert _names(data.parent) == ["data", "out", "out.record.json"]
+
+
+@pytest.mark.parametrize(
+    ("method", "make"), [("smote-enn", SMOTEENN), ("smote-tomek", SMOTETomek)]
+)
+def test_smote_then_cleaning_is_fit_resample(address, dataset, capsys, method, make):
+    data, frame = dataset
+    out = data.parent / "out"
+    argv = ["resample", data, out, "--target", "y", "--scheduler", address, "--seed", 7]
+    code, _, err = _run(capsys, *argv, "--method", method, "--synthetic-column", "added")
+    assert code == 0, err
+    got = pd.read_parquet(out)
+    reference = make(random_state=7)
+    expected = fit_resample_in_dask_order(reference, frame)
+    assert_same_frame(got.drop(columns=["added"]), expected)
+    cleaner = reference.enn_ if method == "smote-enn" else reference.tomek_
+    assert np.array_equal(got["added"].to_numpy(), np.sort(cleaner.sample_indices_) >= len(frame))
+    record = json.loads((data.parent / "out.record.json").read_text())
+    assert record["n_synthetic"] == reference.record().n_synthetic
 
 
 def test_local_scheduler_and_drop(dataset, capsys):

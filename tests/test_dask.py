@@ -642,6 +642,52 @@ def test_edited_nearest_neighbours_other_searches_and_counts(small_ddf):
     assert len(out) == 50 and sampler.neighbors_backend_ == {}  # nothing searched
 
 
+# ------------------------------------------------------------ SMOTE then cleaning
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SMOTEENN(random_state=4),
+        lambda: SMOTETomek(random_state=4, sampling_strategy="minority"),
+        lambda: SMOTEENN(
+            smote=SMOTE(k_neighbors=3, random_state=1, neighbors="approx"),
+            enn=EditedNearestNeighbours(kind_sel="mode", sampling_strategy="majority"),
+        ),
+    ],
+)
+def test_smote_then_cleaning_is_fit_resample(npartitions, make):
+    """The cleaner runs on the over-sampler's lazy output: fit_resample's rows (the
+    cleaner's kept rows in the order of SMOTE's output), counts and fitted steps."""
+    frame = tied_table([120, 35, 20], np.float64, seed=9)
+    sampler, reference = check_frame(make, frame, npartitions)
+    assert sampler.sampling_strategy_ == reference.sampling_strategy_
+    record, expected = sampler.record(), reference.record()
+    assert (record.n_synthetic, record.n_removed) == (expected.n_synthetic, expected.n_removed)
+    assert record.n_removed > 0
+    cleaner = "enn_" if isinstance(sampler, SMOTEENN) else "tomek_"
+    assert getattr(sampler, cleaner).get_params() == getattr(reference, cleaner).get_params()
+    assert sampler.smote_.random_key_ == reference.smote_.random_key_
+
+
+def test_smote_then_cleaning_marks_the_synthetic_rows_and_takes_arrays():
+    frame = tied_table([90, 30], np.float64, seed=10)
+    X, y = frame.drop(columns=["y"]).to_numpy(), frame["y"].to_numpy()
+    reference = SMOTEENN(random_state=2)
+    X_ref, y_ref = reference.fit_resample(X, y)
+    kept = reference.enn_.sample_indices_
+    order = np.argsort(kept, kind="stable")
+    with dask.config.set(scheduler="sync"):
+        ddf = dd.from_pandas(frame, npartitions=3, sort=False)
+        out = fd.resample(ddf, "y", SMOTEENN(random_state=2), synthetic_column="added")
+        out = out.compute()
+        X_res, y_res = fd.resample_arrays(
+            da.from_array(X, chunks=(25, 2)), y, SMOTEENN(random_state=2)
+        )
+        X_got, y_got = dask.compute(X_res, y_res)
+    assert np.array_equal(out["added"].to_numpy(), np.sort(kept) >= len(frame))
+    assert out["added"].dtype == bool and out["added"].any()
+    assert np.array_equal(X_got, X_ref[order]) and np.array_equal(y_got, y_ref[order])
+
+
 # --------------------------------------------------------------------------- errors
 @pytest.fixture
 def small_ddf():
@@ -706,17 +752,23 @@ def test_over_the_broadcast_budget(small_ddf):
 
 
 @pytest.mark.parametrize(
-    "sampler",
-    [
-        RepeatedEditedNearestNeighbours(),
-        AllKNN(),
-        NeighbourhoodCleaningRule(),
-        SMOTETomek(),
-        SMOTEENN(),
-    ],
+    "sampler", [RepeatedEditedNearestNeighbours(), AllKNN(), NeighbourhoodCleaningRule()]
 )
 def test_cleaners_are_not_implemented(small_ddf, sampler):
     with pytest.raises(NotImplementedError, match="no distributed algorithm.*fit_resample"):
+        fd.resample(small_ddf, "y", sampler)
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        SMOTEENN(enn=AllKNN()),
+        SMOTETomek(smote=SVMSMOTE(random_state=0)),
+        SMOTEENN(smote=RandomUnderSampler()),
+    ],
+)
+def test_combinations_need_steps_on_dask(small_ddf, sampler):
+    with pytest.raises(NotImplementedError, match="runs on Dask when each step does"):
         fd.resample(small_ddf, "y", sampler)
 
 

@@ -222,8 +222,9 @@ def run(args: argparse.Namespace) -> int:
     from .._validation import NeighborCountError
 
     cls = METHODS[args.method]
-    if cls not in fd.SUPPORTED:
-        methods = [m for m, c in METHODS.items() if c in fd.SUPPORTED]
+    on_dask = (*fd.SUPPORTED, *fd.COMBINATIONS)
+    if cls not in on_dask:
+        methods = [m for m, c in METHODS.items() if c in on_dask]
         raise CommandError(
             f"--method {args.method} has no Dask implementation; with --scheduler use "
             f"{', '.join(methods)}, or run without --scheduler"

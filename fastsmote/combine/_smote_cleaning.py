@@ -57,18 +57,7 @@ class _SMOTEThenClean(BaseSampler):
             raise ValueError(f"{type(self).__name__} does not support out=.")
         started = time.perf_counter()
         check_params(self, self._parameter_constraints)
-        smote = self.smote
-        self.smote_ = (
-            clone(smote)
-            if smote is not None
-            else SMOTE(sampling_strategy=self.sampling_strategy, random_state=self.random_state)
-        )
-        cleaner = getattr(self, self._cleaner_name)
-        fitted_cleaner = (
-            clone(cleaner)
-            if cleaner is not None
-            else self._default_cleaner(sampling_strategy="all", n_jobs=self.n_jobs)
-        )
+        self.smote_, fitted_cleaner = self._steps()
         setattr(self, self._cleaner_name + "_", fitted_cleaner)
         with phase(f"over-sampling ({type(self.smote_).__name__})"):
             X_res, y_res = self.smote_.fit_resample(X, y)
@@ -121,6 +110,22 @@ class _SMOTEThenClean(BaseSampler):
             counts_in, label_counts(y_out), started, n_synthetic=n_synthetic, n_removed=n_removed
         )
         return X_out, y_out
+
+    def _steps(self) -> tuple[Any, Any]:
+        """New SMOTE and cleaning steps, as ``fit_resample`` fits them: clones of
+        ``smote`` and the cleaner, or the defaults."""
+        smote = (
+            clone(self.smote)
+            if self.smote is not None
+            else SMOTE(sampling_strategy=self.sampling_strategy, random_state=self.random_state)
+        )
+        cleaner = getattr(self, self._cleaner_name)
+        cleaner = (
+            clone(cleaner)
+            if cleaner is not None
+            else self._default_cleaner(sampling_strategy="all", n_jobs=self.n_jobs)
+        )
+        return smote, cleaner
 
     def row_origins(self, X: Any, y: Any) -> RowOrigins:
         """Origins of the output: the SMOTE step's, restricted to the rows the cleaner kept.

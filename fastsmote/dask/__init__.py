@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_params
 from ..base import BaseSampler
 from ..combine import SMOTEENN, SMOTETomek
 from ..over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
@@ -40,7 +41,13 @@ from ._smote import plan as smote_plan
 from ._smotenc import plan as smotenc_plan
 from ._smotenc import prepare as smotenc_scan
 
-__all__ = ["DEFAULT_BROADCAST_BUDGET", "SUPPORTED", "resample", "resample_arrays"]
+__all__ = [
+    "COMBINATIONS",
+    "DEFAULT_BROADCAST_BUDGET",
+    "SUPPORTED",
+    "resample",
+    "resample_arrays",
+]
 
 #: The samplers with a distributed algorithm, and what each plans.
 SUPPORTED = {
@@ -54,12 +61,14 @@ SUPPORTED = {
     EditedNearestNeighbours: enn_plan,
 }
 
+#: SMOTE then cleaning: on Dask when both steps are in ``SUPPORTED``, run one after the
+#: other (the cleaner on the over-sampler's lazy output), as ``fit_resample`` composes them.
+COMBINATIONS = (SMOTEENN, SMOTETomek)
+
 _CLEANERS = (
     RepeatedEditedNearestNeighbours,
     AllKNN,
     NeighbourhoodCleaningRule,
-    SMOTETomek,
-    SMOTEENN,
 )
 
 
@@ -67,6 +76,17 @@ def _check_sampler(sampler: Any) -> None:
     """Refuse, with what to do instead, a sampler that has no distributed algorithm."""
     name = type(sampler).__name__
     if type(sampler) in SUPPORTED:
+        return
+    if isinstance(sampler, COMBINATIONS):
+        check_params(sampler, type(sampler)._parameter_constraints)
+        kinds = ("over-sampling", "clean-sampling")
+        for step, kind in zip(sampler._steps(), kinds, strict=True):
+            if type(step) not in SUPPORTED or type(step)._sampling_type != kind:
+                supported = ", ".join(cls.__name__ for cls in SUPPORTED)
+                raise NotImplementedError(
+                    f"{name} runs on Dask when each step does: its {type(step).__name__} "
+                    f"step has no distributed algorithm here ({supported} have one)."
+                )
         return
     instead = (
         "run it with fit_resample on one machine (or the fastsmote resample command, "
@@ -86,6 +106,38 @@ def _check_sampler(sampler: Any) -> None:
             f"{instead}."
         )
     raise TypeError(f"fastsmote.dask resamples with {supported}; got {name}.")
+
+
+def _run_steps(sampler: Any, run: Any) -> tuple[Any, Any, Any]:
+    """A combination's steps, run by ``run(step, previous result)`` one after the other
+    (lazily: the cleaner on the over-sampler's output), and the sampler fitted as by
+    ``fit_resample``; returns the over-sampled and the cleaned results and the first
+    step."""
+    started = time.perf_counter()
+    smote, cleaner = sampler._steps()
+    smoted = run(smote, None)
+    cleaned = run(cleaner, smoted)
+    sampler.smote_ = smote
+    setattr(sampler, sampler._cleaner_name + "_", cleaner)
+    for name in ("sampling_strategy_", "n_features_in_", "classes_", "feature_names_in_"):
+        if hasattr(smote, name):
+            setattr(sampler, name, getattr(smote, name))
+        elif hasattr(sampler, name):
+            delattr(sampler, name)
+    first, second = smote.record(), cleaner.record()
+    sampler._log_resampling(
+        dict(first.class_counts_before),
+        dict(second.class_counts_after),
+        started,
+        n_synthetic=first.n_synthetic,
+        n_removed=second.n_removed,
+    )
+    return smoted, cleaned, smote
+
+
+def _flagged(part: Any, name: str, synthetic: bool) -> Any:
+    """A partition with the boolean column ``name`` added last."""
+    return part.assign(**{name: np.full(len(part), synthetic)})
 
 
 def _scan(sampler: Any, source: Source) -> Any:
@@ -148,7 +200,8 @@ def resample(
     sampler : a sampler of ``SUPPORTED``
         SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler, RandomUnderSampler,
         TomekLinks or EditedNearestNeighbours, with its parameters, as for
-        ``fit_resample``; ``sampling_strategy``
+        ``fit_resample``, or SMOTETomek / SMOTEENN whose steps are among them (run one
+        after the other, the cleaner on the over-sampler's lazy output); ``sampling_strategy``
         may be a str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
         where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
@@ -181,15 +234,16 @@ def resample(
         their index; added rows are indexed by their row number in the output.
         RandomOverSampler with ``shrinkage`` gives float features, as ``fit_resample``
         does. RandomUnderSampler, TomekLinks, EditedNearestNeighbours: each input
-        partition keeps its selected rows, in order.
+        partition keeps its selected rows, in order; SMOTETomek, SMOTEENN: each of the
+        over-sampler's partitions keeps the rows the cleaner keeps.
 
     Raises
     ------
     NotImplementedError
         For samplers without a distributed algorithm (the other cleaners, NearMiss and
-        the rest of the family; an approximate or estimator search among all rows,
-        SMOTENC with a ``k_neighbors`` estimator or an encoder merging infrequent
-        categories), and a callable ``sampling_strategy``.
+        the rest of the family, a combination with such a step; an approximate or
+        estimator search among all rows, SMOTENC with a ``k_neighbors`` estimator or an
+        encoder merging infrequent categories), and a callable ``sampling_strategy``.
     ValueError
         Unknown target column, non-numeric features (SMOTE, RandomOverSampler with
         ``shrinkage``; SMOTENC's continuous columns), a missing value in a categorical
@@ -199,11 +253,47 @@ def resample(
     import dask.dataframe as dd
 
     _check_sampler(sampler)
+    if isinstance(sampler, COMBINATIONS):
+        return _resample_combined(
+            ddf, target, sampler, synthetic_column, broadcast_budget, block_rows
+        )
     source = frame_source(ddf, target, synthetic_column)
     counts = count(source, _scan(sampler, source))
     columns = [c for c in ddf.columns if c != target]
     outputs, _, meta = _plan(sampler, source, counts, columns, broadcast_budget, block_rows)
     return dd.from_delayed(outputs, meta=meta, verify_meta=False)
+
+
+def _resample_combined(
+    ddf: Any,
+    target: Any,
+    sampler: Any,
+    synthetic_column: str | None,
+    broadcast_budget: float | None,
+    block_rows: int | None,
+) -> Any:
+    """SMOTEENN, SMOTETomek: the cleaner resamples the over-sampler's lazy output. Each
+    cleaned partition keeps its rows in order, so the added rows are those of the
+    partitions after the input's."""
+    import dask.dataframe as dd
+    from dask import delayed
+
+    def run(step: Any, previous: Any) -> Any:
+        if previous is None:
+            return resample(ddf, target, step, broadcast_budget=broadcast_budget,
+                            block_rows=block_rows)  # fmt: skip
+        return resample(previous, target, step, broadcast_budget=broadcast_budget)
+
+    _, cleaned, _ = _run_steps(sampler, run)
+    if synthetic_column is None:
+        return cleaned
+    n_input = ddf.npartitions
+    parts = [
+        delayed(_flagged)(part, synthetic_column, i >= n_input)
+        for i, part in enumerate(cleaned.to_delayed())
+    ]
+    meta = _flagged(cleaned._meta, synthetic_column, False)
+    return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
 
 def resample_arrays(
@@ -243,6 +333,15 @@ def resample_arrays(
     from dask import delayed
 
     _check_sampler(sampler)
+    if isinstance(sampler, COMBINATIONS):
+
+        def run(step: Any, previous: Any) -> Any:
+            if previous is None:
+                return resample_arrays(X, y, step, broadcast_budget=broadcast_budget,
+                                       block_rows=block_rows)  # fmt: skip
+            return resample_arrays(*previous, step, broadcast_budget=broadcast_budget)
+
+        return _run_steps(sampler, run)[1]
     source = array_source(X, y)
     counts = count(source, _scan(sampler, source))
     outputs, lengths, meta = _plan(sampler, source, counts, None, broadcast_budget, block_rows)
