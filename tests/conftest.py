@@ -24,9 +24,9 @@ def fit_resample_in_dask_order(sampler, frame, target="y"):
     X_res, y_res = sampler.fit_resample(X, y)
     out = X_res.copy()
     out.insert(list(frame.columns).index(target), target, pd.Series(y_res.array, index=out.index))
-    cleaners = [getattr(sampler, name) for name in ("enn_", "tomek_") if hasattr(sampler, name)]
-    if cleaners:  # SMOTE then cleaning: the cleaner's kept rows of SMOTE's output
-        out = out.iloc[np.argsort(cleaners[0].sample_indices_, kind="stable")]
+    if hasattr(sampler, "smote_"):  # SMOTE then cleaning: the cleaner's kept rows
+        cleaner = getattr(sampler, "enn_", None) or sampler.tomek_
+        out = out.iloc[np.argsort(cleaner.sample_indices_, kind="stable")]
     elif sampler._sampling_type != "over-sampling":
         out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
     return out.reset_index(drop=True)

@@ -25,8 +25,10 @@ from fastsmote import (  # noqa: E402
     SMOTE,
     SMOTEENN,
     SMOTENC,
+    AllKNN,
     EditedNearestNeighbours,
     RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
     SMOTETomek,
     TomekLinks,
     io,
@@ -87,13 +89,15 @@ def _names(directory):
         ("random-under", None),
         ("tomek", TomekLinks()),
         ("enn", EditedNearestNeighbours(n_neighbors=3)),
+        ("renn", RepeatedEditedNearestNeighbours(n_neighbors=3)),
+        ("allknn", AllKNN(n_neighbors=3)),
     ],
 )
 def test_dataset_is_fit_resample(address, dataset, capsys, method, sampler):
     data, frame = dataset
     out = data.parent / "out"
     argv = ["resample", data, out, "--target", "y", "--scheduler", address, "--seed", 7]
-    argv += ["--method", method] + (["--k", 3] if method in ("smote", "enn") else [])
+    argv += ["--method", method] + (["--k", 3] if method not in ("random-under", "tomek") else [])
     code, stdout, err = _run(capsys, *argv, "--synthetic-column", "synthetic")
     assert code == 0, err
     assert "wrote" in stdout
@@ -195,7 +199,7 @@ def test_unreachable_and_malformed_scheduler(dataset, capsys):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["--method", "renn"], "--method renn has no Dask implementation"),
+        (["--method", "ncr"], "--method ncr has no Dask implementation"),
         (["--method", "smotenc"], "--method smotenc found no non-numeric column"),
         (["--method", "smotenc", "--categorical", "y"], "'y', which is the target"),
         (["--method", "borderline", "--neighbors", "approx"], "BorderlineSMOTE"),

@@ -642,6 +642,55 @@ def test_edited_nearest_neighbours_other_searches_and_counts(small_ddf):
     assert len(out) == 50 and sampler.neighbors_backend_ == {}  # nothing searched
 
 
+# ------------------------------------------------------------------ repeated editors
+EDITORS = [
+    lambda: RepeatedEditedNearestNeighbours(kind_sel="mode", n_neighbors=4),
+    lambda: RepeatedEditedNearestNeighbours(sampling_strategy="all", max_iter=2),
+    lambda: AllKNN(n_neighbors=4),
+    lambda: AllKNN(sampling_strategy="all", kind_sel="mode", allow_minority=True),
+]
+
+
+@pytest.mark.parametrize("make", EDITORS)
+def test_repeated_editors_are_fit_resample(npartitions, make):
+    """Rounds of EditedNearestNeighbours on the previous round's lazy output: the rows,
+    the rounds and the counts of fit_resample."""
+    frame = tied_table([120, 40, 30], np.float64, seed=11)
+    sampler, reference = check_frame(make, frame, npartitions, synthetic_column="added")
+    assert getattr(sampler, "n_iter_", None) == getattr(reference, "n_iter_", None)
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+    assert sampler.record().n_removed > 0
+
+
+@pytest.mark.parametrize("make", [RepeatedEditedNearestNeighbours, AllKNN])
+def test_repeated_editors_break_a_minority_tie_by_the_first_class_seen(make):
+    """Classes 1 and 2 have 20 rows each, class 2 seen first, so it is the minority of
+    the stopping rule: class 2 lies apart and keeps its rows, class 1 overlaps class 0 and
+    loses some, which stops the rounds after the first (taking class 1 for the minority,
+    they would go on)."""
+    rng = np.random.default_rng(12)
+    y = np.r_[np.full(20, 2), np.zeros(80, int), np.ones(20, int)]
+    X = np.round(rng.standard_normal((120, 2)) + np.array([0.0, 1.5, 10.0])[y][:, None], 1)
+    reference = make(sampling_strategy="all", n_neighbors=3)
+    X_ref, y_ref = reference.fit_resample(X, y)
+    order = np.argsort(reference.sample_indices_, kind="stable")
+    with dask.config.set(scheduler="sync"):
+        sampler = make(sampling_strategy="all", n_neighbors=3)
+        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(23, 2)), y, sampler)
+        X_got, y_got = dask.compute(X_res, y_res)
+    assert np.array_equal(X_got, X_ref[order]) and np.array_equal(y_got, y_ref[order])
+    assert getattr(sampler, "n_iter_", None) == getattr(reference, "n_iter_", None)
+
+
+def test_repeated_editors_refuse_an_estimator(small_ddf):
+    for sampler in (
+        RepeatedEditedNearestNeighbours(n_neighbors=NearestNeighbors(n_neighbors=3)),
+        AllKNN(n_neighbors=NearestNeighbors(n_neighbors=3)),
+    ):
+        with pytest.raises(NotImplementedError, match="n_neighbors=<estimator>"):
+            fd.resample(small_ddf, "y", sampler)
+
+
 # ------------------------------------------------------------ SMOTE then cleaning
 @pytest.mark.parametrize(
     "make",
@@ -751,18 +800,15 @@ def test_over_the_broadcast_budget(small_ddf):
             fd.resample(small_ddf, "y", SMOTE(random_state=0), broadcast_budget=0)
 
 
-@pytest.mark.parametrize(
-    "sampler", [RepeatedEditedNearestNeighbours(), AllKNN(), NeighbourhoodCleaningRule()]
-)
-def test_cleaners_are_not_implemented(small_ddf, sampler):
+def test_neighbourhood_cleaning_rule_is_not_implemented(small_ddf):
     with pytest.raises(NotImplementedError, match="no distributed algorithm.*fit_resample"):
-        fd.resample(small_ddf, "y", sampler)
+        fd.resample(small_ddf, "y", NeighbourhoodCleaningRule())
 
 
 @pytest.mark.parametrize(
     "sampler",
     [
-        SMOTEENN(enn=AllKNN()),
+        SMOTEENN(enn=NeighbourhoodCleaningRule()),
         SMOTETomek(smote=SVMSMOTE(random_state=0)),
         SMOTEENN(smote=RandomUnderSampler()),
     ],

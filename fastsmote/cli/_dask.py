@@ -222,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
     from .._validation import NeighborCountError
 
     cls = METHODS[args.method]
-    on_dask = (*fd.SUPPORTED, *fd.COMBINATIONS)
+    on_dask = (*fd.SUPPORTED, *fd.COMBINATIONS, *fd.ROUNDS)
     if cls not in on_dask:
         methods = [m for m, c in METHODS.items() if c in on_dask]
         raise CommandError(

@@ -25,17 +25,16 @@ from ..base import BaseSampler
 from ..combine import SMOTEENN, SMOTETomek
 from ..over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
 from ..under_sampling import (
-    AllKNN,
     EditedNearestNeighbours,
     NeighbourhoodCleaningRule,
     RandomUnderSampler,
-    RepeatedEditedNearestNeighbours,
     TomekLinks,
 )
 from ._boundary import boundary_plan
 from ._clean import enn_plan, tomek_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
+from ._rounds import ROUNDS, first_seen, run_rounds
 from ._select import random_over_plan, random_under_plan
 from ._smote import plan as smote_plan
 from ._smotenc import plan as smotenc_plan
@@ -44,6 +43,7 @@ from ._smotenc import prepare as smotenc_scan
 __all__ = [
     "COMBINATIONS",
     "DEFAULT_BROADCAST_BUDGET",
+    "ROUNDS",
     "SUPPORTED",
     "resample",
     "resample_arrays",
@@ -65,17 +65,13 @@ SUPPORTED = {
 #: other (the cleaner on the over-sampler's lazy output), as ``fit_resample`` composes them.
 COMBINATIONS = (SMOTEENN, SMOTETomek)
 
-_CLEANERS = (
-    RepeatedEditedNearestNeighbours,
-    AllKNN,
-    NeighbourhoodCleaningRule,
-)
+_CLEANERS = (NeighbourhoodCleaningRule,)
 
 
 def _check_sampler(sampler: Any) -> None:
     """Refuse, with what to do instead, a sampler that has no distributed algorithm."""
     name = type(sampler).__name__
-    if type(sampler) in SUPPORTED:
+    if type(sampler) in SUPPORTED or type(sampler) in ROUNDS:
         return
     if isinstance(sampler, COMBINATIONS):
         check_params(sampler, type(sampler)._parameter_constraints)
@@ -97,7 +93,8 @@ def _check_sampler(sampler: Any) -> None:
         raise NotImplementedError(
             f"{name} is not available on Dask: it cleans rows by their neighbours among "
             f"all rows, which has no distributed algorithm in fastsmote yet. Clean on "
-            f"Dask with TomekLinks or EditedNearestNeighbours, over-sample with SMOTE, or "
+            f"Dask with TomekLinks, EditedNearestNeighbours, "
+            f"RepeatedEditedNearestNeighbours or AllKNN, over-sample with SMOTE, or "
             f"{instead}."
         )
     if isinstance(sampler, BaseSampler):
@@ -200,8 +197,11 @@ def resample(
     sampler : a sampler of ``SUPPORTED``
         SMOTE, BorderlineSMOTE, ADASYN, SMOTENC, RandomOverSampler, RandomUnderSampler,
         TomekLinks or EditedNearestNeighbours, with its parameters, as for
-        ``fit_resample``, or SMOTETomek / SMOTEENN whose steps are among them (run one
-        after the other, the cleaner on the over-sampler's lazy output); ``sampling_strategy``
+        ``fit_resample``; SMOTETomek / SMOTEENN whose steps are among them (run one
+        after the other, the cleaner on the over-sampler's lazy output);
+        RepeatedEditedNearestNeighbours and AllKNN with an int ``n_neighbors`` (rounds of
+        EditedNearestNeighbours, each on the previous round's lazy output, stopped by
+        ``fit_resample``'s rules); ``sampling_strategy``
         may be a str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
         where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
@@ -233,15 +233,15 @@ def resample(
         ``synthetic_column``), with the dtypes ``fit_resample`` gives. Input rows keep
         their index; added rows are indexed by their row number in the output.
         RandomOverSampler with ``shrinkage`` gives float features, as ``fit_resample``
-        does. RandomUnderSampler, TomekLinks, EditedNearestNeighbours: each input
-        partition keeps its selected rows, in order; SMOTETomek, SMOTEENN: each of the
-        over-sampler's partitions keeps the rows the cleaner keeps.
+        does. RandomUnderSampler and the cleaners: each input partition keeps its
+        selected rows, in order; SMOTETomek, SMOTEENN: each of the over-sampler's
+        partitions keeps the rows the cleaner keeps.
 
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (the other cleaners, NearMiss and
-        the rest of the family, a combination with such a step; an approximate or
+        For samplers without a distributed algorithm (NeighbourhoodCleaningRule,
+        NearMiss and the rest of the family, a combination with such a step; an approximate or
         estimator search among all rows, SMOTENC with a ``k_neighbors`` estimator or an
         encoder merging infrequent categories), and a callable ``sampling_strategy``.
     ValueError
@@ -257,6 +257,17 @@ def resample(
         return _resample_combined(
             ddf, target, sampler, synthetic_column, broadcast_budget, block_rows
         )
+    if isinstance(sampler, ROUNDS):
+
+        def run(enn: Any, previous: Any) -> Any:
+            data = ddf if previous is None else previous
+            return resample(data, target, enn, broadcast_budget=broadcast_budget)
+
+        labels = ddf[target].to_delayed() if target in ddf.columns else None
+        out = run_rounds(sampler, run, lambda tied: first_seen(labels, tied))
+        if synthetic_column is None:
+            return out
+        return out.assign(**{synthetic_column: False})
     source = frame_source(ddf, target, synthetic_column)
     counts = count(source, _scan(sampler, source))
     columns = [c for c in ddf.columns if c != target]
@@ -342,6 +353,14 @@ def resample_arrays(
             return resample_arrays(*previous, step, broadcast_budget=broadcast_budget)
 
         return _run_steps(sampler, run)[1]
+    if isinstance(sampler, ROUNDS):
+
+        def run_round(enn: Any, previous: Any) -> Any:
+            data = (X, y) if previous is None else previous
+            return resample_arrays(*data, enn, broadcast_budget=broadcast_budget)
+
+        labels = y.to_delayed().ravel().tolist() if hasattr(y, "to_delayed") else [y]
+        return run_rounds(sampler, run_round, lambda tied: first_seen(labels, tied))
     source = array_source(X, y)
     counts = count(source, _scan(sampler, source))
     outputs, lengths, meta = _plan(sampler, source, counts, None, broadcast_budget, block_rows)
