@@ -199,7 +199,7 @@ def test_unreachable_and_malformed_scheduler(dataset, capsys):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["--method", "ncr"], "--method ncr has no Dask implementation"),
+        (["--method", "nearmiss"], "--method nearmiss has no Dask implementation"),
         (["--method", "smotenc"], "--method smotenc found no non-numeric column"),
         (["--method", "smotenc", "--categorical", "y"], "'y', which is the target"),
         (["--method", "borderline", "--neighbors", "approx"], "BorderlineSMOTE"),

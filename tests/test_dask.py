@@ -691,6 +691,33 @@ def test_repeated_editors_refuse_an_estimator(small_ddf):
             fd.resample(small_ddf, "y", sampler)
 
 
+# ------------------------------------------------------------ NeighbourhoodCleaningRule
+NCR_CASES = [  # (classes, sampling_strategy, n_neighbors, threshold_cleaning, seed)
+    ([120, 40, 30], "auto", 3, 0.5, 13),
+    # a minority tie, class 2 seen first: taking class 1 would remove other rows here
+    ([100, 30, 30], "all", 4, 0.1, 28),
+    ([150, 25], "majority", 2, 0.5, 13),
+]
+
+
+@pytest.mark.parametrize("n_per_class, strategy, k, threshold, seed", NCR_CASES)
+def test_neighbourhood_cleaning_rule_is_fit_resample(
+    npartitions, n_per_class, strategy, k, threshold, seed
+):
+    frame = tied_table(n_per_class, np.float64, seed=seed)
+    frame = frame.iloc[::-1].reset_index(drop=True)  # the last class is seen first
+    params = {"sampling_strategy": strategy, "n_neighbors": k, "threshold_cleaning": threshold}
+    sampler, reference = check_frame(
+        lambda: NeighbourhoodCleaningRule(**params), frame, npartitions
+    )
+    assert sampler.classes_to_clean_ == reference.classes_to_clean_
+    assert sampler.neighbors_backend_ == reference.neighbors_backend_
+    enn, expected = sampler.edited_nearest_neighbours_, reference.edited_nearest_neighbours_
+    assert enn.get_params() == expected.get_params()
+    assert enn.sampling_strategy_ == expected.sampling_strategy_
+    assert sampler.record().n_removed > 0
+
+
 # ------------------------------------------------------------ SMOTE then cleaning
 @pytest.mark.parametrize(
     "make",
@@ -800,15 +827,19 @@ def test_over_the_broadcast_budget(small_ddf):
             fd.resample(small_ddf, "y", SMOTE(random_state=0), broadcast_budget=0)
 
 
-def test_neighbourhood_cleaning_rule_is_not_implemented(small_ddf):
-    with pytest.raises(NotImplementedError, match="no distributed algorithm.*fit_resample"):
-        fd.resample(small_ddf, "y", NeighbourhoodCleaningRule())
+def test_neighbourhood_cleaning_rule_needs_its_default_edited_nearest_neighbours(small_ddf):
+    for sampler in (
+        NeighbourhoodCleaningRule(edited_nearest_neighbours=EditedNearestNeighbours()),
+        NeighbourhoodCleaningRule(n_neighbors=NearestNeighbors(n_neighbors=4)),
+    ):
+        with pytest.raises(NotImplementedError, match="default Edited Nearest Neighbours"):
+            fd.resample(small_ddf, "y", sampler)
 
 
 @pytest.mark.parametrize(
     "sampler",
     [
-        SMOTEENN(enn=NeighbourhoodCleaningRule()),
+        SMOTEENN(enn=NearMiss()),
         SMOTETomek(smote=SVMSMOTE(random_state=0)),
         SMOTEENN(smote=RandomUnderSampler()),
     ],

@@ -31,10 +31,10 @@ from ..under_sampling import (
     TomekLinks,
 )
 from ._boundary import boundary_plan
-from ._clean import enn_plan, tomek_plan
+from ._clean import enn_plan, first_seen, ncr_plan, tomek_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
-from ._rounds import ROUNDS, first_seen, run_rounds
+from ._rounds import ROUNDS, run_rounds
 from ._select import random_over_plan, random_under_plan
 from ._smote import plan as smote_plan
 from ._smotenc import plan as smotenc_plan
@@ -59,13 +59,12 @@ SUPPORTED = {
     SMOTENC: smotenc_plan,
     TomekLinks: tomek_plan,
     EditedNearestNeighbours: enn_plan,
+    NeighbourhoodCleaningRule: ncr_plan,
 }
 
 #: SMOTE then cleaning: on Dask when both steps are in ``SUPPORTED``, run one after the
 #: other (the cleaner on the over-sampler's lazy output), as ``fit_resample`` composes them.
 COMBINATIONS = (SMOTEENN, SMOTETomek)
-
-_CLEANERS = (NeighbourhoodCleaningRule,)
 
 
 def _check_sampler(sampler: Any) -> None:
@@ -89,14 +88,6 @@ def _check_sampler(sampler: Any) -> None:
         "which streams a Parquet or CSV file from disk)"
     )
     supported = ", ".join(cls.__name__ for cls in SUPPORTED)
-    if isinstance(sampler, _CLEANERS):
-        raise NotImplementedError(
-            f"{name} is not available on Dask: it cleans rows by their neighbours among "
-            f"all rows, which has no distributed algorithm in fastsmote yet. Clean on "
-            f"Dask with TomekLinks, EditedNearestNeighbours, "
-            f"RepeatedEditedNearestNeighbours or AllKNN, over-sample with SMOTE, or "
-            f"{instead}."
-        )
     if isinstance(sampler, BaseSampler):
         raise NotImplementedError(
             f"{name} is not available on Dask: fastsmote.dask resamples with {supported}; "
@@ -201,7 +192,8 @@ def resample(
         after the other, the cleaner on the over-sampler's lazy output);
         RepeatedEditedNearestNeighbours and AllKNN with an int ``n_neighbors`` (rounds of
         EditedNearestNeighbours, each on the previous round's lazy output, stopped by
-        ``fit_resample``'s rules); ``sampling_strategy``
+        ``fit_resample``'s rules); NeighbourhoodCleaningRule with its default Edited
+        Nearest Neighbours and an int ``n_neighbors``; ``sampling_strategy``
         may be a str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
         where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
@@ -240,8 +232,8 @@ def resample(
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (NeighbourhoodCleaningRule,
-        NearMiss and the rest of the family, a combination with such a step; an approximate or
+        For samplers without a distributed algorithm (NearMiss and the rest of the
+        family, a combination with such a step; an approximate or
         estimator search among all rows, SMOTENC with a ``k_neighbors`` estimator or an
         encoder merging infrequent categories), and a callable ``sampling_strategy``.
     ValueError

@@ -20,11 +20,12 @@ partition then drops its removed rows, keeping the others in order.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from .._kernels.cleaning import mark_disagreeing
+from .._kernels.cleaning import mark_disagreeing, outvoted
 from .._validation import check_neighbor_count
 from ..neighbors import is_estimator
 from ._boundary import _codes_and_rows, _merge, _queries, _search, check_exact_search
@@ -189,13 +190,36 @@ def _disagreeing(n_classes: int, unanimous: bool, queries, found) -> tuple[np.nd
     return rows[~keep], codes[~keep].astype(np.int64)
 
 
+def _decide(decide: Any, queries: tuple, found: Any) -> Any:
+    return decide(queries, found)
+
+
+def _decided(source: Source, counts: Counts, wanted: np.ndarray, k: int, decide: Any) -> tuple:
+    """Computed now: ``decide(queries, lists)`` for each partition, ``queries`` its rows
+    of the classes ``wanted`` (codes, features, global rows), ``lists`` their ``k``
+    nearest other rows among all rows (squared distances, global rows, class codes),
+    searched in every partition and merged two lists at a time."""
+    import dask
+    from dask import delayed
+
+    layout, classes = source.layout, counts.target.classes
+    parts = list(zip(source.parts, counts.offsets, strict=True))
+    decided = []
+    for query_part, query_offset in parts:
+        queries = delayed(gather)(layout, classes, wanted, int(query_offset), *query_part)
+        merged = None  # each partition's list merged in, two lists at a time
+        for part, offset in parts:
+            found = delayed(_search_queries)(layout, classes, k + 1, int(offset), queries, *part)
+            merged = delayed(_merge_pair)(k, queries, merged, found)
+        decided.append(delayed(_decide)(decide, queries, merged))
+    return dask.compute(*decided)
+
+
 def enn_plan(
     sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: float | None
 ) -> tuple[list, list[int], Any, dict]:
     """EditedNearestNeighbours: each partition keeps the rows ``fit_resample`` keeps;
     also the rows removed per class."""
-    import dask
-    from dask import delayed
 
     layout, target = source.layout, counts.target
     if isinstance(layout.template, Exception):
@@ -215,21 +239,122 @@ def enn_plan(
     check_exact_search(sampler, counts, n_queries, "the rows of the classes it cleans")
     k = int(sampler.n_neighbors)
     sampler.neighbors_backend_ = {label: "exact" for label in target.classes[cleaned].tolist()}
-    wanted = cleaned.astype(np.int32)
-    parts = list(zip(source.parts, counts.offsets, strict=True))
-    decided = []
-    for query_part, query_offset in parts:
-        queries = delayed(gather)(layout, target.classes, wanted, int(query_offset), *query_part)
-        merged = None  # each partition's list merged in, two lists at a time
-        for part, offset in parts:
-            found = delayed(_search_queries)(
-                layout, target.classes, k + 1, int(offset), queries, *part
-            )
-            merged = delayed(_merge_pair)(k, queries, merged, found)
-        decided.append(
-            delayed(_disagreeing)(target.classes.size, sampler.kind_sel == "all", queries, merged)
-        )
-    found = dask.compute(*decided)
+    decide = partial(_disagreeing, target.classes.size, sampler.kind_sel == "all")
+    found = _decided(source, counts, cleaned.astype(np.int32), k, decide)
     removed = np.concatenate([rows for rows, _ in found])
     removed_codes = np.concatenate([codes for _, codes in found])
     return _removed_outputs(source, counts, removed, removed_codes)
+
+
+def _first_of(labels: Any, wanted: list) -> tuple[int, list[int]]:
+    """A partition's length and the first position of each label of ``wanted`` in it
+    (its length where absent)."""
+    values = np.asarray(labels)
+    found = []
+    for label in wanted:
+        where = np.flatnonzero(values == label)
+        found.append(int(where[0]) if where.size else len(values))
+    return len(values), found
+
+
+def first_seen(parts: list, wanted: list) -> list[int]:
+    """Computed now: the first global row of each label of ``wanted`` among the label
+    partitions ``parts`` (delayed; -1 for a label in none)."""
+    import dask
+    from dask import delayed
+
+    found = dask.compute(*[delayed(_first_of)(part, wanted) for part in parts])
+    first = [-1] * len(wanted)
+    offset = 0
+    for length, positions in found:
+        for j, position in enumerate(positions):
+            if first[j] < 0 and position < length:
+                first[j] = offset + position
+        offset += length
+    return first
+
+
+def _labels(layout: Layout, *part: Any) -> np.ndarray:
+    return Layout.labels(layout.split(part)[1])
+
+
+def class_first_rows(source: Source, counts: Counts) -> np.ndarray:
+    """Computed now: the first global row of each class (one pass over the labels)."""
+    from dask import delayed
+
+    parts = [delayed(_labels)(source.layout, *part) for part in source.parts]
+    return np.asarray(first_seen(parts, counts.target.classes.tolist()), dtype=np.int64)
+
+
+def _cleaning_rule(
+    n_classes: int, n_votes: int, cleaned: np.ndarray, minority: int, cleanable: np.ndarray,
+    queries: tuple, found: Any,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Global rows and class codes of the rows Neighbourhood Cleaning Rule removes among
+    these queries' lists: the rows of ``cleaned`` classes their neighbours outvote (mode,
+    as EditedNearestNeighbours), and the neighbours of ``cleanable`` classes of the
+    minority rows that their vote gives to another class (``fit_resample``'s kernels)."""
+    codes, _, rows = queries
+    if rows.size == 0:
+        return rows, codes.astype(np.int64)
+    _, near_rows, near_codes = found
+    n, k = near_codes.shape
+    every_code = np.concatenate([codes, near_codes.ravel()]).astype(np.int32)
+    positions = (n + np.arange(n * k, dtype=np.int64)).reshape(n, k)
+    own = np.arange(n, dtype=np.int64)
+    keep = np.ones(n, dtype=np.bool_)
+    of_cleaned = cleaned[codes]
+    mark_disagreeing(own[of_cleaned], positions[of_cleaned], every_code, n_classes, False, keep)
+    of_minority = codes == minority
+    wrong = outvoted(own[of_minority], positions[of_minority], every_code, n_classes, n_votes)
+    near_rows, near_codes = near_rows[of_minority][wrong], near_codes[of_minority][wrong]
+    outvoted_near = cleanable[near_codes]
+    return (
+        np.r_[rows[~keep], near_rows[outvoted_near]],
+        np.r_[codes[~keep], near_codes[outvoted_near]].astype(np.int64),
+    )
+
+
+def ncr_plan(
+    sampler: Any, source: Source, counts: Counts, key: np.uint64, budget: float | None
+) -> tuple[list, list[int], Any, dict]:
+    """NeighbourhoodCleaningRule with its default Edited Nearest Neighbours and an int
+    ``n_neighbors``: one search serves both sets of removed rows, as in memory."""
+    layout, target = source.layout, counts.target
+    if isinstance(layout.template, Exception):
+        raise layout.template
+    if sampler.edited_nearest_neighbours is not None or is_estimator(sampler.n_neighbors):
+        raise NotImplementedError(
+            "NeighbourhoodCleaningRule is available on Dask with its default Edited Nearest "
+            "Neighbours and an int n_neighbors (fastsmote's exact search among all rows)."
+        )
+    labels = target.classes.tolist()
+    first = class_first_rows(source, counts)
+    fewest = np.flatnonzero(target.counts == target.counts.min())
+    minority = int(fewest[np.argmin(first[fewest])])
+    cleaned = np.isin(target.classes, list(sampler.sampling_strategy_))
+    threshold = target.counts[minority] * sampler.threshold_cleaning
+    sampler.classes_to_clean_ = [
+        labels[c]
+        for c in np.argsort(first).tolist()
+        if cleaned[c] and target.counts[c] > threshold
+    ]
+    cleanable = np.isin(target.classes, sampler.classes_to_clean_)
+    wanted = cleaned.copy()
+    wanted[minority] = True
+    n_queries = int(target.counts[wanted].sum())
+    k = int(sampler.n_neighbors)
+    check_neighbor_count(k, "n_neighbors", counts.n_samples, "X")
+    check_exact_search(sampler, counts, n_queries, "the rows of the classes it searches for")
+    sampler.neighbors_backend_ = dict.fromkeys(target.classes[wanted].tolist(), "exact")
+    decide = partial(_cleaning_rule, target.classes.size, k, cleaned, minority, cleanable)
+    found = _decided(source, counts, np.flatnonzero(wanted).astype(np.int32), k, decide)
+    removed = np.concatenate([rows for rows, _ in found])
+    removed_codes = np.concatenate([codes for _, codes in found])
+    removed, unique = np.unique(removed, return_index=True)
+    enn = sampler._enn()
+    enn.sampling_strategy_ = sampler.sampling_strategy_
+    enn.neighbors_backend_ = dict.fromkeys(target.classes[cleaned].tolist(), "exact")
+    enn.n_features_in_, enn.classes_ = counts.n_features, target.classes
+    sampler.edited_nearest_neighbours_ = enn
+    return _removed_outputs(source, counts, removed, removed_codes[unique])

@@ -89,31 +89,3 @@ def run_rounds(sampler: Any, run: Any, first_seen: Any) -> Any:
     sampler.enn_ = enn
     sampler._log_resampling(before, after, started)
     return result
-
-
-def _first_of(labels: Any, tied: list) -> tuple[int, list[int]]:
-    """A partition's length and the first position of each label of ``tied`` in it
-    (its length where absent)."""
-    values = np.asarray(labels)
-    found = []
-    for label in tied:
-        where = np.flatnonzero(values == label)
-        found.append(int(where[0]) if where.size else len(values))
-    return len(values), found
-
-
-def first_seen(parts: list, tied: list) -> list[int]:
-    """The first global row of each label of ``tied`` among the label partitions
-    ``parts`` (delayed), computed now."""
-    import dask
-    from dask import delayed
-
-    found = dask.compute(*[delayed(_first_of)(part, tied) for part in parts])
-    first = [None] * len(tied)
-    offset = 0
-    for length, positions in found:
-        for j, position in enumerate(positions):
-            if first[j] is None and position < length:
-                first[j] = offset + position
-        offset += length
-    return first
