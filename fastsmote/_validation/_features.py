@@ -210,8 +210,9 @@ def _converted(arr: np.ndarray, what: str) -> np.ndarray:
         if missing is not None:
             where = f"row {missing[0]}" if arr.ndim == 1 else "row {}, column {}".format(*missing)
             raise ValueError(
-                f"{what} contains a missing value (None or NA) (first at {where}); SMOTE "
-                "cannot interpolate missing values. Impute or drop them first."
+                f"{what} contains a missing value (None or NA) (first at {where}); "
+                "distances and interpolated rows need every value: impute or drop missing "
+                "values first."
             ) from None
         # keep the exception type NumPy chose (scikit-learn's convention)
         raise type(error)(
@@ -259,15 +260,16 @@ def _check_frame(table: Table) -> Features:
             kinds.add(np.dtype(np.float64) if kind == np.dtype(object) else kind)
     if bad:
         raise ValueError(
-            f"X has non-numeric columns {bad}; SMOTE interpolates features, so every "
-            "column must be numeric (encode categorical columns first)."
+            f"X has non-numeric columns {bad}; this sampler computes distances (and SMOTE "
+            "interpolates) on every feature, so every column must be numeric (encode "
+            "categorical columns first)."
         )
     if missing:
         row, j = min(missing)
         raise ValueError(
             f"X contains a missing value (NA, None or null) in column {names[j]!r} (first "
-            f"at row {row}); SMOTE cannot interpolate missing values. Impute or drop them "
-            "first."
+            f"at row {row}); distances and interpolated rows need every value: impute or "
+            "drop missing values first."
         )
     dtype = _float_dtype(np.result_type(*kinds)) if kinds else np.dtype(np.float64)
     features = Features(table.native, n_rows, n_columns, dtype, table.columns, table)
@@ -308,8 +310,8 @@ def check_finite(
             column = int(np.flatnonzero(~np.isfinite(X[row]))[0])
             where += f", column {list(columns)[column]!r}"
         raise ValueError(
-            f"{what} contains {kind} (first at {where}); SMOTE cannot interpolate "
-            "missing or infinite values. Impute or drop them first."
+            f"{what} contains {kind} (first at {where}); distances and interpolated rows "
+            "need finite values. Impute or drop them first."
         )
 
 

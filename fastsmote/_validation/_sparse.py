@@ -145,6 +145,6 @@ def _check_finite_entries(matrix: sp.csr_matrix) -> None:
         column = int(matrix.indices[first])
         kind = "NaN" if np.isnan(matrix.data[first]) else "infinity"
         raise ValueError(
-            f"X contains {kind} (first at row {row}, column {column}); SMOTE cannot "
-            "interpolate missing or infinite values. Impute or drop them first."
+            f"X contains {kind} (first at row {row}, column {column}); distances and "
+            "interpolated rows need finite values. Impute or drop them first."
         )

@@ -87,7 +87,7 @@ def _check_sampler(sampler: Any) -> None:
         "run it with fit_resample on one machine (or the fastsmote resample command, "
         "which streams a Parquet or CSV file from disk)"
     )
-    supported = ", ".join(cls.__name__ for cls in SUPPORTED)
+    supported = ", ".join(cls.__name__ for cls in (*SUPPORTED, *ROUNDS, *COMBINATIONS))
     if isinstance(sampler, BaseSampler):
         raise NotImplementedError(
             f"{name} is not available on Dask: fastsmote.dask resamples with {supported}; "

@@ -23,7 +23,7 @@ class MissingColumnError(TableError):
 
 
 class NonNumericColumnsError(TableError, ValueError):
-    """Feature columns a numeric method cannot interpolate."""
+    """Feature columns a numeric method cannot compute with."""
 
 
 class MissingValuesError(TableError, ValueError):
