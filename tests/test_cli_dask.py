@@ -27,6 +27,8 @@ from fastsmote import (  # noqa: E402
     SMOTENC,
     AllKNN,
     EditedNearestNeighbours,
+    NearMiss,
+    NeighbourhoodCleaningRule,
     RandomUnderSampler,
     RepeatedEditedNearestNeighbours,
     SMOTETomek,
@@ -91,6 +93,8 @@ def _names(directory):
         ("enn", EditedNearestNeighbours(n_neighbors=3)),
         ("renn", RepeatedEditedNearestNeighbours(n_neighbors=3)),
         ("allknn", AllKNN(n_neighbors=3)),
+        ("ncr", NeighbourhoodCleaningRule(n_neighbors=3)),
+        ("nearmiss", NearMiss(n_neighbors=3)),
     ],
 )
 def test_dataset_is_fit_resample(address, dataset, capsys, method, sampler):
@@ -199,7 +203,7 @@ def test_unreachable_and_malformed_scheduler(dataset, capsys):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["--method", "nearmiss"], "--method nearmiss has no Dask implementation"),
+        (["--method", "condensed-nn"], "--method condensed-nn has no Dask implementation"),
         (["--method", "smotenc"], "--method smotenc found no non-numeric column"),
         (["--method", "smotenc", "--categorical", "y"], "'y', which is the target"),
         (["--method", "borderline", "--neighbors", "approx"], "BorderlineSMOTE"),

@@ -25,6 +25,7 @@ from fastsmote import (  # noqa: E402
     AllKNN,
     BorderlineSMOTE,
     ClusterCentroids,
+    CondensedNearestNeighbour,
     EditedNearestNeighbours,
     NearMiss,
     NeighbourhoodCleaningRule,
@@ -718,6 +719,50 @@ def test_neighbourhood_cleaning_rule_is_fit_resample(
     assert sampler.record().n_removed > 0
 
 
+# --------------------------------------------------------------------------- NearMiss
+NEARMISS_CASES = [  # (classes, params)
+    ([120, 40, 30], {"version": 1}),
+    ([120, 30, 30], {"version": 2, "n_neighbors": 2, "sampling_strategy": "all"}),
+    ([150, 25], {"version": 3, "n_neighbors_ver3": 2}),
+    ([100, 40, 30], {"version": 3, "n_neighbors": 2, "n_neighbors_ver3": 4}),
+]
+
+
+@pytest.mark.parametrize("n_per_class, params", NEARMISS_CASES)
+def test_nearmiss_is_fit_resample(npartitions, n_per_class, params):
+    """Tied scores (rounded rows) broken by the lower row across partitions, the class
+    seen first as the minority on a tie (reversed frame)."""
+    frame = tied_table(n_per_class, np.float64, seed=14).iloc[::-1].reset_index(drop=True)
+    sampler, reference = check_frame(lambda: NearMiss(**params), frame, npartitions)
+    assert sampler.n_samples_out_ == reference.n_samples_out_ < len(frame)
+
+
+def test_nearmiss_3_that_preselects_too_few_rows_warns_and_keeps_them():
+    frame = tied_table([150, 10], np.float64, seed=15)
+    X, y = frame.drop(columns=["y"]).to_numpy(), frame["y"].to_numpy()
+    with pytest.warns(UserWarning, match="NearMiss-3 preselected"):
+        reference = NearMiss(version=3, n_neighbors_ver3=1)
+        X_ref, y_ref = reference.fit_resample(X, y)
+    order = np.argsort(reference.sample_indices_, kind="stable")
+    with dask.config.set(scheduler="sync"), pytest.warns(UserWarning, match="preselected"):
+        sampler = NearMiss(version=3, n_neighbors_ver3=1)
+        X_res, y_res = fd.resample_arrays(da.from_array(X, chunks=(40, 2)), y, sampler)
+        X_got, y_got = dask.compute(X_res, y_res)
+    assert np.array_equal(X_got, X_ref[order]) and np.array_equal(y_got, y_ref[order])
+    assert sampler.record().class_counts_after == reference.record().class_counts_after
+    assert sampler.n_samples_out_ == len(y_got) < 20
+
+
+def test_nearmiss_checks_and_estimators(small_ddf):
+    with pytest.raises(NotImplementedError, match="n_neighbors=<estimator>"):
+        fd.resample(small_ddf, "y", NearMiss(n_neighbors=NearestNeighbors(n_neighbors=3)))
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(ValueError, match="n_neighbors=11 .*use n_neighbors <= 10"):
+            fd.resample(small_ddf, "y", NearMiss(n_neighbors=11))
+        with pytest.raises(ValueError, match="n_neighbors_ver3=41 .*<= 40"):
+            fd.resample(small_ddf, "y", NearMiss(version=3, n_neighbors_ver3=41))
+
+
 # ------------------------------------------------------------ SMOTE then cleaning
 @pytest.mark.parametrize(
     "make",
@@ -839,7 +884,7 @@ def test_neighbourhood_cleaning_rule_needs_its_default_edited_nearest_neighbours
 @pytest.mark.parametrize(
     "sampler",
     [
-        SMOTEENN(enn=NearMiss()),
+        SMOTEENN(enn=CondensedNearestNeighbour()),
         SMOTETomek(smote=SVMSMOTE(random_state=0)),
         SMOTEENN(smote=RandomUnderSampler()),
     ],
@@ -850,7 +895,8 @@ def test_combinations_need_steps_on_dask(small_ddf, sampler):
 
 
 @pytest.mark.parametrize(
-    "sampler", [NearMiss(), SVMSMOTE(random_state=0), ClusterCentroids(random_state=0)]
+    "sampler",
+    [CondensedNearestNeighbour(), SVMSMOTE(random_state=0), ClusterCentroids(random_state=0)],
 )
 def test_the_rest_of_the_family_is_not_on_dask(small_ddf, sampler):
     with pytest.raises(NotImplementedError, match="not available on Dask.*fit_resample"):

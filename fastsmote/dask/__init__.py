@@ -26,6 +26,7 @@ from ..combine import SMOTEENN, SMOTETomek
 from ..over_sampling import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, RandomOverSampler
 from ..under_sampling import (
     EditedNearestNeighbours,
+    NearMiss,
     NeighbourhoodCleaningRule,
     RandomUnderSampler,
     TomekLinks,
@@ -33,6 +34,7 @@ from ..under_sampling import (
 from ._boundary import boundary_plan
 from ._clean import enn_plan, first_seen, ncr_plan, tomek_plan
 from ._input import Counts, Source, array_source, count, frame_source
+from ._nearmiss import nearmiss_plan
 from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
 from ._rounds import ROUNDS, run_rounds
 from ._select import random_over_plan, random_under_plan
@@ -60,6 +62,7 @@ SUPPORTED = {
     TomekLinks: tomek_plan,
     EditedNearestNeighbours: enn_plan,
     NeighbourhoodCleaningRule: ncr_plan,
+    NearMiss: nearmiss_plan,
 }
 
 #: SMOTE then cleaning: on Dask when both steps are in ``SUPPORTED``, run one after the
@@ -156,6 +159,9 @@ def _plan(
     else:
         outputs = plan(sampler, source, counts, key, broadcast_budget)
         after = {**before, **{c: int(n) for c, n in sampler.sampling_strategy_.items()}}
+        if len(outputs) == 4:  # the plan counted the rows it keeps (NearMiss)
+            *outputs, after = outputs
+            outputs = tuple(outputs)
     log(sampler, counts, after, started)
     return outputs
 
@@ -193,7 +199,8 @@ def resample(
         RepeatedEditedNearestNeighbours and AllKNN with an int ``n_neighbors`` (rounds of
         EditedNearestNeighbours, each on the previous round's lazy output, stopped by
         ``fit_resample``'s rules); NeighbourhoodCleaningRule with its default Edited
-        Nearest Neighbours and an int ``n_neighbors``; ``sampling_strategy``
+        Nearest Neighbours and an int ``n_neighbors``; NearMiss (any version) with int
+        neighbour counts; ``sampling_strategy``
         may be a str, a float or a dict (not a callable). BorderlineSMOTE and ADASYN search the
         class rows among all rows exactly (int neighbour counts; ``neighbors`` "auto"
         where it resolves to exact, or "exact"); that pass also runs now. SMOTENC takes
@@ -232,8 +239,8 @@ def resample(
     Raises
     ------
     NotImplementedError
-        For samplers without a distributed algorithm (NearMiss and the rest of the
-        family, a combination with such a step; an approximate or
+        For samplers without a distributed algorithm (CondensedNearestNeighbour and
+        the rest of the family, a combination with such a step; an approximate or
         estimator search among all rows, SMOTENC with a ``k_neighbors`` estimator or an
         encoder merging infrequent categories), and a callable ``sampling_strategy``.
     ValueError
@@ -329,7 +336,8 @@ def resample_arrays(
         SMOTE: float32 for float32 (and float16) X, float64 otherwise (SMOTENC: X's
         dtype for float X, float64 otherwise); the random samplers keep X's dtype
         (RandomOverSampler with ``shrinkage``: as SMOTE).
-        RandomUnderSampler's chunks have unknown sizes (the cleaners': known).
+        RandomUnderSampler's and NearMiss' chunks have unknown sizes (the cleaners':
+        known).
     y_resampled : dask.array.Array
     """
     import dask.array as da

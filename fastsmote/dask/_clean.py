@@ -163,13 +163,14 @@ def _search_queries(
 def _merge_pair(n_neighbors: int, queries, one, other) -> tuple[np.ndarray, ...] | None:
     """Two partial lists (squared distances, global rows, class codes; None: none) of
     the same queries merged: the ``n_neighbors`` nearest, the query itself left out by
-    its row, ties to the lower global row (what the exact search among all rows
-    keeps)."""
+    its row (``queries`` None: nothing left out), ties to the lower global row (what the
+    exact search among all rows keeps)."""
     lists = [found for found in (one, other) if found is not None]
     if not lists:
         return None
     dist, rows, codes = (np.concatenate([f[i] for f in lists], axis=1) for i in range(3))
-    dist = np.where(rows == queries[2][:, None], np.inf, dist)  # the query itself goes last
+    if queries is not None:  # None: the queries are not among the rows searched
+        dist = np.where(rows == queries[2][:, None], np.inf, dist)  # the query goes last
     order = np.lexsort((rows, dist), axis=-1)[:, :n_neighbors]
     return tuple(np.take_along_axis(a, order, axis=1) for a in (dist, rows, codes))
 
