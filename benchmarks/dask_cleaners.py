@@ -1,16 +1,17 @@
-"""The cleaners on Dask against fit_resample in one process, on the same arrays.
+"""The under-samplers that search among all rows, on Dask against fit_resample in one
+process, on the same arrays.
 
     python benchmarks/dask_cleaners.py                  # TomekLinks, 1M x 20, 8 chunks
     python benchmarks/dask_cleaners.py --rows 2000000 --chunks 16 --reps 3
     python benchmarks/dask_cleaners.py --method EditedNearestNeighbours --rows 200000
+    python benchmarks/dask_cleaners.py --method NearMiss
 
 Generates the blobs of the other benchmarks (1% minority), times the cleaner's
 ``fit_resample`` in this process, then ``fastsmote.dask.resample_arrays`` on a
 LocalCluster of ``--workers`` processes (one thread each) with the arrays persisted on
 the workers: the planning (the searches among all partitions, run when
 ``resample_arrays`` is called) and the whole job, and checks that the rows are the same,
-bit for bit (EditedNearestNeighbours: ``fit_resample``'s rows in input order, the Dask
-order). Kernels are loaded (a 20k-row call) before any timing. Reports medians of
+bit for bit (``fit_resample``'s rows in input order, the Dask order). Kernels are loaded (a 20k-row call) before any timing. Reports medians of
 ``--reps`` runs. Run it alone.
 """
 
@@ -27,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _data import make_blobs_imbalanced  # noqa: E402
 
-METHODS = ("TomekLinks", "EditedNearestNeighbours")
+METHODS = ("TomekLinks", "EditedNearestNeighbours", "NearMiss")
 
 
 def _cleaner(name: str):

@@ -1,5 +1,6 @@
-"""The cleaners on Dask: TomekLinks and EditedNearestNeighbours, the rows ``fit_resample``
-removes, found by exact searches among all rows.
+"""The cleaners on Dask: TomekLinks, EditedNearestNeighbours and
+NeighbourhoodCleaningRule, the rows ``fit_resample`` removes, found by exact searches
+among all rows.
 
 TomekLinks: every link joins two classes, so one of its rows lies outside the largest
 class (as in memory: :func:`fastsmote.under_sampling.tomek_links`). The rows outside the
@@ -12,7 +13,9 @@ EditedNearestNeighbours queries most rows, so nothing is gathered in one place: 
 partition's rows of the cleaned classes are searched in every partition (a task per pair
 of partitions), and the lists are merged pairwise, exactly as above, so a task holds two
 lists of one partition's queries. Each query partition then keeps its rows whose
-neighbours agree with their class.
+neighbours agree with their class. NeighbourhoodCleaningRule's one search (the rows it
+cleans and the minority rows) runs the same way; each query partition then gives both
+of its sets of removed rows.
 
 The searches run when ``resample`` is called (they fix the output's size); each
 partition then drops its removed rows, keeping the others in order.
@@ -191,10 +194,6 @@ def _disagreeing(n_classes: int, unanimous: bool, queries, found) -> tuple[np.nd
     return rows[~keep], codes[~keep].astype(np.int64)
 
 
-def _decide(decide: Any, queries: tuple, found: Any) -> Any:
-    return decide(queries, found)
-
-
 def _decided(source: Source, counts: Counts, wanted: np.ndarray, k: int, decide: Any) -> tuple:
     """Computed now: ``decide(queries, lists)`` for each partition, ``queries`` its rows
     of the classes ``wanted`` (codes, features, global rows), ``lists`` their ``k``
@@ -212,7 +211,7 @@ def _decided(source: Source, counts: Counts, wanted: np.ndarray, k: int, decide:
         for part, offset in parts:
             found = delayed(_search_queries)(layout, classes, k + 1, int(offset), queries, *part)
             merged = delayed(_merge_pair)(k, queries, merged, found)
-        decided.append(delayed(_decide)(decide, queries, merged))
+        decided.append(delayed(decide)(queries, merged))
     return dask.compute(*decided)
 
 
@@ -221,7 +220,6 @@ def enn_plan(
 ) -> tuple[list, list[int], Any, dict]:
     """EditedNearestNeighbours: each partition keeps the rows ``fit_resample`` keeps;
     also the rows removed per class."""
-
     layout, target = source.layout, counts.target
     if isinstance(layout.template, Exception):
         raise layout.template

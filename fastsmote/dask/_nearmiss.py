@@ -2,7 +2,7 @@
 best ``n_keep`` rows of each class are found from each partition's best.
 
 The minority rows (the fewest, ties to the class seen first) are gathered in global row
-order and sent to every partition. Version 1 and 2: a partition scores its rows of each
+order and sent to every partition. Versions 1 and 2: a partition scores its rows of each
 targeted class (the sum of the distances to their ``n_neighbors`` nearest or farthest
 minority rows, ``fit_resample``'s arithmetic on the same rows); it sends its ``n_keep``
 lowest ``(score, global row)`` pairs, one task finds the class's ``n_keep``-th, and every
