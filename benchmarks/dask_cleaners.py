@@ -6,13 +6,14 @@ process, on the same arrays.
     python benchmarks/dask_cleaners.py --method EditedNearestNeighbours --rows 200000
     python benchmarks/dask_cleaners.py --method NearMiss
 
-Generates the blobs of the other benchmarks (1% minority), times the cleaner's
+Generates the blobs of the other benchmarks (1% minority), times the sampler's
 ``fit_resample`` in this process, then ``fastsmote.dask.resample_arrays`` on a
 LocalCluster of ``--workers`` processes (one thread each) with the arrays persisted on
 the workers: the planning (the searches among all partitions, run when
 ``resample_arrays`` is called) and the whole job, and checks that the rows are the same,
-bit for bit (``fit_resample``'s rows in input order, the Dask order). Kernels are loaded (a 20k-row call) before any timing. Reports medians of
-``--reps`` runs. Run it alone.
+bit for bit (``fit_resample``'s rows in input order, the Dask order). Kernels are
+loaded (a 20k-row call) before any timing. Reports medians of ``--reps`` runs. Run it
+alone.
 """
 
 from __future__ import annotations
