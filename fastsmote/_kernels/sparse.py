@@ -267,34 +267,10 @@ def csr_interpolate(data, indices, indptr, base, neighbor, gap, out_indptr, out_
     absent entry is zero, so each value is the dense kernel's ``xb + g * (xn - xb)``
     bit for bit.
     """
-    parallel_for(_interpolate_rows, base.shape[0], data, indices, indptr, base, neighbor, gap,
-                 out_indptr, out_data, out_indices)  # fmt: skip
-
-
-@jit(tasks=True, read_only=("data", "indices", "indptr", "gap"))
-def _interpolate_rows(t0, t1, data, indices, indptr, base, neighbor, gap, out_indptr, out_data,
-                      out_indices):  # fmt: skip
-    """Synthetic rows ``t0 .. t1 - 1`` of :func:`csr_interpolate`."""
-    for t in range(t0, t1):
-        g = gap[t]
-        zero = g - g
-        pa, ea = indptr[base[t]], indptr[base[t] + 1]
-        pb, eb = indptr[neighbor[t]], indptr[neighbor[t] + 1]
-        q = out_indptr[t]
-        while pa < ea or pb < eb:
-            if pb >= eb or (pa < ea and indices[pa] < indices[pb]):
-                column, xb, xn = indices[pa], data[pa], zero
-                pa += 1
-            elif pa >= ea or indices[pb] < indices[pa]:
-                column, xb, xn = indices[pb], zero, data[pb]
-                pb += 1
-            else:
-                column, xb, xn = indices[pa], data[pa], data[pb]
-                pa += 1
-                pb += 1
-            out_indices[q] = column
-            out_data[q] = xb + g * (xn - xb)
-            q += 1
+    none = np.empty(0, dtype=np.int64)
+    csr_mixed_interpolate(data, indices, indptr, base, neighbor, gap, np.zeros(0, np.bool_),
+                          none, np.empty((base.shape[0], 0), dtype=data.dtype), out_indptr,
+                          out_data, out_indices)  # fmt: skip
 
 
 def csr_mixed_counts(indices, indptr, base, neighbor, is_categorical, categorical):
@@ -348,7 +324,8 @@ def csr_mixed_interpolate(data, indices, indptr, base, neighbor, gap, is_categor
                             "categorical_columns", "categorical"))  # fmt: skip
 def _mixed_rows(t0, t1, data, indices, indptr, base, neighbor, gap, is_categorical,
                 categorical_columns, categorical, out_indptr, out_data, out_indices):  # fmt: skip
-    """Synthetic rows ``t0 .. t1 - 1`` of :func:`csr_mixed_interpolate`."""
+    """Synthetic rows ``t0 .. t1 - 1`` of :func:`csr_mixed_interpolate` (no categorical
+    column: :func:`csr_interpolate`)."""
     n_cat = categorical_columns.shape[0]
     for t in range(t0, t1):
         g = gap[t]
@@ -368,7 +345,7 @@ def _mixed_rows(t0, t1, data, indices, indptr, base, neighbor, gap, is_categoric
                 column, xb, xn = indices[pa], data[pa], data[pb]
                 pa += 1
                 pb += 1
-            if is_categorical[column]:
+            if n_cat and is_categorical[column]:
                 continue
             while f < n_cat and categorical_columns[f] < column:
                 if categorical[t, f] != 0:
