@@ -59,17 +59,34 @@ def cluster_client():
 LAYOUTS = [("sync", 1), ("sync", 16), ("cluster", 7), ("cluster", 16)]
 
 
-@pytest.fixture(params=LAYOUTS, ids=[f"{s}-{n}" for s, n in LAYOUTS])
-def npartitions(request, cluster_client):
-    """Run the whole job (counting pass included) on one thread or on 2 workers, over
-    the given number of partitions."""
-    scheduler, n = request.param
+def _scheduled(layout, cluster_client):
+    """Yield the layout's partitions with its scheduler in place: one thread or the
+    2-worker cluster."""
+    scheduler, n = layout
     if scheduler == "sync":
         with dask.config.set(scheduler="sync"):
             yield n
     else:
         with cluster_client.as_current(), dask.config.set(scheduler=cluster_client):
             yield n
+
+
+@pytest.fixture(params=LAYOUTS, ids=[f"{s}-{n}" for s, n in LAYOUTS])
+def npartitions(request, cluster_client):
+    """Run the whole job (counting pass included) on one thread or on 2 workers, over
+    the given number of partitions."""
+    yield from _scheduled(request.param, cluster_client)
+
+
+#: For samplers chaining plans tested on every layout (rounds, SMOTE then cleaning):
+#: without the costliest, 16 partitions on the cluster (256 search tasks per round).
+CHAIN_LAYOUTS = LAYOUTS[:3]
+
+
+@pytest.fixture(params=CHAIN_LAYOUTS, ids=[f"{s}-{n}" for s, n in CHAIN_LAYOUTS])
+def chain_npartitions(request, cluster_client):
+    """As ``npartitions``, over ``CHAIN_LAYOUTS``."""
+    yield from _scheduled(request.param, cluster_client)
 
 
 def table(n_per_class, n_features=4, dtype=np.float64, seed=0, shift=2.0):
@@ -653,11 +670,11 @@ EDITORS = [
 
 
 @pytest.mark.parametrize("make", EDITORS)
-def test_repeated_editors_are_fit_resample(npartitions, make):
+def test_repeated_editors_are_fit_resample(chain_npartitions, make):
     """Rounds of EditedNearestNeighbours on the previous round's lazy output: the rows,
     the rounds and the counts of fit_resample."""
     frame = tied_table([120, 40, 30], np.float64, seed=11)
-    sampler, reference = check_frame(make, frame, npartitions, synthetic_column="added")
+    sampler, reference = check_frame(make, frame, chain_npartitions, synthetic_column="added")
     assert getattr(sampler, "n_iter_", None) == getattr(reference, "n_iter_", None)
     assert sampler.neighbors_backend_ == reference.neighbors_backend_
     assert sampler.record().n_removed > 0
@@ -775,11 +792,11 @@ def test_nearmiss_checks_and_estimators(small_ddf):
         ),
     ],
 )
-def test_smote_then_cleaning_is_fit_resample(npartitions, make):
+def test_smote_then_cleaning_is_fit_resample(chain_npartitions, make):
     """The cleaner runs on the over-sampler's lazy output: fit_resample's rows (the
     cleaner's kept rows in the order of SMOTE's output), counts and fitted steps."""
     frame = tied_table([120, 35, 20], np.float64, seed=9)
-    sampler, reference = check_frame(make, frame, npartitions)
+    sampler, reference = check_frame(make, frame, chain_npartitions)
     assert sampler.sampling_strategy_ == reference.sampling_strategy_
     record, expected = sampler.record(), reference.record()
     assert (record.n_synthetic, record.n_removed) == (expected.n_synthetic, expected.n_removed)
