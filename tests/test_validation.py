@@ -334,3 +334,32 @@ def test_label_encoding_matches_numpy_unique(labels):
     np.testing.assert_array_equal(target.encoded, inverse)
     np.testing.assert_array_equal(target.counts, counts)
     assert target.classes.dtype == classes.dtype
+
+
+@pytest.mark.parametrize(
+    "bad, exit_code",
+    [("nan", 7), ("inf", 7), ("none", 7), ("text", 6), ("sparse-nan", 7)],
+)
+def test_refusals_of_the_values_do_not_name_smote_for_other_samplers(bad, exit_code):
+    """A cleaner or NearMiss computes distances, it does not interpolate: the message
+    says what needs the values, names where, and keeps the command line's exit code."""
+    from fastsmote import NearMiss
+
+    X, y = blobs([30, 10], 3)
+    if bad == "sparse-nan":
+        data = sparse.csr_matrix(X)
+        data.data[4] = np.nan
+    elif bad in ("nan", "inf"):
+        data = X.copy()
+        data[5, 1] = np.nan if bad == "nan" else np.inf
+    else:
+        data = pd.DataFrame(X, columns=["a", "b", "c"])
+        data["b"] = data["b"].astype(object)
+        data.loc[5, "b"] = None if bad == "none" else "x"
+    for sampler in (EditedNearestNeighbours(), TomekLinks(), NearMiss()):
+        with pytest.raises(ValueError) as raised:
+            sampler.fit_resample(data, y)
+        message = str(raised.value)
+        assert "SMOTE" not in message and "distances" in message
+        assert ("non-numeric columns ['b']" if bad == "text" else "(first at row") in message
+        assert code_for(raised.value) == exit_code

@@ -260,8 +260,8 @@ def _check_frame(table: Table) -> Features:
             kinds.add(np.dtype(np.float64) if kind == np.dtype(object) else kind)
     if bad:
         raise ValueError(
-            f"X has non-numeric columns {bad}; this sampler computes distances (and SMOTE "
-            "interpolates) on every feature, so every column must be numeric (encode "
+            f"X has non-numeric columns {bad}; this sampler computes with every feature "
+            "(distances, interpolated rows), so every column must be numeric (encode "
             "categorical columns first)."
         )
     if missing:
