@@ -36,9 +36,9 @@ def _search(
     layout: Layout, classes: np.ndarray, n_neighbors: int, first_row: int, queries, *part
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Each query's ``n_neighbors`` nearest rows of the partition: squared distances,
-    global rows, class codes (None for an empty partition)."""
+    global rows, class codes (None for an empty partition or no query)."""
     X, y = layout.split(part)
-    if len(X) == 0:
+    if len(X) == 0 or queries[2].size == 0:
         return None
     X_float = layout.float_rows(X, first_row)
     _, X_queries, _ = queries
@@ -47,16 +47,32 @@ def _search(
     return dist, first_row + pos, class_codes(classes, y)[pos]
 
 
+def merge_pair(n_neighbors: int, queries, one, other) -> tuple[np.ndarray, ...] | None:
+    """Two partial lists (squared distances, global rows, class codes; None: none) of
+    the same queries merged: the ``n_neighbors`` nearest, the query itself left out by
+    its row (``queries`` None: nothing left out), ties to the lower global row (what the
+    exact search among all rows keeps). Merging lists in any order and grouping gives
+    the same lists."""
+    lists = [found for found in (one, other) if found is not None]
+    if not lists:
+        return None
+    dist, rows, codes = (np.concatenate([f[i] for f in lists], axis=1) for i in range(3))
+    if queries is not None:  # None: the queries are not among the rows searched
+        dist = np.where(rows == queries[2][:, None], np.inf, dist)  # the query goes last
+    order = np.lexsort((rows, dist), axis=-1)[:, :n_neighbors]
+    return tuple(np.take_along_axis(a, order, axis=1) for a in (dist, rows, codes))
+
+
 def _merge(n_neighbors: int, queries, *found) -> tuple[np.ndarray, np.ndarray]:
     """Class codes and global rows of each query's ``n_neighbors`` nearest other rows
-    among all rows."""
-    found = [f for f in found if f is not None]
-    dist = np.concatenate([f[0] for f in found], axis=1)
-    rows = np.concatenate([f[1] for f in found], axis=1)
-    codes = np.concatenate([f[2] for f in found], axis=1)
-    dist = np.where(rows == queries[2][:, None], np.inf, dist)  # the query itself goes last
-    order = np.lexsort((rows, dist), axis=-1)[:, :n_neighbors]
-    return np.take_along_axis(codes, order, axis=1), np.take_along_axis(rows, order, axis=1)
+    among all rows (every partition's list merged in)."""
+    merged = None
+    for one in found:
+        merged = merge_pair(n_neighbors, queries, merged, one)
+    if merged is None:  # no query (or no row)
+        n = queries[2].size
+        return np.empty((n, 0), dtype=np.int32), np.empty((n, 0), dtype=np.int64)
+    return merged[2], merged[1]
 
 
 def _all_rows_search(

@@ -31,7 +31,14 @@ import numpy as np
 from .._kernels.cleaning import mark_disagreeing, outvoted
 from .._validation import check_neighbor_count
 from ..neighbors import is_estimator
-from ._boundary import _codes_and_rows, _merge, _queries, _search, check_exact_search
+from ._boundary import (
+    _codes_and_rows,
+    _merge,
+    _queries,
+    _search,
+    check_exact_search,
+    merge_pair,
+)
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget
@@ -154,28 +161,14 @@ def tomek_plan(
     return _removed_outputs(source, counts, removed, removed_codes)
 
 
-def _search_queries(
-    layout: Layout, classes: np.ndarray, n_neighbors: int, first_row: int, queries, *part
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """:func:`_search` of a query partition's rows in a partition (None: no query)."""
-    if queries[2].size == 0:
-        return None
-    return _search(layout, classes, n_neighbors, first_row, queries, *part)
-
-
-def _merge_pair(n_neighbors: int, queries, one, other) -> tuple[np.ndarray, ...] | None:
-    """Two partial lists (squared distances, global rows, class codes; None: none) of
-    the same queries merged: the ``n_neighbors`` nearest, the query itself left out by
-    its row (``queries`` None: nothing left out), ties to the lower global row (what the
-    exact search among all rows keeps)."""
-    lists = [found for found in (one, other) if found is not None]
-    if not lists:
-        return None
-    dist, rows, codes = (np.concatenate([f[i] for f in lists], axis=1) for i in range(3))
-    if queries is not None:  # None: the queries are not among the rows searched
-        dist = np.where(rows == queries[2][:, None], np.inf, dist)  # the query goes last
-    order = np.lexsort((rows, dist), axis=-1)[:, :n_neighbors]
-    return tuple(np.take_along_axis(a, order, axis=1) for a in (dist, rows, codes))
+def _as_positions(codes: np.ndarray, near_codes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The queries' codes and their neighbours' codes (one row per query) as the
+    in-memory cleaning kernels take them: one int32 code array (the queries' first) and
+    each query's neighbours as positions into it; also the queries' positions."""
+    n, k = near_codes.shape
+    every_code = np.concatenate([codes, near_codes.ravel()]).astype(np.int32)
+    positions = (n + np.arange(n * k, dtype=np.int64)).reshape(n, k)
+    return every_code, positions, np.arange(n, dtype=np.int64)
 
 
 def _disagreeing(n_classes: int, unanimous: bool, queries, found) -> tuple[np.ndarray, np.ndarray]:
@@ -184,13 +177,9 @@ def _disagreeing(n_classes: int, unanimous: bool, queries, found) -> tuple[np.nd
     codes, _, rows = queries
     if rows.size == 0:
         return rows, codes.astype(np.int64)
-    near = found[2]
-    n, k = near.shape
-    every_code = np.concatenate([codes, near.ravel()]).astype(np.int32)
-    positions = (n + np.arange(n * k, dtype=np.int64)).reshape(n, k)
-    keep = np.ones(n, dtype=np.bool_)
-    mark_disagreeing(np.arange(n, dtype=np.int64), positions, every_code, n_classes, unanimous,
-                     keep)  # fmt: skip
+    every_code, positions, own = _as_positions(codes, found[2])
+    keep = np.ones(rows.size, dtype=np.bool_)
+    mark_disagreeing(own, positions, every_code, n_classes, unanimous, keep)
     return rows[~keep], codes[~keep].astype(np.int64)
 
 
@@ -209,8 +198,8 @@ def _decided(source: Source, counts: Counts, wanted: np.ndarray, k: int, decide:
         queries = delayed(gather)(layout, classes, wanted, int(query_offset), *query_part)
         merged = None  # each partition's list merged in, two lists at a time
         for part, offset in parts:
-            found = delayed(_search_queries)(layout, classes, k + 1, int(offset), queries, *part)
-            merged = delayed(_merge_pair)(k, queries, merged, found)
+            found = delayed(_search)(layout, classes, k + 1, int(offset), queries, *part)
+            merged = delayed(merge_pair)(k, queries, merged, found)
         decided.append(delayed(decide)(queries, merged))
     return dask.compute(*decided)
 
@@ -285,6 +274,13 @@ def class_first_rows(source: Source, counts: Counts) -> np.ndarray:
     return np.asarray(first_seen(parts, counts.target.classes.tolist()), dtype=np.int64)
 
 
+def first_minority(counts: Counts, first: np.ndarray) -> int:
+    """The class code of the fewest rows, ties to the class seen first (``first``: each
+    class's first global row), as the in-memory samplers pick it."""
+    fewest = np.flatnonzero(counts.target.counts == counts.target.counts.min())
+    return int(fewest[np.argmin(first[fewest])])
+
+
 def _cleaning_rule(
     n_classes: int, n_votes: int, cleaned: np.ndarray, minority: int, cleanable: np.ndarray,
     queries: tuple, found: Any,
@@ -297,11 +293,8 @@ def _cleaning_rule(
     if rows.size == 0:
         return rows, codes.astype(np.int64)
     _, near_rows, near_codes = found
-    n, k = near_codes.shape
-    every_code = np.concatenate([codes, near_codes.ravel()]).astype(np.int32)
-    positions = (n + np.arange(n * k, dtype=np.int64)).reshape(n, k)
-    own = np.arange(n, dtype=np.int64)
-    keep = np.ones(n, dtype=np.bool_)
+    every_code, positions, own = _as_positions(codes, near_codes)
+    keep = np.ones(rows.size, dtype=np.bool_)
     of_cleaned = cleaned[codes]
     mark_disagreeing(own[of_cleaned], positions[of_cleaned], every_code, n_classes, False, keep)
     of_minority = codes == minority
@@ -329,8 +322,7 @@ def ncr_plan(
         )
     labels = target.classes.tolist()
     first = class_first_rows(source, counts)
-    fewest = np.flatnonzero(target.counts == target.counts.min())
-    minority = int(fewest[np.argmin(first[fewest])])
+    minority = first_minority(counts, first)
     cleaned = np.isin(target.classes, list(sampler.sampling_strategy_))
     threshold = target.counts[minority] * sampler.threshold_cleaning
     sampler.classes_to_clean_ = [

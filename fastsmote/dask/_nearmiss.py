@@ -21,8 +21,8 @@ import numpy as np
 
 from .._validation import to_python
 from ..neighbors import distance_sums, exact_kneighbors_of_points, is_estimator
-from ._boundary import _queries
-from ._clean import _merge_pair, class_first_rows
+from ._boundary import _queries, merge_pair
+from ._clean import class_first_rows, first_minority
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
 from ._plan import check_budget
@@ -118,7 +118,7 @@ def _preselected(source: Source, counts: Counts, minority: Any, targeted: list, 
         for part, offset in zip(source.parts, counts.offsets, strict=True):
             found = delayed(_class_search)(layout, classes, index, k3, int(offset), minority,
                                            *part)  # fmt: skip
-            merged = delayed(_merge_pair)(k3, None, merged, found)
+            merged = delayed(merge_pair)(k3, None, merged, found)
         tasks.append(merged)
     return {
         index: np.unique(merged[1]) if merged is not None else np.empty(0, np.int64)
@@ -165,9 +165,7 @@ def nearmiss_plan(
                 "int (fastsmote's exact search)."
             )
     labels = target.classes.tolist()
-    first = class_first_rows(source, counts)
-    fewest = np.flatnonzero(target.counts == target.counts.min())
-    minority = int(fewest[np.argmin(first[fewest])])
+    minority = first_minority(counts, class_first_rows(source, counts))
     targeted = [target.class_index(label) for label in sampler.sampling_strategy_]
     n_keep = [int(sampler.sampling_strategy_[labels[i]]) for i in targeted]
     n_min, k = int(target.counts[minority]), int(sampler.n_neighbors)
