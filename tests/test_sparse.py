@@ -41,6 +41,8 @@ from fastsmote._kernels.sparse import (
     csr_groups,
     csr_interpolate,
     csr_knn,
+    csr_mixed_counts,
+    csr_mixed_interpolate,
     csr_sq_norms,
     csr_union_counts,
 )
@@ -262,6 +264,33 @@ def test_sparse_interpolation_matches_the_naive_reference(dtype):
     assert (got.toarray() == rows).all()
     for t in range(50):
         np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], columns[t])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_mixed_interpolation_matches_the_naive_reference(dtype):
+    """SMOTE-NC's rows: the continuous columns interpolated as ``csr_interpolate``, the
+    categorical ones (first, middle and last column) set to the given values, a zero
+    value not stored, columns in increasing order."""
+    X, _ = sparse_data(n=40, d=9)
+    M = sparse.csr_matrix(X.astype(dtype))
+    rng = np.random.default_rng(2)
+    base, neighbor = rng.integers(0, 40, 50), rng.integers(0, 40, 50)
+    gap = rng.random(50)
+    placed = np.array([0, 4, 8], dtype=np.int64)
+    is_categorical = np.isin(np.arange(9), placed)
+    values = rng.integers(0, 3, (50, 3)).astype(dtype)  # a third of them 0
+    counts = csr_mixed_counts(M.indices, M.indptr, base, neighbor, is_categorical, values)
+    indptr = np.r_[0, np.cumsum(counts)]
+    data, indices = np.empty(indptr[-1], dtype), np.empty(indptr[-1], np.int32)
+    csr_mixed_interpolate(M.data, M.indices, M.indptr, base, neighbor, gap.astype(dtype),
+                          is_categorical, placed, values, indptr, data, indices)  # fmt: skip
+    rows, columns = naive.csr_interpolate(M, base, neighbor, gap)
+    rows[:, placed] = values
+    got = sparse.csr_matrix((data, indices, indptr), shape=(50, 9))
+    assert (got.toarray() == rows).all()
+    for t in range(50):
+        kept = np.union1d(columns[t][~is_categorical[columns[t]]], placed[values[t] != 0])
+        np.testing.assert_array_equal(indices[indptr[t] : indptr[t + 1]], kept)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
