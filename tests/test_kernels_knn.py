@@ -497,6 +497,18 @@ def test_column_merge_offers_every_distance_in_turn(dtype, n_query, m):
     np.testing.assert_array_equal(best_p.T, [p for _, p in expected])
 
 
+def test_query_major_lists_refuse_positions_beyond_int32():
+    import fastsmote._kernels.knn as knn
+
+    X = np.zeros((2, 3), dtype=np.float32)
+    # 2**31 references without memory: one row number repeated by a zero stride
+    refs = np.lib.stride_tricks.as_strided(np.zeros(1, np.int64), (2**31,), (0,))
+    queries = np.zeros(1, dtype=np.int64)
+    centre, sq = np.zeros(3, np.float32), np.zeros(1, np.float32)
+    with pytest.raises(ValueError, match="below 2\\*\\*31"):
+        knn.knn_shortlist_columns(X, queries, refs, centre, sq, sq, 2, queries - 1)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n_ref", [1, 9, 64, 300])
 @pytest.mark.parametrize("n_query", [1, 127, 129, 300])

@@ -789,6 +789,8 @@ def _columns(X, query_rows, ref_rows, centre, sq_rows, sq_refs, m, skip, eps, ou
     """The query-major shortlists into ``out_dist/out_pos`` (m columns), or, with a
     ``proven`` per query, refined into k columns."""
     n_query = query_rows.shape[0]
+    if ref_rows.shape[0] > np.iinfo(np.int32).max:
+        raise ValueError("query-major lists hold positions below 2**31 only")
     scaled_refs = _scaled_centred_rows(X, ref_rows, centre)
     lanes = COLUMN_LANES
     while lanes > 64 and lanes * 8 > n_query:  # >= 8 groups while groups stay wide
@@ -831,7 +833,8 @@ def _column_groups(g0, g1, X, query_rows, ref_rows, scaled_refs, centre, sq_rows
         sq_q = sq_rows[q0:q1]
         tile = np.empty((ref_block + SPARE_TILE_ROWS, nq), dtype=X.dtype)
         best_d = np.full((m, nq), np.inf, dtype=X.dtype)
-        best_p = np.full((m, nq), -1, dtype=np.int64)
+        # int32: positions stay below COLUMN_MAX_REFS, and narrower lanes merge faster
+        best_p = np.full((m, nq), -1, dtype=np.int32)
         for r0 in range(0, n_ref_total, ref_block):
             n_ref = min(ref_block, n_ref_total - r0)
             refs = scaled_refs[r0 : r0 + n_ref]
@@ -870,6 +873,7 @@ def _merge_columns(tile, n_ref, r0, best_d, best_p, lanes):
     an insertion network updates every list at once: entry ``s`` becomes entry ``s - 1``
     (the new distance is above it), the new distance (it lands there), or stays.
 
+    Positions are written in ``best_p``'s integer type (int32 in :func:`_column_groups`).
     Queries go ``lanes`` at a time. LLVM vectorises these loops only in this shape
     (views of each group, statements in this order; 3x slower otherwise).
     """
@@ -881,7 +885,7 @@ def _merge_columns(tile, n_ref, r0, best_d, best_p, lanes):
         worst = best_d[m - 1][g:ge]
         for j in range(n_ref):
             dist = tile[j][g:ge]
-            pos = r0 + j
+            pos = np.int32(r0 + j)
             hits = 0
             for i in range(n):
                 hits += dist[i] < worst[i]
