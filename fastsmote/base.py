@@ -503,7 +503,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         indices = getattr(self, "sample_indices_", None)
         if indices is None:
             raise AttributeError(
-                f"row_origins() needs a fitted sampler: call {type(self).__name__}"
+                f"row_origins() needs a resampled sampler: call {type(self).__name__}"
                 ".fit_resample(X, y) first."
             )
         return RowOrigins.copies(indices, _num_samples(X))

@@ -475,11 +475,11 @@ def test_smotenc_arrays_are_fit_resample():
     y = np.repeat([0, 1, 2], [60, 15, 8])
     X = rng.standard_normal((y.size, 4))
     X[:, 1], X[:, 3] = rng.integers(0, 3, y.size), rng.integers(5, 9, y.size)
-    X_ref, y_ref = SMOTENC([1, 3], k_neighbors=3, random_state=5).fit_resample(X, y)
+    X_ref, y_ref = SMOTENC([3, 1], k_neighbors=3, random_state=5).fit_resample(X, y)
     with dask.config.set(scheduler="sync"):
         for n in (1, 16):
             X_d = da.from_array(X, chunks=(-(-y.size // n), 2))
-            out = fd.resample_arrays(X_d, y, SMOTENC([1, 3], k_neighbors=3, random_state=5))
+            out = fd.resample_arrays(X_d, y, SMOTENC([3, 1], k_neighbors=3, random_state=5))
             X_got, y_got = dask.compute(*out)
             assert X_got.dtype == X_ref.dtype == np.float64
             assert np.array_equal(X_got.view(np.uint64), X_ref.view(np.uint64))

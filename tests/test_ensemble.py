@@ -11,6 +11,7 @@ rows). Thresholds on scores are kept where imbalanced-learn has them.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from contextlib import nullcontext
 
@@ -437,6 +438,16 @@ def test_rusboost_sample_weight(three_classes):
     assert_array_equal(rusboost.fit(X, y, np.ones(len(y))).predict(X), unweighted)
     weights = np.random.RandomState(42).rand(len(y))
     assert not np.array_equal(rusboost.fit(X, y, weights).predict(X), unweighted)
+
+
+def test_rusboost_zero_sample_weights_stay_zero_without_a_warning(three_classes):
+    X, y = three_classes
+    weights = np.where(np.arange(len(y)) % 3 == 0, 0.0, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rusboost = RUSBoostClassifier(n_estimators=4, random_state=0).fit(X, y, weights)
+    assert len(rusboost.estimators_) > 1
+    assert np.isfinite(rusboost.estimator_weights_).all()
 
 
 def test_rusboost_rounds_fit_the_kept_rows_with_their_weights():

@@ -6,7 +6,7 @@ import pytest
 from conftest import blobs
 from naive import stream_key as naive_stream_key
 
-from fastsmote import ADASYN, SMOTE, BorderlineSMOTE
+from fastsmote import ADASYN, SMOTE, SMOTEN, BorderlineSMOTE
 from fastsmote._random import (
     ALL_ROWS_GRAPH_STREAM,
     CLASS_GRAPH_STREAM,
@@ -119,6 +119,16 @@ def test_boundary_samplers_provenance_rebuilds_their_rows(sampler):
     assert prov.row.size == X_res.shape[0] - X.shape[0] > 0
     rebuilt = X[prov.base] + prov.gap[:, None] * (X[prov.neighbor] - X[prov.base])
     np.testing.assert_array_equal(rebuilt, X_res[prov.row])
+
+
+@pytest.mark.parametrize("method", ["provenance", "row_origins"])
+@pytest.mark.parametrize("cls", [SMOTE, SMOTEN])
+def test_origins_before_fit_resample_name_the_method_called(cls, method):
+    X, y = blobs([30, 12], n_features=3, seed=1)
+    X = np.round(X).astype(np.int64) if cls is SMOTEN else X
+    for sampler in (cls(random_state=0), cls(random_state=0).fit(X, y)):
+        with pytest.raises(AttributeError, match=rf"^{method}\(\) needs .*fit_resample"):
+            getattr(sampler, method)(X, y)
 
 
 def test_out_of_range_and_malformed_jobs_are_refused():

@@ -155,8 +155,9 @@ def test_missing_or_infinite_numeric_category_is_refused(bad):
     X[4, 0] = bad
     with pytest.raises(ValueError, match=r"column 0 has missing .* \(first at row 4\)"):
         SMOTENC(categorical_features=[0]).fit(X, y)
-    with pytest.raises(ValueError, match="column 0 has missing"):
-        SMOTENC(categorical_features=[0]).fit_resample(X, y)
+    for data in (X, sparse.csr_matrix(X), sparse.csc_array(X)):
+        with pytest.raises(ValueError, match=r"column 0 has missing .* \(first at row 4\)"):
+            SMOTENC(categorical_features=[0]).fit_resample(data, y)
 
 
 def test_out_is_refused_saying_why(mixed):
@@ -365,10 +366,18 @@ def test_a_category_the_float_output_cannot_hold_is_refused(as_sparse):
     (an object array or a DataFrame keeps it)."""
     X, y = sparse_mixed(3)
     X = np.round(X * 3).astype(np.int64)
+    huge = X.copy()
+    huge[y == 0, 4] = np.iinfo(np.int64).max  # beyond float64's integers: no cast warning
     X[y == 1, 1] = 2**53 + 1
-    data = sparse.csr_matrix(X) if as_sparse else X
-    with pytest.raises(ValueError, match=r"9007199254740993.*cannot hold exactly"):
-        SMOTENC(categorical_features=[1, 4], random_state=0).fit_resample(data, y)
+    container = sparse.csr_matrix if as_sparse else np.asarray
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for data, value in ((X, "9007199254740993"), (huge, "9223372036854775807")):
+            message = rf"column \d holds np.int64\({value}\), which the output's float64 columns"
+            with pytest.raises(ValueError, match=message):
+                SMOTENC(categorical_features=[4, 1], random_state=0).fit_resample(
+                    container(data), y
+                )
     X_object, _ = SMOTENC(categorical_features=[1, 4], random_state=0).fit_resample(
         X.astype(object), y
     )
@@ -391,3 +400,56 @@ def test_median_std_of_a_column_of_huge_values_is_finite_without_a_warning():
     expected = np.median([huge, *minority[:, [2, 3, 5]].std(axis=0)])
     assert np.isfinite(huge) and sampler.median_std_[1] == expected
     assert np.isfinite(X_res).all()
+
+
+def test_categorical_features_keep_the_order_given(mixed):
+    """categorical_features_ and the encoder follow the order given (repeats dropped),
+    as imbalanced-learn's, so an encoder's categories listed in that order fit; the
+    synthetic rows do not depend on the order (dense, DataFrame and sparse X)."""
+    frame, y = mixed
+    ours = SMOTENC(categorical_features=[3, 1, 3], random_state=0)
+    X_ours, _ = ours.fit_resample(frame, y)
+    np.testing.assert_array_equal(ours.categorical_features_, [3, 1])
+    np.testing.assert_array_equal(ours.continuous_features_, [0, 2])
+    theirs = imb_smotenc(categorical_features=[3, 1], random_state=0)
+    theirs.fit_resample(frame, y)
+    np.testing.assert_array_equal(ours.categorical_features_, theirs.categorical_features_)
+    for mine, its in zip(
+        ours.categorical_encoder_.categories_, theirs.categorical_encoder_.categories_, strict=True
+    ):
+        np.testing.assert_array_equal(mine, its)
+    sorted_order = SMOTENC(categorical_features=[1, 3], random_state=0)
+    pd.testing.assert_frame_equal(X_ours, sorted_order.fit_resample(frame, y)[0])
+    encoder = OneHotEncoder(categories=[[1, 2, 3, 4, 5], ["blue", "green", "red"]])
+    given = SMOTENC(categorical_features=["size", "colour"], categorical_encoder=encoder,
+                    random_state=0)  # fmt: skip
+    pd.testing.assert_frame_equal(given.fit_resample(frame, y)[0], X_ours)
+    X, y = sparse_mixed()
+    for container in (np.asarray, sparse.csr_matrix):
+        results = [
+            SMOTENC(categorical_features=spec, random_state=3).fit_resample(container(X), y)[0]
+            for spec in ([4, 1], [1, 4])
+        ]
+        dense = [r.toarray() if sparse.issparse(r) else r for r in results]
+        np.testing.assert_array_equal(dense[0], dense[1])
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [(np.float16, np.float32), (np.float32, np.float32), (np.longdouble, np.float64),
+     (np.int16, np.float64), (bool, np.float64)],
+)  # fmt: skip
+def test_numeric_arrays_come_back_in_the_over_samplers_float_dtype(dtype, expected):
+    """As SMOTE's: the dtype the continuous columns are computed in, dense or sparse."""
+    from fastsmote import SMOTE
+
+    X, y = sparse_mixed(2)
+    X = np.round(X * 2).astype(dtype)
+    X_res, _ = SMOTENC(categorical_features=[1, 4], random_state=0).fit_resample(X, y)
+    assert X_res.dtype == expected == SMOTE(random_state=0).fit_resample(X, y)[0].dtype
+    if dtype is not np.float16:  # SciPy has no float16 matrices
+        X_sparse, _ = SMOTENC(categorical_features=[1, 4], random_state=0).fit_resample(
+            sparse.csr_matrix(X), y
+        )
+        assert X_sparse.dtype == expected
+        np.testing.assert_array_equal(X_sparse.toarray(), X_res)

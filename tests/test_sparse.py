@@ -172,6 +172,31 @@ def test_explicit_zeros_unsorted_and_duplicate_entries_leave_the_input_unchanged
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("make", [sparse.csr_matrix, sparse.csc_array])
+def test_values_past_the_last_stored_entry_are_not_read(make):
+    """CSR/CSC arrays longer than indptr[-1] (a NaN and a value there): every sampler
+    gives the rows of the same matrix without them (SciPy's column indexing of such a
+    matrix corrupted memory), the input unchanged; arrays too short are refused."""
+    X, y = sparse_data()
+    M = make(X)
+    data, indices = np.r_[M.data, np.nan, 5.0], np.r_[M.indices, 0, 1].astype(M.indices.dtype)
+    padded = make((data, indices, M.indptr.copy()), shape=M.shape)
+    before = [a.copy() for a in (padded.data, padded.indices, padded.indptr)]
+    for name, factory in SAMPLERS.items():
+        X_res, y_res = factory().fit_resample(padded, y)
+        X_ref, y_ref = factory().fit_resample(M, y)
+        assert type(X_res) is type(X_ref), name
+        np.testing.assert_array_equal(X_res.toarray(), X_ref.toarray(), err_msg=name)
+        np.testing.assert_array_equal(y_res, y_ref, err_msg=name)
+    for a, b in zip(before, (padded.data, padded.indices, padded.indptr), strict=True):
+        np.testing.assert_array_equal(a, b)
+    short = make((M.data, M.indices, M.indptr.copy()), shape=M.shape)
+    short.indptr[-1] += 1  # one value more than the arrays hold
+    for factory in (SAMPLERS["smote"], SAMPLERS["rus"]):
+        with pytest.raises(ValueError, match="not a valid sparse"):
+            factory().fit_resample(short, y)
+
+
 # ----------------------------------------------------------------------------- kernels
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("d", [3, 8, 14])

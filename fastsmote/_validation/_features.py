@@ -11,7 +11,7 @@ import numpy as np
 from .._frames import Table, as_table, first_null
 from .._kernels.arrays import column_spans, copy_rows, first_nonfinite_row, gather_rows
 from .._kernels.sampling import csr_column_std
-from ._sparse import check_sparse_features, is_sparse
+from ._sparse import check_sparse_features, is_sparse, stored_entries_only
 
 _ROW_BLOCK = 4096  # rows per block in the row kernels of fastsmote._kernels.arrays
 
@@ -122,7 +122,12 @@ def check_rows(X: Any, n_samples: int) -> Rows:
     if table is not None:
         rows = Rows(X, *table.shape, table.columns, table)
     elif hasattr(X, "tocsr") and hasattr(X, "shape"):
-        X = X if getattr(X, "format", None) in ("csr", "csc") else X.tocsr()
+        if len(X.shape) != 2:  # SciPy's sparse arrays may be 1-D
+            raise ValueError(
+                f"X must be 2-D (n_samples, n_features); got a {len(X.shape)}-D sparse "
+                f"array with shape {X.shape}."
+            )
+        X = stored_entries_only(X) if getattr(X, "format", None) in ("csr", "csc") else X.tocsr()
         rows = Rows(X, X.shape[0], X.shape[1])
     else:
         arr = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)

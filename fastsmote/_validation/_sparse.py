@@ -17,6 +17,26 @@ def is_sparse(X: Any) -> bool:
     return sp.issparse(X)
 
 
+def stored_entries_only(X: Any) -> Any:
+    """A CSR/CSC ``X`` whose ``data``/``indices`` run past its last stored entry
+    (``indptr[-1]``, as after some in-place edits) as the same matrix over its stored
+    entries only: views, no copy. SciPy's own indexing can read the extra entries (or
+    worse); refused when the arrays are too short. Other inputs are returned as they
+    are."""
+    if getattr(X, "format", None) not in ("csr", "csc"):
+        return X
+    n_stored = int(X.indptr[-1]) if X.indptr.size else 0
+    if X.data.size == n_stored and X.indices.size == n_stored:
+        return X
+    if min(X.data.size, X.indices.size) < n_stored or X.data.size != X.indices.size:
+        raise ValueError(
+            f"X is not a valid sparse {X.format.upper()} matrix: its indptr ends at "
+            f"{n_stored:,} stored values but it has {X.data.size:,} values and "
+            f"{X.indices.size:,} indices."
+        )
+    return type(X)((X.data[:n_stored], X.indices[:n_stored], X.indptr), shape=X.shape)
+
+
 def model_rows(X: Any) -> Any:
     """X as given to a scikit-learn model: a sparse matrix whose arrays are read-only
     (memory-mapped or shared buffers) is copied first, as parts of scikit-learn's
@@ -98,6 +118,7 @@ def check_sparse_features(X: Any) -> SparseFeatures:
 
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
+    X = stored_entries_only(X)
     if X.dtype.kind not in "biuf":
         raise ValueError(f"X must hold real numbers; got a sparse matrix of dtype {X.dtype}.")
     dtype = _float_dtype(X.dtype)

@@ -141,7 +141,10 @@ class _SMOTEThenClean(BaseSampler):
         """
         cleaner = getattr(self, self._cleaner_name + "_", None)
         if cleaner is None:
-            raise AttributeError("row_origins() needs a fitted sampler: call fit_resample first.")
+            raise AttributeError(
+                f"row_origins() needs a resampled sampler: call {type(self).__name__}"
+                ".fit_resample(X, y) first."
+            )
         for step in (self.smote_, cleaner):
             if not isinstance(step, BaseSampler):
                 raise AttributeError(

@@ -113,11 +113,7 @@ def prepare(sampler: Any, source: Source) -> Any:
         )
     layout = source.layout
     X_meta = _features_meta(source)
-    sampler.n_features_ = X_meta.shape[1]
-    sampler.categorical_features_ = sampler._resolve_columns(_rows(layout, X_meta))
-    sampler.continuous_features_ = np.setdiff1d(
-        np.arange(sampler.n_features_), sampler.categorical_features_
-    )
+    sampler._set_columns(_rows(layout, X_meta))
     return _Scan(layout, sampler)
 
 
@@ -234,7 +230,7 @@ def _encoded(context: Context, X: Any, first_row: int | np.ndarray) -> tuple:
     except ValueError as error:
         raise ValueError(_global_row(str(error), first_row)) from None
     X_float = np.ascontiguousarray(X_float, dtype=context.dtype)
-    encoded = sampler._codes(rows, columns)
+    encoded = sampler._in_column_order(sampler._codes(rows, columns))
     codes = np.column_stack([c for c, _, _ in encoded]).astype(np.int32, copy=False)
     return rows, X_float, np.ascontiguousarray(codes), encoded
 

@@ -222,7 +222,10 @@ class RUSBoostClassifier(AdaBoostClassifier):
     def _boost(self, iboost, X, y, sample_weight, random_state):
         if self.algorithm == "SAMME.R":
             return self._boost_real(iboost, X, y, sample_weight, random_state)
-        return super()._boost(iboost, X, y, sample_weight, random_state)
+        # scikit-learn updates the weights in the log domain: a zero weight is log(0) =
+        # -inf, which stays zero (no warning, as in imbalanced-learn)
+        with np.errstate(divide="ignore"):
+            return super()._boost(iboost, X, y, sample_weight, random_state)
 
     def _boost_real(self, iboost, X, y, sample_weight, random_state):
         """One SAMME.R round (imbalanced-learn 0.14's): the estimator fitted on its

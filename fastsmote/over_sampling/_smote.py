@@ -178,6 +178,15 @@ class _InterpolatingSampler(BaseSampler):
         return out
 
     # ------------------------------------------------------------------ provenance
+    def _require_resampled(self, method: str) -> None:
+        """Raise, naming ``method``, unless ``fit_resample`` has run (``fit`` only
+        checks the parameters and data: there are no rows to trace)."""
+        if not hasattr(self, "random_key_"):
+            raise AttributeError(
+                f"{method}() needs a resampled sampler: call {type(self).__name__}"
+                ".fit_resample(X, y) first."
+            )
+
     def provenance(self, X: Any, y: Any) -> SyntheticProvenance:
         """Recompute where every synthetic row of the last ``fit_resample`` came from.
 
@@ -194,10 +203,7 @@ class _InterpolatingSampler(BaseSampler):
         -------
         SyntheticProvenance
         """
-        if not hasattr(self, "random_key_"):
-            raise AttributeError(
-                "provenance() needs a fitted sampler: call fit_resample(X, y) first."
-            )
+        self._require_resampled("provenance")
         data, target = self._validate(X, y)
         plan = self._origin_plan(data, target, np.uint64(self.random_key_))
         return plan.provenance(target.classes)
@@ -215,6 +221,7 @@ class _InterpolatingSampler(BaseSampler):
         -------
         RowOrigins
         """
+        self._require_resampled("row_origins")
         synthetic = self.provenance(X, y)
         n = _num_samples(X)
         copies = RowOrigins.copies(np.arange(n), n)

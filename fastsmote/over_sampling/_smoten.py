@@ -118,6 +118,7 @@ class SMOTEN(_InterpolatingSampler):
     _split = SMOTENC._split
     _codes = SMOTENC._codes
     _assemble_table = SMOTENC._assemble
+    _categorical_columns = SMOTENC._categorical_columns
 
     def __init__(
         self,
@@ -321,10 +322,7 @@ class SMOTEN(_InterpolatingSampler):
         -------
         SyntheticProvenance
         """
-        if not hasattr(self, "random_key_"):
-            raise AttributeError(
-                "provenance() needs a fitted sampler: call fit_resample(X, y) first."
-            )
+        self._require_resampled("provenance")
         _, target = self._validate(X, y)
         key = np.uint64(self.random_key_)
         n = target.labels.shape[0]
@@ -359,6 +357,7 @@ class SMOTEN(_InterpolatingSampler):
         -------
         RowOrigins
         """
+        self._require_resampled("row_origins")
         synthetic = self.provenance(X, y)
         n = _num_samples(X)
         source = np.concatenate([np.arange(n, dtype=np.int64), synthetic.base])

@@ -33,6 +33,7 @@ from .._validation import (
     Rows,
     SparseFeatures,
     Target,
+    _float_dtype,
     check_features,
     check_finite,
     column_std,
@@ -119,6 +120,13 @@ def _one_hot_value(median_std: float) -> float:
     return median_std / math.sqrt(2) if median_std else 1.0
 
 
+def _refuse_missing(name: Any, first: int) -> None:
+    raise ValueError(
+        f"categorical column {name!r} has missing (NaN/None) or infinite values (first at "
+        f"row {first}); impute them or make them a category of their own first."
+    )
+
+
 class SMOTENC(_InterpolatingSampler):
     """SMOTE for data with continuous and categorical features.
 
@@ -162,7 +170,11 @@ class SMOTENC(_InterpolatingSampler):
     categorical_encoder_ : estimator
         The fitted encoder of the categorical columns.
     categorical_features_ : ndarray of int
+        The categorical columns in the order given (repeats dropped), as
+        imbalanced-learn: ``categorical_encoder_`` is fitted on them in that order. The
+        synthetic rows do not depend on the order.
     continuous_features_ : ndarray of int
+        The other columns, increasing.
     median_std_ : dict
         ``{class: median of its continuous standard deviations}``.
     n_features_ : int
@@ -243,18 +255,35 @@ class SMOTENC(_InterpolatingSampler):
         """Resolve the categorical columns and fit ``categorical_encoder_``; return the
         validated continuous block and per categorical column (codes, categories, codes
         of the column's pandas categories or None)."""
-        self.n_features_ = rows.n_features
-        self.categorical_features_ = self._resolve_columns(rows)
-        self.continuous_features_ = np.setdiff1d(
-            np.arange(rows.n_features), self.categorical_features_
-        )
+        self._set_columns(rows)
         if is_sparse(rows.data):
             features, categorical = self._split_sparse(rows)
             columns = list(categorical.T)
         else:
             continuous, categorical, columns = self._split(rows)
             features = check_features(continuous, rows.n_samples)
-        return features, self._encode(rows, categorical, columns, features.dtype)
+        encoded = self._encode(rows, categorical, columns, features.dtype)
+        return features, self._in_column_order(encoded)
+
+    def _set_columns(self, rows: Rows) -> None:
+        """``n_features_``, ``categorical_features_`` and ``continuous_features_``."""
+        self.n_features_ = rows.n_features
+        self.categorical_features_ = self._resolve_columns(rows)
+        # a mask, linear in the columns: sparse X may have millions of them
+        continuous = np.ones(rows.n_features, dtype=bool)
+        continuous[self.categorical_features_] = False
+        self.continuous_features_ = np.flatnonzero(continuous).astype(np.int64, copy=False)
+
+    @property
+    def _categorical_columns(self) -> np.ndarray:
+        """The categorical columns, increasing: the order of the codes the kernels see."""
+        return np.sort(self.categorical_features_)
+
+    def _in_column_order(self, encoded: list) -> list:
+        """Per-column encodings in ``categorical_features_`` order, reordered as
+        ``_categorical_columns``: the synthetic rows (the vote's tie-breaks are drawn
+        column by column) do not depend on the order the columns were given in."""
+        return [encoded[j] for j in np.argsort(self.categorical_features_, kind="stable")]
 
     # ------------------------------------------------------------------ columns
     def _resolve_columns(self, rows: Rows) -> np.ndarray:
@@ -296,7 +325,8 @@ class SMOTENC(_InterpolatingSampler):
                     "categorical_features must be indices, a boolean mask or column names, "
                     f"got {spec!r}."
                 )
-        found = np.unique(np.asarray(found, dtype=np.int64))
+        # the order given, repeats dropped (imbalanced-learn fits its encoder in that order)
+        found = np.asarray(list(dict.fromkeys(found)), dtype=np.int64)
         if found.size == 0:
             auto = " (categorical_features='auto' found no column of pandas 'category' dtype)"
             raise ValueError(
@@ -333,12 +363,7 @@ class SMOTENC(_InterpolatingSampler):
                 values = table.values(i) if frame else data[:, i]
                 first = _first_missing(np.asarray(values))
             if first >= 0:
-                name = rows.columns[i] if frame else int(i)
-                raise ValueError(
-                    f"categorical column {name!r} has missing (NaN/None) or infinite values "
-                    f"(first at row {first}); impute them or make them a category of their "
-                    "own first."
-                )
+                _refuse_missing(rows.columns[i] if frame else int(i), first)
             columns.append(values)
         if frame and table.pandas_like:
             categorical = table.native.iloc[:, self.categorical_features_]
@@ -355,23 +380,29 @@ class SMOTENC(_InterpolatingSampler):
         CSR; the whole matrix, which the output is built from, in ``extras["whole"]``)
         and its categorical columns as a dense array of X's dtype (as imbalanced-learn
         gives its encoder; an absent entry is the category 0)."""
-        whole = check_features(rows.data, rows.n_samples, sparse=True)  # finite
-        M = whole.matrix
+        data = rows.data  # CSR or CSC with its stored entries only (check_rows)
         n_cat = self.categorical_features_.size
         check_fits(
-            M.nnz * (M.dtype.itemsize + M.indices.itemsize) + 8 * (rows.n_samples + 1)
-            + rows.n_samples * n_cat * rows.data.dtype.itemsize,
+            data.nnz * (data.dtype.itemsize + data.indices.itemsize) + 8 * (rows.n_samples + 1)
+            + rows.n_samples * n_cat * data.dtype.itemsize,
             "The continuous and categorical columns of the sparse X",
             "Give fewer rows.",
         )  # fmt: skip
+        # its own dtype names the categories
+        categorical = data[:, self.categorical_features_].toarray()
+        for j, i in enumerate(self.categorical_features_):
+            first = _first_missing(categorical[:, j])
+            if first >= 0:
+                _refuse_missing(int(i), first)
+        whole = check_features(data, rows.n_samples, sparse=True)  # finite
+        M = whole.matrix
         continuous = M[:, self.continuous_features_].tocsr()
         continuous.sort_indices()
         features = SparseFeatures(
             rows.data, continuous, rows.n_samples, continuous.shape[1], whole.dtype
         )
         features.extras["whole"] = M
-        # rows.data is CSR or CSC (check_rows); its own dtype names the categories
-        return features, rows.data[:, self.categorical_features_].toarray()
+        return features, categorical
 
     def _encode(self, rows: Rows, categorical: Any, columns: list, dtype: np.dtype) -> list:
         """Fit ``categorical_encoder_`` on the categorical block; per column, the codes
@@ -517,7 +548,7 @@ class SMOTENC(_InterpolatingSampler):
         for j, (_, categories, _) in enumerate(encoded):
             values[:, j] = self._as_output(rows, j, categories, whole.dtype)[out_codes[:, j]]
         del out_codes
-        result = stack_synthetic(whole, origins, (self.categorical_features_, values))
+        result = stack_synthetic(whole, origins, (self._categorical_columns, values))
         # CSR whatever the input's format (imbalanced-learn's SMOTENC), array or matrix kept
         return sparse.csr_array(result) if isinstance(rows.data, sparse.sparray) else result
 
@@ -526,18 +557,19 @@ class SMOTENC(_InterpolatingSampler):
         category that dtype cannot hold exactly raises."""
         categories = np.asarray(categories)
         try:
-            converted = categories.astype(dtype)
-            exact = converted.astype(categories.dtype) == categories
+            with np.errstate(invalid="ignore"):  # what does not convert is refused below
+                converted = categories.astype(dtype)
+                exact = converted.astype(categories.dtype) == categories
         except (TypeError, ValueError):
             exact = np.zeros(categories.shape, dtype=bool)
         if not exact.all():
-            i = self.categorical_features_[j]
+            i = self._categorical_columns[j]
             name = rows.columns[i] if rows.columns is not None else int(i)
             value = categories[np.flatnonzero(~exact)[0]]
             raise ValueError(
-                f"categorical column {name!r} holds {value!r}, which the output's {dtype} "
-                "columns cannot hold exactly; pass X as an object array or a DataFrame, "
-                "whose categorical columns keep their values."
+                f"categorical column {name!r} holds {value!r}, which the output's "
+                f"{np.dtype(dtype)} columns cannot hold exactly; pass X as an object array "
+                "or a DataFrame, whose categorical columns keep their values."
             )
         return converted
 
@@ -609,7 +641,7 @@ class SMOTENC(_InterpolatingSampler):
             for j, i in enumerate(self.continuous_features_):
                 columns[i] = out_cont[:, j]
                 dtypes[i] = table.float_dtype(i, out_cont.dtype)
-            for j, i in enumerate(self.categorical_features_):
+            for j, i in enumerate(self._categorical_columns):
                 _, categories, to_own = encoded[j]
                 if to_own is not None:  # a pandas category column: its own codes
                     import pandas as pd
@@ -621,14 +653,12 @@ class SMOTENC(_InterpolatingSampler):
                     dtypes[i] = SAME
             return table.build(columns, dtypes)
         source = np.asarray(rows.data)
-        # float input keeps its dtype (float32 stays float32); integers become float64
-        if source.dtype.kind == "f":
-            dtype = source.dtype
-        else:
-            dtype = np.float64 if source.dtype.kind in "biu" else object
+        # the over-samplers' rule: float32 (and float16) give float32, other numbers
+        # float64 (the continuous columns' computed dtype); objects stay objects
+        dtype = _float_dtype(source.dtype) if source.dtype.kind in "biuf" else object
         result = np.empty((n_total, rows.n_features), dtype=dtype)
         result[:, self.continuous_features_] = out_cont
-        for j, i in enumerate(self.categorical_features_):
+        for j, i in enumerate(self._categorical_columns):
             categories = np.asarray(encoded[j][1])
             if result.dtype.kind == "f":
                 categories = self._as_output(rows, j, categories, dtype)
