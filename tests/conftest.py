@@ -26,7 +26,8 @@ def fit_resample_in_dask_order(sampler, frame, target="y"):
     out.insert(list(frame.columns).index(target), target, pd.Series(y_res.array, index=out.index))
     if hasattr(sampler, "smote_"):  # SMOTE then cleaning: the cleaner's kept rows
         cleaner = getattr(sampler, "enn_", None) or sampler.tomek_
-        out = out.iloc[np.argsort(cleaner.sample_indices_, kind="stable")]
+        if cleaner._sampling_type != "over-sampling":  # (an over-sampler adds rows last)
+            out = out.iloc[np.argsort(cleaner.sample_indices_, kind="stable")]
     elif sampler._sampling_type != "over-sampling":
         out = out.iloc[np.argsort(sampler.sample_indices_, kind="stable")]
     return out.reset_index(drop=True)

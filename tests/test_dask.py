@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ distributed = pytest.importorskip("distributed")
 import dask.array as da  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 from conftest import assert_same_frame, blobs, fit_resample_in_dask_order  # noqa: E402
+from sklearn.base import clone  # noqa: E402
 from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
 import fastsmote.dask as fd  # noqa: E402
@@ -899,16 +901,57 @@ def test_neighbourhood_cleaning_rule_needs_its_default_edited_nearest_neighbours
 
 
 @pytest.mark.parametrize(
-    "sampler",
+    "sampler, message",
     [
-        SMOTEENN(enn=CondensedNearestNeighbour()),
-        SMOTETomek(smote=SVMSMOTE(random_state=0)),
-        SMOTEENN(smote=RandomUnderSampler()),
+        (SMOTEENN(enn=CondensedNearestNeighbour()), "each step does: its Condensed"),
+        (SMOTETomek(smote=SVMSMOTE(random_state=0)), "each step does: its SVMSMOTE"),
+        # the cleaner would see the rows in another order than fit_resample gives it
+        (SMOTEENN(smote=RandomUnderSampler()), "an over-sampler as its first step"),
+        (SMOTETomek(smote=NearMiss(), tomek=TomekLinks()), "its NearMiss step reorders"),
     ],
 )
-def test_combinations_need_steps_on_dask(small_ddf, sampler):
-    with pytest.raises(NotImplementedError, match="runs on Dask when each step does"):
+def test_combinations_need_steps_on_dask(small_ddf, sampler, message):
+    with pytest.raises(NotImplementedError, match=message):
         fd.resample(small_ddf, "y", sampler)
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        SMOTEENN(random_state=0, enn=AllKNN()),
+        SMOTEENN(random_state=1, enn=RepeatedEditedNearestNeighbours(max_iter=3)),
+        SMOTETomek(random_state=2, tomek=NearMiss(version=3, n_neighbors_ver3=2)),
+        SMOTEENN(random_state=3, enn=NeighbourhoodCleaningRule()),
+        SMOTETomek(smote=RandomOverSampler(random_state=4), tomek=SMOTE(random_state=5)),
+    ],
+    ids=["allknn", "renn", "nearmiss-3", "ncr", "ros-then-smote"],
+)
+def test_combinations_with_any_step_on_dask_are_fit_resample(sampler):
+    """Every sampler on Dask may follow the over-sampler, the rounds of ENN included;
+    with a synthetic_column marking the rows the first step added that are kept."""
+    rng = np.random.default_rng(7)
+    y = rng.choice([0, 1, 2], size=150, p=[0.6, 0.25, 0.15])
+    frame = pd.DataFrame(np.round(rng.standard_normal((150, 3)) + y[:, None], 1),
+                         columns=["a", "b", "c"]).assign(y=y)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # NearMiss-3 preselects too few rows
+        reference = clone(sampler)
+        expected = fit_resample_in_dask_order(reference, frame)
+        second = getattr(reference, "enn_", None) or reference.tomek_
+        kept = np.arange(len(expected))  # rows of the first step's output kept, in order
+        if second._sampling_type != "over-sampling":
+            kept = np.sort(second.sample_indices_)
+        with dask.config.set(scheduler="sync"):
+            for n in (1, 4, 9):
+                fitted = clone(sampler)
+                out = fd.resample(dd.from_pandas(frame, npartitions=n), "y", fitted,
+                                  synthetic_column="new").compute()  # fmt: skip
+                assert_same_frame(out.drop(columns="new"), expected)
+                np.testing.assert_array_equal(out["new"].to_numpy(), kept >= 150)
+                X_d = da.from_array(frame[["a", "b", "c"]].to_numpy(), chunks=(-(-150 // n), 3))
+                X_got, y_got = dask.compute(*fd.resample_arrays(X_d, y, clone(sampler)))
+                np.testing.assert_array_equal(X_got, expected[["a", "b", "c"]].to_numpy())
+                np.testing.assert_array_equal(y_got, expected["y"].to_numpy())
 
 
 @pytest.mark.parametrize(
@@ -946,3 +989,128 @@ def test_import_fastsmote_does_not_import_dask():
     code = "import sys, fastsmote; print(any(m.split('.')[0] == 'dask' for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------ every entry point checks
+COMPOSED = {
+    "allknn": lambda: AllKNN(),
+    "renn": lambda: RepeatedEditedNearestNeighbours(),
+    "smote-enn": lambda: SMOTEENN(random_state=0),
+    "smote-tomek": lambda: SMOTETomek(random_state=0),
+}
+
+
+@pytest.mark.parametrize("name", COMPOSED)
+def test_rounds_and_combinations_check_their_input_first(small_ddf, name):
+    """The samplers run as several steps check the frame, synthetic_column (never
+    written over a column) and broadcast_budget as the others do, before any step."""
+    make = COMPOSED[name]
+    for column in ("f0", "y"):
+        with pytest.raises(ValueError, match=f"synthetic_column='{column}' is already a column"):
+            fd.resample(small_ddf, "y", make(), synthetic_column=column)
+    with pytest.raises(TypeError, match="takes a dask.dataframe.DataFrame"):
+        fd.resample(small_ddf.compute(), "y", make())
+    for budget in (-1, "lots"):
+        with pytest.raises(ValueError, match="broadcast_budget must be a positive number"):
+            fd.resample(small_ddf, "y", make(), broadcast_budget=budget)
+
+
+@pytest.mark.parametrize("name", ["allknn", "renn"])
+def test_rounds_take_labels_as_a_dask_series(name):
+    frame = table([40, 12, 9], shift=0.7)
+    X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
+    reference = COMPOSED[name]()
+    reference.fit_resample(X, y)
+    kept = np.sort(reference.sample_indices_)  # the Dask order: kept rows in input order
+    assert kept.size < y.size
+    labels = dd.from_pandas(frame["y"], npartitions=3)
+    with dask.config.set(scheduler="sync"):
+        X_got, y_got = dask.compute(
+            *fd.resample_arrays(da.from_array(X, chunks=(13, -1)), labels, COMPOSED[name]())
+        )
+    np.testing.assert_array_equal(X_got, X[kept])
+    np.testing.assert_array_equal(y_got, y[kept])
+
+
+def test_labels_of_another_length_or_unknown_chunks_are_refused():
+    X = da.from_array(np.zeros((80, 2)), chunks=(20, 2))
+    with pytest.raises(ValueError, match="X has 80 rows but y has 79"):
+        fd.resample_arrays(X, np.zeros(79), EditedNearestNeighbours())
+    y = da.from_array(np.r_[np.zeros(60), np.ones(20)], chunks=20)
+    with pytest.raises(ValueError, match="y has unknown chunk sizes"):
+        fd.resample_arrays(X, y[y >= 0], EditedNearestNeighbours())
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        NearMiss(sampling_strategy="majority"),  # the NaN's class is neither kept nor scored
+        NearMiss(sampling_strategy={}),
+        EditedNearestNeighbours(sampling_strategy=[]),
+        TomekLinks(sampling_strategy=[]),
+        AllKNN(sampling_strategy=[]),
+    ],
+    ids=["nearmiss-majority", "nearmiss-nothing", "enn-nothing", "tomek-nothing", "allknn"],
+)
+def test_a_missing_value_in_rows_never_searched_raises_as_in_memory(sampler):
+    frame = table([30, 16, 14])
+    row = int(np.flatnonzero(frame["y"].to_numpy() == 2)[3])
+    frame.loc[row, "f1"] = np.nan
+    message = rf"X contains NaN \(first at row {row}, column 'f1'\)"
+    with pytest.raises(ValueError, match=message):
+        clone(sampler).fit_resample(frame.drop(columns="y"), frame["y"])
+    with dask.config.set(scheduler="sync"), pytest.raises(ValueError, match=message):
+        fd.resample(dd.from_pandas(frame, npartitions=4, sort=False), "y", clone(sampler))
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        EditedNearestNeighbours(),
+        TomekLinks(),
+        NeighbourhoodCleaningRule(),
+        BorderlineSMOTE(random_state=0, k_neighbors=3),
+        ADASYN(random_state=0, n_neighbors=3),
+    ],
+    ids=["enn", "tomek", "ncr", "borderline", "adasyn"],
+)
+def test_searches_scale_as_the_spans_of_all_rows_ask(sampler):
+    """A partition of rows 1e-200 apart inside data spanning ~4 (searched unscaled in
+    memory, its squares underflowing), and data spanning 1e-200 in all (scaled in
+    memory): the rows of fit_resample; spans whose squares could overflow raise as in
+    memory."""
+    rng = np.random.default_rng(3)
+    y = np.repeat([0, 1], [45, 15])
+    X = np.round(rng.standard_normal((60, 2)), 2) + y[:, None]
+    X[:20] = 1.0 + rng.random((20, 2)) * 1e-200  # the first partition: tightly packed
+    for data in (X, X * 1e-200):
+        frame = pd.DataFrame(data, columns=["a", "b"]).assign(y=y)
+        expected = fit_resample_in_dask_order(clone(sampler), frame)
+        with dask.config.set(scheduler="sync"):
+            got = fd.resample(dd.from_pandas(frame, npartitions=3, sort=False), "y",
+                              clone(sampler)).compute()  # fmt: skip
+        assert_same_frame(got, expected)
+    frame = pd.DataFrame(X * 1e153, columns=["a", "b"]).assign(y=y)
+    with pytest.raises(ValueError, match="squared distances between rows can exceed"):
+        clone(sampler).fit_resample(frame[["a", "b"]], frame["y"])
+    with dask.config.set(scheduler="sync"), pytest.raises(ValueError, match="can exceed"):
+        fd.resample(dd.from_pandas(frame, npartitions=3, sort=False), "y", clone(sampler))
+
+
+def test_dask_leaves_no_row_numbers_of_an_earlier_fit(small_ddf):
+    sampler = EditedNearestNeighbours()
+    sampler.fit_resample(np.random.default_rng(0).standard_normal((30, 2)), np.arange(30) % 2)
+    with dask.config.set(scheduler="sync"):
+        fd.resample(small_ddf, "y", sampler)
+    assert not hasattr(sampler, "sample_indices_")
+
+
+def test_a_combination_names_the_step_a_bad_parameter_is_for(small_ddf):
+    sampler = SMOTEENN(random_state=0, enn=EditedNearestNeighbours(n_neighbors=80))
+    with (
+        dask.config.set(scheduler="sync"),
+        pytest.raises(
+            ValueError, match="the EditedNearestNeighbours step cleans the 80 rows the SMOTE step"
+        ),
+    ):
+        fd.resample(small_ddf, "y", sampler)

@@ -83,14 +83,7 @@ class _SMOTEThenClean(BaseSampler):
             with phase(f"cleaning ({type(fitted_cleaner).__name__})"):
                 X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)
         except ValueError as error:
-            # the cleaner sees SMOTE's output, not the caller's X: say so (the error keeps
-            # its type and attributes)
-            error.args = (
-                f"{type(self).__name__}: the {type(fitted_cleaner).__name__} step cleans "
-                f"the {_num_samples(X_res)} rows the SMOTE step returned. "
-                f"{str(error).rstrip('.')}; pass {self._cleaner_name}="
-                f"{type(fitted_cleaner).__name__}(...) to configure that step.",
-            )
+            self._explain_cleaner_error(error, fitted_cleaner, _num_samples(X_res))
             raise
         # A step from another library has no record: an over-sampler only adds rows and
         # a cleaner only removes them, so each step's own row counts say what it did.
@@ -110,6 +103,15 @@ class _SMOTEThenClean(BaseSampler):
             counts_in, label_counts(y_out), started, n_synthetic=n_synthetic, n_removed=n_removed
         )
         return X_out, y_out
+
+    def _explain_cleaner_error(self, error: ValueError, cleaner: Any, n_rows: int) -> None:
+        """Say in ``error`` that the cleaner saw SMOTE's ``n_rows`` output rows, not the
+        caller's X (in place: the error keeps its type and attributes)."""
+        error.args = (
+            f"{type(self).__name__}: the {type(cleaner).__name__} step cleans the {n_rows} "
+            f"rows the SMOTE step returned. {str(error).rstrip('.')}; pass "
+            f"{self._cleaner_name}={type(cleaner).__name__}(...) to configure that step.",
+        )
 
     def _steps(self) -> tuple[Any, Any]:
         """New SMOTE and cleaning steps, as ``fit_resample`` fits them: clones of

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -31,11 +32,11 @@ from ..under_sampling import (
     RandomUnderSampler,
     TomekLinks,
 )
-from ._boundary import boundary_plan
+from ._boundary import boundary_plan, row_bounds
 from ._clean import enn_plan, first_seen, ncr_plan, tomek_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._nearmiss import nearmiss_plan
-from ._plan import DEFAULT_BROADCAST_BUDGET, log, start
+from ._plan import DEFAULT_BROADCAST_BUDGET, check_budget, log, start
 from ._rounds import ROUNDS, run_rounds
 from ._select import random_over_plan, random_under_plan
 from ._smote import plan as smote_plan
@@ -65,8 +66,9 @@ SUPPORTED = {
     NearMiss: nearmiss_plan,
 }
 
-#: SMOTE then cleaning: on Dask when both steps are in ``SUPPORTED``, run one after the
-#: other (the cleaner on the over-sampler's lazy output), as ``fit_resample`` composes them.
+#: SMOTE then cleaning: on Dask when both steps are in ``SUPPORTED`` or ``ROUNDS``, run one
+#: after the other (the cleaner on the over-sampler's lazy output), as ``fit_resample``
+#: composes them.
 COMBINATIONS = (SMOTEENN, SMOTETomek)
 
 
@@ -77,14 +79,22 @@ def _check_sampler(sampler: Any) -> None:
         return
     if isinstance(sampler, COMBINATIONS):
         check_params(sampler, type(sampler)._parameter_constraints)
-        kinds = ("over-sampling", "clean-sampling")
-        for step, kind in zip(sampler._steps(), kinds, strict=True):
-            if type(step) not in SUPPORTED or type(step)._sampling_type != kind:
-                supported = ", ".join(cls.__name__ for cls in SUPPORTED)
+        first, second = sampler._steps()
+        for step in (first, second):
+            if type(step) not in SUPPORTED and type(step) not in ROUNDS:
+                supported = ", ".join(cls.__name__ for cls in (*SUPPORTED, *ROUNDS))
                 raise NotImplementedError(
                     f"{name} runs on Dask when each step does: its {type(step).__name__} "
                     f"step has no distributed algorithm here ({supported} have one)."
                 )
+        if type(first)._sampling_type != "over-sampling":
+            # the second step must see fit_resample's rows in fit_resample's order
+            raise NotImplementedError(
+                f"{name} runs on Dask with an over-sampler as its first step, whose output "
+                f"keeps the input's row order; its {type(first).__name__} step reorders the "
+                "rows in fit_resample, so the second step's ties could differ. Run it with "
+                "fit_resample on one machine."
+            )
         return
     instead = (
         "run it with fit_resample on one machine (or the fastsmote resample command, "
@@ -107,7 +117,11 @@ def _run_steps(sampler: Any, run: Any) -> tuple[Any, Any, Any]:
     started = time.perf_counter()
     smote, cleaner = sampler._steps()
     smoted = run(smote, None)
-    cleaned = run(cleaner, smoted)
+    try:
+        cleaned = run(cleaner, smoted)
+    except ValueError as error:
+        sampler._explain_cleaner_error(error, cleaner, smote.n_samples_out_)
+        raise
     sampler.smote_ = smote
     setattr(sampler, sampler._cleaner_name + "_", cleaner)
     for name in ("sampling_strategy_", "n_features_in_", "classes_", "feature_names_in_"):
@@ -131,9 +145,20 @@ def _flagged(part: Any, name: str, synthetic: bool) -> Any:
     return part.assign(**{name: np.full(len(part), synthetic)})
 
 
+#: The samplers whose searches need every row's values in the counting pass (their
+#: spans, and the check that each is finite, as fit_resample checks X).
+_BOUNDED = (BorderlineSMOTE, ADASYN, TomekLinks, EditedNearestNeighbours,
+            NeighbourhoodCleaningRule, NearMiss)  # fmt: skip
+
+
 def _scan(sampler: Any, source: Source) -> Any:
-    """What the counting pass also reads in each partition (SMOTENC: the categories)."""
-    return smotenc_scan(sampler, source) if type(sampler) is SMOTENC else None
+    """What the counting pass also reads in each partition (SMOTENC: the categories;
+    the searches among all rows and NearMiss: each feature's least and largest value)."""
+    if type(sampler) is SMOTENC:
+        return smotenc_scan(sampler, source)
+    if type(sampler) in _BOUNDED:
+        return partial(row_bounds, source.layout)
+    return None
 
 
 def _plan(
@@ -252,6 +277,9 @@ def resample(
     import dask.dataframe as dd
 
     _check_sampler(sampler)
+    check_budget([], broadcast_budget)
+    # the frame, the target and synthetic_column checked before any step runs
+    source = frame_source(ddf, target, synthetic_column)
     if isinstance(sampler, COMBINATIONS):
         return _resample_combined(
             ddf, target, sampler, synthetic_column, broadcast_budget, block_rows
@@ -262,12 +290,10 @@ def resample(
             data = ddf if previous is None else previous
             return resample(data, target, enn, broadcast_budget=broadcast_budget)
 
-        labels = ddf[target].to_delayed() if target in ddf.columns else None
-        out = run_rounds(sampler, run, lambda tied: first_seen(labels, tied))
+        out = run_rounds(sampler, run, lambda tied: first_seen(source.label_parts, tied))
         if synthetic_column is None:
             return out
         return out.assign(**{synthetic_column: False})
-    source = frame_source(ddf, target, synthetic_column)
     counts = count(source, _scan(sampler, source))
     columns = [c for c in ddf.columns if c != target]
     outputs, _, meta = _plan(sampler, source, counts, columns, broadcast_budget, block_rows)
@@ -344,6 +370,8 @@ def resample_arrays(
     from dask import delayed
 
     _check_sampler(sampler)
+    check_budget([], broadcast_budget)
+    source = array_source(X, y)  # X and y checked before any step runs
     if isinstance(sampler, COMBINATIONS):
 
         def run(step: Any, previous: Any) -> Any:
@@ -359,9 +387,7 @@ def resample_arrays(
             data = (X, y) if previous is None else previous
             return resample_arrays(*data, enn, broadcast_budget=broadcast_budget)
 
-        labels = y.to_delayed().ravel().tolist() if hasattr(y, "to_delayed") else [y]
-        return run_rounds(sampler, run_round, lambda tied: first_seen(labels, tied))
-    source = array_source(X, y)
+        return run_rounds(sampler, run_round, lambda tied: first_seen(source.label_parts, tied))
     counts = count(source, _scan(sampler, source))
     outputs, lengths, meta = _plan(sampler, source, counts, None, broadcast_budget, block_rows)
     X_meta, y_meta = meta

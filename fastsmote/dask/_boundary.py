@@ -11,13 +11,19 @@ danger) or how many rows each base gets (ADASYN) then fix the output's size.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
 from .._random import DAMP_STREAM, class_stream, stream_key
-from .._validation import UnsuitedDataError, check_neighbor_count, to_python
+from .._validation import (
+    UnsuitedDataError,
+    check_features,
+    check_neighbor_count,
+    check_span_range,
+    to_python,
+)
+from .._warnings import warn_caller
 from ..base import neighbors_estimator
 from ..neighbors import exact_kneighbors_of_points, is_estimator, resolve_backend
 from ..over_sampling import exact_shares
@@ -32,18 +38,68 @@ def _queries(*pieces: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tuple(np.concatenate([piece[i] for piece in pieces]) for i in range(3))
 
 
+def row_bounds(layout: Layout, *part: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each feature's least and largest value among the partition's rows, in the dtype
+    searched (NaN where a value is missing or not finite); None for no rows. Read in the
+    counting pass, they give the spans of all rows."""
+    X, _ = layout.split(part)
+    if len(X) == 0 or isinstance(layout.template, Exception):
+        return None
+    try:
+        X_float = check_features(X, len(X)).as_float_array().astype(layout.dtype, copy=False)
+    except ValueError:  # a missing value: raised with its global row once rows are numbered
+        nan = np.full(layout.n_features, np.nan)
+        return nan, nan
+    with np.errstate(invalid="ignore"):
+        return X_float.min(axis=0), X_float.max(axis=0)
+
+
+def all_rows_spans(source: Source, counts: Counts) -> np.ndarray:
+    """Computed from the counting pass's :func:`row_bounds`: each feature's span over
+    all rows, from which ``fit_resample``'s search among all rows decides its scaling
+    (``fastsmote.neighbors._scaling``); every partition's search then scales alike, so
+    their distances merge exactly and equal the one-process search's. Raises as
+    ``fit_resample`` does for a missing or infinite value (naming its global row) and
+    for squared distances that could overflow."""
+    spans = check_all_rows(source, counts)
+    check_span_range(spans, source.layout.dtype, "X")
+    return spans
+
+
+def check_all_rows(source: Source, counts: Counts) -> np.ndarray:
+    """Raise as ``fit_resample`` does for a missing or infinite value in any row (naming
+    the first one's global row), from the counting pass's :func:`row_bounds`; return
+    each feature's span over all rows (float64)."""
+    import dask
+    from dask import delayed
+
+    layout = source.layout
+    found = [(i, b) for i, b in enumerate(counts.scans) if b is not None]
+    for i, (low, high) in found:
+        if not (np.isfinite(low).all() and np.isfinite(high).all()):
+            X, _ = layout.split(source.parts[i])  # raises, naming the first such row
+            dask.compute(delayed(layout.float_rows)(X, int(counts.offsets[i])))
+    low = np.min([b[0] for _, b in found], axis=0)
+    high = np.max([b[1] for _, b in found], axis=0)
+    return high.astype(np.float64) - low.astype(np.float64)
+
+
 def _search(
-    layout: Layout, classes: np.ndarray, n_neighbors: int, first_row: int, queries, *part
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Each query's ``n_neighbors`` nearest rows of the partition: squared distances,
-    global rows, class codes (None for an empty partition or no query)."""
+    layout: Layout, classes: np.ndarray, n_neighbors: int, first_row: int, spans: np.ndarray,
+    queries, *part,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:  # fmt: skip
+    """Each query's ``n_neighbors`` nearest rows of the partition: squared distances
+    (scaled as the spans of all rows ask, :func:`all_rows_spans`), global rows, class
+    codes (None for an empty partition or no query)."""
     X, y = layout.split(part)
     if len(X) == 0 or queries[2].size == 0:
         return None
     X_float = layout.float_rows(X, first_row)
     _, X_queries, _ = queries
     k = min(n_neighbors, X_float.shape[0])
-    dist, pos = exact_kneighbors_of_points(X_queries, X_float, k, return_distance=True)
+    dist, pos = exact_kneighbors_of_points(
+        X_queries, X_float, k, return_distance=True, spans=spans
+    )
     return dist, first_row + pos, class_codes(classes, y)[pos]
 
 
@@ -84,11 +140,18 @@ def _all_rows_search(
     import dask
     from dask import delayed
 
+    spans = all_rows_spans(source, counts)
     queries = delayed(_queries)(*class_pieces(source, counts, wanted))
     found = [
         delayed(_search)(
-            source.layout, counts.target.classes, n_neighbors + 1, int(offset), queries, *part
-        )
+            source.layout,
+            counts.target.classes,
+            n_neighbors + 1,
+            int(offset),
+            spans,
+            queries,
+            *part,
+        )  # fmt: skip
         for part, offset in zip(source.parts, counts.offsets, strict=True)
     ]
     merged = delayed(_merge)(n_neighbors, queries, *found)
@@ -130,11 +193,10 @@ def _all_rows_param(sampler: Any, counts: Counts, name: str, n_queries: int) -> 
 
 def _warn_no_danger(sampler: Any, label: Any) -> None:
     """fit_resample's warning for a class with no row in danger (it gets no rows)."""
-    warnings.warn(
+    warn_caller(
         f"BorderlineSMOTE: class {to_python(label)!r} has no row in danger (with "
         f"m_neighbors={sampler.m_neighbors}); no synthetic rows were generated for it.",
         UserWarning,
-        stacklevel=5,
     )
 
 

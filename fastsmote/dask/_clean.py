@@ -36,6 +36,7 @@ from ._boundary import (
     _merge,
     _queries,
     _search,
+    all_rows_spans,
     check_exact_search,
     merge_pair,
 )
@@ -61,15 +62,19 @@ def _gather_rows(
     return class_codes(classes, y)[rows], layout.float_rows(X_rows, global_rows), global_rows
 
 
-def _nearest(source: Source, counts: Counts, pieces: list) -> tuple[np.ndarray, ...]:
+def _nearest(
+    source: Source, counts: Counts, spans: np.ndarray, pieces: list
+) -> tuple[np.ndarray, ...]:
     """Computed now: codes and global rows of the gathered rows, and the class code and
-    global row of each one's nearest other row among all rows."""
+    global row of each one's nearest other row among all rows (``spans``: of all rows)."""
     import dask
     from dask import delayed
 
     queries = delayed(_queries)(*pieces)
     found = [
-        delayed(_search)(source.layout, counts.target.classes, 2, int(offset), queries, *part)
+        delayed(_search)(
+            source.layout, counts.target.classes, 2, int(offset), spans, queries, *part
+        )
         for part, offset in zip(source.parts, counts.offsets, strict=True)
     ]
     (codes, rows), (near_codes, near_rows) = dask.compute(
@@ -116,6 +121,7 @@ def tomek_plan(
     layout, target = source.layout, counts.target
     if isinstance(layout.template, Exception):
         raise layout.template
+    spans = all_rows_spans(source, counts)  # checks every row, searched or not
     targeted = np.isin(target.classes, list(sampler.sampling_strategy_))
     sampler.neighbors_backend_ = {
         label: "exact" for label in target.classes.tolist() if label in sampler.sampling_strategy_
@@ -140,7 +146,7 @@ def tomek_plan(
             budget,
         )
         codes, rows, near_codes, near_rows = _nearest(
-            source, counts, class_pieces(source, counts, outside)
+            source, counts, spans, class_pieces(source, counts, outside)
         )
         partners = np.unique(near_rows[near_codes == largest])
         if partners.size:
@@ -148,7 +154,7 @@ def tomek_plan(
                 delayed(_gather_rows)(layout, target.classes, partners, int(offset), *part)
                 for part, offset in zip(source.parts, counts.offsets, strict=True)
             ]
-            more = _nearest(source, counts, pieces)
+            more = _nearest(source, counts, spans, pieces)
             codes, rows = np.r_[codes, more[0]], np.r_[rows, more[1]]
             near_rows = np.r_[near_rows, more[3]]
         order = np.argsort(rows)
@@ -183,11 +189,14 @@ def _disagreeing(n_classes: int, unanimous: bool, queries, found) -> tuple[np.nd
     return rows[~keep], codes[~keep].astype(np.int64)
 
 
-def _decided(source: Source, counts: Counts, wanted: np.ndarray, k: int, decide: Any) -> tuple:
+def _decided(
+    source: Source, counts: Counts, spans: np.ndarray, wanted: np.ndarray, k: int, decide: Any
+) -> tuple:
     """Computed now: ``decide(queries, lists)`` for each partition, ``queries`` its rows
     of the classes ``wanted`` (codes, features, global rows), ``lists`` their ``k``
     nearest other rows among all rows (squared distances, global rows, class codes),
-    searched in every partition and merged two lists at a time."""
+    searched in every partition (scaled as ``spans``, of all rows, ask) and merged two
+    lists at a time."""
     import dask
     from dask import delayed
 
@@ -198,7 +207,7 @@ def _decided(source: Source, counts: Counts, wanted: np.ndarray, k: int, decide:
         queries = delayed(gather)(layout, classes, wanted, int(query_offset), *query_part)
         merged = None  # each partition's list merged in, two lists at a time
         for part, offset in parts:
-            found = delayed(_search)(layout, classes, k + 1, int(offset), queries, *part)
+            found = delayed(_search)(layout, classes, k + 1, int(offset), spans, queries, *part)
             merged = delayed(merge_pair)(k, queries, merged, found)
         decided.append(delayed(decide)(queries, merged))
     return dask.compute(*decided)
@@ -217,6 +226,7 @@ def enn_plan(
             "EditedNearestNeighbours(n_neighbors=<estimator>) is not available on Dask: give "
             "n_neighbors as an int (fastsmote's exact search among all rows)."
         )
+    spans = all_rows_spans(source, counts)  # checks every row, searched or not
     cleaned = np.flatnonzero(np.isin(target.classes, list(sampler.sampling_strategy_)))
     n_queries = int(target.counts[cleaned].sum())
     sampler.neighbors_backend_ = {}
@@ -228,7 +238,7 @@ def enn_plan(
     k = int(sampler.n_neighbors)
     sampler.neighbors_backend_ = {label: "exact" for label in target.classes[cleaned].tolist()}
     decide = partial(_disagreeing, target.classes.size, sampler.kind_sel == "all")
-    found = _decided(source, counts, cleaned.astype(np.int32), k, decide)
+    found = _decided(source, counts, spans, cleaned.astype(np.int32), k, decide)
     removed = np.concatenate([rows for rows, _ in found])
     removed_codes = np.concatenate([codes for _, codes in found])
     return _removed_outputs(source, counts, removed, removed_codes)
@@ -339,7 +349,8 @@ def ncr_plan(
     check_exact_search(sampler, counts, n_queries, "the rows of the classes it searches for")
     sampler.neighbors_backend_ = dict.fromkeys(target.classes[wanted].tolist(), "exact")
     decide = partial(_cleaning_rule, target.classes.size, k, cleaned, minority, cleanable)
-    found = _decided(source, counts, np.flatnonzero(wanted).astype(np.int32), k, decide)
+    spans = all_rows_spans(source, counts)
+    found = _decided(source, counts, spans, np.flatnonzero(wanted).astype(np.int32), k, decide)
     removed = np.concatenate([rows for rows, _ in found])
     removed_codes = np.concatenate([codes for _, codes in found])
     removed, unique = np.unique(removed, return_index=True)

@@ -93,13 +93,20 @@ def array_source(X: Any, y: Any) -> Source:
             "number of each row must be known)."
         )
     if not isinstance(y, da.Array):
-        y = da.from_array(np.asarray(y), chunks=(X.chunks[0],))
+        y = np.asarray(y)
+        if y.ndim == 1 and y.shape[0] == X.shape[0]:
+            y = da.from_array(y, chunks=(X.chunks[0],))
     if y.ndim != 1:
         raise ValueError(
             f"y must be 1-D class labels on Dask; got shape {y.shape} (one-hot targets: "
             "pass y.argmax(axis=1))."
         )
-    if any(np.isnan(c) for c in y.chunks[0]) or y.shape[0] != X.shape[0]:
+    if isinstance(y, da.Array) and any(np.isnan(c) for c in y.chunks[0]):
+        raise ValueError(
+            "y has unknown chunk sizes; call y.compute_chunk_sizes() first (each label must "
+            "be paired with its row)."
+        )
+    if y.shape[0] != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}.")
     if X.shape[1] == 0:
         raise ValueError("X has no feature.")

@@ -14,14 +14,14 @@ to the lower global row); the preselected rows are scored the same way and the h
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
 from .._validation import to_python
+from .._warnings import warn_caller
 from ..neighbors import distance_sums, exact_kneighbors_of_points, is_estimator
-from ._boundary import _queries, merge_pair
+from ._boundary import _queries, check_all_rows, merge_pair
 from ._clean import class_first_rows, first_minority
 from ._input import Counts, Source, class_codes
 from ._layout import Layout
@@ -164,6 +164,7 @@ def nearmiss_plan(
                 f"NearMiss({name}=<estimator>) is not available on Dask: give {name} as an "
                 "int (fastsmote's exact search)."
             )
+    check_all_rows(source, counts)  # every row, as fit_resample checks X
     labels = target.classes.tolist()
     minority = first_minority(counts, class_first_rows(source, counts))
     targeted = [target.class_index(label) for label in sampler.sampling_strategy_]
@@ -190,13 +191,12 @@ def nearmiss_plan(
         preselected = _preselected(source, counts, pack, targeted, k3)
         for index, n in zip(targeted, n_keep, strict=True):
             if preselected[index].size < n:
-                warnings.warn(
+                warn_caller(
                     f"NearMiss-3 preselected {preselected[index].size} row(s) of class "
                     f"{to_python(labels[index])!r}, fewer than the {n} asked: all of them are "
                     "kept, so the class has fewer rows than sampling_strategy asks. Raise "
                     "n_neighbors_ver3 to preselect more.",
                     UserWarning,
-                    stacklevel=5,
                 )
         n_keep = [min(n, preselected[i].size) for i, n in zip(targeted, n_keep, strict=True)]
     farthest = version == 2

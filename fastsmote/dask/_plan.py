@@ -60,6 +60,8 @@ def start(sampler: Any, counts: Counts, n_features: int, columns: list | None) -
     elif hasattr(sampler, "feature_names_in_"):
         del sampler.feature_names_in_
     sampler.classes_ = target.classes
+    # fit_resample's row numbers are not kept on Dask: an earlier fit's would mislead
+    vars(sampler).pop("sample_indices_", None)
     if type(sampler)._sampling_type == "over-sampling":
         sampler.n_samples_out_ = int(counts.lengths.sum()) + sum(
             sampler.sampling_strategy_.values()

@@ -11,7 +11,6 @@ current weights). After fitting, ``estimators_`` holds the bare estimators and
 from __future__ import annotations
 
 import copy
-import warnings
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from .._random import (
     key_from_random_state,
     stream_key,
 )
+from .._warnings import warn_caller
 from ..pipeline import make_pipeline
 from ..under_sampling import RandomUnderSampler
 from ._bagging import _RANDOM_STATE_DOC, SAMPLING_STRATEGY, check_target_type
@@ -181,11 +181,10 @@ class RUSBoostClassifier(AdaBoostClassifier):
         self : RUSBoostClassifier
         """
         if self.algorithm != "deprecated":
-            warnings.warn(
+            warn_caller(
                 "`algorithm` is deprecated (as in imbalanced-learn): leave it unset to "
                 "boost with SAMME; 'SAMME.R' still boosts as imbalanced-learn 0.14 does.",
                 FutureWarning,
-                stacklevel=2,
             )
         check_target_type(y)
         key = key_from_random_state(self.random_state)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-from warnings import warn
 
 import numpy as np
 from scipy.sparse import issparse
@@ -34,6 +33,7 @@ from .._random import (
     key_from_random_state,
     stream_key,
 )
+from .._warnings import warn_caller
 from ..pipeline import make_pipeline
 from ..under_sampling import RandomUnderSampler
 from ._bagging import _RANDOM_STATE_DOC, SAMPLING_STRATEGY, check_target_type
@@ -271,11 +271,10 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
             X.sort_indices()
         y = np.atleast_1d(y)
         if y.ndim == 2:
-            warn(
+            warn_caller(
                 "A column-vector y was passed when a 1d array was expected. Please change "
                 "the shape of y to (n_samples,), for example using ravel().",
                 DataConversionWarning,
-                stacklevel=2,
             )
         y = np.reshape(y, (-1, 1))
         self.n_outputs_ = 1
@@ -310,9 +309,8 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
                 f"len(estimators_)={start} when warm_start==True"
             )
         if self.n_estimators == start:
-            warn(
-                "Warm-start fitting without increasing n_estimators does not fit new trees.",
-                stacklevel=2,
+            warn_caller(
+                "Warm-start fitting without increasing n_estimators does not fit new trees."
             )
         else:
             jobs = [
@@ -363,11 +361,10 @@ class BalancedRandomForestClassifier(RandomForestClassifier):
             votes[rows[out]] += tree.predict_proba(_safe_indexing(X, rows[out]), check_input=False)
             n_votes[rows[out]] += 1
         if (n_votes == 0).any():
-            warn(
+            warn_caller(
                 "Some inputs do not have OOB scores. This probably means too few trees were "
                 "used to compute any reliable OOB estimates.",
                 UserWarning,
-                stacklevel=3,
             )
         self.oob_decision_function_ = votes / np.maximum(n_votes, 1)[:, None]
         self.oob_score_ = accuracy_score(y[:, 0], np.argmax(self.oob_decision_function_, axis=1))

@@ -327,7 +327,12 @@ def exact_kneighbors_of(
 
 
 def exact_kneighbors_of_points(
-    points: np.ndarray, X: np.ndarray, n_neighbors: int, *, return_distance: bool = False
+    points: np.ndarray,
+    X: np.ndarray,
+    n_neighbors: int,
+    *,
+    return_distance: bool = False,
+    spans: np.ndarray | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Exact neighbours of other points (not rows of ``X``) among all rows of ``X``.
 
@@ -345,7 +350,14 @@ def exact_kneighbors_of_points(
         Also return the squared distances, in X's dtype, computed in the order every
         exact search defines (so lists of searches over parts of the rows can be merged
         exactly). Points and rows too close together to search unscaled (features
-        spanning less than ~1e-12 in float32, ~1e-138 in float64) raise a ValueError.
+        spanning less than ~1e-12 in float32, ~1e-138 in float64) raise a ValueError,
+        unless ``spans`` is given.
+    spans : ndarray of shape (n_features,), optional
+        Each feature's span (max - min, float64) over a larger set of rows that these
+        points and rows belong to: the scaling (``fastsmote.neighbors._scaling``) is
+        decided for that set, so searches over parts of it scale alike and their
+        distances (then scaled by the same power of four) merge exactly. Default: the
+        spans of these points and rows.
 
     Returns
     -------
@@ -360,7 +372,9 @@ def exact_kneighbors_of_points(
         raise ValueError(
             f"n_neighbors must be in [1, {X.shape[0]}] for {X.shape[0]} rows, got {n_neighbors}"
         )
-    spans = check_distance_range(joint_bounds(points, X), "X and the points")
+    shared = spans is not None
+    if not shared:
+        spans = check_distance_range(joint_bounds(points, X), "X and the points")
     exponent = scale_exponent(spans, X.dtype)
     n_points = points.shape[0]
     copies = (n_points + X.shape[0]) * X.shape[1] * X.dtype.itemsize if exponent else 0
@@ -368,7 +382,7 @@ def exact_kneighbors_of_points(
         copies + 8 * X.shape[0] + n_points * n_neighbors * (X.dtype.itemsize + 8),
         n_points, n_neighbors,
     )  # fmt: skip
-    if exponent and return_distance:
+    if exponent and return_distance and not shared:
         raise ValueError(
             "the features span too little to compare squared distances unscaled (largest "
             f"span {float(np.max(spans)):.1e}); scale the features (e.g. with "

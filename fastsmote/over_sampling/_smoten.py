@@ -11,7 +11,6 @@ takes, per feature, the most frequent category among its base row and the base r
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from .._numba import numba_threads
 from .._progress import phase
 from .._random import class_stream, stream_key
 from .._validation import NONE, Rows, Target, has_methods
+from .._warnings import warn_caller
 from ..base import NEIGHBOR_COUNT, Deferred, RowOrigins, neighbors_estimator
 from ..neighbors import vdm_kneighbors, vdm_pairwise, vdm_probabilities
 from ._plan import GENERATION_CHUNK, SyntheticProvenance
@@ -183,11 +183,10 @@ class SMOTEN(_InterpolatingSampler):
             f"The dense form of the {rows.n_samples:,} x {rows.n_features} sparse X",
             "SMOTEN reads every value of every row; pass fewer rows or columns.",
         )
-        warnings.warn(
+        warn_caller(
             "Passing a sparse matrix to SMOTEN is not really efficient since it is "
             "converted to a dense array internally.",
             DataConversionWarning,
-            stacklevel=4,
         )
         return Rows(data.toarray(), rows.n_samples, rows.n_features)
 

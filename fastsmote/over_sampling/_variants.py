@@ -7,7 +7,6 @@ by position), then interpolate with the shared generation kernel and draw scheme
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from .._validation import (
     check_neighbor_count,
     one_of,
 )
+from .._warnings import warn_caller
 from ..base import (
     NEIGHBOR_COUNT,
     NEIGHBORS,
@@ -264,11 +264,10 @@ class BorderlineSMOTE(_BoundarySampler):
         n_other = np.count_nonzero(m_labels != class_index, axis=1)
         danger = (n_other >= m / 2) & (n_other < m)
         if not danger.any():
-            warnings.warn(
+            warn_caller(
                 f"BorderlineSMOTE: class {label!r} has no row in danger (with "
                 f"m_neighbors={self.m_neighbors}); no synthetic rows were generated for it.",
                 UserWarning,
-                stacklevel=5,
             )
             return None
         self.in_danger_indices_[label] = rows[danger]

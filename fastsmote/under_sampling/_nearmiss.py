@@ -4,13 +4,13 @@ the minority class, by average distances, with exact blocked kernels."""
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
 
 from .._progress import phase
 from .._validation import Features, Target, check_finite, int_in_range
+from .._warnings import warn_caller
 from ..base import (
     NEIGHBOR_COUNT,
     THREADS,
@@ -246,13 +246,12 @@ class NearMiss(BaseSampler):
         del near
         sums = self._scores(X, class_rows[candidates], minority_rows, farthest=False)
         if candidates.size < n_keep:
-            warnings.warn(
+            warn_caller(
                 f"NearMiss-3 preselected {candidates.size} row(s) of class {label!r}, "
                 f"fewer than the {n_keep} asked: all of them are kept, so the class "
                 "has fewer rows than sampling_strategy asks. Raise n_neighbors_ver3 to "
                 "preselect more.",
                 UserWarning,
-                stacklevel=5,
             )
         # negated scores, stable: the farthest first, equal scores in input order
         return candidates[_smallest_first(-sums, n_keep)]
