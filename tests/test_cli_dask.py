@@ -200,6 +200,23 @@ def test_unreachable_and_malformed_scheduler(dataset, capsys):
     _fails(capsys, data, 2, "--scheduler 'nowhere'", address="nowhere")
 
 
+@pytest.mark.parametrize("address", ["not an address", "tcp://host", "foo://host:1"])
+def test_a_malformed_scheduler_address_leaves_one_line(dataset, address):
+    """Refused before a Client exists: nothing is printed after the error when the
+    process ends (a Client built from the address would close itself then, printing a
+    traceback a minute later)."""
+    data, _ = dataset
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = data.parent / "out-malformed"
+    command = [sys.executable, "-m", "fastsmote.cli", "resample", str(data), str(out)]
+    command += ["--target", "y", "--scheduler", address]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"fastsmote: error: --scheduler {address!r}")
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     ("extra", "words"),
     [

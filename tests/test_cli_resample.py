@@ -196,6 +196,20 @@ def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, cap
             "--k 3 needs at least 4: use --k 2 or lower",
             [tmp_path / "tiny.parquet", out, "--target", "label", "--in-memory", "--k", "3"],
         ),
+        (  # NearMiss measures distances to another class: all 3 of its rows may count
+            8,
+            "The minority class 1 has 3 row(s) but --k 5 needs at least 5: use --k 3 or lower",
+            [
+                tmp_path / "tiny.parquet",
+                out,
+                "--target",
+                "label",
+                "--method",
+                "nearmiss",
+                "--k",
+                "5",
+            ],
+        ),  # fmt: skip
         (
             2,
             "not in the target",

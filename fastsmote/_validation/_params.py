@@ -107,16 +107,27 @@ def neighbors_asked(spec: Any) -> int | None:
 
 class NeighborCountError(ValueError):
     """Rows too few for the neighbour count asked: ``where`` has ``n_rows`` rows, the
-    parameter ``param`` asks for ``n_neighbors`` (the row itself not counted); at most
-    ``n_rows - 1`` works, and ``advice`` says what to do when that is none. A command
-    line names its own option from these."""
+    parameter ``param`` asks for ``n_neighbors``; the search needs ``needed`` rows and at
+    most ``most`` neighbours work (``n_neighbors + 1`` and ``n_rows - 1`` when each row is
+    searched among the others, ``n_neighbors`` and ``n_rows`` among rows of another
+    class: ``among_others=False``), and ``advice`` says what to do when none does. A
+    command line names its own option from these."""
 
     def __init__(
-        self, message: str, param: str, n_neighbors: int, n_rows: int, where: str, advice: str
+        self,
+        message: str,
+        param: str,
+        n_neighbors: int,
+        n_rows: int,
+        where: str,
+        advice: str,
+        among_others: bool = True,
     ):
         super().__init__(message)
         self.param, self.n_neighbors, self.n_rows = param, n_neighbors, n_rows
         self.where, self.advice = where, advice
+        self.needed = n_neighbors + 1 if among_others else n_neighbors
+        self.most = n_rows - 1 if among_others else n_rows
 
 
 class UnsuitedDataError(RuntimeError):

@@ -68,8 +68,16 @@ def _scheduler(address: str) -> Iterator[Any]:
             yield None
         return
     import distributed
+    from distributed.comm import get_address_host_port, parse_address
+    from distributed.comm.registry import get_backend
 
     try:
+        # checked before a Client exists: one built from a bad address fails, then
+        # spends a minute closing itself when collected and prints a traceback
+        scheme, _ = parse_address(address)
+        get_backend(scheme)  # a known scheme
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(address)  # a host and a port
         client = distributed.Client(address, set_as_default=False)
     except (ValueError, TypeError) as error:  # not an address: no port, unknown scheme
         raise CommandError(f"--scheduler {address!r}: {error}", EXIT_USAGE) from None

@@ -377,11 +377,11 @@ def _k_flag_error(error: NeighborCountError, method: str) -> Exception:
     set them (the library names the parameter)."""
     if error.param != method_options(method).k:
         return error
-    most = error.n_rows - 1
+    most = error.most
     fix = f"use --k {most} or lower" if most >= 1 else (error.advice or "gather more rows")
     return CommandError(
         f"{error.where} has {error.n_rows} row(s) but --k {error.n_neighbors} needs at least "
-        f"{error.n_neighbors + 1}: {fix}.",
+        f"{error.needed}: {fix}.",
         EXIT_CLASSES,
     )
 

@@ -170,11 +170,8 @@ def nearmiss_plan(
     targeted = [target.class_index(label) for label in sampler.sampling_strategy_]
     n_keep = [int(sampler.sampling_strategy_[labels[i]]) for i in targeted]
     n_min, k = int(target.counts[minority]), int(sampler.n_neighbors)
-    if targeted and k > n_min:
-        raise ValueError(
-            f"The minority class {labels[minority]!r} has {n_min} row(s) but n_neighbors={k} "
-            f"asks for distances to {k} of its rows: use n_neighbors <= {n_min}."
-        )
+    if targeted:
+        sampler._check_minority_size(labels[minority], n_min, k)
     row_bytes = counts.n_features * counts.itemsize + 12
     check_budget([(f"the {n_min:,} minority rows", n_min * row_bytes)], budget)
     pack = delayed(_queries)(*class_pieces(source, counts, np.array([minority], np.int32)))
@@ -182,12 +179,7 @@ def nearmiss_plan(
     if version == 3 and targeted:
         k3 = int(sampler.n_neighbors_ver3)
         for index in targeted:
-            if k3 > int(target.counts[index]):
-                raise ValueError(
-                    f"Class {labels[index]!r} has {int(target.counts[index])} row(s) but "
-                    f"n_neighbors_ver3={k3} asks for {k3} of its rows near each minority "
-                    f"row: use n_neighbors_ver3 <= {int(target.counts[index])}."
-                )
+            sampler._check_preselected_size(labels[index], int(target.counts[index]), k3)
         preselected = _preselected(source, counts, pack, targeted, k3)
         for index, n in zip(targeted, n_keep, strict=True):
             if preselected[index].size < n:

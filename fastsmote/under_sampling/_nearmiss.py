@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._progress import phase
-from .._validation import Features, Target, check_finite, int_in_range
+from .._validation import Features, NeighborCountError, Target, check_finite, int_in_range
 from .._warnings import warn_caller
 from ..base import (
     NEIGHBOR_COUNT,
@@ -195,25 +195,38 @@ class NearMiss(BaseSampler):
         if not self.sampling_strategy_:
             return
         minority = self._minority(target)
-        n_min = int(target.counts[minority])
-        k = _count(self.n_neighbors, "n_neighbors")
-        if k > n_min:
-            raise ValueError(
-                f"The minority class {target.classes.tolist()[minority]!r} has {n_min} row(s) but "
-                f"n_neighbors={k} asks for distances to {k} of its rows: use "
-                f"n_neighbors <= {n_min}."
-            )
+        self._check_minority_size(
+            target.classes.tolist()[minority], int(target.counts[minority]),
+            _count(self.n_neighbors, "n_neighbors"),
+        )  # fmt: skip
         if self.version != 3:
             return
         k3 = _count(self.n_neighbors_ver3, "n_neighbors_ver3")
         for label in self.sampling_strategy_:
-            n_rows = int(target.counts[target.class_index(label)])
-            if k3 > n_rows:
-                raise ValueError(
-                    f"Class {label!r} has {n_rows} row(s) but n_neighbors_ver3={k3} asks "
-                    f"for {k3} of its rows near each minority row: use n_neighbors_ver3 "
-                    f"<= {n_rows}."
-                )
+            self._check_preselected_size(label, int(target.counts[target.class_index(label)]), k3)
+
+    @staticmethod
+    def _check_minority_size(label: Any, n_min: int, k: int) -> None:
+        """Raise unless the minority class holds the ``n_neighbors`` rows each score
+        averages over (the rows scored are of other classes: all of them may count)."""
+        if k > n_min:
+            raise NeighborCountError(
+                f"The minority class {label!r} has {n_min} row(s) but n_neighbors={k} asks for "
+                f"distances to {k} of its rows: use n_neighbors <= {n_min}.",
+                "n_neighbors", k, n_min, f"The minority class {label!r}", "",
+                among_others=False,
+            )  # fmt: skip
+
+    @staticmethod
+    def _check_preselected_size(label: Any, n_rows: int, k3: int) -> None:
+        """Raise unless a targeted class holds the rows NearMiss-3 preselects near each
+        minority row."""
+        if k3 > n_rows:
+            raise NeighborCountError(
+                f"Class {label!r} has {n_rows} row(s) but n_neighbors_ver3={k3} asks for {k3} "
+                f"of its rows near each minority row: use n_neighbors_ver3 <= {n_rows}.",
+                "n_neighbors_ver3", k3, n_rows, f"Class {label!r}", "", among_others=False,
+            )  # fmt: skip
 
     def _scores(self, X: np.ndarray, rows: np.ndarray, minority_rows: np.ndarray, farthest: bool):
         """Each row's sum of distances to its ``n_neighbors`` nearest (or farthest)
