@@ -330,6 +330,7 @@ def ncr_plan(
             "NeighbourhoodCleaningRule is available on Dask with its default Edited Nearest "
             "Neighbours and an int n_neighbors (fastsmote's exact search among all rows)."
         )
+    spans = all_rows_spans(source, counts)  # checks every row
     labels = target.classes.tolist()
     first = class_first_rows(source, counts)
     minority = first_minority(counts, first)
@@ -349,7 +350,6 @@ def ncr_plan(
     check_exact_search(sampler, counts, n_queries, "the rows of the classes it searches for")
     sampler.neighbors_backend_ = dict.fromkeys(target.classes[wanted].tolist(), "exact")
     decide = partial(_cleaning_rule, target.classes.size, k, cleaned, minority, cleanable)
-    spans = all_rows_spans(source, counts)
     found = _decided(source, counts, spans, np.flatnonzero(wanted).astype(np.int32), k, decide)
     removed = np.concatenate([rows for rows, _ in found])
     removed_codes = np.concatenate([codes for _, codes in found])
