@@ -512,7 +512,8 @@ def test_query_major_lists_refuse_positions_beyond_int32():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n_ref", [1, 9, 64, 300])
 @pytest.mark.parametrize("n_query", [1, 127, 129, 300])
-def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query):
+@pytest.mark.parametrize("longest", [6, 12])  # up to COLUMN_MAX_LIST entries
+def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query, longest):
     import fastsmote._kernels.knn as knn
 
     rng = np.random.default_rng(n_ref + n_query)
@@ -522,7 +523,8 @@ def test_query_major_shortlists_equal_row_major(dtype, n_ref, n_query):
     skip = rng.integers(-1, n_ref, n_query)  # a position into refs, or none
     centre, sq_refs = centre_and_sq_norms(X, refs)
     sq_queries = knn.centred_sq_norms(X, queries, centre)
-    m, k = min(6, n_ref), min(4, n_ref)
+    assert longest <= knn.COLUMN_MAX_LIST
+    m, k = min(longest, n_ref), min(longest - 2, n_ref)
     search = (X, queries, refs, centre, sq_queries, sq_refs, m, skip)
     row_major = knn_shortlist_of(*search, FUSED, 64, 32, 16)
     query_major = knn.knn_shortlist_columns(*search)

@@ -723,13 +723,13 @@ COLUMN_LANES = 512
 #: References per tile of :func:`knn_shortlist_columns` (512 x 256 distances: L2-sized).
 COLUMN_REF_BLOCK = 256
 #: Fused shortlists of at least this many queries against at most this many references
-#: run query-major: 1.2-1.7x faster from 1,000 to 66,000 references, but 0.6-0.8x with
-#: 1,000-2,000 queries, whose groups are narrow; lists of at most ``COLUMN_MAX_LIST``
-#: entries (the network's cost grows with them: at 12, even with row-major)
-#: (``python benchmarks/shortlist_layouts.py [--k K]``).
+#: run query-major: 1.1-2.2x faster from 1,000 to 66,000 references, about even with
+#: ~2,000 queries, whose groups are narrow; lists of at most ``COLUMN_MAX_LIST`` entries
+#: (the network's cost grows with them: at 12 still 1.1-1.7x, at 17 even from ~10,000
+#: queries) (``python benchmarks/shortlist_layouts.py [--k K]``).
 COLUMN_MIN_QUERIES = 8 * COLUMN_LANES
 COLUMN_MAX_REFS = 65536
-COLUMN_MAX_LIST = 8
+COLUMN_MAX_LIST = 12
 
 
 def runs_query_major(n_query: int, n_ref: int, m: int, mode: int) -> bool:
