@@ -1114,3 +1114,23 @@ def test_a_combination_names_the_step_a_bad_parameter_is_for(small_ddf):
         ),
     ):
         fd.resample(small_ddf, "y", sampler)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_nearmiss_scales_as_fit_resample_does(version):
+    """A partition of class rows and minority rows ~1e-175 apart inside a class spanning
+    ~10 (fit_resample's squares underflow: ties), and data spanning ~1e-175 in all
+    (fit_resample scales them; NearMiss-3's preselection was refused): its rows."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.random((40, 2)) * 1e-175, rng.standard_normal((40, 2)) * 4 + 10,
+              rng.random((10, 2)) * 1e-175]  # fmt: skip
+    y = np.repeat([0, 1], [80, 10])
+    for data in (X, X * 1e-175 * 1e10):
+        frame = pd.DataFrame(data, columns=["a", "b"]).assign(y=y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # NearMiss-3 preselects few rows
+            expected = fit_resample_in_dask_order(NearMiss(version=version), frame)
+            with dask.config.set(scheduler="sync"):
+                got = fd.resample(dd.from_pandas(frame, npartitions=3, sort=False), "y",
+                                  NearMiss(version=version)).compute()  # fmt: skip
+        assert_same_frame(got, expected)

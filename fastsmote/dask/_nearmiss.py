@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import to_python
+from .._validation import check_span_range, to_python
 from .._warnings import warn_caller
 from ..neighbors import distance_sums, exact_kneighbors_of_points, is_estimator
 from ._boundary import _queries, check_all_rows, merge_pair
@@ -31,10 +31,12 @@ from ._smote import class_pieces
 
 def _scores(
     layout: Layout, classes: np.ndarray, targeted: list, k: int, farthest: bool,
-    first_row: int, minority: tuple, preselected: Any, *part: Any,
+    first_row: int, minority: tuple, preselected: Any, spans: dict, *part: Any,
 ) -> list:  # fmt: skip
     """Per targeted class index: the global rows of the partition's rows of the class
-    (among ``preselected[index]``, sorted global rows, when given) and their scores."""
+    (among ``preselected[index]``, sorted global rows, when given) and their scores,
+    scaled as ``spans[index]`` (the class's and the minority's rows; None: these rows'
+    own) asks."""
     X, y = layout.split(part)
     codes = class_codes(classes, y)
     _, X_minority, _ = minority
@@ -52,7 +54,7 @@ def _scores(
         m = X_minority.shape[0]
         sums, _ = distance_sums(
             stacked, np.arange(rows.size), np.arange(rows.size, rows.size + m), k,
-            farthest=farthest,
+            farthest=farthest, spans=spans.get(index),
         )  # fmt: skip
         found.append((first_row + rows.astype(np.int64), sums))
     return found
@@ -105,9 +107,12 @@ def _kept(
     return layout.taken(part, np.sort(np.concatenate(keep)))
 
 
-def _preselected(source: Source, counts: Counts, minority: Any, targeted: list, k3: int) -> dict:
+def _preselected(
+    source: Source, counts: Counts, minority: Any, targeted: list, k3: int, spans: dict
+) -> dict:
     """Computed now: per targeted class index, the sorted global rows that are among the
-    ``k3`` nearest rows of the class of some minority row (NearMiss-3's candidates)."""
+    ``k3`` nearest rows of the class of some minority row (NearMiss-3's candidates),
+    every partition scaled as ``spans[index]`` asks."""
     import dask
     from dask import delayed
 
@@ -117,7 +122,7 @@ def _preselected(source: Source, counts: Counts, minority: Any, targeted: list, 
         merged = None
         for part, offset in zip(source.parts, counts.offsets, strict=True):
             found = delayed(_class_search)(layout, classes, index, k3, int(offset), minority,
-                                           *part)  # fmt: skip
+                                           spans[index], *part)  # fmt: skip
             merged = delayed(merge_pair)(k3, None, merged, found)
         tasks.append(merged)
     return {
@@ -128,7 +133,7 @@ def _preselected(source: Source, counts: Counts, minority: Any, targeted: list, 
 
 def _class_search(
     layout: Layout, classes: np.ndarray, index: int, k: int, first_row: int, minority: tuple,
-    *part: Any,
+    spans: np.ndarray, *part: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:  # fmt: skip
     """Each minority row's ``k`` nearest rows of class ``index`` in the partition:
     squared distances, global rows, class codes (None: no row of the class)."""
@@ -139,9 +144,47 @@ def _class_search(
     global_rows = first_row + rows.astype(np.int64)
     X_rows = layout.float_rows(X.iloc[rows] if layout.kind == "frame" else X[rows], global_rows)
     dist, pos = exact_kneighbors_of_points(
-        minority[1], X_rows, min(k, rows.size), return_distance=True
+        minority[1], X_rows, min(k, rows.size), return_distance=True, spans=spans
     )
     return dist, global_rows[pos], np.full(pos.shape, index, dtype=np.int32)
+
+
+def _class_bounds(layout: Layout, classes: np.ndarray, indices: list, *part: Any) -> list:
+    """Per class index of ``indices``: each feature's least and largest value among the
+    partition's rows of that class (None: no row)."""
+    X, y = layout.split(part)
+    codes = class_codes(classes, y)
+    found = []
+    for index in indices:
+        rows = np.flatnonzero(codes == index)
+        if rows.size == 0:
+            found.append(None)
+            continue
+        X_rows = layout.float_rows(X.iloc[rows] if layout.kind == "frame" else X[rows], 0)
+        found.append((X_rows.min(axis=0), X_rows.max(axis=0)))
+    return found
+
+
+def _scoring_spans(source: Source, counts: Counts, minority: int, targeted: list) -> dict:
+    """Computed now (one pass): per targeted class index, the feature spans of its rows
+    and the minority's, from which ``fit_resample`` scales their distances; raises, as
+    it does, where their squared distances could overflow."""
+    import dask
+    from dask import delayed
+
+    layout, classes = source.layout, counts.target.classes
+    indices = [minority, *targeted]
+    per_part = dask.compute(
+        *[delayed(_class_bounds)(layout, classes, indices, *part) for part in source.parts]
+    )
+    spans = {}
+    for j, index in enumerate(targeted, start=1):
+        bounds = [b[i] for b in per_part for i in (0, j) if b[i] is not None]
+        low = np.min([lo for lo, _ in bounds], axis=0).astype(np.float64)
+        high = np.max([hi for _, hi in bounds], axis=0).astype(np.float64)
+        spans[index] = high - low
+        check_span_range(spans[index], layout.dtype, "X")
+    return spans
 
 
 def nearmiss_plan(
@@ -175,12 +218,13 @@ def nearmiss_plan(
     row_bytes = counts.n_features * counts.itemsize + 12
     check_budget([(f"the {n_min:,} minority rows", n_min * row_bytes)], budget)
     pack = delayed(_queries)(*class_pieces(source, counts, np.array([minority], np.int32)))
+    spans = _scoring_spans(source, counts, minority, targeted) if targeted else {}
     preselected, highest = None, version == 3
     if version == 3 and targeted:
         k3 = int(sampler.n_neighbors_ver3)
         for index in targeted:
             sampler._check_preselected_size(labels[index], int(target.counts[index]), k3)
-        preselected = _preselected(source, counts, pack, targeted, k3)
+        preselected = _preselected(source, counts, pack, targeted, k3, spans)
         for index, n in zip(targeted, n_keep, strict=True):
             if preselected[index].size < n:
                 warn_caller(
@@ -192,9 +236,21 @@ def nearmiss_plan(
                 )
         n_keep = [min(n, preselected[i].size) for i, n in zip(targeted, n_keep, strict=True)]
     farthest = version == 2
+    # NearMiss-3 scores its preselected rows, whose spans fit_resample's scaling follows:
+    # each partition scales its own (docs/dask.md)
+    score_spans = {} if version == 3 else spans
     scored = [
         delayed(_scores)(
-            layout, target.classes, targeted, k, farthest, int(offset), pack, preselected, *part
+            layout,
+            target.classes,
+            targeted,
+            k,
+            farthest,
+            int(offset),
+            pack,
+            preselected,
+            score_spans,
+            *part,
         )  # fmt: skip
         for part, offset in zip(source.parts, counts.offsets, strict=True)
     ]

@@ -56,11 +56,14 @@ def _fitted_clone(spec: Any, X_fit: np.ndarray, n_jobs: Any) -> Any:
     return estimator.fit(X_fit)
 
 
-def _scaled(X: np.ndarray, queries: np.ndarray, refs: np.ndarray) -> tuple[np.ndarray, int]:
+def _scaled(
+    X: np.ndarray, queries: np.ndarray, refs: np.ndarray, spans: np.ndarray | None = None
+) -> tuple[np.ndarray, int]:
     """X, or a copy scaled by a power of two when the rows compared are too close
-    together for squared distances in X's dtype (``fastsmote.neighbors._scaling``)."""
-    # the spans of both sets (a row in both counts once either way)
-    spans = check_distance_range(X, rows=np.concatenate([queries, refs]))
+    together for squared distances in X's dtype (``fastsmote.neighbors._scaling``);
+    ``spans``: those of a larger set of rows these belong to, which decide instead."""
+    if spans is None:  # the spans of both sets (a row in both counts once either way)
+        spans = check_distance_range(X, rows=np.concatenate([queries, refs]))
     exponent = scale_exponent(spans, X.dtype)
     if exponent:
         X = scaled_copy(X, None, exponent, spans)
@@ -139,6 +142,7 @@ def distance_sums(
     backend: Any = "exact",
     working_memory: int | None = None,
     n_jobs: Any = "keep",
+    spans: np.ndarray | None = None,
 ) -> tuple[np.ndarray, Any]:
     """For each row ``queries[i]`` of ``X``, the sum of its Euclidean distances to its
     ``n_neighbors`` nearest (or farthest) rows among ``X[refs]``.
@@ -171,6 +175,11 @@ def distance_sums(
         CSR ``X`` (default: the global config). Results never depend on it.
     n_jobs : int, None or "keep", default="keep"
         Set on an estimator that has ``n_jobs``.
+    spans : ndarray of shape (n_features,), optional
+        Dense exact path: the feature spans of a larger set of rows these belong to,
+        from which the scaling is decided (``fastsmote.neighbors._scaling``), so that
+        sums over parts of that set equal the sums over the whole. Default: the spans of
+        the queries and references.
 
     Returns
     -------
@@ -198,7 +207,7 @@ def distance_sums(
     if is_sparse(X):
         return _sparse_distance_sums(X, queries, refs, n_neighbors, farthest, working_memory), None
     X = np.ascontiguousarray(X)
-    X, exponent = _scaled(X, queries, refs)
+    X, exponent = _scaled(X, queries, refs, spans)
     check_fits(
         8 * queries.size + 8 * refs.size,
         f"The distance sums of {queries.size:,} rows",
