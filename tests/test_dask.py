@@ -1134,3 +1134,21 @@ def test_nearmiss_scales_as_fit_resample_does(version):
                 got = fd.resample(dd.from_pandas(frame, npartitions=3, sort=False), "y",
                                   NearMiss(version=version)).compute()  # fmt: skip
         assert_same_frame(got, expected)
+
+
+def test_nearmiss_3_scales_its_scores_as_fit_resample_does():
+    """The preselected rows span ~1, but one partition's (and the minority's) lie ~1e-170
+    apart: fit_resample's squares underflow to ties (the lower rows kept), which that
+    partition alone would resolve."""
+    rng = np.random.default_rng(1)
+    X = np.r_[rng.random((5, 2)) * 1e-170, rng.random((10, 2)) * 1e-170,
+              rng.random((30, 2)) + 1]  # fmt: skip
+    y = np.repeat([0, 1, 0], [5, 10, 30])
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(y=y)
+    sampler = NearMiss(version=3, n_neighbors_ver3=13)
+    expected = fit_resample_in_dask_order(clone(sampler), frame)
+    tiny = expected[expected["y"].eq(0) & expected["a"].lt(1e-100)]
+    assert_same_frame(tiny, frame.iloc[:2])  # two of five tied rows kept: the lower
+    with dask.config.set(scheduler="sync"):
+        got = fd.resample(dd.from_pandas(frame, npartitions=3, sort=False), "y", sampler)
+        assert_same_frame(got.compute(), expected)

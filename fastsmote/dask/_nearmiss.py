@@ -8,8 +8,9 @@ minority rows, ``fit_resample``'s arithmetic on the same rows); it sends its ``n
 lowest ``(score, global row)`` pairs, one task finds the class's ``n_keep``-th, and every
 partition keeps its rows up to it. Version 3 first preselects, per minority row, its
 ``n_neighbors_ver3`` nearest rows of the class among all partitions (merged exactly, ties
-to the lower global row); the preselected rows are scored the same way and the highest
-``n_keep`` kept.
+to the lower global row); the preselected rows are scored the same way (scaled from the
+spans of the preselected rows of all partitions and the minority's, as ``fit_resample``
+scales them) and the highest ``n_keep`` kept.
 """
 
 from __future__ import annotations
@@ -29,35 +30,67 @@ from ._plan import check_budget
 from ._smote import class_pieces
 
 
-def _scores(
-    layout: Layout, classes: np.ndarray, targeted: list, k: int, farthest: bool,
-    first_row: int, minority: tuple, preselected: Any, spans: dict, *part: Any,
+def _class_rows(
+    layout: Layout, classes: np.ndarray, targeted: list, first_row: int, preselected: Any,
+    *part: Any,
 ) -> list:  # fmt: skip
     """Per targeted class index: the global rows of the partition's rows of the class
-    (among ``preselected[index]``, sorted global rows, when given) and their scores,
-    scaled as ``spans[index]`` (the class's and the minority's rows; None: these rows'
-    own) asks."""
+    (among ``preselected[index]``, sorted global rows, when given) and their features in
+    the dtype searched."""
     X, y = layout.split(part)
     codes = class_codes(classes, y)
-    _, X_minority, _ = minority
     found = []
     for index in targeted:
         rows = np.flatnonzero(codes == index)
         if preselected is not None:
             rows = rows[np.isin(first_row + rows, preselected[index])]
-        if rows.size == 0:
-            found.append((rows.astype(np.int64), np.empty(0)))
-            continue
+        global_rows = first_row + rows.astype(np.int64)
         X_rows = layout.float_rows(X.iloc[rows] if layout.kind == "frame" else X[rows],
-                                   first_row + rows)  # fmt: skip
+                                   global_rows)  # fmt: skip
+        found.append((global_rows, X_rows))
+    return found
+
+
+def _scores(
+    targeted: list, k: int, farthest: bool, minority: tuple, spans: dict, class_rows: list
+) -> list:
+    """Per targeted class index: the global rows of ``class_rows`` (from
+    :func:`_class_rows`) and their scores, scaled as ``spans[index]`` asks."""
+    _, X_minority, _ = minority
+    found = []
+    for index, (rows, X_rows) in zip(targeted, class_rows, strict=True):
+        if rows.size == 0:
+            found.append((rows, np.empty(0)))
+            continue
         stacked = np.concatenate([X_rows, X_minority.astype(X_rows.dtype, copy=False)])
         m = X_minority.shape[0]
         sums, _ = distance_sums(
             stacked, np.arange(rows.size), np.arange(rows.size, rows.size + m), k,
-            farthest=farthest, spans=spans.get(index),
+            farthest=farthest, spans=spans[index],
         )  # fmt: skip
-        found.append((first_row + rows.astype(np.int64), sums))
+        found.append((rows, sums))
     return found
+
+
+def _bounds(class_rows: list) -> list:
+    """Per entry of :func:`_class_rows`: each feature's least and largest value (None: no
+    row)."""
+    return [(X.min(axis=0), X.max(axis=0)) if rows.size else None for rows, X in class_rows]
+
+
+def _preselected_spans(targeted: list, dtype: np.dtype, minority: tuple, *bounds: list) -> dict:
+    """Per targeted class index: the feature spans of its preselected rows in every
+    partition (their :func:`_bounds`) and the minority's, from which ``fit_resample``
+    scales NearMiss-3's scores. Within the spans already checked: nothing overflows."""
+    X_minority = minority[1].astype(dtype, copy=False)
+    spans = {}
+    for t, index in enumerate(targeted):
+        found = [(X_minority.min(axis=0), X_minority.max(axis=0))]
+        found += [b[t] for b in bounds if b[t] is not None]
+        low = np.min([lo for lo, _ in found], axis=0).astype(np.float64)
+        high = np.max([hi for _, hi in found], axis=0).astype(np.float64)
+        spans[index] = high - low
+    return spans
 
 
 def _order(scores: np.ndarray, rows: np.ndarray, highest: bool) -> np.ndarray:
@@ -235,25 +268,16 @@ def nearmiss_plan(
                     UserWarning,
                 )
         n_keep = [min(n, preselected[i].size) for i, n in zip(targeted, n_keep, strict=True)]
-    farthest = version == 2
-    # NearMiss-3 scores its preselected rows, whose spans fit_resample's scaling follows:
-    # each partition scales its own (docs/dask.md)
-    score_spans = {} if version == 3 else spans
-    scored = [
-        delayed(_scores)(
-            layout,
-            target.classes,
-            targeted,
-            k,
-            farthest,
-            int(offset),
-            pack,
-            preselected,
-            score_spans,
-            *part,
-        )  # fmt: skip
+    class_rows = [
+        delayed(_class_rows)(layout, target.classes, targeted, int(offset), preselected, *part)
         for part, offset in zip(source.parts, counts.offsets, strict=True)
     ]
+    if version == 3:  # scaled as fit_resample scales: from the preselected rows' spans
+        spans = delayed(_preselected_spans)(
+            targeted, layout.dtype, pack, *[delayed(_bounds)(c) for c in class_rows]
+        )
+    farthest = version == 2
+    scored = [delayed(_scores)(targeted, k, farthest, pack, spans, c) for c in class_rows]
     limits = delayed(_limits)(
         n_keep, highest, *[delayed(_shortlist)(n_keep, highest, s) for s in scored]
     )
