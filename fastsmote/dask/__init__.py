@@ -32,7 +32,7 @@ from ..under_sampling import (
     RandomUnderSampler,
     TomekLinks,
 )
-from ._boundary import boundary_plan, row_bounds
+from ._boundary import boundary_plan, class_row_bounds, row_bounds
 from ._clean import enn_plan, first_seen, ncr_plan, tomek_plan
 from ._input import Counts, Source, array_source, count, frame_source
 from ._nearmiss import nearmiss_plan
@@ -153,9 +153,12 @@ _BOUNDED = (BorderlineSMOTE, ADASYN, TomekLinks, EditedNearestNeighbours,
 
 def _scan(sampler: Any, source: Source) -> Any:
     """What the counting pass also reads in each partition (SMOTENC: the categories;
-    the searches among all rows and NearMiss: each feature's least and largest value)."""
+    the searches among all rows: each feature's least and largest value; NearMiss: also
+    per class)."""
     if type(sampler) is SMOTENC:
         return smotenc_scan(sampler, source)
+    if type(sampler) is NearMiss:
+        return partial(class_row_bounds, source.layout)
     if type(sampler) in _BOUNDED:
         return partial(row_bounds, source.layout)
     return None

@@ -27,7 +27,7 @@ from .._warnings import warn_caller
 from ..base import neighbors_estimator
 from ..neighbors import exact_kneighbors_of_points, is_estimator, resolve_backend
 from ..over_sampling import exact_shares
-from ._input import Counts, Source, class_codes
+from ._input import Counts, Source, class_codes, missing_labels
 from ._layout import Layout
 from ._plan import check_budget
 from ._smote import class_pieces, class_spec, generation
@@ -38,20 +38,47 @@ def _queries(*pieces: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tuple(np.concatenate([piece[i] for piece in pieces]) for i in range(3))
 
 
-def row_bounds(layout: Layout, *part: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each feature's least and largest value among the partition's rows, in the dtype
-    searched (NaN where a value is missing or not finite); None for no rows. Read in the
-    counting pass, they give the spans of all rows."""
-    X, _ = layout.split(part)
+def _bounds(layout: Layout, X: Any) -> tuple | None:
+    """Each feature's least and largest value among the rows ``X`` in the dtype searched
+    (NaN where a value is missing or not finite; None for no rows), and those rows as
+    that dtype (None where a value is missing)."""
     if len(X) == 0 or isinstance(layout.template, Exception):
         return None
     try:
         X_float = check_features(X, len(X)).as_float_array().astype(layout.dtype, copy=False)
     except ValueError:  # a missing value: raised with its global row once rows are numbered
         nan = np.full(layout.n_features, np.nan)
-        return nan, nan
+        return nan, nan, None
     with np.errstate(invalid="ignore"):
-        return X_float.min(axis=0), X_float.max(axis=0)
+        return X_float.min(axis=0), X_float.max(axis=0), X_float
+
+
+def row_bounds(layout: Layout, *part: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each feature's least and largest value among the partition's rows, in the dtype
+    searched (NaN where a value is missing or not finite); None for no rows. Read in the
+    counting pass, they give the spans of all rows."""
+    found = _bounds(layout, layout.split(part)[0])
+    return None if found is None else found[:2]
+
+
+def class_row_bounds(layout: Layout, *part: Any) -> tuple | None:
+    """:func:`row_bounds`, and the same per label: ``(low, high, (labels, lows, highs))``
+    with the partition's sorted labels (None for no rows; no labels where a value is not
+    finite or a label missing: the counting pass raises for either). NearMiss scales
+    from the spans of classes."""
+    X, y = layout.split(part)
+    found = _bounds(layout, X)
+    if found is None:
+        return None
+    low, high, X_float = found
+    values = Layout.labels(y).reshape(-1)
+    if X_float is None or not np.isfinite(low).all() or missing_labels(values).any():
+        return low, high, None
+    labels, codes = np.unique(values, return_inverse=True)
+    codes = codes.reshape(-1)
+    lows = np.array([X_float[codes == j].min(axis=0) for j in range(labels.size)])
+    highs = np.array([X_float[codes == j].max(axis=0) for j in range(labels.size)])
+    return low, high, (labels, lows, highs)
 
 
 def all_rows_spans(source: Source, counts: Counts) -> np.ndarray:
@@ -68,14 +95,15 @@ def all_rows_spans(source: Source, counts: Counts) -> np.ndarray:
 
 def check_all_rows(source: Source, counts: Counts) -> np.ndarray:
     """Raise as ``fit_resample`` does for a missing or infinite value in any row (naming
-    the first one's global row), from the counting pass's :func:`row_bounds`; return
+    the first one's global row), from the counting pass's :func:`row_bounds` (or
+    :func:`class_row_bounds`); return
     each feature's span over all rows (float64)."""
     import dask
     from dask import delayed
 
     layout = source.layout
     found = [(i, b) for i, b in enumerate(counts.scans) if b is not None]
-    for i, (low, high) in found:
+    for i, (low, high, *_) in found:
         if not (np.isfinite(low).all() and np.isfinite(high).all()):
             X, _ = layout.split(source.parts[i])  # raises, naming the first such row
             dask.compute(delayed(layout.float_rows)(X, int(counts.offsets[i])))

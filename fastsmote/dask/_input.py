@@ -131,12 +131,17 @@ def array_source(X: Any, y: Any) -> Source:
     return Source(layout, parts, y_parts, meta)
 
 
-def _count(y: Any) -> tuple[int, int, np.ndarray, np.ndarray]:
-    """Rows, first row with a missing label (-1: none), labels present and their counts."""
+def missing_labels(values: np.ndarray) -> np.ndarray:
+    """Which labels are missing (None, NaN, NA), flat."""
     import pandas as pd
 
+    return np.asarray(pd.isna(values), dtype=bool).reshape(-1)
+
+
+def _count(y: Any) -> tuple[int, int, np.ndarray, np.ndarray]:
+    """Rows, first row with a missing label (-1: none), labels present and their counts."""
     values = Layout.labels(y)
-    missing = np.asarray(pd.isna(values), dtype=bool).reshape(-1)
+    missing = missing_labels(values)
     if missing.any():
         return values.shape[0], int(np.argmax(missing)), values[:0], np.empty(0, np.int64)
     labels, counts = np.unique(values, return_counts=True)

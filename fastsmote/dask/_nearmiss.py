@@ -182,41 +182,27 @@ def _class_search(
     return dist, global_rows[pos], np.full(pos.shape, index, dtype=np.int32)
 
 
-def _class_bounds(layout: Layout, classes: np.ndarray, indices: list, *part: Any) -> list:
-    """Per class index of ``indices``: each feature's least and largest value among the
-    partition's rows of that class (None: no row)."""
-    X, y = layout.split(part)
-    codes = class_codes(classes, y)
-    found = []
-    for index in indices:
-        rows = np.flatnonzero(codes == index)
-        if rows.size == 0:
-            found.append(None)
+def _scoring_spans(counts: Counts, dtype: np.dtype, minority: int, targeted: list) -> dict:
+    """Per targeted class index: the feature spans of its rows and the minority's, from
+    which ``fit_resample`` scales their distances (from the counting pass's
+    :func:`class_row_bounds`); raises, as it does, where their squared distances could
+    overflow."""
+    classes = counts.target.classes
+    per_class: dict = {index: [] for index in (minority, *targeted)}
+    for found in counts.scans:
+        if found is None:
             continue
-        X_rows = layout.float_rows(X.iloc[rows] if layout.kind == "frame" else X[rows], 0)
-        found.append((X_rows.min(axis=0), X_rows.max(axis=0)))
-    return found
-
-
-def _scoring_spans(source: Source, counts: Counts, minority: int, targeted: list) -> dict:
-    """Computed now (one pass): per targeted class index, the feature spans of its rows
-    and the minority's, from which ``fit_resample`` scales their distances; raises, as
-    it does, where their squared distances could overflow."""
-    import dask
-    from dask import delayed
-
-    layout, classes = source.layout, counts.target.classes
-    indices = [minority, *targeted]
-    per_part = dask.compute(
-        *[delayed(_class_bounds)(layout, classes, indices, *part) for part in source.parts]
-    )
+        labels, lows, highs = found[2]
+        for index, low, high in zip(np.searchsorted(classes, labels), lows, highs, strict=True):
+            if int(index) in per_class:
+                per_class[int(index)].append((low, high))
     spans = {}
-    for j, index in enumerate(targeted, start=1):
-        bounds = [b[i] for b in per_part for i in (0, j) if b[i] is not None]
+    for index in targeted:
+        bounds = per_class[minority] + per_class[index]
         low = np.min([lo for lo, _ in bounds], axis=0).astype(np.float64)
         high = np.max([hi for _, hi in bounds], axis=0).astype(np.float64)
         spans[index] = high - low
-        check_span_range(spans[index], layout.dtype, "X")
+        check_span_range(spans[index], dtype, "X")
     return spans
 
 
@@ -251,7 +237,7 @@ def nearmiss_plan(
     row_bytes = counts.n_features * counts.itemsize + 12
     check_budget([(f"the {n_min:,} minority rows", n_min * row_bytes)], budget)
     pack = delayed(_queries)(*class_pieces(source, counts, np.array([minority], np.int32)))
-    spans = _scoring_spans(source, counts, minority, targeted) if targeted else {}
+    spans = _scoring_spans(counts, layout.dtype, minority, targeted)
     preselected, highest = None, version == 3
     if version == 3 and targeted:
         k3 = int(sampler.n_neighbors_ver3)
