@@ -72,7 +72,7 @@ def _scores(
     return found
 
 
-def _bounds(class_rows: list) -> list:
+def _row_bounds_of(class_rows: list) -> list:
     """Per entry of :func:`_class_rows`: each feature's least and largest value (None: no
     row)."""
     return [(X.min(axis=0), X.max(axis=0)) if rows.size else None for rows, X in class_rows]
@@ -80,7 +80,7 @@ def _bounds(class_rows: list) -> list:
 
 def _preselected_spans(targeted: list, dtype: np.dtype, minority: tuple, *bounds: list) -> dict:
     """Per targeted class index: the feature spans of its preselected rows in every
-    partition (their :func:`_bounds`) and the minority's, from which ``fit_resample``
+    partition (their :func:`_row_bounds_of`) and the minority's, from which ``fit_resample``
     scales NearMiss-3's scores. Within the spans already checked: nothing overflows."""
     X_minority = minority[1].astype(dtype, copy=False)
     spans = {}
@@ -260,7 +260,7 @@ def nearmiss_plan(
     ]
     if version == 3:  # scaled as fit_resample scales: from the preselected rows' spans
         spans = delayed(_preselected_spans)(
-            targeted, layout.dtype, pack, *[delayed(_bounds)(c) for c in class_rows]
+            targeted, layout.dtype, pack, *[delayed(_row_bounds_of)(c) for c in class_rows]
         )
     farthest = version == 2
     scored = [delayed(_scores)(targeted, k, farthest, pack, spans, c) for c in class_rows]
