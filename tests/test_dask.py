@@ -977,12 +977,14 @@ def test_class_too_small_for_k():
             fd.resample(ddf, "y", SMOTE(random_state=0))
 
 
-def test_missing_label_names_its_row():
-    frame = table([40, 10]).astype({"y": "float64"})
-    frame.loc[33, "y"] = np.nan
+@pytest.mark.parametrize("sampler", [SMOTE(), NearMiss(), TomekLinks()], ids=repr)
+@pytest.mark.parametrize("missing", [np.nan, None])
+def test_missing_label_names_its_row(sampler, missing):
+    frame = table([40, 10]).astype({"y": "float64" if missing is np.nan else object})
+    frame.loc[33, "y"] = missing
     ddf = dd.from_pandas(frame, npartitions=4, sort=False)
     with dask.config.set(scheduler="sync"), pytest.raises(ValueError, match="row 33"):
-        fd.resample(ddf, "y", SMOTE())
+        fd.resample(ddf, "y", clone(sampler))
 
 
 def test_import_fastsmote_does_not_import_dask():
