@@ -43,8 +43,9 @@ class FunctionSampler(BaseSampler):
     Parameters
     ----------
     func : callable, default=None
-        ``func(X, y, **kw_args) -> (X_res, y_res)``. None: the identity (X and y as
-        validated).
+        ``func(X, y, **kw_args) -> (X_res, y_res)``, or ``(X_res, y_res, extra)``:
+        ``extra`` (resampled weights, say) is returned third, as it is (a Pipeline step
+        must return a pair). None: the identity (X and y as validated).
     accept_sparse : bool, default=True
         Whether a sparse X is accepted (with ``validate=True``).
     kw_args : dict, default=None
@@ -155,7 +156,7 @@ class FunctionSampler(BaseSampler):
         self._check_inputs(X, y)
         return self
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+    def fit_resample(self, X: Any, y: Any) -> tuple[Any, ...]:
         """Resample the dataset with ``func``.
 
         Parameters
@@ -168,13 +169,15 @@ class FunctionSampler(BaseSampler):
         -------
         X_resampled, y_resampled
             ``func``'s output: in the caller's containers with ``validate=True`` (see
-            the ``validate`` parameter), as ``func`` returned it otherwise.
+            the ``validate`` parameter), as ``func`` returned it otherwise; and ``func``'s
+            third output, as it is, when it returned three.
         """
         started = time.perf_counter()
         X_in, y_in, target, features = self._check_inputs(X, y)
         func = _identity if self.func is None else self.func
         output = func(X_in, y_in, **(self.kw_args or {}))
         X_res, y_res = self._check_output(output)
+        extra = tuple(output[2:])  # a third output (e.g. weights) is passed on as it is
         if target is not None:
             before = target.class_counts()
             X_res, y_res_out = self._restore(X_res, y_res, target, features)
@@ -182,22 +185,22 @@ class FunctionSampler(BaseSampler):
         else:
             before, after, y_res_out = _counts_or_empty(y), _counts_or_empty(y_res), y_res
         self._log_resampling(before, after, started)
-        return X_res, y_res_out
+        return (X_res, y_res_out, *extra)
 
     def _func_name(self) -> str:
         func = self.func
         return "the identity" if func is None else getattr(func, "__qualname__", repr(func))
 
     def _check_output(self, output: Any) -> tuple[Any, Any]:
-        """Refuse an output that is not ``(X_res, y_res)`` with one label per row."""
+        """Refuse an output that is not ``(X_res, y_res[, extra])`` with one label per row."""
         name = self._func_name()
-        if not isinstance(output, tuple | list) or len(output) != 2:
+        if not isinstance(output, tuple | list) or len(output) not in (2, 3):
             raise ValueError(
-                f"FunctionSampler's func {name!r} must return a pair (X_resampled, "
-                f"y_resampled); it returned {type(output).__name__}"
+                f"FunctionSampler's func {name!r} must return (X_resampled, y_resampled) "
+                f"or (X_resampled, y_resampled, extra); it returned {type(output).__name__}"
                 + (f" of length {len(output)}." if isinstance(output, tuple | list) else ".")
             )
-        X_res, y_res = output
+        X_res, y_res = output[:2]
         try:
             n_x, n_y = _num_samples(X_res), _num_samples(y_res)
         except TypeError as error:

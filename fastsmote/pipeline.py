@@ -306,7 +306,13 @@ class Pipeline(_skpipeline.Pipeline):
             if _is_sampler(step):
                 sampler = clone(step)
                 with _print_elapsed_time("Pipeline", message):
-                    X_res, y_res = sampler.fit_resample(X, y, **own["fit_resample"])
+                    output = sampler.fit_resample(X, y, **own["fit_resample"])
+                    if len(output) != 2:  # FunctionSampler passes a func's third output on
+                        raise ValueError(
+                            f"The step {name!r} returned {len(output)} outputs; a step of a "
+                            "Pipeline must return (X_resampled, y_resampled)."
+                        )
+                    X_res, y_res = output
                     self._carry_row_params(sampler, idx, X, y, X_res, step_params)
                 X, y = X_res, y_res
                 self.steps[idx] = (name, sampler)

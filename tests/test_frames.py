@@ -355,6 +355,22 @@ def test_missing_label_is_refused_with_its_row(values):
             fs.SMOTE().fit_resample(values["float"], y)
 
 
+@pytest.mark.parametrize("missing", [None, np.nan, float("nan")])
+@pytest.mark.parametrize("kind", ["object array", "list", "float array", "column"])
+def test_missing_label_in_an_array_is_refused_with_its_row(values, missing, kind):
+    labels = np.array(Y, dtype=object)
+    labels[3] = missing
+    y = {
+        "object array": labels,
+        "list": labels.tolist(),
+        "float array": np.where(np.arange(N_ROWS) == 3, np.nan, Y),
+        "column": labels.reshape(-1, 1),
+    }[kind]
+    for sampler in (fs.SMOTE(), fs.RandomUnderSampler(), fs.TomekLinks()):
+        with pytest.raises(ValueError, match=r"y contains a missing label \(first at row 3\)"):
+            sampler.fit_resample(values["float"], y)
+
+
 class _Recorder(ClassifierMixin, BaseEstimator):
     """Records the type of X it is fitted on."""
 

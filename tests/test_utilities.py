@@ -108,8 +108,8 @@ def test_inputs_validated_as_imblearn():
     "func, match",
     [
         (lambda X, y: (X[:5], y[:4]), "5 rows of X but 4 labels"),
-        (lambda X, y: X, "must return a pair"),
-        (lambda X, y: (X, y, y), "must return a pair"),
+        (lambda X, y: X, r"must return \(X_resampled, y_resampled\)"),
+        (lambda X, y: (X, y, y, y), r"must return \(X_resampled, y_resampled\)"),
     ],
 )
 def test_bad_func_output_refused(func, match):
@@ -117,6 +117,27 @@ def test_bad_func_output_refused(func, match):
     with pytest.raises(ValueError, match=match) as error:
         FunctionSampler(func=func).fit_resample(X, y)
     assert "<lambda>" in str(error.value)
+
+
+@pytest.mark.parametrize("validate", [True, False])
+def test_third_output_is_passed_on_as_imblearn_does(validate):
+    X, y = _data()
+    weights = np.linspace(1, 2, y.size)
+
+    def keep_with_weights(X, y):
+        keep = np.flatnonzero(y != 2)
+        return X[keep], y[keep], weights[keep]
+
+    ours = FunctionSampler(func=keep_with_weights, validate=validate).fit_resample(X, y)
+    theirs = ImblearnFunctionSampler(func=keep_with_weights, validate=validate).fit_resample(X, y)
+    assert len(ours) == len(theirs) == 3
+    for got, expected in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    pipe = Pipeline(
+        [("f", FunctionSampler(func=keep_with_weights)), ("clf", LogisticRegression())]
+    )
+    with pytest.raises(ValueError, match="'f' returned 3 outputs"):
+        pipe.fit(X, y)
 
 
 def test_pipeline_resamples_in_fit_and_skips_predict():

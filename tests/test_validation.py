@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from conftest import blobs
 from scipy import sparse
+from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 from fastsmote import (
@@ -14,6 +15,7 @@ from fastsmote import (
     SMOTENC,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    NearMiss,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -111,10 +113,19 @@ def test_non_numeric_dataframe_columns_are_named(data):
 
 def test_non_numeric_array(data):
     X, y = data
-    X_str = X.astype(str)
-    X_str[0, 0] = "abc"
+    X_obj = X.astype(object)
+    X_obj[0, 0] = "abc"
     with pytest.raises(ValueError, match="non-numeric values"):
-        SMOTE().fit_resample(X_str, y)
+        SMOTE().fit_resample(X_obj, y)
+
+
+@pytest.mark.parametrize("sampler", [SMOTE(), TomekLinks(), NearMiss()], ids=repr)
+def test_array_of_strings_is_refused_even_when_they_parse(data, sampler):
+    """As text columns of a frame are, and as scikit-learn's check_array refuses them."""
+    X, y = data
+    for X_text in (X.astype(str), X.astype(bytes)):
+        with pytest.raises(ValueError, match="X is an array of strings"):
+            clone(sampler).fit_resample(X_text, y)
 
 
 def test_class_with_one_row():

@@ -193,7 +193,13 @@ def check_features(X: Any, n_samples: int, *, sparse: bool = False) -> Features:
         features = _check_frame(table)
     else:
         arr = X if isinstance(X, np.ndarray) else np.asarray(X)
-        if arr.dtype.kind in "OUSV":
+        if arr.dtype.kind in "USV":  # as text columns, and as scikit-learn refuses them
+            raise ValueError(
+                f"X is an array of {'strings' if arr.dtype.kind != 'V' else 'records'} "
+                f"(dtype {arr.dtype}); give numbers: convert it explicitly (e.g. "
+                "X.astype(float)) if its values are numbers."
+            )
+        if arr.dtype.kind == "O":
             arr = _converted(arr, "X")
         if arr.dtype.kind not in "biuf":
             raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")

@@ -88,6 +88,7 @@ def check_target(y: Any) -> Target:
         y_arr = np.column_stack([table.values(j) for j in range(table.shape[1])])
     else:
         y_arr = np.asarray(y)
+        _check_no_null_label(_first_missing(y_arr))
     if y_arr.ndim == 0 or y_arr.size == 0:
         raise ValueError(f"y must be a non-empty 1-D array of class labels, got {y!r:.80}")
     if y_arr.ndim == 1 and y_arr.dtype.kind in "biu":
@@ -140,6 +141,22 @@ def _encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             return classes, codes, all_counts[present]
     classes, encoded, counts = np.unique(y, return_inverse=True, return_counts=True)
     return classes, encoded.astype(np.int32).ravel(), counts
+
+
+def _first_missing(y: np.ndarray) -> int:
+    """Row of the first missing label (None or NaN) of an array, -1 for none."""
+    if y.ndim == 0 or y.size == 0 or y.dtype.kind not in "fcO":
+        return -1
+    flat = y.reshape(y.shape[0], -1)
+    if y.dtype.kind == "O":
+        missing = np.fromiter(
+            (v is None or (isinstance(v, float) and v != v) for v in flat.ravel()),
+            dtype=bool, count=flat.size,
+        ).reshape(flat.shape)  # fmt: skip
+    else:
+        missing = np.isnan(flat)
+    rows = np.flatnonzero(missing.any(axis=1))
+    return int(rows[0]) if rows.size else -1
 
 
 def _check_no_null_label(row: int) -> None:
