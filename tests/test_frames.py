@@ -355,7 +355,7 @@ def test_missing_label_is_refused_with_its_row(values):
             fs.SMOTE().fit_resample(values["float"], y)
 
 
-@pytest.mark.parametrize("missing", [None, np.nan, float("nan")])
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
 @pytest.mark.parametrize("kind", ["object array", "list", "float array", "column"])
 def test_missing_label_in_an_array_is_refused_with_its_row(values, missing, kind):
     labels = np.array(Y, dtype=object)

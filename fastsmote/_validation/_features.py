@@ -233,13 +233,23 @@ def _converted(arr: np.ndarray, what: str) -> np.ndarray:
 
 
 def _first_missing(arr: np.ndarray) -> tuple[int, ...] | None:
-    """Position of the first None or pandas NA in an object array (row-major), if any."""
+    """Position of the first missing value (:func:`is_missing_value`) in an object array
+    (row-major), if any."""
     if arr.dtype.kind != "O":
         return None
     for position, value in np.ndenumerate(arr):
-        if value is None or type(value).__name__ == "NAType":
+        if is_missing_value(value):
             return position
     return None
+
+
+def is_missing_value(value: Any) -> bool:
+    """Whether one value of an object array is missing: None, pandas NA or a float NaN."""
+    return (
+        value is None
+        or type(value).__name__ == "NAType"
+        or (isinstance(value, float | np.floating) and value != value)
+    )
 
 
 def _check_frame(table: Table) -> Features:

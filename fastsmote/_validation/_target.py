@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from .._frames import SAME, SeriesKind, as_series, as_table, first_null, series_values
 from .._kernels.arrays import codes_from_lookup, count_compact_ints
-from ._features import _ROW_BLOCK
+from ._features import _ROW_BLOCK, is_missing_value
 
 
 @dataclass
@@ -144,15 +144,14 @@ def _encode_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _first_missing(y: np.ndarray) -> int:
-    """Row of the first missing label (None or NaN) of an array, -1 for none."""
+    """Row of the first missing label (None, NA or NaN) of an array, -1 for none."""
     if y.ndim == 0 or y.size == 0 or y.dtype.kind not in "fcO":
         return -1
     flat = y.reshape(y.shape[0], -1)
     if y.dtype.kind == "O":
         missing = np.fromiter(
-            (v is None or (isinstance(v, float) and v != v) for v in flat.ravel()),
-            dtype=bool, count=flat.size,
-        ).reshape(flat.shape)  # fmt: skip
+            map(is_missing_value, flat.ravel()), dtype=bool, count=flat.size
+        ).reshape(flat.shape)
     else:
         missing = np.isnan(flat)
     rows = np.flatnonzero(missing.any(axis=1))

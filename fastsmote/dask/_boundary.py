@@ -76,8 +76,10 @@ def class_row_bounds(layout: Layout, *part: Any) -> tuple | None:
         return low, high, None
     labels, codes = np.unique(values, return_inverse=True)
     codes = codes.reshape(-1)
-    lows = np.array([X_float[codes == j].min(axis=0) for j in range(labels.size)])
-    highs = np.array([X_float[codes == j].max(axis=0) for j in range(labels.size)])
+    lows, highs = np.empty((2, labels.size, X_float.shape[1]), dtype=X_float.dtype)
+    for j in range(labels.size):
+        rows = X_float[codes == j]
+        lows[j], highs[j] = rows.min(axis=0), rows.max(axis=0)
     return low, high, (labels, lows, highs)
 
 
