@@ -202,10 +202,12 @@ class Table:
             return self.native.iloc[:, j].to_numpy()
         return series_values(self.column(j))
 
-    def take(self, indices: np.ndarray) -> Any:
-        """Rows ``indices`` in the user's container (a pandas frame gets a new index)."""
+    def take(self, indices: np.ndarray, keep_index: bool = False) -> Any:
+        """Rows ``indices`` in the user's container; a pandas-like frame gets a fresh
+        RangeIndex, or with ``keep_index`` the taken rows' index labels."""
         if self.pandas_like:
-            return self.native.iloc[indices].reset_index(drop=True)
+            taken = self.native.iloc[indices]
+            return taken if keep_index else taken.reset_index(drop=True)
         return self.frame[np.asarray(indices, dtype=np.int64)].to_native()
 
     def select(self, columns: np.ndarray) -> Any:

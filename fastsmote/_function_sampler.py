@@ -58,8 +58,9 @@ class FunctionSampler(BaseSampler):
         dtype; a DataFrame or list comes as float64, or float32 for float32 columns; a
         sparse matrix as it is) and ``y`` as a 1-D array of labels, and its output
         comes back in the caller's containers (a DataFrame with the input's column names
-        when ``X_res`` has as many columns, a Series with the input's name, one-hot
-        labels when ``y`` was one-hot). With False, ``X`` and ``y`` go to ``func``
+        when ``X_res`` has as many columns, an integer or boolean column in its own dtype
+        where every value fits it exactly, else as floats; a Series with the input's
+        name, one-hot labels when ``y`` was one-hot). With False, ``X`` and ``y`` go to ``func``
         untouched and its output is returned as it is.
 
     Attributes
@@ -222,7 +223,7 @@ class FunctionSampler(BaseSampler):
             and X_res.shape[1] == features.n_features
             and X_res.dtype.kind == "f"
         ):
-            X_res = features.restore(X_res)
+            X_res = features.restore(X_res, exact_types=True)
         y_arr = np.asarray(y_res)
         if y_arr.ndim != 1:
             return X_res, y_res

@@ -341,6 +341,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     _accept_sparse: ClassVar[bool] = False
     #: True when ``_fit_resample`` already returns X in the user's container.
     _returns_container: ClassVar[bool] = False
+    #: True when a pandas X keeps the selected rows' index labels, a pandas y taking X's
+    #: (imbalanced-learn's RandomUnderSampler); other samplers return a fresh RangeIndex.
+    _keeps_index: ClassVar[bool] = False
     #: The parameter giving the number of neighbours, if any (the command line's --k).
     _k_param: ClassVar[str | None] = None
 
@@ -464,7 +467,10 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         X_res = X_out if keep else features.restore(X_out)
         before = target.class_counts()
         self._log_resampling(before, self._counts_after(before, target), started)
-        return X_res, restore_target(target, y_codes)
+        y_res = restore_target(target, y_codes)
+        if self._keeps_index and hasattr(X_res, "iloc") and hasattr(y_res, "iloc"):
+            y_res.index = X_res.index  # aligned with X's rows, as imbalanced-learn aligns them
+        return X_res, y_res
 
     def _counts_after(self, before: dict, target: Target) -> dict:
         """Class counts of the output, without reading the output labels: over-samplers

@@ -116,15 +116,40 @@ def test_any_rows_nan_strings_categoricals_sparse(cls):
     sampler = cls(random_state=0)
     X_res, y_res = sampler.fit_resample(frame, pd.Series(y, name="t"))
     assert isinstance(X_res, pd.DataFrame) and (X_res.dtypes == frame.dtypes).all()
-    pd.testing.assert_frame_equal(
-        X_res, frame.iloc[sampler.sample_indices_].reset_index(drop=True)
-    )
+    expected = frame.iloc[sampler.sample_indices_]
+    if cls is RandomOverSampler:  # added rows: a fresh index (RandomUnderSampler keeps it)
+        expected = expected.reset_index(drop=True)
+    pd.testing.assert_frame_equal(X_res, expected)
     assert y_res.name == "t"
     X_sparse, _ = cls(random_state=0).fit_resample(sparse.csr_matrix(X), y)
     assert sparse.issparse(X_sparse) and X_sparse.format == "csr"
     X_obj = np.array(X, dtype=object)
     X_obj[0, 0] = "text"
     assert cls(random_state=0).fit_resample(X_obj, y)[0].dtype == object
+
+
+@pytest.mark.parametrize("replacement", [False, True])
+def test_under_sampler_keeps_index_labels_as_imblearn(replacement):
+    """A pandas X keeps the kept rows' index labels (so ``meta.loc[X_res.index]`` finds
+    the kept rows) and a pandas y takes X's, as in imbalanced-learn; y beside a NumPy X
+    gets a fresh index."""
+    X, y = blobs([30, 10], n_features=2)
+    frame = pd.DataFrame(X, columns=["a", "b"], index=[f"txn{i}" for i in range(40)])
+    target = pd.Series(y, index=np.arange(100, 140), name="fraud")
+    for sampler in (
+        RandomUnderSampler(random_state=0, replacement=replacement),
+        ImbRUS(random_state=0, replacement=replacement),
+    ):
+        X_res, y_res = sampler.fit_resample(frame, target)
+        kept = sampler.sample_indices_
+        pd.testing.assert_index_equal(X_res.index, frame.index[kept])
+        pd.testing.assert_index_equal(y_res.index, frame.index[kept])
+        np.testing.assert_array_equal(X_res.to_numpy(), X[kept])
+        _, y_res = sampler.fit_resample(X, target)
+        pd.testing.assert_index_equal(y_res.index, pd.RangeIndex(len(kept)))
+    X_res, y_res = RandomOverSampler(random_state=0).fit_resample(frame, target)
+    pd.testing.assert_index_equal(X_res.index, pd.RangeIndex(60))
+    pd.testing.assert_index_equal(y_res.index, pd.RangeIndex(60))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -4,6 +4,8 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+import polars as pl
+import pyarrow as pa
 import pytest
 from imblearn import FunctionSampler as ImblearnFunctionSampler
 from imblearn.datasets import make_imbalance as imblearn_make_imbalance
@@ -78,6 +80,46 @@ def test_dataframe_in_dataframe_out():
     assert list(sampler.feature_names_in_) == ["a", "b", "c"]
     X_ref, _ = ImblearnFunctionSampler(func=_first, kw_args={"n": 5}).fit_resample(frame, target)
     pd.testing.assert_frame_equal(X_res, X_ref)
+
+
+def test_selected_integer_and_boolean_columns_keep_their_dtype():
+    """A func that selects rows gives integer and boolean columns back in their dtypes,
+    as imbalanced-learn does; where the values do not fit the dtype exactly (fractions, or
+    int64 beyond 2**53 that float64 may have rounded) the column stays float instead of
+    being truncated as imbalanced-learn's is."""
+    n = 12
+    y = np.repeat([0, 1], n // 2)
+    frame = pd.DataFrame(
+        {
+            "visits": np.arange(n, dtype=np.int64),
+            "small": np.arange(n, dtype=np.uint8),
+            "age": pd.array(np.arange(20, 20 + n), dtype="Int64"),
+            "flag": np.arange(n) % 2 == 0,
+            "amount": np.linspace(0, 1, n),
+            "id": np.full(n, 2**60 + 1, dtype=np.int64),
+        }
+    )
+    expected = dict(frame.dtypes, id=np.dtype(np.float64))
+    selected = FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(frame, y)[0]
+    assert dict(selected.dtypes) == expected
+    reference = ImblearnFunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(frame, y)[0]
+    assert dict(reference.dtypes) == dict(frame.dtypes)
+    pd.testing.assert_frame_equal(selected.drop(columns="id"), reference.drop(columns="id"))
+    assert selected["id"].tolist() == [float(2**60)] * 7  # the float64 value func saw
+
+    def halves(X, y):
+        return X + 0.5, y
+
+    shifted = FunctionSampler(func=halves).fit_resample(frame, y)[0]
+    assert (shifted.dtypes.iloc[:4] == ["float64", "float64", "Float64", "float64"]).all()
+    np.testing.assert_array_equal(shifted["visits"], np.arange(n) + 0.5)
+    polars_frame = pl.from_pandas(frame)
+    out = FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(polars_frame, y)[0]
+    assert dict(out.schema) == {**dict(polars_frame.schema), "id": pl.Float64}
+    arrow_table = pa.Table.from_pandas(frame, preserve_index=False)
+    out = FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(arrow_table, y)[0]
+    expected_types = [f.type for f in arrow_table.schema][:-1] + [pa.float64()]
+    assert [f.type for f in out.schema] == expected_types
 
 
 def test_inputs_validated_as_imblearn():
@@ -199,6 +241,17 @@ def test_make_imbalance_is_random_under_sampler_and_reproducible():
     np.testing.assert_array_equal(X_a, X_r)
     X_c, _ = make_imbalance(X, y, sampling_strategy={0: 3, 1: 4}, random_state=8)
     assert not np.array_equal(X_a, X_c)
+
+
+def test_make_imbalance_keeps_index_labels_as_imblearn():
+    X, y = _data()
+    frame = pd.DataFrame(X, index=pd.Index([f"r{i}" for i in range(len(X))], name="id"))
+    target = pd.Series(y, index=frame.index, name="label")
+    for make in (make_imbalance, imblearn_make_imbalance):
+        X_res, y_res = make(frame, target, sampling_strategy={0: 3, 1: 4}, random_state=0)
+        assert X_res.index.name == "id" and X_res.index.is_unique
+        pd.testing.assert_index_equal(y_res.index, X_res.index)
+        pd.testing.assert_frame_equal(X_res, frame.loc[X_res.index])
 
 
 def test_make_imbalance_refuses_what_imblearn_refuses(capsys):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._frames import Table, as_table, first_null
+from .._frames import SAME, Table, as_table, first_null
 from .._kernels.arrays import column_spans, copy_rows, first_nonfinite_row, gather_rows
 from .._kernels.sampling import csr_column_std
 from ._sparse import check_sparse_features, is_sparse, stored_entries_only
@@ -65,16 +65,40 @@ class Features:
             return self.table.take(indices)
         return take_rows(self.extras.get("original", self.data), indices)
 
-    def restore(self, out: np.ndarray) -> Any:
+    def restore(self, out: np.ndarray, exact_types: bool = False) -> Any:
         """Give ``out`` back in the container the user passed: a float column keeps its
         dtype, other columns become floats of ``out``'s precision in their dtype family
-        (see :mod:`fastsmote._frames`)."""
+        (see :mod:`fastsmote._frames`). With ``exact_types``, an integer or boolean
+        column whose every output value its type holds exactly keeps its type."""
         if self.extras.get("list"):
             return out.tolist()
         if self.table is None:
             return out
         dtypes = [self.table.float_dtype(j, out.dtype) for j in range(self.n_features)]
+        if exact_types:
+            for j in range(self.n_features):
+                kind = self.table.numeric_dtype(j)
+                if kind is not None and kind.kind in "biu" and holds_exactly(kind, out[:, j]):
+                    dtypes[j] = SAME
         return self.table.build(out, dtypes)
+
+
+def holds_exactly(dtype: np.dtype, values: np.ndarray) -> bool:
+    """Whether the integer or boolean ``dtype`` holds every float in ``values`` exactly,
+    none of them possibly a rounded integer (of magnitude 2**53 or more in float64)."""
+    if dtype.kind == "b":
+        return bool(np.all((values == 0) | (values == 1)))
+    info = np.iinfo(dtype)
+    rounding = 2.0 ** (np.finfo(values.dtype).nmant + 1)  # from here on, not every integer
+    with np.errstate(invalid="ignore"):
+        return bool(
+            np.all(
+                (values >= info.min)
+                & (values < info.max + 1.0)  # a power of two, exact (info.max is not)
+                & (np.abs(values) < rounding)
+                & (np.trunc(values) == values)
+            )
+        )
 
 
 def take_rows(data: Any, indices: np.ndarray) -> Any:
@@ -106,10 +130,11 @@ class Rows:
     columns: Any = None
     table: Table | None = None  # the DataFrame, if one was given
 
-    def take(self, indices: np.ndarray) -> Any:
-        """The selected rows, in the container the user passed."""
+    def take(self, indices: np.ndarray, keep_index: bool = False) -> Any:
+        """The selected rows, in the container the user passed (``keep_index``: see
+        :meth:`fastsmote._frames.Table.take`)."""
         if self.table is not None:
-            return self.table.take(indices)
+            return self.table.take(indices, keep_index)
         return take_rows(self.data, indices)
 
     def restore(self, out: Any) -> Any:

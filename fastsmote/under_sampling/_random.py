@@ -22,7 +22,8 @@ class RandomUnderSampler(BaseSampler):
     A drop-in for ``imblearn.under_sampling.RandomUnderSampler``. Rows are only selected,
     so X may hold NaN, strings, categorical columns or be a sparse matrix. Output: the
     kept rows class by class in sorted label order; within a targeted class in random
-    order, within other classes in input order (as imbalanced-learn).
+    order, within other classes in input order (as imbalanced-learn). A pandas X keeps
+    the kept rows' index labels, and a pandas y takes X's (as imbalanced-learn's).
 
     Parameters
     ----------
@@ -42,6 +43,7 @@ class RandomUnderSampler(BaseSampler):
 
     _sampling_type = "under-sampling"
     _numeric_input = False
+    _keeps_index = True
     _parameter_constraints = {
         **BaseSampler._parameter_constraints,
         "random_state": SEED,
@@ -70,5 +72,5 @@ class RandomUnderSampler(BaseSampler):
                 else:  # the n_keep smallest random priorities: a uniform random subset
                     positions = np.argsort(priorities(class_key, class_rows.size))[:n_keep]
                 kept.append(class_rows[positions])
-        self.sample_indices_ = np.concatenate(kept)
-        return rows.take(self.sample_indices_), target.select(self.sample_indices_)
+        self.sample_indices_ = indices = np.concatenate(kept)
+        return rows.take(indices, keep_index=self._keeps_index), target.select(indices)
