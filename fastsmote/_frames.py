@@ -109,22 +109,28 @@ class SeriesKind:
     name: Any
     dtype: Any  # the native dtype (pandas-like) or the narwhals dtype
     implementation: Any
+    native_dtype: Any = None  # polars' dtype or pyarrow's type (e.g. a dictionary's width)
 
     @classmethod
     def of(cls, series: Any) -> SeriesKind:
         native = series.to_native()
         if _is_pandas_like(native):
             return cls(type(native), native.name, native.dtype, None)
-        return cls(type(native), series.name, series.dtype, series.implementation)
+        native_dtype = getattr(native, "type", None) or getattr(native, "dtype", None)
+        return cls(type(native), series.name, series.dtype, series.implementation, native_dtype)
 
     def build(self, values: np.ndarray) -> Any:
-        """A Series of this kind holding ``values`` (cast to the dtype)."""
+        """A Series of this kind holding ``values`` (cast to the exact dtype)."""
         if self.implementation is None:
             return self.native_type(values, name=self.name).astype(self.dtype)
         nw = _narwhals()
-        return nw.new_series(
+        native = nw.new_series(
             self.name, values, dtype=self.dtype, backend=self.implementation
         ).to_native()
+        if self.native_dtype is None:
+            return native
+        current = getattr(native, "type", None) or getattr(native, "dtype", None)
+        return native if current == self.native_dtype else native.cast(self.native_dtype)
 
 
 def series_values(series: Any) -> np.ndarray:

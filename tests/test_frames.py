@@ -198,11 +198,26 @@ def test_frame_round_trip_matches_numpy_path(values, case, sampler):
         lambda y: pl.Series("target", y),
         lambda y: pl.Series("target", np.where(y == 1, "fraud", "ok")),
         lambda y: pa.chunked_array([y[:10], y[10:]]),
+        lambda y: (
+            pa.chunked_array([pa.array(np.where(y == 1, "fraud", "ok"))])
+            .dictionary_encode()
+            .cast(pa.dictionary(pa.int8(), pa.string()))
+        ),
+        lambda y: pl.Series("t", np.where(y == 1, "fraud", "ok"), dtype=pl.Enum(["ok", "fraud"])),
         lambda y: pd.Series(y, name="target", dtype="Int64"),
         lambda y: pd.Series(y, name="target", dtype="int64[pyarrow]"),
         lambda y: pd.Series(np.where(y == 1, "fraud", "ok"), name="t", dtype="string[pyarrow]"),
     ],
-    ids=["polars", "polars-str", "pyarrow", "pandas-Int64", "pandas-pyarrow", "pandas-str"],
+    ids=[
+        "polars",
+        "polars-str",
+        "pyarrow",
+        "pyarrow-dictionary",
+        "polars-enum",
+        "pandas-Int64",
+        "pandas-pyarrow",
+        "pandas-str",
+    ],
 )
 def test_target_comes_back_as_the_same_kind(values, make_y):
     X = values["float"]
