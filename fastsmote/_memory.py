@@ -177,12 +177,15 @@ def _kib_field(path: str, name: str) -> int | None:
     return None
 
 
-def check_fits(needed: int, what: str, advice: str) -> None:
-    """Raise ``MemoryError`` naming ``what`` and giving ``advice`` if ``needed`` bytes
-    exceed the memory available now (nothing is checked where that is unknown)."""
+def check_fits(
+    needed: int, what: str, advice: str, error: type[MemoryError] = MemoryError
+) -> None:
+    """Raise ``error`` (a ``MemoryError``) naming ``what`` and giving ``advice`` if
+    ``needed`` bytes exceed the memory available now (nothing is checked where that is
+    unknown)."""
     available = available_memory_bytes()
     if available is not None and needed > available:
-        raise MemoryError(
+        raise error(
             f"{what} would need {needed / 2**30:.1f} GiB but only "
             f"{available / 2**30:.1f} GiB of memory is available to this process. {advice}"
         )

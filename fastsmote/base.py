@@ -24,7 +24,7 @@ from sklearn.utils.validation import _num_samples
 
 from ._config import config_context
 from ._frames import SAME, SeriesKind, as_series, as_table, series_values
-from ._memory import resolve_working_memory
+from ._memory import check_fits, resolve_working_memory
 from ._numba import numba_threads
 from ._record import ResamplingRecord
 from ._validation import (
@@ -45,6 +45,7 @@ from ._validation import (
     has_methods,
     int_in_range,
     one_of,
+    output_row_bytes,
     restore_target,
 )
 from .neighbors import BACKENDS
@@ -299,6 +300,10 @@ def shared_doc(cls: type) -> type:
     return cls
 
 
+class OutputTooLarge(MemoryError):
+    """An over-sampler's output would not fit in memory (raised before it is made)."""
+
+
 @contextmanager
 def call_threads(n_jobs: int | None) -> Iterator[None]:
     """Run the body with ``n_jobs`` threads (see :data:`N_JOBS_DOC`); None: no change."""
@@ -462,6 +467,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
                 f"{type(self).__name__}: out= takes a dense array, X is sparse; call "
                 "fit_resample without out= to get a sparse result."
             )
+        self._check_output_fits(features, target, out)
         X_out, y_codes = self._fit_resample(features, target, out)
         keep = out is not None or self._returns_container
         X_res = X_out if keep else features.restore(X_out)
@@ -471,6 +477,36 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         if self._keeps_index and hasattr(X_res, "iloc") and hasattr(y_res, "iloc"):
             y_res.index = X_res.index  # aligned with X's rows, as imbalanced-learn aligns them
         return X_res, y_res
+
+    def _check_output_fits(self, features: Any, target: Target, out: Any) -> None:
+        """Raise ``MemoryError`` before anything is allocated when an over-sampler's
+        output rows and labels (its rows without ``out``) cannot fit in memory."""
+        if self._sampling_type != "over-sampling":
+            return
+        n_out = self.n_samples_out_
+        row_bytes = target.labels.dtype.itemsize
+        if out is None:
+            row_bytes += output_row_bytes(features)
+        check_fits(
+            n_out * row_bytes,
+            f"The resampled data ({n_out:,} rows x {features.n_features} features"
+            + (f", {features.dtype.name}" if hasattr(features, "dtype") else "")
+            + ", with their labels)",
+            self._output_advice(dense=not getattr(features, "sparse", False)),
+            OutputTooLarge,
+        )
+
+    def _output_advice(self, dense: bool = True) -> str:
+        """How to resample when the output does not fit in memory."""
+        ways = []
+        if dense and hasattr(self, "fit_resample_iter"):
+            ways.append("use fit_resample_iter() to get it in chunks")
+        if dense and self._numeric_input and not self._returns_container:
+            ways.append("pass out=np.memmap(...) to fit_resample()")
+        if not ways:
+            return "Lower sampling_strategy."
+        text = ", ".join(ways) + ", or lower sampling_strategy."
+        return text[0].upper() + text[1:]
 
     def _counts_after(self, before: dict, target: Target) -> dict:
         """Class counts of the output, without reading the output labels: over-samplers

@@ -67,3 +67,28 @@ def test_csv_writer_writes_what_pyarrow_writes_except_floats(tmp_path):
     assert back.column("f").type == pa.float64() and back.column("f32").type == pa.float64()
     with pytest.raises(io.OutputError, match="'l' \\(list<item: int64>\\) have no CSV form"):
         io.write_table(pa.table({"l": pa.array([[1], [2]])}), tmp_path / "l.csv", "csv")
+
+
+def test_resample_table_checks_its_arrow_output_before_making_it(monkeypatch):
+    """The resampled frame fits, the Arrow table with a long text column carried through
+    does not: refused naming it, before it is built; with room for both it is built."""
+    import fastsmote._memory as memory
+    from fastsmote import RandomOverSampler
+
+    rng = np.random.default_rng(0)
+    n = 2_000
+    table = pa.table(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "note": ["x" * 500] * n,
+            "y": np.repeat([0, 1], [1_500, 500]),
+        }
+    )
+    resampled_frame = 3_000 * (2 * 8 + 8)  # rows out x (two float features + the label)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 2 * resampled_frame)
+    with pytest.raises(MemoryError, match=r"resampled table as Arrow columns \(3,000 rows\)"):
+        io.resample_table(table, "y", RandomOverSampler(random_state=0), passthrough=["note"])
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 20 * 2**20)
+    out, _ = io.resample_table(table, "y", RandomOverSampler(random_state=0), passthrough=["note"])
+    assert out.num_rows == 3_000 and out.column_names == table.column_names

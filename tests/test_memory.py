@@ -181,3 +181,64 @@ def test_samplers_refuse_tables_that_cannot_fit(monkeypatch):
         with pytest.raises(MemoryError, match="for [0-9]{3} neighbours each"):
             sampler.fit_resample(X, y)
     SMOTE(k_neighbors=5).fit_resample(X, y)  # small tables still fit
+
+
+def _over_samplers():
+    """Every over-sampler (and the combinations), each with an input it takes."""
+    import pandas as pd
+    from scipy import sparse
+
+    import fastsmote as fs
+
+    X, y = blobs([600, 300])
+    X_cat = np.column_stack([np.round(X[:, 0]) % 3, X[:, 1:]])
+    frame = pd.DataFrame(X, columns=list("abcd")).assign(tag="x")  # a text column
+    return {
+        "SMOTE": (fs.SMOTE(), X),
+        "SMOTE-sparse": (fs.SMOTE(), sparse.csr_matrix(X)),
+        "SMOTENC": (fs.SMOTENC(categorical_features=[0]), X_cat),
+        "SMOTEN": (fs.SMOTEN(), np.round(X).astype(np.int64)),
+        "BorderlineSMOTE": (fs.BorderlineSMOTE(), X),
+        "ADASYN": (fs.ADASYN(), X),
+        "SVMSMOTE": (fs.SVMSMOTE(), X),
+        "KMeansSMOTE": (fs.KMeansSMOTE(), X),
+        "RandomOverSampler": (fs.RandomOverSampler(), frame),
+        "RandomOverSampler-list": (fs.RandomOverSampler(), X.tolist()),
+        "RandomOverSampler-shrinkage": (fs.RandomOverSampler(shrinkage=1.0), X),
+        "SMOTEENN": (fs.SMOTEENN(), X),
+        "SMOTETomek-sparse": (fs.SMOTETomek(), sparse.csr_matrix(X)),
+    }, y
+
+
+@pytest.mark.parametrize("name", list(_over_samplers()[0]))
+def test_every_over_sampler_checks_its_output_before_making_it(monkeypatch, name):
+    """Asked for 10 million rows with 1 MiB free, each raises before anything of the
+    output's size is allocated (tracemalloc sees less than a tenth of it), saying which
+    ways it has of getting the output (out=, fit_resample_iter, or fewer rows)."""
+    import tracemalloc
+
+    from fastsmote.base import OutputTooLarge
+
+    samplers, y = _over_samplers()
+    sampler, X = samplers[name]
+    sampler.set_params(sampling_strategy={1: 10_000_000})
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 1 << 20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(OutputTooLarge, match=r"10,000,600 rows x [45] features") as error:
+            sampler.fit_resample(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000 * 8 // 10, peak
+    message = str(error.value)
+    assert message.endswith("lower sampling_strategy.") or message.endswith(
+        " available to this process. Lower sampling_strategy."
+    )
+    offers_out = "out=np.memmap" in message
+    assert offers_out == (isinstance(X, np.ndarray) and name.split("-")[0] in DENSE_OUT)
+
+
+#: The samplers whose dense output can be written into out= (the others return rows in
+#: the caller's container, or are combinations).
+DENSE_OUT = {"SMOTE", "BorderlineSMOTE", "ADASYN", "SVMSMOTE", "KMeansSMOTE"}

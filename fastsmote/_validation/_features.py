@@ -83,6 +83,25 @@ class Features:
         return self.table.build(out, dtypes)
 
 
+def output_row_bytes(features: Any) -> int:
+    """Bytes an output row of ``features`` (:class:`Features`, :class:`Rows` or a
+    ``SparseFeatures``) takes at least: a value of the computation dtype per feature for
+    numeric input; for rows only selected, each column's value size (a pointer for
+    text, objects and lists); for sparse input, the average stored entries of a row."""
+    data = getattr(features, "matrix", features.data)
+    if hasattr(data, "nnz"):
+        entry = data.dtype.itemsize + data.indices.dtype.itemsize
+        return -(-data.nnz // max(features.n_samples, 1)) * entry + 8  # + its row pointer
+    if isinstance(features, Features):
+        return features.n_features * features.dtype.itemsize
+    if features.table is not None:
+        sizes = (features.table.numeric_dtype(j) for j in range(features.n_features))
+        return sum(8 if t is None else max(t.itemsize, 1) for t in sizes)
+    if isinstance(data, np.ndarray):
+        return features.n_features * data.dtype.itemsize
+    return 8  # a list of rows: the output lists a reference per row
+
+
 def holds_exactly(dtype: np.dtype, values: np.ndarray) -> bool:
     """Whether the integer or boolean ``dtype`` holds every float in ``values`` exactly,
     none of them possibly a rounded integer (of magnitude 2**53 or more in float64)."""

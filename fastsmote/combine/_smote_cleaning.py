@@ -17,7 +17,7 @@ from .._validation import (
     check_params,
     has_methods,
 )
-from ..base import SEED, THREADS, BaseSampler, RowOrigins, with_n_jobs
+from ..base import SEED, THREADS, BaseSampler, OutputTooLarge, RowOrigins, with_n_jobs
 from ..over_sampling import SMOTE
 from ..under_sampling import EditedNearestNeighbours, TomekLinks
 
@@ -60,7 +60,13 @@ class _SMOTEThenClean(BaseSampler):
         self.smote_, fitted_cleaner = self._steps()
         setattr(self, self._cleaner_name + "_", fitted_cleaner)
         with phase(f"over-sampling ({type(self.smote_).__name__})"):
-            X_res, y_res = self.smote_.fit_resample(X, y)
+            try:
+                X_res, y_res = self.smote_.fit_resample(X, y)
+            except OutputTooLarge as error:  # the step's other ways are not this one's
+                message = str(error)
+                for advice in (self.smote_._output_advice(), "Lower sampling_strategy."):
+                    message = message.removesuffix(advice)
+                raise OutputTooLarge(message + "Lower sampling_strategy.") from None
         counts_in, counts_smoted = label_counts(y), label_counts(y_res)
         # A SMOTE step from another library (imbalanced-learn's) may lack these: the
         # rows it added per class are its resolved strategy.

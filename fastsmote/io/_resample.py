@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._memory import check_fits
 from .._validation import std_exponents
 from ._input import check_labels, is_numeric
 
@@ -156,7 +157,8 @@ def resample_table(
     X = frame.drop(columns=[target])
     y = frame[target]
     X_res, y_res = sampler.fit_resample(X, y)
-    out = X_res.copy() if hasattr(X_res, "columns") else X_res
+    # a shallow copy: the target column is added to it, not to X_res, without a copy of X_res
+    out = X_res.copy(deep=False) if hasattr(X_res, "columns") else X_res
     out.insert(model.column_names.index(target), target, np.asarray(y_res))
     if hasattr(y_res, "dtype"):
         out[target] = out[target].astype(y_res.dtype)
@@ -168,6 +170,12 @@ def resample_table(
         )
     if synthetic_column is not None:  # a selector that does not say kept input rows only
         out[synthetic_column] = np.zeros(len(out), dtype=bool) if rows is None else rows < 0
+    carried_bytes = table.select(sorted(carried)).nbytes * len(out) // max(table.num_rows, 1)
+    check_fits(
+        int(out.memory_usage(index=False).sum()) + carried_bytes,
+        f"The resampled table as Arrow columns ({len(out):,} rows)",
+        "Lower the sampling strategy, or use a machine with more memory.",
+    )
     result_table = _arrow_from_frame(out, model.schema)
     for i in sorted(carried):  # back where they were, in input order
         field = table.schema.field(i).with_nullable(True)

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.utils.validation import _num_samples
 
 from .._config import get_config
-from .._memory import budget_bytes, check_output_fits, rows_per_chunk
+from .._memory import budget_bytes, rows_per_chunk
 from .._numba import numba_threads
 from .._progress import phase
 from .._random import (
@@ -169,8 +169,7 @@ class _InterpolatingSampler(BaseSampler):
     def _allocate(self, features: Features, out: np.ndarray | None) -> np.ndarray:
         """The output array (checked or allocated), with the input rows copied in."""
         shape = (self.n_samples_out_, features.n_features)
-        if out is None:
-            check_output_fits(*shape, features.dtype)
+        if out is None:  # fit_resample checked that it fits
             out = np.empty(shape, dtype=features.dtype)
         else:
             check_out_array(out, shape, features.dtype)
