@@ -303,8 +303,11 @@ class Pipeline(_skpipeline.Pipeline):
                 with _print_elapsed_time("Pipeline", message):
                     continue
             own = self._transform_input_for(idx, step_params[idx], params)
+            # as scikit-learn's and imbalanced-learn's: the step itself is fitted unless
+            # memory is set (then a clone, so a cached fit is never the user's object)
+            fresh = step if getattr(memory, "location", None) is None else clone(step)
             if _is_sampler(step):
-                sampler = clone(step)
+                sampler = fresh
                 with _print_elapsed_time("Pipeline", message):
                     output = sampler.fit_resample(X, y, **own["fit_resample"])
                     if len(output) != 2:  # FunctionSampler passes a func's third output on
@@ -317,7 +320,6 @@ class Pipeline(_skpipeline.Pipeline):
                 X, y = X_res, y_res
                 self.steps[idx] = (name, sampler)
             else:
-                fresh = step if getattr(memory, "location", None) is None else clone(step)
                 X, fitted = cached(fresh, X, y, message, own)
                 self.steps[idx] = (name, fitted)
         last = len(self.steps) - 1

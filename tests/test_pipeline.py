@@ -533,3 +533,21 @@ def test_a_sampler_placed_in_a_pipeline_keeps_its_settings():
     model = with_sampler(fs.SMOTE(), estimator, sampler_placement(estimator, -1))
     assert [name for name, _ in model.steps] == ["scale", "smote", "clf"]
     assert model.transform_input == ["X_val"] and model.verbose
+
+
+def test_steps_are_fitted_in_place_unless_memory_is_set(tmp_path):
+    """As scikit-learn's and imbalanced-learn's Pipeline: with ``memory=None`` the step
+    objects themselves are fitted (``rus.sample_indices_`` after ``pipe.fit``); with a
+    cache, clones are, and the objects passed in stay unfitted."""
+    from imblearn.pipeline import make_pipeline as imblearn_make_pipeline
+
+    X, y = make_classification(n_samples=120, weights=[0.75], random_state=0)
+    for make in (make_pipeline, imblearn_make_pipeline):
+        scaler, rus = StandardScaler(), fs.RandomUnderSampler(random_state=0)
+        pipe = make(scaler, rus, LogisticRegression()).fit(X, y)
+        assert pipe.steps[1][1] is rus and rus.sample_indices_.size == 2 * np.bincount(y).min()
+        assert pipe.steps[0][1] is scaler and hasattr(scaler, "mean_")
+        scaler, rus = StandardScaler(), fs.RandomUnderSampler(random_state=0)
+        pipe = make(scaler, rus, LogisticRegression(), memory=str(tmp_path)).fit(X, y)
+        assert pipe.steps[1][1] is not rus and not hasattr(rus, "sample_indices_")
+        assert not hasattr(scaler, "mean_")
