@@ -394,3 +394,107 @@ def test_prior_correction_restores_calibration_after_smote_and_keeps_ranking():
     # ranking preserved exactly: same AUC and average precision
     assert roc_auc_score(y_test, after) == roc_auc_score(y_test, before)
     assert average_precision_score(y_test, after) == average_precision_score(y_test, before)
+
+
+# --------------------------------------------------------------------------- wrappers
+def test_train_prior_is_measured_through_a_search():
+    from sklearn.model_selection import GridSearchCV
+
+    X_train, X_test, y_train, _ = imbalanced(n=2000)
+    sampler = SMOTE(sampling_strategy=0.5, random_state=0)
+    direct = PriorCorrectedClassifier(smote_pipeline(sampler)).fit(X_train, y_train)
+    np.testing.assert_allclose(direct.train_prior_, [2 / 3, 1 / 3], atol=1e-3)
+    search = GridSearchCV(smote_pipeline(sampler), {"clf__C": [0.1, 1.0]}, cv=3)
+    model = PriorCorrectedClassifier(search).fit(X_train, y_train)
+    np.testing.assert_array_equal(model.train_prior_, direct.train_prior_)
+    best = model.estimator_.best_estimator_
+    expected = prior_correction(
+        best.predict_proba(X_test), train_prior=direct.train_prior_, true_prior=model.true_prior_
+    )
+    np.testing.assert_allclose(model.predict_proba(X_test), expected)
+    # already fitted, and a search as the last step of an outer pipeline
+    prefit = PriorCorrectedClassifier(model.estimator_, prefit=True).fit(X_train, y_train)
+    np.testing.assert_array_equal(prefit.train_prior_, direct.train_prior_)
+    outer = Pipeline([("scale", StandardScaler()), ("search", clone(search))])
+    nested = PriorCorrectedClassifier(outer).fit(X_train, y_train)
+    np.testing.assert_array_equal(nested.train_prior_, direct.train_prior_)
+    assert "fit" not in vars(nested.estimator_.named_steps["search"])
+
+
+def _balanced_ensembles():
+    import imblearn.ensemble as imb
+    from sklearn.tree import DecisionTreeClassifier
+
+    import fastsmote.ensemble as fs
+
+    for module in (fs, imb):
+        yield module.BalancedRandomForestClassifier(n_estimators=5, random_state=0)
+        yield module.BalancedBaggingClassifier(n_estimators=3, random_state=0)
+        yield module.EasyEnsembleClassifier(n_estimators=2, random_state=0)
+        yield module.RUSBoostClassifier(
+            DecisionTreeClassifier(max_depth=3), n_estimators=3, random_state=0
+        )
+
+
+@pytest.mark.parametrize(
+    "ensemble",
+    list(_balanced_ensembles()),
+    ids=lambda e: f"{type(e).__module__.split('.')[0]}-{type(e).__name__}",
+)
+def test_train_prior_of_balanced_ensembles_is_their_samplers(ensemble):
+    X_train, _, y_train, _ = imbalanced(n=1000)
+    model = PriorCorrectedClassifier(ensemble).fit(X_train, y_train)
+    np.testing.assert_allclose(model.train_prior_, [0.5, 0.5])  # the defaults balance
+    np.testing.assert_allclose(model.true_prior_, np.bincount(y_train) / y_train.size)
+    ratio = clone(ensemble).set_params(sampling_strategy=0.5)
+    in_pipeline = Pipeline([("scale", StandardScaler()), ("clf", ratio)])
+    model = PriorCorrectedClassifier(in_pipeline).fit(X_train, y_train)
+    np.testing.assert_allclose(model.train_prior_, [2 / 3, 1 / 3], atol=1e-2)
+    prefit = PriorCorrectedClassifier(model.estimator_, prefit=True).fit(X_train, y_train)
+    np.testing.assert_array_equal(prefit.train_prior_, model.train_prior_)
+
+
+def test_train_prior_of_bagging_with_its_own_sampler():
+    from fastsmote.ensemble import BalancedBaggingClassifier
+
+    X_train, _, y_train, _ = imbalanced(n=1000)
+    bagging = BalancedBaggingClassifier(
+        LogisticRegression(),
+        n_estimators=3,
+        sampling_strategy=0.25,
+        sampler=SMOTE(),
+        random_state=0,
+    )
+    model = PriorCorrectedClassifier(bagging).fit(X_train, y_train)
+    n_major = np.bincount(y_train).max()
+    expected = np.array([n_major, n_major // 4]) / (n_major + n_major // 4)
+    np.testing.assert_allclose(model.train_prior_, expected)
+
+
+def test_unknown_wrapper_around_a_sampler_asks_for_train_prior():
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import BaggingClassifier, StackingClassifier
+
+    from fastsmote.ensemble import BalancedBaggingClassifier
+
+    X_train, X_test, y_train, _ = imbalanced(n=1000)
+    wrapped = [
+        CalibratedClassifierCV(smote_pipeline(), cv=3),
+        BaggingClassifier(smote_pipeline(), n_estimators=2),
+        StackingClassifier([("a", smote_pipeline())], final_estimator=LogisticRegression()),
+        BalancedBaggingClassifier(smote_pipeline(), n_estimators=2),
+        Pipeline([("scale", StandardScaler()), ("cal", CalibratedClassifierCV(smote_pipeline()))]),
+    ]
+    for estimator in wrapped:
+        model = PriorCorrectedClassifier(estimator)
+        with pytest.raises(ValueError, match="Pass train_prior explicitly"):
+            model.fit(X_train, y_train)
+        assert not hasattr(model, "estimator_")  # refused before fitting
+    # with the prior given it is used as is
+    explicit = PriorCorrectedClassifier(wrapped[0], train_prior=0.5).fit(X_train, y_train)
+    np.testing.assert_allclose(explicit.train_prior_, [0.5, 0.5])
+    # a meta-estimator without any sampler inside trains on the labels as given
+    plain = PriorCorrectedClassifier(BaggingClassifier(LogisticRegression(), n_estimators=2))
+    plain.fit(X_train, y_train)
+    np.testing.assert_allclose(plain.train_prior_, np.bincount(y_train) / y_train.size)
+    np.testing.assert_allclose(plain.predict_proba(X_test), plain.estimator_.predict_proba(X_test))

@@ -223,3 +223,62 @@ def test_plain_estimator_keeps_the_sampler_in_front_and_bad_positions_fail(data)
         compare_strategies(estimator, X, y, sampler_position="scaler")
     with pytest.raises(ValueError, match="out of range for a pipeline of 2 steps"):
         compare_strategies(estimator, X, y, sampler_position=2)
+
+
+def test_share_capacity_is_floor_of_the_decimal_share():
+    # 0.29 * 100 is 28.999999999999996 in binary floating point: the share written is 29%
+    y = np.r_[np.ones(50, int), np.zeros(50, int)]
+    s = np.arange(100) / 100
+    for share, alerts in [(0.29, 29), (0.57, 57), (0.58, 58), (0.3, 30), (0.005, 1)]:
+        assert fold_metrics(y, s, share)["capacity"] == alerts
+    assert fold_metrics(y, s, np.float32(0.29))["capacity"] == 29
+    assert fold_metrics(y[45:52], s[45:52], 0.5)["capacity"] == 3  # floor, never above
+
+
+def test_cv_none_is_stratified_like_the_default(data):
+    # rows ordered by label: unstratified, unshuffled folds would hold one class each
+    X, y = data
+    default = wide(compare_strategies(LogisticRegression(), X, y, strategies=["none"]))
+    none = wide(compare_strategies(LogisticRegression(), X, y, strategies=["none"], cv=None))
+    assert none.shape[0] == 5
+    assert none.drop(columns="fit_seconds").equals(default.drop(columns="fit_seconds"))
+
+
+def test_groups_go_to_the_splitter(data):
+    from sklearn.model_selection import GroupKFold
+
+    X, y = data
+    groups = np.arange(y.size) % 7
+    result = compare_strategies(
+        LogisticRegression(), X, y, strategies=["none"], cv=GroupKFold(3), groups=groups
+    )
+    got = wide(result).loc["none"]
+    for f, (train, test) in enumerate(GroupKFold(3).split(X, y, groups)):
+        assert not set(groups[train]) & set(groups[test])
+        p = LogisticRegression().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        assert got.loc[f, "average_precision"] == pytest.approx(
+            average_precision_score(y[test], p), abs=1e-12
+        )
+    with pytest.raises(ValueError, match="GroupKFold splits by groups: pass groups="):
+        compare_strategies(LogisticRegression(), X, y, cv=GroupKFold(3))
+    with pytest.raises(ValueError, match="ignores groups"):
+        compare_strategies(LogisticRegression(), X, y, cv=3, groups=groups)
+    with pytest.raises(ValueError, match="one label per row"):
+        compare_strategies(LogisticRegression(), X, y, cv=GroupKFold(3), groups=groups[:-1])
+
+
+def test_a_fold_with_one_class_is_named(data):
+    from sklearn.model_selection import GroupKFold, KFold
+
+    X, y = data  # 240 negatives then 40 positives
+    with pytest.raises(ValueError, match=r"Fold 0 of cv: its validation part \(94 rows\)"):
+        compare_strategies(LogisticRegression(), X, y, strategies=["none"], cv=KFold(3))
+    groups = np.where(y == 1, 0, 1 + np.arange(y.size) % 3)  # group 0: every positive
+    with pytest.raises(ValueError, match=r"Fold \d of cv: its validation part .* only"):
+        compare_strategies(
+            LogisticRegression(), X, y, strategies=["none"], cv=GroupKFold(4), groups=groups
+        )
+    # an explicit split that validates every positive trains on negatives only
+    split = [(np.arange(0, 200), np.arange(200, 280))]
+    with pytest.raises(ValueError, match=r"Fold 0 of cv: its training part .* 200 negative"):
+        compare_strategies(LogisticRegression(), X, y, strategies=["none"], cv=split)

@@ -343,3 +343,80 @@ def test_diagnose_command_prints_the_description_and_the_scale_warning(tmp_path,
     )
     assert main(["diagnose", str(path), "--target", "label", "-q", "--smote-k", "3"]) == 0
     assert "SMOTE (k_neighbors=3)" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- ties
+def brute_shared_same(X, queries, is_same, k, exclude_self=True):
+    """Same-class neighbours with the rows tied at the k-th distance sharing the places
+    left equally (a float per query)."""
+    out = []
+    for q in queries:
+        point = X[q] if exclude_self else q
+        d = ((X - point) ** 2).sum(axis=1)
+        if exclude_self:
+            d[q] = np.inf
+        kth = np.sort(d)[k - 1]
+        closer, tied = d < kth, d == kth
+        out.append(is_same[closer].sum() + (k - closer.sum()) * is_same[tied].mean())
+    return np.array(out)
+
+
+def discrete(n=600, seed=0, share=0.15):
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 3, size=(n, 3)).astype(float)  # 27 cells: ties everywhere
+    y = (rng.random(n) < share).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("k", [1, 5, 9])
+def test_ties_at_the_kth_distance_are_shared_and_row_order_does_not_matter(k):
+    X, y = discrete()
+    rows = np.flatnonzero(y == 1)
+    same = brute_shared_same(X, rows, y == 1, k)
+    share = same / k
+    expected = {
+        "safe": int((share >= 0.7 - 1e-12).sum()),
+        "borderline": int(((share >= 0.3 - 1e-12) & (share < 0.7 - 1e-12)).sum()),
+        "rare": int(((share > 0) & (share < 0.3 - 1e-12)).sum()),
+        "outlier": int((share == 0).sum()),
+    }
+    report = overlap_report(X, y, n_neighbors=k, max_rows=None, smote_samples=200)
+    assert report.counts[1] == expected
+    assert report.overlap[1] == pytest.approx(1 - share.mean(), abs=1e-12)
+    assert report.warnings == []
+    rng = np.random.default_rng(1)
+    for order in (
+        np.argsort(-y, kind="stable"),
+        np.argsort(y, kind="stable"),
+        rng.permutation(y.size),
+    ):
+        again = overlap_report(X[order], y[order], n_neighbors=k, max_rows=None, smote_samples=200)
+        assert again.counts == report.counts
+        assert again.overlap_score == pytest.approx(report.overlap_score, abs=1e-12)
+
+
+def test_shared_neighbourhoods_of_points_and_of_fully_tied_rows():
+    X, y = discrete(n=200, seed=2)
+    points = np.random.default_rng(0).integers(0, 3, size=(50, 3)).astype(float)
+    got = _overlap.shared_neighbourhoods(X, 5, y == 1, points=points)
+    expected = brute_shared_same(X, points, y == 1, 5, exclude_self=False)
+    np.testing.assert_allclose(got.same / got.ties, expected, atol=1e-12)
+    # every row identical: each query's tie spans all the other rows
+    X_same = np.zeros((40, 2))
+    y_same = np.repeat([0, 1], [30, 10])
+    got = _overlap.shared_neighbourhoods(X_same, 5, y_same == 1, queries=np.arange(30, 40))
+    np.testing.assert_allclose(got.same / got.ties, 5 * 9 / 39)
+
+
+def test_an_approximate_search_says_when_ties_follow_the_row_order(monkeypatch):
+    X, y = discrete()
+
+    def fake_approx(data, k, rows, key, method="nndescent", working_memory=None):
+        return exact_kneighbors(data, k, rows)
+
+    import fastsmote.neighbors._search as search
+
+    monkeypatch.setattr(search, "approx_kneighbors", fake_approx)
+    report = overlap_report(X, y, neighbors="approx", smote_samples=200)
+    assert len(report.warnings) == 1
+    assert "row position" in report.warnings[0] and "neighbors='exact'" in report.warnings[0]

@@ -223,3 +223,19 @@ def test_bad_n_rows(n_rows):
 def test_bad_threshold():
     with pytest.raises(ValueError, match="threshold must be"):
         expected_alert_volume([0, 1], [0.1, 0.9], np.nan, deployment_prevalence=0.1)
+
+
+def test_capacity_share_is_floor_of_the_decimal_share():
+    # 0.29 * 100 == 28.999999999999996: a share means floor of the decimal written
+    n = 100
+    y = np.r_[np.ones(50, int), np.zeros(n - 50, int)]
+    s = np.arange(n) / n  # distinct scores: every count of alerts is reachable
+    for share in (0.29, 0.57, 0.58, 0.3, 0.01, 0.99):
+        expected = round(share * n)  # the decimal product is an integer here
+        result = threshold_for_capacity(y, s, capacity=share)
+        assert result.max_alerts == result.alerts == expected
+    assert threshold_for_capacity(y, s, capacity=np.float32(0.57)).max_alerts == 57
+    assert threshold_for_capacity(y, s, capacity=np.float64(0.58)).max_alerts == 58
+    # floor of the exact product: never above the share (0.295 of 100 rows is 29)
+    assert threshold_for_capacity(y, s, capacity=0.295).max_alerts == 29
+    assert threshold_for_capacity(y[45:52], s[45:52], capacity=0.5).max_alerts == 3

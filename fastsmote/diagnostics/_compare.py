@@ -22,6 +22,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from .._validation import check_features, check_finite, check_target, to_python
 from ..pipeline import sampler_placement, with_sampler
 from ._calibration import expected_calibration_error
+from ._thresholds import share_count
 
 #: Strategies compared by default, in this order.
 DEFAULT_STRATEGIES = (
@@ -87,6 +88,7 @@ def compare_strategies(
     *,
     strategies: Any = None,
     cv: Any = 5,
+    groups: Any = None,
     capacity: int | float | None = None,
     random_state: int | None = 0,
     n_jobs: int | None = None,
@@ -112,13 +114,24 @@ def compare_strategies(
         ``"random_over"``, ``"smote"``, ``"borderline_smote"``, ``"random_under"``
         (None: all of them), or a dict ``{name: sampler or None}``; a sampler is any
         object with ``fit_resample`` and is cloned per fold.
-    cv : int, cross-validation splitter or iterable, default=5
-        An int means ``StratifiedKFold(cv, shuffle=True, random_state=random_state)``.
-        Every strategy uses the same folds.
+    cv : int, None, cross-validation splitter or iterable, default=5
+        An int means ``StratifiedKFold(cv, shuffle=True, random_state=random_state)``;
+        None means the default, 5 such folds (stratified, as scikit-learn's
+        ``cross_validate`` does for a classifier). A splitter is used as given
+        (``split(X, y, groups)``), e.g. ``GroupKFold`` with ``groups``. Every strategy
+        uses the same folds. Each fold's training and validation parts must hold both
+        classes, or a ``ValueError`` names the fold.
+    groups : array-like of shape (n_samples,), optional
+        Group labels passed to the splitter's ``split``, as in scikit-learn's
+        ``cross_validate``; needed by group splitters (``GroupKFold``,
+        ``StratifiedGroupKFold``, ``LeaveOneGroupOut``, ...). With an int or None
+        ``cv`` (which ignores groups) it is refused: pass a group splitter.
     capacity : int or float, optional
         Alerts that can be handled per validation fold: the top-``capacity`` scores
         (ties broken by row order) are alerts. A float in (0, 1) is a share of the
-        fold's rows. Default: the number of positives in the fold (the base rate).
+        fold's rows: ``floor(capacity * rows)`` alerts (at least 1), the product taken
+        on the decimal written (0.29 of 100 rows is 29). Default: the number of
+        positives in the fold (the base rate).
     random_state : int or None, default=0
         Seeds the folds and the named samplers.
     n_jobs : int, optional
@@ -176,7 +189,8 @@ def compare_strategies(
     placement = sampler_placement(estimator, sampler_position)
     if any(sampler is not None for sampler, _ in models.values()):
         notes.append(placement.note)
-    splits = list(_splitter(cv, random_state).split(np.zeros((labels.size, 1)), labels))
+    splits = _splits(cv, groups, labels, random_state)
+    _check_folds(splits, labels, pos_label)
     tasks = [(name, f, tr, te) for name in models for f, (tr, te) in enumerate(splits)]
     results = Parallel(n_jobs=n_jobs)(
         delayed(_fit_score)(models[name], placement, X, labels, tr, te, pos_label, capacity)
@@ -258,12 +272,63 @@ def _strategy_models(estimator: Any, strategies: Any, random_state: Any):
     return models, notes
 
 
+#: Folds of ``cv=None`` (scikit-learn's default number of folds).
+DEFAULT_FOLDS = 5
+
+
 def _splitter(cv: Any, random_state: Any):
     from sklearn.model_selection import StratifiedKFold, check_cv
 
+    if cv is None:
+        cv = DEFAULT_FOLDS
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         return StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=random_state)
     return check_cv(cv, classifier=True)
+
+
+def _splits(cv: Any, groups: Any, labels: np.ndarray, random_state: Any) -> list:
+    """The ``(train, test)`` index pairs every strategy uses."""
+    integral = isinstance(cv, numbers.Integral) and not isinstance(cv, bool)
+    if groups is not None:
+        if cv is None or integral:
+            raise ValueError(
+                f"groups were given but cv={cv!r} means StratifiedKFold, which ignores "
+                "groups (rows of one group would land on both sides of a split). Pass a "
+                "group splitter, e.g. cv=GroupKFold(5) or StratifiedGroupKFold(5)."
+            )
+        groups = np.asarray(groups)
+        if groups.ndim != 1 or groups.shape[0] != labels.size:
+            raise ValueError(
+                f"groups must hold one label per row: {labels.size} rows, groups of "
+                f"shape {groups.shape}."
+            )
+    splitter = _splitter(cv, random_state)
+    try:
+        return list(splitter.split(np.zeros((labels.size, 1)), labels, groups))
+    except ValueError as error:
+        if groups is None and "groups" in str(error):
+            raise ValueError(
+                f"{type(splitter).__name__} splits by groups: pass groups= (one group "
+                "label per row) to compare_strategies."
+            ) from error
+        raise
+
+
+def _check_folds(splits: list, labels: np.ndarray, pos_label: Any) -> None:
+    """Refuse a fold that cannot be fitted or scored: each part needs both classes."""
+    for f, (train, test) in enumerate(splits):
+        for part, rows in (("training", train), ("validation", test)):
+            n_pos = int(np.count_nonzero(labels[rows] == pos_label))
+            if 0 < n_pos < len(rows):
+                continue
+            held = f"{n_pos} positive" if n_pos else f"{len(rows)} negative"
+            raise ValueError(
+                f"Fold {f} of cv: its {part} part ({len(rows)} rows) holds only "
+                f"{held} rows (positive class {to_python(pos_label)!r}); average "
+                "precision, ROC AUC and calibration need both classes in every fold. Use "
+                "a stratified splitter (an int cv is StratifiedKFold), fewer folds, or "
+                "groups that each mix the classes."
+            )
 
 
 def _check_capacity(capacity: Any) -> None:
@@ -311,7 +376,7 @@ def fold_metrics(y_true: np.ndarray, score: np.ndarray, capacity: Any = None) ->
     elif isinstance(capacity, numbers.Integral):
         c = int(capacity)
     else:
-        c = int(round(capacity * n))
+        c = share_count(capacity, n)
     c = max(1, min(n, c))
     top = np.argsort(-score, kind="stable")[:c]  # ties: earlier row first
     hits = int(y_true[top].sum())

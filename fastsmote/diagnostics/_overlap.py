@@ -20,7 +20,7 @@ import itertools
 import math
 import numbers
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -83,7 +83,9 @@ class OverlapReport:
     typology : dict
         The same as shares of the analysed rows (floats summing to 1).
     overlap : dict
-        ``{class: mean share of other-class rows among a row's neighbours}``.
+        ``{class: mean share of other-class rows among a row's neighbours}`` (rows
+        tied at the last neighbour's distance sharing the places left: see
+        :func:`overlap_report`).
     overlap_score : float
         The mean of ``overlap`` over the analysed classes weighted by their rows: 0 when
         every row has only same-class neighbours, 1 when none has any.
@@ -111,7 +113,7 @@ class OverlapReport:
         features: column names, or positions for arrays).
     warnings : list of str
         Conditions that limit what the numbers mean (features on very different
-        scales).
+        scales; ties an approximate search broke by row position).
     """
 
     classes: list
@@ -270,7 +272,8 @@ def typology_rule(n_neighbors: int) -> str:
         "at least one, outlier when none (Napierala & Stefanowski; with 5 neighbours: "
         "5-4 safe, 3-2 borderline, 1 rare, 0 outlier). A synthetic row is in an "
         "other-class region when more than half of its neighbours among the real rows "
-        "belong to other classes."
+        "belong to other classes. Rows tied at the last neighbour's distance share the "
+        "places left equally, so the row order never matters."
     )
 
 
@@ -296,6 +299,18 @@ def overlap_report(
     proportions generalised from 5 neighbours): safe ``s >= 0.7``, borderline
     ``0.3 <= s < 0.7``, rare ``0 < s < 0.3``, outlier ``s = 0``. With 5 neighbours
     that is exactly 5-4 / 3-2 / 1 / 0 same-class neighbours.
+
+    Ties: when ``t`` rows lie at exactly the distance of the ``n_neighbors``-th
+    neighbour and only ``r`` places are left for them (repeated rows, discrete
+    features), each counts ``r / t`` (the mean over every way of breaking the tie), so
+    ``s``, the typology and the overlap depend on the distances and labels only, not on
+    the row order; rows nearer than that distance count 1 each. With the exact search
+    the whole tie is found (every row's distance is computed for those rows, once per
+    distinct row). An approximate search is not completed so: its ties stay broken by
+    row position, and ``warnings`` says how many rows that concerns
+    (``neighbors="exact"`` removes it). The same rule decides whether a simulated SMOTE
+    row lands in an other-class region (which rows SMOTE creates follows its draws, as
+    SMOTE's own output does).
 
     For each class that ``fastsmote.SMOTE()`` (default ``sampling_strategy``) would
     over-sample, the first ``smote_samples`` synthetic rows that
@@ -428,13 +443,15 @@ def overlap_report(
             rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(ci,)))
             rows = rows[np.sort(rng.choice(rows.size, max_rows, replace=False))]
         with phase(f"class {label}"):
-            found = kneighbors(
-                X_float, n_neighbors, queries=rows, backend=neighbors, key=graph_key,
-                working_memory=working_memory,
+            shared = shared_neighbourhoods(
+                X_float, n_neighbors, target.encoded == ci, queries=rows,
+                backend=neighbors, key=graph_key, working_memory=working_memory,
             )  # fmt: skip
-            nbr, backend = found.indices, found.backend
-        same = np.count_nonzero(target.encoded[nbr] == ci, axis=1)
-        counts = typology_counts(same, n_neighbors)
+            backend = shared.backend
+        if shared.unresolved:
+            report.warnings.append(_tie_warning(label, shared.unresolved, rows.size, backend))
+        same = shared.same / shared.ties
+        counts = typology_counts(shared.same, n_neighbors, shared.ties)
         report.classes.append(label)
         report.neighbors_backend[label] = backend
         n_class = int(target.counts[ci])
@@ -442,7 +459,7 @@ def overlap_report(
         report.n_analysed[label] = int(rows.size)
         report.counts[label] = counts
         report.typology[label] = {c: counts[c] / rows.size for c in CATEGORIES}
-        n_other = int(rows.size * n_neighbors - same.sum())
+        n_other = rows.size * n_neighbors - float(same.sum())
         report.overlap[label] = n_other / (rows.size * n_neighbors)
         weighted += n_class * report.overlap[label]
         total += n_class
@@ -473,11 +490,16 @@ def overlap_report(
     return report
 
 
-def typology_counts(same: np.ndarray, k: int) -> dict:
-    """Rows per category from each row's number of same-class neighbours (out of k)."""
+def typology_counts(same: np.ndarray, k: int, ties: np.ndarray | None = None) -> dict:
+    """Rows per category from each row's number of same-class neighbours (out of k).
+
+    With ``ties``, a row's count is the fraction ``same / ties`` (integers, so the
+    comparisons stay exact): see :func:`shared_neighbourhoods`.
+    """
     same = np.asarray(same, dtype=np.int64)
-    safe = 10 * same >= SAFE_TENTHS * k
-    border = ~safe & (10 * same >= BORDERLINE_TENTHS * k)
+    ties = np.ones_like(same) if ties is None else np.asarray(ties, dtype=np.int64)
+    safe = 10 * same >= SAFE_TENTHS * k * ties
+    border = ~safe & (10 * same >= BORDERLINE_TENTHS * k * ties)
     outlier = same == 0
     rare = ~safe & ~border & ~outlier
     return {
@@ -676,9 +698,188 @@ def _landing_draws(X, target, ci, n_new, k, n_samples, key, smote_k):
     class_nbr = np.zeros((rows.size, smote_k), dtype=np.int64)  # rows never drawn: unused
     class_nbr[needed] = kneighbors(X_class, smote_k, queries=needed, backend="exact").indices
     synthetic = ClassJob.for_class(X_class, class_nbr, key, ci, n_new).generate(0, m)
-    nbr = kneighbors(X, k, points=synthetic, backend="exact").indices
-    other = np.count_nonzero(target.encoded[nbr] != ci, axis=1)
-    return 2 * other > k, (bases, class_nbr[bases, slots], nbr[:, 0])
+    shared = shared_neighbourhoods(X, k, target.encoded == ci, points=synthetic)
+    other = k * shared.ties - shared.same  # other-class neighbours, times ties
+    return 2 * other > k * shared.ties, (bases, class_nbr[bases, slots], shared.nearest)
+
+
+class SharedNeighbourhoods(NamedTuple):
+    """Same-class weight of each query's ``k`` nearest rows, ties at the k-th distance
+    shared (:func:`shared_neighbourhoods`).
+
+    Attributes
+    ----------
+    same : ndarray of int64
+        Numerator of the same-class count: ``same / ties`` same-class neighbours.
+    ties : ndarray of int64
+        Denominator: the number of rows tied at the k-th distance when they cross the
+        k-th place, else 1.
+    nearest : ndarray of int64
+        The nearest row of each query (lowest position among equally near rows).
+    backend : str
+        The search used.
+    unresolved : int
+        Queries whose tie at the k-th distance an approximate search could not follow
+        (broken by row position instead); 0 for the exact search.
+    """
+
+    same: np.ndarray
+    ties: np.ndarray
+    nearest: np.ndarray
+    backend: str
+    unresolved: int
+
+
+def shared_neighbourhoods(
+    X: np.ndarray,
+    k: int,
+    is_same: np.ndarray,
+    *,
+    queries: np.ndarray | None = None,
+    points: np.ndarray | None = None,
+    backend: Any = "exact",
+    key: Any = 0,
+    working_memory: int | None = None,
+) -> SharedNeighbourhoods:
+    """How many of each query's ``k`` nearest rows are same-class, whatever the row order.
+
+    Rows nearer than the k-th distance count 1 each; the ``t`` rows at exactly the k-th
+    distance share the ``r`` places left, ``r / t`` each (the mean over every way of
+    breaking the tie), so the count depends on the distances and labels only, never on
+    which tied row comes first. Queries are the rows ``queries`` of ``X`` (each itself
+    excluded by position) or the ``points``. The search asks for ``k + 1`` neighbours;
+    for a query whose tie runs past the k-th place, exact searches of twice as many
+    neighbours follow until the list reaches past the tie (up to
+    :data:`WIDEST_TIE_SEARCH`); a tie wider than that (repeated rows) is counted from
+    every row's distance to the query (once per distinct query vector, so duplicated
+    rows cost one pass). An approximate search is not completed that way: its ties stay
+    broken by position and are counted in ``unresolved``.
+    """
+    n = X.shape[0]
+    limit = n - 1 if points is None else n
+    wanted = min(k + 1, limit)  # one more than k: is the k-th distance tied beyond it?
+    where = {"points": points} if points is not None else {"queries": queries}
+    found = kneighbors(X, wanted, backend=backend, key=key, working_memory=working_memory, **where)
+    Q = points if points is not None else X[queries]
+    nbr, dist = _by_distance(X, Q, found.indices)
+    same = np.count_nonzero(is_same[nbr[:, :k]], axis=1).astype(np.int64)
+    ties = np.ones_like(same)
+    nearest = nbr[:, 0].copy()
+    kth = dist[:, k - 1]
+    crossing = np.flatnonzero(dist[:, k] == kth) if wanted > k else np.empty(0, np.int64)
+    if crossing.size and found.backend != "exact":
+        return SharedNeighbourhoods(same, ties, nearest, found.backend, int(crossing.size))
+    if crossing.size:
+        budget = resolve_working_memory(working_memory) * 2**20
+        n_vectors = np.unique(np.asarray(Q[crossing]), axis=0).shape[0]
+        pending = crossing
+        # both read every row per query vector: the searches in a compiled kernel for
+        # every query (~30x faster per row), the scans in NumPy per distinct vector
+        if n_vectors * SCAN_COST > crossing.size:
+            pending = _widened(
+                X, k, is_same, Q, crossing, queries, points, limit, budget, same, ties
+            )
+        if pending.size:  # ties of hundreds of rows: repeated rows, few distinct vectors
+            _scanned(X, k, is_same, Q, pending, queries, points, budget, same, ties)
+    return SharedNeighbourhoods(same, ties, nearest, found.backend, 0)
+
+
+#: Widest neighbour list searched for a tie before the rows' distances are scanned.
+WIDEST_TIE_SEARCH = 256
+#: Cost of one NumPy pass over every row's distance to a vector, in exact searches of
+#: one query (the compiled kernel reads the rows ~30x faster).
+SCAN_COST = 32
+
+
+def _widened(X, k, is_same, Q, crossing, queries, points, limit, budget, same, ties):
+    """Resolve the ties of queries ``crossing`` with exact searches of ever more
+    neighbours (doubling, up to :data:`WIDEST_TIE_SEARCH`) until the list reaches past
+    the k-th distance; write ``same`` and ``ties``; return the queries left."""
+    pending, width = crossing, min(limit, 2 * (k + 1))
+    while pending.size:
+        left = []
+        rows = max(1, budget // (width * 24))  # the lists and their distances
+        for start in range(0, pending.size, rows):
+            part = pending[start : start + rows]
+            where = {"points": points[part]} if points is not None else {"queries": queries[part]}
+            found = kneighbors(X, width, backend="exact", **where)
+            nbr, dist = _by_distance(X, Q[part], found.indices)
+            kth = dist[:, k - 1 : k]
+            done = (dist[:, -1:] > kth).ravel() | (width >= limit)
+            closer, tied = dist < kth, dist == kth
+            hits = is_same[nbr]
+            ties[part[done]] = tied[done].sum(axis=1)
+            same[part[done]] = tied[done].sum(axis=1) * (hits & closer)[done].sum(axis=1) + (
+                k - closer[done].sum(axis=1)
+            ) * (hits & tied)[done].sum(axis=1)
+            left.append(part[~done])
+        pending = np.concatenate(left)
+        if width >= min(limit, WIDEST_TIE_SEARCH):
+            break
+        width = min(limit, 2 * width)
+    return pending
+
+
+def _scanned(X, k, is_same, Q, pending, queries, points, budget, same, ties):
+    """Resolve the ties of queries ``pending`` by every row's distance to each distinct
+    query vector (one pass over the rows per vector, whatever its copies)."""
+    vectors = np.asarray(Q[pending], dtype=np.float64)
+    unique, group = np.unique(vectors, axis=0, return_inverse=True)
+    group = group.ravel()
+    for u in range(unique.shape[0]):
+        members = pending[group == u]
+        d = _distances_to(X, unique[u], budget)
+        if points is None:
+            # each query is a row at distance 0 from the vector: drop one such 0
+            kth_u = np.partition(d, k)[k]
+            own = is_same[queries[members]].astype(np.int64)
+        else:
+            kth_u = np.partition(d, k - 1)[k - 1]
+            own = np.zeros(members.size, dtype=np.int64)
+        closer, tied = d < kth_u, d == kth_u
+        n_closer, n_tied = int(closer.sum()), int(tied.sum())
+        s_closer, s_tied = int(is_same[closer].sum()), int(is_same[tied].sum())
+        if points is None and kth_u > 0:
+            n_closer, s_closer = n_closer - 1, s_closer - own
+        elif points is None:
+            n_tied, s_tied = n_tied - 1, s_tied - own
+        ties[members] = n_tied
+        same[members] = n_tied * s_closer + (k - n_closer) * s_tied
+
+
+def _distances_to(X: np.ndarray, vector: np.ndarray, budget: int) -> np.ndarray:
+    """Squared distance of every row of ``X`` to ``vector``, in blocks of rows."""
+    n, d = X.shape
+    out = np.empty(n, dtype=np.float64)
+    step = max(1, budget // (8 * max(1, d)))
+    for start in range(0, n, step):
+        diff = X[start : start + step].astype(np.float64) - vector
+        out[start : start + step] = np.einsum("jk,jk->j", diff, diff)
+    return out
+
+
+def _by_distance(X: np.ndarray, Q: np.ndarray, indices: np.ndarray):
+    """``indices`` and their squared distances to ``Q``, each row ordered nearest first
+    (equal distances by position: the search's own tie rule)."""
+    dist = np.empty(indices.shape, dtype=np.float64)
+    step = max(1, 2**22 // max(1, indices.shape[1] * X.shape[1]))
+    for start in range(0, indices.shape[0], step):
+        block = slice(start, start + step)
+        diff = X[indices[block]].astype(np.float64) - np.asarray(Q[block], np.float64)[:, None, :]
+        dist[block] = np.einsum("ijk,ijk->ij", diff, diff)
+    order = np.argsort(dist, axis=1, kind="stable")
+    ranked = np.take_along_axis(indices, order, axis=1)
+    return ranked, np.take_along_axis(dist, order, axis=1)
+
+
+def _tie_warning(label: Any, unresolved: int, analysed: int, backend: str) -> str:
+    return (
+        f"class {label!r}: {unresolved:,} of the {analysed:,} typed rows have rows tied at "
+        f"the {backend} search's last neighbour distance beyond it (repeated rows or "
+        "discrete features); the approximate search breaks those ties by row position, "
+        "so these numbers can change with the row order. neighbors='exact' shares each "
+        "tie among the tied rows and does not depend on the order."
+    )
 
 
 def _clustered_wilson(hit, ways, z: float = 1.959964) -> tuple[float, float]:

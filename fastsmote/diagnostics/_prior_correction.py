@@ -128,33 +128,139 @@ def prior_correction(
 
 
 # --------------------------------------------------------------------------- estimator
+#: imbalanced-learn's ensembles (and fastsmote's drop-ins) whose members each train on
+#: rows drawn by an under-sampler set by the ensemble's ``sampling_strategy`` (or by
+#: BalancedBaggingClassifier's ``sampler``).
+_BALANCED_ENSEMBLES = frozenset(
+    {
+        "BalancedBaggingClassifier",
+        "BalancedRandomForestClassifier",
+        "EasyEnsembleClassifier",
+        "RUSBoostClassifier",
+    }
+)
+
+
 def _innermost_final(estimator: Any) -> Any:
     while hasattr(estimator, "steps"):
         estimator = estimator.steps[-1][1]
     return estimator
 
 
-def _has_sampler(estimator: Any) -> bool:
-    if not hasattr(estimator, "steps"):
-        return False
-    return any(hasattr(step, "fit_resample") or _has_sampler(step) for _, step in estimator.steps)
+def _is_passthrough(step: Any) -> bool:
+    return step is None or (isinstance(step, str) and step == "passthrough")
 
 
-def _replay_labels(pipeline: Any, X: Any, y: Any) -> Any:
-    """Labels reaching the final estimator of a fitted pipeline, by re-running its steps.
+def _is_balanced_ensemble(estimator: Any) -> bool:
+    return any(
+        cls.__name__ in _BALANCED_ENSEMBLES
+        and cls.__module__.split(".")[0] in ("fastsmote", "imblearn")
+        for cls in type(estimator).__mro__
+    )
 
-    Samplers are cloned and re-run with ``fit_resample``; other steps only ``transform``.
+
+def _is_search(estimator: Any) -> bool:
+    """A hyper-parameter search whose refitted ``best_estimator_`` makes the predictions."""
+    from sklearn.model_selection._search import BaseSearchCV
+
+    return isinstance(estimator, BaseSearchCV) or hasattr(estimator, "best_estimator_")
+
+
+def _nested(estimator: Any) -> list:
+    """The estimators among ``estimator``'s parameters (also in lists and named pairs)."""
+    if isinstance(estimator, type) or not hasattr(estimator, "get_params"):
+        return []
+    found = []
+    for value in estimator.get_params(deep=False).values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, tuple) and len(item) >= 2:
+                item = item[1]  # (name, estimator[, columns]) as in steps, estimators
+            if hasattr(item, "get_params") and not isinstance(item, type):
+                found.append(item)
+    return found
+
+
+def _resamples(estimator: Any) -> bool:
+    """Whether ``estimator`` or anything it wraps changes the rows a model trains on."""
+    if hasattr(estimator, "fit_resample") or _is_balanced_ensemble(estimator):
+        return True
+    return any(_resamples(inner) for inner in _nested(estimator))
+
+
+def _untraceable(estimator: Any) -> str | None:
+    """Why the labels reaching the final estimator cannot be told, or None if they can.
+
+    Works on fitted and unfitted estimators alike (it reads only the structure).
     """
-    Xt, yt = X, y
-    for _, step in pipeline.steps[:-1]:
-        if step is None or (isinstance(step, str) and step == "passthrough"):
-            continue
-        if hasattr(step, "fit_resample"):
-            Xt, yt = clone(step).fit_resample(Xt, yt)
-        else:
-            Xt = step.transform(Xt)
-    final = pipeline.steps[-1][1]
-    return _replay_labels(final, Xt, yt) if hasattr(final, "steps") else yt
+    name = type(estimator).__name__
+    if hasattr(estimator, "steps"):
+        for step_name, step in estimator.steps[:-1]:
+            if _is_passthrough(step) or hasattr(step, "fit_resample"):
+                continue
+            if _resamples(step):
+                return f"the pipeline step {step_name!r} ({type(step).__name__}) holds a sampler"
+        return _untraceable(estimator.steps[-1][1])
+    if _is_search(estimator):
+        inner = getattr(estimator, "best_estimator_", None)
+        return _untraceable(estimator.estimator if inner is None else inner)
+    if _is_balanced_ensemble(estimator):
+        inner = getattr(estimator, "estimator", None)
+        if inner is not None and _resamples(inner):
+            return (
+                f"the estimator inside {name} resamples again after the ensemble's under-sampler"
+            )
+        return None
+    if _resamples(estimator):
+        return (
+            f"{name} wraps a sampler, and how {name} trains on the rows it resamples "
+            "(and whether its probabilities are recalibrated on the real class "
+            "distribution) is not known to fastsmote"
+        )
+    return None
+
+
+def _ensemble_labels(ensemble: Any, X: Any, y: Any) -> Any:
+    """Labels an ensemble's sampler makes of ``X, y``: what each member trains on (in
+    expectation when members see a bootstrap of the rows first)."""
+    from ..ensemble._common import sets_sampling_strategy
+    from ..under_sampling import RandomUnderSampler
+
+    sampler = getattr(ensemble, "sampler", None)
+    if sampler is None:
+        sampler = RandomUnderSampler(sampling_strategy=ensemble.sampling_strategy)
+        # the counts an under-sampler keeps depend on the labels only
+        X = np.zeros((len(y), 1))
+    else:
+        sampler = clone(sampler)
+        if sets_sampling_strategy(sampler):
+            sampler.set_params(sampling_strategy=ensemble.sampling_strategy)
+    return sampler.fit_resample(X, y)[1]
+
+
+def _replay_labels(estimator: Any, X: Any, y: Any) -> Any:
+    """Labels reaching the final estimator of a fitted ``estimator`` fitted on ``X, y``.
+
+    Pipelines are re-run step by step (samplers cloned and re-run with ``fit_resample``,
+    other steps only ``transform``), a search is followed into its ``best_estimator_``
+    (refitted on all of ``X, y``), and a balanced ensemble's labels are those its
+    sampler makes of ``X, y``. Call only when :func:`_untraceable` found nothing.
+    """
+    if not _resamples(estimator):
+        return y
+    if hasattr(estimator, "steps"):
+        Xt, yt = X, y
+        for _, step in estimator.steps[:-1]:
+            if _is_passthrough(step):
+                continue
+            if hasattr(step, "fit_resample"):
+                Xt, yt = clone(step).fit_resample(Xt, yt)
+            else:
+                Xt = step.transform(Xt)
+        return _replay_labels(estimator.steps[-1][1], Xt, yt)
+    if _is_search(estimator):
+        return _replay_labels(estimator.best_estimator_, X, y)
+    return _ensemble_labels(estimator, X, y)
 
 
 def _shares(labels: Any, classes: np.ndarray) -> np.ndarray:
@@ -184,11 +290,22 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     train_prior : float, array-like, dict or None, default=None
         Class distribution the model learned. ``None`` measures it: the labels that
         reach the final estimator during ``fit`` (after every sampler of the pipeline)
-        are counted. With ``prefit=True`` the pipeline's steps are re-run on the
-        ``X, y`` given to ``fit`` instead (samplers cloned; their ``random_state``
-        should be fixed if they are cleaning samplers whose counts depend on it). A
-        float is the positive-class share of a binary problem, an array one share per
-        class in ``classes_`` order, a dict ``{class: share}``.
+        are counted. Wrappers are looked through: nested pipelines, a fitted search
+        (``GridSearchCV`` and the like: its ``best_estimator_``, refitted on all the
+        rows it was given, is re-run as below), and the balanced ensembles of
+        fastsmote and imbalanced-learn (``BalancedRandomForestClassifier``,
+        ``BalancedBaggingClassifier``, ``EasyEnsembleClassifier``,
+        ``RUSBoostClassifier``), whose members train on what their sampler (set by
+        ``sampling_strategy``) makes of the rows: that distribution is the one counted.
+        With ``prefit=True`` the pipeline's steps are re-run on the ``X, y`` given to
+        ``fit`` instead (samplers cloned; their ``random_state`` should be fixed if
+        they are cleaning samplers whose counts depend on it). When a sampler sits
+        inside any other meta-estimator (e.g. ``CalibratedClassifierCV``,
+        ``StackingClassifier``, a balanced ensemble around a pipeline that resamples),
+        the labels its final estimators saw cannot be told, and ``fit`` raises a
+        ``ValueError`` (before fitting) asking for ``train_prior``. A float is the
+        positive-class share of a binary problem, an array one share per class in
+        ``classes_`` order, a dict ``{class: share}``.
     true_prior : float, array-like, dict or None, default=None
         Class distribution of the data to predict. ``None`` uses the class frequencies
         of the ``y`` given to ``fit`` (before resampling).
@@ -216,6 +333,11 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     an approximation there, usually a large improvement (see the decision-support
     documentation). A model trained with ``class_weight="balanced"`` learned a uniform
     prior: pass ``train_prior`` explicitly for it.
+
+    A balanced ensemble's members each see their own draw of rows (a bootstrap first,
+    for the bagging ensembles); the measured prior is what the sampler makes of all the
+    rows, which is each member's exactly for the default strategies of a binary
+    problem (every member balanced) and on average otherwise.
     """
 
     def __init__(
@@ -293,6 +415,12 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         Returns
         -------
         self : object
+
+        Raises
+        ------
+        ValueError
+            ``train_prior=None`` while a sampler sits inside a meta-estimator whose
+            training labels cannot be followed (see ``train_prior``).
         """
         if not isinstance(self.prefit, bool):
             raise ValueError(f"prefit must be a bool; got {self.prefit!r}.")
@@ -300,6 +428,17 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        if self.train_prior is None:
+            reason = _untraceable(self.estimator)
+            if reason is not None:
+                raise ValueError(
+                    "train_prior=None measures the class distribution the final "
+                    f"estimator was trained on, but {reason}. Pass train_prior "
+                    "explicitly: the class shares that estimator learned (e.g. 0.5 after "
+                    "resampling a binary problem to balance; the true prior when the "
+                    "probabilities are already calibrated on the real distribution, as "
+                    "CalibratedClassifierCV does on held-out rows)."
+                )
         seen = []
         if self.prefit:
             self._set_fitted(self.estimator)
@@ -309,7 +448,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             original_fit = final.fit
 
             def recording_fit(X_final, y_final, *args, **kwargs):
-                seen.append(np.asarray(y_final))
+                seen.append((final, X_final, y_final))
                 return original_fit(X_final, y_final, *args, **kwargs)
 
             final.fit = recording_fit
@@ -322,11 +461,11 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if self.train_prior is not None:
             self.train_prior_ = _prior_vector(self.train_prior, classes, k, "train_prior")
         elif seen:
-            self.train_prior_ = _shares(seen[-1], classes)
-        elif _has_sampler(self.estimator_):
-            self.train_prior_ = _shares(_replay_labels(self.estimator_, X, y), classes)
+            # the last step of the (nested) pipelines may itself be a search or a
+            # balanced ensemble: follow the labels it was given into it
+            self.train_prior_ = _shares(_replay_labels(*seen[-1]), classes)
         else:
-            self.train_prior_ = _shares(y, classes)
+            self.train_prior_ = _shares(_replay_labels(self.estimator_, X, y), classes)
         if self.true_prior is not None:
             self.true_prior_ = _prior_vector(self.true_prior, classes, k, "true_prior")
         else:

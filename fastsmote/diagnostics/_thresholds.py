@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -210,6 +211,23 @@ class CapacityThreshold(NamedTuple):
     alerts_per_batch: float | None
 
 
+def share_count(share: Any, n_rows: int) -> int:
+    """``floor(share * n_rows)`` for the decimal written, e.g. 0.29 of 100 rows is 29.
+
+    A binary float is rarely the decimal it was written as (``0.29 * 100`` is
+    ``28.999999999999996``), so the share is read as the shortest decimal that gives
+    back the same float (its ``repr``; a NumPy float at its own precision) and the
+    product is taken exactly.
+    """
+    if isinstance(share, Fraction):
+        exact = share
+    elif isinstance(share, np.floating):
+        exact = Fraction(np.format_float_positional(share, unique=True))
+    else:
+        exact = Fraction(repr(float(share)))
+    return math.floor(exact * n_rows)
+
+
 def _max_alerts(capacity: Any, batch_size: Any, n_rows: int) -> int:
     integral = isinstance(capacity, numbers.Integral) and not isinstance(capacity, bool)
     real = isinstance(capacity, numbers.Real) and not isinstance(capacity, bool)
@@ -233,7 +251,7 @@ def _max_alerts(capacity: Any, batch_size: Any, n_rows: int) -> int:
             )
         return int(capacity)
     if real and 0.0 < float(capacity) < 1.0:
-        return math.floor(float(capacity) * n_rows)
+        return share_count(capacity, n_rows)
     raise ValueError(
         f"capacity must be a positive int (alerts over the given data) or a float in "
         f"(0, 1) (share of rows); got {capacity!r}."
@@ -263,7 +281,10 @@ def threshold_for_capacity(
         - int with ``batch_size``: alerts per batch of ``batch_size`` rows (e.g. 50 per
           10 000 rows), i.e. at most ``floor(capacity * n_samples / batch_size)``
           alerts over the given data;
-        - float in (0, 1): a share of rows (``0.01`` = at most 1 % of rows flagged).
+        - float in (0, 1): a share of rows (``0.01`` = at most 1 % of rows flagged),
+          i.e. at most ``floor(capacity * n_samples)`` alerts, the product taken on the
+          decimal written (``0.29`` of 100 rows is 29, although ``0.29 * 100`` is
+          ``28.999999999999996`` in binary floating point).
     batch_size : int, optional
         Rows per batch for an int ``capacity``.
     pos_label : label, optional
