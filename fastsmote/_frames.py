@@ -116,8 +116,9 @@ class SeriesKind:
         native = series.to_native()
         if _is_pandas_like(native):
             return cls(type(native), native.name, native.dtype, None)
-        native_dtype = getattr(native, "type", None) or getattr(native, "dtype", None)
-        return cls(type(native), series.name, series.dtype, series.implementation, native_dtype)
+        return cls(
+            type(native), series.name, series.dtype, series.implementation, _exact_type(native)
+        )
 
     def build(self, values: np.ndarray) -> Any:
         """A Series of this kind holding ``values`` (cast to the exact dtype)."""
@@ -129,8 +130,14 @@ class SeriesKind:
         ).to_native()
         if self.native_dtype is None:
             return native
-        current = getattr(native, "type", None) or getattr(native, "dtype", None)
-        return native if current == self.native_dtype else native.cast(self.native_dtype)
+        return (
+            native if _exact_type(native) == self.native_dtype else native.cast(self.native_dtype)
+        )
+
+
+def _exact_type(native: Any) -> Any:
+    """A pyarrow array's type or a polars series' dtype."""
+    return getattr(native, "type", None) or getattr(native, "dtype", None)
 
 
 def series_values(series: Any) -> np.ndarray:
