@@ -219,9 +219,24 @@ class Table:
         """Rows ``indices`` in the user's container; a pandas-like frame gets a fresh
         RangeIndex, or with ``keep_index`` the taken rows' index labels."""
         if self.pandas_like:
-            taken = self.native.iloc[indices]
+            taken = self._selectable.iloc[indices]
             return taken if keep_index else taken.reset_index(drop=True)
         return self.frame[np.asarray(indices, dtype=np.int64)].to_native()
+
+    @cached_property
+    def _selectable(self) -> Any:
+        """The pandas frame rows are taken from: the user's, or a shallow copy whose
+        big-endian NumPy columns are in native byte order (pandas cannot take rows of
+        those; the values are the same)."""
+        swapped = [
+            j for j, t in enumerate(self.dtypes) if isinstance(t, np.dtype) and not t.isnative
+        ]
+        if not swapped:
+            return self.native
+        frame = self.native.copy(deep=False)
+        for j in swapped:
+            frame.isetitem(j, frame.iloc[:, j].astype(self.dtypes[j].newbyteorder("=")))
+        return frame
 
     def select(self, columns: np.ndarray) -> Any:
         """Columns ``columns`` (positions) in the user's container."""

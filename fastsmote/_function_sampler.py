@@ -55,13 +55,15 @@ class FunctionSampler(BaseSampler):
         ``X`` must be a 2-D numeric array or DataFrame without NaN or infinity (or a
         sparse matrix, if ``accept_sparse``) with one row per label, as in
         imbalanced-learn; ``func`` then gets ``X`` as an ndarray (a NumPy array keeps its
-        dtype; a DataFrame or list comes as float64, or float32 for float32 columns; a
-        sparse matrix as it is) and ``y`` as a 1-D array of labels, and its output
-        comes back in the caller's containers (a DataFrame with the input's column names
-        when ``X_res`` has as many columns, an integer or boolean column in its own dtype
-        where every value fits it exactly, else as floats; a Series with the input's
-        name, one-hot labels when ``y`` was one-hot). With False, ``X`` and ``y`` go to ``func``
-        untouched and its output is returned as it is.
+        dtype; a DataFrame or list comes as float64, or float32 for float32 columns, and
+        is refused, naming the column, where float64 would round a value, such as an
+        integer beyond 2**53; a sparse matrix as it is) and ``y`` as a 1-D array of
+        labels, and its output comes back in the caller's containers (a DataFrame with
+        the input's column names when ``X_res`` has as many columns, an integer or
+        boolean column in its own dtype where every value fits it exactly, else as
+        floats; a Series with the input's name, one-hot labels when ``y`` was one-hot).
+        With False, ``X`` and ``y`` go to ``func`` untouched and its output is returned
+        as it is.
 
     Attributes
     ----------
@@ -128,11 +130,9 @@ class FunctionSampler(BaseSampler):
             X_in = features.data
         else:
             features = check_features(X, n_samples)
-            if isinstance(X, np.ndarray) and X.dtype.kind in "biu":
-                X_in = X  # an integer array keeps its dtype, as in imbalanced-learn
-            else:
-                X_in = features.as_float_array()
-                check_finite(X_in, columns=features.columns)
+            # a NumPy array keeps its dtype (and byte order), as in imbalanced-learn
+            X_in = features.data if isinstance(X, np.ndarray) else features.as_float_array()
+            check_finite(X_in, columns=features.columns)
         self.n_features_in_ = features.n_features
         columns = features.columns
         if columns is not None and all(isinstance(c, str) for c in columns):

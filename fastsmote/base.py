@@ -159,7 +159,7 @@ def neighbors_estimator(spec: Any, **params: Any) -> Any:
 
 def float_rows(source: Any, rows: np.ndarray | None) -> np.ndarray:
     """Rows ``rows`` (None: all) of validated ``Features`` or of an array, as floats."""
-    X = source.as_float_array() if hasattr(source, "as_float_array") else source
+    X = source.as_float_array(exact=False) if hasattr(source, "as_float_array") else source
     return X if rows is None else X[rows]
 
 
@@ -412,7 +412,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         features, _ = self._validate(X, y, neighbors=False)
         if self._numeric_input:
-            check_finite(features.as_float_array())
+            check_finite(features.as_float_array(exact=False))
         return self
 
     @with_n_jobs

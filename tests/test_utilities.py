@@ -84,9 +84,9 @@ def test_dataframe_in_dataframe_out():
 
 def test_selected_integer_and_boolean_columns_keep_their_dtype():
     """A func that selects rows gives integer and boolean columns back in their dtypes,
-    as imbalanced-learn does; where the values do not fit the dtype exactly (fractions, or
-    int64 beyond 2**53 that float64 may have rounded) the column stays float instead of
-    being truncated as imbalanced-learn's is."""
+    as imbalanced-learn does; where the values do not fit the dtype exactly (fractions)
+    the column stays float instead of being truncated as imbalanced-learn's is. int64
+    values beyond 2**53 that func would see rounded (float64) are refused by name."""
     n = 12
     y = np.repeat([0, 1], n // 2)
     frame = pd.DataFrame(
@@ -96,16 +96,15 @@ def test_selected_integer_and_boolean_columns_keep_their_dtype():
             "age": pd.array(np.arange(20, 20 + n), dtype="Int64"),
             "flag": np.arange(n) % 2 == 0,
             "amount": np.linspace(0, 1, n),
-            "id": np.full(n, 2**60 + 1, dtype=np.int64),
         }
     )
-    expected = dict(frame.dtypes, id=np.dtype(np.float64))
     selected = FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(frame, y)[0]
-    assert dict(selected.dtypes) == expected
+    assert dict(selected.dtypes) == dict(frame.dtypes)
     reference = ImblearnFunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(frame, y)[0]
-    assert dict(reference.dtypes) == dict(frame.dtypes)
-    pd.testing.assert_frame_equal(selected.drop(columns="id"), reference.drop(columns="id"))
-    assert selected["id"].tolist() == [float(2**60)] * 7  # the float64 value func saw
+    pd.testing.assert_frame_equal(selected, reference)
+    with_id = frame.assign(id=np.full(n, 2**60 + 1, dtype=np.int64))
+    with pytest.raises(ValueError, match="column 'id' holds 1152921504606846977"):
+        FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(with_id, y)
 
     def halves(X, y):
         return X + 0.5, y
@@ -115,11 +114,13 @@ def test_selected_integer_and_boolean_columns_keep_their_dtype():
     np.testing.assert_array_equal(shifted["visits"], np.arange(n) + 0.5)
     polars_frame = pl.from_pandas(frame)
     out = FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(polars_frame, y)[0]
-    assert dict(out.schema) == {**dict(polars_frame.schema), "id": pl.Float64}
+    assert dict(out.schema) == dict(polars_frame.schema)
     arrow_table = pa.Table.from_pandas(frame, preserve_index=False)
     out = FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(arrow_table, y)[0]
-    expected_types = [f.type for f in arrow_table.schema][:-1] + [pa.float64()]
-    assert [f.type for f in out.schema] == expected_types
+    assert [f.type for f in out.schema] == [f.type for f in arrow_table.schema]
+    for wide in (pl.from_pandas(with_id), pa.Table.from_pandas(with_id, preserve_index=False)):
+        with pytest.raises(ValueError, match="column 'id' holds 1152921504606846977"):
+            FunctionSampler(func=_first, kw_args={"n": 7}).fit_resample(wide, y)
 
 
 def test_inputs_validated_as_imblearn():

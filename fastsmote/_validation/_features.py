@@ -29,14 +29,27 @@ class Features:
     extras: dict = field(default_factory=dict)
 
     sparse = False  # see SparseFeatures
+    #: why ``dtype`` cannot hold every input value exactly (None: it can)
+    inexact: str | None = None
+
+    def require_exact(self) -> None:
+        """Raise unless ``dtype`` holds every input value exactly: the rows are about to
+        be returned or interpolated in it, and would come back rounded."""
+        if self.inexact is not None:
+            raise ValueError(self.inexact)
 
     def write_into(self, out: np.ndarray) -> int | None:
-        """Copy the input rows into ``out[:n_samples]`` (casting as needed).
+        """Copy the input rows into ``out[:n_samples]`` (casting as needed), after
+        :meth:`require_exact`: they are the output's.
 
         Returns the first row holding NaN/inf (-1 if none) when the copy checked it, None
         when it did not (then call :func:`check_finite`). A DataFrame's rows are always
         checked; NaN or infinity raises, naming the column.
         """
+        self.require_exact()
+        return self._copy_into(out)
+
+    def _copy_into(self, out: np.ndarray) -> int | None:
         n = self.n_samples
         if self.table is not None:
             converted = self.extras.get("converted", {})
@@ -51,12 +64,19 @@ class Features:
         out[:n] = X
         return None
 
-    def as_float_array(self) -> np.ndarray:
-        """The input as a C-contiguous float array (a view when it already is one)."""
+    def as_float_array(self, exact: bool = True) -> np.ndarray:
+        """The input as a C-contiguous float array (a view when it already is one).
+
+        ``exact``: raise where ``dtype`` cannot hold every value (:meth:`require_exact`),
+        for rows that are returned or interpolated; False where they only enter distances
+        or a model (which round such values alike).
+        """
+        if exact:
+            self.require_exact()
         if self.table is None and self.data.dtype == self.dtype:
             return np.ascontiguousarray(self.data)
         out = np.empty((self.n_samples, self.n_features), dtype=self.dtype)
-        self.write_into(out)
+        self._copy_into(out)
         return out
 
     def take(self, indices: np.ndarray) -> Any:
@@ -129,14 +149,26 @@ def take_rows(data: Any, indices: np.ndarray) -> Any:
         out = np.empty((len(indices), data.shape[1]), dtype=data.dtype)
         gather_rows(data, np.asarray(indices, dtype=np.int64), out, _ROW_BLOCK)
         return out
-    return data[indices]
+    taken = data[indices]
+    return native_order(taken) if isinstance(taken, np.ndarray) else taken
+
+
+def native_order(arr: np.ndarray) -> np.ndarray:
+    """``arr`` in the machine's byte order, as scikit-learn's outputs are (a copy only
+    when it is not)."""
+    return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
 
 
 def _gathered(data: np.ndarray) -> bool:
     """Whether the parallel row gather serves ``data``: the array types the kernels are
     warmed up for (others would compile a new specialisation on first use)."""
     flags = data.flags
-    return data.dtype in (np.float32, np.float64) and flags.c_contiguous and flags.writeable
+    return (
+        type(data) is np.ndarray  # a subclass (a masked array) keeps its own indexing
+        and data.dtype in (np.float32, np.float64)
+        and flags.c_contiguous
+        and flags.writeable
+    )
 
 
 @dataclass
@@ -202,8 +234,9 @@ def _check_table_shape(n_rows: int, n_features: int, n_expected: int) -> None:
 
 
 def _float_dtype(dtype: np.dtype) -> np.dtype:
-    """float32 stays float32; float64 stays; ints, bools and float16 become float64/32."""
-    if dtype == np.float32 or dtype == np.float16:
+    """The native float dtype features of ``dtype`` are computed in: float32 and float16
+    (of either byte order) give float32; float64, longdouble, ints and bools float64."""
+    if dtype.kind == "f" and dtype.itemsize <= 4:
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -236,6 +269,13 @@ def check_features(X: Any, n_samples: int, *, sparse: bool = False) -> Features:
     if table is not None:
         features = _check_frame(table)
     else:
+        if np.ma.isMaskedArray(X) and np.ma.getmaskarray(X).any():
+            row = int(np.flatnonzero(np.ma.getmaskarray(X).reshape(len(X), -1).any(axis=1))[0])
+            raise ValueError(
+                f"X is a masked array with masked values (first at row {row}); distances "
+                "and interpolated rows need every value: fill them (X.filled(...)) or drop "
+                "those rows first."
+            )
         arr = X if isinstance(X, np.ndarray) else np.asarray(X)
         if arr.dtype.kind in "USV":  # as text columns, and as scikit-learn refuses them
             raise ValueError(
@@ -249,6 +289,7 @@ def check_features(X: Any, n_samples: int, *, sparse: bool = False) -> Features:
             raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")
         _check_2d(arr)
         features = Features(arr, arr.shape[0], arr.shape[1], _float_dtype(arr.dtype))
+        features.inexact = _inexact(arr.T, features.dtype, range(arr.shape[1]))
         features.extras["list"] = isinstance(X, list)
         features.extras["original"] = X
     _check_table_shape(features.n_samples, features.n_features, n_samples)
@@ -308,9 +349,10 @@ def _check_frame(table: Table) -> Features:
                 f"X has sparse columns {sparse[:5]}; fastsmote's kernels need dense "
                 "numeric data. Convert with X.sparse.to_dense() if it fits in memory."
             )
-    kinds, bad, missing, converted = set(), [], [], {}
+    kinds, bad, missing, converted, column_kinds = set(), [], [], {}, []
     for j in range(n_columns):
         kind = table.numeric_dtype(j)
+        column_kinds.append(kind)
         row = first_null(table.column(j)) if kind is not None and table.may_hold_nulls(j) else -1
         if row >= 0:
             missing.append((row, j))
@@ -339,7 +381,67 @@ def _check_frame(table: Table) -> Features:
     dtype = _float_dtype(np.result_type(*kinds)) if kinds else np.dtype(np.float64)
     features = Features(table.native, n_rows, n_columns, dtype, table.columns, table)
     features.extras["converted"] = converted
+    wide = [
+        j for j in range(n_columns) if j not in converted and _may_round(column_kinds[j], dtype)
+    ]
+    features.inexact = _inexact((table.values(j) for j in wide), dtype, [names[j] for j in wide])
     return features
+
+
+def _may_round(kind: np.dtype, dtype: np.dtype) -> bool:
+    """Whether values of ``kind`` may not all be held exactly by the float ``dtype``:
+    integers wider than its significand, floats wider than it."""
+    if kind.kind in "iu":
+        return kind.itemsize * 8 - (kind.kind == "i") > np.finfo(dtype).nmant + 1
+    return kind.kind == "f" and kind.itemsize > dtype.itemsize
+
+
+def _inexact(columns: Any, dtype: np.dtype, names: Any) -> str | None:
+    """Why the float ``dtype`` cannot hold every value of ``columns`` (1-D arrays, named
+    ``names``) exactly, or None (:func:`first_rounded`)."""
+    for values, name in zip(columns, names, strict=True):
+        row = first_rounded(values, dtype)
+        if row >= 0:
+            return rounding_message(
+                f"X column {name!r}", f"first at row {row}", values[row], dtype
+            )
+    return None
+
+
+def rounding_message(what: str, where: str, value: Any, dtype: np.dtype) -> str:
+    """The error for a ``value`` (of ``what``, at ``where``) that ``dtype`` rounds."""
+    rounded = np.asarray(value).astype(dtype)
+    if np.asarray(value).dtype.kind in "iu":
+        change = f"{int(rounded) - int(value):+d}"
+    else:  # in the long double's own precision
+        change = f"{float(rounded.astype(np.asarray(value).dtype) - value):+.3g}"
+    return (
+        f"{what} holds {str(value)} ({where}), which {dtype} cannot hold exactly: the "
+        f"rows would come back as {dtype} values, rounded (this one by {change}). Drop the "
+        f"column (an identifier?) or scale it, or convert X with X.astype(np.{dtype}) "
+        "first if rounding is acceptable."
+    )
+
+
+def first_rounded(values: np.ndarray, dtype: np.dtype) -> int:
+    """Position of the first of ``values`` (1-D) that the float ``dtype`` does not hold
+    exactly, -1 for none: an integer beyond its significand (float64: 2**53) that is not
+    a multiple of the spacing there, or a long double between two of its values."""
+    if not _may_round(values.dtype, dtype) or values.size == 0:
+        return -1
+    limit = 2 ** (np.finfo(dtype).nmant + 1)
+    if values.dtype.kind in "iu" and -limit <= int(values.min()) and int(values.max()) <= limit:
+        return -1
+    rounded = values.astype(dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if values.dtype.kind in "iu":
+            # a float at or beyond 2**63 (2**64) has no int64 (uint64) to compare with
+            fits = rounded < float(np.iinfo(values.dtype).max) + 1.0
+            changed = ~fits | (np.where(fits, rounded, 0).astype(values.dtype) != values)
+        else:
+            changed = (rounded.astype(values.dtype) != values) & ~np.isnan(values)
+    bad = np.flatnonzero(changed)
+    return int(bad[0]) if bad.size else -1
 
 
 def check_out_array(out: Any, shape: tuple[int, int], dtype: np.dtype) -> None:
@@ -367,7 +469,13 @@ def check_finite(
     if is_sparse(X):
         return
     if row is None:
-        row = first_nonfinite_row(X, _ROW_BLOCK)
+        if X.dtype.kind != "f":
+            return  # integers and booleans are finite
+        if X.dtype in (np.float32, np.float64) and X.flags.c_contiguous:  # the kernel's
+            row = first_nonfinite_row(X, _ROW_BLOCK)
+        else:
+            bad = np.flatnonzero(~np.isfinite(X).all(axis=1))
+            row = int(bad[0]) if bad.size else -1
     if row >= 0:
         kind = "NaN" if np.isnan(X[row]).any() else "infinity"
         where = f"row {row}"

@@ -71,9 +71,20 @@ class SparseFeatures:
     extras: dict = field(default_factory=dict)
 
     sparse = True
+    #: why ``dtype`` cannot hold every input value exactly (None: it can)
+    inexact: str | None = None
 
-    def as_float_array(self) -> sp.csr_matrix:
-        """The rows as the canonical float CSR matrix (see the class docstring)."""
+    def require_exact(self) -> None:
+        """Raise unless ``dtype`` holds every stored value exactly (see
+        ``Features.require_exact``)."""
+        if self.inexact is not None:
+            raise ValueError(self.inexact)
+
+    def as_float_array(self, exact: bool = True) -> sp.csr_matrix:
+        """The rows as the canonical float CSR matrix (see the class docstring); with
+        ``exact``, after :meth:`require_exact`."""
+        if exact:
+            self.require_exact()
         return self.matrix
 
     def write_into(self, out: np.ndarray) -> int | None:
@@ -114,7 +125,7 @@ def check_sparse_features(X: Any) -> SparseFeatures:
     """Validate a SciPy sparse matrix or array as numeric features: float32 (and
     float16) computed in float32, every other real dtype in float64; NaN or infinity
     refused, naming its row and column."""
-    from ._features import _float_dtype
+    from ._features import _float_dtype, first_rounded, rounding_message
 
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
@@ -131,7 +142,14 @@ def check_sparse_features(X: Any) -> SparseFeatures:
         matrix = matrix.copy() if _shares(matrix, X) else matrix
         matrix.sum_duplicates()  # sorts the indices too
     _check_finite_entries(matrix)
-    return SparseFeatures(X, matrix, n_rows, n_columns, dtype)
+    features = SparseFeatures(X, matrix, n_rows, n_columns, dtype)
+    stored = X.tocsr() if X.format != "csr" else X
+    first = first_rounded(stored.data, dtype)
+    if first >= 0:
+        row = int(np.searchsorted(stored.indptr, first, side="right")) - 1
+        where = f"first at row {row}, column {int(stored.indices[first])}"
+        features.inexact = rounding_message("X", where, stored.data[first], dtype)
+    return features
 
 
 def _shares(matrix: sp.csr_matrix, X: Any) -> bool:

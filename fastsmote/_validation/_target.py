@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from .._frames import SAME, SeriesKind, as_series, as_table, first_null, series_values
 from .._kernels.arrays import codes_from_lookup, count_compact_ints
-from ._features import _ROW_BLOCK, is_missing_value
+from ._features import _ROW_BLOCK, is_missing_value, native_order
 
 
 @dataclass
@@ -89,6 +89,7 @@ def check_target(y: Any) -> Target:
     else:
         y_arr = np.asarray(y)
         _check_no_null_label(_first_missing(y_arr))
+    y_arr = native_order(y_arr)  # big-endian labels come back in native order
     if y_arr.ndim == 0 or y_arr.size == 0:
         raise ValueError(f"y must be a non-empty 1-D array of class labels, got {y!r:.80}")
     if y_arr.ndim == 1 and y_arr.dtype.kind in "biu":

@@ -45,7 +45,9 @@ def _bounds(layout: Layout, X: Any) -> tuple | None:
     if len(X) == 0 or isinstance(layout.template, Exception):
         return None
     try:
-        X_float = check_features(X, len(X)).as_float_array().astype(layout.dtype, copy=False)
+        X_float = (
+            check_features(X, len(X)).as_float_array(exact=False).astype(layout.dtype, copy=False)
+        )
     except ValueError:  # a missing value: raised with its global row once rows are numbered
         nan = np.full(layout.n_features, np.nan)
         return nan, nan, None

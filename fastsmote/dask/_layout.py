@@ -75,15 +75,16 @@ class Layout:
         """The labels of a partition as a NumPy array."""
         return np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
 
-    def float_rows(self, X: Any, rows: int | np.ndarray) -> np.ndarray:
+    def float_rows(self, X: Any, rows: int | np.ndarray, exact: bool = False) -> np.ndarray:
         """Features as the C-contiguous float array ``fit_resample`` computes on, checked
         finite and present. ``rows``: the global row number of each row of ``X``, or of
-        its first row; errors name the global row."""
+        its first row; errors name the global row. ``exact``: the rows are output rows,
+        refused where the float dtype would round them (``Features.require_exact``)."""
         n = len(X)
         if n == 0:
             return np.empty((0, self.n_features), dtype=self.dtype)
         try:
-            X_float = check_features(X, n).as_float_array()
+            X_float = check_features(X, n).as_float_array(exact=exact)
             check_finite(X_float)
         except ValueError as error:
             raise ValueError(_global_row(str(error), rows)) from None
@@ -119,7 +120,7 @@ class Layout:
         """An input partition as in ``fit_resample``'s output of an interpolating
         sampler: features as floats (same values), labels and index unchanged."""
         X, y = self.split(part)
-        rows = self.float_rows(X, first_row)
+        rows = self.float_rows(X, first_row, exact=True)
         if self.kind != "frame":
             return rows, np.asarray(y)
         return self.from_rows(rows, y, y.index, False)

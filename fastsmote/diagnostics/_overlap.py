@@ -396,7 +396,7 @@ def overlap_report(
         raise ValueError(f"neighbors must be one of {BACKENDS}, got {neighbors!r}.")
     target = check_target(y)
     features = check_features(X, target.labels.shape[0])
-    X_float = features.as_float_array()
+    X_float = features.as_float_array(exact=False)
     check_finite(X_float)
     n, d = X_float.shape
     check_neighbor_count(n_neighbors, "n_neighbors", n, "X")  # each row's, among the others

@@ -224,7 +224,7 @@ def check_leakage(
         raise ValueError(f"n_neighbors must be an int >= 2, got {n_neighbors!r}")
     if not (isinstance(max_rows_per_class, int) and max_rows_per_class >= 1):
         raise ValueError(f"max_rows_per_class must be a positive int, got {max_rows_per_class!r}")
-    A, B = train.as_float_array(), test.as_float_array()
+    A, B = train.as_float_array(exact=False), test.as_float_array(exact=False)
     check_finite(A)
     check_finite(B)
     # a set held in float32 (cast for a model after the split) is compared with the

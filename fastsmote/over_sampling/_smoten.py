@@ -301,7 +301,7 @@ class SMOTEN(_InterpolatingSampler):
         if rows.table is not None:
             return self._assemble_table(rows, None, np.empty((n_total, 0)), out_codes, encoded)
         source = np.asarray(rows.data)
-        result = np.empty((n_total, rows.n_features), dtype=source.dtype)
+        result = np.empty((n_total, rows.n_features), dtype=source.dtype.newbyteorder("="))
         for j, (_, categories, _) in enumerate(encoded):
             result[:, j] = np.asarray(categories)[out_codes[:, j]]
         return result

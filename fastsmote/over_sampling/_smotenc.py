@@ -248,7 +248,7 @@ class SMOTENC(_InterpolatingSampler):
         """
         rows, _ = self._validate(X, y, neighbors=False)
         features, _ = self._columns(rows)
-        check_finite(features.as_float_array())
+        check_finite(features.as_float_array(exact=False))
         return self
 
     def _columns(self, rows: Rows) -> tuple[Features, list]:

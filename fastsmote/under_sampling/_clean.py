@@ -166,7 +166,7 @@ class TomekLinks(_Cleaner):
         self.working_memory = working_memory
 
     def _fit_resample(self, features: Features, target: Target, out: None):
-        X = features.as_float_array()
+        X = features.as_float_array(exact=False)
         check_finite(X)
         targeted = np.isin(target.classes, list(self.sampling_strategy_))
         in_link, backend = tomek_links(
@@ -266,7 +266,7 @@ class EditedNearestNeighbours(_Cleaner):
         return found.indices, found.backend
 
     def _fit_resample(self, features: Features, target: Target, out: None):
-        X = features.as_float_array()
+        X = features.as_float_array(exact=False)
         check_finite(X)
         codes = target.encoded
         labels = target.classes.tolist()

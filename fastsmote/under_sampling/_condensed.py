@@ -162,7 +162,7 @@ class _StoreSampler(BaseSampler):
         return np.sort(order[:n_seeds])
 
     def _fit_resample(self, features: Features, target: Target, out: None):
-        X = features.as_float_array()
+        X = features.as_float_array(exact=False)
         check_finite(X)
         key = key_from_random_state(self.random_state)
         self.random_key_, self.rng_version_ = int(key), RNG_VERSION

@@ -231,7 +231,7 @@ class _Editor(_Cleaner):
     }
 
     def _start(self, features: Features, target: Target) -> tuple[_Rounds, int]:
-        X = features.as_float_array()
+        X = features.as_float_array(exact=False)
         check_finite(X)
         return _Rounds(self, X, target), first_minority(target.encoded, target.counts)
 
@@ -602,7 +602,7 @@ class NeighbourhoodCleaningRule(_Cleaner):
         )  # fmt: skip
 
     def _fit_resample(self, features: Features, target: Target, out: None):
-        X = features.as_float_array()
+        X = features.as_float_array(exact=False)
         check_finite(X)
         codes, counts = target.encoded, target.counts
         n_classes = target.classes.size

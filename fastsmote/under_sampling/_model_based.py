@@ -204,7 +204,7 @@ class InstanceHardnessThreshold(BaseSampler):
         _refuse_out(self, out)
         from sklearn.model_selection import cross_val_predict
 
-        X = features.as_float_array()
+        X = features.as_float_array(exact=False)  # the model's input; rows are taken
         check_finite(X)
         key = key_from_random_state(self.random_state)
         self.random_key_, self.rng_version_ = int(key), RNG_VERSION

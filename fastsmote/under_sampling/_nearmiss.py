@@ -274,7 +274,7 @@ class NearMiss(BaseSampler):
         return Deferred(estimator, float_rows, self._features, class_rows)
 
     def _fit_resample(self, features: Features, target: Target, out: None):
-        X = features.as_float_array()
+        X = features.as_float_array(exact=False)
         check_finite(X)
         self._features = features
         minority = self._minority(target)
