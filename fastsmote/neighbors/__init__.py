@@ -23,6 +23,13 @@ backends' own functions are public for callers who want one of them. Searches be
 two sets of rows (NearMiss: distance sums to the k nearest or farthest rows of another
 class) go through :func:`distance_sums` and :func:`kneighbors_between`; the condensed
 nearest neighbour's growing store votes through :func:`store_vote_misses`.
+
+Every public function here takes rows as float32 or float64 arrays of either byte order
+and any memory layout (searched as native-byte-order C-contiguous arrays of the same
+dtype, so with the same results), and row numbers and category codes as arrays of any
+integer dtype whose values fit int64 (rows) or int32 (codes); other dtypes raise a
+``TypeError`` naming the argument and the conversion to make. An estimator backend is
+given the caller's rows as they are.
 """
 
 from __future__ import annotations

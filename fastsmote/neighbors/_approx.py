@@ -17,6 +17,7 @@ from .._memory import check_fits
 from .._numba import native_section
 from .._random import foreign_seed
 from .._validation import check_distance_range
+from ._arrays import float_array, index_array
 from ._exact import TABLE_ADVICE, exact_kneighbors
 from ._nndescent import graph_bytes, nndescent_graph
 from ._scaling import scale_exponent, scale_rows
@@ -72,7 +73,8 @@ def approx_kneighbors(
     indices : ndarray of shape (len(rows), n_neighbors), int64
         Positions into ``rows``.
     """
-    rows = np.asarray(rows, dtype=np.int64)
+    X = float_array(X)
+    rows = index_array(rows, "rows")
     spans = check_distance_range(X, rows=rows)
     n_slots = graph_size(n_neighbors, X.shape[1], rows.size)
     if method != "pynndescent" and rows.size <= 2 * n_slots:

@@ -33,6 +33,7 @@ from .._kernels.nearmiss import distance_sums as _distance_sums_kernel
 from .._memory import check_fits, rows_per_chunk
 from .._numba import numba_threads
 from .._validation import check_distance_range, is_sparse
+from ._arrays import float_array, index_array
 from ._blocks import BLOCK_ADVICE, DenseRefs, Scaling, block_rows, dense_rows, knn_of_block
 from ._exact import (
     BLAS_MIN_FEATURES,
@@ -186,13 +187,17 @@ def distance_sums(
     sums : ndarray of float64, shape (len(queries),)
     estimator : the fitted clone, or None for "exact"
     """
-    queries = np.asarray(queries, dtype=np.int64)
-    refs = np.asarray(refs, dtype=np.int64)
+    given, X = X, float_array(X)
+    queries = index_array(queries, "queries")
+    refs = index_array(refs, "refs")
+    if spans is not None:
+        spans = float_array(spans, "spans")
     if not 1 <= n_neighbors <= refs.size:
         raise ValueError(
             f"n_neighbors must be in [1, {refs.size}] for {refs.size} rows, got {n_neighbors}"
         )
     if not isinstance(backend, str):
+        X = given  # an estimator is given the caller's rows, as they are
         estimator = _fitted_clone(backend, X[refs], n_jobs)
         n_asked = refs.size if farthest else n_neighbors
         sums = np.empty(queries.size, dtype=np.float64)
@@ -206,7 +211,6 @@ def distance_sums(
         raise ValueError(f"distance sums are exact or from an estimator; got {backend!r}")
     if is_sparse(X):
         return _sparse_distance_sums(X, queries, refs, n_neighbors, farthest, working_memory), None
-    X = np.ascontiguousarray(X)
     X, exponent = _scaled(X, queries, refs, spans)
     check_fits(
         8 * queries.size + 8 * refs.size,
@@ -269,9 +273,11 @@ def kneighbors_between(
         Positions into ``refs``, nearest first.
     estimator : the fitted clone, or None for "exact"
     """
-    queries = np.asarray(queries, dtype=np.int64)
-    refs = np.asarray(refs, dtype=np.int64)
+    given, X = X, float_array(X)
+    queries = index_array(queries, "queries")
+    refs = index_array(refs, "refs")
     if not isinstance(backend, str):
+        X = given  # an estimator is given the caller's rows, as they are
         estimator = _fitted_clone(backend, X[refs], n_jobs)
         asked = {} if n_neighbors is None else {"n_neighbors": int(n_neighbors)}
         k = int(n_neighbors or estimator.n_neighbors)
@@ -295,7 +301,6 @@ def kneighbors_between(
         )
     if is_sparse(X):
         return _sparse_kneighbors_between(X, queries, refs, int(n_neighbors), working_memory), None
-    X = np.ascontiguousarray(X)
     X, _ = _scaled(X, queries, refs)
     check_tables_fit(
         queries.size * n_neighbors * (X.dtype.itemsize + 8) + 8 * queries.size,

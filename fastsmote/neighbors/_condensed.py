@@ -14,6 +14,7 @@ from .._kernels.knn import knn_blocked
 from .._memory import MIB, check_fits
 from .._numba import numba_threads
 from .._validation import check_distance_range, is_sparse
+from ._arrays import float_array, index_array
 from ._blocks import DenseRefs, Scaling, block_rows, dense_rows, knn_of_block
 from ._exact import QUERY_BLOCK, ref_block_size
 from ._scaling import scale_exponent, scaled_copy
@@ -25,8 +26,8 @@ ADDED_BLOCK = 256
 
 
 def _prepared(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """X as the exact searches see it: C-contiguous, scaled when its spans are tiny."""
-    X = np.ascontiguousarray(X)
+    """X (as :func:`float_array` gives it) as the exact searches see it: scaled when its
+    spans are tiny."""
     spans = check_distance_range(X, rows=rows)
     exponent = scale_exponent(spans, X.dtype)
     return scaled_copy(X, None, exponent, spans) if exponent else X
@@ -99,9 +100,10 @@ def store_vote_misses(
     ndarray of bool, shape (len(candidates),)
         True for the misclassified candidates (with ``grow``, those added to the store).
     """
-    candidates = np.asarray(candidates, dtype=np.int64)
-    store = np.asarray(store, dtype=np.int64)
-    codes = np.asarray(codes)
+    X = float_array(X)
+    candidates = index_array(candidates, "candidates")
+    store = index_array(store, "store")
+    codes = index_array(codes, "codes", np.int32)
     k = int(n_neighbors)
     if not 1 <= k <= store.size:
         raise ValueError(f"n_neighbors must be in [1, {store.size}] for a store of "

@@ -25,6 +25,7 @@ from .._kernels.knn import (
 from .._memory import check_fits
 from .._numba import numba_threads
 from .._validation import check_distance_range, column_std
+from ._arrays import float_array, index_array
 from ._scaling import joint_bounds, scale_exponent, scaled_copy
 
 #: Queries per parallel task; a constant so work splits the same on any machine.
@@ -112,12 +113,10 @@ def exact_kneighbors(
     indices : ndarray of shape (n_rows, n_neighbors), int64
         Positions into ``rows`` (row numbers of ``X`` when ``rows`` is None).
     """
-    if X.dtype not in (np.float32, np.float64):
-        raise TypeError(f"X must be float32 or float64, got {X.dtype}")
-    _check_method(method)
-    X = np.ascontiguousarray(X)
+    X = float_array(X)
     if rows is not None:
-        rows = np.asarray(rows, np.int64)
+        rows = index_array(rows, "rows")
+    _check_method(method)
     spans = check_distance_range(X, rows=rows)
     n_rows = X.shape[0] if rows is None else rows.size
     limit = n_rows - 1 if exclude_self else n_rows
@@ -299,10 +298,10 @@ def exact_kneighbors_of(
     indices : ndarray of shape (len(queries), n_neighbors), int64
         Row numbers of ``X``, nearest first, ties to the lower row.
     """
+    X = float_array(X)
+    queries = index_array(queries, "queries")
     _check_method(method)
-    X = np.ascontiguousarray(X)
     spans = check_distance_range(X)
-    queries = np.asarray(queries, dtype=np.int64)
     if not 1 <= n_neighbors <= X.shape[0] - 1:
         raise ValueError(
             f"n_neighbors must be in [1, {X.shape[0] - 1}] for {X.shape[0]} rows, "
@@ -366,8 +365,11 @@ def exact_kneighbors_of_points(
     indices : ndarray of shape (n_points, n_neighbors), int64
         Row numbers of ``X``, nearest first, ties to the lower row (explicit differences).
     """
-    X = np.ascontiguousarray(X)
-    points = np.ascontiguousarray(points, dtype=X.dtype)
+    X = float_array(X)
+    # the kernels compare rows of one dtype: float points are searched in X's
+    points = float_array(points, "points").astype(X.dtype, copy=False)
+    if spans is not None:
+        spans = float_array(spans, "spans")
     if not 1 <= n_neighbors <= X.shape[0]:
         raise ValueError(
             f"n_neighbors must be in [1, {X.shape[0]}] for {X.shape[0]} rows, got {n_neighbors}"
@@ -433,7 +435,8 @@ def mixed_kneighbors(
     indices : ndarray of shape (n_rows, n_neighbors), int64, ties to the lower row
     median_std : float
     """
-    X = np.ascontiguousarray(X)
+    X = float_array(X)
+    codes = index_array(codes, "codes", np.int32)
     spans = check_distance_range(X, what)
     exponent = scale_exponent(spans, X.dtype)
     n_rows = X.shape[0]

@@ -12,6 +12,7 @@ from sklearn.base import clone
 from .._progress import phase
 from .._validation import is_sparse
 from ._approx import approx_kneighbors, first_non_self
+from ._arrays import float_array, index_array
 from ._auto import BACKENDS, is_self_search, resolve_backend
 from ._blocks import points_kneighbors
 from ._exact import (
@@ -107,12 +108,18 @@ def kneighbors(
     """
     if sum(part is not None for part in (within, queries, points, codes)) > 1:
         raise ValueError("give at most one of within, queries, points and codes")
+    given, X = X, float_array(X)
+    within = None if within is None else index_array(within, "within")
+    queries = None if queries is None else index_array(queries, "queries")
+    points = None if points is None else float_array(points, "points")
+    codes = None if codes is None else index_array(codes, "codes", np.int32)
     if is_sparse(X) and isinstance(backend, str):
         return _sparse_search(X, n_neighbors, within, queries, points, codes, backend, param)
     if not isinstance(backend, str):
         if points is not None or codes is not None:
             raise ValueError("an estimator searches rows of X: give within or queries")
-        return _estimator_search(X, n_neighbors, within, queries, backend, param, n_jobs)
+        # an estimator is given the caller's rows, as they are
+        return _estimator_search(given, n_neighbors, within, queries, backend, param, n_jobs)
     if backend not in BACKENDS:
         raise ValueError(f"{param} must be one of {BACKENDS} or an estimator, got {backend!r}")
     if n_neighbors is None:

@@ -21,6 +21,7 @@ from .._config import get_config
 from .._kernels.vdm import knn_vdm
 from .._memory import check_fits
 from .._numba import numba_threads
+from ._arrays import float_array, index_array
 from ._search import Found
 
 #: Rows per query block and per reference block of the VDM search (performance only).
@@ -49,6 +50,8 @@ def vdm_probabilities(
     -------
     list of ndarray of shape (n_categories[f], n_classes), float64
     """
+    codes = index_array(codes, "codes", np.int32)
+    class_codes = index_array(class_codes, "class_codes", np.int32)
     result = []
     for f, n_cat in enumerate(n_categories):
         flat = codes[:, f].astype(np.int64) * n_classes + class_codes
@@ -64,7 +67,8 @@ def vdm_table(proba: np.ndarray, categories: np.ndarray | None = None) -> np.nda
     """VDM between the categories ``categories`` (all: None) of one feature, from its
     class distributions ``proba``: ``(sum_c |P[a, c] - P[b, c]|) ** 2``, float64, in
     the order of operations of imbalanced-learn (bit-identical)."""
-    P = proba if categories is None else proba[categories]
+    proba = float_array(proba, "proba")
+    P = proba if categories is None else proba[index_array(categories, "categories")]
     n, n_classes = P.shape
     table = np.empty((n, n), dtype=np.float64)
     step = max(1, _TABLE_BLOCK // max(1, n * n_classes))
@@ -107,6 +111,7 @@ def vdm_pairwise(codes: np.ndarray, probabilities: list[np.ndarray]) -> np.ndarr
     """The VDM between every pair of rows of ``codes``, an n x n float64 matrix (for an
     estimator given ``metric="precomputed"``; checked to fit before it is made), equal to
     imbalanced-learn's ``ValueDifferenceMetric.pairwise``."""
+    codes = index_array(codes, "codes", np.int32)
     n = codes.shape[0]
     check_fits(
         2 * n * n * 8,
@@ -153,7 +158,7 @@ def vdm_kneighbors(
     Found
         ``indices``: positions in ``codes``.
     """
-    codes = np.ascontiguousarray(codes, dtype=np.int32)
+    codes = index_array(codes, "codes", np.int32)
     n_rows = codes.shape[0]
     if not isinstance(backend, str):
         estimator = clone(backend)
