@@ -551,3 +551,36 @@ def test_data_a_method_cannot_work_with_is_a_class_problem(tmp_path, capsys):
         assert code == 8 and words in err, (method, err)
         assert err.startswith("fastsmote: error: ") and err.count("\n") == 1, err
         assert not out.exists() and not [p for p in os.listdir(tmp_path) if "tmp" in p]
+
+
+@pytest.mark.parametrize("method", ["smote", "borderline"])  # streamed; in memory
+def test_an_identifier_float64_would_round_is_refused_where_rows_are_computed(
+    tmp_path, capsys, method
+):
+    n = 300
+    ids = np.arange(n, dtype=np.int64) * 3 + 2**60 + 1
+    path = tmp_path / "in.parquet"
+    pq.write_table(_table(n).append_column("id", pa.array(ids)), path)
+    out = tmp_path / "out.parquet"
+    code, _, err = _run(capsys, "resample", path, out, "--target", "label", "--method", method)
+    assert code == 2 and "'id' holds 1152921504606846977" in err and "\n" not in err.strip()
+    assert list(tmp_path.iterdir()) == [path]
+    code, _, _ = _run(capsys, "resample", path, out, "--target", "label", "--method", method,
+                      "--passthrough", "id")  # fmt: skip
+    assert code == 0
+    kept = pq.read_table(out).column("id").to_numpy(zero_copy_only=False)
+    assert np.array_equal(kept[:n], ids)
+
+
+def test_row_selectors_take_an_identifier_column_as_it_is(tmp_path, capsys):
+    n = 300
+    ids = np.arange(n, dtype=np.int64) * 3 + 2**60 + 1
+    path = tmp_path / "in.parquet"
+    pq.write_table(_table(n).append_column("id", pa.array(ids)), path)
+    out = tmp_path / "out.parquet"
+    code, _, _ = _run(capsys, "resample", path, out, "--target", "label", "--method",
+                      "random-under", "--seed", 0)  # fmt: skip
+    assert code == 0
+    table = pq.read_table(out)
+    assert table.schema.field("id").type == pa.int64()
+    assert set(table.column("id").to_pylist()) <= set(ids.tolist())

@@ -23,7 +23,9 @@ from ._features import (
     check_rows,
     check_span_range,
     column_std,
+    first_rounded,
     output_row_bytes,
+    rounding_message,
     sparse_column_std,
     std_exponents,
     take_rows,
@@ -92,6 +94,8 @@ __all__ = [
     "restore_format",
     "restore_target",
     "std_exponents",
+    "first_rounded",
+    "rounding_message",
     "take_rows",
     "to_python",
 ]

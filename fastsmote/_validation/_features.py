@@ -417,9 +417,9 @@ def rounding_message(what: str, where: str, value: Any, dtype: np.dtype) -> str:
         change = f"{float(rounded.astype(np.asarray(value).dtype) - value):+.3g}"
     return (
         f"{what} holds {str(value)} ({where}), which {dtype} cannot hold exactly: the "
-        f"rows would come back as {dtype} values, rounded (this one by {change}). Drop the "
-        f"column (an identifier?) or scale it, or convert X with X.astype(np.{dtype}) "
-        "first if rounding is acceptable."
+        f"rows would come back as {dtype} values, rounded (this one by {change}). Leave "
+        f"the column out or carry it through unchanged (an identifier?), scale it, or "
+        f"convert it to {dtype} first if rounding is acceptable."
     )
 
 

@@ -197,8 +197,8 @@ def resample_table(
 def _std(column: pa.ChunkedArray | pa.Array) -> float:
     """Population standard deviation (0 for a column without two values), right at any
     magnitude: a column beyond 2**±SAFE_EXPONENT is scaled by a power of two first."""
-    if not pa.types.is_floating(column.type):
-        column = column.cast(pa.float64())
+    if not pa.types.is_floating(column.type):  # unsafe: a reported statistic may round
+        column = column.cast(pa.float64(), safe=False)
     low, high = pc.min_max(column).values()
     if low.as_py() is None:
         return 0.0

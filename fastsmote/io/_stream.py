@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from .._memory import check_fits, rows_per_chunk
 from .._progress import start as _report
-from .._validation import std_exponents
+from .._validation import first_rounded, rounding_message, std_exponents
 from ..over_sampling import compute_dtype, stream_plan
 from ._disk_space import check_disk_space, estimate_rows_bytes
 from ._errors import MissingValuesError, NonNumericColumnsError
@@ -238,6 +238,7 @@ def stream_smote(
                         arrays.append(column)
                         continue
                     values = _numeric_values(column, name, start)
+                    _check_exact(values, dtype, name, start)
                     converted = values.astype(dtype, copy=False)
                     bad_rows |= ~np.isfinite(converted)
                     if n_take:
@@ -304,6 +305,15 @@ def _numeric_values(column: pa.Array, name: str, offset: int) -> np.ndarray:
             "interpolate missing values: impute or drop them first"
         )
     return column.to_numpy(zero_copy_only=False)
+
+
+def _check_exact(values: np.ndarray, dtype: np.dtype, name: str, offset: int) -> None:
+    """Raise where the float ``dtype`` would round a value of feature column ``name``
+    (an integer beyond 2**53 in float64: an identifier, most likely)."""
+    row = first_rounded(values, dtype)
+    if row >= 0:
+        where = f"first at row {offset + row}"
+        raise ValueError(rounding_message(f"feature column {name!r}", where, values[row], dtype))
 
 
 def _raise_nonfinite(
