@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -157,6 +158,26 @@ def _write(tmp_path, frame, name="bad.parquet"):
     path = tmp_path / name
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
     return path
+
+
+@pytest.mark.parametrize("in_memory", [False, True])
+def test_the_first_missing_cell_is_named_by_every_path(tmp_path, capsys, in_memory):
+    """The first row holding a missing or non-finite value, and its first such column,
+    whichever column holds the earlier one (the streamed path reads column by column)."""
+    frame = mixed_frame()
+    frame["f32"] = frame["f32"].astype("Float32")
+    frame.loc[900, "f32"] = None  # a null, in the first feature column
+    frame.loc[700, "count"] = np.nan  # a null (int with missing values), later column
+    frame.loc[700, "f64"] = np.inf  # a non-finite value, in an earlier column
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+    args = ["resample", path, tmp_path / "out.parquet", "--target", "label"]
+    with warnings.catch_warnings(record=True) as caught:  # one line on stderr, no warning
+        warnings.simplefilter("always")
+        code, _, err = _run(capsys, *args, *(["--in-memory"] if in_memory else []))
+    assert code == 7 and "row 700" in err and "'f64'" in err, err
+    assert "\n" not in err.strip() and not caught, [str(w.message) for w in caught]
+    assert list(tmp_path.iterdir()) == [path]
 
 
 def test_each_failure_has_its_exit_code_and_one_line(parquet_file, tmp_path, capsys):

@@ -230,20 +230,23 @@ def stream_smote(
                 take = selected[start : start + m]
                 n_take = int(np.count_nonzero(take))
                 bad_rows = np.zeros(m, dtype=bool)
-                arrays = []
+                arrays, columns = [], []
                 j = 0
                 for i, name in enumerate(source.columns):
                     column = batch.column(i)
                     if i == target_index or i in carried:
                         arrays.append(column)
                         continue
-                    values = _numeric_values(column, name, start)
+                    if column.null_count:  # raised below, with the batch's first bad row
+                        bad_rows |= column.is_null().to_numpy(zero_copy_only=False)
+                        continue
+                    values = column.to_numpy(zero_copy_only=False)
                     _check_exact(values, dtype, name, start)
                     converted = values.astype(dtype, copy=False)
                     bad_rows |= ~np.isfinite(converted)
                     if n_take:
                         X_classes[filled : filled + n_take, j] = converted[take]
-                    moments.add(j, converted)
+                    columns.append(converted)
                     arrays.append(
                         column if pa.types.is_floating(column.type) else pa.array(converted)
                     )
@@ -251,6 +254,8 @@ def stream_smote(
                 if bad_rows.any():
                     row = int(np.argmax(bad_rows))
                     _raise_nonfinite(batch, source.columns, target_index, row, start, carried)
+                for j, converted in enumerate(columns):  # finite: the moments are defined
+                    moments.add(j, converted)
                 moments.next(m)
                 if synthetic_column is not None:
                     arrays.append(pa.array(np.zeros(m, dtype=bool)))
@@ -258,7 +263,7 @@ def stream_smote(
                 filled += n_take
                 start += m
                 bar.update(m)
-            del batch, arrays, column  # the last batch holds decoded pages
+            del batch, arrays, columns, column  # the last batch holds decoded pages
 
         label_type = schema.field(target).type
         with contextlib.closing(progress("synthetic rows", plan.n_synthetic)) as bar:
@@ -297,16 +302,6 @@ def _non_numeric_message(bad: list[str]) -> str:
     )
 
 
-def _numeric_values(column: pa.Array, name: str, offset: int) -> np.ndarray:
-    if column.null_count:
-        first = offset + int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
-        raise MissingValuesError(
-            f"feature column {name!r} has missing values (first at row {first}); SMOTE cannot "
-            "interpolate missing values: impute or drop them first"
-        )
-    return column.to_numpy(zero_copy_only=False)
-
-
 def _check_exact(values: np.ndarray, dtype: np.dtype, name: str, offset: int) -> None:
     """Raise where the float ``dtype`` would round a value of feature column ``name``
     (an integer beyond 2**53 in float64: an identifier, most likely)."""
@@ -323,6 +318,11 @@ def _raise_nonfinite(
         if i == target_index or i in carried:
             continue
         value = batch.column(i)[row].as_py()
+        if value is None:
+            raise MissingValuesError(
+                f"feature column {name!r} has missing values (first at row {offset + row}); "
+                "SMOTE cannot interpolate missing values: impute or drop them first"
+            )
         if isinstance(value, float) and not np.isfinite(value):
             kind = "NaN" if np.isnan(value) else "infinity"
             raise MissingValuesError(
