@@ -498,3 +498,14 @@ def test_unknown_wrapper_around_a_sampler_asks_for_train_prior():
     plain.fit(X_train, y_train)
     np.testing.assert_allclose(plain.train_prior_, np.bincount(y_train) / y_train.size)
     np.testing.assert_allclose(plain.predict_proba(X_test), plain.estimator_.predict_proba(X_test))
+
+
+def test_prior_corrected_refit_on_an_array_leaves_no_column_names():
+    import pandas as pd
+
+    X, y = make_classification(200, n_features=5, weights=[0.8], random_state=0)
+    model = PriorCorrectedClassifier(LogisticRegression(), train_prior=0.5)
+    model.fit(pd.DataFrame(X, columns=list("abcde")), y)
+    assert list(model.feature_names_in_) == list("abcde")
+    model.fit(X[:, :3], y)
+    assert model.n_features_in_ == 3 and not hasattr(model, "feature_names_in_")

@@ -330,3 +330,26 @@ def test_tags_say_what_a_sampler_refuses(sampler):
             with pytest.raises((TypeError, ValueError)):
                 sampler.fit_resample(X_bad, y)
     assert tags.estimator_type == "sampler" and tags.input_tags.dataframe
+
+
+# --------------------------------------------------------------------------- refits
+@pytest.mark.parametrize("sampler", SAMPLERS, ids=repr)
+def test_a_refit_on_an_array_leaves_no_column_names(sampler):
+    """A DataFrame fit, then an array fit with fewer columns: the fitted object is a
+    fresh one's (no ``feature_names_in_``, names ``x0..``), as scikit-learn requires."""
+    import pandas as pd
+    from sklearn.base import clone
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 5))
+    X[:, 0] = np.round(X[:, 0])  # a column of few values: SMOTENC's categorical one
+    y = np.r_[np.zeros(42, int), np.ones(18, int)]
+    refitted = clone(sampler)
+    refitted.fit_resample(pd.DataFrame(X, columns=list("abcde")), y)
+    assert list(refitted.feature_names_in_) == list("abcde")
+    refitted.fit_resample(X[:, :3], y)
+    fresh = clone(sampler)
+    fresh.fit_resample(X[:, :3], y)
+    assert refitted.n_features_in_ == 3 and not hasattr(refitted, "feature_names_in_")
+    if hasattr(fresh, "get_feature_names_out"):
+        assert list(refitted.get_feature_names_out()) == list(fresh.get_feature_names_out())

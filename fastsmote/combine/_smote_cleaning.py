@@ -85,6 +85,8 @@ class _SMOTEThenClean(BaseSampler):
             self.classes_ = np.array(sorted(counts_in), dtype=np.asarray(y).dtype)
         if hasattr(self.smote_, "feature_names_in_"):
             self.feature_names_in_ = self.smote_.feature_names_in_
+        elif hasattr(self, "feature_names_in_"):  # an earlier fit's, on a DataFrame
+            del self.feature_names_in_
         try:
             with phase(f"cleaning ({type(fitted_cleaner).__name__})"):
                 X_out, y_out = fitted_cleaner.fit_resample(X_res, y_res)

@@ -394,10 +394,11 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             )
         self.estimator_ = estimator
         self.classes_ = np.asarray(estimator.classes_)
-        if hasattr(estimator, "n_features_in_"):
-            self.n_features_in_ = estimator.n_features_in_
-        if hasattr(estimator, "feature_names_in_"):
-            self.feature_names_in_ = estimator.feature_names_in_
+        for name in ("n_features_in_", "feature_names_in_"):  # none left from an earlier fit
+            if hasattr(estimator, name):
+                setattr(self, name, getattr(estimator, name))
+            elif name in vars(self):
+                delattr(self, name)
 
     def fit(self, X: Any, y: Any, **fit_params: Any) -> PriorCorrectedClassifier:
         """Fit a clone of the estimator (unless ``prefit``) and determine the priors.
