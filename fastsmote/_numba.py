@@ -139,7 +139,10 @@ class _Kernel(CPUDispatcher):
         # Numba calls this (Python code) when no compiled version fits the arguments;
         # compiling can take seconds, and signals may act at once meanwhile.
         with _signals_act():
-            return super()._compile_for_args(*args, **kwargs)
+            try:
+                return super()._compile_for_args(*args, **kwargs)
+            except ValueError as error:  # loading a cached version starts the layer
+                raise _layer_error(error) from None
 
     def compile(self, sig):
         with warnings.catch_warnings():
@@ -212,12 +215,47 @@ def _give_back(workers: list[_Worker]) -> None:
         _idle.extend(workers)
 
 
-def _forget_workers() -> None:
-    global _idle, _idle_lock, _started
-    _idle, _idle_lock, _started = [], threading.Lock(), 0  # no threads in a forked child
+def _after_fork_in_child() -> None:
+    """A forked child has no worker threads, and its one thread (the main thread now)
+    runs no kernel, even when another thread of the parent ran one or held a lock."""
+    global _idle, _idle_lock, _started, _leave_lock, _layer_lock
+    _idle, _idle_lock, _started = [], threading.Lock(), 0
+    _leave_lock, _layer_lock = threading.Lock(), threading.RLock()
+    if _main.depth:  # the parent's main thread was in a kernel: its handlers come back
+        _main.depth = 0
+        _restore_signals()
 
 
-os.register_at_fork(after_in_child=_forget_workers)
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def thread_count() -> int:
+    """The calling thread's kernel thread count (``numba.get_num_threads()``)."""
+    try:
+        return numba.get_num_threads()
+    except ValueError as error:
+        raise _layer_error(error) from None
+
+
+def _set_thread_count(n: int) -> None:
+    try:
+        numba.set_num_threads(n)
+    except ValueError as error:
+        raise _layer_error(error) from None
+
+
+def _layer_error(error: ValueError) -> Exception:
+    """Numba's failure to load a threading layer, said for a fastsmote user; any other
+    ``ValueError`` as it is."""
+    if "threading layer" not in str(error):
+        return error
+    asked = os.environ.get("NUMBA_THREADING_LAYER") or numba.config.THREADING_LAYER
+    return RuntimeError(
+        f"Numba could not load the threading layer {asked!r} (NUMBA_THREADING_LAYER or "
+        "NUMBA_THREADING_LAYER_PRIORITY): fastsmote's kernels are compiled with Numba's "
+        "parallel analyses, which need one. Unset those variables (Numba then picks a "
+        "layer that loads) or install the layer named (pip install tbb for 'tbb')."
+    )
 
 
 def task_ranges(n_tasks: int, n_parts: int) -> list[tuple[int, int]]:
@@ -244,34 +282,48 @@ def parallel_for(kernel, n_tasks: int, *args) -> None:
     left. The call returns when all have finished; the first exception raised is raised
     again. Tasks must write disjoint parts of the outputs, so that results never
     depend on the number of threads or on which thread ran a range.
+
+    Signals (Ctrl-C) wait until no range runs, not until every range is done: in the
+    main thread, outside any other kernel section, a signal stops the claiming; once
+    the running ranges have finished, the section ends and the signal's handler runs
+    (``KeyboardInterrupt`` is raised here); a handler that returns lets the remaining
+    ranges run.
     """
     n_tasks = int(n_tasks)
     if n_tasks <= 0:
         return
-    n_threads = max(1, min(numba.get_num_threads(), n_tasks))
+    n_threads = max(1, min(thread_count(), n_tasks))
     if n_threads == 1:
         kernel(0, n_tasks, *args)
         return
     ranges = task_ranges(n_tasks, min(n_tasks, n_threads * RANGES_PER_THREAD))
-    claims = itertools.count()  # next() is atomic under the GIL
+    interruptible = threading.current_thread() is threading.main_thread() and not _main.depth
+    claims = [itertools.count()]  # next() is atomic under the GIL
 
     def run_claimed() -> None:
-        while (i := next(claims)) < len(ranges):
+        # a range is claimed only while no signal waits (checked first: every range
+        # claimed is run, so the count says where to resume)
+        while not (interruptible and _main.received) and (i := next(claims[0])) < len(ranges):
             kernel(*ranges[i], *args)
 
-    # signals wait until every range is done: nothing may return while workers write
-    with native_section(parallel=False):
-        workers = _take_workers(n_threads - 1)
-        for worker in workers:
-            worker.submit(run_claimed)
-        try:
-            run_claimed()
-        finally:
-            errors = [worker.join_job() for worker in workers]
-            _give_back(workers)
-        for error in errors:
-            if error is not None:
-                raise error
+    while True:
+        with native_section(parallel=False):  # nothing returns while workers write
+            workers = _take_workers(n_threads - 1)
+            for worker in workers:
+                worker.submit(run_claimed)
+            try:
+                run_claimed()
+            finally:
+                errors = [worker.join_job() for worker in workers]
+                _give_back(workers)
+            for error in errors:
+                if error is not None:
+                    raise error
+        # the section's signals were handled without raising: resume where it stopped
+        first_unclaimed = next(claims[0])
+        if first_unclaimed >= len(ranges):
+            return
+        claims[0] = itertools.count(first_unclaimed)
 
 
 #: Held around Numba parallel code (pynndescent's) when the threading layer is not
@@ -437,15 +489,15 @@ def numba_threads(n_threads: int | None) -> Iterator[int]:
     ``None`` keeps the current setting; negative values count back from the number
     of cores like joblib (``-1`` = all cores).
     """
-    previous = numba.get_num_threads()
+    previous = thread_count()
     if n_threads is None:
         yield previous
         return
     n_max = numba.config.NUMBA_NUM_THREADS
     wanted = n_max + 1 + n_threads if n_threads < 0 else n_threads
     wanted = max(1, min(n_max, wanted))
-    numba.set_num_threads(wanted)
+    _set_thread_count(wanted)
     try:
         yield wanted
     finally:
-        numba.set_num_threads(previous)
+        _set_thread_count(previous)

@@ -46,7 +46,7 @@ def _numba_info() -> dict[str, Any]:
     import numba
     from numba.core.codegen import get_host_cpu_features
 
-    from ._numba import CACHE, serialises_parallel_kernels
+    from ._numba import CACHE, serialises_parallel_kernels, thread_count
 
     try:
         serial = serialises_parallel_kernels()  # starts Numba's threads: the layer is chosen
@@ -67,7 +67,7 @@ def _numba_info() -> dict[str, Any]:
         flags = get_host_cpu_features()
     features = sorted(flag[1:] for flag in flags.split(",") if flag.startswith("+"))
     return {
-        "threads": numba.get_num_threads(),
+        "threads": thread_count(),
         "max threads": numba.config.NUMBA_NUM_THREADS,
         "threading layer": layer,
         "cpu": cpu_name,

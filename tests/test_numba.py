@@ -450,3 +450,108 @@ def test_parallel_for_works_in_a_forked_child():
     child.join(120)  # the parent's workers do not exist in the child: it must not wait on them
     assert child.exitcode == 0
     assert queue.get(timeout=10) == 100
+
+
+def test_a_threading_layer_that_cannot_load_is_said_plainly():
+    """Kernels compiled with Numba's parallel analyses need a threading layer: naming
+    one that is not installed gives fastsmote's error, not Numba's."""
+    import importlib.util
+
+    script = "import numpy as np, fastsmote as fs\n" + (
+        "X = np.random.default_rng(0).standard_normal((300, 4)); y = np.arange(300) % 4 == 0\n"
+        "print(fs.SMOTE(random_state=0).fit_resample(X, y)[0].shape)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        env=_env(NUMBA_THREADING_LAYER="tbb"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if importlib.util.find_spec("tbb") is not None:  # the layer loads: it just works
+        assert proc.returncode == 0 and proc.stdout.strip() == "(450, 4)", proc.stderr[-2000:]
+    else:
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last.startswith("RuntimeError: Numba could not load the threading layer 'tbb'")
+
+
+_FORK_SCRIPT = """
+import os, signal, threading
+from fastsmote import _numba
+
+def fork_and_interrupt(result):
+    pid = os.fork()
+    if pid == 0:  # the child: its only thread runs no kernel
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            os._exit(0 if _numba._main.depth == 0 else 3)
+        os._exit(2)  # the signal was recorded for a kernel that will never return
+    result.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+
+result = []
+with _numba.native_section():  # the main thread, as inside a kernel
+    forker = threading.Thread(target=fork_and_interrupt, args=(result,))
+    forker.start()
+    forker.join()
+print(result[0])
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_a_child_forked_while_the_main_thread_is_in_a_kernel_takes_signals():
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_FORK_SCRIPT)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_default_signals,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "0", (proc.stdout, proc.stderr)
+
+
+def _run_signalled_ranges(handler):
+    """Run 64 tasks on 2 threads; the first range run raises SIGUSR1 (recorded: the main
+    thread is in the section), handled by ``handler``. Returns the events: ranges run,
+    and "handler" where the handler ran (the events so far when it raised)."""
+    events = []
+
+    def kernel(lo, hi):
+        if not events:
+            signal.raise_signal(signal.SIGUSR1)
+        events.append((lo, hi))
+        time.sleep(0.01)
+
+    def on_signal(signum, frame):
+        events.append("handler")
+        handler()
+
+    previous = signal.signal(signal.SIGUSR1, on_signal)
+    try:
+        with _numba.numba_threads(2):
+            _numba.parallel_for(kernel, 64)
+    except KeyboardInterrupt:
+        events.append("KeyboardInterrupt")
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    return events
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="SIGUSR1 is POSIX only")
+def test_a_signal_stops_the_ranges_and_a_handler_that_returns_resumes_them():
+    events = _run_signalled_ranges(lambda: None)
+    ranges = [e for e in events if e != "handler"]
+    assert events.count("handler") == 1
+    assert sorted(ranges) == _numba.task_ranges(64, 2 * _numba.RANGES_PER_THREAD)
+    assert events.index("handler") <= 2 < len(events) - 1  # ran between the ranges
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="SIGUSR1 is POSIX only")
+def test_a_signal_whose_handler_raises_ends_the_ranges_early():
+    def interrupt():
+        raise KeyboardInterrupt
+
+    events = _run_signalled_ranges(interrupt)
+    assert events[-2:] == ["handler", "KeyboardInterrupt"]
+    assert 1 <= len(events) - 2 <= 2  # only the ranges that were running

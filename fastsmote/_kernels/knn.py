@@ -17,10 +17,9 @@ then computed and proven complete (see "shortlist paths" below).
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from .._numba import jit, parallel_for
+from .._numba import jit, parallel_for, thread_count
 
 
 @jit()
@@ -399,7 +398,7 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
     n_blocks = (n + block - 1) // block
     # rounds pair groups of consecutive blocks: a few per thread, so that each round
     # (one parallel_for) has work enough for every thread
-    n_groups = min(n_blocks, GROUPS_PER_THREAD * numba.get_num_threads())
+    n_groups = min(n_blocks, GROUPS_PER_THREAD * thread_count())
     m = n_groups + (n_groups & 1)  # even: odd counts get a dummy group
     # round -1 holds the pairs inside each group; rounds 0..m-2 a perfect matching each
     for r in range(-1, m - 1):

@@ -6,13 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numba
 import numpy as np
 from scipy import sparse as sp
 
 from .._config import get_config
 from .._kernels.sparse import csr_groups, csr_knn, csr_sq_norms
-from .._numba import numba_threads
+from .._numba import numba_threads, thread_count
 from .._validation import check_span_range, sparse_column_std
 from ._exact import QUERY_BLOCK, check_tables_fit, mismatch_weight
 from ._scaling import scale_exponent
@@ -130,7 +129,7 @@ def _search(
     index = M.indices.itemsize
     blocks = M.nnz * (4 * M.dtype.itemsize + 8) + 8 * (n_rows + 1)
     by_column = M.nnz * (M.dtype.itemsize + index) + (M.shape[1] + 1) * index + 8 * n_rows
-    threads = get_config()["n_threads"] or numba.get_num_threads()
+    threads = get_config()["n_threads"] or thread_count()
     tables = n_queries * n_neighbors * (M.dtype.itemsize + 8) + threads * 8 * n_rows
     check_tables_fit(blocks + by_column + tables, n_queries, n_neighbors)
     columns = M.tocsc()
