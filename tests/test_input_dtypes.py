@@ -225,3 +225,15 @@ def test_dask_refuses_rounded_values_where_fit_resample_does(data):
     X_res, _ = da.compute(*resample_arrays(X_parts, y_parts, sampler))
     assert X_res.dtype == np.uint64
     assert np.array_equal(X_res, fs.EditedNearestNeighbours().fit_resample(X, y)[0])
+
+
+def test_the_first_bad_row_is_named_whether_null_or_nan(data):
+    X, y = data
+    frame = pd.DataFrame({"a": pd.array(X[:, 0], dtype="Float64"), "b": X[:, 1]})
+    frame.loc[90, "a"] = None
+    frame.loc[40, "b"] = np.nan
+    with pytest.raises(ValueError, match="NaN \\(first at row 40, column 'b'\\)"):
+        fs.SMOTE(random_state=0).fit_resample(frame, y)
+    frame.loc[40, "b"] = 0.0
+    with pytest.raises(ValueError, match="column 'a' \\(first at row 90\\)"):
+        fs.SMOTE(random_state=0).fit_resample(frame, y)

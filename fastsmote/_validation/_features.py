@@ -373,6 +373,15 @@ def _check_frame(table: Table) -> Features:
         )
     if missing:
         row, j = min(missing)
+        # a NaN or infinity in a float column without nulls may come first: name it then
+        for k in range(n_columns):
+            kind = column_kinds[k]
+            if kind is None or kind.kind != "f" or any(k == m for _, m in missing):
+                continue
+            bad = np.flatnonzero(~np.isfinite(table.values(k)[: row + 1]))
+            if bad.size and (int(bad[0]), k) < (row, j):  # check_finite's message for it
+                check_finite(table.values(k)[: int(bad[0]) + 1].reshape(-1, 1), row=int(bad[0]),
+                             columns=[names[k]])  # fmt: skip
         raise ValueError(
             f"X contains a missing value (NA, None or null) in column {names[j]!r} (first "
             f"at row {row}); distances and interpolated rows need every value: impute or "
