@@ -289,7 +289,8 @@ def check_features(X: Any, n_samples: int, *, sparse: bool = False) -> Features:
             raise ValueError(f"X must hold real numbers; got dtype {arr.dtype}.")
         _check_2d(arr)
         features = Features(arr, arr.shape[0], arr.shape[1], _float_dtype(arr.dtype))
-        features.inexact = _inexact(arr.T, features.dtype, range(arr.shape[1]))
+        if _may_round(arr.dtype, features.dtype) and not _integers_held(arr, features.dtype):
+            features.inexact = _inexact(arr.T, features.dtype, range(arr.shape[1]))
         features.extras["list"] = isinstance(X, list)
         features.extras["original"] = X
     _check_table_shape(features.n_samples, features.n_features, n_samples)
@@ -432,14 +433,22 @@ def rounding_message(what: str, where: str, value: Any, dtype: np.dtype) -> str:
     )
 
 
+def _integers_held(values: np.ndarray, dtype: np.dtype) -> bool:
+    """Whether ``values`` are integers within the float ``dtype``'s significand (every
+    one held exactly; read without a copy)."""
+    if values.dtype.kind not in "iu":
+        return False
+    if values.size == 0:
+        return True
+    limit = 2 ** (np.finfo(dtype).nmant + 1)
+    return -limit <= int(values.min()) and int(values.max()) <= limit
+
+
 def first_rounded(values: np.ndarray, dtype: np.dtype) -> int:
     """Position of the first of ``values`` (1-D) that the float ``dtype`` does not hold
     exactly, -1 for none: an integer beyond its significand (float64: 2**53) that is not
     a multiple of the spacing there, or a long double between two of its values."""
-    if not _may_round(values.dtype, dtype) or values.size == 0:
-        return -1
-    limit = 2 ** (np.finfo(dtype).nmant + 1)
-    if values.dtype.kind in "iu" and -limit <= int(values.min()) and int(values.max()) <= limit:
+    if not _may_round(values.dtype, dtype) or _integers_held(values, dtype):
         return -1
     rounded = values.astype(dtype)
     with np.errstate(invalid="ignore", over="ignore"):
