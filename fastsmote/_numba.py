@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import _signal  # signal's C functions: signal.getsignal converts to enums, ~50x slower
 import inspect
-import itertools
 import os
 import signal
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -272,6 +272,48 @@ def task_ranges(n_tasks: int, n_parts: int) -> list[tuple[int, int]]:
 #: ranges run slower (uneven work, a busy core) does fewer; each costs a kernel call.
 RANGES_PER_THREAD = 4
 
+#: The longest a claim of :func:`parallel_for` should run, in seconds: a signal waits
+#: for the claims running, so claims of slow tasks are cut to about this long.
+CLAIM_SECONDS = 0.25
+
+
+class _Claims:
+    """The task ranges of :func:`parallel_for`, handed out in order.
+
+    Each thread's first claim is one task; from then on a claim is as many tasks as the
+    last claim ran in :data:`CLAIM_SECONDS` (at least one), and never crosses the end of
+    a range of :func:`task_ranges`: fast tasks run in those ranges, slow ones in claims
+    a signal does not wait long for. Where the claims end never changes a result (the
+    tasks write disjoint parts of the outputs).
+    """
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self._ends = [hi for _, hi in ranges]
+        self._range = 0  # the range the next claim starts in
+        self.next = 0  # the first task not claimed
+        self._size = 1
+        self._lock = threading.Lock()
+
+    def take(self) -> tuple[int, int] | None:
+        with self._lock:
+            if self._range == len(self._ends):
+                return None
+            end = self._ends[self._range]
+            lo, hi = self.next, min(end, self.next + self._size)
+            self.next = hi
+            self._range += hi == end
+            return lo, hi
+
+    def ran(self, n_tasks: int, seconds: float) -> None:
+        """Size the next claims from a claim of ``n_tasks`` that took ``seconds``."""
+        per_task = max(seconds, 1e-9) / n_tasks
+        with self._lock:
+            self._size = max(1, min(1 << 40, int(CLAIM_SECONDS / per_task)))
+
+    @property
+    def done(self) -> bool:
+        return self._range == len(self._ends)
+
 
 def parallel_for(kernel, n_tasks: int, *args) -> None:
     """Run ``kernel(lo, hi, *args)`` over tasks ``0 .. n_tasks - 1``, in parallel.
@@ -279,32 +321,33 @@ def parallel_for(kernel, n_tasks: int, *args) -> None:
     The tasks are split into contiguous ranges, :data:`RANGES_PER_THREAD` per thread
     (``numba.get_num_threads()`` of the calling thread, which ``n_jobs`` sets), which
     the calling thread and up to ``threads - 1`` workers claim in order until none is
-    left. The call returns when all have finished; the first exception raised is raised
-    again. Tasks must write disjoint parts of the outputs, so that results never
-    depend on the number of threads or on which thread ran a range.
+    left (slow tasks in shorter claims: :class:`_Claims`). The call returns when all
+    have finished; the first exception raised is raised again. Tasks must write
+    disjoint parts of the outputs, so that results never depend on the number of
+    threads, on where claims end or on which thread ran a claim.
 
-    Signals (Ctrl-C) wait until no range runs, not until every range is done: in the
+    Signals (Ctrl-C) wait until no claim runs, not until every task is done: in the
     main thread, outside any other kernel section, a signal stops the claiming; once
-    the running ranges have finished, the section ends and the signal's handler runs
+    the running claims have finished, the section ends and the signal's handler runs
     (``KeyboardInterrupt`` is raised here); a handler that returns lets the remaining
-    ranges run.
+    tasks run.
     """
     n_tasks = int(n_tasks)
     if n_tasks <= 0:
         return
     n_threads = max(1, min(thread_count(), n_tasks))
-    if n_threads == 1:
+    interruptible = threading.current_thread() is threading.main_thread() and not _main.depth
+    if n_threads == 1 and not interruptible:
         kernel(0, n_tasks, *args)
         return
-    ranges = task_ranges(n_tasks, min(n_tasks, n_threads * RANGES_PER_THREAD))
-    interruptible = threading.current_thread() is threading.main_thread() and not _main.depth
-    claims = [itertools.count()]  # next() is atomic under the GIL
+    claims = _Claims(task_ranges(n_tasks, min(n_tasks, n_threads * RANGES_PER_THREAD)))
 
     def run_claimed() -> None:
-        # a range is claimed only while no signal waits (checked first: every range
-        # claimed is run, so the count says where to resume)
-        while not (interruptible and _main.received) and (i := next(claims[0])) < len(ranges):
-            kernel(*ranges[i], *args)
+        # a claim is taken only while no signal waits: every task claimed is run
+        while not (interruptible and _main.received) and (claim := claims.take()):
+            started = time.perf_counter()
+            kernel(*claim, *args)
+            claims.ran(claim[1] - claim[0], time.perf_counter() - started)
 
     while True:
         with native_section(parallel=False):  # nothing returns while workers write
@@ -319,11 +362,8 @@ def parallel_for(kernel, n_tasks: int, *args) -> None:
             for error in errors:
                 if error is not None:
                     raise error
-        # the section's signals were handled without raising: resume where it stopped
-        first_unclaimed = next(claims[0])
-        if first_unclaimed >= len(ranges):
+        if claims.done:  # else a signal's handler returned: the rest runs now
             return
-        claims[0] = itertools.count(first_unclaimed)
 
 
 #: Held around Numba parallel code (pynndescent's) when the threading layer is not

@@ -79,6 +79,19 @@ def test_symmetric_knn_matches_naive_with_ties_and_duplicates(
     assert_matches_naive(found, X, rows, exclude_self)
 
 
+@pytest.mark.parametrize("group_rows", [1, 7, 50])
+def test_symmetric_knn_with_many_small_groups_matches_naive(monkeypatch, group_rows):
+    """Groups capped at ``GROUP_ROWS`` rows (more rounds, more tasks): the same lists."""
+    from fastsmote._kernels import knn
+
+    monkeypatch.setattr(knn, "GROUP_ROWS", group_rows)
+    X = data_with_duplicates_and_ties(301, 3, np.float64, seed=5)
+    rows = np.arange(301, dtype=np.int64)
+    with numba_threads(2):
+        found = knn_symmetric(X, rows, 6, False, 7, 3)
+    assert_matches_naive(found, X, rows, True)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_symmetric_knn_on_subset_rows_equals_the_one_sided_kernel(dtype):
     X, rows = continuous_with_row_subset(900, 9, 700, dtype, seed=5)

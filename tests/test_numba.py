@@ -417,12 +417,11 @@ def test_parallel_for_raises_a_failed_range_after_the_others_finished(fail_at):
     counts = np.zeros(1000, dtype=np.int64)
     with _numba.numba_threads(2), pytest.raises(ValueError, match="task failed"):
         _numba.parallel_for(_count_tasks, 1000, fail_at, counts)
-    # the failed range stops at its failing task; every other range ran to its end
-    failed = next(r for r in _numba.task_ranges(1000, 2 * _numba.RANGES_PER_THREAD)
-                  if r[0] <= fail_at < r[1])  # fmt: skip
-    done = np.ones(1000, dtype=np.int64)
-    done[fail_at : failed[1]] = 0
-    assert counts.tolist() == done.tolist()
+    # the failed claim stops at its failing task (the tasks after it in that claim do
+    # not run); every other claim ran to its end
+    not_run = np.flatnonzero(counts == 0)
+    assert counts.max() == 1 and not_run[0] == fail_at
+    assert np.array_equal(not_run, np.arange(fail_at, fail_at + not_run.size))
     counts[:] = 0  # and the workers are free again
     with _numba.numba_threads(2):
         _numba.parallel_for(_count_tasks, 1000, -1, counts)
@@ -541,10 +540,12 @@ def _run_signalled_ranges(handler):
 @pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="SIGUSR1 is POSIX only")
 def test_a_signal_stops_the_ranges_and_a_handler_that_returns_resumes_them():
     events = _run_signalled_ranges(lambda: None)
-    ranges = [e for e in events if e != "handler"]
+    ranges = sorted(e for e in events if e != "handler")
     assert events.count("handler") == 1
-    assert sorted(ranges) == _numba.task_ranges(64, 2 * _numba.RANGES_PER_THREAD)
-    assert events.index("handler") <= 2 < len(events) - 1  # ran between the ranges
+    # every task ran once, in contiguous claims
+    assert ranges[0][0] == 0 and ranges[-1][1] == 64
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    assert events.index("handler") <= 2 < len(events) - 1  # ran between the claims
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="SIGUSR1 is POSIX only")
@@ -555,3 +556,41 @@ def test_a_signal_whose_handler_raises_ends_the_ranges_early():
     events = _run_signalled_ranges(interrupt)
     assert events[-2:] == ["handler", "KeyboardInterrupt"]
     assert 1 <= len(events) - 2 <= 2  # only the ranges that were running
+
+
+def test_results_do_not_depend_on_where_claims_end(monkeypatch):
+    """Claims cut to one task each (the shortest) give every sampler's default rows."""
+    import fastsmote as fs
+    from fastsmote.diagnostics import overlap_report
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((20_000, 8))
+    y = np.r_[np.zeros(17_000, int), np.ones(2_000, int), np.full(1_000, 2)]
+    X[y == 1] += 0.8
+    samplers = {
+        "smote": lambda: fs.SMOTE(random_state=0),
+        "approx": lambda: fs.SMOTE(random_state=0, neighbors="approx"),
+        "borderline": lambda: fs.BorderlineSMOTE(random_state=0),
+        "adasyn": lambda: fs.ADASYN(random_state=0),
+        "enn": lambda: fs.EditedNearestNeighbours(),
+        "allknn": lambda: fs.AllKNN(),
+        "tomek": lambda: fs.TomekLinks(),
+        "nearmiss-1": lambda: fs.NearMiss(),
+        "nearmiss-2": lambda: fs.NearMiss(version=2),
+        "nearmiss-3": lambda: fs.NearMiss(version=3),
+        "condensed": lambda: fs.CondensedNearestNeighbour(random_state=0),
+        "ncr": lambda: fs.NeighbourhoodCleaningRule(),
+        "shrinkage": lambda: fs.RandomOverSampler(shrinkage=0.5, random_state=0),
+    }
+
+    def outputs():
+        found = {name: make().fit_resample(X, y) for name, make in samplers.items()}
+        report = overlap_report(X, y, random_state=0)
+        found["overlap"] = (list(report.overlap.values()), str(report.smote))
+        return found
+
+    expected = outputs()
+    monkeypatch.setattr(_numba, "CLAIM_SECONDS", 0.0)
+    for name, got in outputs().items():
+        for a, b in zip(got, expected[name], strict=True):
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=name)

@@ -397,8 +397,9 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
     out_pos = np.full((n, k), -1, dtype=np.int64)
     n_blocks = (n + block - 1) // block
     # rounds pair groups of consecutive blocks: a few per thread, so that each round
-    # (one parallel_for) has work enough for every thread
-    n_groups = min(n_blocks, GROUPS_PER_THREAD * thread_count())
+    # (one parallel_for) has work enough for every thread, and at most GROUP_ROWS rows,
+    # so that a task (a pair of groups) ends within a second or so: a signal waits for it
+    n_groups = min(n_blocks, max(GROUPS_PER_THREAD * thread_count(), -(-n // GROUP_ROWS)))
     m = n_groups + (n_groups & 1)  # even: odd counts get a dummy group
     # round -1 holds the pairs inside each group; rounds 0..m-2 a perfect matching each
     for r in range(-1, m - 1):
@@ -411,6 +412,9 @@ def _symmetric_search(X, rows, codes, weight, centre, sq, mode, k, include_self,
 
 #: Groups of blocks per thread in the symmetric search (see :func:`_symmetric_search`).
 GROUPS_PER_THREAD = 4
+#: The most rows of a group there: a task compares two groups, ~16384**2 pairs, about
+#: a second of one thread at 20 features (more groups cost a parallel_for round each).
+GROUP_ROWS = 16384
 
 
 @jit(tasks=True, read_only=("X",))
