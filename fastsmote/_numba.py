@@ -280,8 +280,9 @@ CLAIM_SECONDS = 0.25
 class _Claims:
     """The task ranges of :func:`parallel_for`, handed out in order.
 
-    Each thread's first claim is one task; from then on a claim is as many tasks as the
-    last claim ran in :data:`CLAIM_SECONDS` (at least one), and never crosses the end of
+    Claims are one task each until one has run; from then on a claim is as many tasks
+    as the last one to finish ran in :data:`CLAIM_SECONDS` (at least one; a claim that
+    compiled its kernel counts so, for one claim), and never crosses the end of
     a range of :func:`task_ranges`: fast tasks run in those ranges, slow ones in claims
     a signal does not wait long for. Where the claims end never changes a result (the
     tasks write disjoint parts of the outputs).

@@ -125,7 +125,7 @@ def check_sparse_features(X: Any) -> SparseFeatures:
     """Validate a SciPy sparse matrix or array as numeric features: float32 (and
     float16) computed in float32, every other real dtype in float64; NaN or infinity
     refused, naming its row and column."""
-    from ._features import _float_dtype, first_rounded, rounding_message
+    from ._features import _float_dtype, _may_round, first_rounded, rounding_message
 
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
@@ -143,7 +143,9 @@ def check_sparse_features(X: Any) -> SparseFeatures:
         matrix.sum_duplicates()  # sorts the indices too
     _check_finite_entries(matrix)
     features = SparseFeatures(X, matrix, n_rows, n_columns, dtype)
-    stored = X.tocsr() if X.format != "csr" else X
+    if not _may_round(X.dtype, dtype):  # floats, and integers float64 holds
+        return features
+    stored = X if X.format == "csr" else X.tocsr()  # wide integers: rows to name
     first = first_rounded(stored.data, dtype)
     if first >= 0:
         row = int(np.searchsorted(stored.indptr, first, side="right")) - 1
