@@ -321,3 +321,12 @@ def test_minority_cleaned_keeps_its_seeds(cls):
     n_minority = int(np.sum(y_res == 0))
     assert n_minority == 1 if cls is CondensedNearestNeighbour else n_minority <= 1
     assert [e.get_params() for e in sampler.estimators_] == [given.get_params()] * 2
+
+
+@pytest.mark.parametrize("sampler_class", SAMPLERS)
+def test_a_store_too_small_to_vote_names_the_classes_as_python_values(sampler_class):
+    X = np.random.default_rng(2).standard_normal((30, 2))
+    y = np.r_[np.zeros(27, dtype=np.int64), np.ones(3, dtype=np.int64)]
+    with pytest.raises(ValueError, match=r"the minority class 1 and 1 seed row") as info:
+        sampler_class(n_neighbors=9, random_state=0).fit_resample(X, y)
+    assert "np." not in str(info.value)

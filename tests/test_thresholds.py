@@ -187,7 +187,7 @@ def test_alert_volume_array_thresholds_match_scalar_calls():
         ([0, 1, 0], [0.1, 0.2], "different lengths"),
         ([0, 1, 0], [0.1, np.nan, 0.3], "NaN .first at row 1"),
         ([0, 1, 0], [0.1, np.inf, 0.3], "infinity"),
-        ([1, 1, 1], [0.1, 0.2, 0.3], "one class only"),
+        ([1, 1, 1], [0.1, 0.2, 0.3], r"one class only \(1\)"),
         ([0, 1, 2], [0.1, 0.2, 0.3], "must be binary"),
         ([0, 1, 0], [[0.1, 0.9], [0.2, 0.8], [0.5, 0.5]], "proba.:, 1."),
         ([], [], "non-empty"),

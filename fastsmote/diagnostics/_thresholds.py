@@ -45,7 +45,7 @@ def check_binary_target(y_true: Any, pos_label: Any = None) -> tuple[np.ndarray,
     classes = np.unique(y)
     if classes.size == 1:
         raise ValueError(
-            f"y_true holds one class only ({classes[0]!r}); precision, recall and "
+            f"y_true holds one class only ({classes.tolist()[0]!r}); precision, recall and "
             "calibration need both positive and negative rows."
         )
     if classes.size > 2:

@@ -149,7 +149,7 @@ class _StoreSampler(BaseSampler):
                 raise ValueError(
                     f"n_neighbors={k} needs at least {k} rows to vote, but the store of "
                     f"class {label!r} starts with {n_min + n_seeds}: the {n_min} rows of "
-                    f"the minority class {target.classes[minority]!r} and {n_seeds} seed "
+                    f"the minority class {target.classes.tolist()[minority]!r} and {n_seeds} seed "
                     f"row(s). Use n_neighbors <= {n_min + n_seeds} or a larger n_seeds_S."
                 )
 
