@@ -291,7 +291,7 @@ class _Claims:
     def __init__(self, ranges: list[tuple[int, int]]) -> None:
         self._ends = [hi for _, hi in ranges]
         self._range = 0  # the range the next claim starts in
-        self.next = 0  # the first task not claimed
+        self._next = 0  # the first task not claimed
         self._size = 1
         self._lock = threading.Lock()
 
@@ -300,8 +300,8 @@ class _Claims:
             if self._range == len(self._ends):
                 return None
             end = self._ends[self._range]
-            lo, hi = self.next, min(end, self.next + self._size)
-            self.next = hi
+            lo, hi = self._next, min(end, self._next + self._size)
+            self._next = hi
             self._range += hi == end
             return lo, hi
 

@@ -229,11 +229,15 @@ def test_dask_refuses_rounded_values_where_fit_resample_does(data):
 
 def test_the_first_bad_row_is_named_whether_null_or_nan(data):
     X, y = data
-    frame = pd.DataFrame({"a": pd.array(X[:, 0], dtype="Float64"), "b": X[:, 1]})
+    frame = pd.DataFrame({"a": pd.array(X[:, 0], dtype="Float64"), "b": X[:, 1], "c": X[:, 2]})
     frame.loc[90, "a"] = None
-    frame.loc[40, "b"] = np.nan
-    with pytest.raises(ValueError, match="NaN \\(first at row 40, column 'b'\\)"):
+    frame.loc[40, "c"] = np.inf  # the earliest, in a later column than b's
+    frame.loc[60, "b"] = np.nan
+    with pytest.raises(ValueError, match="infinity \\(first at row 40, column 'c'\\)"):
         fs.SMOTE(random_state=0).fit_resample(frame, y)
-    frame.loc[40, "b"] = 0.0
+    frame.loc[40, "c"] = 0.0
+    with pytest.raises(ValueError, match="NaN \\(first at row 60, column 'b'\\)"):
+        fs.SMOTE(random_state=0).fit_resample(frame, y)
+    frame.loc[60, "b"] = 0.0
     with pytest.raises(ValueError, match="column 'a' \\(first at row 90\\)"):
         fs.SMOTE(random_state=0).fit_resample(frame, y)

@@ -375,14 +375,17 @@ def _check_frame(table: Table) -> Features:
     if missing:
         row, j = min(missing)
         # a NaN or infinity in a float column without nulls may come first: name it then
+        nonfinite = None  # (row, column, values up to that row) of the first one
         for k in range(n_columns):
             kind = column_kinds[k]
             if kind is None or kind.kind != "f" or any(k == m for _, m in missing):
                 continue
-            bad = np.flatnonzero(~np.isfinite(table.values(k)[: row + 1]))
-            if bad.size and (int(bad[0]), k) < (row, j):  # check_finite's message for it
-                check_finite(table.values(k)[: int(bad[0]) + 1].reshape(-1, 1), row=int(bad[0]),
-                             columns=[names[k]])  # fmt: skip
+            values = table.values(k)[: row + 1]
+            bad = np.flatnonzero(~np.isfinite(values))
+            if bad.size and (int(bad[0]), k) < (row, j):
+                row, j, nonfinite = int(bad[0]), k, values[: int(bad[0]) + 1]
+        if nonfinite is not None:  # check_finite's message for that cell
+            check_finite(nonfinite.reshape(-1, 1), row=row, columns=[names[j]])
         raise ValueError(
             f"X contains a missing value (NA, None or null) in column {names[j]!r} (first "
             f"at row {row}); distances and interpolated rows need every value: impute or "
@@ -420,11 +423,12 @@ def _inexact(columns: Any, dtype: np.dtype, names: Any) -> str | None:
 
 def rounding_message(what: str, where: str, value: Any, dtype: np.dtype) -> str:
     """The error for a ``value`` (of ``what``, at ``where``) that ``dtype`` rounds."""
-    rounded = np.asarray(value).astype(dtype)
-    if np.asarray(value).dtype.kind in "iu":
+    value = np.asarray(value)
+    rounded = value.astype(dtype)
+    if value.dtype.kind in "iu":
         change = f"{int(rounded) - int(value):+d}"
     else:  # in the long double's own precision
-        change = f"{float(rounded.astype(np.asarray(value).dtype) - value):+.3g}"
+        change = f"{float(rounded.astype(value.dtype) - value):+.3g}"
     return (
         f"{what} holds {str(value)} ({where}), which {dtype} cannot hold exactly: the "
         f"rows would come back as {dtype} values, rounded (this one by {change}). Leave "
